@@ -1,0 +1,79 @@
+#ifndef ZHUCUN_DIAGNOSTIC_H_
+#define ZHUCUN_DIAGNOSTIC_H_
+
+/// \file
+/// User mistakes — bad YAML, a bad expression, a bad CSV cell — are values:
+/// Diagnostics collected in order and rendered with file:line:column, the
+/// offending line and a caret, e.g.
+///
+///     rules.yaml:14:16: error[expr.unknown_field]: `member` has no field `end_dat`
+///      |   when: member.end_dat == null
+///      |                ^~~~~~~
+///      = help: did you mean `end_date`?
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zhucun/export.h"
+#include "zhucun/source.h"
+
+namespace zhucun {
+
+/// How serious a diagnostic is.
+enum class Severity : uint8_t {
+  kError,    ///< the input is rejected
+  kWarning,  ///< the input is accepted but probably wrong
+  kNote,     ///< additional information attached to another diagnostic
+};
+
+/// One message about the user's input.
+struct Diagnostic {
+  Severity severity = Severity::kError;
+  /// Stable identifier such as "expr.undeclared" or "csv.bad_date".
+  std::string code;
+  /// Lowercase, no final period, user input quoted in `backticks`.
+  std::string message;
+  /// Where in the input; span.file == kNoFile when there is no place.
+  SourceSpan span;
+  /// Optional hint, e.g. "did you mean `end_date`?".
+  std::string help;
+};
+
+/// An ordered collection of diagnostics.
+class ZHUCUN_API Diagnostics {
+ public:
+  /// Appends a diagnostic.
+  void Add(Diagnostic d);
+  /// Appends all diagnostics of another collection.
+  void Append(const Diagnostics& other);
+  /// Shorthand for adding an error.
+  void Error(std::string code, std::string message, SourceSpan span,
+             std::string help = {});
+  /// True when at least one diagnostic has severity kError.
+  bool has_errors() const;
+  /// The number of diagnostics.
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  /// The diagnostics in the order they were added.
+  const std::vector<Diagnostic>& items() const { return items_; }
+  /// Renders every diagnostic, each followed by a newline.
+  std::string Render(const SourceManager& sources) const;
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+/// Renders one diagnostic: "name:line:col: error[code]: message", then the
+/// source line with a caret under the span, then " = help: ..." if any.
+ZHUCUN_API std::string RenderDiagnostic(const Diagnostic& d,
+                                        const SourceManager& sources);
+
+/// The candidate closest to `word` by edit distance, or "" if none is close
+/// enough to be a likely typo. Used for did-you-mean hints.
+ZHUCUN_API std::string ClosestMatch(std::string_view word,
+                                    const std::vector<std::string>& candidates);
+
+}  // namespace zhucun
+
+#endif  // ZHUCUN_DIAGNOSTIC_H_

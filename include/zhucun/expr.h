@@ -1,0 +1,141 @@
+#ifndef ZHUCUN_EXPR_H_
+#define ZHUCUN_EXPR_H_
+
+/// \file
+/// The expression language: a subset of Google's CEL with zhucun's dates,
+/// exact decimals and calendar periods. An Env declares variables; Compile
+/// parses, type-checks and compiles an expression into an immutable Program
+/// that is safe to share between threads. A Program evaluates one record
+/// (Activation) or a batch of rows column-at-a-time (Batch).
+///
+///     zhucun::Env env;
+///     env.Declare("score", zhucun::Type::Decimal());
+///     zhucun::SourceManager sources;
+///     auto program = env.Compile("score >= decimal('60')", sources);
+///     if (!program.ok()) {
+///       std::cerr << program.diagnostics().Render(sources);
+///     } else {
+///       zhucun::Activation act;
+///       act.Bind("score", zhucun::Value::FromDecimal(*zhucun::Decimal::Parse("59.99")));
+///       program.value().Evaluate(act);   // false
+///     }
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zhucun/column.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/export.h"
+#include "zhucun/result.h"
+#include "zhucun/source.h"
+#include "zhucun/type.h"
+#include "zhucun/value.h"
+
+namespace zhucun {
+
+namespace internal {
+struct ProgramImpl;
+}  // namespace internal
+
+/// Variable bindings for evaluating one record.
+class ZHUCUN_API Activation {
+ public:
+  /// Binds (or rebinds) a variable.
+  void Bind(std::string name, Value value);
+  /// The value of a variable, or nullptr if unbound.
+  const Value* Find(std::string_view name) const;
+
+ private:
+  std::map<std::string, Value, std::less<>> vars_;
+};
+
+/// Column bindings for evaluating a batch of rows. A variable of a scalar
+/// type binds to a column by its name ("score"); a field of an object
+/// variable binds by "variable.field" ("member.role"). Every bound column
+/// has at least num_rows() rows.
+class ZHUCUN_API Batch {
+ public:
+  explicit Batch(size_t num_rows) : num_rows_(num_rows) {}
+  void Bind(std::string name, ColumnView column);
+  const ColumnView* Find(std::string_view name) const;
+  size_t num_rows() const { return num_rows_; }
+
+ private:
+  size_t num_rows_;
+  std::map<std::string, ColumnView, std::less<>> columns_;
+};
+
+/// The result of a batch evaluation: one value per row; rows whose
+/// evaluation failed are null in `values` and listed in `errors`.
+struct BatchResult {
+  Column values;
+  /// (row, message), in row order.
+  std::vector<std::pair<uint32_t, std::string>> errors;
+};
+
+/// Limits that keep hostile input bounded.
+struct CompileOptions {
+  /// Deepest nesting of the expression (parentheses, calls, operators).
+  uint32_t max_depth = 250;
+  /// Longest expression text, in bytes.
+  uint32_t max_length = 100000;
+  /// Type-check the expression (off only for CEL conformance tests that
+  /// specify unchecked evaluation).
+  bool check = true;
+};
+
+/// A compiled expression. Immutable; copies share the compiled form.
+class ZHUCUN_API Program {
+ public:
+  /// The static type of the expression's result.
+  const Type& result_type() const;
+  /// Evaluates against one record. An evaluation error (overflow, division
+  /// by zero, missing key, no matching overload at run time) is returned as
+  /// a Value of kind kError.
+  Value Evaluate(const Activation& activation) const;
+  /// Evaluates every row of the batch, column-at-a-time. Gives, row by row,
+  /// the same results as Evaluate on that row's values.
+  BatchResult EvaluateBatch(const Batch& batch) const;
+  /// The compiled plan, one node per line (for tests and `--explain`).
+  std::string DumpPlan() const;
+
+ private:
+  friend class Env;
+  explicit Program(std::shared_ptr<const internal::ProgramImpl> impl)
+      : impl_(std::move(impl)) {}
+  std::shared_ptr<const internal::ProgramImpl> impl_;
+};
+
+/// Declarations against which expressions are checked and compiled.
+class ZHUCUN_API Env {
+ public:
+  Env() = default;
+  /// Declares a variable (a later declaration of the same name replaces it).
+  void Declare(std::string name, Type type);
+  /// The declared variables.
+  const std::map<std::string, Type, std::less<>>& variables() const {
+    return variables_;
+  }
+
+  /// Parses, checks and compiles `text`. The text is added to `sources` under
+  /// `name` so that diagnostics can be rendered.
+  Result<Program> Compile(std::string_view text, SourceManager& sources,
+                          std::string name = "<expr>",
+                          const CompileOptions& options = {}) const;
+  /// Compiles an expression that lies at byte `offset` of a file already in
+  /// `sources` (e.g. a YAML rule file); diagnostics point into that file.
+  Result<Program> CompileAt(std::string_view text, FileId file,
+                            uint32_t offset, const SourceManager& sources,
+                            const CompileOptions& options = {}) const;
+
+ private:
+  std::map<std::string, Type, std::less<>> variables_;
+};
+
+}  // namespace zhucun
+
+#endif  // ZHUCUN_EXPR_H_

@@ -1,0 +1,19 @@
+#ifndef ZHUCUN_ZHUCUN_H_
+#define ZHUCUN_ZHUCUN_H_
+
+/// \file
+/// Umbrella header: everything public in zhucun.
+
+#include "zhucun/column.h"
+#include "zhucun/date.h"
+#include "zhucun/decimal.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/export.h"
+#include "zhucun/expr.h"
+#include "zhucun/result.h"
+#include "zhucun/source.h"
+#include "zhucun/type.h"
+#include "zhucun/value.h"
+#include "zhucun/version.h"
+
+#endif  // ZHUCUN_ZHUCUN_H_

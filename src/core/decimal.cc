@@ -89,7 +89,8 @@ std::optional<Decimal> Decimal::Parse(std::string_view text,
     ++i;
   }
   // Magnitude limit: 2^63 for a negative number, 2^63 - 1 otherwise.
-  const Int128 limit = static_cast<Int128>(internal::kInt64Max) + (negative ? 1 : 0);
+  const Int128 limit =
+      static_cast<Int128>(internal::kInt64Max) + (negative ? 1 : 0);
   Int128 magnitude = 0;
   size_t int_digits = 0;
   for (; i < text.size() && IsDigit(text[i]); ++i, ++int_digits) {
@@ -121,8 +122,8 @@ std::optional<Decimal> Decimal::FromDouble(double v) {
   if (v == 0) return Decimal();  // Also -0.0.
   // The shortest round-trip form in scientific notation: "-d.ddde[+-]xx".
   char buf[64];
-  const std::to_chars_result r = std::to_chars(
-      buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  const std::to_chars_result r =
+      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
   if (r.ec != std::errc()) return std::nullopt;
   const std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
   size_t i = 0;
@@ -140,9 +141,9 @@ std::optional<Decimal> Decimal::FromDouble(double v) {
   }
   if (i == text.size()) return std::nullopt;
   int exponent = 0;
-  const std::from_chars_result e = std::from_chars(
-      text.data() + i + 1 + (text[i + 1] == '+' ? 1 : 0),
-      text.data() + text.size(), exponent);
+  const std::from_chars_result e =
+      std::from_chars(text.data() + i + 1 + (text[i + 1] == '+' ? 1 : 0),
+                      text.data() + text.size(), exponent);
   if (e.ec != std::errc()) return std::nullopt;
   // value = digits * 10^(exponent - (num_digits - 1)).
   const int shift = exponent - (num_digits - 1);
@@ -257,7 +258,8 @@ size_t Decimal::Hash() const {
   const Decimal n = Normalized();
   const uint64_t c = static_cast<uint64_t>(n.coefficient_);
   // splitmix64-style mixing of the coefficient and the scale.
-  uint64_t h = c + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(n.scale_) + 1);
+  uint64_t h =
+      c + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(n.scale_) + 1);
   h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
   h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
   h ^= h >> 31;

@@ -1,1 +1,9 @@
-int main() { return 0; }
+// The `zhucun` command; see cli.h.
+
+#include <iostream>
+
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  return zhucun::RunCli(argc, argv, std::cout, std::cerr);
+}

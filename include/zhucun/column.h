@@ -75,6 +75,8 @@ class ZHUCUN_API Column {
   /// Marks rows as null (one byte per row; empty = all valid).
   void set_valid(std::vector<uint8_t> valid) { valid_ = std::move(valid); }
   const std::vector<uint8_t>& valid() const { return valid_; }
+  /// Marks one row as present or null.
+  void set_valid_row(size_t i, bool valid);
 
   /// Typed storage; use the one that matches type().
   std::vector<uint8_t>& bools() { return bools_; }

@@ -76,7 +76,9 @@ class ZHUCUN_API Decimal {
   /// Checked arithmetic: false on overflow (out is then unspecified). The
   /// scale of a sum or difference is the larger scale; of a product, the sum
   /// of the scales, reduced by dropping trailing zeros if it would exceed
-  /// kMaxScale (false if that is not enough).
+  /// kMaxScale (false if that is not enough). If the exact result does not
+  /// fit at that scale, trailing zeros are dropped until it does (so false
+  /// means the exact value is not representable).
   static bool Add(Decimal a, Decimal b, Decimal* out);
   static bool Sub(Decimal a, Decimal b, Decimal* out);
   static bool Mul(Decimal a, Decimal b, Decimal* out);

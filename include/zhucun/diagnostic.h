@@ -70,7 +70,10 @@ ZHUCUN_API std::string RenderDiagnostic(const Diagnostic& d,
                                         const SourceManager& sources);
 
 /// The candidate closest to `word` by edit distance, or "" if none is close
-/// enough to be a likely typo. Used for did-you-mean hints.
+/// enough to be a likely typo. Used for did-you-mean hints. Distances count
+/// code points inserted, deleted, replaced or swapped with a neighbour; a
+/// candidate is accepted within max(1, length of word / 3) edits unless it
+/// would replace the whole word; ties go to the earlier candidate.
 ZHUCUN_API std::string ClosestMatch(std::string_view word,
                                     const std::vector<std::string>& candidates);
 

@@ -14,7 +14,7 @@ namespace zhucun {
 namespace internal {
 namespace {
 
-using Int128 = __int128;
+__extension__ typedef __int128 Int128;  // NOLINT: GCC extension, exact.
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();

@@ -110,6 +110,14 @@ size_t Column::size() const {
   return 0;
 }
 
+void Column::set_valid_row(size_t i, bool valid) {
+  if (valid_.empty()) {
+    if (valid) return;
+    valid_.assign(size(), 1);
+  }
+  valid_[i] = valid ? 1 : 0;
+}
+
 ColumnView Column::view() const {
   ColumnView v;
   v.type = type_;

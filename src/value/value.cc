@@ -7,6 +7,8 @@
 namespace zhucun {
 namespace {
 
+__extension__ typedef __int128 Int128;
+
 // CEL key equality: numbers of different kinds are equal keys when they are
 // numerically equal (1, 1u and 1.0 address the same entry).
 bool KeyEquals(const Value& a, const Value& b) {
@@ -17,7 +19,7 @@ bool KeyEquals(const Value& a, const Value& b) {
   if (numeric(a) && numeric(b)) {
     if (a.kind() == b.kind()) return a == b;
     // Compare through long double-free exact paths.
-    auto as_int = [](const Value& v, __int128* out) {
+    auto as_int = [](const Value& v, Int128* out) {
       switch (v.kind()) {
         case ValueKind::kInt: *out = v.int_value(); return true;
         case ValueKind::kUint: *out = v.uint_value(); return true;
@@ -27,12 +29,12 @@ bool KeyEquals(const Value& a, const Value& b) {
               d > 1.85e19) {
             return false;
           }
-          *out = static_cast<__int128>(d);
+          *out = static_cast<Int128>(d);
           return true;
         }
       }
     };
-    __int128 x, y;
+    Int128 x, y;
     if (!as_int(a, &x) || !as_int(b, &y)) return false;
     return x == y;
   }

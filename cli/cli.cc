@@ -1,0 +1,150 @@
+#include "cli.h"
+
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "zhucun/expr.h"
+#include "zhucun/version.h"
+
+namespace zhucun {
+namespace {
+
+// Exit statuses (see cli.h).
+constexpr int kExitOk = 0;
+constexpr int kExitEvalError = 1;
+constexpr int kExitUsage = 2;
+
+// What came of running a batch of expressions.
+struct Outcome {
+  bool compile_error = false;
+  bool eval_error = false;
+
+  int ExitCode() const {
+    if (compile_error) return kExitUsage;
+    if (eval_error) return kExitEvalError;
+    return kExitOk;
+  }
+};
+
+// Prints `text  =>  result` for a compiled program, or renders why `result`
+// did not compile.
+void Report(std::string_view text, const Result<Program>& program,
+            const SourceManager& sources, std::ostream& out, std::ostream& err,
+            Outcome& outcome) {
+  if (!program.diagnostics().empty()) {
+    err << program.diagnostics().Render(sources);
+  }
+  if (!program.ok()) {
+    outcome.compile_error = true;
+    return;
+  }
+  Value value = program.value().Evaluate(Activation{});
+  out << text << "  =>  ";
+  if (value.is_error()) {
+    outcome.eval_error = true;
+    out << "error: " << value.error_message() << '\n';
+  } else {
+    out << value.DebugString() << '\n';
+  }
+}
+
+// Evaluates every expression line of `text` (registered in `sources` as
+// `file`): one expression per line; blank lines and lines whose first
+// non-blank character is `#` are skipped. Diagnostics point into the file.
+void EvalLines(FileId file, const SourceManager& sources, std::ostream& out,
+               std::ostream& err, Outcome& outcome) {
+  const Env env;
+  std::string_view text = sources.text(file);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    const size_t line_offset = pos;
+    pos = eol + 1;
+
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    const size_t last = line.find_last_not_of(" \t");
+    std::string_view expr = line.substr(first, last - first + 1);
+    Report(expr,
+           env.CompileAt(expr, file, static_cast<uint32_t>(line_offset + first),
+                         sources),
+           sources, out, err, outcome);
+  }
+}
+
+// Reads a whole file ("-" is standard input); false if it cannot be read.
+bool ReadInput(const std::string& path, std::string& contents) {
+  std::ostringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    buffer << in.rdbuf();
+    if (in.bad()) return false;
+  }
+  contents = std::move(buffer).str();
+  return true;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"zhucun: a rules engine for village-resident work team policy",
+               "zhucun"};
+  app.set_version_flag("--version", ZHUCUN_VERSION_STRING);
+  app.require_subcommand(1);
+
+  CLI::App* eval = app.add_subcommand(
+      "eval",
+      "Evaluate CEL expressions and print each with its result. FILE holds\n"
+      "one expression per line; blank lines and lines starting with `#` are\n"
+      "skipped. Exit status: 0 ok, 1 an evaluation failed, 2 an expression\n"
+      "did not compile.");
+  std::vector<std::string> files;
+  std::vector<std::string> exprs;
+  eval->add_option("FILE", files, "Expression files (`-` for standard input)");
+  eval->add_option("-e,--expr", exprs,
+                   "An expression to evaluate (may be repeated)");
+
+  try {
+    app.parse(argc, argv);
+    if (files.empty() && exprs.empty()) {
+      throw CLI::RequiredError("eval: FILE or --expr");
+    }
+  } catch (const CLI::ParseError& e) {
+    // Help and version are "errors" that exit 0 and print to `out`.
+    return app.exit(e, out, err) == 0 ? kExitOk : kExitUsage;
+  }
+
+  SourceManager sources;
+  Outcome outcome;
+  for (const std::string& path : files) {
+    std::string contents;
+    if (!ReadInput(path, contents)) {
+      err << "zhucun: cannot read `" << path << "`\n";
+      return kExitUsage;
+    }
+    const FileId file =
+        sources.Add(path == "-" ? "<stdin>" : path, std::move(contents));
+    EvalLines(file, sources, out, err, outcome);
+  }
+  const Env env;
+  for (const std::string& expr : exprs) {
+    Report(expr, env.Compile(expr, sources, "<expr>"), sources, out, err,
+           outcome);
+  }
+  return outcome.ExitCode();
+}
+
+}  // namespace zhucun

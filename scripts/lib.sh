@@ -1,0 +1,37 @@
+# Shared by scripts/run.sh and scripts/test.sh; not meant to be run.
+#
+# Environment:
+#   ZHUCUN_BUILD_ROOT  where the preset build trees go (default: build/, so
+#                      build/release and build/debug-asan, as CMakePresets.json)
+#   ZHUCUN_JOBS        parallel compile and test jobs (default: nproc)
+#   ZHUCUN_SKIP_SETUP  1 to skip installing Debian packages (scripts/setup.sh)
+
+ZHUCUN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_ROOT=${ZHUCUN_BUILD_ROOT:-$ZHUCUN_ROOT/build}
+JOBS=${ZHUCUN_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# ccache keys must not include the build directory, so that the
+# add_subdirectory consumer test (tests/install) reuses the objects of the
+# release build instead of compiling the library a second time.
+export CCACHE_NOHASHDIR=1
+
+# Prints a timed step header.
+step() {
+  echo
+  echo "==> [$(date +%H:%M:%S) +${SECONDS}s] $*"
+}
+
+# configure_and_build PRESET [TARGET...]: configures the preset into
+# $BUILD_ROOT/PRESET and builds the targets (default: all).
+configure_and_build() {
+  local preset=$1
+  shift
+  local dir=$BUILD_ROOT/$preset
+  step "configure $preset ($dir)"
+  cmake --preset "$preset" -B "$dir" -S "$ZHUCUN_ROOT"
+  step "build $preset${*:+ ($*)}"
+  cmake --build "$dir" --parallel "$JOBS" ${*:+--target "$@"}
+}
+
+cd "$ZHUCUN_ROOT"
+step "set up Debian packages"
+"$ZHUCUN_ROOT/scripts/setup.sh"

@@ -1,0 +1,86 @@
+// SourceManager: owns source texts and maps byte offsets to 1-based lines and
+// columns. Lines end at "\n", "\r\n" or a lone "\r" (as in YAML and CEL).
+// Columns count code points; a byte that is not valid UTF-8 counts as one.
+
+#include <algorithm>
+#include <utility>
+
+#include "source/utf8.h"
+#include "zhucun/source.h"
+
+namespace zhucun {
+
+namespace {
+
+const std::string& EmptyString() {
+  static const std::string* const empty = new std::string();
+  return *empty;
+}
+
+}  // namespace
+
+FileId SourceManager::Add(std::string name, std::string text) {
+  File file;
+  file.name = std::move(name);
+  file.text = std::move(text);
+  file.line_starts.push_back(0);
+  const std::string& t = file.text;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '\n') {
+      file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+    } else if (t[i] == '\r') {
+      if (i + 1 < t.size() && t[i + 1] == '\n') ++i;
+      file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+    }
+  }
+  files_.push_back(std::move(file));
+  return static_cast<FileId>(files_.size() - 1);
+}
+
+const std::string& SourceManager::name(FileId id) const {
+  if (id >= files_.size()) return EmptyString();
+  return files_[id].name;
+}
+
+std::string_view SourceManager::text(FileId id) const {
+  if (id >= files_.size()) return {};
+  return files_[id].text;
+}
+
+LineColumn SourceManager::Locate(FileId id, uint32_t offset) const {
+  if (id >= files_.size()) return {};
+  const File& file = files_[id];
+  const std::string_view text = file.text;
+  if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
+  // The last line start <= offset.
+  const auto it = std::upper_bound(file.line_starts.begin(),
+                                   file.line_starts.end(), offset);
+  const size_t line_index =
+      static_cast<size_t>(it - file.line_starts.begin()) - 1;
+  uint32_t column = 1;
+  size_t pos = file.line_starts[line_index];
+  while (pos < offset) {
+    char32_t cp;
+    const size_t len = internal::DecodeUtf8(text, pos, &cp);
+    pos += len == 0 ? 1 : len;
+    ++column;
+  }
+  return LineColumn{static_cast<uint32_t>(line_index + 1), column};
+}
+
+std::string_view SourceManager::LineText(FileId id, uint32_t offset) const {
+  if (id >= files_.size()) return {};
+  const File& file = files_[id];
+  const std::string_view text = file.text;
+  if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
+  const auto it = std::upper_bound(file.line_starts.begin(),
+                                   file.line_starts.end(), offset);
+  const size_t begin = *(it - 1);
+  size_t end = it == file.line_starts.end() ? text.size() : *it;
+  // Strip the line end ("\n", "\r\n" or "\r").
+  if (end > begin && text[end - 1] == '\n') --end;
+  if (end > begin && text[end - 1] == '\r') --end;
+  return text.substr(begin, end - begin);
+}
+
+}  // namespace zhucun

@@ -1,0 +1,343 @@
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "source/utf8.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/source.h"
+
+namespace zhucun {
+namespace {
+
+TEST(SourceManagerTest, AddAndLookUp) {
+  SourceManager sm;
+  const FileId a = sm.Add("a.yaml", "x: 1\n");
+  const FileId b = sm.Add("b.csv", "id\n1\n");
+  EXPECT_EQ(a, 0u);
+  EXPECT_EQ(b, 1u);
+  EXPECT_EQ(sm.size(), 2u);
+  EXPECT_EQ(sm.name(b), "b.csv");
+  EXPECT_EQ(sm.text(a), "x: 1\n");
+  // Out-of-range ids are harmless.
+  EXPECT_EQ(sm.name(7), "");
+  EXPECT_EQ(sm.text(7), "");
+  EXPECT_EQ(sm.Locate(7, 0).line, 0u);
+}
+
+TEST(SourceManagerTest, LocateCountsLinesAndCodePoints) {
+  SourceManager sm;
+  //                      0123   4 5 6 7 8 9 (bytes)
+  const FileId f = sm.Add("f", "ab\n成员x\r\nlast\rz");
+  EXPECT_EQ(sm.Locate(f, 0).line, 1u);
+  EXPECT_EQ(sm.Locate(f, 0).column, 1u);
+  EXPECT_EQ(sm.Locate(f, 2).column, 3u);  // the '\n' belongs to line 1
+  EXPECT_EQ(sm.Locate(f, 2).line, 1u);
+  // "成" is bytes 3..5, "员" 6..8, "x" 9.
+  EXPECT_EQ(sm.Locate(f, 3).line, 2u);
+  EXPECT_EQ(sm.Locate(f, 3).column, 1u);
+  EXPECT_EQ(sm.Locate(f, 6).column, 2u);
+  EXPECT_EQ(sm.Locate(f, 9).column, 3u);
+  EXPECT_EQ(sm.Locate(f, 10).column, 4u);  // '\r' of "\r\n"
+  EXPECT_EQ(sm.Locate(f, 12).line, 3u);    // "last"
+  EXPECT_EQ(sm.Locate(f, 12).column, 1u);
+  EXPECT_EQ(sm.Locate(f, 17).line, 4u);  // a lone '\r' ends a line too
+  EXPECT_EQ(sm.Locate(f, 17).column, 1u);
+  EXPECT_EQ(sm.Locate(f, 18).column, 2u);   // end of text
+  EXPECT_EQ(sm.Locate(f, 999).column, 2u);  // clamped
+  EXPECT_EQ(sm.LineText(f, 0), "ab");
+  EXPECT_EQ(sm.LineText(f, 2), "ab");
+  EXPECT_EQ(sm.LineText(f, 7), "成员x");
+  EXPECT_EQ(sm.LineText(f, 13), "last");
+  EXPECT_EQ(sm.LineText(f, 18), "z");
+}
+
+TEST(SourceManagerTest, TrailingNewlineStartsAnEmptyLine) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "a\n");
+  EXPECT_EQ(sm.Locate(f, 2).line, 2u);
+  EXPECT_EQ(sm.Locate(f, 2).column, 1u);
+  EXPECT_EQ(sm.LineText(f, 2), "");
+  const FileId empty = sm.Add("e", "");
+  EXPECT_EQ(sm.Locate(empty, 0).line, 1u);
+  EXPECT_EQ(sm.Locate(empty, 0).column, 1u);
+  EXPECT_EQ(sm.LineText(empty, 0), "");
+}
+
+TEST(SourceManagerTest, InvalidUtf8CountsOneColumnPerByte) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "a\xff\xfe" "b");
+  EXPECT_EQ(sm.Locate(f, 3).column, 4u);
+}
+
+Diagnostic MakeError(std::string code, std::string message, SourceSpan span,
+                     std::string help = {}) {
+  Diagnostic d;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  d.span = span;
+  d.help = std::move(help);
+  return d;
+}
+
+TEST(RenderTest, CaretUnderSpanWithHelp) {
+  SourceManager sm;
+  const FileId f = sm.Add("expr", "member.x + membr.y");
+  const Diagnostic d =
+      MakeError("expr.undeclared", "undeclared reference to `membr`",
+                {f, 11, 16}, "did you mean `member`?");
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "expr:1:12: error[expr.undeclared]: undeclared reference to "
+            "`membr`\n"
+            " | member.x + membr.y\n"
+            " |            ^~~~~\n"
+            " = help: did you mean `member`?");
+}
+
+TEST(RenderTest, CjkTextBeforeTheSpanIsTwoCellsWide) {
+  SourceManager sm;
+  const std::string line = "  when: 成员.结束日期 == null && x.end_dat > 0";
+  const FileId f = sm.Add("rules/teams.yaml", "rule:\n" + line + "\n");
+  const uint32_t begin = 6 + static_cast<uint32_t>(line.find("end_dat"));
+  const Diagnostic d = MakeError("expr.unknown_field",
+                                 "`x` has no field `end_dat`",
+                                 {f, begin, begin + 7},
+                                 "did you mean `end_date`?");
+  // Column 30 counts code points; "成员" and "结束日期" are 6 code points
+  // but 12 cells wide, so the caret is preceded by 35 cells.
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "rules/teams.yaml:2:30: error[expr.unknown_field]: `x` has no "
+            "field `end_dat`\n"
+            " |   when: 成员.结束日期 == null && x.end_dat > 0\n"
+            " |                                    ^~~~~~~\n"
+            " = help: did you mean `end_date`?");
+}
+
+TEST(RenderTest, SpanOverWideCharactersUsesTheirWidth) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "x == 名字");
+  const Diagnostic d = MakeError("c", "m", {f, 5, 11});
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "f:1:6: error[c]: m\n"
+            " | x == 名字\n"
+            " |      ^~~~");
+}
+
+TEST(RenderTest, FullwidthFormsAreWide) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "f（x）");  // U+FF08, U+FF09
+  const Diagnostic d = MakeError("c", "m", {f, 4, 5});
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "f:1:3: error[c]: m\n"
+            " | f（x）\n"
+            " |    ^");
+}
+
+TEST(RenderTest, TabsAreKept) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "\ta +\tb");
+  const Diagnostic d = MakeError("c", "m", {f, 5, 6});
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "f:1:6: error[c]: m\n"
+            " | \ta +\tb\n"
+            " | \t   \t^");
+}
+
+TEST(RenderTest, ErrorOnSecondLine) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "a &&\n  b ||\n  c");
+  const Diagnostic d = MakeError("c", "m", {f, 7, 8});
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "f:2:3: error[c]: m\n"
+            " |   b ||\n"
+            " |   ^");
+}
+
+TEST(RenderTest, MultiLineSpanUnderlinesToTheEndOfItsFirstLine) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "x + '''ab\ncd'''");
+  const Diagnostic d = MakeError("c", "m", {f, 4, 15});
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "f:1:5: error[c]: m\n"
+            " | x + '''ab\n"
+            " |     ^~~~~");
+}
+
+TEST(RenderTest, EmptySpanAndEndOfText) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "a +");
+  EXPECT_EQ(RenderDiagnostic(MakeError("c", "m", {f, 3, 3}), sm),
+            "f:1:4: error[c]: m\n"
+            " | a +\n"
+            " |    ^");
+  const FileId g = sm.Add("g", "");
+  EXPECT_EQ(RenderDiagnostic(MakeError("c", "m", {g, 0, 0}), sm),
+            "g:1:1: error[c]: m\n"
+            " |\n"
+            " | ^");
+}
+
+TEST(RenderTest, SpanPastTheTextIsClamped) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "abc");
+  EXPECT_EQ(RenderDiagnostic(MakeError("c", "m", {f, 1, 100}), sm),
+            "f:1:2: error[c]: m\n"
+            " | abc\n"
+            " |  ^~");
+  EXPECT_EQ(RenderDiagnostic(MakeError("c", "m", {f, 50, 10}), sm),
+            "f:1:4: error[c]: m\n"
+            " | abc\n"
+            " |    ^");
+}
+
+TEST(RenderTest, NoFileMeansNoSnippet) {
+  SourceManager sm;
+  EXPECT_EQ(RenderDiagnostic(MakeError("engine.config", "no rules given",
+                                       SourceSpan{}, "pass a rules folder"),
+                             sm),
+            "error[engine.config]: no rules given\n"
+            " = help: pass a rules folder");
+  // A file id the manager does not know is treated the same way.
+  EXPECT_EQ(RenderDiagnostic(MakeError("x", "y", {42, 0, 1}), sm),
+            "error[x]: y");
+}
+
+TEST(RenderTest, SeverityAndMissingCode) {
+  SourceManager sm;
+  Diagnostic d = MakeError("", "just so you know", SourceSpan{});
+  d.severity = Severity::kWarning;
+  EXPECT_EQ(RenderDiagnostic(d, sm), "warning: just so you know");
+  d.severity = Severity::kNote;
+  d.code = "n.x";
+  EXPECT_EQ(RenderDiagnostic(d, sm), "note[n.x]: just so you know");
+}
+
+TEST(RenderTest, InvalidUtf8AndControlCharactersAreShownSafely) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "'\xff\xc3' + \x07x");
+  const Diagnostic d = MakeError("c", "m", {f, 1, 2});
+  EXPECT_EQ(RenderDiagnostic(d, sm),
+            "f:1:2: error[c]: m\n"
+            " | '\xEF\xBF\xBD\xEF\xBF\xBD' + \xE2\x90\x87x\n"
+            " |  ^");
+  const FileId g = sm.Add("g", "ab\xc3");
+  EXPECT_EQ(RenderDiagnostic(MakeError("c", "m", {g, 2, 3}), sm),
+            "g:1:3: error[c]: m\n"
+            " | ab\xEF\xBF\xBD\n"
+            " |   ^");
+}
+
+TEST(RenderTest, LongLinesAreCutAroundTheSpan) {
+  SourceManager sm;
+  std::string text(300, 'a');
+  text.replace(200, 3, "bad");
+  const FileId f = sm.Add("f", text);
+  const std::string rendered =
+      RenderDiagnostic(MakeError("c", "m", {f, 200, 203}), sm);
+  const std::string shown = "..." + text.substr(160, 120) + "...";
+  EXPECT_EQ(rendered, "f:1:201: error[c]: m\n | " + shown + "\n | " +
+                          std::string(3 + 40, ' ') + "^~~");
+  // Near the end of a long line the window ends with the line.
+  const std::string end_rendered =
+      RenderDiagnostic(MakeError("c", "m", {f, 300, 300}), sm);
+  EXPECT_EQ(end_rendered, "f:1:301: error[c]: m\n | ..." + text.substr(180) +
+                              "\n | " + std::string(3 + 120, ' ') + "^");
+}
+
+TEST(DiagnosticsTest, CollectsInOrderAndRenders) {
+  SourceManager sm;
+  const FileId f = sm.Add("f", "a b");
+  Diagnostics diags;
+  EXPECT_TRUE(diags.empty());
+  EXPECT_FALSE(diags.has_errors());
+  Diagnostic w = MakeError("w", "warned", {f, 0, 1});
+  w.severity = Severity::kWarning;
+  diags.Add(w);
+  EXPECT_FALSE(diags.has_errors());
+  diags.Error("e", "failed", {f, 2, 3}, "help text");
+  EXPECT_TRUE(diags.has_errors());
+  ASSERT_EQ(diags.size(), 2u);
+  EXPECT_EQ(diags.items()[1].help, "help text");
+  Diagnostics more;
+  more.Append(diags);
+  more.Append(diags);
+  EXPECT_EQ(more.size(), 4u);
+  EXPECT_EQ(diags.Render(sm),
+            "f:1:1: warning[w]: warned\n"
+            " | a b\n"
+            " | ^\n"
+            "f:1:3: error[e]: failed\n"
+            " | a b\n"
+            " |   ^\n"
+            " = help: help text\n");
+}
+
+TEST(ClosestMatchTest, FindsLikelyTypos) {
+  const std::vector<std::string> fields = {"start_date", "end_date", "member",
+                                           "team"};
+  EXPECT_EQ(ClosestMatch("membr", fields), "member");
+  EXPECT_EQ(ClosestMatch("end_dat", fields), "end_date");
+  EXPECT_EQ(ClosestMatch("tema", fields), "team");
+  EXPECT_EQ(ClosestMatch("end_date", fields), "end_date");
+  EXPECT_EQ(ClosestMatch("salary", fields), "");
+  EXPECT_EQ(ClosestMatch("x", fields), "");
+  EXPECT_EQ(ClosestMatch("", fields), "");
+  EXPECT_EQ(ClosestMatch("membr", {}), "");
+}
+
+TEST(ClosestMatchTest, ShortWordsAllowOneEditButNotAFullReplacement) {
+  EXPECT_EQ(ClosestMatch("ab", {"xy", "ax"}), "ax");
+  EXPECT_EQ(ClosestMatch("a", {"b"}), "");
+  EXPECT_EQ(ClosestMatch("a", {"ab"}), "ab");
+}
+
+TEST(ClosestMatchTest, TiesGoToTheFirstCandidate) {
+  EXPECT_EQ(ClosestMatch("cat", {"bat", "cot", "cut"}), "bat");
+  EXPECT_EQ(ClosestMatch("cat", {"cot", "bat"}), "cot");
+}
+
+TEST(ClosestMatchTest, CountsCodePoints) {
+  // One code point differs (3 bytes in UTF-8).
+  EXPECT_EQ(ClosestMatch("开始日期", {"结束日期", "开始日子"}), "开始日子");
+}
+
+TEST(Utf8Test, DecodeRejectsMalformedSequences) {
+  using internal::DecodeUtf8;
+  char32_t cp;
+  EXPECT_EQ(DecodeUtf8("a", 0, &cp), 1u);
+  EXPECT_EQ(cp, U'a');
+  EXPECT_EQ(DecodeUtf8("\xe6\x88\x90", 0, &cp), 3u);
+  EXPECT_EQ(cp, U'成');
+  EXPECT_EQ(DecodeUtf8("\xf0\x9f\x90\xb1", 0, &cp), 4u);
+  EXPECT_EQ(cp, char32_t{0x1F431});
+  EXPECT_EQ(DecodeUtf8("\xc3", 0, &cp), 0u);          // truncated
+  EXPECT_EQ(DecodeUtf8("\x80", 0, &cp), 0u);          // continuation
+  EXPECT_EQ(DecodeUtf8("\xc0\xaf", 0, &cp), 0u);      // overlong
+  EXPECT_EQ(DecodeUtf8("\xe0\x80\xaf", 0, &cp), 0u);  // overlong
+  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80", 0, &cp), 0u);  // surrogate
+  EXPECT_EQ(DecodeUtf8("\xf4\x90\x80\x80", 0, &cp), 0u);  // > U+10FFFF
+  EXPECT_EQ(DecodeUtf8("\xff", 0, &cp), 0u);
+  EXPECT_EQ(cp, internal::kReplacementChar);
+  EXPECT_TRUE(internal::IsValidUtf8("abc 成员 🐱"));
+  EXPECT_FALSE(internal::IsValidUtf8("abc\xc3"));
+}
+
+TEST(Utf8Test, EncodeAndWidth) {
+  std::string s;
+  internal::AppendUtf8(U'ÿ', &s);
+  internal::AppendUtf8(0x1F431, &s);
+  internal::AppendUtf8(0xD800, &s);  // not a scalar value
+  EXPECT_EQ(s, "ÿ🐱\xEF\xBF\xBD");
+  EXPECT_EQ(internal::DisplayWidth(U'a'), 1);
+  EXPECT_EQ(internal::DisplayWidth(U'é'), 1);
+  EXPECT_EQ(internal::DisplayWidth(U'成'), 2);
+  EXPECT_EQ(internal::DisplayWidth(U'。'), 2);
+  EXPECT_EQ(internal::DisplayWidth(U'Ａ'), 2);
+  EXPECT_EQ(internal::DisplayWidth(U'ｱ'), 1);  // halfwidth katakana
+  EXPECT_EQ(internal::DisplayWidth(U'가'), 2);
+  EXPECT_EQ(internal::DisplayWidth(0x1F431), 2);
+  EXPECT_EQ(internal::DisplayWidth(0x20000), 2);
+}
+
+}  // namespace
+}  // namespace zhucun

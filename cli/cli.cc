@@ -106,11 +106,11 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.require_subcommand(1);
 
   CLI::App* eval = app.add_subcommand(
-      "eval",
-      "Evaluate CEL expressions and print each with its result. FILE holds\n"
-      "one expression per line; blank lines and lines starting with `#` are\n"
-      "skipped. Exit status: 0 ok, 1 an evaluation failed, 2 an expression\n"
-      "did not compile.");
+      "eval", "Evaluate expressions and print each with its result");
+  eval->footer(
+      "FILE holds one expression per line; blank lines and lines starting\n"
+      "with `#` are skipped. Exit status: 0 ok, 1 an expression failed to\n"
+      "evaluate, 2 a usage error or an expression that did not compile.");
   std::vector<std::string> files;
   std::vector<std::string> exprs;
   eval->add_option("FILE", files, "Expression files (`-` for standard input)");

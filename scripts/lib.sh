@@ -13,6 +13,11 @@ JOBS=${ZHUCUN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # add_subdirectory consumer test (tests/install) reuses the objects of the
 # release build instead of compiling the library a second time.
 export CCACHE_NOHASHDIR=1
+# ccache's default cache lives in $HOME; keep it next to the build where
+# $HOME is unset or read-only (some CI runners).
+if [[ -z "${CCACHE_DIR:-}" ]] && ! { [[ -n "${HOME:-}" ]] && mkdir -p "$HOME/.cache" 2>/dev/null && [[ -w "$HOME/.cache" ]]; }; then
+  export CCACHE_DIR=$BUILD_ROOT/ccache
+fi
 
 # Prints a timed step header.
 step() {

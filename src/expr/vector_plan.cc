@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "expr/evaluator.h"
+#include "expr/kernels.h"
 #include "expr/stdlib.h"
 
 namespace zhucun::internal {
@@ -259,6 +260,11 @@ const int64_t kPow10[19] = {1LL,
                             100000000000000000LL,
                             1000000000000000000LL};
 
+// Bits of a positive multiplier m: m <= 2^MultiplierBits(m).
+int MultiplierBits(int64_t m) {
+  return m <= 1 ? 0 : 64 - __builtin_clzll(static_cast<uint64_t>(m - 1));
+}
+
 // Per-node state for one batch: bound columns, scales, scratch space.
 struct NodeState {
   const ColumnView* column = nullptr;
@@ -266,6 +272,8 @@ struct NodeState {
   int64_t mul_a = 1;       // alignment multipliers for decimal operands
   int64_t mul_b = 1;
   int32_t string_code = -1;  // string equality: the constant's code
+  // int64 outputs: every |value| of the current chunk is <= 2^bits.
+  int bits = 63;
   // Output of the current chunk.
   const void* data = nullptr;
   const uint8_t* valid = nullptr;
@@ -466,12 +474,17 @@ class PlanRunner {
     const Value& v = n.constant;
     switch (n.type) {
       case VType::kBool: s->u8.assign(kChunk, v.bool_value() ? 1 : 0); s->data = s->u8.data(); break;
-      case VType::kInt: s->i64.assign(kChunk, v.int_value()); s->data = s->i64.data(); break;
+      case VType::kInt:
+        s->i64.assign(kChunk, v.int_value());
+        s->data = s->i64.data();
+        s->bits = MagnitudeBits(s->i64.data(), 1);
+        break;
       case VType::kDouble: s->f64.assign(kChunk, v.double_value()); s->data = s->f64.data(); break;
       case VType::kDecimal:
         s->scale = v.decimal_value().scale();
         s->i64.assign(kChunk, v.decimal_value().coefficient());
         s->data = s->i64.data();
+        s->bits = MagnitudeBits(s->i64.data(), 1);
         break;
       case VType::kDate:
         s->i32.assign(kChunk, v.date_value().day_number());
@@ -509,6 +522,8 @@ class PlanRunner {
     }
   }
 
+  int BitsOf(int i) const { return state_[static_cast<size_t>(i)].bits; }
+
   template <class T>
   const T* In(int i) const {
     return static_cast<const T*>(state_[static_cast<size_t>(i)].data);
@@ -524,6 +539,9 @@ class PlanRunner {
         s.valid = v.valid;
         if (s.valid != nullptr && !n.null_ok) {
           for (size_t i = 0; i < len; ++i) redo[i] |= s.valid[i] == 0;
+        }
+        if (n.type == VType::kInt || n.type == VType::kDecimal) {
+          s.bits = MagnitudeBits(static_cast<const int64_t*>(s.data), len);
         }
         return;
       }
@@ -542,7 +560,7 @@ class PlanRunner {
       case VOp::kNot: {
         const uint8_t* a = In<uint8_t>(n.a);
         uint8_t* out = s.u8.data();
-        for (size_t i = 0; i < len; ++i) out[i] = a[i] ^ 1;
+        NotU8(a, out, len);
         return;
       }
       case VOp::kAnd:
@@ -551,9 +569,9 @@ class PlanRunner {
         const uint8_t* b = In<uint8_t>(n.b);
         uint8_t* out = s.u8.data();
         if (n.op == VOp::kAnd) {
-          for (size_t i = 0; i < len; ++i) out[i] = a[i] & b[i];
+          AndU8(a, b, out, len);
         } else {
-          for (size_t i = 0; i < len; ++i) out[i] = a[i] | b[i];
+          OrU8(a, b, out, len);
         }
         return;
       }
@@ -582,6 +600,7 @@ class PlanRunner {
     for (size_t i = 0; i < len; ++i) {
       redo[i] |= __builtin_sub_overflow(int64_t{0}, a[i], &out[i]);
     }
+    s->bits = BitsOf(n.a) < 63 ? BitsOf(n.a) : 63;
   }
 
   void RunArith(const VNode& n, NodeState* s, size_t len, uint8_t* redo) {
@@ -590,9 +609,9 @@ class PlanRunner {
       const double* b = In<double>(n.b);
       double* out = s->f64.data();
       switch (n.op) {
-        case VOp::kAdd: for (size_t i = 0; i < len; ++i) out[i] = a[i] + b[i]; break;
-        case VOp::kSub: for (size_t i = 0; i < len; ++i) out[i] = a[i] - b[i]; break;
-        default: for (size_t i = 0; i < len; ++i) out[i] = a[i] * b[i]; break;
+        case VOp::kAdd: AddF64(a, b, out, len); break;
+        case VOp::kSub: SubF64(a, b, out, len); break;
+        default: MulF64(a, b, out, len); break;
       }
       return;
     }
@@ -603,6 +622,18 @@ class PlanRunner {
     const int64_t ma = n.op == VOp::kMul ? 1 : s->mul_a;
     const int64_t mb = n.op == VOp::kMul ? 1 : s->mul_b;
     if (ma == 1 && mb == 1) {
+      // |x| <= 2^p and |y| <= 2^q: |x*y| <= 2^(p+q), |x+y| <= 2^(max+1).
+      const int pa = BitsOf(n.a), pb = BitsOf(n.b);
+      const bool safe = n.op == VOp::kMul ? pa + pb <= 62 : std::max(pa, pb) <= 61;
+      s->bits = safe ? (n.op == VOp::kMul ? pa + pb : std::max(pa, pb) + 1) : 63;
+      if (safe) {  // no row of this chunk can overflow: plain loops
+        switch (n.op) {
+          case VOp::kAdd: AddI64(a, b, out, len); break;
+          case VOp::kSub: SubI64(a, b, out, len); break;
+          default: MulI64(a, b, out, len); break;
+        }
+        return;
+      }
       switch (n.op) {
         case VOp::kAdd:
           for (size_t i = 0; i < len; ++i) redo[i] |= __builtin_add_overflow(a[i], b[i], &out[i]);
@@ -616,6 +647,14 @@ class PlanRunner {
       }
       return;
     }
+    const int pa = BitsOf(n.a) + MultiplierBits(ma);
+    const int pb = BitsOf(n.b) + MultiplierBits(mb);
+    const bool safe = std::max(pa, pb) <= 61;
+    s->bits = safe ? std::max(pa, pb) + 1 : 63;
+    if (safe) {
+      AddScaledI64(a, ma, b, mb, n.op == VOp::kAdd ? 1 : -1, out, len);
+      return;
+    }
     for (size_t i = 0; i < len; ++i) {
       int64_t x, y;
       bool o = __builtin_mul_overflow(a[i], ma, &x);
@@ -626,53 +665,55 @@ class PlanRunner {
     }
   }
 
-  template <class T>
-  static void Compare(VOp op, const T* a, const T* b, uint8_t* out, size_t len) {
+  static CmpOp CmpOf(VOp op) {
     switch (op) {
-      case VOp::kEq: for (size_t i = 0; i < len; ++i) out[i] = a[i] == b[i]; break;
-      case VOp::kNe: for (size_t i = 0; i < len; ++i) out[i] = a[i] != b[i]; break;
-      case VOp::kLt: for (size_t i = 0; i < len; ++i) out[i] = a[i] < b[i]; break;
-      case VOp::kLe: for (size_t i = 0; i < len; ++i) out[i] = a[i] <= b[i]; break;
-      case VOp::kGt: for (size_t i = 0; i < len; ++i) out[i] = a[i] > b[i]; break;
-      default: for (size_t i = 0; i < len; ++i) out[i] = a[i] >= b[i]; break;
+      case VOp::kEq: return CmpOp::kEq;
+      case VOp::kNe: return CmpOp::kNe;
+      case VOp::kLt: return CmpOp::kLt;
+      case VOp::kLe: return CmpOp::kLe;
+      case VOp::kGt: return CmpOp::kGt;
+      default: return CmpOp::kGe;
     }
   }
 
   void RunCompare(const VNode& n, NodeState* s, size_t len, uint8_t* redo) {
     uint8_t* out = s->u8.data();
-    const VType t = Type(n.a);
-    if (t == VType::kString) {
-      const int32_t* codes = In<int32_t>(n.a);
-      const int32_t want = s->string_code;
-      const uint8_t eq = n.op == VOp::kEq;
-      for (size_t i = 0; i < len; ++i) out[i] = (codes[i] == want) == eq;
-      return;
-    }
-    if (t == VType::kDouble) {
-      Compare(n.op, In<double>(n.a), In<double>(n.b), out, len);
-      return;
-    }
-    if (t == VType::kDate) {
-      Compare(n.op, In<int32_t>(n.a), In<int32_t>(n.b), out, len);
-      return;
-    }
-    if (t == VType::kBool) {
-      Compare(n.op, In<uint8_t>(n.a), In<uint8_t>(n.b), out, len);
-      return;
+    const CmpOp op = CmpOf(n.op);
+    switch (Type(n.a)) {
+      case VType::kString:
+        CodeEquals(In<int32_t>(n.a), s->string_code, n.op == VOp::kEq, out, len);
+        return;
+      case VType::kDouble:
+        CompareF64(op, In<double>(n.a), In<double>(n.b), out, len);
+        return;
+      case VType::kDate:
+        CompareI32(op, In<int32_t>(n.a), In<int32_t>(n.b), out, len);
+        return;
+      case VType::kBool:
+        CompareU8(op, In<uint8_t>(n.a), In<uint8_t>(n.b), out, len);
+        return;
+      default:
+        break;
     }
     const int64_t* a = In<int64_t>(n.a);
     const int64_t* b = In<int64_t>(n.b);
     if (s->mul_a == 1 && s->mul_b == 1) {
-      Compare(n.op, a, b, out, len);
+      CompareI64(op, a, b, out, len);
       return;
     }
     // Align scales; an alignment that overflows is redone exactly.
     int64_t xa[kChunk], xb[kChunk];
-    for (size_t i = 0; i < len; ++i) {
-      redo[i] |= __builtin_mul_overflow(a[i], s->mul_a, &xa[i]);
-      redo[i] |= __builtin_mul_overflow(b[i], s->mul_b, &xb[i]);
+    if (BitsOf(n.a) + MultiplierBits(s->mul_a) <= 62 &&
+        BitsOf(n.b) + MultiplierBits(s->mul_b) <= 62) {
+      ScaleI64(a, s->mul_a, xa, len);
+      ScaleI64(b, s->mul_b, xb, len);
+    } else {
+      for (size_t i = 0; i < len; ++i) {
+        redo[i] |= __builtin_mul_overflow(a[i], s->mul_a, &xa[i]);
+        redo[i] |= __builtin_mul_overflow(b[i], s->mul_b, &xb[i]);
+      }
     }
-    Compare(n.op, xa, xb, out, len);
+    CompareI64(op, xa, xb, out, len);
   }
 
   const VectorPlan& plan_;
@@ -773,8 +814,10 @@ BatchResult EvaluateBatch(const ProgramImpl& p, const Batch& batch) {
         std::memset(redo, 0, len);
         runner.RunChunk(begin, len, redo);
         CopyRoot(root_type, runner.root_state(), begin, len, &result.values);
-        for (size_t i = 0; i < len; ++i) {
-          if (redo[i]) redo_rows.push_back(static_cast<uint32_t>(begin + i));
+        if (AnySet(redo, len)) {
+          for (size_t i = 0; i < len; ++i) {
+            if (redo[i]) redo_rows.push_back(static_cast<uint32_t>(begin + i));
+          }
         }
       }
       EvaluateRows(p, batch, redo_rows, &result);

@@ -52,57 +52,69 @@ const char* SeverityName(Severity s) {
 
 // One code point of a shown line.
 struct Cell {
-  char32_t shown;   // what is printed
-  int width;        // terminal cells (0 for a tab: it is kept as a tab)
-  uint32_t offset;  // byte offset of the code point within the line
+  char32_t shown;  // what is printed
+  int width;       // terminal cells (0 for a tab: it is kept as a tab)
 };
 
-std::vector<Cell> SplitLine(std::string_view line) {
-  std::vector<Cell> cells;
-  size_t pos = 0;
-  while (pos < line.size()) {
-    char32_t cp;
-    size_t len = DecodeUtf8(line, pos, &cp);
-    if (len == 0) {
-      len = 1;
-      cp = kReplacementChar;
-    }
-    Cell cell{cp, 1, static_cast<uint32_t>(pos)};
-    if (cp == '\t') {
-      cell.width = 0;
-    } else if (cp < 0x20) {
-      cell.shown = 0x2400 + cp;  // control pictures: U+2400..U+241F
-    } else if (cp == 0x7F) {
-      cell.shown = 0x2421;
-    } else {
-      cell.width = DisplayWidth(cp);
-    }
-    cells.push_back(cell);
-    pos += len;
+// Decodes the code point at line[*pos] and advances *pos.
+Cell NextCell(std::string_view line, size_t* pos) {
+  char32_t cp;
+  size_t len = DecodeUtf8(line, *pos, &cp);
+  if (len == 0) {
+    len = 1;
+    cp = kReplacementChar;
   }
-  return cells;
+  *pos += len;
+  if (cp == '\t') return Cell{cp, 0};
+  if (cp < 0x20) return Cell{0x2400 + cp, 1};  // control pictures
+  if (cp == 0x7F) return Cell{0x2421, 1};
+  return Cell{cp, DisplayWidth(cp)};
+}
+
+// The number of code points in line[from, to), and the byte offset where the
+// `count`-th code point after `from` starts (or `to`).
+size_t CountCodePoints(std::string_view line, size_t from, size_t to) {
+  size_t n = 0;
+  while (from < to) {
+    NextCell(line, &from);
+    ++n;
+  }
+  return n;
+}
+size_t SkipCodePoints(std::string_view line, size_t from, size_t count) {
+  while (count > 0 && from < line.size()) {
+    NextCell(line, &from);
+    --count;
+  }
+  return from;
 }
 
 // Appends the snippet (source line and caret line) for a span that starts at
-// byte `begin` of `line` and ends at byte `end` (clamped to the line).
+// byte `begin` of `line` and ends at byte `end` (both within the line). Only
+// the shown part of a long line is decoded twice; the rest is scanned once.
 void AppendSnippet(std::string_view line, size_t begin, size_t end,
                    std::string* out) {
-  const std::vector<Cell> cells = SplitLine(line);
-  // Index of the first cell at or after `begin`, and of the first at or after
-  // `end`.
-  const auto index_of = [&](size_t byte) {
-    size_t i = 0;
-    while (i < cells.size() && cells[i].offset < byte) ++i;
-    return i;
-  };
-  const size_t first = index_of(begin);
-  size_t last = std::max(index_of(end), first);
+  // Code point indexes of the span's ends and the line's length. A span end
+  // inside a code point counts that code point.
+  const size_t first = CountCodePoints(line, 0, begin);
+  const size_t last = first + CountCodePoints(line, begin, end);
+  // The line's length in code points, or enough of it to place the window
+  // (scanning a long line to its end for every diagnostic would be slow).
+  size_t total = last;
+  {
+    const size_t enough = first + kMaxShownCodePoints + 1;
+    size_t pos = end;
+    while (pos < line.size() && total < enough) {
+      NextCell(line, &pos);
+      ++total;
+    }
+  }
 
   size_t window_begin = 0;
-  size_t window_end = cells.size();
-  if (cells.size() > kMaxShownCodePoints) {
+  size_t window_end = total;
+  if (total > kMaxShownCodePoints) {
     window_begin = first > kContextBefore ? first - kContextBefore : 0;
-    window_end = std::min(cells.size(), window_begin + kMaxShownCodePoints);
+    window_end = std::min(total, window_begin + kMaxShownCodePoints);
     if (window_end - window_begin < kMaxShownCodePoints) {
       window_begin = window_end > kMaxShownCodePoints
                          ? window_end - kMaxShownCodePoints
@@ -110,31 +122,30 @@ void AppendSnippet(std::string_view line, size_t begin, size_t end,
     }
   }
   const bool cut_front = window_begin > 0;
-  const bool cut_back = window_end < cells.size();
+  const bool cut_back = window_end < total;
 
   std::string source = " |";
-  if (!cells.empty()) source += ' ';
+  if (total > 0) source += ' ';
   if (cut_front) source += "...";
-  for (size_t i = window_begin; i < window_end; ++i) {
-    AppendUtf8(cells[i].shown, &source);
-  }
-  if (cut_back) source += "...";
-
   std::string caret = " | ";
   if (cut_front) caret += "   ";
-  for (size_t i = window_begin; i < first && i < window_end; ++i) {
-    if (cells[i].width == 0) {
-      caret += '\t';
-    } else {
-      caret.append(static_cast<size_t>(cells[i].width), ' ');
+  int tildes = -1;  // the first cell of the span is drawn by '^'
+  size_t pos = SkipCodePoints(line, 0, window_begin);
+  for (size_t i = window_begin; i < window_end; ++i) {
+    const Cell cell = NextCell(line, &pos);
+    AppendUtf8(cell.shown, &source);
+    if (i < first) {
+      if (cell.width == 0) {
+        caret += '\t';
+      } else {
+        caret.append(static_cast<size_t>(cell.width), ' ');
+      }
+    } else if (i < last) {
+      tildes += cell.width == 0 ? 1 : cell.width;
     }
   }
+  if (cut_back) source += "...";
   caret += '^';
-  last = std::min(last, window_end);
-  int tildes = -1;  // the first cell is drawn by '^'
-  for (size_t i = first; i < last; ++i) {
-    tildes += cells[i].width == 0 ? 1 : cells[i].width;
-  }
   if (tildes > 0) caret.append(static_cast<size_t>(tildes), '~');
 
   *out += source;

@@ -142,40 +142,87 @@ bool IsInvisible(char32_t cp) {
          cp == 0x3000 || cp == 0xFEFF;
 }
 
-// A hint for a character typed by mistake, often from a Chinese input method.
-std::string HintFor(char32_t cp) {
-  std::string ascii;
-  if (cp >= 0xFF01 && cp <= 0xFF5E) {
-    ascii = std::string(1, static_cast<char>(cp - 0xFEE0));
-  } else {
-    switch (cp) {
-      case 0x3000:
-        return "replace it with an ASCII space";
-      case 0x201C:
-      case 0x201D:
-        ascii = "\"";
-        break;
-      case 0x2018:
-      case 0x2019:
-        ascii = "'";
-        break;
-      case 0x3001:
-        ascii = ",";
-        break;
-      case 0x3002:
-        ascii = ".";
-        break;
-      case 0x3010:
-        ascii = "[";
-        break;
-      case 0x3011:
-        ascii = "]";
-        break;
-      default:
-        return {};
-    }
+// The ASCII character that a character typed by mistake (often by a Chinese
+// input method) stands for, or 0: fullwidth forms, ideographic punctuation
+// and curly quotes.
+char AsciiLookalike(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return static_cast<char>(cp - 0xFEE0);
+  switch (cp) {
+    case 0x3000:
+      return ' ';
+    case 0x201C:
+    case 0x201D:
+      return '"';
+    case 0x2018:
+    case 0x2019:
+      return '\'';
+    case 0x3001:
+      return ',';
+    case 0x3002:
+      return '.';
+    case 0x3010:
+      return '[';
+    case 0x3011:
+      return ']';
+    default:
+      return 0;
   }
-  return "did you mean `" + ascii + "`?";
+}
+
+std::string LookalikeHint(char ascii) {
+  switch (ascii) {
+    case ' ':
+      return "replace it with an ASCII space";
+    case '=':
+      return "did you mean `==`?";
+    case '&':
+      return "did you mean `&&`?";
+    case '|':
+      return "did you mean `||`?";
+    default:
+      return "did you mean `" + std::string(1, ascii) + "`?";
+  }
+}
+
+// The token an ASCII punctuation character starts on its own (`=`, `&` and
+// `|` standing for `==`, `&&` and `||`), or kEnd if none.
+TokenKind PunctuationKind(char c) {
+  switch (c) {
+    case '(': return TokenKind::kLParen;
+    case ')': return TokenKind::kRParen;
+    case '[': return TokenKind::kLBracket;
+    case ']': return TokenKind::kRBracket;
+    case '{': return TokenKind::kLBrace;
+    case '}': return TokenKind::kRBrace;
+    case '.': return TokenKind::kDot;
+    case ',': return TokenKind::kComma;
+    case ':': return TokenKind::kColon;
+    case '?': return TokenKind::kQuestion;
+    case '+': return TokenKind::kPlus;
+    case '-': return TokenKind::kMinus;
+    case '*': return TokenKind::kStar;
+    case '/': return TokenKind::kSlash;
+    case '%': return TokenKind::kPercent;
+    case '!': return TokenKind::kBang;
+    case '<': return TokenKind::kLt;
+    case '>': return TokenKind::kGt;
+    case '=': return TokenKind::kEq;
+    case '&': return TokenKind::kAnd;
+    case '|': return TokenKind::kOr;
+    default: return TokenKind::kEnd;
+  }
+}
+
+// For non-ASCII letters where an identifier was probably meant.
+std::string IdentifierHint(std::string_view chars) {
+  size_t pos = 0;
+  while (pos < chars.size()) {
+    char32_t cp;
+    const size_t len = DecodeUtf8(chars, pos, &cp);
+    if (len == 0 || cp < 0x80 || IsInvisible(cp)) return {};
+    pos += len;
+  }
+  return "identifiers may only contain ASCII letters, digits and `_`";
 }
 
 class Lexer {
@@ -668,6 +715,9 @@ class Lexer {
   }
 
   // A run of characters that start no token, or a run of invalid UTF-8.
+  // A look-alike of ASCII punctuation (`（`, `“`, `，`, ideographic space) is
+  // reported on its own with a hint and then read as what it looks like, so
+  // that the parser does not report the same mistake again.
   void LexUnexpected() {
     const size_t begin = pos_;
     char32_t cp;
@@ -677,12 +727,30 @@ class Lexer {
       Emit(TokenKind::kError, begin, pos_);
       return;
     }
-    size_t count = 0;
-    char32_t first = 0;
+    pos_ += DecodeUtf8(text_, pos_, &cp);
+    const char ascii = AsciiLookalike(cp);
+    if (ascii != 0) {
+      Error("expr.syntax",
+            (IsInvisible(cp) ? "unexpected character " + CodePointName(cp)
+                             : "unexpected character `" +
+                                   std::string(text_.substr(begin, pos_ - begin)) +
+                                   "`"),
+            begin, pos_, LookalikeHint(ascii));
+      if (ascii == '"' || ascii == '\'') {
+        LexLookalikeString(begin, cp);
+        return;
+      }
+      const TokenKind kind = PunctuationKind(ascii);
+      if (ascii != ' ') {
+        Emit(kind == TokenKind::kEnd ? TokenKind::kError : kind, begin, pos_);
+      }
+      return;
+    }
+    size_t count = 1;
+    const char32_t first = cp;
     while (pos_ < text_.size() && !StartsToken()) {
       const size_t len = DecodeUtf8(text_, pos_, &cp);
-      if (len == 0) break;  // invalid UTF-8 gets its own error
-      if (count == 0) first = cp;
+      if (len == 0 || AsciiLookalike(cp) != 0) break;  // reported apart
       ++count;
       pos_ += len;
     }
@@ -692,12 +760,36 @@ class Lexer {
             IsInvisible(first)
                 ? "unexpected character " + CodePointName(first)
                 : "unexpected character `" + std::string(chars) + "`",
-            begin, pos_, HintFor(first));
+            begin, pos_, IdentifierHint(chars));
     } else {
       Error("expr.syntax", "unexpected characters `" + std::string(chars) + "`",
-            begin, pos_);
+            begin, pos_, IdentifierHint(chars));
     }
     Emit(TokenKind::kError, begin, pos_);
+  }
+
+  // A string in curly quotes (already reported): read up to the closing
+  // curly quote or the end of the line, without escapes.
+  void LexLookalikeString(size_t begin, char32_t open) {
+    const char32_t close = open == 0x201C || open == 0x201D ? 0x201D : 0x2019;
+    std::string value;
+    while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') {
+      char32_t cp;
+      const size_t len = DecodeUtf8(text_, pos_, &cp);
+      if (len == 0) {
+        InvalidUtf8();
+        AppendUtf8(kReplacementChar, &value);
+        continue;
+      }
+      if (cp == close || cp == open) {
+        pos_ += len;
+        break;
+      }
+      value.append(text_.substr(pos_, len));
+      pos_ += len;
+    }
+    Token& token = Emit(TokenKind::kString, begin, pos_);
+    token.value = std::move(value);
   }
 
   std::string_view text_;

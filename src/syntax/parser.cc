@@ -18,6 +18,9 @@ namespace zhucun::internal {
 
 namespace {
 
+// Keeps cold code out of the frames of the recursive descent.
+#define NOINLINE [[gnu::noinline]]
+
 constexpr std::string_view kAccuVar = "@result";
 constexpr std::string_view kErrorName = "<error>";
 // After this many errors the parser gives up on the rest of the text.
@@ -91,6 +94,10 @@ class Parser {
       return false;
     }
     tokens_ = Lex(text_, file_, offset_, &lex_errors_);
+    for (const Diagnostic& d : lex_errors_.items()) {
+      lex_error_begins_.push_back(d.span.begin);
+    }
+    std::sort(lex_error_begins_.begin(), lex_error_begins_.end());
     if (tokens_.size() == 1) {
       Report("expr.syntax", "expression is empty", Span(offset_, offset_));
     } else {
@@ -164,7 +171,14 @@ class Parser {
   void Report(const char* code, std::string message, SourceSpan span,
               std::string help = {}) {
     if (aborted_) return;
-    if (has_errors_ && span.begin == last_error_begin_) return;  // cascade
+    // Say nothing more where an error was already reported: at the same
+    // place as the parser's previous error, or where the lexer complained.
+    if (has_errors_ && span.begin == last_error_begin_) return;
+    if (std::binary_search(lex_error_begins_.begin(), lex_error_begins_.end(),
+                           span.begin)) {
+      has_errors_ = true;
+      return;
+    }
     has_errors_ = true;
     last_error_begin_ = span.begin;
     Diagnostic d;
@@ -187,12 +201,12 @@ class Parser {
     Report("expr.syntax", std::move(message), span);
   }
 
-  void Unexpected(std::string_view expected) {
+  NOINLINE void Unexpected(std::string_view expected) {
     ReportAt(Cur(), "unexpected " + Describe(Cur()) + "; expected " +
                         std::string(expected));
   }
 
-  void TooDeep(SourceSpan span) {
+  NOINLINE void TooDeep(SourceSpan span) {
     Report("expr.too_deep",
            "expression nests deeper than " +
                std::to_string(options_.max_depth) + " levels",
@@ -213,21 +227,24 @@ class Parser {
     const ExprId id = ast_->Add(std::move(n), span);
     heights_.push_back(height);
     extents_.emplace_back(ext_begin, ext_end);
-    if (height > options_.max_depth) TooDeep(span);
+    // Point at the token just read, not at the start of a long chain.
+    if (height > options_.max_depth) {
+      TooDeep(pos_ > 0 ? tokens_[pos_ - 1].span : span);
+    }
     return id;
   }
   ExprId AddNode(Node n, SourceSpan span) {
     return AddNode(std::move(n), span, span.begin, span.end);
   }
 
-  ExprId ErrorNode(SourceSpan span) {
+  NOINLINE ExprId ErrorNode(SourceSpan span) {
     Node n;
     n.kind = ExprKind::kIdent;
     n.name = kErrorName;
     has_errors_ = true;
     return AddNode(std::move(n), span);
   }
-  ExprId ErrorNodeHere() {
+  NOINLINE ExprId ErrorNodeHere() {
     const Token& t = Cur();
     return ErrorNode(t.kind == TokenKind::kEnd ? Span(PrevEnd(), PrevEnd())
                                                : t.span);
@@ -298,21 +315,36 @@ class Parser {
     Parser* p_;
   };
 
+  // The functions on the recursive path (ParseExpr down to ParsePrimary,
+  // ParseSequence and ParseMap) keep only a few integers in their frames and
+  // leave building nodes and messages to NOINLINE helpers, so that a level
+  // of nesting costs little stack even in unoptimized builds.
+
   ExprId ParseExpr() {
     DepthGuard guard(this);
     if (aborted_) return ErrorNodeHere();
-    const ExprId cond = ParseOr();
+    return ParseConditional(ParseOr());
+  }
+
+  // `cond ? then : otherwise`, with `cond` parsed.
+  ExprId ParseConditional(ExprId cond) {
     if (aborted_ || !At(TokenKind::kQuestion)) return cond;
     Advance();
-    const ExprId then = ParseOr();
+    ExprId then = ParseOr();
+    if (!aborted_ && At(TokenKind::kQuestion)) {
+      // `a ? b ? c : d : e`: the grammar wants the middle in parentheses.
+      // Report that, then parse it as if it had them.
+      ReportNestedConditional();
+      DepthGuard guard(this);
+      then = ParseConditional(then);
+    }
     ExprId otherwise;
     if (Accept(TokenKind::kColon)) {
       otherwise = ParseExpr();
     } else {
-      Unexpected("`:`");
-      otherwise = ErrorNodeHere();
+      otherwise = ExpectedHere("`:`");
     }
-    return Operator("_?_:_", {cond, then, otherwise});
+    return Ternary(cond, then, otherwise);
   }
 
   ExprId ParseOr() {
@@ -320,7 +352,7 @@ class Parser {
     while (!aborted_ && At(TokenKind::kOr)) {
       Advance();
       const ExprId rhs = ParseAnd();
-      lhs = Operator("_||_", {lhs, rhs});
+      lhs = Binary("_||_", lhs, rhs);
     }
     return lhs;
   }
@@ -330,7 +362,7 @@ class Parser {
     while (!aborted_ && At(TokenKind::kAnd)) {
       Advance();
       const ExprId rhs = ParseRelation();
-      lhs = Operator("_&&_", {lhs, rhs});
+      lhs = Binary("_&&_", lhs, rhs);
     }
     return lhs;
   }
@@ -355,7 +387,7 @@ class Parser {
       if (name == nullptr) break;
       Advance();
       const ExprId rhs = ParseAddition();
-      lhs = Operator(name, {lhs, rhs});
+      lhs = Binary(name, lhs, rhs);
     }
     return lhs;
   }
@@ -366,7 +398,7 @@ class Parser {
       const char* name = At(TokenKind::kPlus) ? "_+_" : "_-_";
       Advance();
       const ExprId rhs = ParseMultiplication();
-      lhs = Operator(name, {lhs, rhs});
+      lhs = Binary(name, lhs, rhs);
     }
     return lhs;
   }
@@ -382,51 +414,83 @@ class Parser {
       } else if (At(TokenKind::kPercent)) {
         name = "_%_";
       } else if (At(TokenKind::kError)) {
-        // Characters the lexer rejected between two operands (`a # b`):
-        // treat them as an unknown operator to avoid a second error.
+        // Characters the lexer rejected (and reported) after an operand, as
+        // in `a # b`: treat them as an unknown operator if an operand
+        // follows, else skip them.
+        Advance();
+        has_errors_ = true;
+        if (!StartsOperand(Cur().kind)) continue;
         name = "<error>";
+        const ExprId rhs = ParseUnary();
+        lhs = Binary(name, lhs, rhs);
+        continue;
       } else {
         break;
       }
       Advance();
       const ExprId rhs = ParseUnary();
-      lhs = Operator(name, {lhs, rhs});
+      lhs = Binary(name, lhs, rhs);
     }
     return lhs;
   }
 
   ExprId ParseUnary() {
-    // The prefix operators, innermost last.
-    std::vector<size_t> ops;
+    // The prefix operators: token indexes from pos_ to first_operand.
+    const size_t first_op = pos_;
     while (At(TokenKind::kMinus) || At(TokenKind::kBang)) {
-      if (depth_ + ops.size() + 1 > options_.max_depth) {
+      if (depth_ + (pos_ - first_op) + 1 > options_.max_depth) {
         TooDeep(Cur().span);
         return ErrorNodeHere();
       }
-      ops.push_back(pos_);
       Advance();
     }
+    size_t ops_end = pos_;  // one past the innermost operator
     ExprId operand;
-    const bool literal = At(TokenKind::kInt) || At(TokenKind::kDouble);
-    const TokenKind after = Ahead(1).kind;
-    const bool suffix = after == TokenKind::kDot ||
-                        after == TokenKind::kLBracket ||
-                        after == TokenKind::kLParen ||
-                        after == TokenKind::kLBrace;
-    if (!ops.empty() && tokens_[ops.back()].kind == TokenKind::kMinus &&
-        literal && !suffix) {
-      const Token& minus = tokens_[ops.back()];
-      ops.pop_back();
-      operand = ParseNumber(Advance(), &minus);
+    if (ops_end > first_op && tokens_[ops_end - 1].kind == TokenKind::kMinus &&
+        FoldsIntoLiteral()) {
+      --ops_end;
+      operand = ParseNumber(&tokens_[ops_end]);
     } else {
       operand = ParseMember();
     }
-    for (size_t i = ops.size(); i-- > 0;) {
-      const Token& op = tokens_[ops[i]];
-      operand = Call(op.kind == TokenKind::kMinus ? "-_" : "!_", kNoExpr,
-                     {operand}, Span(op.span.begin, extents_[operand].second));
+    for (size_t i = ops_end; i > first_op; --i) {
+      operand = Prefix(i - 1, operand);
     }
     return operand;
+  }
+
+  // True at an int or double literal without a member suffix, which a `-`
+  // before it negates as part of the literal.
+  bool FoldsIntoLiteral() const {
+    if (!At(TokenKind::kInt) && !At(TokenKind::kDouble)) return false;
+    const TokenKind after = Ahead(1).kind;
+    return after != TokenKind::kDot && after != TokenKind::kLBracket &&
+           after != TokenKind::kLParen && after != TokenKind::kLBrace;
+  }
+
+  static bool StartsOperand(TokenKind kind) {
+    switch (kind) {
+      case TokenKind::kIdent:
+      case TokenKind::kQuotedIdent:
+      case TokenKind::kInt:
+      case TokenKind::kUint:
+      case TokenKind::kDouble:
+      case TokenKind::kString:
+      case TokenKind::kBytes:
+      case TokenKind::kTrue:
+      case TokenKind::kFalse:
+      case TokenKind::kNull:
+      case TokenKind::kLParen:
+      case TokenKind::kLBracket:
+      case TokenKind::kLBrace:
+      case TokenKind::kDot:
+      case TokenKind::kMinus:
+      case TokenKind::kBang:
+      case TokenKind::kError:
+        return true;
+      default:
+        return false;
+    }
   }
 
   static bool IsQualifiedName(const Ast& ast, ExprId id) {
@@ -439,48 +503,30 @@ class Parser {
     while (!aborted_) {
       if (At(TokenKind::kDot)) {
         Advance();
-        if (!At(TokenKind::kIdent) && !At(TokenKind::kQuotedIdent)) {
-          Unexpected("a field or method name");
-          return ErrorNodeHere();
+        if (At(TokenKind::kError)) {  // e.g. a bad quoted identifier
+          expr = ErrorNode(Advance().span);
+          continue;
         }
-        const Token& name_tok = Advance();
-        const bool quoted = name_tok.kind == TokenKind::kQuotedIdent;
-        std::string name =
-            quoted ? name_tok.value : std::string(Text(name_tok));
+        if (!At(TokenKind::kIdent) && !At(TokenKind::kQuotedIdent)) {
+          return ExpectedHere("a field or method name");
+        }
+        const size_t name_index = pos_;
+        Advance();
         if (At(TokenKind::kLParen)) {
-          if (quoted) {
-            Report("expr.syntax",
-                   "a quoted identifier cannot name a method; `" + name +
-                       "` is called here",
-                   name_tok.span);
-          }
           Advance();
           std::vector<ExprId> args;
           const uint32_t end = ParseSequence(TokenKind::kRParen, false, &args);
-          expr = ReceiverCall(expr, std::move(name), name_tok.span.begin, end,
-                              std::move(args));
+          expr = FinishReceiverCall(expr, name_index, end, &args);
         } else {
-          Node n;
-          n.kind = ExprKind::kSelect;
-          n.name = std::move(name);
-          n.target = expr;
-          expr = AddNode(std::move(n), name_tok.span);
+          expr = MakeSelect(expr, name_index);
         }
       } else if (At(TokenKind::kLBracket)) {
         const uint32_t begin = Advance().span.begin;
         const ExprId index = ParseExpr();
         const uint32_t end = Close(TokenKind::kRBracket, "`]`");
-        expr = Call("_[_]", kNoExpr, {expr, index}, Span(begin, end));
+        expr = MakeIndex(expr, index, begin, end);
       } else if (At(TokenKind::kLBrace) && IsQualifiedName(*ast_, expr)) {
-        const uint32_t begin = extents_[expr].first;
-        Advance();
-        const uint32_t end = SkipTo(TokenKind::kRBrace);
-        Report("expr.syntax",
-               "message construction `" +
-                   Excerpt(Text(begin, extents_[expr].second), kMaxQuoted) +
-                   "{...}` is not supported",
-               Span(begin, end), "use a map literal `{\"key\": value}`");
-        expr = ErrorNode(Span(begin, end));
+        expr = SkipMessageConstruction(expr);
       } else {
         break;
       }
@@ -489,93 +535,66 @@ class Parser {
   }
 
   ExprId ParsePrimary() {
-    const Token& t = Cur();
-    switch (t.kind) {
+    switch (Cur().kind) {
       case TokenKind::kInt:
       case TokenKind::kDouble:
       case TokenKind::kUint:
-        return ParseNumber(Advance(), nullptr);
+        return ParseNumber(nullptr);
       case TokenKind::kString:
-        Advance();
-        return Const(t.value, t.span);
       case TokenKind::kBytes:
-        Advance();
-        return Const(BytesConst{t.value}, t.span);
       case TokenKind::kTrue:
-        Advance();
-        return Const(true, t.span);
       case TokenKind::kFalse:
-        Advance();
-        return Const(false, t.span);
       case TokenKind::kNull:
-        Advance();
-        return Const(NullConst{}, t.span);
+        return ParseLiteral();
       case TokenKind::kDot: {
-        Advance();
+        const uint32_t begin = Advance().span.begin;
         if (!At(TokenKind::kIdent)) {
-          Unexpected("an identifier after the leading `.`");
-          return ErrorNodeHere();
+          return ExpectedHere("an identifier after the leading `.`");
         }
-        return IdentOrCall(t.span.begin, ".");
+        return IdentOrCall(begin, true);
       }
       case TokenKind::kIdent:
-        return IdentOrCall(t.span.begin, "");
+        return IdentOrCall(Cur().span.begin, false);
       case TokenKind::kQuotedIdent:
-        Advance();
-        Report("expr.syntax",
-               "quoted identifier " + Describe(t) +
-                   " can only be used as a field name, as in `m." +
-                   Excerpt(Text(t), kMaxQuoted) + "`",
-               t.span);
-        return ErrorNode(t.span);
+        return MisplacedQuotedIdent();
       case TokenKind::kLParen: {
-        Advance();
+        const uint32_t begin = Advance().span.begin;
         const ExprId inner = ParseExpr();
         const uint32_t end = Close(TokenKind::kRParen, "`)`");
-        extents_[inner].first = std::min(extents_[inner].first, t.span.begin);
+        extents_[inner].first = std::min(extents_[inner].first, begin);
         extents_[inner].second = std::max(extents_[inner].second, end);
         return inner;
       }
       case TokenKind::kLBracket: {
-        Advance();
+        const uint32_t begin = Advance().span.begin;
         std::vector<ExprId> elements;
         const uint32_t end =
             ParseSequence(TokenKind::kRBracket, true, &elements);
-        return List(std::move(elements), Span(t.span.begin, end));
+        return MakeList(&elements, begin, end);
       }
       case TokenKind::kLBrace:
         return ParseMap();
       case TokenKind::kError:
-        Advance();
-        return ErrorNode(t.span);
+        return ErrorNode(Advance().span);
       default:
-        Unexpected("an expression");
-        return ErrorNodeHere();
+        return ExpectedHere("an expression");
     }
   }
 
-  // At an identifier (after an optional leading dot starting at `begin`).
-  ExprId IdentOrCall(uint32_t begin, std::string_view dot) {
-    const Token& t = Advance();
-    const std::string_view word = Text(t);
-    if (IsReservedWord(word)) {
-      Report("expr.reserved",
-             "reserved word `" + std::string(word) +
-                 "` cannot be used as an identifier",
-             t.span);
-    }
-    std::string name = std::string(dot) + std::string(word);
-    if (!At(TokenKind::kLParen)) return Ident(std::move(name), Span(begin, t.span.end));
+  // At an identifier (after a leading dot at `begin` if `dot`).
+  ExprId IdentOrCall(uint32_t begin, bool dot) {
+    const size_t name_index = pos_;
+    Advance();
+    CheckReserved(name_index);
+    if (!At(TokenKind::kLParen)) return MakeIdent(name_index, begin, dot);
     Advance();
     std::vector<ExprId> args;
     const uint32_t end = ParseSequence(TokenKind::kRParen, false, &args);
-    const SourceSpan span = Span(begin, end);
-    if (name == "has") return ExpandHas(std::move(args), span);
-    return Call(std::move(name), kNoExpr, std::move(args), span);
+    return FinishGlobalCall(name_index, begin, dot, end, &args);
   }
 
   ExprId ParseMap() {
-    const Token& open = Advance();
+    const uint32_t begin = Advance().span.begin;
     std::vector<ExprId> entries;
     uint32_t end;
     if (At(TokenKind::kRBrace)) {
@@ -587,8 +606,7 @@ class Parser {
         if (!aborted_ && Accept(TokenKind::kColon)) {
           value = ParseExpr();
         } else {
-          Unexpected("`:`");
-          value = ErrorNodeHere();
+          value = ExpectedHere("`:`");
         }
         entries.push_back(key);
         entries.push_back(value);
@@ -601,10 +619,7 @@ class Parser {
       }
       end = Close(TokenKind::kRBrace, "`,` or `}`");
     }
-    Node n;
-    n.kind = ExprKind::kMap;
-    n.args = std::move(entries);
-    return AddNode(std::move(n), Span(open.span.begin, end));
+    return MakeMap(&entries, begin, end);
   }
 
   // Parses `expr, expr, ...` up to and including the closing token (the
@@ -625,9 +640,143 @@ class Parser {
                                                    : "`,` or `]`");
   }
 
+  // ---- helpers off the recursive path ----
+
+  NOINLINE ExprId ExpectedHere(const char* expected) {
+    Unexpected(expected);
+    return ErrorNodeHere();
+  }
+
+  NOINLINE void ReportNestedConditional() {
+    Report("expr.syntax",
+           "a conditional in the middle of `?:` must be in parentheses",
+           Cur().span);
+  }
+
+  NOINLINE ExprId Ternary(ExprId cond, ExprId then, ExprId otherwise) {
+    return Operator("_?_:_", {cond, then, otherwise});
+  }
+
+  NOINLINE ExprId Binary(const char* name, ExprId lhs, ExprId rhs) {
+    return Operator(name, {lhs, rhs});
+  }
+
+  // Applies the prefix operator at token `index` to `operand`.
+  NOINLINE ExprId Prefix(size_t index, ExprId operand) {
+    const Token& op = tokens_[index];
+    return Call(op.kind == TokenKind::kMinus ? "-_" : "!_", kNoExpr, {operand},
+                Span(op.span.begin, extents_[operand].second));
+  }
+
+  NOINLINE ExprId MakeSelect(ExprId target, size_t name_index) {
+    const Token& t = tokens_[name_index];
+    Node n;
+    n.kind = ExprKind::kSelect;
+    n.name = t.kind == TokenKind::kQuotedIdent ? t.value : std::string(Text(t));
+    n.target = target;
+    return AddNode(std::move(n), t.span);
+  }
+
+  NOINLINE ExprId MakeIndex(ExprId target, ExprId index, uint32_t begin,
+                            uint32_t end) {
+    return Call("_[_]", kNoExpr, {target, index}, Span(begin, end));
+  }
+
+  NOINLINE ExprId MakeList(std::vector<ExprId>* elements, uint32_t begin,
+                           uint32_t end) {
+    return List(std::move(*elements), Span(begin, end));
+  }
+
+  NOINLINE ExprId MakeMap(std::vector<ExprId>* entries, uint32_t begin,
+                          uint32_t end) {
+    Node n;
+    n.kind = ExprKind::kMap;
+    n.args = std::move(*entries);
+    return AddNode(std::move(n), Span(begin, end));
+  }
+
+  NOINLINE ExprId MakeIdent(size_t name_index, uint32_t begin, bool dot) {
+    const Token& t = tokens_[name_index];
+    return Ident((dot ? "." : "") + std::string(Text(t)),
+                 Span(begin, t.span.end));
+  }
+
+  NOINLINE void CheckReserved(size_t name_index) {
+    const Token& t = tokens_[name_index];
+    const std::string_view word = Text(t);
+    if (IsReservedWord(word)) {
+      Report("expr.reserved",
+             "reserved word `" + std::string(word) +
+                 "` cannot be used as an identifier",
+             t.span);
+    }
+  }
+
+  NOINLINE ExprId FinishGlobalCall(size_t name_index, uint32_t begin, bool dot,
+                                   uint32_t end, std::vector<ExprId>* args) {
+    std::string name =
+        (dot ? "." : "") + std::string(Text(tokens_[name_index]));
+    const SourceSpan span = Span(begin, end);
+    if (name == "has") return ExpandHas(std::move(*args), span);
+    return Call(std::move(name), kNoExpr, std::move(*args), span);
+  }
+
+  NOINLINE ExprId FinishReceiverCall(ExprId target, size_t name_index,
+                                     uint32_t end, std::vector<ExprId>* args) {
+    const Token& t = tokens_[name_index];
+    if (t.kind == TokenKind::kQuotedIdent) {
+      Report("expr.syntax",
+             "a quoted identifier cannot name a method; `" + t.value +
+                 "` is called here",
+             t.span);
+      return ReceiverCall(target, t.value, t.span.begin, end,
+                          std::move(*args));
+    }
+    return ReceiverCall(target, std::string(Text(t)), t.span.begin, end,
+                        std::move(*args));
+  }
+
+  NOINLINE ExprId SkipMessageConstruction(ExprId type_name) {
+    const uint32_t begin = extents_[type_name].first;
+    Advance();
+    const uint32_t end = SkipTo(TokenKind::kRBrace);
+    Report("expr.syntax",
+           "message construction `" +
+               Excerpt(Text(begin, extents_[type_name].second), kMaxQuoted) +
+               "{...}` is not supported",
+           Span(begin, end), "use a map literal `{\"key\": value}`");
+    return ErrorNode(Span(begin, end));
+  }
+
+  NOINLINE ExprId MisplacedQuotedIdent() {
+    const Token& t = Advance();
+    Report("expr.syntax",
+           "quoted identifier `" + t.value +
+               "` can only be used as a field name after `.`",
+           t.span);
+    return ErrorNode(t.span);
+  }
+
+  // A string, bytes, bool or null literal.
+  NOINLINE ExprId ParseLiteral() {
+    const Token& t = Advance();
+    switch (t.kind) {
+      case TokenKind::kString:
+        return Const(t.value, t.span);
+      case TokenKind::kBytes:
+        return Const(BytesConst{t.value}, t.span);
+      case TokenKind::kTrue:
+        return Const(true, t.span);
+      case TokenKind::kFalse:
+        return Const(false, t.span);
+      default:
+        return Const(NullConst{}, t.span);
+    }
+  }
+
   // Consumes the closing token `close`; on anything else reports an error and
   // skips to it. Returns the end offset of what was consumed.
-  uint32_t Close(TokenKind close, std::string_view expected) {
+  NOINLINE uint32_t Close(TokenKind close, const char* expected) {
     if (At(close)) return Advance().span.end;
     if (aborted_) return PrevEnd();
     Unexpected(expected);
@@ -678,8 +827,10 @@ class Parser {
            result.ptr == digits.data() + digits.size();
   }
 
-  // An int, uint or double literal token, negated when `minus` is given.
-  ExprId ParseNumber(const Token& t, const Token* minus) {
+  // The int, uint or double literal at the current token (consumed),
+  // negated when `minus` is given.
+  NOINLINE ExprId ParseNumber(const Token* minus) {
+    const Token& t = Advance();
     std::string_view text = Text(t);
     const SourceSpan span =
         Span(minus != nullptr ? minus->span.begin : t.span.begin, t.span.end);
@@ -877,8 +1028,11 @@ class Parser {
   uint32_t last_error_begin_ = 0;
   size_t error_count_ = 0;
   Diagnostics lex_errors_;
+  std::vector<uint32_t> lex_error_begins_;  // sorted
   std::vector<Diagnostic> errors_;  // the parser's own
 };
+
+#undef NOINLINE
 
 }  // namespace
 

@@ -65,7 +65,8 @@ namespace zhucun::internal {
 struct ParseOptions {
   // Maximum nesting: of parentheses, brackets, braces, call arguments,
   // ternary branches and prefix operators while parsing, and of the height of
-  // the resulting tree (so a chain of 300 `+` is also too deep).
+  // the resulting tree (so a chain of 300 `+` is also too deep). Each level
+  // of parsing costs under 1 KB of stack, even unoptimized.
   uint32_t max_depth = 250;
   // Maximum length of the expression text in bytes.
   uint32_t max_length = 100000;

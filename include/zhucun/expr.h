@@ -83,6 +83,9 @@ struct CompileOptions {
   uint32_t max_depth = 250;
   /// Longest expression text, in bytes.
   uint32_t max_length = 100000;
+  /// Most comprehension steps (iterations of all, exists, map, ...) that one
+  /// evaluation may take; beyond it the evaluation is an error.
+  uint64_t max_comprehension_steps = 10'000'000;
   /// Type-check the expression (off only for CEL conformance tests that
   /// specify unchecked evaluation).
   bool check = true;

@@ -1,5 +1,7 @@
 #include "expr/checker.h"
 
+#include <re2/re2.h>
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -257,7 +259,8 @@ class Checker {
         for (const auto& f : t.object().fields()) names.push_back(f.first);
         std::string best = ClosestMatch(field, names);
         Error(id, "expr.unknown_field",
-              "`" + Describe(operand) + "` has no field `" + field + "`",
+              std::string("`") + Describe(operand) + "` has no field `" +
+                  field + "`",
               best.empty() ? "" : "did you mean `" + best + "`?");
         return Type::Dyn();
       }
@@ -659,6 +662,33 @@ class Checker {
 }  // namespace
 
 void ResolveNames(ProgramImpl* program) { Resolver(program).Run(); }
+
+bool CompileRegexes(ProgramImpl* program, bool report, Diagnostics* diags) {
+  bool ok = true;
+  const Ast& ast = program->ast;
+  for (ExprId id = 0; id < ast.nodes.size(); ++id) {
+    if (program->fns[id] != Fn::kMatches) continue;
+    const Node& n = ast.node(id);
+    const size_t argc = n.args.size() + (n.target != kNoExpr ? 1 : 0);
+    if (argc != 2) continue;
+    const ExprId pattern_id = n.args.back();
+    const Node& pattern = ast.node(pattern_id);
+    const std::string* text = std::get_if<std::string>(&pattern.constant);
+    if (pattern.kind != ExprKind::kConst || text == nullptr) continue;
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto re = std::make_shared<const RE2>(*text, options);
+    if (re->ok()) {
+      program->regexes.emplace(id, std::move(re));
+    } else if (report) {
+      diags->Error("expr.bad_regex",
+                   "invalid regular expression `" + *text + "`: " + re->error(),
+                   ast.span(pattern_id), "patterns use RE2 syntax");
+      ok = false;
+    }
+  }
+  return ok;
+}
 
 bool Check(const std::map<std::string, Type, std::less<>>& variables,
            ProgramImpl* program, Diagnostics* diags) {

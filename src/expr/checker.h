@@ -25,6 +25,11 @@ bool Check(const std::map<std::string, Type, std::less<>>& variables,
 // evaluation needs too). Comprehension variables shadow declared names.
 void ResolveNames(ProgramImpl* program);
 
+// Compiles the pattern of every `matches` call whose pattern is a string
+// literal. An invalid pattern is an error diagnostic when `report` is set
+// (otherwise it stays a run-time error). Returns false on a reported error.
+bool CompileRegexes(ProgramImpl* program, bool report, Diagnostics* diags);
+
 }  // namespace zhucun::internal
 
 #endif  // ZHUCUN_SRC_EXPR_CHECKER_H_

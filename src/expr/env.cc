@@ -113,6 +113,10 @@ Result<Program> Env::CompileAt(std::string_view text, FileId file,
     return Result<Program>(std::move(diags));
   }
   internal::ResolveNames(impl.get());
+  impl->max_comprehension_steps = options.max_comprehension_steps;
+  if (!internal::CompileRegexes(impl.get(), options.check, &diags)) {
+    return Result<Program>(std::move(diags));
+  }
   if (options.check) {
     if (!internal::Check(variables_, impl.get(), &diags)) {
       return Result<Program>(std::move(diags));

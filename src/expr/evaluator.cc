@@ -1,5 +1,7 @@
 #include "expr/evaluator.h"
 
+#include <re2/re2.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -166,6 +168,12 @@ class Evaluator {
     if (fn == Fn::kUnknown) {
       return Value::Error("no such function: " + n.name);
     }
+    if (fn == Fn::kMatches && slots[0].kind() == ValueKind::kString) {
+      auto re = p_.regexes.find(id);
+      if (re != p_.regexes.end()) {
+        return Value::Bool(RE2::PartialMatch(slots[0].string_value(), *re->second));
+      }
+    }
     return CallFunction(fn, slots, argc);
   }
 
@@ -210,6 +218,12 @@ class Evaluator {
     locals_.emplace_back(&n.iter_var, Value());
     const size_t iter_slot = locals_.size() - 1;
     for (const Value& item : *items) {
+      if (++steps_ > p_.max_comprehension_steps) {
+        locals_.resize(accu_slot);
+        return Value::Error("evaluation exceeds " +
+                            std::to_string(p_.max_comprehension_steps) +
+                            " comprehension steps");
+      }
       locals_[iter_slot].second = item;
       Value cond = Eval(n.loop_condition);
       if (cond.kind() == ValueKind::kBool && !cond.bool_value()) break;
@@ -225,6 +239,7 @@ class Evaluator {
   const ProgramImpl& p_;
   const RowSource& row_;
   std::vector<std::pair<const std::string*, Value>> locals_;
+  uint64_t steps_ = 0;
 };
 
 }  // namespace

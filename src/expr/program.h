@@ -14,6 +14,10 @@
 #include "zhucun/decimal.h"
 #include "zhucun/type.h"
 
+namespace re2 {
+class RE2;
+}  // namespace re2
+
 namespace zhucun::internal {
 
 class VectorPlan;
@@ -38,6 +42,10 @@ struct ProgramImpl {
   // Number literals that the checker turned into exact decimals because they
   // meet a decimal operand (`0.2 * score`).
   std::unordered_map<ExprId, Decimal> decimal_literals;
+  // `matches` calls whose pattern is a string literal, compiled once.
+  std::unordered_map<ExprId, std::shared_ptr<const re2::RE2>> regexes;
+  // Most comprehension steps one evaluation may take (all macros together).
+  uint64_t max_comprehension_steps = 0;
   Type result_type;
   bool checked = false;
   // The column-at-a-time plan, or null when the expression has parts that

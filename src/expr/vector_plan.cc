@@ -837,11 +837,12 @@ std::string DumpPlan(const ProgramImpl& p) {
   std::string out;
   for (size_t i = 0; i < plan->nodes.size(); ++i) {
     const VNode& n = plan->nodes[i];
-    out += "%" + std::to_string(i) + " = " + OpName(n.op) + ":" + VTypeName(n.type);
-    if (n.op == VOp::kColumn) out += " " + n.column;
-    if (n.op == VOp::kConst) out += " " + n.constant.DebugString();
-    if (n.a >= 0) out += " %" + std::to_string(n.a);
-    if (n.b >= 0) out += " %" + std::to_string(n.b);
+    out.append("%").append(std::to_string(i)).append(" = ");
+    out.append(OpName(n.op)).append(":").append(VTypeName(n.type));
+    if (n.op == VOp::kColumn) out.append(" ").append(n.column);
+    if (n.op == VOp::kConst) out.append(" ").append(n.constant.DebugString());
+    if (n.a >= 0) out.append(" %").append(std::to_string(n.a));
+    if (n.b >= 0) out.append(" %").append(std::to_string(n.b));
     out += "\n";
   }
   return out;

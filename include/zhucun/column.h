@@ -58,6 +58,11 @@ class ZHUCUN_API Column {
  public:
   Column() = default;
   explicit Column(ColumnType type, int scale = 0) : type_(type), scale_(scale) {}
+  /// Copies are deep (the dictionary too); moves keep views valid.
+  Column(const Column& other);
+  Column& operator=(const Column& other);
+  Column(Column&&) = default;
+  Column& operator=(Column&&) = default;
 
   static Column Bools(std::vector<uint8_t> v);
   static Column Ints(std::vector<int64_t> v);

@@ -48,6 +48,10 @@ class ZHUCUN_API Activation {
   void Bind(std::string name, Value value);
   /// The value of a variable, or nullptr if unbound.
   const Value* Find(std::string_view name) const;
+  /// All bindings, ordered by name.
+  const std::map<std::string, Value, std::less<>>& bindings() const {
+    return vars_;
+  }
 
  private:
   std::map<std::string, Value, std::less<>> vars_;
@@ -63,6 +67,10 @@ class ZHUCUN_API Batch {
   void Bind(std::string name, ColumnView column);
   const ColumnView* Find(std::string_view name) const;
   size_t num_rows() const { return num_rows_; }
+  /// All bound columns, ordered by name.
+  const std::map<std::string, ColumnView, std::less<>>& columns() const {
+    return columns_;
+  }
 
  private:
   size_t num_rows_;

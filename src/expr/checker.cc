@@ -114,6 +114,47 @@ Type Join(const Type& a, const Type& b) {
   return Type::Dyn();
 }
 
+// The exact decimal a number literal's text denotes: `0.2`, `-1.5`, `1e3`,
+// `2.5e-1`; nullopt if it has no exact decimal within Decimal's range.
+std::optional<Decimal> DecimalFromLiteral(std::string_view text) {
+  std::string mantissa(text);
+  int64_t exponent = 0;
+  const size_t e = mantissa.find_first_of("eE");
+  if (e != std::string::npos) {
+    std::string_view exp = std::string_view(text).substr(e + 1);
+    bool negative = !exp.empty() && exp[0] == '-';
+    if (!exp.empty() && (exp[0] == '-' || exp[0] == '+')) exp.remove_prefix(1);
+    if (exp.empty() || exp.size() > 4) return std::nullopt;
+    for (char c : exp) {
+      if (c < '0' || c > '9') return std::nullopt;
+      exponent = exponent * 10 + (c - '0');
+    }
+    if (negative) exponent = -exponent;
+    mantissa.resize(e);
+  }
+  // Move the decimal point by `exponent` places in the digit string.
+  bool negative = !mantissa.empty() && mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  size_t dot = mantissa.find('.');
+  std::string digits = mantissa;
+  int64_t frac = 0;
+  if (dot != std::string::npos) {
+    digits.erase(dot, 1);
+    frac = static_cast<int64_t>(mantissa.size() - dot - 1);
+  }
+  int64_t scale = frac - exponent;
+  if (scale < 0) {
+    if (scale < -18) return std::nullopt;
+    digits.append(static_cast<size_t>(-scale), '0');
+    scale = 0;
+  }
+  if (scale > Decimal::kMaxScale) return std::nullopt;
+  while (static_cast<int64_t>(digits.size()) <= scale) digits.insert(0, "0");
+  if (scale > 0) digits.insert(digits.size() - static_cast<size_t>(scale), ".");
+  if (negative) digits.insert(0, "-");
+  return Decimal::Parse(digits);
+}
+
 class Checker {
  public:
   Checker(const std::map<std::string, Type, std::less<>>& vars,
@@ -316,16 +357,21 @@ class Checker {
         iter = Type::Dyn();
     }
     Type accu = Visit(n.accu_init);
-    locals_.push_back({n.accu_var, accu});
+    // An accumulator that starts as an empty list takes its element type
+    // from the step (`[1, 2].map(x, x * 2)` is a list(int)): it starts as a
+    // list(null_type), which joins with any list.
+    const Node& init = p_->ast.node(n.accu_init);
+    const bool empty_list = init.kind == ExprKind::kList && init.args.empty();
+    locals_.push_back({n.accu_var, empty_list ? Type::List(Type::Null()) : accu});
     locals_.push_back({n.iter_var, iter});
     Visit(n.loop_condition);
     Type step = Visit(n.loop_step);
     locals_.pop_back();
-    // A list accumulator that starts empty takes the element type the step
-    // gives it (`[1, 2].map(x, x * 2)` is a list(int)).
-    if (accu.kind() == TypeKind::kList && accu.elem().is_dyn() &&
-        step.kind() == TypeKind::kList) {
-      locals_.back().type = step;
+    if (empty_list) {
+      locals_.back().type =
+          step.kind() == TypeKind::kList && step.elem().kind() != TypeKind::kNull
+              ? step
+              : accu;
     }
     Type result = Visit(n.result);
     locals_.pop_back();
@@ -348,7 +394,7 @@ class Checker {
     if (const int64_t* i = std::get_if<int64_t>(&lit->constant)) {
       d = Decimal::FromInt(*i);
     } else if (std::get_if<double>(&lit->constant) != nullptr) {
-      d = Decimal::Parse(lit->literal_text);
+      d = DecimalFromLiteral(lit->literal_text);
     } else {
       return false;
     }
@@ -498,9 +544,25 @@ class Checker {
       case Fn::kNotStrictlyFalse:
         return argc == 1 ? std::optional<Type>(Type::Bool()) : std::nullopt;
       case Fn::kEq:
-      case Fn::kNe:
+      case Fn::kNe: {
+        // Values of different types are never equal, so comparing them is
+        // almost surely a mistake: allowed only with dyn, null, numbers
+        // (int, uint and double compare by value), decimals with ints, and
+        // lists or maps (whose elements are compared at run time).
         if (argc != 2) return std::nullopt;
-        return Type::Bool();
+        const TypeKind x = k(0), y = k(1);
+        auto loose = [](TypeKind t) {
+          return t == TypeKind::kDyn || t == TypeKind::kNull;
+        };
+        auto decimal_int = [](TypeKind p, TypeKind q) {
+          return p == TypeKind::kDecimal && q == TypeKind::kInt;
+        };
+        if (x == y || loose(x) || loose(y) || (IsNumeric(x) && IsNumeric(y)) ||
+            decimal_int(x, y) || decimal_int(y, x)) {
+          return Type::Bool();
+        }
+        return std::nullopt;
+      }
       case Fn::kLt:
       case Fn::kLe:
       case Fn::kGt:

@@ -16,35 +16,6 @@
 namespace zhucun {
 namespace {
 
-using internal::Ast;
-using internal::ExprId;
-using internal::kNoExpr;
-using internal::Node;
-
-// The depth of the tree, computed without recursion; stops early once it
-// exceeds `limit` and returns the id of a node that is too deep.
-ExprId FindTooDeep(const Ast& ast, uint32_t limit) {
-  if (ast.root == kNoExpr) return kNoExpr;
-  std::vector<std::pair<ExprId, uint32_t>> stack = {{ast.root, 1}};
-  while (!stack.empty()) {
-    auto [id, depth] = stack.back();
-    stack.pop_back();
-    if (depth > limit) return id;
-    const Node& n = ast.node(id);
-    auto push = [&](ExprId c) {
-      if (c != kNoExpr) stack.emplace_back(c, depth + 1);
-    };
-    push(n.target);
-    for (ExprId a : n.args) push(a);
-    push(n.iter_range);
-    push(n.accu_init);
-    push(n.loop_condition);
-    push(n.loop_step);
-    push(n.result);
-  }
-  return kNoExpr;
-}
-
 class ActivationRow : public internal::RowSource {
  public:
   explicit ActivationRow(const Activation& act) : act_(act) {}
@@ -53,6 +24,10 @@ class ActivationRow : public internal::RowSource {
     if (v == nullptr) return false;
     *out = *v;
     return true;
+  }
+  bool LookupRecord(std::string_view name, Value* out) const override {
+    return internal::RecordFromBindings(
+        act_.bindings(), name, [](const Value& v) { return v; }, out);
   }
 
  private:
@@ -102,16 +77,8 @@ Result<Program> Env::CompileAt(std::string_view text, FileId file,
   if (!internal::Parse(text, file, offset, parse_options, &impl->ast, &diags)) {
     return Result<Program>(std::move(diags));
   }
-  // Long operator chains (a + b + c ...) are built by loops in the parser;
-  // the later stages recurse, so the tree depth is bounded here as well.
-  ExprId deep = FindTooDeep(impl->ast, options.max_depth);
-  if (deep != kNoExpr) {
-    diags.Error("expr.too_deep",
-                "expression nests deeper than " +
-                    std::to_string(options.max_depth) + " levels",
-                impl->ast.span(deep));
-    return Result<Program>(std::move(diags));
-  }
+  // The parser bounds the height of the tree by max_depth as well, so the
+  // recursive stages below cannot overflow the stack.
   internal::ResolveNames(impl.get());
   impl->max_comprehension_steps = options.max_comprehension_steps;
   if (!internal::CompileRegexes(impl.get(), options.check, &diags)) {

@@ -91,7 +91,9 @@ class Evaluator {
     const ProgramImpl::Qualified& q = p_.qualified[id];
     for (size_t i = q.names.size(); i-- > 0;) {
       Value v;
-      if (!row_.Lookup(q.names[i], &v)) continue;
+      if (!row_.Lookup(q.names[i], &v) && !row_.LookupRecord(q.names[i], &v)) {
+        continue;
+      }
       for (size_t j = i + 1; j < q.chain.size() && !v.is_error(); ++j) {
         v = SelectField(v, p_.ast.node(q.chain[j]).name, false);
       }

@@ -16,7 +16,31 @@ class RowSource {
   virtual ~RowSource() = default;
   // The value bound to `name`, or false if unbound.
   virtual bool Lookup(std::string_view name, Value* out) const = 0;
+  // A record assembled from the fields bound one by one as "name.field"
+  // (e.g. "member.role"), as a map from field to value; false if there are
+  // none.
+  virtual bool LookupRecord(std::string_view name, Value* out) const = 0;
 };
+
+// Builds the record `name` from an ordered map of bindings whose keys are
+// "name.field"; `get` turns a mapped value into a Value.
+template <class OrderedMap, class Get>
+bool RecordFromBindings(const OrderedMap& bindings, std::string_view name,
+                        Get get, Value* out) {
+  std::string prefix(name);
+  prefix += '.';
+  ValueMap record;
+  for (auto it = bindings.lower_bound(prefix);
+       it != bindings.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    std::string_view field = std::string_view(it->first).substr(prefix.size());
+    if (field.find('.') != std::string_view::npos) continue;
+    record.Insert(Value::String(std::string(field)), get(it->second));
+  }
+  if (record.size() == 0) return false;
+  *out = Value::Map(std::move(record));
+  return true;
+}
 
 // Evaluates `program` with variables from `row`. Errors are returned as
 // Values of kind kError.

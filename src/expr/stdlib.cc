@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -101,15 +102,14 @@ bool IsValidUtf8(const std::string& s) {
   return true;
 }
 
+// CEL's string(double): the shortest text that reads back as the same
+// double, in fixed or exponent form, whichever is shorter.
 std::string FormatDouble(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
   char buf[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, ec == std::errc() ? end : buf);
 }
 
 bool ParseInt64(const std::string& s, int64_t* out) {

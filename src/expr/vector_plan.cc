@@ -81,6 +81,7 @@ std::optional<VType> VTypeOfValue(const Value& v) {
 class EmptyRow : public RowSource {
  public:
   bool Lookup(std::string_view, Value*) const override { return false; }
+  bool LookupRecord(std::string_view, Value*) const override { return false; }
 };
 
 class Builder {
@@ -272,6 +273,8 @@ struct NodeState {
   int64_t mul_a = 1;       // alignment multipliers for decimal operands
   int64_t mul_b = 1;
   int32_t string_code = -1;  // string equality: the constant's code
+  // String equality when the dictionary repeats the constant: match per code.
+  std::vector<uint8_t> code_matches;
   // int64 outputs: every |value| of the current chunk is <= 2^bits.
   int bits = 63;
   // Output of the current chunk.
@@ -292,6 +295,12 @@ class BatchRow : public RowSource {
       return true;
     }
     return false;
+  }
+  bool LookupRecord(std::string_view name, Value* out) const override {
+    const size_t row = row_;
+    return RecordFromBindings(
+        batch_.columns(), name,
+        [row](const ColumnView& c) { return c.Get(row); }, out);
   }
 
  private:
@@ -500,13 +509,18 @@ class PlanRunner {
     const std::string& want =
         plan_.nodes[static_cast<size_t>(n.b)].constant.string_value();
     s->string_code = -1;
+    s->code_matches.clear();
     if (col == nullptr || col->dictionary == nullptr) return;
     const auto& dict = *col->dictionary;
+    size_t found = 0;
     for (size_t k = 0; k < dict.size(); ++k) {
       if (dict[k] == want) {
-        s->string_code = static_cast<int32_t>(k);
-        break;
+        if (found++ == 0) s->string_code = static_cast<int32_t>(k);
       }
+    }
+    if (found > 1) {  // a caller's dictionary may repeat an entry
+      s->code_matches.resize(dict.size());
+      for (size_t k = 0; k < dict.size(); ++k) s->code_matches[k] = dict[k] == want;
     }
   }
 
@@ -681,6 +695,14 @@ class PlanRunner {
     const CmpOp op = CmpOf(n.op);
     switch (Type(n.a)) {
       case VType::kString:
+        if (!s->code_matches.empty()) {
+          const int32_t* codes = In<int32_t>(n.a);
+          const uint8_t eq = n.op == VOp::kEq;
+          for (size_t i = 0; i < len; ++i) {
+            out[i] = s->code_matches[static_cast<size_t>(codes[i])] == eq;
+          }
+          return;
+        }
         CodeEquals(In<int32_t>(n.a), s->string_code, n.op == VOp::kEq, out, len);
         return;
       case VType::kDouble:

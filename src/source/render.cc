@@ -225,8 +225,7 @@ std::string Diagnostics::Render(const SourceManager& sources) const {
 std::string RenderDiagnostic(const Diagnostic& d,
                              const SourceManager& sources) {
   std::string out;
-  const bool has_place =
-      d.span.file != kNoFile && d.span.file < sources.size();
+  const bool has_place = d.span.file != kNoFile && d.span.file < sources.size();
   const std::string_view text =
       has_place ? sources.text(d.span.file) : std::string_view();
   const uint32_t size = static_cast<uint32_t>(text.size());
@@ -235,8 +234,8 @@ std::string RenderDiagnostic(const Diagnostic& d,
   if (has_place) {
     const LineColumn lc = sources.Locate(d.span.file, begin);
     out += sources.name(d.span.file);
-    out += ':' + std::to_string(lc.line) + ':' + std::to_string(lc.column) +
-           ": ";
+    out +=
+        ':' + std::to_string(lc.line) + ':' + std::to_string(lc.column) + ": ";
   }
   out += SeverityName(d.severity);
   if (!d.code.empty()) out += '[' + d.code + ']';

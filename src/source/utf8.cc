@@ -123,9 +123,9 @@ constexpr Range kWide[] = {
 int DisplayWidth(char32_t cp) {
   if (cp < 0x1100) return 1;
   // The first range whose last code point is >= cp.
-  const Range* it = std::lower_bound(
-      std::begin(kWide), std::end(kWide), cp,
-      [](const Range& r, char32_t c) { return r.last < c; });
+  const Range* it =
+      std::lower_bound(std::begin(kWide), std::end(kWide), cp,
+                       [](const Range& r, char32_t c) { return r.last < c; });
   return (it != std::end(kWide) && it->first <= cp) ? 2 : 1;
 }
 

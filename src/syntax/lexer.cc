@@ -90,9 +90,9 @@ std::string_view TokenKindName(TokenKind kind) {
 
 bool IsReservedWord(std::string_view word) {
   static constexpr std::array<std::string_view, 17> kReserved = {
-      "as",     "break",   "const",     "continue", "else", "for",
-      "function", "if",    "import",    "let",      "loop", "package",
-      "namespace", "return", "var",     "void",     "while"};
+      "as",        "break",  "const",  "continue", "else", "for",
+      "function",  "if",     "import", "let",      "loop", "package",
+      "namespace", "return", "var",    "void",     "while"};
   for (std::string_view r : kReserved) {
     if (r == word) return true;
   }
@@ -136,10 +136,9 @@ std::string CodePointName(char32_t cp) {
 
 // Characters that would be invisible or confusing between backticks.
 bool IsInvisible(char32_t cp) {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) ||
-         cp == 0xAD || (cp >= 0x2000 && cp <= 0x200F) ||
-         (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) ||
-         cp == 0x3000 || cp == 0xFEFF;
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD ||
+         (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+         (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF;
 }
 
 // The ASCII character that a character typed by mistake (often by a Chinese
@@ -188,28 +187,50 @@ std::string LookalikeHint(char ascii) {
 // `|` standing for `==`, `&&` and `||`), or kEnd if none.
 TokenKind PunctuationKind(char c) {
   switch (c) {
-    case '(': return TokenKind::kLParen;
-    case ')': return TokenKind::kRParen;
-    case '[': return TokenKind::kLBracket;
-    case ']': return TokenKind::kRBracket;
-    case '{': return TokenKind::kLBrace;
-    case '}': return TokenKind::kRBrace;
-    case '.': return TokenKind::kDot;
-    case ',': return TokenKind::kComma;
-    case ':': return TokenKind::kColon;
-    case '?': return TokenKind::kQuestion;
-    case '+': return TokenKind::kPlus;
-    case '-': return TokenKind::kMinus;
-    case '*': return TokenKind::kStar;
-    case '/': return TokenKind::kSlash;
-    case '%': return TokenKind::kPercent;
-    case '!': return TokenKind::kBang;
-    case '<': return TokenKind::kLt;
-    case '>': return TokenKind::kGt;
-    case '=': return TokenKind::kEq;
-    case '&': return TokenKind::kAnd;
-    case '|': return TokenKind::kOr;
-    default: return TokenKind::kEnd;
+    case '(':
+      return TokenKind::kLParen;
+    case ')':
+      return TokenKind::kRParen;
+    case '[':
+      return TokenKind::kLBracket;
+    case ']':
+      return TokenKind::kRBracket;
+    case '{':
+      return TokenKind::kLBrace;
+    case '}':
+      return TokenKind::kRBrace;
+    case '.':
+      return TokenKind::kDot;
+    case ',':
+      return TokenKind::kComma;
+    case ':':
+      return TokenKind::kColon;
+    case '?':
+      return TokenKind::kQuestion;
+    case '+':
+      return TokenKind::kPlus;
+    case '-':
+      return TokenKind::kMinus;
+    case '*':
+      return TokenKind::kStar;
+    case '/':
+      return TokenKind::kSlash;
+    case '%':
+      return TokenKind::kPercent;
+    case '!':
+      return TokenKind::kBang;
+    case '<':
+      return TokenKind::kLt;
+    case '>':
+      return TokenKind::kGt;
+    case '=':
+      return TokenKind::kEq;
+    case '&':
+      return TokenKind::kAnd;
+    case '|':
+      return TokenKind::kOr;
+    default:
+      return TokenKind::kEnd;
   }
 }
 
@@ -434,9 +455,10 @@ class Lexer {
       }
     }
     if (!terminated) {
-      Error("expr.syntax",
-            bytes ? "unterminated bytes literal" : "unterminated string literal",
-            begin, pos_);
+      Error(
+          "expr.syntax",
+          bytes ? "unterminated bytes literal" : "unterminated string literal",
+          begin, pos_);
     }
     Token& token =
         Emit(bytes ? TokenKind::kBytes : TokenKind::kString, begin, pos_);
@@ -470,19 +492,44 @@ class Lexer {
     const char e = Peek(1);
     char simple = 0;
     switch (e) {
-      case 'a': simple = '\a'; break;
-      case 'b': simple = '\b'; break;
-      case 'f': simple = '\f'; break;
-      case 'n': simple = '\n'; break;
-      case 'r': simple = '\r'; break;
-      case 't': simple = '\t'; break;
-      case 'v': simple = '\v'; break;
-      case '\\': simple = '\\'; break;
-      case '\'': simple = '\''; break;
-      case '"': simple = '"'; break;
-      case '`': simple = '`'; break;
-      case '?': simple = '?'; break;
-      default: break;
+      case 'a':
+        simple = '\a';
+        break;
+      case 'b':
+        simple = '\b';
+        break;
+      case 'f':
+        simple = '\f';
+        break;
+      case 'n':
+        simple = '\n';
+        break;
+      case 'r':
+        simple = '\r';
+        break;
+      case 't':
+        simple = '\t';
+        break;
+      case 'v':
+        simple = '\v';
+        break;
+      case '\\':
+        simple = '\\';
+        break;
+      case '\'':
+        simple = '\'';
+        break;
+      case '"':
+        simple = '"';
+        break;
+      case '`':
+        simple = '`';
+        break;
+      case '?':
+        simple = '?';
+        break;
+      default:
+        break;
     }
     if (simple != 0) {
       value->push_back(simple);
@@ -554,8 +601,8 @@ class Lexer {
     // Unknown escape. Do not swallow a line end or the end of the text: the
     // string is then unterminated, which is reported separately.
     pos_ += 1;
-    if (pos_ < text_.size() && ((text_[pos_] != '\n' && text_[pos_] != '\r') ||
-                                triple)) {
+    if (pos_ < text_.size() &&
+        ((text_[pos_] != '\n' && text_[pos_] != '\r') || triple)) {
       char32_t cp;
       const size_t len = DecodeUtf8(text_, pos_, &cp);
       if (len == 0) {
@@ -606,12 +653,11 @@ class Lexer {
       }
       if (!bad) {
         Error("expr.syntax",
-              IsInvisible(cp)
-                  ? "invalid character " + CodePointName(cp) +
-                        " in quoted identifier"
-                  : "invalid character `" +
-                        std::string(text_.substr(pos_, len)) +
-                        "` in quoted identifier",
+              IsInvisible(cp) ? "invalid character " + CodePointName(cp) +
+                                    " in quoted identifier"
+                              : "invalid character `" +
+                                    std::string(text_.substr(pos_, len)) +
+                                    "` in quoted identifier",
               pos_, pos_ + len,
               "quoted identifiers may contain letters, digits, `_`, `.`, "
               "`-`, `/` and spaces");
@@ -641,21 +687,51 @@ class Lexer {
     TokenKind kind;
     size_t len = 1;
     switch (c) {
-      case '(': kind = TokenKind::kLParen; break;
-      case ')': kind = TokenKind::kRParen; break;
-      case '[': kind = TokenKind::kLBracket; break;
-      case ']': kind = TokenKind::kRBracket; break;
-      case '{': kind = TokenKind::kLBrace; break;
-      case '}': kind = TokenKind::kRBrace; break;
-      case '.': kind = TokenKind::kDot; break;
-      case ',': kind = TokenKind::kComma; break;
-      case ':': kind = TokenKind::kColon; break;
-      case '?': kind = TokenKind::kQuestion; break;
-      case '+': kind = TokenKind::kPlus; break;
-      case '-': kind = TokenKind::kMinus; break;
-      case '*': kind = TokenKind::kStar; break;
-      case '/': kind = TokenKind::kSlash; break;
-      case '%': kind = TokenKind::kPercent; break;
+      case '(':
+        kind = TokenKind::kLParen;
+        break;
+      case ')':
+        kind = TokenKind::kRParen;
+        break;
+      case '[':
+        kind = TokenKind::kLBracket;
+        break;
+      case ']':
+        kind = TokenKind::kRBracket;
+        break;
+      case '{':
+        kind = TokenKind::kLBrace;
+        break;
+      case '}':
+        kind = TokenKind::kRBrace;
+        break;
+      case '.':
+        kind = TokenKind::kDot;
+        break;
+      case ',':
+        kind = TokenKind::kComma;
+        break;
+      case ':':
+        kind = TokenKind::kColon;
+        break;
+      case '?':
+        kind = TokenKind::kQuestion;
+        break;
+      case '+':
+        kind = TokenKind::kPlus;
+        break;
+      case '-':
+        kind = TokenKind::kMinus;
+        break;
+      case '*':
+        kind = TokenKind::kStar;
+        break;
+      case '/':
+        kind = TokenKind::kSlash;
+        break;
+      case '%':
+        kind = TokenKind::kPercent;
+        break;
       case '!':
         kind = n == '=' ? TokenKind::kNe : TokenKind::kBang;
         len = n == '=' ? 2 : 1;
@@ -731,10 +807,10 @@ class Lexer {
     const char ascii = AsciiLookalike(cp);
     if (ascii != 0) {
       Error("expr.syntax",
-            (IsInvisible(cp) ? "unexpected character " + CodePointName(cp)
-                             : "unexpected character `" +
-                                   std::string(text_.substr(begin, pos_ - begin)) +
-                                   "`"),
+            (IsInvisible(cp)
+                 ? "unexpected character " + CodePointName(cp)
+                 : "unexpected character `" +
+                       std::string(text_.substr(begin, pos_ - begin)) + "`"),
             begin, pos_, LookalikeHint(ascii));
       if (ascii == '"' || ascii == '\'') {
         LexLookalikeString(begin, cp);

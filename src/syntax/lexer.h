@@ -13,8 +13,12 @@
 // The lexer never stops at an error: it reports it to `diags` and goes on, so
 // the parser sees the rest of the text. Malformed literals still yield a token
 // of their kind (an unterminated string is a kString holding what was read);
-// characters that start no token yield one kError token per run (a lone `=`,
-// `&` or `|` is reported with a hint and yields `==`, `&&` or `||`).
+// other characters that start no token yield one kError token per run, which
+// the parser skips without a second message. Likely typos are reported with a
+// hint and then read as what was meant: a lone `=`, `&` or `|` as `==`, `&&`
+// or `||`; fullwidth and ideographic punctuation from a Chinese input method
+// (`（`, `，`, `。`, `【`) as its ASCII counterpart; text in curly quotes
+// (“...”, ‘...’) as a string; the ideographic space as a space.
 // Diagnostic codes: expr.syntax (unexpected character, unterminated string or
 // quoted identifier), expr.invalid_literal (malformed number),
 // expr.invalid_escape, expr.invalid_utf8. Values of numbers are computed by

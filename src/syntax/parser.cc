@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <system_error>
@@ -60,8 +60,8 @@ std::string Excerpt(std::string_view s, size_t max) {
 // The ExprIds a node refers to.
 template <typename F>
 void ForEachChild(const Node& n, F&& f) {
-  const ExprId single[] = {n.target,     n.iter_range, n.accu_init,
-                           n.loop_condition, n.loop_step, n.result};
+  const ExprId single[] = {n.target,         n.iter_range, n.accu_init,
+                           n.loop_condition, n.loop_step,  n.result};
   for (ExprId id : single) {
     if (id != kNoExpr) f(id);
   }
@@ -83,9 +83,8 @@ class Parser {
   bool Run(Diagnostics* diags) {
     *ast_ = Ast{};
     if (text_.size() > options_.max_length) {
-      const uint32_t end =
-          offset_ + static_cast<uint32_t>(
-                        std::min<size_t>(text_.size(), UINT32_MAX - offset_));
+      const uint32_t end = offset_ + static_cast<uint32_t>(std::min<size_t>(
+                                         text_.size(), UINT32_MAX - offset_));
       diags->Error("expr.too_long",
                    "expression is " + std::to_string(text_.size()) +
                        " bytes long, more than the limit of " +
@@ -104,8 +103,7 @@ class Parser {
       ast_->root = ParseExpr();
       while (!aborted_ && !At(TokenKind::kEnd)) {
         const bool closer = At(TokenKind::kRParen) ||
-                            At(TokenKind::kRBracket) ||
-                            At(TokenKind::kRBrace);
+                            At(TokenKind::kRBracket) || At(TokenKind::kRBrace);
         if (closer) {
           ReportAt(Cur(), "unmatched " + Describe(Cur()));
         } else {
@@ -369,14 +367,22 @@ class Parser {
 
   static const char* RelationName(TokenKind kind) {
     switch (kind) {
-      case TokenKind::kLt: return "_<_";
-      case TokenKind::kLe: return "_<=_";
-      case TokenKind::kGt: return "_>_";
-      case TokenKind::kGe: return "_>=_";
-      case TokenKind::kEq: return "_==_";
-      case TokenKind::kNe: return "_!=_";
-      case TokenKind::kIn: return "@in";
-      default: return nullptr;
+      case TokenKind::kLt:
+        return "_<_";
+      case TokenKind::kLe:
+        return "_<=_";
+      case TokenKind::kGt:
+        return "_>_";
+      case TokenKind::kGe:
+        return "_>=_";
+      case TokenKind::kEq:
+        return "_==_";
+      case TokenKind::kNe:
+        return "_!=_";
+      case TokenKind::kIn:
+        return "@in";
+      default:
+        return nullptr;
     }
   }
 
@@ -636,8 +642,8 @@ class Parser {
       }
       break;
     }
-    return Close(close, close == TokenKind::kRParen ? "`,` or `)`"
-                                                   : "`,` or `]`");
+    return Close(close,
+                 close == TokenKind::kRParen ? "`,` or `)`" : "`,` or `]`");
   }
 
   // ---- helpers off the recursive path ----
@@ -729,8 +735,7 @@ class Parser {
              "a quoted identifier cannot name a method; `" + t.value +
                  "` is called here",
              t.span);
-      return ReceiverCall(target, t.value, t.span.begin, end,
-                          std::move(*args));
+      return ReceiverCall(target, t.value, t.span.begin, end, std::move(*args));
     }
     return ReceiverCall(target, std::string(Text(t)), t.span.begin, end,
                         std::move(*args));
@@ -820,9 +825,9 @@ class Parser {
       base = 16;
       digits.remove_prefix(2);
     }
-    const auto result = std::from_chars(digits.data(),
-                                        digits.data() + digits.size(), *value,
-                                        static_cast<int>(base));
+    const auto result =
+        std::from_chars(digits.data(), digits.data() + digits.size(), *value,
+                        static_cast<int>(base));
     return result.ec == std::errc() &&
            result.ptr == digits.data() + digits.size();
   }
@@ -834,15 +839,14 @@ class Parser {
     std::string_view text = Text(t);
     const SourceSpan span =
         Span(minus != nullptr ? minus->span.begin : t.span.begin, t.span.end);
-    const std::string shown =
-        (minus != nullptr ? "-" : "") + std::string(text);
+    const std::string shown = (minus != nullptr ? "-" : "") + std::string(text);
     if (t.kind == TokenKind::kUint) {
       uint64_t value = 0;
       if (!ParseMagnitude(text.substr(0, text.size() - 1), &value)) {
-        Report("expr.invalid_literal",
-               "unsigned integer literal `" + shown +
-                   "` does not fit in uint64",
-               span);
+        Report(
+            "expr.invalid_literal",
+            "unsigned integer literal `" + shown + "` does not fit in uint64",
+            span);
         return ErrorNode(span);
       }
       return Const(value, span);
@@ -875,9 +879,8 @@ class Parser {
     if (result.ec == std::errc::result_out_of_range) {
       // Underflow rounds to zero; overflow is an error.
       const size_t e = text.find_first_of("eE");
-      const bool underflow =
-          e != std::string_view::npos && e + 1 < text.size() &&
-          text[e + 1] == '-';
+      const bool underflow = e != std::string_view::npos &&
+                             e + 1 < text.size() && text[e + 1] == '-';
       if (!underflow) {
         Report("expr.invalid_literal",
                "double literal `" + shown + "` is out of range", span);
@@ -901,10 +904,10 @@ class Parser {
 
   ExprId ExpandHas(std::vector<ExprId> args, SourceSpan span) {
     if (args.size() != 1) {
-      Report("expr.macro",
-             "macro `has` expects 1 argument, got " +
-                 std::to_string(args.size()),
-             span);
+      Report(
+          "expr.macro",
+          "macro `has` expects 1 argument, got " + std::to_string(args.size()),
+          span);
       return ErrorNode(span);
     }
     const ExprId arg = args[0];
@@ -930,7 +933,8 @@ class Parser {
                        name == "exists_one" || name == "map" ||
                        name == "filter";
     if (!macro) return Call(std::move(name), target, std::move(args), span);
-    const bool arity_ok = args.size() == 2 || (name == "map" && args.size() == 3);
+    const bool arity_ok =
+        args.size() == 2 || (name == "map" && args.size() == 3);
     if (!arity_ok) {
       Report("expr.macro",
              "macro `" + name + "` expects " +
@@ -976,16 +980,14 @@ class Parser {
       const bool all = name == "all";
       Reuse(var, node_of(all), span);
       const ExprId running = all ? accu() : Call("!_", kNoExpr, {accu()}, span);
-      c.loop_condition =
-          Call("@not_strictly_false", kNoExpr, {running}, span);
+      c.loop_condition = Call("@not_strictly_false", kNoExpr, {running}, span);
       c.loop_step =
           Call(all ? "_&&_" : "_||_", kNoExpr, {accu(), args[1]}, span);
       c.result = accu();
     } else if (name == "exists_one") {
       Reuse(var, node_of(int64_t{0}), span);
       c.loop_condition = Const(true, span);
-      c.loop_step =
-          cond(args[1], add(accu(), Const(int64_t{1}, span)), accu());
+      c.loop_step = cond(args[1], add(accu(), Const(int64_t{1}, span)), accu());
       c.result = Call("_==_", kNoExpr, {accu(), Const(int64_t{1}, span)}, span);
     } else if (name == "map") {
       Node empty;
@@ -994,8 +996,8 @@ class Parser {
       c.loop_condition = Const(true, span);
       const ExprId mapped = args.size() == 3 ? args[2] : args[1];
       const ExprId appended = add(accu(), List({mapped}, span));
-      c.loop_step = args.size() == 3 ? cond(args[1], appended, accu())
-                                     : appended;
+      c.loop_step =
+          args.size() == 3 ? cond(args[1], appended, accu()) : appended;
       c.result = accu();
     } else {  // filter
       Node element;
@@ -1023,13 +1025,13 @@ class Parser {
   std::vector<std::pair<uint32_t, uint32_t>> extents_;
 
   uint32_t depth_ = 0;
-  bool aborted_ = false;      // too deep or too many errors: stop
-  bool has_errors_ = false;   // the parser found an error
+  bool aborted_ = false;     // too deep or too many errors: stop
+  bool has_errors_ = false;  // the parser found an error
   uint32_t last_error_begin_ = 0;
   size_t error_count_ = 0;
   Diagnostics lex_errors_;
   std::vector<uint32_t> lex_error_begins_;  // sorted
-  std::vector<Diagnostic> errors_;  // the parser's own
+  std::vector<Diagnostic> errors_;          // the parser's own
 };
 
 #undef NOINLINE

@@ -52,6 +52,22 @@ ColumnView ColumnView::Slice(size_t offset, size_t count) const {
   return v;
 }
 
+Column::Column(const Column& other)
+    : type_(other.type_),
+      scale_(other.scale_),
+      bools_(other.bools_),
+      ints_(other.ints_),
+      doubles_(other.doubles_),
+      int32s_(other.int32s_),
+      values_(other.values_),
+      dictionary_(std::make_shared<std::vector<std::string>>(*other.dictionary_)),
+      valid_(other.valid_) {}
+
+Column& Column::operator=(const Column& other) {
+  if (this != &other) *this = Column(other);
+  return *this;
+}
+
 Column Column::Bools(std::vector<uint8_t> v) {
   Column c(ColumnType::kBool);
   c.bools_ = std::move(v);

@@ -1,5 +1,6 @@
 #include "zhucun/value.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -67,13 +68,10 @@ std::string FormatDouble(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "+Infinity" : "-Infinity";
   char buf[64];
-  // Shortest representation that round-trips.
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
-  std::string s = buf;
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  // The shortest text that reads back as the same double.
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  std::string s(buf, ec == std::errc() ? end : buf);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
 }
 
@@ -221,9 +219,16 @@ bool operator==(const Value& a, const Value& b) {
       const ValueMap& x = a.map_value();
       const ValueMap& y = b.map_value();
       if (x.size() != y.size()) return false;
+      // Structural: a key matches only a key of the same kind and value.
       for (const auto& [k, v] : x.entries()) {
-        const Value* other = y.Find(k);
-        if (other == nullptr || !(*other == v)) return false;
+        bool found = false;
+        for (const auto& [k2, v2] : y.entries()) {
+          if (k == k2) {
+            found = v == v2;
+            break;
+          }
+        }
+        if (!found) return false;
       }
       return true;
     }

@@ -4,14 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
-#include <fstream>
-#include <iostream>
 #include <string_view>
 
 #include "zhucun/expr.h"
 
 namespace zhucun {
+
+// Shows values as their DebugString in test failures.
+inline void PrintTo(const Value& v, std::ostream* os) { *os << v.DebugString(); }
+
 namespace {
 
 // The declarations every case compiles against: a fact-table row `member`
@@ -180,6 +183,16 @@ TEST(CheckerTest, ErrorCases) {
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `&&` applied to `(int, bool)`\n"
        " | i && flag\n"
        " | ^~~~~~~~~\n"},
+      // Values of different types are never equal: comparing them is a
+      // mistake caught at load time (a decimal is never equal to a double).
+      {"member.score == f",
+       "<expr>:1:1: error[expr.no_overload]: no matching overload for `==` applied to `(decimal, double)`\n"
+       " | member.score == f\n"
+       " | ^~~~~~~~~~~~~~~~~\n"},
+      {"1 != 'a'",
+       "<expr>:1:1: error[expr.no_overload]: no matching overload for `!=` applied to `(int, string)`\n"
+       " | 1 != 'a'\n"
+       " | ^~~~~~~~\n"},
       // Functions.
       {"sise(x)",
        "<expr>:1:1: error[expr.undeclared_function]: undeclared function `sise`\n"
@@ -200,6 +213,22 @@ TEST(CheckerTest, ErrorCases) {
        "<expr>:1:1: error[expr.undeclared_function]: undeclared function `frobnicate`\n"
        " | frobnicate(1)\n"
        " | ^~~~~~~~~~~~~\n"},
+      // A literal pattern is compiled (and rejected) when rules load.
+      {"x.matches('(')",
+       "<expr>:1:11: error[expr.bad_regex]: invalid regular expression `(`: missing ): (\n"
+       " | x.matches('(')\n"
+       " |           ^~~\n"
+       " = help: patterns use RE2 syntax\n"},
+      {"matches(x, 'a[')",
+       "<expr>:1:12: error[expr.bad_regex]: invalid regular expression `a[`: missing ]: [\n"
+       " | matches(x, 'a[')\n"
+       " |            ^~~~\n"
+       " = help: patterns use RE2 syntax\n"},
+      {"x.matches(r'(a)\\1')",
+       "<expr>:1:11: error[expr.bad_regex]: invalid regular expression `(a)\\1`: invalid escape sequence: \\1\n"
+       " | x.matches(r'(a)\\1')\n"
+       " |           ^~~~~~~~\n"
+       " = help: patterns use RE2 syntax\n"},
       // Literals.
       {"{[1]: 2}",
        "<expr>:1:2: error[expr.bad_map_key]: a map key must be a bool, int, uint or string, not `list(int)`\n"
@@ -341,6 +370,13 @@ TEST(CheckerTest, ResultTypes) {
       {"null", "null_type"},
       {"[]", "list(dyn)"},
       {"{}", "map(dyn, dyn)"},
+      // Equality across types only where it can be true.
+      {"i == f", "bool"},
+      {"u != i", "bool"},
+      {"member.score == 1", "bool"},
+      {"any == 'a'", "bool"},
+      {"member.end_date == null", "bool"},
+      {"[1] == ['a']", "bool"},
       {"[1, 2]", "list(int)"},
       {"[1, 'a']", "list(dyn)"},
       {"{'a': [1]}", "map(string, list(int))"},
@@ -453,10 +489,5 @@ TEST(CheckerTest, CheckCanBeTurnedOff) {
   EXPECT_EQ(v.error_message(), "no such attribute: membr");
 }
 
-TEST(ProbeTmp, P) {
-  std::ifstream in("/tmp/probe_cases.txt"); std::string line;
-  while (std::getline(in, line)) { SourceManager sm; auto r = TestEnv().Compile(line, sm);
-    if (r.ok()) std::cout << line << " => " << r.value().Evaluate(Activation()).DebugString() << "\n"; else std::cout << r.diagnostics().Render(sm); }
-}
 }  // namespace
 }  // namespace zhucun

@@ -6,12 +6,21 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "zhucun/expr.h"
 
 namespace zhucun {
+
+// Shows values as their DebugString in test failures.
+inline void PrintTo(const Value& v, std::ostream* os) { *os << v.DebugString(); }
+
 namespace {
 
 Value Dec(std::string_view text) {
@@ -40,6 +49,8 @@ Env TestEnv() {
   env.Declare("d3", Type::Decimal());
   env.Declare("i", Type::Int());
   env.Declare("s", Type::String());
+  env.Declare("pattern", Type::String());
+  env.Declare("backref", Type::String());
   env.Declare("day", Type::Date());
   env.Declare("m", Type::Map(Type::String(), Type::Int()));
   env.Declare("l", Type::List(Type::Int()));
@@ -55,6 +66,8 @@ Activation TestActivation() {
   act.Bind("d3", Dec("69.82"));
   act.Bind("i", Value::Int(7));
   act.Bind("s", Value::String("驻村第一书记"));
+  act.Bind("pattern", Value::String("("));
+  act.Bind("backref", Value::String("(a)\\1"));
   act.Bind("day", DateValue("2023-07-01"));
   ValueMap m;
   m.Insert(Value::String("a"), Value::Int(1));
@@ -381,11 +394,13 @@ TEST(EvalTest, RegularExpressions) {
       {"'驻村'.matches('^..$')", "true"},
       {"s.matches('^\\\\p{Han}+$')", "true"},
       {"'2023-07-01'.matches('^\\\\d{4}-\\\\d{2}-\\\\d{2}$')", "true"},
-      {"'abc'.matches('(')", "error: invalid regular expression `(`: missing ): ("},
-      {"'abc'.matches('a[')", "error: invalid regular expression `a[`: missing ]: ["},
-      // Backreferences are not RE2 syntax.
-      {"'aa'.matches('(a)\\\\1')",
+      // A pattern known only at run time is compiled then; an invalid one is
+      // an evaluation error (a literal one is rejected by the checker).
+      {"'abc'.matches(pattern)",
+       "error: invalid regular expression `(`: missing ): ("},
+      {"'aa'.matches(backref)",
        "error: invalid regular expression `(a)\\1`: invalid escape sequence: \\1"},
+      {"'a(b'.matches(s.size() > 0 ? '[(]' : pattern)", "true"},
   };
   RUN_CASES(cases);
 }
@@ -482,10 +497,17 @@ TEST(EvalTest, Conversions) {
       {"uint('18446744073709551616')",
        "error: cannot convert `18446744073709551616` to uint"},
       {"double('1.5')", "1.5"},
-      {"double('1e3')", "1000.0"},
+      {"double('1e3') == 1000.0", "true"},
       {"double('abc')", "error: cannot convert `abc` to double"},
       {"double(2)", "2.0"},
       {"string(1.5)", "\"1.5\""},
+      {"string(-4.5e-3)", "\"-0.0045\""},
+      // Shortest round-trip digits, in exponent form only from 1e+06 on (as
+      // CEL's reference implementation formats doubles).
+      {"string(100.0)", "\"100\""},
+      {"string(1000.0)", "\"1000\""},
+      {"string(123456.0)", "\"123456\""},
+      {"string(1e6)", "\"1e+06\""},
       {"string(-3)", "\"-3\""},
       {"string(3u)", "\"3\""},
       {"string(true)", "\"true\""},
@@ -519,9 +541,36 @@ TEST(EvalTest, ObjectFields) {
   EXPECT_EQ(Eval("member.score + 1", as_map), "decimal(\"89.50\")");
 }
 
+// Every field of a record is present (a missing value is null), so has() on
+// a declared field is true, also when the fields are bound one by one.
+TEST(EvalTest, HasOnObjectFields) {
+  const Activation act = TestActivation();
+  EXPECT_EQ(Eval("has(member.role)", act), "true");
+  EXPECT_EQ(Eval("has(member.score) && member.score > 1", act), "true");
+}
+
 TEST(EvalTest, UnboundVariableIsAnError) {
   EXPECT_EQ(Eval("i + 1", Activation()), "error: no such attribute: i");
   EXPECT_EQ(Eval("false && i > 1", Activation()), "false");
+}
+
+// Comprehensions are bounded: nested macros cannot run away.
+TEST(EvalTest, ComprehensionStepsAreBounded) {
+  SourceManager sources;
+  CompileOptions options;
+  options.max_comprehension_steps = 100;
+  const Env env = TestEnv();
+  Result<Program> small = env.Compile("l.map(x, l.map(y, x * y))", sources,
+                                      "<expr>", options);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small.value().Evaluate(TestActivation()).DebugString(),
+            "[[1, 2, 3], [2, 4, 6], [3, 6, 9]]");
+  Result<Program> big = env.Compile(
+      "l.all(a, l.all(b, l.all(c, l.all(d, l.all(e, a + b + c + d + e > 0)))))",
+      sources, "<expr>", options);
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big.value().Evaluate(TestActivation()).DebugString(),
+            "error: evaluation exceeds 100 comprehension steps");
 }
 
 TEST(EvalTest, ProgramIsReusable) {

@@ -1,11 +1,12 @@
-#include <string>
-#include <vector>
+#include "zhucun/source.h"
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "source/utf8.h"
 #include "zhucun/diagnostic.h"
-#include "zhucun/source.h"
 
 namespace zhucun {
 namespace {
@@ -66,7 +67,9 @@ TEST(SourceManagerTest, TrailingNewlineStartsAnEmptyLine) {
 
 TEST(SourceManagerTest, InvalidUtf8CountsOneColumnPerByte) {
   SourceManager sm;
-  const FileId f = sm.Add("f", "a\xff\xfe" "b");
+  const FileId f = sm.Add("f",
+                          "a\xff\xfe"
+                          "b");
   EXPECT_EQ(sm.Locate(f, 3).column, 4u);
 }
 
@@ -99,10 +102,9 @@ TEST(RenderTest, CjkTextBeforeTheSpanIsTwoCellsWide) {
   const std::string line = "  when: 成员.结束日期 == null && x.end_dat > 0";
   const FileId f = sm.Add("rules/teams.yaml", "rule:\n" + line + "\n");
   const uint32_t begin = 6 + static_cast<uint32_t>(line.find("end_dat"));
-  const Diagnostic d = MakeError("expr.unknown_field",
-                                 "`x` has no field `end_dat`",
-                                 {f, begin, begin + 7},
-                                 "did you mean `end_date`?");
+  const Diagnostic d =
+      MakeError("expr.unknown_field", "`x` has no field `end_dat`",
+                {f, begin, begin + 7}, "did you mean `end_date`?");
   // Column 30 counts code points; "成员" and "结束日期" are 6 code points
   // but 12 cells wide, so the caret is preceded by 35 cells.
   EXPECT_EQ(RenderDiagnostic(d, sm),
@@ -310,11 +312,11 @@ TEST(Utf8Test, DecodeRejectsMalformedSequences) {
   EXPECT_EQ(cp, U'成');
   EXPECT_EQ(DecodeUtf8("\xf0\x9f\x90\xb1", 0, &cp), 4u);
   EXPECT_EQ(cp, char32_t{0x1F431});
-  EXPECT_EQ(DecodeUtf8("\xc3", 0, &cp), 0u);          // truncated
-  EXPECT_EQ(DecodeUtf8("\x80", 0, &cp), 0u);          // continuation
-  EXPECT_EQ(DecodeUtf8("\xc0\xaf", 0, &cp), 0u);      // overlong
-  EXPECT_EQ(DecodeUtf8("\xe0\x80\xaf", 0, &cp), 0u);  // overlong
-  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80", 0, &cp), 0u);  // surrogate
+  EXPECT_EQ(DecodeUtf8("\xc3", 0, &cp), 0u);              // truncated
+  EXPECT_EQ(DecodeUtf8("\x80", 0, &cp), 0u);              // continuation
+  EXPECT_EQ(DecodeUtf8("\xc0\xaf", 0, &cp), 0u);          // overlong
+  EXPECT_EQ(DecodeUtf8("\xe0\x80\xaf", 0, &cp), 0u);      // overlong
+  EXPECT_EQ(DecodeUtf8("\xed\xa0\x80", 0, &cp), 0u);      // surrogate
   EXPECT_EQ(DecodeUtf8("\xf4\x90\x80\x80", 0, &cp), 0u);  // > U+10FFFF
   EXPECT_EQ(DecodeUtf8("\xff", 0, &cp), 0u);
   EXPECT_EQ(cp, internal::kReplacementChar);

@@ -6,16 +6,16 @@
 // string or bytes literal, its decoded value is also compared with the
 // expected value, which checks escapes against the upstream data.
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <variant>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "syntax/ast.h"
 #include "syntax/parser.h"

@@ -1,9 +1,9 @@
 #include "syntax/lexer.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "syntax/token.h"
 #include "zhucun/diagnostic.h"
@@ -35,15 +35,14 @@ std::string Texts(std::string_view text) {
 }
 
 TEST(LexerTest, Punctuation) {
-  EXPECT_EQ(Kinds("( ) [ ] { } . , : ? + - * / % ! == != < <= > >= && ||"),
-            (std::vector<TokenKind>{
-                K::kLParen, K::kRParen, K::kLBracket, K::kRBracket,
-                K::kLBrace, K::kRBrace, K::kDot,      K::kComma,
-                K::kColon,  K::kQuestion, K::kPlus,   K::kMinus,
-                K::kStar,   K::kSlash,  K::kPercent,  K::kBang,
-                K::kEq,     K::kNe,     K::kLt,       K::kLe,
-                K::kGt,     K::kGe,     K::kAnd,      K::kOr,
-                K::kEnd}));
+  EXPECT_EQ(
+      Kinds("( ) [ ] { } . , : ? + - * / % ! == != < <= > >= && ||"),
+      (std::vector<TokenKind>{
+          K::kLParen, K::kRParen, K::kLBracket, K::kRBracket, K::kLBrace,
+          K::kRBrace, K::kDot,    K::kComma,    K::kColon,    K::kQuestion,
+          K::kPlus,   K::kMinus,  K::kStar,     K::kSlash,    K::kPercent,
+          K::kBang,   K::kEq,     K::kNe,       K::kLt,       K::kLe,
+          K::kGt,     K::kGe,     K::kAnd,      K::kOr,       K::kEnd}));
   EXPECT_EQ(Texts("a<=b>=c!=d==e"), "a|<=|b|>=|c|!=|d|==|e");
   EXPECT_EQ(Texts("!!a"), "!|!|a");
 }
@@ -51,8 +50,7 @@ TEST(LexerTest, Punctuation) {
 TEST(LexerTest, WordsAndKeywords) {
   EXPECT_EQ(Kinds("true false null in x _y if"),
             (std::vector<TokenKind>{K::kTrue, K::kFalse, K::kNull, K::kIn,
-                                    K::kIdent, K::kIdent, K::kIdent,
-                                    K::kEnd}));
+                                    K::kIdent, K::kIdent, K::kIdent, K::kEnd}));
   EXPECT_EQ(Texts("in_x inx trueish"), "in_x|inx|trueish");
   EXPECT_EQ(Kinds("in_x")[0], K::kIdent);
   EXPECT_TRUE(IsReservedWord("while"));
@@ -99,16 +97,16 @@ TEST(LexerTest, StringTokensHoldDecodedValues) {
 TEST(LexerTest, StringPrefixes) {
   EXPECT_EQ(Kinds("r'' R'' b'' B'' rb'' rB'' Rb'' RB'' br'' bR'' Br'' BR''"),
             (std::vector<TokenKind>{K::kString, K::kString, K::kBytes,
-                                    K::kBytes,  K::kBytes,  K::kBytes,
-                                    K::kBytes,  K::kBytes,  K::kBytes,
-                                    K::kBytes,  K::kBytes,  K::kBytes,
-                                    K::kEnd}));
+                                    K::kBytes, K::kBytes, K::kBytes, K::kBytes,
+                                    K::kBytes, K::kBytes, K::kBytes, K::kBytes,
+                                    K::kBytes, K::kEnd}));
   // Not prefixes: longer words, repeated letters, a space before the quote.
   EXPECT_EQ(Texts("rr'' bb'' rbr'' r ''"), "rr|''|bb|''|rbr|''|r|''");
 }
 
 TEST(LexerTest, TripleQuotedStringsSpanLines) {
-  EXPECT_EQ(Texts("'''a\n'b''' + \"\"\"\n\"\"\""), "'''a\n'b'''|+|\"\"\"\n\"\"\"");
+  EXPECT_EQ(Texts("'''a\n'b''' + \"\"\"\n\"\"\""),
+            "'''a\n'b'''|+|\"\"\"\n\"\"\"");
 }
 
 TEST(LexerTest, SpansAreFileRelative) {

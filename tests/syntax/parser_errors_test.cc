@@ -1,10 +1,10 @@
 // Parser and lexer errors, checked as rendered text: code, line:column,
 // message, snippet and caret (and help where there is one).
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "syntax/ast.h"
 #include "syntax/parser.h"
@@ -285,10 +285,12 @@ TEST(ParserErrorsTest, InvalidUtf8) {
             "byte offset 5\n"
             " | a // \xEF\xBF\xBD\xEF\xBF\xBD comment\n"
             " |      ^~\n");
-  EXPECT_EQ(Errors("m.`a\xff" "b`"),
+  EXPECT_EQ(Errors("m.`a\xff"
+                   "b`"),
             "expr:1:5: error[expr.invalid_utf8]: invalid UTF-8 byte 0xFF at "
             "byte offset 4\n"
-            " | m.`a\xEF\xBF\xBD" "b`\n"
+            " | m.`a\xEF\xBF\xBD"
+            "b`\n"
             " |     ^\n");
 }
 
@@ -368,7 +370,8 @@ TEST(ParserErrorsTest, ErrorOnTheSecondLineAfterChineseText) {
             "expr:2:42: error[expr.syntax]: unexpected `)`; expected an "
             "expression\n"
             " |   '李四（经理）' in friends && size(friends) > )\n"
-            " | " + std::string(47, ' ') + "^\n");
+            " | " +
+                std::string(47, ' ') + "^\n");
 }
 
 TEST(ParserErrorsTest, CaretUnderWideCharactersOnTheSameLine) {
@@ -395,7 +398,8 @@ std::string Window(const std::string& line, size_t column) {
   std::string shown = line.substr(begin, 120);
   if (begin > 0) shown = "..." + shown;
   if (begin + 120 < line.size()) shown += "...";
-  return " | " + shown + "\n | " + std::string(first - begin + (begin > 0 ? 3 : 0), ' ');
+  return " | " + shown + "\n | " +
+         std::string(first - begin + (begin > 0 ? 3 : 0), ' ');
 }
 
 std::string TooDeep(const std::string& text, size_t column) {

@@ -1,12 +1,12 @@
 #include "syntax/parser.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <variant>
-
-#include <gtest/gtest.h>
 
 #include "syntax/ast_dump.h"
 #include "zhucun/diagnostic.h"
@@ -172,8 +172,7 @@ constexpr ParseCase kMembers[] = {
     {"dyn(x)", "dyn(x)"},
     {"type(x) == int", "_==_(type(x), int)"},
 };
-INSTANTIATE_TEST_SUITE_P(Members, ParserTableTest,
-                         testing::ValuesIn(kMembers));
+INSTANTIATE_TEST_SUITE_P(Members, ParserTableTest, testing::ValuesIn(kMembers));
 
 constexpr ParseCase kMacros[] = {
     {"has(a.b)", "has(a.b)"},
@@ -237,7 +236,8 @@ std::string SpanText(const Parsed& p, ExprId id) {
 }
 
 TEST(ParserTest, ConstantValuesAndTypes) {
-  auto p = ParseText("[1, 1u, 1.0, 'a', b'a', true, null, -9223372036854775808]");
+  auto p =
+      ParseText("[1, 1u, 1.0, 'a', b'a', true, null, -9223372036854775808]");
   ASSERT_TRUE(p->ok);
   const Node& list = p->ast.node(p->ast.root);
   ASSERT_EQ(list.args.size(), 8u);
@@ -301,8 +301,7 @@ TEST(ParserTest, MoreSpans) {
   ASSERT_TRUE(p->ok);
   const Ast& ast = p->ast;
   const Node& cond = ast.node(ast.root);
-  EXPECT_EQ(SpanText(*p, ast.root),
-            "(a + b) * -c == !has(m.f) ? [1] : {2: 3}");
+  EXPECT_EQ(SpanText(*p, ast.root), "(a + b) * -c == !has(m.f) ? [1] : {2: 3}");
   const Node& eq = ast.node(cond.args[0]);
   EXPECT_EQ(SpanText(*p, cond.args[0]), "(a + b) * -c == !has(m.f)");
   EXPECT_EQ(SpanText(*p, eq.args[0]), "(a + b) * -c");

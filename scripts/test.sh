@@ -21,6 +21,9 @@ configure_and_build release
 step "test release"
 run_ctest release
 
+# The CEL conformance summary (tests/conformance), for the record.
+grep -h '^cel-conformance:' "$BUILD_ROOT/release/Testing/Temporary/LastTest.log" || true
+
 configure_and_build debug-asan
 step "test debug-asan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \

@@ -277,8 +277,11 @@ struct NodeState {
   std::vector<uint8_t> code_matches;
   // int64 outputs: every |value| of the current chunk is <= 2^bits.
   int bits = 63;
-  // Output of the current chunk.
+  // Output of the current chunk: `data` is what consumers read; computed
+  // nodes write to `out` (their scratch space, or for the root the result
+  // column itself), and then data == out.
   const void* data = nullptr;
+  void* out = nullptr;
   const uint8_t* valid = nullptr;
   std::vector<int64_t> i64;
   std::vector<double> f64;
@@ -404,6 +407,18 @@ bool MatchesColumnType(VType t, ColumnType c) {
   return false;
 }
 
+size_t ElementSize(VType t) {
+  switch (t) {
+    case VType::kBool: return sizeof(uint8_t);
+    case VType::kInt:
+    case VType::kDecimal: return sizeof(int64_t);
+    case VType::kDouble: return sizeof(double);
+    case VType::kDate:
+    case VType::kString: return sizeof(int32_t);
+  }
+  return 1;
+}
+
 class PlanRunner {
  public:
   PlanRunner(const VectorPlan& plan, const Batch& batch)
@@ -437,6 +452,9 @@ class PlanRunner {
             s.scale = std::max(sa, sb);
             s.mul_a = kPow10[s.scale - sa];
             s.mul_b = kPow10[s.scale - sb];
+            // A constant operand is aligned once here, not in every chunk.
+            AlignConstant(n.a, &s.mul_a);
+            AlignConstant(n.b, &s.mul_b);
           }
           if (n.type == VType::kBool && Type(n.a) == VType::kString) {
             PrepareStringCode(n, &s);
@@ -462,21 +480,48 @@ class PlanRunner {
 
   int root_scale() const { return state_[static_cast<size_t>(plan_.root)].scale; }
 
-  // Runs the plan over rows [begin, begin + len); writes the root's values
-  // into `out` and sets redo[i] for rows the row evaluator must redo.
-  void RunChunk(size_t begin, size_t len, uint8_t* redo) {
+  // Runs the plan over rows [begin, begin + len) and sets redo[i] for rows
+  // the row evaluator must redo. A computed root writes straight into
+  // `result` (the result column's data for this chunk); a column or constant
+  // root is copied there.
+  void RunChunk(size_t begin, size_t len, uint8_t* redo, void* result) {
+    NodeState& root = state_[static_cast<size_t>(plan_.root)];
+    const VNode& root_node = plan_.nodes[static_cast<size_t>(plan_.root)];
+    const bool computed = root_node.op != VOp::kColumn && root_node.op != VOp::kConst;
+    void* scratch = root.out;
+    if (computed) {
+      root.out = result;
+      root.data = result;
+    }
     for (size_t i = 0; i < plan_.nodes.size(); ++i) RunNode(i, begin, len, redo);
+    if (computed) {
+      root.out = scratch;
+      root.data = scratch;
+    } else {
+      std::memcpy(result, root.data, len * ElementSize(root_node.type));
+    }
   }
 
-  const NodeState& root_state() const {
-    return state_[static_cast<size_t>(plan_.root)];
-  }
 
  private:
   VType Type(int i) const { return plan_.nodes[static_cast<size_t>(i)].type; }
   int ScaleOf(int i) const { return state_[static_cast<size_t>(i)].scale; }
   bool IsDecimalOp(const VNode& n) const {
     return Type(n.a) == VType::kDecimal || Type(n.b) == VType::kDecimal;
+  }
+
+  // Multiplies a constant decimal operand by its alignment multiplier *mul
+  // (then 1), when that cannot overflow; the constant has one consumer.
+  void AlignConstant(int child, int64_t* mul) {
+    const VNode& c = plan_.nodes[static_cast<size_t>(child)];
+    NodeState& cs = state_[static_cast<size_t>(child)];
+    if (*mul == 1 || c.op != VOp::kConst || cs.i64.empty()) return;
+    int64_t scaled;
+    if (__builtin_mul_overflow(cs.i64[0], *mul, &scaled)) return;
+    cs.i64.assign(kChunk, scaled);
+    cs.bits = MagnitudeBits(&scaled, 1);
+    cs.data = cs.i64.data();
+    *mul = 1;
   }
 
   bool PrepareConst(const VNode& n, NodeState* s) {
@@ -527,13 +572,14 @@ class PlanRunner {
   void AllocateScratch(const VNode& n, NodeState* s) {
     if (n.op == VOp::kColumn || n.op == VOp::kConst) return;
     switch (n.type) {
-      case VType::kBool: s->u8.resize(kChunk); s->data = s->u8.data(); break;
+      case VType::kBool: s->u8.resize(kChunk); s->out = s->u8.data(); break;
       case VType::kInt:
-      case VType::kDecimal: s->i64.resize(kChunk); s->data = s->i64.data(); break;
-      case VType::kDouble: s->f64.resize(kChunk); s->data = s->f64.data(); break;
+      case VType::kDecimal: s->i64.resize(kChunk); s->out = s->i64.data(); break;
+      case VType::kDouble: s->f64.resize(kChunk); s->out = s->f64.data(); break;
       case VType::kDate:
-      case VType::kString: s->i32.resize(kChunk); s->data = s->i32.data(); break;
+      case VType::kString: s->i32.resize(kChunk); s->out = s->i32.data(); break;
     }
+    s->data = s->out;
   }
 
   int BitsOf(int i) const { return state_[static_cast<size_t>(i)].bits; }
@@ -564,7 +610,7 @@ class PlanRunner {
       case VOp::kIsNull:
       case VOp::kIsNotNull: {
         const uint8_t* valid = state_[static_cast<size_t>(n.a)].valid;
-        uint8_t* out = s.u8.data();
+        uint8_t* out = static_cast<uint8_t*>(s.out);
         const uint8_t is_null = n.op == VOp::kIsNull;
         for (size_t i = 0; i < len; ++i) {
           out[i] = (valid != nullptr && valid[i] == 0) == is_null;
@@ -573,7 +619,7 @@ class PlanRunner {
       }
       case VOp::kNot: {
         const uint8_t* a = In<uint8_t>(n.a);
-        uint8_t* out = s.u8.data();
+        uint8_t* out = static_cast<uint8_t*>(s.out);
         NotU8(a, out, len);
         return;
       }
@@ -581,7 +627,7 @@ class PlanRunner {
       case VOp::kOr: {
         const uint8_t* a = In<uint8_t>(n.a);
         const uint8_t* b = In<uint8_t>(n.b);
-        uint8_t* out = s.u8.data();
+        uint8_t* out = static_cast<uint8_t*>(s.out);
         if (n.op == VOp::kAnd) {
           AndU8(a, b, out, len);
         } else {
@@ -606,11 +652,12 @@ class PlanRunner {
   void RunNeg(const VNode& n, NodeState* s, size_t len, uint8_t* redo) {
     if (n.type == VType::kDouble) {
       const double* a = In<double>(n.a);
-      for (size_t i = 0; i < len; ++i) s->f64[i] = -a[i];
+      double* out = static_cast<double*>(s->out);
+      for (size_t i = 0; i < len; ++i) out[i] = -a[i];
       return;
     }
     const int64_t* a = In<int64_t>(n.a);
-    int64_t* out = s->i64.data();
+    int64_t* out = static_cast<int64_t*>(s->out);
     for (size_t i = 0; i < len; ++i) {
       redo[i] |= __builtin_sub_overflow(int64_t{0}, a[i], &out[i]);
     }
@@ -621,7 +668,7 @@ class PlanRunner {
     if (n.type == VType::kDouble) {
       const double* a = In<double>(n.a);
       const double* b = In<double>(n.b);
-      double* out = s->f64.data();
+      double* out = static_cast<double*>(s->out);
       switch (n.op) {
         case VOp::kAdd: AddF64(a, b, out, len); break;
         case VOp::kSub: SubF64(a, b, out, len); break;
@@ -632,7 +679,7 @@ class PlanRunner {
     // int64 arithmetic (ints, and decimals aligned to a common scale).
     const int64_t* a = In<int64_t>(n.a);
     const int64_t* b = In<int64_t>(n.b);
-    int64_t* out = s->i64.data();
+    int64_t* out = static_cast<int64_t*>(s->out);
     const int64_t ma = n.op == VOp::kMul ? 1 : s->mul_a;
     const int64_t mb = n.op == VOp::kMul ? 1 : s->mul_b;
     if (ma == 1 && mb == 1) {
@@ -691,7 +738,7 @@ class PlanRunner {
   }
 
   void RunCompare(const VNode& n, NodeState* s, size_t len, uint8_t* redo) {
-    uint8_t* out = s->u8.data();
+    uint8_t* out = static_cast<uint8_t*>(s->out);
     const CmpOp op = CmpOf(n.op);
     switch (Type(n.a)) {
       case VType::kString:
@@ -723,19 +770,20 @@ class PlanRunner {
       CompareI64(op, a, b, out, len);
       return;
     }
-    // Align scales; an alignment that overflows is redone exactly.
-    int64_t xa[kChunk], xb[kChunk];
-    if (BitsOf(n.a) + MultiplierBits(s->mul_a) <= 62 &&
-        BitsOf(n.b) + MultiplierBits(s->mul_b) <= 62) {
-      ScaleI64(a, s->mul_a, xa, len);
-      ScaleI64(b, s->mul_b, xb, len);
+    // Align the side that needs it (at most one does: the other has the
+    // larger scale); an alignment that overflows is redone exactly.
+    int64_t scaled[kChunk];
+    const bool scale_a = s->mul_a != 1;
+    const int64_t* from = scale_a ? a : b;
+    const int64_t mul = scale_a ? s->mul_a : s->mul_b;
+    if (BitsOf(scale_a ? n.a : n.b) + MultiplierBits(mul) <= 62) {
+      ScaleI64(from, mul, scaled, len);
     } else {
       for (size_t i = 0; i < len; ++i) {
-        redo[i] |= __builtin_mul_overflow(a[i], s->mul_a, &xa[i]);
-        redo[i] |= __builtin_mul_overflow(b[i], s->mul_b, &xb[i]);
+        redo[i] |= __builtin_mul_overflow(from[i], mul, &scaled[i]);
       }
     }
-    CompareI64(op, xa, xb, out, len);
+    CompareI64(op, scale_a ? scaled : a, scale_a ? b : scaled, out, len);
   }
 
   const VectorPlan& plan_;
@@ -743,24 +791,17 @@ class PlanRunner {
   std::vector<NodeState> state_;
 };
 
-void CopyRoot(VType type, const NodeState& s, size_t begin, size_t len,
-              Column* out) {
+// Where rows [begin, ...) of a typed result column are stored.
+void* ChunkOutput(Column* out, VType type, size_t begin) {
   switch (type) {
-    case VType::kBool:
-      std::memcpy(out->bools().data() + begin, s.data, len);
-      break;
+    case VType::kBool: return out->bools().data() + begin;
     case VType::kInt:
-    case VType::kDecimal:
-      std::memcpy(out->ints().data() + begin, s.data, len * sizeof(int64_t));
-      break;
-    case VType::kDouble:
-      std::memcpy(out->doubles().data() + begin, s.data, len * sizeof(double));
-      break;
+    case VType::kDecimal: return out->ints().data() + begin;
+    case VType::kDouble: return out->doubles().data() + begin;
     case VType::kDate:
-    case VType::kString:
-      std::memcpy(out->int32s().data() + begin, s.data, len * sizeof(int32_t));
-      break;
+    case VType::kString: return out->int32s().data() + begin;
   }
+  return nullptr;
 }
 
 ColumnType ColumnTypeOfV(VType t) {
@@ -834,8 +875,8 @@ BatchResult EvaluateBatch(const ProgramImpl& p, const Batch& batch) {
       for (size_t begin = 0; begin < n; begin += kChunk) {
         const size_t len = std::min(kChunk, n - begin);
         std::memset(redo, 0, len);
-        runner.RunChunk(begin, len, redo);
-        CopyRoot(root_type, runner.root_state(), begin, len, &result.values);
+        runner.RunChunk(begin, len, redo,
+                        ChunkOutput(&result.values, root_type, begin));
         if (AnySet(redo, len)) {
           for (size_t i = 0; i < len; ++i) {
             if (redo[i]) redo_rows.push_back(static_cast<uint32_t>(begin + i));

@@ -39,6 +39,12 @@ class ZHUCUN_API Decimal {
     d.scale_ = static_cast<uint8_t>(scale);
     return d;
   }
+  /// 10^n, for 0 <= n <= kMaxScale.
+  static constexpr int64_t PowerOfTen(int n) {
+    int64_t p = 1;
+    for (int i = 0; i < n; ++i) p *= 10;
+    return p;
+  }
   /// An integer as a decimal of scale 0.
   static constexpr Decimal FromInt(int64_t v) { return FromUnscaled(v, 0); }
 

@@ -1,5 +1,6 @@
 #include "zhucun/decimal.h"
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -20,27 +21,11 @@ constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
 // 10^0 .. 10^18 (10^18 < 2^63 - 1).
-constexpr int64_t kPow10[Decimal::kMaxScale + 1] = {
-    1LL,
-    10LL,
-    100LL,
-    1000LL,
-    10000LL,
-    100000LL,
-    1000000LL,
-    10000000LL,
-    100000000LL,
-    1000000000LL,
-    10000000000LL,
-    100000000000LL,
-    1000000000000LL,
-    10000000000000LL,
-    100000000000000LL,
-    1000000000000000LL,
-    10000000000000000LL,
-    100000000000000000LL,
-    1000000000000000000LL,
-};
+constexpr auto kPow10 = [] {
+  std::array<int64_t, Decimal::kMaxScale + 1> table{};
+  for (int i = 0; i <= Decimal::kMaxScale; ++i) table[i] = Decimal::PowerOfTen(i);
+  return table;
+}();
 
 bool FitsInt64(Int128 v) { return v >= kInt64Min && v <= kInt64Max; }
 

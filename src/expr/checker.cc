@@ -10,13 +10,6 @@
 namespace zhucun::internal {
 namespace {
 
-bool IsTypeName(std::string_view name) {
-  return name == "int" || name == "uint" || name == "double" ||
-         name == "bool" || name == "string" || name == "bytes" ||
-         name == "list" || name == "map" || name == "null_type" ||
-         name == "type" || name == "date" ||
-         name == "decimal" || name == "period";
-}
 
 // ---------------------------------------------------------------------------
 // Name resolution (shared by checked and unchecked programs).

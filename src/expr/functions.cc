@@ -32,6 +32,14 @@ constexpr std::array<std::pair<std::string_view, Fn>, 48> kFunctions = {{
 
 }  // namespace
 
+bool IsTypeName(std::string_view name) {
+  return name == "int" || name == "uint" || name == "double" ||
+         name == "bool" || name == "string" || name == "bytes" ||
+         name == "list" || name == "map" || name == "null_type" ||
+         name == "type" || name == "date" || name == "decimal" ||
+         name == "period";
+}
+
 Fn LookupFunction(std::string_view name) {
   for (const auto& [n, fn] : kFunctions) {
     if (n == name) return fn;

@@ -29,6 +29,10 @@ enum class Fn : uint8_t {
   kRound,          // round(decimal, int): half away from zero
 };
 
+// True for the names that denote types when used as values (`int`,
+// `list`, `date`, ...), as in `type(x) == int`.
+bool IsTypeName(std::string_view name);
+
 // Maps a call's function name (operators use CEL's internal names) to a Fn.
 Fn LookupFunction(std::string_view name);
 // The name of a function as written by users ("+", "size", ...).

@@ -46,13 +46,6 @@ namespace {
 
 constexpr size_t kChunk = 1024;
 
-bool IsTypeName(std::string_view name) {
-  return name == "int" || name == "uint" || name == "double" ||
-         name == "bool" || name == "string" || name == "bytes" ||
-         name == "list" || name == "map" || name == "null_type" ||
-         name == "type" || name == "date" ||
-         name == "decimal" || name == "period";
-}
 
 std::optional<VType> VTypeOf(const Type& t) {
   switch (t.kind()) {
@@ -241,25 +234,6 @@ class Builder {
 // ---------------------------------------------------------------------------
 // Execution.
 
-const int64_t kPow10[19] = {1LL,
-                            10LL,
-                            100LL,
-                            1000LL,
-                            10000LL,
-                            100000LL,
-                            1000000LL,
-                            10000000LL,
-                            100000000LL,
-                            1000000000LL,
-                            10000000000LL,
-                            100000000000LL,
-                            1000000000000LL,
-                            10000000000000LL,
-                            100000000000000LL,
-                            1000000000000000LL,
-                            10000000000000000LL,
-                            100000000000000000LL,
-                            1000000000000000000LL};
 
 // Bits of a positive multiplier m: m <= 2^MultiplierBits(m).
 int MultiplierBits(int64_t m) {
@@ -450,8 +424,8 @@ class PlanRunner {
           if (IsDecimalOp(n)) {
             int sa = ScaleOf(n.a), sb = ScaleOf(n.b);
             s.scale = std::max(sa, sb);
-            s.mul_a = kPow10[s.scale - sa];
-            s.mul_b = kPow10[s.scale - sb];
+            s.mul_a = Decimal::PowerOfTen(s.scale - sa);
+            s.mul_b = Decimal::PowerOfTen(s.scale - sb);
             // A constant operand is aligned once here, not in every chunk.
             AlignConstant(n.a, &s.mul_a);
             AlignConstant(n.b, &s.mul_b);

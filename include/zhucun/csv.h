@@ -1,0 +1,54 @@
+#ifndef ZHUCUN_CSV_H_
+#define ZHUCUN_CSV_H_
+
+/// \file
+/// Reading a folder of CSV files (one `<table>.csv` per schema table) into a
+/// FactSet, as DATA.md specifies: RFC 4180 quoting, UTF-8 with or without a
+/// byte-order mark (or another encoding converted with iconv, e.g.
+/// gb18030), header mapped by name, unknown columns ignored, a missing file
+/// an empty table. Every bad cell, duplicate key and dangling reference is
+/// reported with file:line:column, the value and what was expected.
+///
+///     zhucun::SourceManager sources;
+///     zhucun::CsvOptions options;
+///     options.strictness = zhucun::Strictness::kLenient;
+///     auto facts = zhucun::ReadCsvFolder(schema, "data/", options, sources);
+///     if (!facts.ok()) std::cerr << facts.diagnostics().Render(sources);
+
+#include <cstddef>
+#include <string>
+
+#include "zhucun/export.h"
+#include "zhucun/fact_table.h"
+#include "zhucun/result.h"
+#include "zhucun/schema.h"
+#include "zhucun/source.h"
+
+namespace zhucun {
+
+/// Options for reading CSV.
+struct CsvOptions {
+  Strictness strictness = Strictness::kStrict;
+  /// The files' encoding: "utf-8" (default) or any name iconv knows
+  /// ("gb18030", "gbk", ...); converted to UTF-8 before parsing.
+  std::string encoding = "utf-8";
+  /// The most diagnostics listed; the rest are counted in a final note.
+  size_t max_listed = 100;
+};
+
+/// Reads `<dir>/<table>.csv` for every table of `schema`. File texts are
+/// added to `sources` so that diagnostics can quote them.
+ZHUCUN_API Result<FactSet> ReadCsvFolder(const Schema& schema,
+                                         const std::string& dir,
+                                         const CsvOptions& options,
+                                         SourceManager& sources);
+
+/// Reads one table's CSV text (already in `sources`) into `builder`.
+/// Malformed-file problems go to builder.AddFileError; bad rows to the rows.
+ZHUCUN_API void ReadCsvTable(size_t table, FileId file,
+                             const SourceManager& sources,
+                             FactSetBuilder& builder);
+
+}  // namespace zhucun
+
+#endif  // ZHUCUN_CSV_H_

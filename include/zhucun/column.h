@@ -29,6 +29,7 @@ enum class ColumnType : uint8_t {
   kDecimal,  ///< int64_t coefficient; the column's scale applies to every row
   kDate,     ///< int32_t day number (days since 1970-01-01)
   kString,   ///< int32_t code into the column's dictionary
+  kMonth,    ///< int32_t months since year 0 (year * 12 + month - 1); a month period
   kValue,    ///< zhucun::Value, for anything else (lists, maps, dyn)
 };
 
@@ -72,6 +73,8 @@ class ZHUCUN_API Column {
   static Column Dates(std::vector<int32_t> day_numbers);
   /// Dictionary-encodes the strings.
   static Column Strings(const std::vector<std::string>& v);
+  /// Months as year * 12 + month - 1.
+  static Column Months(std::vector<int32_t> months);
   static Column Values(std::vector<Value> v);
 
   ColumnType type() const { return type_; }
@@ -95,6 +98,7 @@ class ZHUCUN_API Column {
   const std::vector<double>& doubles() const { return doubles_; }
   const std::vector<int32_t>& int32s() const { return int32s_; }
   const std::vector<Value>& values() const { return values_; }
+  const std::vector<std::string>& dictionary() const { return *dictionary_; }
 
   /// A view of all rows.
   ColumnView view() const;
@@ -107,7 +111,7 @@ class ZHUCUN_API Column {
   std::vector<uint8_t> bools_;
   std::vector<int64_t> ints_;
   std::vector<double> doubles_;
-  std::vector<int32_t> int32s_;  // dates and string codes
+  std::vector<int32_t> int32s_;  // dates, string codes and months
   std::vector<Value> values_;
   std::shared_ptr<std::vector<std::string>> dictionary_ =
       std::make_shared<std::vector<std::string>>();

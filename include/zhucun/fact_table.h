@@ -46,6 +46,13 @@ struct GroupIndex {
 /// One validated table.
 class ZHUCUN_API FactTable {
  public:
+  FactTable() = default;
+  // Move-only: the key index refers into the table's own dictionary.
+  FactTable(const FactTable&) = delete;
+  FactTable& operator=(const FactTable&) = delete;
+  FactTable(FactTable&&) = default;
+  FactTable& operator=(FactTable&&) = default;
+
   const TableSchema& schema() const { return *schema_; }
   const std::string& name() const { return schema_->name; }
   size_t num_rows() const { return num_rows_; }
@@ -154,9 +161,10 @@ class ZHUCUN_API FactSetBuilder {
   /// many fields) as read and bad, with the given diagnostic.
   void AddBadRow(size_t table, uint32_t line, Diagnostic why);
 
-  /// Adds a diagnostic about a whole file (malformed): the build fails in
-  /// both modes.
-  void AddFileError(Diagnostic d);
+  /// Adds a diagnostic about a table's whole file (malformed): the build
+  /// fails in both modes, and references into that table are not checked
+  /// (its rows are unknown).
+  void AddFileError(size_t table, Diagnostic d);
 
   /// Checks keys, unique keys and references (bad rows cascade to the rows
   /// that refer to them) and builds the tables. Strict: any bad row is an

@@ -330,7 +330,8 @@ Column MakeColumn(ColumnType type, int scale, size_t n) {
     case ColumnType::kDecimal: c.ints().resize(n); break;
     case ColumnType::kDouble: c.doubles().resize(n); break;
     case ColumnType::kDate:
-    case ColumnType::kString: c.int32s().resize(n); break;
+    case ColumnType::kString:
+    case ColumnType::kMonth: c.int32s().resize(n); break;
     case ColumnType::kValue: c.values().resize(n); break;
   }
   return c;

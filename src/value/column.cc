@@ -23,6 +23,11 @@ Value ColumnView::Get(size_t i) const {
     case ColumnType::kString:
       return Value::String(
           (*dictionary)[static_cast<size_t>(static_cast<const int32_t*>(data)[i])]);
+    case ColumnType::kMonth: {
+      const int32_t m = static_cast<const int32_t*>(data)[i];
+      auto p = Period::FromIndex(PeriodKind::kMonth, m / 12, m % 12 + 1);
+      return p ? Value::FromPeriod(*p) : Value::Error("month out of range");
+    }
     case ColumnType::kValue:
       return static_cast<const Value*>(data)[i];
   }
@@ -37,7 +42,8 @@ size_t ElementSize(ColumnType type) {
     case ColumnType::kDouble: return sizeof(double);
     case ColumnType::kDecimal: return sizeof(int64_t);
     case ColumnType::kDate: return sizeof(int32_t);
-    case ColumnType::kString: return sizeof(int32_t);
+    case ColumnType::kString:
+    case ColumnType::kMonth: return sizeof(int32_t);
     case ColumnType::kValue: return sizeof(Value);
   }
   return 1;
@@ -107,6 +113,12 @@ Column Column::Strings(const std::vector<std::string>& v) {
   }
   return c;
 }
+Column Column::Months(std::vector<int32_t> months) {
+  Column c(ColumnType::kMonth);
+  c.int32s_ = std::move(months);
+  return c;
+}
+
 Column Column::Values(std::vector<Value> v) {
   Column c(ColumnType::kValue);
   c.values_ = std::move(v);
@@ -120,7 +132,8 @@ size_t Column::size() const {
     case ColumnType::kDecimal: return ints_.size();
     case ColumnType::kDouble: return doubles_.size();
     case ColumnType::kDate:
-    case ColumnType::kString: return int32s_.size();
+    case ColumnType::kString:
+    case ColumnType::kMonth: return int32s_.size();
     case ColumnType::kValue: return values_.size();
   }
   return 0;
@@ -147,7 +160,8 @@ ColumnView Column::view() const {
     case ColumnType::kDecimal: v.data = ints_.data(); break;
     case ColumnType::kDouble: v.data = doubles_.data(); break;
     case ColumnType::kDate:
-    case ColumnType::kString: v.data = int32s_.data(); break;
+    case ColumnType::kString:
+    case ColumnType::kMonth: v.data = int32s_.data(); break;
     case ColumnType::kValue: v.data = values_.data(); break;
   }
   return v;

@@ -1,0 +1,212 @@
+// Reading CSV folders and files into a FactSetBuilder (DATA.md, "Input").
+
+#include <sys/stat.h>
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "facts/csv_tokenizer.h"
+#include "facts/encoding.h"
+#include "zhucun/csv.h"
+
+namespace zhucun {
+namespace {
+
+std::string Quote(std::string_view s) {
+  std::string out = "`";
+  out.append(s);
+  out += '`';
+  return out;
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool IsFile(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return false;
+  *out = std::move(buffer).str();
+  return true;
+}
+
+}  // namespace
+
+void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
+                  FactSetBuilder& builder) {
+  const TableSchema& spec = builder.schema().tables[table];
+  const std::string& name = sources.name(file);
+  internal::CsvTokenizer tokenizer(sources.text(file));
+  internal::CsvRecord record;
+  auto span_of = [&](uint32_t begin, uint32_t end) {
+    return SourceSpan{file, begin, end};
+  };
+  auto malformed = [&]() {
+    const auto& e = tokenizer.error();
+    builder.AddFileError(table, Diagnostic{Severity::kError, "csv.malformed",
+                                    Quote(name) + ": " + e->message,
+                                    span_of(e->offset, e->offset + 1), ""});
+  };
+
+  // The header.
+  if (!tokenizer.Next(&record)) {
+    if (tokenizer.error()) {
+      malformed();
+    } else {
+      builder.AddFileError(table, Diagnostic{
+          Severity::kError, "csv.no_header",
+          Quote(name) + " has no header line; expected the column names of " +
+              Quote(spec.name),
+          span_of(0, 0), ""});
+    }
+    return;
+  }
+  const size_t nfields = record.fields.size();
+  // field_to_column[i]: the schema column of field i, or -1 (ignored).
+  std::vector<int> field_to_column(nfields, -1);
+  std::vector<int> column_to_field(spec.columns.size(), -1);
+  std::vector<std::string> unknown;
+  bool bad_header = false;
+  for (size_t i = 0; i < nfields; ++i) {
+    const internal::CsvField& f = record.fields[i];
+    const int c = spec.ColumnIndex(f.value);
+    if (c < 0) {
+      unknown.emplace_back(f.value);
+      continue;
+    }
+    if (column_to_field[static_cast<size_t>(c)] >= 0) {
+      builder.AddFileError(table, Diagnostic{
+          Severity::kError, "csv.duplicate_column",
+          Quote(name) + ": column " + Quote(f.value) + " is named twice",
+          span_of(f.begin, f.end), ""});
+      bad_header = true;
+      continue;
+    }
+    column_to_field[static_cast<size_t>(c)] = static_cast<int>(i);
+    field_to_column[i] = c;
+  }
+  const uint32_t header_end =
+      nfields > 0 ? record.fields.back().end : 0;
+  for (size_t c = 0; c < spec.columns.size(); ++c) {
+    const ColumnSchema& cs = spec.columns[c];
+    if (column_to_field[c] >= 0 || cs.nullable) continue;
+    std::string best = ClosestMatch(cs.name, unknown);
+    builder.AddFileError(table, Diagnostic{
+        Severity::kError, "csv.missing_column",
+        Quote(name) + " has no column " + Quote(cs.name) + " (" +
+            CellTypeName(cs.type) + ", required)",
+        span_of(nfields > 0 ? record.fields.front().begin : 0, header_end),
+        best.empty() ? "" : "is " + Quote(best) + " meant to be " + Quote(cs.name) + "?"});
+    bad_header = true;
+  }
+  if (bad_header) return;
+
+  // The records.
+  std::vector<std::optional<std::string_view>> cells(spec.columns.size());
+  std::vector<SourceSpan> spans(spec.columns.size());
+  while (tokenizer.Next(&record)) {
+    if (record.fields.size() != nfields) {
+      const uint32_t begin = record.fields.empty() ? 0 : record.fields.front().begin;
+      const uint32_t end = record.fields.empty() ? begin : record.fields.back().end;
+      builder.AddBadRow(table, record.line, Diagnostic{
+          Severity::kError, "csv.field_count",
+          "the record has " + std::to_string(record.fields.size()) +
+              (record.fields.size() == 1 ? " field" : " fields") +
+              " but the header has " + std::to_string(nfields),
+          span_of(begin, end), ""});
+      continue;
+    }
+    const uint32_t record_begin = record.fields.front().begin;
+    for (size_t c = 0; c < spec.columns.size(); ++c) {
+      const int f = column_to_field[c];
+      if (f < 0) {
+        cells[c] = std::nullopt;
+        spans[c] = span_of(record_begin, record_begin);
+        continue;
+      }
+      const internal::CsvField& field = record.fields[static_cast<size_t>(f)];
+      cells[c] = field.value;
+      spans[c] = span_of(field.begin, field.end);
+    }
+    builder.AddFileRow(table, record.line, cells, spans);
+  }
+  if (tokenizer.error()) malformed();
+}
+
+Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,
+                              const CsvOptions& options,
+                              SourceManager& sources) {
+  if (!IsDirectory(dir)) {
+    Diagnostics d;
+    d.Error("csv.no_folder", "data folder " + Quote(dir) + " does not exist",
+            SourceSpan{});
+    return Result<FactSet>(std::move(d));
+  }
+  FactSetBuilder builder(schema);
+  const bool utf8 = internal::IsUtf8EncodingName(options.encoding);
+  for (size_t t = 0; t < schema.tables.size(); ++t) {
+    const std::string file_name = schema.tables[t].name + ".csv";
+    std::string path = dir;
+    if (!path.empty() && path.back() != '/') path += '/';
+    path += file_name;
+    if (!IsFile(path)) continue;  // an absent table is empty
+    std::string bytes;
+    if (!ReadFile(path, &bytes)) {
+      builder.AddFileError(t, Diagnostic{Severity::kError, "csv.unreadable",
+                                      "cannot read " + Quote(path), SourceSpan{}, ""});
+      continue;
+    }
+    if (bytes.empty()) {
+      const FileId file = sources.Add(path, "");
+      builder.AddFileError(t, Diagnostic{
+          Severity::kError, "csv.empty_file",
+          Quote(file_name) + " is empty (0 bytes); a CSV file needs a header line",
+          SourceSpan{file, 0, 0}, ""});
+      continue;
+    }
+    if (!utf8) {
+      std::string error;
+      if (!internal::ConvertToUtf8(&bytes, options.encoding, &error)) {
+        builder.AddFileError(t, Diagnostic{Severity::kError, "csv.encoding",
+                                        Quote(file_name) + ": " + error,
+                                        SourceSpan{}, ""});
+        continue;
+      }
+    }
+    const size_t bad = internal::FindInvalidUtf8(bytes);
+    const FileId file = sources.Add(path, std::move(bytes));
+    if (bad != std::string_view::npos) {
+      const unsigned char byte = static_cast<unsigned char>(sources.text(file)[bad]);
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      builder.AddFileError(t, Diagnostic{
+          Severity::kError, "csv.not_utf8",
+          Quote(file_name) + " is not valid UTF-8" +
+              (utf8 ? "" : " after converting from " + Quote(options.encoding)) +
+              ": the first bad byte is " + hex,
+          SourceSpan{file, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)},
+          utf8 ? "spreadsheets in China are often saved as GBK/GB18030; if this "
+                 "one is, read it with `--encoding gb18030`"
+               : ""});
+      continue;
+    }
+    ReadCsvTable(t, file, sources, builder);
+  }
+  return builder.Finish(options.strictness, options.max_listed);
+}
+
+}  // namespace zhucun

@@ -16,6 +16,7 @@
 ///     zhucun::Result<zhucun::FactSet> facts = builder.Finish();
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -150,11 +151,18 @@ class ZHUCUN_API FactSetBuilder {
   /// table (1-based).
   void AddRow(std::string_view table, const std::vector<NamedCell>& cells);
 
+  /// Finds a cell of a row read from a file, for diagnostics found after
+  /// reading (duplicates, references): (the row's record offset, schema
+  /// column index) -> where the cell is.
+  using CellLocator = std::function<SourceSpan(uint32_t offset, size_t column)>;
+  /// Sets the locator of a table read from a file (before its rows).
+  void SetCellLocator(size_t table, CellLocator locate);
   /// Adds a row read from a file: `cells[i]` is the value of schema column
   /// i (nullopt when the column is absent from the file), `spans[i]` where
   /// it is in the file (for diagnostics), `line` the physical line where the
-  /// record starts. Used by the CSV reader.
-  void AddFileRow(size_t table, uint32_t line,
+  /// record starts and `offset` its byte offset (for the locator). Used by
+  /// the CSV reader.
+  void AddFileRow(size_t table, uint32_t line, uint32_t offset,
                   const std::vector<std::optional<std::string_view>>& cells,
                   const std::vector<SourceSpan>& spans);
   /// Counts a row that could not even be split into cells (too few or too

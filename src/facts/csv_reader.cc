@@ -115,6 +115,22 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
   }
   if (bad_header) return;
 
+  // Cells of rows with problems found after reading are found again by
+  // tokenizing their record once more.
+  const std::string_view text = sources.text(file);
+  builder.SetCellLocator(table, [text, file, column_to_field](uint32_t offset,
+                                                             size_t column) {
+    internal::CsvTokenizer again(text.substr(offset));
+    internal::CsvRecord r;
+    if (!again.Next(&r) || r.fields.empty()) return SourceSpan{file, offset, offset};
+    const int f = column_to_field[column];
+    if (f < 0 || static_cast<size_t>(f) >= r.fields.size()) {
+      return SourceSpan{file, offset, offset};
+    }
+    const internal::CsvField& field = r.fields[static_cast<size_t>(f)];
+    return SourceSpan{file, offset + field.begin, offset + field.end};
+  });
+
   // The records.
   std::vector<std::optional<std::string_view>> cells(spec.columns.size());
   std::vector<SourceSpan> spans(spec.columns.size());
@@ -142,7 +158,7 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
       cells[c] = field.value;
       spans[c] = span_of(field.begin, field.end);
     }
-    builder.AddFileRow(table, record.line, cells, spans);
+    builder.AddFileRow(table, record.line, record_begin, cells, spans);
   }
   if (tokenizer.error()) malformed();
 }

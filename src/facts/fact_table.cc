@@ -87,6 +87,10 @@ struct TableBuild {
   size_t rows = 0;
   // The table's file is malformed: its rows are unknown.
   bool malformed = false;
+  // Rows read from a file: each row's record offset, and the reader's way
+  // of finding a cell from it.
+  std::vector<uint32_t> offsets;
+  FactSetBuilder::CellLocator locate;
 
   void MarkBad(uint32_t row, Diagnostic d) {
     bad[row] = 1;
@@ -213,9 +217,7 @@ struct FactSetBuilder::Impl {
       Diagnostic d{Severity::kError, code,
                    "duplicate " + what + " (first on line " +
                        std::to_string(tb.lines[first]) + ")",
-                   spans_[&tb - tables.data()].empty()
-                       ? SourceSpan{}
-                       : spans_[&tb - tables.data()][row][span_col],
+                   Span(static_cast<size_t>(&tb - tables.data()), row, span_col),
                    ""};
       tb.MarkBad(row, std::move(d));
     };
@@ -374,18 +376,17 @@ struct FactSetBuilder::Impl {
 
   std::string Prefix(const TableBuild& tb, uint32_t r) const {
     const size_t t = static_cast<size_t>(&tb - tables.data());
-    if (!spans_[t].empty()) return "";
+    if (tb.locate) return "";
     return Quote(tb.spec->name) + " row " + std::to_string(tb.lines[r]) + ": ";
   }
 
+  // Where a cell of a row read from a file is (found again through the
+  // reader's locator, so that no span is stored per cell).
   SourceSpan Span(size_t t, uint32_t r, size_t c) const {
-    if (spans_[t].empty()) return SourceSpan{};
-    return spans_[t][r][c];
+    const TableBuild& tb = tables[t];
+    if (!tb.locate) return SourceSpan{};
+    return tb.locate(tb.offsets[r], c);
   }
-
-  // Cell spans of rows read from files, per table (empty for tables filled
-  // programmatically).
-  std::vector<std::vector<std::vector<SourceSpan>>> spans_;
 };
 
 // ---------------------------------------------------------------------------
@@ -451,7 +452,6 @@ FactSetBuilder::FactSetBuilder(Schema schema) : impl_(std::make_unique<Impl>()) 
   impl_->schema = std::make_shared<const Schema>(std::move(schema));
   const Schema& s = *impl_->schema;
   impl_->tables.resize(s.tables.size());
-  impl_->spans_.resize(s.tables.size());
   for (size_t t = 0; t < s.tables.size(); ++t) {
     TableBuild& tb = impl_->tables[t];
     tb.spec = &s.tables[t];
@@ -503,11 +503,15 @@ void FactSetBuilder::AddRow(std::string_view table,
                 {}, false);
 }
 
+void FactSetBuilder::SetCellLocator(size_t table, CellLocator locate) {
+  impl_->tables[table].locate = std::move(locate);
+}
+
 void FactSetBuilder::AddFileRow(
-    size_t table, uint32_t line,
+    size_t table, uint32_t line, uint32_t offset,
     const std::vector<std::optional<std::string_view>>& cells,
     const std::vector<SourceSpan>& spans) {
-  impl_->spans_[table].push_back(spans);
+  impl_->tables[table].offsets.push_back(offset);
   impl_->AddRow(table, line, cells, spans, true);
 }
 

@@ -374,8 +374,7 @@ struct FactSetBuilder::Impl {
     }
   }
 
-  std::string Prefix(const TableBuild& tb, uint32_t r) const {
-    const size_t t = static_cast<size_t>(&tb - tables.data());
+  static std::string Prefix(const TableBuild& tb, uint32_t r) {
     if (tb.locate) return "";
     return Quote(tb.spec->name) + " row " + std::to_string(tb.lines[r]) + ": ";
   }

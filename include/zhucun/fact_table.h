@@ -87,6 +87,8 @@ class ZHUCUN_API FactTable {
   std::vector<uint32_t> lines_;
   std::unordered_map<std::string_view, uint32_t> key_index_;
   std::map<std::string, std::vector<int32_t>, std::less<>> references_;
+  // Per referencing column: the number of rows of the referenced table.
+  std::map<std::string, size_t, std::less<>> reference_targets_;
 };
 
 /// Per-table accounting of a load: rows read = accepted + rejected.

@@ -29,9 +29,21 @@ bool IsDirectory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// Whether something is at `path` at all (a dangling link counts).
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
 bool IsFile(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// The last component of a path.
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 bool ReadFile(const std::string& path, std::string* out) {
@@ -49,7 +61,7 @@ bool ReadFile(const std::string& path, std::string* out) {
 void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
                   FactSetBuilder& builder) {
   const TableSchema& spec = builder.schema().tables[table];
-  const std::string& name = sources.name(file);
+  const std::string_view name = BaseName(sources.name(file));
   internal::CsvTokenizer tokenizer(sources.text(file));
   internal::CsvRecord record;
   auto span_of = [&](uint32_t begin, uint32_t end) {
@@ -172,14 +184,28 @@ Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,
             SourceSpan{});
     return Result<FactSet>(std::move(d));
   }
-  FactSetBuilder builder(schema);
   const bool utf8 = internal::IsUtf8EncodingName(options.encoding);
+  if (!internal::IsKnownEncoding(options.encoding)) {
+    Diagnostics d;
+    d.Error("csv.unknown_encoding",
+            "unknown encoding " + Quote(options.encoding), SourceSpan{},
+            "use a name iconv knows, such as gb18030, gbk or utf-16 (see "
+            "`iconv --list`)");
+    return Result<FactSet>(std::move(d));
+  }
+  FactSetBuilder builder(schema);
   for (size_t t = 0; t < schema.tables.size(); ++t) {
     const std::string file_name = schema.tables[t].name + ".csv";
     std::string path = dir;
     if (!path.empty() && path.back() != '/') path += '/';
     path += file_name;
-    if (!IsFile(path)) continue;  // an absent table is empty
+    if (!Exists(path)) continue;  // an absent table is empty
+    if (!IsFile(path)) {
+      builder.AddFileError(t, Diagnostic{Severity::kError, "csv.unreadable",
+                                         Quote(path) + " is not a readable file",
+                                         SourceSpan{}, ""});
+      continue;
+    }
     std::string bytes;
     if (!ReadFile(path, &bytes)) {
       builder.AddFileError(t, Diagnostic{Severity::kError, "csv.unreadable",
@@ -196,12 +222,24 @@ Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,
     }
     if (!utf8) {
       std::string error;
-      if (!internal::ConvertToUtf8(&bytes, options.encoding, &error)) {
+      size_t at = std::string::npos;
+      std::string original = bytes;
+      if (!internal::ConvertToUtf8(&bytes, options.encoding, &error, &at)) {
+        // Point at the bad byte in the file as it is.
+        const FileId file = sources.Add(path, std::move(original));
+        const uint32_t offset = static_cast<uint32_t>(
+            at == std::string::npos ? 0 : at);
         builder.AddFileError(t, Diagnostic{Severity::kError, "csv.encoding",
-                                        Quote(file_name) + ": " + error,
-                                        SourceSpan{}, ""});
+                                           Quote(file_name) + ": " + error,
+                                           SourceSpan{file, offset, offset + 1},
+                                           ""});
         continue;
       }
+    }
+    // A byte-order mark is allowed and ignored; dropping it here keeps
+    // columns in diagnostics right on the header line.
+    if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+      bytes.erase(0, 3);
     }
     const size_t bad = internal::FindInvalidUtf8(bytes);
     const FileId file = sources.Add(path, std::move(bytes));

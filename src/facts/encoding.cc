@@ -64,7 +64,7 @@ char AsciiLower(char c) {
 
 // Converts with `cd` into *out. False with *error set on failure.
 bool Convert(iconv_t cd, const std::string& in, std::string_view encoding,
-             std::string* out, std::string* error) {
+             std::string* out, std::string* error, size_t* bad_offset) {
   // gb18030/GBK and UTF-16 need at most 1.5 bytes of UTF-8 per input byte;
   // single-byte encodings up to 3. Grow when iconv says E2BIG.
   out->resize(in.size() + in.size() / 2 + 16);
@@ -92,6 +92,7 @@ bool Convert(iconv_t cd, const std::string& in, std::string_view encoding,
       out->resize(out->size() * 2);
       continue;
     }
+    if (bad_offset != nullptr) *bad_offset = at;
     if (err == EILSEQ) {
       *error = "the file is not valid " + std::string(encoding) +
                " at byte offset " + std::to_string(at);
@@ -150,8 +151,23 @@ bool IsUtf8EncodingName(std::string_view encoding) {
   return lower == "utf-8" || lower == "utf8";
 }
 
+bool IsKnownEncoding(std::string_view encoding) {
+  if (IsUtf8EncodingName(encoding)) return true;
+  if (encoding.empty() ||
+      encoding.find_first_of(std::string_view("/\0", 2)) !=
+          std::string_view::npos) {
+    return false;
+  }
+  const std::string name(encoding);
+  const iconv_t cd = iconv_open("UTF-8", name.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  iconv_close(cd);
+  return true;
+}
+
 bool ConvertToUtf8(std::string* bytes, std::string_view encoding,
-                   std::string* error) {
+                   std::string* error, size_t* bad_offset) {
+  if (bad_offset != nullptr) *bad_offset = std::string::npos;
   if (IsUtf8EncodingName(encoding)) return true;
   // iconv reads "" as the locale's encoding and "x//IGNORE" as "drop what
   // does not convert": neither is what the user asked for.
@@ -170,7 +186,9 @@ bool ConvertToUtf8(std::string* bytes, std::string_view encoding,
     }
     IconvHandle handle(cd);
     std::string out;
-    if (!Convert(handle.get(), *bytes, encoding, &out, error)) return false;
+    if (!Convert(handle.get(), *bytes, encoding, &out, error, bad_offset)) {
+      return false;
+    }
     *bytes = std::move(out);
     return true;
   } catch (const std::bad_alloc&) {

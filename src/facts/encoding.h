@@ -32,8 +32,13 @@ bool IsUtf8EncodingName(std::string_view encoding);
 //   a hex dump shows them),
 //   "the file is not valid gb18030: it ends inside a character at byte
 //   offset 1234".
+// When `bad_offset` is given, it receives the byte offset of the problem
+// (std::string::npos for an unknown encoding).
 bool ConvertToUtf8(std::string* bytes, std::string_view encoding,
-                   std::string* error);
+                   std::string* error, size_t* bad_offset = nullptr);
+
+// True when iconv can convert from `encoding` to UTF-8 (always for UTF-8).
+bool IsKnownEncoding(std::string_view encoding);
 
 }  // namespace zhucun::internal
 

@@ -98,9 +98,24 @@ struct TableBuild {
   }
 };
 
+// `s` in backticks for a message; a long value is cut (at a character
+// boundary) and control characters are shown as `?`, so that a 10 MB or
+// binary cell makes a short, printable message (the snippet shows it all).
 std::string Quote(std::string_view s) {
+  constexpr size_t kMaxBytes = 80;
   std::string out = "`";
-  out.append(s);
+  size_t n = s.size();
+  bool cut = false;
+  if (n > kMaxBytes) {
+    n = kMaxBytes;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    cut = true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    out += (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+  }
+  if (cut) out += "...";
   out += '`';
   return out;
 }
@@ -215,7 +230,7 @@ struct FactSetBuilder::Impl {
     auto report = [&](uint32_t row, uint32_t first, const std::string& what,
                       size_t span_col, const char* code) {
       Diagnostic d{Severity::kError, code,
-                   "duplicate " + what + " (first on line " +
+                   Prefix(tb, row) + "duplicate " + what + " (first on line " +
                        std::to_string(tb.lines[first]) + ")",
                    Span(static_cast<size_t>(&tb - tables.data()), row, span_col),
                    ""};
@@ -411,17 +426,24 @@ GroupIndex FactTable::GroupBy(std::string_view column) const {
   std::vector<int32_t> group_of(num_rows_, -1);
   size_t groups = 0;
   if (const std::vector<int32_t>* refs = references(column)) {
-    for (size_t r = 0; r < num_rows_; ++r) {
-      group_of[r] = (*refs)[r];
-      groups = std::max(groups, static_cast<size_t>((*refs)[r] + 1));
-    }
+    // Group g is row g of the referenced table, rows or not.
+    groups = reference_targets_.find(column)->second;
+    for (size_t r = 0; r < num_rows_; ++r) group_of[r] = (*refs)[r];
   } else if (const Column* c = this->column(column)) {
     if (c->type() != ColumnType::kString) return g;
     const ColumnView v = c->view();
-    groups = v.dictionary->size();
+    // One group per value present, in dictionary order (a value seen only
+    // in rows that were left out has no group).
+    std::vector<int32_t> group_of_code(v.dictionary->size(), -1);
     const int32_t* codes = static_cast<const int32_t*>(v.data);
     for (size_t r = 0; r < num_rows_; ++r) {
-      if (v.IsValid(r)) group_of[r] = codes[r];
+      if (v.IsValid(r)) group_of_code[static_cast<size_t>(codes[r])] = 0;
+    }
+    for (int32_t& grp : group_of_code) {
+      if (grp == 0) grp = static_cast<int32_t>(groups++);
+    }
+    for (size_t r = 0; r < num_rows_; ++r) {
+      if (v.IsValid(r)) group_of[r] = group_of_code[static_cast<size_t>(codes[r])];
     }
   } else {
     return g;
@@ -644,6 +666,9 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed)
         if (r >= 0) r = new_index[target][static_cast<size_t>(r)];
       }
       ft.references_.emplace(spec.name, std::move(refs));
+      ft.reference_targets_.emplace(
+          spec.name, static_cast<size_t>(std::count(im.tables[target].bad.begin(),
+                                                    im.tables[target].bad.end(), 0)));
     }
   }
   // Key indexes point into the final dictionaries.

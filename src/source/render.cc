@@ -269,6 +269,12 @@ std::string ClosestMatch(std::string_view word,
   for (const std::string& candidate : candidates) {
     if (candidate.empty()) continue;
     const std::u32string c = CodePoints(candidate);
+    // The length difference bounds the distance from below: skip hopeless
+    // candidates before the quadratic edit distance (a 10 MB header cell
+    // must not take seconds).
+    const size_t length_gap = w.size() > c.size() ? w.size() - c.size()
+                                                  : c.size() - w.size();
+    if (length_gap > limit) continue;
     const size_t distance = EditDistance(w, c);
     if (distance > limit || distance >= std::max(w.size(), c.size())) continue;
     if (best == nullptr || distance < best_distance) {

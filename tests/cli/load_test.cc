@@ -1,0 +1,318 @@
+// `zhucun load --rules DIR --data DIR [--lenient] [--encoding E]`, run
+// in-process through RunCli: exit 0 when every row is valid, 2 with the
+// rendered diagnostics on stderr for bad input in strict mode (or a
+// malformed file, a bad schema, bad usage), 1 with the per-table accounting
+// when --lenient leaves rows out.
+
+#include <stdlib.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.h"
+
+namespace zhucun {
+namespace {
+
+const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
+const std::string kRules = kSourceDir + "/rules/qiannan";
+const std::string kExample = kSourceDir + "/../shared/spec/example/data";
+
+struct LoadRun {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+LoadRun RunZhucun(std::vector<std::string> args) {
+  args.insert(args.begin(), "zhucun");
+  std::vector<char*> argv;
+  for (std::string& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::ostringstream out, err;
+  const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "zhucun-load-XXXXXX")
+            .string();
+    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp";
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  void Write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(path_ + "/" + name, std::ios::binary) << bytes;
+  }
+
+ private:
+  std::string path_;
+};
+
+std::string ReplaceAll(std::string s, const std::string& from,
+                       const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos;
+       pos += to.size()) {
+    s.replace(pos, from.size(), to);
+  }
+  return s;
+}
+
+void WriteBase(const TempDir& dir) {
+  dir.Write("counties.csv", "county_id,name\nC01,都匀市\nC02,福泉市\n");
+  dir.Write("villages.csv",
+            "village_id,county_id,township,name,category\n"
+            "V01,C01,墨冲镇,良寨村,poor\n"
+            "V02,C02,牛场镇,双谷村,weak\n");
+  dir.Write("units.csv",
+            "unit_id,name,level,sector\n"
+            "U01,都匀市科协,county,science_tech\n"
+            "U02,州农业农村局,prefecture,agriculture\n");
+  dir.Write("teams.csv",
+            "team_id,village_id,unit_id,start_date,end_date\n"
+            "T01,V01,U01,2021-06-01,\n"
+            "T02,V02,U02,2021-06-31,2023-05-31\n");
+  dir.Write("members.csv",
+            "member_id,person_id,name,team_id,unit_id,role,start_date,end_date,"
+            "end_reason\n"
+            "M01,P01,赵磊,T01,U01,first_secretary,2021-06-15,,\n"
+            "M02,P02,何勇,T02,U02,resident_cadre,2021-06-15,2023-05-31,"
+            "term_complete\n"
+            "M03,P01,赵磊,T01,U01,Other,2023-06-01,,\n");
+}
+
+// The stderr of strict and lenient runs on WriteBase's folder, with `SEV`
+// for the severity.
+const char kBaseDiagnostics[] =
+    "DIR/teams.csv:3:13: SEV[csv.bad_date]: `start_date`: `2021-06-31` is not "
+    "a real calendar date; expected a real calendar date YYYY-MM-DD\n"
+    " | T02,V02,U02,2021-06-31,2023-05-31\n"
+    " |             ^~~~~~~~~~\n"
+    "DIR/members.csv:3:12: SEV[csv.bad_reference]: `team_id` `T02` refers to "
+    "the `teams` row on line 3, which is invalid\n"
+    " | M02,P02,何勇,T02,U02,resident_cadre,2021-06-15,2023-05-31,"
+    "term_complete\n"
+    " |              ^~~\n"
+    "DIR/members.csv:4:20: SEV[csv.bad_code]: `role`: `Other` is not a known "
+    "code; expected one of first_secretary, resident_cadre, "
+    "selected_graduate, tech_commissioner, grid_worker, other\n"
+    " | M03,P01,赵磊,T01,U01,Other,2023-06-01,,\n"
+    " |                      ^~~~~\n"
+    " = help: did you mean `other`?\n";
+
+TEST(CliLoadTest, ExampleDataLoads) {
+  if (!std::filesystem::is_directory(kExample)) {
+    GTEST_SKIP() << "no example data at " << kExample;
+  }
+  for (const char* lenient : {"", "--lenient"}) {
+    std::vector<std::string> args = {"load", "--rules", kRules, "--data",
+                                     kExample};
+    if (*lenient) args.push_back(lenient);
+    LoadRun r = RunZhucun(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(r.out,
+              "table              read  accepted  rejected\n"
+              "counties             12        12         0\n"
+              "villages             67        67         0\n"
+              "units               130       130         0\n"
+              "teams                70        70         0\n"
+              "members             711       711         0\n"
+              "leaders             676       676         0\n"
+              "visits             2342      2342         0\n"
+              "handovers           291       291         0\n"
+              "bundles             857       857         0\n"
+              "assessments         924       924         0\n"
+              "unit_ratings        390       390         0\n"
+              "payments          10621     10621         0\n"
+              "work_funds          473       473         0\n"
+              "insurance          1294      1294         0\n"
+              "health_checks      1256      1256         0\n"
+              "trainings          1736      1736         0\n"
+              "enterprises         201       201         0\n");
+  }
+}
+
+TEST(CliLoadTest, BadInputIsExitTwoWithEveryDiagnostic) {
+  TempDir dir;
+  WriteBase(dir);
+  LoadRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
+            ReplaceAll(kBaseDiagnostics, "SEV", "error"));
+}
+
+TEST(CliLoadTest, LenientIsExitOneWithTheAccounting) {
+  TempDir dir;
+  WriteBase(dir);
+  LoadRun r = RunZhucun(
+      {"load", "--rules", kRules, "--data", dir.path() + "/", "--lenient"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
+            ReplaceAll(kBaseDiagnostics, "SEV", "warning"));
+  EXPECT_EQ(r.out,
+            "table              read  accepted  rejected\n"
+            "counties              2         2         0\n"
+            "villages              2         2         0\n"
+            "units                 2         2         0\n"
+            "teams                 2         1         1\n"
+            "members               3         1         2\n"
+            "leaders               0         0         0\n"
+            "visits                0         0         0\n"
+            "handovers             0         0         0\n"
+            "bundles               0         0         0\n"
+            "assessments           0         0         0\n"
+            "unit_ratings          0         0         0\n"
+            "payments              0         0         0\n"
+            "work_funds            0         0         0\n"
+            "insurance             0         0         0\n"
+            "health_checks         0         0         0\n"
+            "trainings             0         0         0\n"
+            "enterprises           0         0         0\n");
+}
+
+TEST(CliLoadTest, LenientWithAMalformedFileIsExitTwo) {
+  TempDir dir;
+  WriteBase(dir);
+  dir.Write("counties.csv", "county_id,name\nC01,\"都匀市\n");
+  LoadRun r = RunZhucun(
+      {"load", "--rules", kRules, "--data", dir.path(), "--lenient"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  const std::string err = ReplaceAll(r.err, dir.path(), "DIR");
+  EXPECT_EQ(err.substr(0, err.find('\n')),
+            "DIR/counties.csv:2:5: error[csv.malformed]: `counties.csv`: "
+            "unbalanced quotes: the quoted field that starts on line 2 is not "
+            "closed");
+  // The other files' problems are listed too.
+  EXPECT_NE(err.find("DIR/teams.csv:3:13: warning[csv.bad_date]"),
+            std::string::npos)
+      << err;
+}
+
+TEST(CliLoadTest, ValidFolderIsExitZero) {
+  TempDir dir;
+  WriteBase(dir);
+  dir.Write("teams.csv",
+            "team_id,village_id,unit_id,start_date,end_date\n"
+            "T01,V01,U01,2021-06-01,\n"
+            "T02,V02,U02,2021-06-30,2023-05-31\n");
+  dir.Write("members.csv",
+            "member_id,person_id,name,team_id,unit_id,role,start_date\n"
+            "M01,P01,赵磊,T01,U01,first_secretary,2021-06-15\n");
+  LoadRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out.substr(0, r.out.find("leaders")),
+            "table              read  accepted  rejected\n"
+            "counties              2         2         0\n"
+            "villages              2         2         0\n"
+            "units                 2         2         0\n"
+            "teams                 2         2         0\n"
+            "members               1         1         0\n");
+}
+
+TEST(CliLoadTest, MissingDataFolderIsExitTwo) {
+  TempDir dir;
+  const std::string missing = dir.path() + "/no-such-folder";
+  for (const char* lenient : {"", "--lenient"}) {
+    std::vector<std::string> args = {"load", "--rules", kRules, "--data",
+                                     missing};
+    if (*lenient) args.push_back(lenient);
+    LoadRun r = RunZhucun(args);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
+              "error[csv.no_folder]: data folder `DIR/no-such-folder` does not "
+              "exist\n");
+  }
+}
+
+TEST(CliLoadTest, DataThatIsAFileIsExitTwo) {
+  TempDir dir;
+  dir.Write("counties.csv", "county_id,name\n");
+  LoadRun r = RunZhucun(
+      {"load", "--rules", kRules, "--data", dir.path() + "/counties.csv"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
+            "error[csv.no_folder]: data folder `DIR/counties.csv` does not "
+            "exist\n");
+}
+
+TEST(CliLoadTest, MissingDataOptionIsAUsageError) {
+  LoadRun r = RunZhucun({"load", "--rules", kRules});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("--data"), std::string::npos) << r.err;
+}
+
+TEST(CliLoadTest, MissingSchemaIsExitTwo) {
+  TempDir dir;
+  TempDir data;
+  LoadRun r = RunZhucun({"load", "--rules", dir.path(), "--data", data.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find(dir.path() + "/schema.yaml"), std::string::npos)
+      << r.err;
+}
+
+TEST(CliLoadTest, Gb18030NeedsTheEncodingOption) {
+  TempDir dir;
+  // county_id,name / C01,都匀市 in gb18030.
+  dir.Write("counties.csv", "county_id,name\r\nC01,\xB6\xBC\xD4\xC8\xCA\xD0\r\n");
+  LoadRun without = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_EQ(without.out, "");
+  EXPECT_EQ(ReplaceAll(without.err, dir.path(), "DIR"),
+            "DIR/counties.csv:2:5: error[csv.not_utf8]: `counties.csv` is not "
+            "valid UTF-8: the first bad byte is 0xB6\n"
+            " | C01,\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+            "\xEF\xBF\xBD\n"
+            " |     ^\n"
+            " = help: spreadsheets in China are often saved as GBK/GB18030; if "
+            "this one is, read it with `--encoding gb18030`\n");
+  LoadRun with = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
+                            "--encoding", "gb18030"});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_EQ(with.err, "");
+  EXPECT_EQ(with.out.substr(0, with.out.find("villages")),
+            "table              read  accepted  rejected\n"
+            "counties              1         1         0\n");
+}
+
+TEST(CliLoadTest, UnknownEncodingIsExitTwo) {
+  TempDir dir;
+  dir.Write("counties.csv", "county_id,name\nC01,a\n");
+  LoadRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
+                         "--encoding", "klingon"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown encoding `klingon`"), std::string::npos)
+      << r.err;
+}
+
+TEST(CliLoadTest, HelpDescribesTheExitStatus) {
+  LoadRun r = RunZhucun({"load", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--lenient"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--encoding"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -105,6 +105,13 @@ class ZHUCUN_API ObjectType {
   /// The type of a field, or nullptr if there is no such field.
   const Type* FindField(std::string_view field) const;
 
+  /// A record type whose fields are added afterwards with AddField, for
+  /// types that refer to each other (a team's members, a member's team).
+  static std::shared_ptr<ObjectType> MakeEmpty(std::string name);
+  /// Adds a field. Only while the type is being built, before any Env or
+  /// Program uses it.
+  void AddField(std::string field, Type type);
+
  private:
   std::string name_;
   std::vector<std::pair<std::string, Type>> fields_;

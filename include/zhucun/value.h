@@ -40,9 +40,11 @@ enum class ValueKind : uint8_t {
   kPeriod,   ///< calendar period (zhucun extension)
   kType,     ///< a type as a value, e.g. `int` or `type(x)`
   kError,    ///< an evaluation error with a message
+  kRecord,   ///< a row of a fact table, read through a RecordSource (zhucun extension)
 };
 
 class Value;
+class RecordSource;
 /// The elements of a list value.
 using ValueList = std::vector<Value>;
 
@@ -86,6 +88,9 @@ class ZHUCUN_API Value {
   static Value Type(std::string name);
   /// An evaluation error.
   static Value Error(std::string message);
+  /// Row `row` of the records that `source` provides (fields are read on
+  /// access, so a record costs nothing until a field is selected).
+  static Value Record(std::shared_ptr<const RecordSource> source, uint32_t row);
 
   ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
   bool is_null() const { return kind() == ValueKind::kNull; }
@@ -105,6 +110,8 @@ class ZHUCUN_API Value {
   Period period_value() const { return std::get<Period>(rep_); }
   const std::string& type_name() const { return *std::get<TypeRep>(rep_).s; }
   const std::string& error_message() const { return *std::get<ErrorRep>(rep_).s; }
+  const RecordSource& record_source() const { return *std::get<RecordRep>(rep_).source; }
+  uint32_t record_row() const { return std::get<RecordRep>(rep_).row; }
 
   /// The CEL type name of this value: "int", "list", "decimal", ...
   std::string TypeName() const;
@@ -123,11 +130,31 @@ class ZHUCUN_API Value {
   struct MapRep { std::shared_ptr<const ValueMap> m; };
   struct TypeRep { std::shared_ptr<const std::string> s; };
   struct ErrorRep { std::shared_ptr<const std::string> s; };
+  struct RecordRep {
+    std::shared_ptr<const RecordSource> source;
+    uint32_t row;
+  };
   // INVARIANT: the alternative index equals the ValueKind enumerator.
   std::variant<std::monostate, bool, int64_t, uint64_t, double, StringRep,
                BytesRep, ListRep, MapRep, Date, Decimal, Period, TypeRep,
-               ErrorRep>
+               ErrorRep, RecordRep>
       rep_;
+};
+
+/// Where record values get their fields: typically one table of a FactSet,
+/// with its references to other tables as record-valued fields and the rows
+/// that refer to it as list-valued fields. Implementations are immutable and
+/// safe to share between threads.
+class ZHUCUN_API RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  /// The name of the record type (a table name, e.g. "members").
+  virtual const std::string& type_name() const = 0;
+  /// Sets *out to field `name` of row `row` (null when the cell is null);
+  /// false if the record type has no such field.
+  virtual bool Field(uint32_t row, std::string_view name, Value* out) const = 0;
+  /// A short readable name of the row, e.g. `members:M000001`.
+  virtual std::string RowName(uint32_t row) const = 0;
 };
 
 }  // namespace zhucun

@@ -459,6 +459,16 @@ Value SelectField(const Value& operand, const std::string& field,
     if (v == nullptr) return Value::Error("no such key: '" + field + "'");
     return *v;
   }
+  if (operand.kind() == ValueKind::kRecord) {
+    Value v;
+    if (!operand.record_source().Field(operand.record_row(), field, &v)) {
+      if (test_only) return Value::Bool(false);
+      return Value::Error("`" + operand.TypeName() + "` has no field `" + field + "`");
+    }
+    // A record has every field of its type; has() asks for a value.
+    if (test_only) return Value::Bool(!v.is_null());
+    return v;
+  }
   return Value::Error("no matching overload for selecting field `" + field +
                       "` of " + operand.TypeName());
 }

@@ -143,6 +143,16 @@ std::shared_ptr<const ObjectType> ObjectType::Make(
   return t;
 }
 
+std::shared_ptr<ObjectType> ObjectType::MakeEmpty(std::string name) {
+  auto t = std::make_shared<ObjectType>();
+  t->name_ = std::move(name);
+  return t;
+}
+
+void ObjectType::AddField(std::string field, Type type) {
+  fields_.emplace_back(std::move(field), std::move(type));
+}
+
 const Type* ObjectType::FindField(std::string_view field) const {
   for (const auto& [name, type] : fields_) {
     if (name == field) return &type;

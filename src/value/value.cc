@@ -129,6 +129,12 @@ Value Value::Type(std::string name) {
   r.rep_ = TypeRep{std::make_shared<const std::string>(std::move(name))};
   return r;
 }
+Value Value::Record(std::shared_ptr<const RecordSource> source, uint32_t row) {
+  Value r;
+  r.rep_ = RecordRep{std::move(source), row};
+  return r;
+}
+
 Value Value::Error(std::string message) {
   Value r;
   r.rep_ = ErrorRep{std::make_shared<const std::string>(std::move(message))};
@@ -151,6 +157,7 @@ std::string Value::TypeName() const {
     case ValueKind::kPeriod: return "period";
     case ValueKind::kType: return "type";
     case ValueKind::kError: return "error";
+    case ValueKind::kRecord: return record_source().type_name();
   }
   return "error";
 }
@@ -197,6 +204,7 @@ std::string Value::DebugString() const {
       return "period(\"" + period_value().label() + "\")";
     case ValueKind::kType: return type_name();
     case ValueKind::kError: return "error: " + error_message();
+    case ValueKind::kRecord: return "<" + record_source().RowName(record_row()) + ">";
   }
   return out;
 }
@@ -237,6 +245,9 @@ bool operator==(const Value& a, const Value& b) {
     case ValueKind::kPeriod: return a.period_value() == b.period_value();
     case ValueKind::kType: return a.type_name() == b.type_name();
     case ValueKind::kError: return a.error_message() == b.error_message();
+    case ValueKind::kRecord:
+      return &a.record_source() == &b.record_source() &&
+             a.record_row() == b.record_row();
   }
   return false;
 }

@@ -1,0 +1,224 @@
+#include "zhucun/records.h"
+
+#include <unordered_map>
+
+namespace zhucun {
+namespace {
+
+Type TypeOfCell(CellType type) {
+  switch (type) {
+    case CellType::kId:
+    case CellType::kText:
+    case CellType::kCode: return Type::String();
+    case CellType::kDate: return Type::Date();
+    case CellType::kMonth: return Type::Period();
+    case CellType::kInt: return Type::Int();
+    case CellType::kDecimal: return Type::Decimal();
+    case CellType::kBool: return Type::Bool();
+  }
+  return Type::Dyn();
+}
+
+// `team_id` -> `team`; other names are kept.
+std::string WithoutIdSuffix(const std::string& column) {
+  if (column.size() > 3 && column.compare(column.size() - 3, 3, "_id") == 0) {
+    return column.substr(0, column.size() - 3);
+  }
+  return column;
+}
+
+// A non-owning pointer in a shared_ptr: types of one RecordTypes refer to
+// each other this way (the RecordTypes owns them all).
+std::shared_ptr<const ObjectType> Borrow(const std::shared_ptr<ObjectType>& t) {
+  return std::shared_ptr<const ObjectType>(std::shared_ptr<void>(), t.get());
+}
+
+}  // namespace
+
+RecordTypes::RecordTypes(const Schema& schema) : schema_(schema) {
+  const size_t n = schema_.tables.size();
+  types_.resize(n);
+  fields_.resize(n);
+  for (size_t t = 0; t < n; ++t) types_[t] = ObjectType::MakeEmpty(schema_.tables[t].name);
+  auto taken = [&](size_t t, const std::string& name) {
+    for (const RecordField& f : fields_[t]) {
+      if (f.name == name) return true;
+    }
+    return false;
+  };
+  auto add = [&](size_t t, RecordField f, Type type) {
+    while (taken(t, f.name)) f.name += "_rows";
+    types_[t]->AddField(f.name, std::move(type));
+    fields_[t].push_back(std::move(f));
+  };
+  // Columns first, so relation names never hide a column.
+  for (size_t t = 0; t < n; ++t) {
+    const TableSchema& ts = schema_.tables[t];
+    for (size_t c = 0; c < ts.columns.size(); ++c) {
+      RecordField f;
+      f.name = ts.columns[c].name;
+      f.kind = RecordField::Kind::kColumn;
+      f.column = c;
+      add(t, std::move(f), TypeOfCell(ts.columns[c].type));
+    }
+  }
+  for (size_t t = 0; t < n; ++t) {
+    const TableSchema& ts = schema_.tables[t];
+    for (size_t c = 0; c < ts.columns.size(); ++c) {
+      const ColumnSchema& cs = ts.columns[c];
+      if (cs.references.empty()) continue;
+      const int target = schema_.TableIndex(cs.references);
+      if (target < 0) continue;
+      const size_t tt = static_cast<size_t>(target);
+      // Forward: member.team.
+      RecordField fwd;
+      fwd.name = WithoutIdSuffix(cs.name);
+      fwd.kind = RecordField::Kind::kForward;
+      fwd.column = c;
+      add(t, std::move(fwd), Type::Object(Borrow(types_[tt])));
+      // Reverse: team.members, or member.handovers_by_outgoing_member when
+      // handovers refer to members through several columns.
+      size_t refs_to_target = 0;
+      for (const ColumnSchema& other : ts.columns) {
+        if (other.references == cs.references) ++refs_to_target;
+      }
+      RecordField rev;
+      rev.name = refs_to_target == 1 ? ts.name : ts.name + "_by_" + WithoutIdSuffix(cs.name);
+      rev.kind = RecordField::Kind::kReverse;
+      rev.other_table = t;
+      rev.other_column = c;
+      add(tt, std::move(rev), Type::List(Type::Object(Borrow(types_[t]))));
+    }
+  }
+}
+
+Type RecordTypes::TypeOf(std::string_view table) const {
+  const int t = schema_.TableIndex(table);
+  if (t < 0) return Type::Dyn();
+  return Type::Object(Borrow(types_[static_cast<size_t>(t)]));
+}
+
+// ---------------------------------------------------------------------------
+
+// The records of one table.
+class RecordSet::TableSource : public RecordSource {
+ public:
+  TableSource(const RecordSet* set, size_t table, const RecordTypes& types)
+      : set_(set), table_(table) {
+    const FactTable& ft = set->facts_->tables()[table];
+    for (const RecordField& f : types.fields(table)) {
+      FieldSource field;
+      field.info = f;
+      if (f.kind == RecordField::Kind::kForward) {
+        field.refs = ft.references(ft.schema().columns[f.column].name);
+        field.target = static_cast<size_t>(
+            set->facts_->schema().TableIndex(ft.schema().columns[f.column].references));
+      } else if (f.kind == RecordField::Kind::kReverse) {
+        const FactTable& other = set->facts_->tables()[f.other_table];
+        field.groups = other.GroupBy(other.schema().columns[f.other_column].name);
+      }
+      by_name_.emplace(f.name, fields_.size());
+      fields_.push_back(std::move(field));
+    }
+    key_ = ft.schema().ColumnIndex(ft.schema().key);
+  }
+
+  const std::string& type_name() const override {
+    return set_->facts_->tables()[table_].name();
+  }
+
+  bool Field(uint32_t row, std::string_view name, Value* out) const override {
+    auto it = by_name_.find(std::string(name));
+    if (it == by_name_.end()) return false;
+    const FieldSource& f = fields_[it->second];
+    const FactTable& ft = set_->facts_->tables()[table_];
+    switch (f.info.kind) {
+      case RecordField::Kind::kColumn:
+        *out = ft.column(f.info.column).Get(row);
+        return true;
+      case RecordField::Kind::kForward: {
+        const int32_t target = f.refs == nullptr ? -1 : (*f.refs)[row];
+        *out = target < 0 ? Value::Null()
+                          : set_->RowOf(f.target, static_cast<uint32_t>(target));
+        return true;
+      }
+      case RecordField::Kind::kReverse: {
+        ValueList rows;
+        if (row + 1 < f.groups.offsets.size()) {
+          for (uint32_t k = f.groups.offsets[row]; k < f.groups.offsets[row + 1]; ++k) {
+            rows.push_back(set_->RowOf(f.info.other_table, f.groups.rows[k]));
+          }
+        }
+        *out = Value::List(std::move(rows));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string RowName(uint32_t row) const override {
+    const FactTable& ft = set_->facts_->tables()[table_];
+    if (key_ >= 0) {
+      Value key = ft.column(static_cast<size_t>(key_)).Get(row);
+      if (key.kind() == ValueKind::kString) return ft.name() + ":" + key.string_value();
+    }
+    return ft.name() + ":" + std::to_string(ft.line(row));
+  }
+
+ private:
+  struct FieldSource {
+    RecordField info;
+    const std::vector<int32_t>* refs = nullptr;  // kForward
+    size_t target = 0;                           // kForward
+    GroupIndex groups;                           // kReverse
+  };
+  const RecordSet* set_;
+  size_t table_;
+  int key_ = -1;
+  std::vector<FieldSource> fields_;
+  std::unordered_map<std::string, size_t> by_name_;
+};
+
+struct RecordSet::Private {};
+
+RecordSet::RecordSet(std::shared_ptr<const FactSet> facts,
+                     const RecordTypes& types, const Private&)
+    : facts_(std::move(facts)) {
+  for (size_t t = 0; t < facts_->tables().size(); ++t) {
+    sources_.push_back(std::make_unique<TableSource>(this, t, types));
+  }
+}
+
+RecordSet::~RecordSet() = default;
+
+std::shared_ptr<const RecordSet> RecordSet::Make(
+    std::shared_ptr<const FactSet> facts, const RecordTypes& types) {
+  return std::make_shared<RecordSet>(std::move(facts), types, Private{});
+}
+
+Value RecordSet::RowOf(size_t table, uint32_t row) const {
+  // The value shares ownership of the whole set, pointing at one source.
+  return Value::Record(std::shared_ptr<const RecordSource>(
+                           shared_from_this(), sources_[table].get()),
+                       row);
+}
+
+Value RecordSet::Row(std::string_view table, uint32_t row) const {
+  const int t = facts_->schema().TableIndex(table);
+  if (t < 0 || row >= facts_->tables()[static_cast<size_t>(t)].num_rows()) {
+    return Value::Error("no row " + std::to_string(row) + " in `" + std::string(table) + "`");
+  }
+  return RowOf(static_cast<size_t>(t), row);
+}
+
+Value RecordSet::Rows(std::string_view table) const {
+  const int t = facts_->schema().TableIndex(table);
+  if (t < 0) return Value::Error("no table `" + std::string(table) + "`");
+  ValueList rows;
+  const size_t n = facts_->tables()[static_cast<size_t>(t)].num_rows();
+  rows.reserve(n);
+  for (uint32_t r = 0; r < n; ++r) rows.push_back(RowOf(static_cast<size_t>(t), r));
+  return Value::List(std::move(rows));
+}
+
+}  // namespace zhucun

@@ -5,12 +5,16 @@
 /// Umbrella header: everything public in zhucun.
 
 #include "zhucun/column.h"
+#include "zhucun/csv.h"
 #include "zhucun/date.h"
 #include "zhucun/decimal.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/export.h"
 #include "zhucun/expr.h"
+#include "zhucun/fact_table.h"
+#include "zhucun/records.h"
 #include "zhucun/result.h"
+#include "zhucun/schema.h"
 #include "zhucun/source.h"
 #include "zhucun/type.h"
 #include "zhucun/value.h"

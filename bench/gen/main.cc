@@ -14,15 +14,20 @@ namespace {
 
 void Usage(std::FILE* out) {
   std::fputs(
-      "usage: zhucun-gen --out DIR [--scale S] [--seed N] [--as-of YYYY-MM-DD]\n"
+      "usage: zhucun-gen --out DIR [--scale S] [--seed N] [--as-of "
+      "YYYY-MM-DD]\n"
       "                  [--bad-rows FRACTION]\n"
-      "Writes the 17 tables of DATA.md as DIR/<table>.csv: a Qiannan-like dataset\n"
-      "(scale 1: 12 counties, 1,319 villages, ~5,000 cadres in post) with a few\n"
-      "percent of violations of every POLICY.md rule. Same options, same bytes.\n"
+      "Writes the 17 tables of DATA.md as DIR/<table>.csv: a Qiannan-like "
+      "dataset\n"
+      "(scale 1: 12 counties, 1,319 villages, ~5,000 cadres in post) with a "
+      "few\n"
+      "percent of violations of every POLICY.md rule. Same options, same "
+      "bytes.\n"
       "  --scale S          multiply all counts (default 1)\n"
       "  --seed N           random seed (default 20231)\n"
       "  --as-of DATE       the data's as-of date (default 2024-06-30)\n"
-      "  --bad-rows F       give about this fraction of rows a defect (default 0)\n",
+      "  --bad-rows F       give about this fraction of rows a defect (default "
+      "0)\n",
       out);
 }
 
@@ -89,15 +94,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
   size_t rows = 0;
   for (const auto& [table, n] : summary.rows_per_table) {
     std::printf("%-14s %12zu\n", table.c_str(), n);
     rows += n;
   }
-  std::printf("%-14s %12zu rows, %.1f MB in %.2f s (scale %g, seed %llu, as of %s)\n", "total",
-              rows, static_cast<double>(summary.bytes) / 1e6, seconds, options.scale,
-              static_cast<unsigned long long>(options.seed), options.as_of.c_str());
-  if (options.bad_rows > 0) std::printf("%zu rows with a defect\n", summary.bad_rows);
+  std::printf(
+      "%-14s %12zu rows, %.1f MB in %.2f s (scale %g, seed %llu, as of %s)\n",
+      "total", rows, static_cast<double>(summary.bytes) / 1e6, seconds,
+      options.scale, static_cast<unsigned long long>(options.seed),
+      options.as_of.c_str());
+  if (options.bad_rows > 0)
+    std::printf("%zu rows with a defect\n", summary.bad_rows);
   return 0;
 }

@@ -66,7 +66,8 @@ Civil CivilFromDays(int32_t z) {
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
 }
 
@@ -257,27 +258,58 @@ std::string PlaceName(Rng& rng, int syllables) {
 
 // ------------------------------------------------------------- domain ----
 
-enum Sector : uint8_t { kPartyMass, kPoliticalLegal, kEconomic, kAgriculture, kScienceTech, kOtherSector };
-constexpr const char* kSectorCode[] = {"party_mass", "political_legal", "economic",
-                                       "agriculture", "science_tech", "other"};
+enum Sector : uint8_t {
+  kPartyMass,
+  kPoliticalLegal,
+  kEconomic,
+  kAgriculture,
+  kScienceTech,
+  kOtherSector
+};
+constexpr const char* kSectorCode[] = {"party_mass",   "political_legal",
+                                       "economic",     "agriculture",
+                                       "science_tech", "other"};
 constexpr int kSectors = 6;
 
-enum Level : uint8_t { kCentral, kProvince, kPrefecture, kCountyLevel, kTownship };
-constexpr const char* kLevelCode[] = {"central", "province", "prefecture", "county", "township"};
+enum Level : uint8_t {
+  kCentral,
+  kProvince,
+  kPrefecture,
+  kCountyLevel,
+  kTownship
+};
+constexpr const char* kLevelCode[] = {"central", "province", "prefecture",
+                                      "county", "township"};
 
-// Category index = the sector it calls for (POLICY.md); kOrdinary calls for none.
-enum Category : uint8_t { kWeak, kDisorderly, kPoor, kIndustry, kSpecialized, kOrdinary };
-constexpr const char* kCategoryCode[] = {"weak", "disorderly", "poor", "industry", "specialized",
-                                         "ordinary"};
+// Category index = the sector it calls for (POLICY.md); kOrdinary calls for
+// none.
+enum Category : uint8_t {
+  kWeak,
+  kDisorderly,
+  kPoor,
+  kIndustry,
+  kSpecialized,
+  kOrdinary
+};
+constexpr const char* kCategoryCode[] = {"weak",     "disorderly",  "poor",
+                                         "industry", "specialized", "ordinary"};
 
 enum Role : uint8_t { kFS, kRC, kSG, kTC, kGW, kOtherRole };
-constexpr const char* kRoleCode[] = {"first_secretary", "resident_cadre", "selected_graduate",
-                                     "tech_commissioner", "grid_worker", "other"};
+constexpr const char* kRoleCode[] = {"first_secretary",   "resident_cadre",
+                                     "selected_graduate", "tech_commissioner",
+                                     "grid_worker",       "other"};
 bool IsCore(Role r) { return r == kFS || r == kRC; }
 
-enum Reason : uint8_t { kNoReason, kTermComplete, kJobTransfer, kHealth, kRecall, kOtherReason };
-constexpr const char* kReasonCode[] = {"", "term_complete", "job_transfer", "health", "recall",
-                                       "other"};
+enum Reason : uint8_t {
+  kNoReason,
+  kTermComplete,
+  kJobTransfer,
+  kHealth,
+  kRecall,
+  kOtherReason
+};
+constexpr const char* kReasonCode[] = {
+    "", "term_complete", "job_transfer", "health", "recall", "other"};
 
 enum Rank : uint8_t { kPrincipal, kDeputy, kMemberRank };
 constexpr const char* kRankCode[] = {"principal", "deputy", "member"};
@@ -285,23 +317,33 @@ constexpr const char* kRankCode[] = {"principal", "deputy", "member"};
 // Departments by sector: [sector] -> names.
 const std::vector<std::vector<const char*>>& Departments() {
   static const std::vector<std::vector<const char*>> kDepts = {
-      {"组织部", "宣传部", "统战部", "团委", "妇联", "总工会", "机关工委", "人大办公室",
-       "政协办公室", "老干部局"},
+      {"组织部", "宣传部", "统战部", "团委", "妇联", "总工会", "机关工委",
+       "人大办公室", "政协办公室", "老干部局"},
       {"政法委", "公安局", "人民法院", "人民检察院", "司法局", "信访局"},
-      {"发展和改革局", "财政局", "商务局", "税务局", "国资委", "工业和信息化局", "统计局",
-       "市场监督管理局", "投资促进局", "审计局"},
+      {"发展和改革局", "财政局", "商务局", "税务局", "国资委", "工业和信息化局",
+       "统计局", "市场监督管理局", "投资促进局", "审计局"},
       {"农业农村局", "林业局", "水务局", "乡村振兴局", "供销社", "畜牧服务中心",
        "农业机械化服务中心"},
       {"科技局", "科协", "农业科学研究所", "气象局", "茶叶研究所"},
-      {"教育局", "卫生健康局", "人民医院", "交通运输局", "文体广电旅游局", "自然资源局",
-       "人民政府办公室", "住房和城乡建设局", "民政局", "生态环境局", "人力资源和社会保障局",
-       "应急管理局"}};
+      {"教育局", "卫生健康局", "人民医院", "交通运输局", "文体广电旅游局",
+       "自然资源局", "人民政府办公室", "住房和城乡建设局", "民政局",
+       "生态环境局", "人力资源和社会保障局", "应急管理局"}};
   return kDepts;
 }
 
 // ------------------------------------------------------------- tables ----
 
-enum class Col : uint8_t { kId, kRef, kText, kCode, kDate, kMonth, kInt, kDec, kBool };
+enum class Col : uint8_t {
+  kId,
+  kRef,
+  kText,
+  kCode,
+  kDate,
+  kMonth,
+  kInt,
+  kDec,
+  kBool
+};
 
 struct ColumnSpec {
   const char* name;
@@ -316,15 +358,31 @@ struct TableSpec {
 };
 
 enum TableIndex {
-  kCounties, kVillages, kUnits, kTeams, kMembers, kLeaders, kVisits, kHandovers, kBundles,
-  kAssessments, kUnitRatings, kPayments, kWorkFunds, kInsurance, kHealthChecks, kTrainings,
-  kEnterprises, kTableCount
+  kCounties,
+  kVillages,
+  kUnits,
+  kTeams,
+  kMembers,
+  kLeaders,
+  kVisits,
+  kHandovers,
+  kBundles,
+  kAssessments,
+  kUnitRatings,
+  kPayments,
+  kWorkFunds,
+  kInsurance,
+  kHealthChecks,
+  kTrainings,
+  kEnterprises,
+  kTableCount
 };
 
 const std::vector<TableSpec>& Tables() {
   using C = Col;
   static const std::vector<TableSpec> kTables = {
-      {"counties", {{"county_id", C::kId, false, true}, {"name", C::kText, false, false}}},
+      {"counties",
+       {{"county_id", C::kId, false, true}, {"name", C::kText, false, false}}},
       {"villages",
        {{"village_id", C::kId, false, true},
         {"county_id", C::kRef, false, false},
@@ -405,8 +463,12 @@ const std::vector<TableSpec>& Tables() {
         {"coverage", C::kDec, false, false},
         {"start_date", C::kDate, false, false},
         {"end_date", C::kDate, false, false}}},
-      {"health_checks", {{"member_id", C::kRef, false, false}, {"date", C::kDate, false, false}}},
-      {"trainings", {{"member_id", C::kRef, false, false}, {"date", C::kDate, false, false}}},
+      {"health_checks",
+       {{"member_id", C::kRef, false, false},
+        {"date", C::kDate, false, false}}},
+      {"trainings",
+       {{"member_id", C::kRef, false, false},
+        {"date", C::kDate, false, false}}},
       {"enterprises",
        {{"member_id", C::kRef, false, false},
         {"date", C::kDate, false, false},
@@ -420,9 +482,11 @@ const std::vector<TableSpec>& Tables() {
 // Formats dates quickly from a table of precomputed strings.
 class DateCache {
  public:
-  DateCache() : lo_(DaysFromCivil(1990, 1, 1)), hi_(DaysFromCivil(2060, 12, 31)) {
+  DateCache()
+      : lo_(DaysFromCivil(1990, 1, 1)), hi_(DaysFromCivil(2060, 12, 31)) {
     text_.resize(static_cast<size_t>(hi_ - lo_ + 1) * 10);
-    for (int32_t d = lo_; d <= hi_; ++d) Format(d, &text_[static_cast<size_t>(d - lo_) * 10]);
+    for (int32_t d = lo_; d <= hi_; ++d)
+      Format(d, &text_[static_cast<size_t>(d - lo_) * 10]);
   }
   void Append(int32_t day, std::string& out) const {
     if (day >= lo_ && day <= hi_) {
@@ -605,7 +669,8 @@ class Writer {
   }
   bool Flush() {
     if (!buf_.empty()) {
-      if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) failed_ = true;
+      if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
+        failed_ = true;
       bytes_ += buf_.size();
       buf_.clear();
     }
@@ -645,7 +710,16 @@ class Defects {
   void Row(Writer& w);
 
  private:
-  enum Kind { kBadDate, kBadCode, kDangling, kDuplicate, kNull, kTooFew, kBadNumber, kReason };
+  enum Kind {
+    kBadDate,
+    kBadCode,
+    kDangling,
+    kDuplicate,
+    kNull,
+    kTooFew,
+    kBadNumber,
+    kReason
+  };
 
   std::string Mutate(Kind kind, Col type, const std::string& value);
 
@@ -665,7 +739,8 @@ void Writer::End() {
 void Defects::Row(Writer& w) {
   const TableSpec& spec = *w.spec_;
   const size_t n = static_cast<size_t>(w.nfields_);
-  std::string_view row(w.buf_.data() + w.row_start_, w.buf_.size() - w.row_start_);
+  std::string_view row(w.buf_.data() + w.row_start_,
+                       w.buf_.size() - w.row_start_);
   auto field = [&](size_t i) {
     const size_t b = w.field_start_[i];
     const size_t e = i + 1 < n ? w.field_start_[i + 1] - 1 : row.size();
@@ -717,7 +792,8 @@ void Defects::Row(Writer& w) {
   }
   if (has_key && !w.last_key_.empty()) choices.push_back({kDuplicate, -1, 15});
   if (n > 1) choices.push_back({kTooFew, -1, 10});
-  if (std::string_view(spec.name) == "members") choices.push_back({kReason, -1, 8});
+  if (std::string_view(spec.name) == "members")
+    choices.push_back({kReason, -1, 8});
 
   int total = 0;
   for (const Choice& c : choices) total += c.weight;
@@ -777,36 +853,54 @@ std::string Defects::Mutate(Kind kind, Col type, const std::string& v) {
       const std::string y = v.substr(0, 4);
       if (type == Col::kMonth) {
         switch (rng_.Below(3)) {
-          case 0: return y + "-13";
-          case 1: return y + "/" + v.substr(5, 2);
-          default: return y + "-" + std::to_string(std::stoi(v.substr(5, 2))) + "月";
+          case 0:
+            return y + "-13";
+          case 1:
+            return y + "/" + v.substr(5, 2);
+          default:
+            return y + "-" + std::to_string(std::stoi(v.substr(5, 2))) + "月";
         }
       }
       switch (rng_.Below(6)) {
-        case 0: return y + "-02-30";
-        case 1: return y + "-04-31";
-        case 2: return y + "/" + v.substr(5, 2) + "/" + v.substr(8, 2);
-        case 3: return " " + v;
-        case 4: return y + "-13-" + v.substr(8, 2);
-        default: return y + "年" + v.substr(5, 2) + "月" + v.substr(8, 2) + "日";
+        case 0:
+          return y + "-02-30";
+        case 1:
+          return y + "-04-31";
+        case 2:
+          return y + "/" + v.substr(5, 2) + "/" + v.substr(8, 2);
+        case 3:
+          return " " + v;
+        case 4:
+          return y + "-13-" + v.substr(8, 2);
+        default:
+          return y + "年" + v.substr(5, 2) + "月" + v.substr(8, 2) + "日";
       }
     }
     case kBadCode: {
       switch (rng_.Below(4)) {
         case 0: {
           std::string s = v;
-          if (s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+          if (s[0] >= 'a' && s[0] <= 'z')
+            s[0] = static_cast<char>(s[0] - 'a' + 'A');
           return s;
         }
-        case 1: return v + " ";
-        case 2: return "unknown";
+        case 1:
+          return v + " ";
+        case 2:
+          return "unknown";
         default: {
           // Chinese labels in place of the codes (a common export mistake).
           static const std::pair<const char*, const char*> kLabels[] = {
-              {"first_secretary", "第一书记"}, {"resident_cadre", "驻村干部"},
-              {"poor", "贫困村"}, {"ordinary", "一般村"}, {"term_complete", "期满"},
-              {"job_transfer", "工作调动"}, {"principal", "主要领导"}, {"deputy", "分管领导"},
-              {"excellent", "优秀"}, {"funds", "资金"}};
+              {"first_secretary", "第一书记"},
+              {"resident_cadre", "驻村干部"},
+              {"poor", "贫困村"},
+              {"ordinary", "一般村"},
+              {"term_complete", "期满"},
+              {"job_transfer", "工作调动"},
+              {"principal", "主要领导"},
+              {"deputy", "分管领导"},
+              {"excellent", "优秀"},
+              {"funds", "资金"}};
           for (const auto& [code, label] : kLabels)
             if (v == code) return label;
           return v + "_x";
@@ -833,15 +927,24 @@ std::string Defects::Mutate(Kind kind, Col type, const std::string& v) {
         case 0: {
           // Thousands separator.
           const size_t dot = v.find('.');
-          const std::string whole = v.substr(0, dot == std::string::npos ? v.size() : dot);
+          const std::string whole =
+              v.substr(0, dot == std::string::npos ? v.size() : dot);
           if (whole.size() > 3 && whole[0] != '-')
-            return whole.substr(0, whole.size() - 3) + "," + whole.substr(whole.size() - 3) +
+            return whole.substr(0, whole.size() - 3) + "," +
+                   whole.substr(whole.size() - 3) +
                    (dot == std::string::npos ? "" : v.substr(dot));
           return v + "元";
         }
-        case 1: return v + (v.find('.') == std::string::npos ? ".005" : "5");
-        case 2: return "¥" + v;
-        default: return v + "元";
+        case 1: {
+          // Three fractional digits.
+          const size_t dot = v.find('.');
+          if (dot == std::string::npos) return v + ".005";
+          return v + (v.size() - dot - 1 == 1 ? "05" : "5");
+        }
+        case 2:
+          return "¥" + v;
+        default:
+          return v + "元";
       }
     }
     default:
@@ -890,7 +993,8 @@ constexpr int kWindowStartY = 2021, kWindowStartM = 6, kWindowStartD = 1;
 
 class Generator {
  public:
-  Generator(const Options& o, int32_t as_of) : opt_(o), as_(as_of), defects_(o.seed, o.bad_rows) {}
+  Generator(const Options& o, int32_t as_of)
+      : opt_(o), as_(as_of), defects_(o.seed, o.bad_rows) {}
 
   bool Run(const std::string& dir, Summary* summary, std::string* error);
 
@@ -946,9 +1050,11 @@ class Generator {
   int32_t PickTeamUnit(VillageCtx& v, bool allow_mismatch);
   int32_t PickCountyUnit(VillageCtx& v, int level_filter, int sector_filter);
   int32_t PickMemberUnit(VillageCtx& v, int32_t team_unit, Role role);
-  int Chain(VillageCtx& v, int team_local, Role role, int32_t start, int32_t team_end, int prev,
-            const std::vector<Forced>& forced, int32_t slot_unit);
-  void DecideCoreEnd(VillageCtx& v, int32_t s, int32_t term, int32_t* e, Reason* r);
+  int Chain(VillageCtx& v, int team_local, Role role, int32_t start,
+            int32_t team_end, int prev, const std::vector<Forced>& forced,
+            int32_t slot_unit);
+  void DecideCoreEnd(VillageCtx& v, int32_t s, int32_t term, int32_t* e,
+                     Reason* r);
   int DecideHandoverLen(Rng& rng);
   void MakeHandover(VillageCtx& v, int out, int in);
   void AssignPerson(VillageCtx& v, Posting& p, bool allow_overlap);
@@ -963,7 +1069,7 @@ class Generator {
   const Options opt_;
   const int32_t as_;
   int32_t r0_ = 0;   // the first rotation (about as_of - 3 years)
-  int32_t ev0_ = 0;  // events start (first day of the month before r0_)
+  int32_t ev0_ = 0;  // events start: the month before r0_ (or window start)
   int32_t window_start_ = 0;
   int32_t leap_day_ = kUnset;  // a Feb 29 in (r0_ + 60, as_of]
   std::vector<int> judged_years_;
@@ -973,10 +1079,12 @@ class Generator {
   std::vector<int32_t> villages_per_county_;
   std::vector<std::vector<std::string>> townships_;  // [county]
   std::vector<Unit> units_;
-  std::vector<std::vector<int32_t>> county_units_;       // [county*kSectors+sector], county+township
-  std::vector<std::vector<int32_t>> county_any_units_;   // [county]
+  std::vector<std::vector<int32_t>>
+      county_units_;  // [county*kSectors+sector], county+township
+  std::vector<std::vector<int32_t>> county_any_units_;  // [county]
   std::vector<std::vector<int32_t>> county_township_units_;
-  std::vector<std::vector<int32_t>> high_units_;  // [sector], prefecture and above
+  std::vector<std::vector<int32_t>>
+      high_units_;  // [sector], prefecture and above
   std::vector<int32_t> all_high_units_;
   std::vector<Village> villages_;
   std::vector<Team> teams_;
@@ -984,8 +1092,10 @@ class Generator {
   std::vector<Person> persons_;
   std::vector<std::vector<int32_t>> county_persons_;
   std::vector<int32_t> county_first_village_;  // [county], plus the end
-  int64_t next_handover_ = 1, next_bundle_ = 1, next_leader_ = 1, next_visit_ = 1;
-  std::vector<uint8_t> unit_low_;  // [unit*years + (y-first)] has basic/incompetent
+  int64_t next_handover_ = 1, next_bundle_ = 1, next_leader_ = 1,
+          next_visit_ = 1;
+  std::vector<uint8_t>
+      unit_low_;  // [unit*years + (y-first)] has basic/incompetent
 
   DateCache dates_;
   Defects defects_;
@@ -1003,8 +1113,11 @@ bool Generator::OpenAll(const std::string& dir, std::string* error) {
   }
   const auto& specs = Tables();
   for (size_t t = 0; t < specs.size(); ++t) {
-    const std::string path = (std::filesystem::path(dir) / (std::string(specs[t].name) + ".csv")).string();
-    if (!w_[t].Open(path, &specs[t], defects_.active() ? &defects_ : nullptr, &dates_, error))
+    const std::string path =
+        (std::filesystem::path(dir) / (std::string(specs[t].name) + ".csv"))
+            .string();
+    if (!w_[t].Open(path, &specs[t], defects_.active() ? &defects_ : nullptr,
+                    &dates_, error))
       return false;
   }
   return true;
@@ -1014,16 +1127,19 @@ void Generator::Layout() {
   // r0: about three years before as_of (2021-06-01 for 2024-06-30).
   r0_ = AddYears(as_, -3) - 29;
   const Civil c = CivilFromDays(r0_);
-  ev0_ = c.m == 1 ? DaysFromCivil(c.y - 1, 12, 1) : DaysFromCivil(c.y, c.m - 1, 1);
+  ev0_ =
+      c.m == 1 ? DaysFromCivil(c.y - 1, 12, 1) : DaysFromCivil(c.y, c.m - 1, 1);
   window_start_ = DaysFromCivil(kWindowStartY, kWindowStartM, kWindowStartD);
   // With a later as_of, postings from before r0 still need their events
   // from the policy's default window start on.
   ev0_ = std::min(ev0_, window_start_);
   const int ya = YearOf(as_);
   for (int y = YearOf(std::max(r0_, window_start_)); y <= ya; ++y)
-    if (Jan1(y) >= std::max(r0_, window_start_) && Dec31(y) <= as_) judged_years_.push_back(y);
+    if (Jan1(y) >= std::max(r0_, window_start_) && Dec31(y) <= as_)
+      judged_years_.push_back(y);
   for (int y = ya; y >= YearOf(r0_); --y) {
-    if (IsLeap(y) && DaysFromCivil(y, 2, 29) <= as_ && DaysFromCivil(y, 2, 29) > r0_ + 60) {
+    if (IsLeap(y) && DaysFromCivil(y, 2, 29) <= as_ &&
+        DaysFromCivil(y, 2, 29) > r0_ + 60) {
       leap_day_ = DaysFromCivil(y, 2, 29);
       break;
     }
@@ -1032,8 +1148,10 @@ void Generator::Layout() {
   last_assess_year_ = as_ >= DaysFromCivil(ya, 12, 15) ? ya : ya - 1;
 
   const double s = opt_.scale;
-  n_counties_ = static_cast<int32_t>(std::max<long long>(1, std::llround(12 * s)));
-  n_villages_ = static_cast<int32_t>(std::max<long long>(1, std::llround(1319 * s)));
+  n_counties_ =
+      static_cast<int32_t>(std::max<long long>(1, std::llround(12 * s)));
+  n_villages_ =
+      static_cast<int32_t>(std::max<long long>(1, std::llround(1319 * s)));
   // Villages per county: weights 80..140, largest remainder.
   Rng rng(opt_.seed, kStreamLayout);
   std::vector<int64_t> weight(static_cast<size_t>(n_counties_));
@@ -1044,7 +1162,8 @@ void Generator::Layout() {
   int32_t given = 0;
   for (int32_t i = 0; i < n_counties_; ++i) {
     const int64_t num = weight[static_cast<size_t>(i)] * n_villages_;
-    villages_per_county_[static_cast<size_t>(i)] = static_cast<int32_t>(num / total);
+    villages_per_county_[static_cast<size_t>(i)] =
+        static_cast<int32_t>(num / total);
     given += static_cast<int32_t>(num / total);
     rem.push_back({-(num % total), i});
   }
@@ -1055,11 +1174,14 @@ void Generator::Layout() {
   Rng names(opt_.seed, kStreamNames);
   townships_.resize(static_cast<size_t>(n_counties_));
   for (int32_t i = 0; i < n_counties_; ++i) {
-    const int n = std::max(3, villages_per_county_[static_cast<size_t>(i)] / 12);
+    const int n =
+        std::max(3, villages_per_county_[static_cast<size_t>(i)] / 12);
     for (int k = 0; k < n; ++k) {
       const int kind = names.Weighted(std::array<int, 3>{80, 14, 6});
       townships_[static_cast<size_t>(i)].push_back(PlaceName(names, 2) +
-                                                   (kind == 0 ? "镇" : kind == 1 ? "乡" : "街道"));
+                                                   (kind == 0   ? "镇"
+                                                    : kind == 1 ? "乡"
+                                                                : "街道"));
     }
   }
 }
@@ -1104,7 +1226,8 @@ void Generator::MakeUnits() {
     std::vector<size_t> next(kSectors, 0);
     for (int i = 0; i < h.n; ++i) {
       // Every sector first, then by weight.
-      const Sector sec = static_cast<Sector>(i < kSectors ? i : rng.Weighted(high_weights));
+      const Sector sec =
+          static_cast<Sector>(i < kSectors ? i : rng.Weighted(high_weights));
       const auto& list = depts[sec];
       const char* dept = list[next[sec]++ % list.size()];
       add(h.level, sec, -1, std::string(h.prefix) + dept);
@@ -1116,8 +1239,8 @@ void Generator::MakeUnits() {
     const std::string county = CountyName(c, opt_.seed);
     std::vector<size_t> next(kSectors, 0);
     for (int i = 0; i < 18; ++i) {
-      const Sector sec =
-          static_cast<Sector>(i < 2 * kSectors ? i % kSectors : rng.Weighted(county_extra));
+      const Sector sec = static_cast<Sector>(
+          i < 2 * kSectors ? i % kSectors : rng.Weighted(county_extra));
       const auto& list = depts[sec];
       add(kCountyLevel, sec, c, county + list[next[sec]++ % list.size()]);
     }
@@ -1136,9 +1259,11 @@ void Generator::MakeUnits() {
     const Unit& x = units_[u];
     const auto id = static_cast<int32_t>(u);
     if (x.county >= 0) {
-      county_units_[static_cast<size_t>(x.county) * kSectors + x.sector].push_back(id);
+      county_units_[static_cast<size_t>(x.county) * kSectors + x.sector]
+          .push_back(id);
       county_any_units_[static_cast<size_t>(x.county)].push_back(id);
-      if (x.level == kTownship) county_township_units_[static_cast<size_t>(x.county)].push_back(id);
+      if (x.level == kTownship)
+        county_township_units_[static_cast<size_t>(x.county)].push_back(id);
     } else {
       high_units_[x.sector].push_back(id);
       all_high_units_.push_back(id);
@@ -1157,7 +1282,8 @@ void Generator::MakeVillages() {
   int32_t id = 0;
   for (int32_t c = 0; c < n_counties_; ++c) {
     county_first_village_.push_back(id);
-    for (int32_t k = 0; k < villages_per_county_[static_cast<size_t>(c)]; ++k, ++id) {
+    for (int32_t k = 0; k < villages_per_county_[static_cast<size_t>(c)];
+         ++k, ++id) {
       Rng rng(opt_.seed, kStreamNames, static_cast<uint64_t>(id) + 1);
       const auto cat = static_cast<Category>(rng.Weighted(category_weights));
       villages_.push_back({c, cat});
@@ -1177,26 +1303,31 @@ void Generator::MakeVillages() {
 // Edge-case scenarios, each given to one village in every block of 1,319.
 enum Scenario {
   kNoScenario = -1,
-  kFeb29Legacy,       // postings started on Feb 29; term done on Feb 27 two years on
-  kSnapEndOfMonth,    // started Feb 28 before a leap year: done Feb 27, not Feb 28
-  kLeapStart,         // postings starting on the latest Feb 29
-  kTermBoundary,      // term_complete on the completion day and one day before
-  kHandover15And14,   // handovers of exactly 15 and 14 days
+  kFeb29Legacy,  // postings started on Feb 29; term done on Feb 27 two years on
+  kSnapEndOfMonth,   // started Feb 28 before a leap year: done Feb 27, not Feb
+                     // 28
+  kLeapStart,        // postings starting on the latest Feb 29
+  kTermBoundary,     // term_complete on the completion day and one day before
+  kHandover15And14,  // handovers of exactly 15 and 14 days
   kImpossiblePosting,  // postings whose end_date is before start_date
-  kTeamLeap,          // a team handover whose new team starts on Feb 29
+  kTeamLeap,           // a team handover whose new team starts on Feb 29
   kScenarioCount
 };
 
-int32_t Generator::PickCountyUnit(VillageCtx& v, int level_filter, int sector_filter) {
-  const std::vector<int32_t>* list = &county_any_units_[static_cast<size_t>(v.county)];
-  if (level_filter == kTownship && !county_township_units_[static_cast<size_t>(v.county)].empty())
+int32_t Generator::PickCountyUnit(VillageCtx& v, int level_filter,
+                                  int sector_filter) {
+  const std::vector<int32_t>* list =
+      &county_any_units_[static_cast<size_t>(v.county)];
+  if (level_filter == kTownship &&
+      !county_township_units_[static_cast<size_t>(v.county)].empty())
     list = &county_township_units_[static_cast<size_t>(v.county)];
   if (sector_filter >= 0) {
     const auto& l = county_units_[static_cast<size_t>(v.county) * kSectors +
                                   static_cast<size_t>(sector_filter)];
     if (!l.empty()) list = &l;
   }
-  if (list->empty()) return all_high_units_.empty() ? 0 : v.rng.Pick(all_high_units_);
+  if (list->empty())
+    return all_high_units_.empty() ? 0 : v.rng.Pick(all_high_units_);
   return v.rng.Pick(*list);
 }
 
@@ -1206,11 +1337,13 @@ int32_t Generator::PickTeamUnit(VillageCtx& v, bool allow_mismatch) {
   if (v.category == kOrdinary) {
     want = rng.Weighted(std::array<int, kSectors>{3, 1, 3, 3, 1, 4});
   } else if (allow_mismatch && rng.Per(3000)) {
-    want = (v.category + 1 + static_cast<int>(rng.Below(kSectors - 1))) % kSectors;
+    want =
+        (v.category + 1 + static_cast<int>(rng.Below(kSectors - 1))) % kSectors;
   } else {
     want = v.category;
   }
-  const auto& local = county_units_[static_cast<size_t>(v.county) * kSectors + static_cast<size_t>(want)];
+  const auto& local = county_units_[static_cast<size_t>(v.county) * kSectors +
+                                    static_cast<size_t>(want)];
   const auto& high = high_units_[static_cast<size_t>(want)];
   if (!high.empty() && (local.empty() || rng.Per(18000))) return rng.Pick(high);
   if (!local.empty()) return rng.Pick(local);
@@ -1232,7 +1365,8 @@ int32_t Generator::PickMemberUnit(VillageCtx& v, int32_t team_unit, Role role) {
     case kGW:
       return PickCountyUnit(v, kTownship, -1);
     case kTC:
-      return PickCountyUnit(v, -1, rng.Per(50000) ? kScienceTech : kAgriculture);
+      return PickCountyUnit(v, -1,
+                            rng.Per(50000) ? kScienceTech : kAgriculture);
     default:
       return rng.Per(50000) ? team_unit : PickCountyUnit(v, -1, -1);
   }
@@ -1282,11 +1416,13 @@ void Generator::AssignPerson(VillageCtx& v, Posting& p, bool allow_overlap) {
 }
 
 int Generator::DecideHandoverLen(Rng& rng) {
-  if (rng.Per(2200)) return rng.Per(40000) ? 14 : rng.Range(5, 13);  // handover.period
+  if (rng.Per(2200))
+    return rng.Per(40000) ? 14 : rng.Range(5, 13);  // handover.period
   return rng.Per(5000) ? 15 : rng.Range(15, 35);
 }
 
-void Generator::DecideCoreEnd(VillageCtx& v, int32_t s, int32_t term, int32_t* e, Reason* r) {
+void Generator::DecideCoreEnd(VillageCtx& v, int32_t s, int32_t term,
+                              int32_t* e, Reason* r) {
   Rng& rng = v.rng;
   auto allowed = [&] {
     static constexpr Reason kAllowed[] = {kJobTransfer, kHealth, kRecall};
@@ -1334,7 +1470,9 @@ void Generator::MakeHandover(VillageCtx& v, int out, int in) {
   if (o.end == kOpen) return;
   const bool exact = o.hand_len < 0;  // a scenario's handover: no random faults
   if (!exact && rng.Per(1800)) return;  // handover.missing
-  const int len = exact ? -o.hand_len : o.hand_len > 0 ? o.hand_len : DecideHandoverLen(rng);
+  const int len = exact            ? -o.hand_len
+                  : o.hand_len > 0 ? o.hand_len
+                                   : DecideHandoverLen(rng);
   Handover h{out, in, o.end - len + 1, o.end, {true, true, true, true}, 0};
   if (!exact) {
     if (rng.Per(150)) h.start = h.end + rng.Range(1, 20);  // end before start
@@ -1345,14 +1483,16 @@ void Generator::MakeHandover(VillageCtx& v, int out, int in) {
     h.style = rng.Weighted(std::array<int, 3>{96, 3, 1});
     if (rng.Per(1600)) {  // handover.early_withdrawal: left before it ended
       const int32_t k = rng.Range(1, 10);
-      const int32_t floor = o.reason == kTermComplete ? TermDone(o.start) : o.start + 1;
+      const int32_t floor =
+          o.reason == kTermComplete ? TermDone(o.start) : o.start + 1;
       if (o.end - k >= floor) o.end -= k;
     }
   }
   v.handovers.push_back(h);
 }
 
-int Generator::Chain(VillageCtx& v, int tl, Role role, int32_t s, int32_t team_end, int prev,
+int Generator::Chain(VillageCtx& v, int tl, Role role, int32_t s,
+                     int32_t team_end, int prev,
                      const std::vector<Forced>& forced, int32_t slot_unit) {
   Rng& rng = v.rng;
   const bool core = IsCore(role);
@@ -1360,7 +1500,9 @@ int Generator::Chain(VillageCtx& v, int tl, Role role, int32_t s, int32_t team_e
     const Forced* f = k < forced.size() ? &forced[k] : nullptr;
     if (f != nullptr && f->start != kUnset) s = f->start;
     if (s > as_ || (team_end != kOpen && s > team_end)) return -1;
-    if (k > 0 && rng.Per(30000)) slot_unit = PickMemberUnit(v, v.teams[static_cast<size_t>(tl)].unit, role);
+    if (k > 0 && rng.Per(30000))
+      slot_unit =
+          PickMemberUnit(v, v.teams[static_cast<size_t>(tl)].unit, role);
     Posting p{tl, slot_unit, role, s, kOpen, kNoReason};
     const int32_t term = TermDone(s);
     int32_t e;
@@ -1372,13 +1514,15 @@ int Generator::Chain(VillageCtx& v, int tl, Role role, int32_t s, int32_t team_e
       DecideCoreEnd(v, s, term, &e, &r);
     } else {
       e = s + rng.Range(150, 800);
-      static constexpr Reason kReasons[] = {kTermComplete, kJobTransfer, kOtherReason, kHealth};
+      static constexpr Reason kReasons[] = {kTermComplete, kJobTransfer,
+                                            kOtherReason, kHealth};
       r = kReasons[rng.Weighted(std::array<int, 4>{65, 20, 10, 5})];
     }
     // Close to the team's end: no successor in this team. A cadre whose
     // term is up stays until the team hands over; one who leaves early is
     // succeeded by the next team's cadre.
-    const bool last_in_team = team_end != kOpen && e < team_end && team_end - e <= 120;
+    const bool last_in_team =
+        team_end != kOpen && e < team_end && team_end - e <= 120;
     if (last_in_team && r == kTermComplete && f == nullptr) e = team_end;
     bool with_team = false;
     if (team_end != kOpen && e >= team_end) {
@@ -1402,8 +1546,10 @@ int Generator::Chain(VillageCtx& v, int tl, Role role, int32_t s, int32_t team_e
     if (with_team || last_in_team) return idx;
     int32_t next;
     if (core) {
-      const int len = f != nullptr && f->hand_len != 0 ? f->hand_len : DecideHandoverLen(rng);
-      v.postings[static_cast<size_t>(idx)].hand_len = f != nullptr && f->hand_len != 0 ? -len : len;
+      const int len = f != nullptr && f->hand_len != 0 ? f->hand_len
+                                                       : DecideHandoverLen(rng);
+      v.postings[static_cast<size_t>(idx)].hand_len =
+          f != nullptr && f->hand_len != 0 ? -len : len;
       next = e - std::abs(len) + 1 - rng.Range(0, 7);
       if (next <= s + 30) next = s + 31;
     } else {
@@ -1426,11 +1572,18 @@ void Generator::Vacate(VillageCtx& v, int idx) {
 
 void Generator::GenerateVillage(int32_t vi) {
   const Village& village = villages_[static_cast<size_t>(vi)];
-  VillageCtx v{vi, village.county, village.category, Rng(opt_.seed, kStreamVillage, static_cast<uint64_t>(vi)),
-               0, {}, {}, {}};
+  VillageCtx v{vi,
+               village.county,
+               village.category,
+               Rng(opt_.seed, kStreamVillage, static_cast<uint64_t>(vi)),
+               0,
+               {},
+               {},
+               {}};
   Rng& rng = v.rng;
   if (v.county % 6 == (n_counties_ >= 3 ? 2 : 0) && !judged_years_.empty())
-    v.elevated_year = judged_years_[static_cast<size_t>(v.county / 6) % judged_years_.size()];
+    v.elevated_year =
+        judged_years_[static_cast<size_t>(v.county / 6) % judged_years_.size()];
 
   // Scenario of this village, if any.
   int scenario = kNoScenario;
@@ -1444,10 +1597,17 @@ void Generator::GenerateVillage(int32_t vi) {
     }
   }
 
-  enum Plan { kPlainTeam, kRotationHandover, kLegacy, kMidHandover, kWithdrawn, kUnclosed };
+  enum Plan {
+    kPlainTeam,
+    kRotationHandover,
+    kLegacy,
+    kMidHandover,
+    kWithdrawn,
+    kUnclosed
+  };
   const uint64_t roll = rng.Below(100000);
-  Plan plan = roll < 1500    ? kWithdrawn         // assign.coverage
-              : roll < 2500  ? kUnclosed          // assign.single_team
+  Plan plan = roll < 1500    ? kWithdrawn  // assign.coverage
+              : roll < 2500  ? kUnclosed   // assign.single_team
               : roll < 8500  ? kLegacy
               : roll < 10500 ? kMidHandover
               : roll < 32500 ? kRotationHandover
@@ -1468,7 +1628,8 @@ void Generator::GenerateVillage(int32_t vi) {
         t0 = leap - rng.Range(0, 10);
         Forced fs;
         fs.start = leap;
-        fs.end = DaysFromCivil(y + 2, 2, 27);  // anniversary Feb 28, done Feb 27
+        fs.end =
+            DaysFromCivil(y + 2, 2, 27);  // anniversary Feb 28, done Feb 27
         forced[0] = {fs};
         Forced rc = fs;
         rc.end = done_early;  // one day short: rotation.early_exit
@@ -1543,18 +1704,23 @@ void Generator::GenerateVillage(int32_t vi) {
     default:
       break;
   }
-  if (plan == kLegacy && scenario != kFeb29Legacy) t0 = r0_ - rng.Range(200, 900);
+  if (plan == kLegacy && scenario != kFeb29Legacy)
+    t0 = r0_ - rng.Range(200, 900);
 
   // Teams.
   const int32_t unit1 = PickTeamUnit(v, true);
-  int32_t handover_day = kOpen;  // last day of team 1 when a second team follows
+  int32_t handover_day =
+      kOpen;  // last day of team 1 when a second team follows
   switch (plan) {
     case kRotationHandover:
     case kUnclosed:
-      handover_day = AddYears(t0, 2) + (rng.Per(85000) ? 25 + rng.Range(0, 20) : -rng.Range(10, 40));
+      handover_day = AddYears(t0, 2) + (rng.Per(85000) ? 25 + rng.Range(0, 20)
+                                                       : -rng.Range(10, 40));
       break;
     case kMidHandover:
-      handover_day = scenario == kTeamLeap ? leap_day_ - 1 : std::min(r0_ + rng.Range(250, 600), as_ - 100);
+      handover_day = scenario == kTeamLeap
+                         ? leap_day_ - 1
+                         : std::min(r0_ + rng.Range(250, 600), as_ - 100);
       break;
     default:
       break;
@@ -1574,7 +1740,8 @@ void Generator::GenerateVillage(int32_t vi) {
   }
 
   // Postings, team by team; core slots of team 2 continue those of team 1.
-  std::vector<int> out_links;  // team 1's postings that ended with the team, per core slot
+  std::vector<int>
+      out_links;  // team 1's postings that ended with the team, per core slot
   for (size_t tl = 0; tl < v.teams.size(); ++tl) {
     const LocalTeam t = v.teams[tl];
     const bool last_team = tl + 1 == v.teams.size() && t.end_plan == kOpen;
@@ -1582,20 +1749,30 @@ void Generator::GenerateVillage(int32_t vi) {
     n_rc = std::max(n_rc, min_rc);
     const bool rc_short = last_team && rng.Per(2000);  // team.resident_cadres
     if (rc_short) n_rc = 2;
-    const int fs_fault = last_team && rng.Per(2200) ? (rng.Per(55000) ? 1 : 2) : 0;
+    const int fs_fault =
+        last_team && rng.Per(2200) ? (rng.Per(55000) ? 1 : 2) : 0;
     std::vector<int> in_first, links_here;
     static const std::vector<Forced> kNone;
     for (int slot = 0; slot <= n_rc; ++slot) {
       const Role role = slot == 0 ? kFS : kRC;
-      const int32_t start = t.start + (tl == 0 ? rng.Range(0, 25) : rng.Range(0, 15));
-      const int prev = tl > 0 && static_cast<size_t>(slot) < out_links.size() ? out_links[static_cast<size_t>(slot)] : -1;
-      const auto& f = tl == 0 && static_cast<size_t>(slot) < forced.size() ? forced[static_cast<size_t>(slot)] : kNone;
+      const int32_t start =
+          t.start + (tl == 0 ? rng.Range(0, 25) : rng.Range(0, 15));
+      const int prev = tl > 0 && static_cast<size_t>(slot) < out_links.size()
+                           ? out_links[static_cast<size_t>(slot)]
+                           : -1;
+      const auto& f = tl == 0 && static_cast<size_t>(slot) < forced.size()
+                          ? forced[static_cast<size_t>(slot)]
+                          : kNone;
       const size_t before = v.postings.size();
       const int32_t unit = PickMemberUnit(v, t.unit, role);
-      const int last = Chain(v, static_cast<int>(tl), role, start, t.end_plan, prev, f, unit);
-      in_first.push_back(v.postings.size() > before ? static_cast<int>(before) : -1);
+      const int last = Chain(v, static_cast<int>(tl), role, start, t.end_plan,
+                             prev, f, unit);
+      in_first.push_back(v.postings.size() > before ? static_cast<int>(before)
+                                                    : -1);
       links_here.push_back(last);
-      const int tail = v.postings.size() > before ? static_cast<int>(v.postings.size() - 1) : -1;
+      const int tail = v.postings.size() > before
+                           ? static_cast<int>(v.postings.size() - 1)
+                           : -1;
       if (slot == 0 && fs_fault == 1) Vacate(v, tail);
       if (slot == 1 && rc_short) Vacate(v, tail);
     }
@@ -1603,12 +1780,18 @@ void Generator::GenerateVillage(int32_t vi) {
     if (tl > 0) {
       for (size_t i = in_first.size(); i < out_links.size(); ++i) {
         const int target = in_first[1 + (i - 1) % (in_first.size() - 1)];
-        if (out_links[i] >= 0 && target >= 0) MakeHandover(v, out_links[i], target);
+        if (out_links[i] >= 0 && target >= 0)
+          MakeHandover(v, out_links[i], target);
       }
     }
     if (fs_fault == 2) {
       // Two first secretaries in post: a second one appointed, none ended.
-      Posting p{static_cast<int>(tl), t.unit, kFS, std::max(t.start, as_ - rng.Range(20, 200)), kOpen, kNoReason};
+      Posting p{static_cast<int>(tl),
+                t.unit,
+                kFS,
+                std::max(t.start, as_ - rng.Range(20, 200)),
+                kOpen,
+                kNoReason};
       AssignPerson(v, p, false);
       v.postings.push_back(p);
     }
@@ -1616,16 +1799,20 @@ void Generator::GenerateVillage(int32_t vi) {
     const int n_other = rng.Weighted(std::array<int, 3>{35, 40, 25});
     for (int i = 0; i < n_other; ++i) {
       static constexpr Role kRoles[] = {kSG, kTC, kGW, kOtherRole};
-      const Role role = kRoles[rng.Weighted(std::array<int, 4>{30, 25, 30, 15})];
+      const Role role =
+          kRoles[rng.Weighted(std::array<int, 4>{30, 25, 30, 15})];
       const int32_t start = t.start + rng.Range(0, 400);
-      Chain(v, static_cast<int>(tl), role, start, t.end_plan, -1, kNone, PickMemberUnit(v, t.unit, role));
+      Chain(v, static_cast<int>(tl), role, start, t.end_plan, -1, kNone,
+            PickMemberUnit(v, t.unit, role));
     }
     out_links = links_here;
   }
   if (scenario == kImpossiblePosting) {
     for (Role role : {kRC, kSG}) {
       const int32_t d = rng.Range(r0_ + 200, as_ - 30);
-      Posting p{0, v.teams[0].unit, role, d, d - rng.Range(3, 20), role == kRC ? kTermComplete : kOtherReason};
+      Posting p{
+          0, v.teams[0].unit,      role,
+          d, d - rng.Range(3, 20), role == kRC ? kTermComplete : kOtherReason};
       AssignPerson(v, p, false);
       v.postings.push_back(p);
     }
@@ -1656,7 +1843,8 @@ void Generator::FlushVillage(VillageCtx& v) {
   Writer& wm = w_[kMembers];
   for (const Posting& p : v.postings) {
     const auto team = static_cast<int32_t>(team_base + p.team_local);
-    members_.push_back({p.person, team, p.unit, p.start, p.end, p.role, p.reason});
+    members_.push_back(
+        {p.person, team, p.unit, p.start, p.end, p.role, p.reason});
     wm.Id("M", 6, members_.size());
     wm.Id("P", 6, static_cast<uint64_t>(p.person) + 1);
     wm.Text(PersonName(persons_[static_cast<size_t>(p.person)].name_code));
@@ -1673,9 +1861,12 @@ void Generator::FlushVillage(VillageCtx& v) {
     wm.End();
   }
   std::sort(v.handovers.begin(), v.handovers.end(),
-            [](const Handover& a, const Handover& b) { return a.out != b.out ? a.out < b.out : a.in < b.in; });
+            [](const Handover& a, const Handover& b) {
+              return a.out != b.out ? a.out < b.out : a.in < b.in;
+            });
   Writer& wh = w_[kHandovers];
-  static constexpr const char* kBool[3][2] = {{"false", "true"}, {"0", "1"}, {"否", "是"}};
+  static constexpr const char* kBool[3][2] = {
+      {"false", "true"}, {"0", "1"}, {"否", "是"}};
   for (const Handover& h : v.handovers) {
     wh.Id("H", 6, static_cast<uint64_t>(next_handover_++));
     wh.Id("M", 6, static_cast<uint64_t>(member_base + h.out) + 1);
@@ -1688,13 +1879,16 @@ void Generator::FlushVillage(VillageCtx& v) {
   // Four bundles per (member's unit, team) of the core postings.
   Writer& wb = w_[kBundles];
   Rng& rng = v.rng;
-  static constexpr const char* kKinds[] = {"responsibility", "project", "funds", "personnel"};
-  static constexpr const char* kRefs[] = {"帮扶责任书", "帮扶项目", "资金拨付", "选派通知"};
+  static constexpr const char* kKinds[] = {"responsibility", "project", "funds",
+                                           "personnel"};
+  static constexpr const char* kRefs[] = {"帮扶责任书", "帮扶项目", "资金拨付",
+                                          "选派通知"};
   for (size_t tl = 0; tl < v.teams.size(); ++tl) {
     std::vector<std::pair<int32_t, int32_t>> pairs;  // unit, first start
     for (const Posting& p : v.postings) {
       if (p.team_local != static_cast<int>(tl) || !IsCore(p.role)) continue;
-      auto it = std::find_if(pairs.begin(), pairs.end(), [&](const auto& x) { return x.first == p.unit; });
+      auto it = std::find_if(pairs.begin(), pairs.end(),
+                             [&](const auto& x) { return x.first == p.unit; });
       if (it == pairs.end()) {
         pairs.push_back({p.unit, p.start});
       } else {
@@ -1703,12 +1897,15 @@ void Generator::FlushVillage(VillageCtx& v) {
     }
     for (const auto& [unit, first] : pairs) {
       const int year = YearOf(first);
-      const int missing = rng.Per(2000) ? rng.Weighted(std::array<int, 4>{2, 2, 3, 3}) : -1;  // bundles.complete
+      const int missing = rng.Per(2000)
+                              ? rng.Weighted(std::array<int, 4>{2, 2, 3, 3})
+                              : -1;  // bundles.complete
       for (int kind = 0; kind < 4; ++kind) {
         if (kind == missing) continue;
         wb.Id("B", 6, static_cast<uint64_t>(next_bundle_++));
         wb.Id("U", 4, static_cast<uint64_t>(unit) + 1);
-        wb.Id("T", 5, static_cast<uint64_t>(team_base + static_cast<int64_t>(tl)) + 1);
+        wb.Id("T", 5,
+              static_cast<uint64_t>(team_base + static_cast<int64_t>(tl)) + 1);
         wb.Code(kKinds[kind]);
         if ((kind == 0 || kind == 3) && rng.Per(2000)) {
           wb.Null();
@@ -1719,8 +1916,11 @@ void Generator::FlushVillage(VillageCtx& v) {
           } else {
             ref = kRefs[kind];
           }
-          ref += "〔" + std::to_string(year) + "〕" + std::to_string(rng.Range(1, 300)) + "号";
-          if (rng.Per(500)) ref += ",补充协议〔" + std::to_string(year + 1) + "〕" + std::to_string(rng.Range(1, 99)) + "号";
+          ref += "〔" + std::to_string(year) + "〕" +
+                 std::to_string(rng.Range(1, 300)) + "号";
+          if (rng.Per(500))
+            ref += ",补充协议〔" + std::to_string(year + 1) + "〕" +
+                   std::to_string(rng.Range(1, 99)) + "号";
           if (rng.Per(60)) ref += "\n（续签）";
           wb.Text(ref);
         }
@@ -1753,11 +1953,14 @@ void Generator::LeadersAndVisits() {
   for (size_t t = 0; t < teams_.size(); ++t) {
     const Team& team = teams_[t];
     if (team.end == kOpen || team.end >= team.start)
-      unit_teams[static_cast<size_t>(team.unit)].push_back(static_cast<int32_t>(t));
+      unit_teams[static_cast<size_t>(team.unit)].push_back(
+          static_cast<int32_t>(t));
   }
   Writer& wl = w_[kLeaders];
   Writer& wv = w_[kVisits];
-  auto active = [](const Team& t, int32_t d) { return t.start <= d && (t.end == kOpen || d <= t.end); };
+  auto active = [](const Team& t, int32_t d) {
+    return t.start <= d && (t.end == kOpen || d <= t.end);
+  };
   for (size_t u = 0; u < units_.size(); ++u) {
     Rng rng(opt_.seed, kStreamLeaders, u);
     const auto& teams = unit_teams[u];
@@ -1791,21 +1994,32 @@ void Generator::LeadersAndVisits() {
         bool overlap = false, single = false;
         for (int32_t t : teams) {
           const Team& team = teams_[static_cast<size_t>(t)];
-          if (team.start <= dhi && (team.end == kOpen || team.end >= dlo)) overlap = true;
-          if (team.start <= ps && (team.end == kOpen || team.end >= pe)) single = true;
+          if (team.start <= dhi && (team.end == kOpen || team.end >= dlo))
+            overlap = true;
+          if (team.start <= ps && (team.end == kOpen || team.end >= pe))
+            single = true;
         }
         if (!overlap) continue;
         const bool judged = ps >= window_start_ && pe <= as_;
         const bool leader_all = ls <= ps && (le == kOpen || le >= pe);
-        int n_visits = 1 + (rank == kDeputy ? rng.Weighted(std::array<int, 3>{40, 40, 20})
-                                            : rng.Weighted(std::array<int, 3>{52, 35, 13}));
-        if (judged && leader_all && single && rng.Per(rank == kMemberRank ? 4000 : 3000)) {
+        int n_visits = 1 + (rank == kDeputy
+                                ? rng.Weighted(std::array<int, 3>{40, 40, 20})
+                                : rng.Weighted(std::array<int, 3>{52, 35, 13}));
+        if (judged && leader_all && single &&
+            rng.Per(rank == kMemberRank ? 4000 : 3000)) {
           // visits.<rank>: none, or only to a village the unit does not lead.
           n_visits = 0;
           if (rng.Per(35000)) {
             const int32_t d = rng.Range(dlo, dhi);
-            const int32_t c0 = unit.county >= 0 ? county_first_village_[static_cast<size_t>(unit.county)] : 0;
-            const int32_t c1 = unit.county >= 0 ? county_first_village_[static_cast<size_t>(unit.county) + 1] : n_villages_;
+            const int32_t c0 =
+                unit.county >= 0
+                    ? county_first_village_[static_cast<size_t>(unit.county)]
+                    : 0;
+            const int32_t c1 =
+                unit.county >= 0
+                    ? county_first_village_[static_cast<size_t>(unit.county) +
+                                            1]
+                    : n_villages_;
             if (c1 > c0) {
               const int32_t village = rng.Range(c0, c1 - 1);
               bool led = false;
@@ -1851,7 +2065,8 @@ void Generator::LeadersAndVisits() {
           const int32_t lo = std::max(ls + 60, ev0_), hi = as_ - 20;
           if (lo <= hi) le = rng.Range(lo, hi);
         }
-        const bool leap_here = leap_edge && rank == kPrincipal && k == 0 && ls < leap_day_ - 60;
+        const bool leap_here =
+            leap_edge && rank == kPrincipal && k == 0 && ls < leap_day_ - 60;
         if (leap_here) le = leap_day_ - 1;
         const int64_t id = next_leader_++;
         wl.Id("L", 5, static_cast<uint64_t>(id));
@@ -1891,22 +2106,28 @@ struct Triple {
 // Scores whose exact composite is a grade threshold while binary floating
 // point computes it just below (0.2*a + 0.3*b + 0.5*c in doubles).
 constexpr Triple kTrap60[] = {
-    {5000, 5030, 6982}, {5380, 5360, 6632}, {5386, 5601, 6485}, {5418, 5418, 6582},
-    {5444, 5479, 6535}, {5466, 5566, 6474}, {5939, 6824, 5530}, {5991, 6691, 5589},
-    {6262, 6557, 5561}, {6482, 6822, 5314}, {6567, 6697, 5355}, {6657, 6387, 5505},
-    {6727, 6507, 5405}, {6732, 6712, 5280}, {6746, 6226, 5566}, {6788, 6508, 5380}};
+    {5000, 5030, 6982}, {5380, 5360, 6632}, {5386, 5601, 6485},
+    {5418, 5418, 6582}, {5444, 5479, 6535}, {5466, 5566, 6474},
+    {5939, 6824, 5530}, {5991, 6691, 5589}, {6262, 6557, 5561},
+    {6482, 6822, 5314}, {6567, 6697, 5355}, {6657, 6387, 5505},
+    {6727, 6507, 5405}, {6732, 6712, 5280}, {6746, 6226, 5566},
+    {6788, 6508, 5380}};
 constexpr Triple kTrap75[] = {
-    {6607, 9932, 6398}, {7107, 9807, 6273}, {7482, 9432, 6348}, {7632, 9957, 5973},
-    {8207, 9657, 5923}, {8210, 9655, 5923}, {8332, 9032, 6248}, {8607, 8682, 6348},
-    {8652, 9777, 5673}, {8707, 9907, 5573}, {8786, 9646, 5698}, {8966, 9896, 5476},
-    {9082, 9777, 5501}, {9232, 8432, 6248}, {9232, 9307, 5723}, {9332, 8532, 6148}};
+    {6607, 9932, 6398}, {7107, 9807, 6273}, {7482, 9432, 6348},
+    {7632, 9957, 5973}, {8207, 9657, 5923}, {8210, 9655, 5923},
+    {8332, 9032, 6248}, {8607, 8682, 6348}, {8652, 9777, 5673},
+    {8707, 9907, 5573}, {8786, 9646, 5698}, {8966, 9896, 5476},
+    {9082, 9777, 5501}, {9232, 8432, 6248}, {9232, 9307, 5723},
+    {9332, 8532, 6148}};
 
 // Scores (in hundredths) with 2a + 3b + 5c == sum exactly (composite*1000).
 Triple ExactTriple(Rng& rng, int32_t sum) {
   const int32_t mid = sum / 10;
   for (int t = 0; t < 1000; ++t) {
-    const int32_t a = rng.Range(std::max(0, mid - 800), std::min(10000, mid + 800));
-    const int32_t b = rng.Range(std::max(0, mid - 800), std::min(10000, mid + 800));
+    const int32_t a =
+        rng.Range(std::max(0, mid - 800), std::min(10000, mid + 800));
+    const int32_t b =
+        rng.Range(std::max(0, mid - 800), std::min(10000, mid + 800));
     const int32_t rem = sum - 2 * a - 3 * b;
     if (rem < 0 || rem % 5 != 0 || rem / 5 > 10000) continue;
     return {a, b, rem / 5};
@@ -1919,7 +2140,9 @@ Triple BandTriple(Rng& rng, int32_t lo, int32_t hi) {
   for (int t = 0; t < 100; ++t) {
     const int32_t target = rng.Range(lo, hi);
     const int32_t u = rng.Per(75000) ? 10 : 1;
-    auto snap = [u](int32_t x) { return std::clamp((x + u / 2) / u * u, 0, 10000); };
+    auto snap = [u](int32_t x) {
+      return std::clamp((x + u / 2) / u * u, 0, 10000);
+    };
     const int32_t a = snap(target / 10 + rng.Range(-400, 400));
     const int32_t b = snap(target / 10 + rng.Range(-400, 400));
     const int32_t rem = target - 2 * a - 3 * b;
@@ -1961,28 +2184,42 @@ enum Grade { kExcellent, kCompetent, kBasic, kIncompetent, kInvalid };
 Triple GradeTriple(Rng& rng, Grade g) {
   switch (g) {
     case kExcellent:
-      return rng.Per(1000) ? ExactTriple(rng, 90000) : BandTriple(rng, 90000, 98500);
+      return rng.Per(400) ? ExactTriple(rng, 90000)
+                          : BandTriple(rng, 90000, 98500);
     case kCompetent:
-      if (rng.Per(1500)) return kTrap75[rng.Below(Count(kTrap75))];
-      if (rng.Per(600)) return ExactTriple(rng, 89995);  // prints 90.00, competent
+      if (rng.Per(300)) return kTrap75[rng.Below(Count(kTrap75))];
+      if (rng.Per(200))
+        return ExactTriple(rng, 89995);  // prints 90.00, competent
       return BandTriple(rng, 75000, 89999);
     case kBasic:
       if (rng.Per(2500)) return kTrap60[rng.Below(Count(kTrap60))];
-      if (rng.Per(1500)) return ExactTriple(rng, rng.Per(50000) ? 74995 : 74998);  // prints 75.00
+      if (rng.Per(1500))
+        return ExactTriple(rng,
+                           rng.Per(50000) ? 74995 : 74998);  // prints 75.00
       return BandTriple(rng, 60000, 74999);
     case kIncompetent:
-      if (rng.Per(3000)) return ExactTriple(rng, 59995);  // prints 60.00, incompetent
+      if (rng.Per(3000))
+        return ExactTriple(rng, 59995);  // prints 60.00, incompetent
       return BandTriple(rng, 42000, 59999);
     case kInvalid: {
       // assess.score_range: a typo or an out-of-range entry.
       Triple t = BandTriple(rng, 70000, 95000);
-      static constexpr int32_t kBad[] = {10100, 10050, 10525, 10001, 98500, -100, 11000, -1};
-      const int32_t bad = kBad[rng.Weighted(std::array<int, 8>{20, 15, 15, 15, 15, 8, 8, 4})];
-      if (bad == -1) return rng.Per(50000) ? Triple{0, 0, -1} : Triple{-1, 0, 0};
+      static constexpr int32_t kBad[] = {10100, 10050, 10525, 10001,
+                                         98500, -100,  11000, -1};
+      const int32_t bad =
+          kBad[rng.Weighted(std::array<int, 8>{20, 15, 15, 15, 15, 8, 8, 4})];
+      if (bad == -1)
+        return rng.Per(50000) ? Triple{0, 0, -1} : Triple{-1, 0, 0};
       switch (rng.Below(3)) {
-        case 0: t.a = bad; break;
-        case 1: t.b = bad; break;
-        default: t.c = bad; break;
+        case 0:
+          t.a = bad;
+          break;
+        case 1:
+          t.b = bad;
+          break;
+        default:
+          t.c = bad;
+          break;
       }
       return t;
     }
@@ -1996,7 +2233,10 @@ void Generator::MemberEvents() {
   const int first = first_assess_year_, last = last_assess_year_;
   const int ny = std::max(0, last - first + 1);
   auto is_invalid = [&](size_t m, int y) {
-    return Mix(opt_.seed, kStreamAssessInvalid, m * 64 + static_cast<uint64_t>(y - first)) % 100000 < 250;
+    return Mix(opt_.seed, kStreamAssessInvalid,
+               m * 64 + static_cast<uint64_t>(y - first)) %
+               100000 <
+           250;
   };
   auto eligible = [&](const Member& mem, int y) {
     return IsCore(mem.role) && (mem.end == kOpen || mem.end >= mem.start) &&
@@ -2011,16 +2251,21 @@ void Generator::MemberEvents() {
     std::vector<int64_t> graded(static_cast<size_t>(ny), 0);
     for (size_t m = 0; m < members_.size(); ++m)
       for (int y = first; y <= last; ++y)
-        if (eligible(members_[m], y) && !is_invalid(m, y)) ++graded[static_cast<size_t>(y - first)];
+        if (eligible(members_[m], y) && !is_invalid(m, y))
+          ++graded[static_cast<size_t>(y - first)];
     for (int y = first; y <= last; ++y) {
       const int64_t g = graded[static_cast<size_t>(y - first)];
       const int64_t p = y == last ? 33000 : y == last - 1 ? 29620 : 28000;
-      const int64_t excellent = y == last ? (p * g + 99999) / 100000 : p * g / 100000;
+      const int64_t excellent =
+          y == last ? (p * g + 99999) / 100000 : p * g / 100000;
       const int64_t basic = (3000 * g + 50000) / 100000;
       const int64_t incompetent = (600 * g + 50000) / 100000;
-      const int64_t competent = std::max<int64_t>(0, g - excellent - basic - incompetent);
-      quota[static_cast<size_t>(y - first)] = {excellent, competent, basic, incompetent};
-      remaining[static_cast<size_t>(y - first)] = excellent + competent + basic + incompetent;
+      const int64_t competent =
+          std::max<int64_t>(0, g - excellent - basic - incompetent);
+      quota[static_cast<size_t>(y - first)] = {excellent, competent, basic,
+                                               incompetent};
+      remaining[static_cast<size_t>(y - first)] =
+          excellent + competent + basic + incompetent;
     }
   }
   unit_low_.assign(units_.size() * static_cast<size_t>(std::max(ny, 1)), 0);
@@ -2053,16 +2298,19 @@ void Generator::MemberEvents() {
         if (rem <= 0) {
           g = kCompetent;
         } else {
-          int64_t r = static_cast<int64_t>(grades.Below(static_cast<uint64_t>(rem)));
+          int64_t r =
+              static_cast<int64_t>(grades.Below(static_cast<uint64_t>(rem)));
           int k = 0;
-          while (k < 3 && r >= q[static_cast<size_t>(k)]) r -= q[static_cast<size_t>(k++)];
+          while (k < 3 && r >= q[static_cast<size_t>(k)])
+            r -= q[static_cast<size_t>(k++)];
           --q[static_cast<size_t>(k)];
           --rem;
           g = static_cast<Grade>(k);
         }
       }
       if (g == kBasic || g == kIncompetent)
-        unit_low_[static_cast<size_t>(mem.unit) * static_cast<size_t>(ny) + static_cast<size_t>(y - first)] = 1;
+        unit_low_[static_cast<size_t>(mem.unit) * static_cast<size_t>(ny) +
+                  static_cast<size_t>(y - first)] = 1;
       const Triple t = GradeTriple(grades, g);
       wa.Id("M", 6, id);
       wa.Int(y);
@@ -2081,8 +2329,10 @@ void Generator::MemberEvents() {
 
     // Payments: living allowance and transport reimbursements, monthly.
     if (core || rng.Per(60000)) {
-      static constexpr int64_t kCoreLevels[] = {110000, 130000, 150000, 180000, 165050};
-      static constexpr int64_t kOtherLevels[] = {55000, 65000, 80000, 90000, 100000};
+      static constexpr int64_t kCoreLevels[] = {110000, 130000, 150000, 180000,
+                                                165050};
+      static constexpr int64_t kOtherLevels[] = {55000, 65000, 80000, 90000,
+                                                 100000};
       const int level = rng.Weighted(std::array<int, 5>{25, 40, 20, 10, 5});
       const int64_t base = core ? kCoreLevels[level] : kOtherLevels[level];
       const bool raise = rng.Per(30000);
@@ -2090,14 +2340,16 @@ void Generator::MemberEvents() {
       while (y < chi.y || (y == chi.y && mo <= chi.m)) {
         const int32_t d15 = DaysFromCivil(y, mo, 15);
         const bool served = mem.start <= d15 && d15 <= mem.end;
-        const bool skip = core && served && rng.Per(250);  // support.living_allowance
+        const bool skip =
+            core && served && rng.Per(250);  // support.living_allowance
         if (!skip) {
           int64_t allowance = base + (raise && y >= raise_year ? 10000 : 0);
           if (core && served && rng.Per(200)) {
             static constexpr int64_t kLow[] = {100000, 109999, 80000, 105000};
             allowance = kLow[rng.Below(4)];
           }
-          const int transport = rng.Weighted(std::array<int, 5>{35000, 40000, 24400, 500, 100});
+          const int transport =
+              rng.Weighted(std::array<int, 5>{35000, 40000, 24400, 500, 100});
           wp.Id("M", 6, id);
           wp.Month(y, mo);
           wp.Cents(allowance);
@@ -2116,7 +2368,8 @@ void Generator::MemberEvents() {
       for (int y = clo.y; y <= chi.y; ++y) {
         const int months = ServedMonths(y, mem.start, mem.end);
         if (months == 0) continue;
-        const int64_t due = (2000000LL * months + 11) / 12;  // cents, rounded up
+        const int64_t due =
+            (2000000LL * months + 11) / 12;  // cents, rounded up
         std::vector<int64_t> rows;
         if (rng.Per(3000)) {  // support.work_fund
           const int sub = rng.Weighted(std::array<int, 3>{35, 35, 30});
@@ -2129,13 +2382,16 @@ void Generator::MemberEvents() {
           } else if (r < 90) {
             rows = {(due + 1) / 2, due - (due + 1) / 2};
           } else if (r < 95) {
-            // Installments that sum exactly to the amount due, but not in doubles.
-            static constexpr int64_t k20000[][4] = {{552011, 521444, 575233, 351312},
-                                                    {504766, 549719, 569412, 376103},
-                                                    {503137, 580069, 570775, 346019}};
-            static constexpr int64_t k10000[][4] = {{223666, 276364, 245273, 254697},
-                                                    {282261, 217445, 299447, 200847},
-                                                    {260772, 233525, 252614, 253089}};
+            // Installments that sum exactly to the amount due, but not in
+            // doubles.
+            static constexpr int64_t k20000[][4] = {
+                {552011, 521444, 575233, 351312},
+                {504766, 549719, 569412, 376103},
+                {503137, 580069, 570775, 346019}};
+            static constexpr int64_t k10000[][4] = {
+                {223666, 276364, 245273, 254697},
+                {282261, 217445, 299447, 200847},
+                {260772, 233525, 252614, 253089}};
             static constexpr int64_t k15000[][3] = {{491594, 540882, 467524},
                                                     {445019, 498241, 556740},
                                                     {566403, 434173, 499424}};
@@ -2164,11 +2420,15 @@ void Generator::MemberEvents() {
 
     if (core) {
       // Insurance: yearly policies from the posting's start.
-      static constexpr int64_t kCoverage[] = {100000000, 120000000, 150000000, 200000000};
-      const int64_t coverage = kCoverage[rng.Weighted(std::array<int, 4>{88, 5, 4, 3})];
+      static constexpr int64_t kCoverage[] = {100000000, 120000000, 150000000,
+                                              200000000};
+      const int64_t coverage =
+          kCoverage[rng.Weighted(std::array<int, 4>{88, 5, 4, 3})];
       const bool on_duty = mem.start <= as_ && mem.end >= as_;
-      int fault = -1;  // support.insurance: 0 lapsed, 1 too little cover, 2 none
-      if (on_duty && rng.Per(2200)) fault = rng.Weighted(std::array<int, 3>{40, 30, 30});
+      int fault =
+          -1;  // support.insurance: 0 lapsed, 1 too little cover, 2 none
+      if (on_duty && rng.Per(2200))
+        fault = rng.Weighted(std::array<int, 3>{40, 30, 30});
       if (fault != 2) {
         for (int k = 0;; ++k) {
           const int32_t ps = AddYears(mem.start, k);
@@ -2178,7 +2438,9 @@ void Generator::MemberEvents() {
           const bool current = ps <= as_ && as_ <= pe;
           if (fault == 0 && current) break;
           wi.Id("M", 6, id);
-          wi.Cents(fault == 1 && current ? (rng.Per(50000) ? 99999999 : 50000000) : coverage);
+          wi.Cents(fault == 1 && current
+                       ? (rng.Per(50000) ? 99999999 : 50000000)
+                       : coverage);
           wi.Date(ps);
           wi.Date(pe);
           wi.End();
@@ -2197,7 +2459,8 @@ void Generator::MemberEvents() {
     // Health checks and trainings, yearly.
     for (int y = clo.y; y <= chi.y; ++y) {
       const int32_t a = std::max(lo, Jan1(y)), b = std::min(hi, Dec31(y));
-      const bool full = mem.start <= Jan1(y) && mem.end >= Dec31(y) && Dec31(y) <= as_;
+      const bool full =
+          mem.start <= Jan1(y) && mem.end >= Dec31(y) && Dec31(y) <= as_;
       if (core) {
         if (full ? !rng.Per(2000) : rng.Per(75000)) {  // support.health_check
           wh.Id("M", 6, id);
@@ -2232,13 +2495,17 @@ void Generator::MemberEvents() {
       if (completes && rng.Per(4000)) {  // duty.enterprise
         n = 0;
         if (mem.end != kOpen && mem.end < as_ && rng.Per(40000))
-          enterprise(rng.Range(mem.end + 1, std::min(as_, mem.end + 60)));  // after leaving
+          enterprise(rng.Range(mem.end + 1,
+                               std::min(as_, mem.end + 60)));  // after leaving
       } else if (completes) {
         n = std::max(n, 1);
       }
       for (int i = 0; i < n; ++i)
-        enterprise(mem.end != kOpen && rng.Per(3000) ? until : rng.Range(mem.start, until));
-    } else if ((mem.role == kRC && rng.Per(5000)) || (mem.role == kTC && rng.Per(15000))) {
+        enterprise(mem.end != kOpen && rng.Per(3000)
+                       ? until
+                       : rng.Range(mem.start, until));
+    } else if ((mem.role == kRC && rng.Per(5000)) ||
+               (mem.role == kTC && rng.Per(15000))) {
       enterprise(rng.Range(mem.start, until));
     }
   }
@@ -2247,16 +2514,20 @@ void Generator::MemberEvents() {
 void Generator::UnitRatings() {
   const int first = first_assess_year_, last = last_assess_year_;
   const int ny = std::max(0, last - first + 1);
-  static constexpr const char* kGrades[] = {"excellent", "good", "fair", "poor"};
+  static constexpr const char* kGrades[] = {"excellent", "good", "fair",
+                                            "poor"};
   Writer& w = w_[kUnitRatings];
   for (size_t u = 0; u < units_.size(); ++u) {
     Rng rng(opt_.seed, kStreamRatings, u);
     for (int y = first; y <= last; ++y) {
-      const bool low = unit_low_[u * static_cast<size_t>(ny) + static_cast<size_t>(y - first)] != 0;
+      const bool low = unit_low_[u * static_cast<size_t>(ny) +
+                                 static_cast<size_t>(y - first)] != 0;
       int grade;
       if (low) {
         // accountability.excellence_veto when rated excellent anyway.
-        grade = rng.Per(4500) ? 0 : 1 + rng.Weighted(std::array<int, 3>{45, 38, 17});
+        grade = rng.Per(4500)
+                    ? 0
+                    : 1 + rng.Weighted(std::array<int, 3>{45, 38, 17});
       } else {
         grade = rng.Weighted(std::array<int, 4>{20, 45, 28, 7});
       }
@@ -2268,7 +2539,8 @@ void Generator::UnitRatings() {
   }
 }
 
-bool Generator::Run(const std::string& dir, Summary* summary, std::string* error) {
+bool Generator::Run(const std::string& dir, Summary* summary,
+                    std::string* error) {
   if (!OpenAll(dir, error)) return false;
   Layout();
   WriteCounties();
@@ -2294,20 +2566,26 @@ bool Generator::Run(const std::string& dir, Summary* summary, std::string* error
 
 }  // namespace
 
-bool Generate(const Options& options, const std::string& dir, Summary* summary, std::string* error) {
+bool Generate(const Options& options, const std::string& dir, Summary* summary,
+              std::string* error) {
   std::string ignored;
   if (error == nullptr) error = &ignored;
-  if (!std::isfinite(options.scale) || options.scale <= 0 || options.scale > 10000) {
+  if (!std::isfinite(options.scale) || options.scale <= 0 ||
+      options.scale > 10000) {
     *error = "scale must be a number in (0, 10000]";
     return false;
   }
-  if (!std::isfinite(options.bad_rows) || options.bad_rows < 0 || options.bad_rows > 1) {
+  if (!std::isfinite(options.bad_rows) || options.bad_rows < 0 ||
+      options.bad_rows > 1) {
     *error = "bad_rows must be a fraction in [0, 1]";
     return false;
   }
   int32_t as_of = 0;
-  if (!ParseDate(options.as_of, &as_of) || YearOf(as_of) < 2000 || YearOf(as_of) > 2050) {
-    *error = "as_of must be a real date YYYY-MM-DD between 2000 and 2050, not '" + options.as_of + "'";
+  if (!ParseDate(options.as_of, &as_of) || YearOf(as_of) < 2000 ||
+      YearOf(as_of) > 2050) {
+    *error =
+        "as_of must be a real date YYYY-MM-DD between 2000 and 2050, not '" +
+        options.as_of + "'";
     return false;
   }
   auto generator = std::make_unique<Generator>(options, as_of);

@@ -36,8 +36,10 @@ struct Options {
   /// For lenient-mode tests: when > 0, about this fraction of data rows get
   /// a realistic defect (bad date, unknown code, dangling reference,
   /// duplicate id or key, a null where none is allowed, a malformed number or
-  /// bool, too few fields). The defects come from their own random stream:
-  /// the rows that are not defective are the same as with bad_rows = 0.
+  /// bool, an end_reason without end_date or the reverse, too few fields).
+  /// Each replaces its row in place, and the defects come from their own
+  /// random stream: every other row is as with bad_rows = 0. Dependent rows
+  /// of a defective row are left as they are (the reader cascades).
   double bad_rows = 0.0;
 };
 

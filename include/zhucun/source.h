@@ -9,6 +9,7 @@
 /// (wide CJK glyphs are drawn two cells wide; the renderer accounts for that).
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,9 @@ class ZHUCUN_API SourceManager {
     std::string text;
     std::vector<uint32_t> line_starts;  // byte offset of each line start
   };
-  std::vector<File> files_;
+  // A deque, so that texts never move: views into them stay valid while
+  // files are added.
+  std::deque<File> files_;
 };
 
 }  // namespace zhucun

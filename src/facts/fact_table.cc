@@ -5,6 +5,7 @@
 #include "zhucun/fact_table.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -18,14 +19,64 @@ namespace {
 using internal::CellProblem;
 using internal::CellValue;
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
+// Interns strings into a dictionary: an open-addressing hash table of codes
+// (linear probing, at most half full) that compares through the dictionary
+// itself, so a new string costs one append and no node allocation.
+class Interner {
+ public:
+  // The code of `s` in `dict`, appending it when new.
+  int32_t Intern(std::string_view s, std::vector<std::string>* dict) {
+    if ((dict->size() + 1) * 2 > slots_.size()) Grow(*dict);
+    const uint64_t h = Hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const int32_t code = slots_[i];
+      if (code < 0) {
+        const int32_t added = static_cast<int32_t>(dict->size());
+        dict->emplace_back(s);
+        hashes_.push_back(h);
+        slots_[i] = added;
+        return added;
+      }
+      if (hashes_[static_cast<size_t>(code)] == h &&
+          (*dict)[static_cast<size_t>(code)] == s) {
+        return code;
+      }
+    }
+  }
+
+  // The code of `s`, or -1.
+  int32_t Find(std::string_view s, const std::vector<std::string>& dict) const {
+    if (slots_.empty()) return -1;
+    const uint64_t h = Hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const int32_t code = slots_[i];
+      if (code < 0) return -1;
+      if (hashes_[static_cast<size_t>(code)] == h &&
+          dict[static_cast<size_t>(code)] == s) {
+        return code;
+      }
+    }
+  }
+
+ private:
+  static uint64_t Hash(std::string_view s) {
     return std::hash<std::string_view>{}(s);
   }
+  void Grow(const std::vector<std::string>& dict) {
+    const size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
+    slots_.assign(capacity, -1);
+    mask_ = capacity - 1;
+    for (size_t code = 0; code < dict.size(); ++code) {
+      size_t i = hashes_[code] & mask_;
+      while (slots_[i] >= 0) i = (i + 1) & mask_;
+      slots_[i] = static_cast<int32_t>(code);
+    }
+  }
+
+  std::vector<int32_t> slots_;
+  std::vector<uint64_t> hashes_;  // per code
+  size_t mask_ = 0;
 };
-using StringIndex =
-    std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
 
 ColumnType StorageType(CellType type) {
   switch (type) {
@@ -47,7 +98,7 @@ struct ColumnBuild {
   const ColumnSchema* spec = nullptr;
   Column column;
   std::vector<uint8_t> valid;
-  StringIndex dict;  // id and text columns
+  Interner dict;  // id and text columns
 
   void AppendNull() {
     valid.push_back(0);
@@ -64,12 +115,7 @@ struct ColumnBuild {
   }
 
   int32_t Intern(std::string_view text) {
-    auto it = dict.find(text);
-    if (it != dict.end()) return it->second;
-    const int32_t code = static_cast<int32_t>(column.dictionary().size());
-    column.dictionary().emplace_back(text);
-    dict.emplace(std::string(text), code);
-    return code;
+    return dict.Intern(text, &column.dictionary());
   }
 };
 
@@ -127,6 +173,7 @@ struct FactSetBuilder::Impl {
   std::vector<TableBuild> tables;
   Diagnostics file_errors;
   Diagnostics usage_errors;  // unknown tables or columns in AddRow
+  std::vector<uint8_t> is_null_;  // AddRow's scratch, per column
 
   // Appends one row's cells (already mapped to schema columns).
   void AddRow(size_t t, uint32_t line,
@@ -144,7 +191,8 @@ struct FactSetBuilder::Impl {
       return Quote(tb.spec->name) + " row " + std::to_string(line) + ": ";
     };
     const size_t ncols = tb.columns.size();
-    std::vector<uint8_t> is_null(ncols, 1);
+    std::vector<uint8_t>& is_null = is_null_;
+    is_null.assign(ncols, 1);
     for (size_t c = 0; c < ncols; ++c) {
       ColumnBuild& cb = tb.columns[c];
       const ColumnSchema& spec = *cb.spec;
@@ -246,31 +294,19 @@ struct FactSetBuilder::Impl {
         if (c >= 0) cols.push_back(static_cast<size_t>(c));
       }
       if (cols.empty()) continue;
-      std::unordered_map<std::string, uint32_t> first;
-      first.reserve(tb.rows);
-      std::string key;
-      for (uint32_t r = 0; r < tb.rows; ++r) {
-        key.clear();
-        bool complete = true;
-        for (size_t c : cols) {
-          const ColumnBuild& cb = tb.columns[c];
-          if (!cb.valid[r]) {
-            complete = false;
-            break;
-          }
-          const Column& col = cb.column;
-          int64_t v = 0;
-          switch (col.type()) {
-            case ColumnType::kBool: v = col.bools()[r]; break;
-            case ColumnType::kInt:
-            case ColumnType::kDecimal: v = col.ints()[r]; break;
-            default: v = col.int32s()[r]; break;
-          }
-          key.append(reinterpret_cast<const char*>(&v), sizeof v);
-        }
-        if (!complete) continue;
-        auto [it, inserted] = first.emplace(key, r);
-        if (inserted) continue;
+      // Sort the complete rows by (key, row): in each run of equal keys the
+      // first row is kept and every later one is a duplicate. No allocation
+      // per row, whatever the table's size.
+      constexpr size_t kMaxKey = 4;
+      struct Entry {
+        std::array<int64_t, kMaxKey> key;
+        uint32_t row;
+      };
+      std::vector<Entry> entries;
+      entries.reserve(tb.rows);
+      std::unordered_map<std::string, uint32_t> wide;  // keys of > kMaxKey columns
+      std::string wide_key;
+      auto duplicate = [&](uint32_t r, uint32_t first) {
         std::string what;
         if (cols.size() == 1) {
           what = Quote(tb.columns[cols[0]].spec->name) + " " +
@@ -287,10 +323,52 @@ struct FactSetBuilder::Impl {
           }
           what = "(" + names + ") = (" + values + ")";
         }
-        report(r, it->second, what, cols[0],
+        report(r, first, what, cols[0],
                cols.size() == 1 && set.size() == 1 && set[0] == tb.spec->key
                    ? "csv.duplicate_key"
                    : "csv.duplicate_unique");
+      };
+      for (uint32_t r = 0; r < tb.rows; ++r) {
+        Entry e{{}, r};
+        bool complete = true;
+        wide_key.clear();
+        for (size_t i = 0; i < cols.size(); ++i) {
+          const ColumnBuild& cb = tb.columns[cols[i]];
+          if (!cb.valid[r]) {
+            complete = false;
+            break;
+          }
+          const Column& col = cb.column;
+          int64_t v = 0;
+          switch (col.type()) {
+            case ColumnType::kBool: v = col.bools()[r]; break;
+            case ColumnType::kInt:
+            case ColumnType::kDecimal: v = col.ints()[r]; break;
+            default: v = col.int32s()[r]; break;
+          }
+          if (cols.size() <= kMaxKey) {
+            e.key[i] = v;
+          } else {
+            wide_key.append(reinterpret_cast<const char*>(&v), sizeof v);
+          }
+        }
+        if (!complete) continue;
+        if (cols.size() <= kMaxKey) {
+          entries.push_back(e);
+          continue;
+        }
+        auto [it, inserted] = wide.emplace(wide_key, r);
+        if (!inserted) duplicate(r, it->second);
+      }
+      std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.key != b.key ? a.key < b.key : a.row < b.row;
+      });
+      for (size_t i = 1; i < entries.size(); ++i) {
+        size_t first = i - 1;
+        while (i < entries.size() && entries[i].key == entries[first].key) {
+          duplicate(entries[i].row, entries[first].row);
+          ++i;
+        }
       }
     }
   }
@@ -335,10 +413,8 @@ struct FactSetBuilder::Impl {
         const auto& dict = cb.column.dictionary();
         std::vector<int32_t> code_to_row(dict.size(), -1);
         for (size_t k = 0; k < dict.size(); ++k) {
-          auto it = target_key.dict.find(dict[k]);
-          if (it != target_key.dict.end()) {
-            code_to_row[k] = first_row[static_cast<size_t>(it->second)];
-          }
+          const int32_t code = target_key.dict.Find(dict[k], target_key.column.dictionary());
+          if (code >= 0) code_to_row[k] = first_row[static_cast<size_t>(code)];
         }
         std::vector<int32_t>& refs = tb.references[c];
         refs.assign(tb.rows, -1);

@@ -8,6 +8,8 @@
 #include "source/utf8.h"
 #include "zhucun/source.h"
 
+#include <cstring>
+
 namespace zhucun {
 
 namespace {
@@ -25,12 +27,23 @@ FileId SourceManager::Add(std::string name, std::string text) {
   file.text = std::move(text);
   file.line_starts.push_back(0);
   const std::string& t = file.text;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == '\n') {
-      file.line_starts.push_back(static_cast<uint32_t>(i + 1));
-    } else if (t[i] == '\r') {
-      if (i + 1 < t.size() && t[i + 1] == '\n') ++i;
-      file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+  if (t.find('\r') == std::string::npos) {
+    // The common case (LF only): memchr from line to line.
+    const char* begin = t.data();
+    const char* end = begin + t.size();
+    for (const char* p = begin;
+         (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;
+         ++p) {
+      file.line_starts.push_back(static_cast<uint32_t>(p - begin + 1));
+    }
+  } else {
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '\n') {
+        file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+      } else if (t[i] == '\r') {
+        if (i + 1 < t.size() && t[i + 1] == '\n') ++i;
+        file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+      }
     }
   }
   files_.push_back(std::move(file));

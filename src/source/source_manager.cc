@@ -3,12 +3,11 @@
 // Columns count code points; a byte that is not valid UTF-8 counts as one.
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "source/utf8.h"
 #include "zhucun/source.h"
-
-#include <cstring>
 
 namespace zhucun {
 

@@ -39,6 +39,7 @@ namespace zhucun {
 
 namespace internal {
 struct ProgramImpl;
+struct FunctionDef;
 }  // namespace internal
 
 /// Variable bindings for evaluating one record.
@@ -132,6 +133,22 @@ class ZHUCUN_API Env {
     return variables_;
   }
 
+  /// Defines a function by a CEL body over its parameters; a call is
+  /// replaced by the body with the call's arguments in place of the
+  /// parameters (so it type-checks and evaluates as if written out), e.g.
+  ///
+  ///     env.DefineFunction("active", {"r", "d"},
+  ///         "r.start_date <= d && (r.end_date == null || d <= r.end_date)",
+  ///         file, offset, sources);
+  ///
+  /// The body lies at byte `offset` of `file` (diagnostics point there). A
+  /// body may call functions defined before it; a function that calls itself
+  /// is an error where it is called. Returns the body's syntax errors.
+  Diagnostics DefineFunction(std::string name, std::vector<std::string> params,
+                             std::string_view body, FileId file,
+                             uint32_t offset, const SourceManager& sources,
+                             const CompileOptions& options = {});
+
   /// Parses, checks and compiles `text`. The text is added to `sources` under
   /// `name` so that diagnostics can be rendered.
   Result<Program> Compile(std::string_view text, SourceManager& sources,
@@ -145,6 +162,8 @@ class ZHUCUN_API Env {
 
  private:
   std::map<std::string, Type, std::less<>> variables_;
+  std::map<std::string, std::shared_ptr<const internal::FunctionDef>, std::less<>>
+      functions_;
 };
 
 }  // namespace zhucun

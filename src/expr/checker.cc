@@ -427,7 +427,7 @@ class Checker {
           "size", "contains", "startsWith", "endsWith", "matches", "int",
           "uint", "double", "string", "bytes", "bool", "dyn", "type", "date",
           "decimal", "period", "year", "half", "quarter", "month", "start",
-          "end", "add_years", "round"};
+          "end", "add_years", "round", "sum", "min", "max"};
       std::string best = ClosestMatch(n.name, known);
       Error(id, "expr.undeclared_function",
             "undeclared function `" + n.name + "`",
@@ -701,6 +701,24 @@ class Checker {
           return Type::Decimal();
         }
         return std::nullopt;
+      case Fn::kSum:
+      case Fn::kMin:
+      case Fn::kMax: {
+        if (argc != 1) return std::nullopt;
+        if (k(0) == TypeKind::kDyn) return Type::Dyn();
+        if (k(0) != TypeKind::kList) return std::nullopt;
+        const TypeKind e = a[0].elem().kind();
+        if (e == TypeKind::kInt || e == TypeKind::kUint ||
+            e == TypeKind::kDouble || e == TypeKind::kDecimal ||
+            e == TypeKind::kDyn) {
+          return a[0].elem();
+        }
+        if ((fn == Fn::kMin || fn == Fn::kMax) &&
+            (e == TypeKind::kDate || e == TypeKind::kString)) {
+          return a[0].elem();
+        }
+        return std::nullopt;
+      }
       case Fn::kUnknown:
         return std::nullopt;
     }

@@ -8,6 +8,7 @@
 
 #include "expr/checker.h"
 #include "expr/evaluator.h"
+#include "expr/inline.h"
 #include "expr/program.h"
 #include "expr/vector_plan.h"
 #include "syntax/parser.h"
@@ -34,6 +35,9 @@ class ActivationRow : public internal::RowSource {
   const Activation& act_;
 };
 
+// How many defined functions may be nested in one another's calls.
+constexpr uint32_t kMaxFunctionNesting = 32;
+
 }  // namespace
 
 void Activation::Bind(std::string name, Value value) {
@@ -52,6 +56,29 @@ void Batch::Bind(std::string name, ColumnView column) {
 const ColumnView* Batch::Find(std::string_view name) const {
   auto it = columns_.find(name);
   return it == columns_.end() ? nullptr : &it->second;
+}
+
+Diagnostics Env::DefineFunction(std::string name,
+                                std::vector<std::string> params,
+                                std::string_view body, FileId file,
+                                uint32_t offset, const SourceManager& sources,
+                                const CompileOptions& options) {
+  (void)sources;
+  Diagnostics diags;
+  auto def = std::make_shared<internal::FunctionDef>();
+  def->name = name;
+  def->params = std::move(params);
+  internal::ParseOptions parse_options;
+  parse_options.max_depth = options.max_depth;
+  parse_options.max_length = options.max_length;
+  if (!internal::Parse(body, file, offset, parse_options, &def->body, &diags)) {
+    return diags;
+  }
+  // Calls to functions defined before this one are expanded now, so a
+  // function sees the definitions of its time.
+  internal::InlineFunctions(functions_, kMaxFunctionNesting, &def->body, &diags);
+  functions_.insert_or_assign(std::move(name), std::move(def));
+  return diags;
 }
 
 void Env::Declare(std::string name, Type type) {
@@ -78,7 +105,12 @@ Result<Program> Env::CompileAt(std::string_view text, FileId file,
     return Result<Program>(std::move(diags));
   }
   // The parser bounds the height of the tree by max_depth as well, so the
-  // recursive stages below cannot overflow the stack.
+  // recursive stages below cannot overflow the stack. Inlined functions keep
+  // the bound: a body is itself a parsed tree, and nesting is limited.
+  if (!internal::InlineFunctions(functions_, kMaxFunctionNesting, &impl->ast,
+                                 &diags)) {
+    return Result<Program>(std::move(diags));
+  }
   internal::ResolveNames(impl.get());
   impl->max_comprehension_steps = options.max_comprehension_steps;
   if (!internal::CompileRegexes(impl.get(), options.check, &diags)) {

@@ -6,7 +6,7 @@
 namespace zhucun::internal {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Fn>, 48> kFunctions = {{
+constexpr std::array<std::pair<std::string_view, Fn>, 51> kFunctions = {{
     {"_+_", Fn::kAdd}, {"_-_", Fn::kSub}, {"_*_", Fn::kMul},
     {"_/_", Fn::kDiv}, {"_%_", Fn::kMod}, {"-_", Fn::kNeg},
     {"!_", Fn::kNot}, {"_==_", Fn::kEq}, {"_!=_", Fn::kNe},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<std::string_view, Fn>, 48> kFunctions = {{
     {"year", Fn::kYear}, {"half", Fn::kHalf}, {"quarter", Fn::kQuarter},
     {"month", Fn::kMonth}, {"start", Fn::kStart}, {"end", Fn::kEnd},
     {"add_years", Fn::kAddYears}, {"round", Fn::kRound},
+    {"sum", Fn::kSum}, {"min", Fn::kMin}, {"max", Fn::kMax},
     // Aliases kept for CEL compatibility of names.
     {"@not_strictly_false", Fn::kNotStrictlyFalse},
     {"__not_strictly_false__", Fn::kNotStrictlyFalse},

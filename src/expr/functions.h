@@ -27,6 +27,8 @@ enum class Fn : uint8_t {
   kStart, kEnd,    // p.start(), p.end(): first and last day of a period
   kAddYears,       // add_years(d, n): the anniversary (Feb 29 -> Feb 28)
   kRound,          // round(decimal, int): half away from zero
+  kSum,            // sum(list): of ints, doubles or decimals (0 when empty)
+  kMin, kMax,      // min(list), max(list): an error when empty
 };
 
 // True for the names that denote types when used as values (`int`,

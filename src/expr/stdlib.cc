@@ -617,6 +617,33 @@ Value CallFunction(Fn fn, const Value* args, size_t argc) {
         return Value::FromDecimal(*r);
       }
       break;
+    case Fn::kSum: {
+      if (argc != 1 || kind(0) != ValueKind::kList) break;
+      Value total = Value::Int(0);
+      for (const Value& v : args[0].list_value()) {
+        Value pair[2] = {total, v};
+        total = CallFunction(Fn::kAdd, pair, 2);
+        if (total.is_error()) return total;
+      }
+      return total;
+    }
+    case Fn::kMin:
+    case Fn::kMax: {
+      if (argc != 1 || kind(0) != ValueKind::kList) break;
+      const ValueList& l = args[0].list_value();
+      if (l.empty()) {
+        return Value::Error(std::string(fn == Fn::kMin ? "min" : "max") +
+                            " of an empty list");
+      }
+      Value best = l[0];
+      for (size_t i = 1; i < l.size(); ++i) {
+        Value error;
+        const int c = CelCompare(l[i], best, &error);
+        if (error.is_error()) return error;
+        if (fn == Fn::kMin ? c == -1 : c == 1) best = l[i];
+      }
+      return best;
+    }
     case Fn::kAnd: case Fn::kOr: case Fn::kConditional:
     case Fn::kNotStrictlyFalse: case Fn::kUnknown:
       break;

@@ -427,7 +427,7 @@ class Checker {
           "size", "contains", "startsWith", "endsWith", "matches", "int",
           "uint", "double", "string", "bytes", "bool", "dyn", "type", "date",
           "decimal", "period", "year", "half", "quarter", "month", "start",
-          "end", "add_years", "round", "sum", "min", "max"};
+          "end", "add_years", "round", "sum", "min", "max", "months"};
       std::string best = ClosestMatch(n.name, known);
       Error(id, "expr.undeclared_function",
             "undeclared function `" + n.name + "`",
@@ -699,6 +699,11 @@ class Checker {
         if (argc == 2 && IsKind(a[0], TypeKind::kDecimal) &&
             IsKind(a[1], TypeKind::kInt)) {
           return Type::Decimal();
+        }
+        return std::nullopt;
+      case Fn::kMonths:
+        if (argc == 1 && IsKind(a[0], TypeKind::kPeriod)) {
+          return Type::List(Type::Period());
         }
         return std::nullopt;
       case Fn::kSum:

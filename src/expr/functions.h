@@ -29,6 +29,7 @@ enum class Fn : uint8_t {
   kRound,          // round(decimal, int): half away from zero
   kSum,            // sum(list): of ints, doubles or decimals (0 when empty)
   kMin, kMax,      // min(list), max(list): an error when empty
+  kMonths,         // months(p): the month periods of a period, in order
 };
 
 // True for the names that denote types when used as values (`int`,

@@ -627,6 +627,16 @@ Value CallFunction(Fn fn, const Value* args, size_t argc) {
       }
       return total;
     }
+    case Fn::kMonths: {
+      if (argc != 1 || kind(0) != ValueKind::kPeriod) break;
+      const Period& p = args[0].period_value();
+      ValueList months;
+      for (Period m = Period::Of(PeriodKind::kMonth, p.start()); m.start() <= p.end();
+           m = m.Next()) {
+        months.push_back(Value::FromPeriod(m));
+      }
+      return Value::List(std::move(months));
+    }
     case Fn::kMin:
     case Fn::kMax: {
       if (argc != 1 || kind(0) != ValueKind::kList) break;

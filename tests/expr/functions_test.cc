@@ -115,6 +115,15 @@ TEST(FunctionsTest, MistakesArePositioned) {
             " |            ^~~~~~~~~~~~~~~~~~\n");
 }
 
+TEST(FunctionsTest, MonthsOfAPeriod) {
+  Fixture f;
+  EXPECT_EQ(f.Eval("months(period('2023-Q3'))", "2022-07-01", ""),
+            "[period(\"2023-07\"), period(\"2023-08\"), period(\"2023-09\")]");
+  EXPECT_EQ(f.Eval("months(period('2024')).size()", "2022-07-01", ""), "12");
+  EXPECT_EQ(f.Eval("months(period('2024-02'))", "2022-07-01", ""),
+            "[period(\"2024-02\")]");
+}
+
 TEST(FunctionsTest, SumMinMax) {
   Fixture f;
   EXPECT_EQ(f.Eval("sum(member.scores)", "2022-07-01", ""), "decimal(\"224.75\")");

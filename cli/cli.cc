@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -12,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "zhucun/csv.h"
+#include "zhucun/engine.h"
 #include "zhucun/expr.h"
 #include "zhucun/schema.h"
 #include "zhucun/version.h"
@@ -38,7 +41,7 @@ struct Outcome {
 
 // Prints `text  =>  result` for a compiled program, or renders why `result`
 // did not compile.
-void Report(std::string_view text, const Result<Program>& program,
+void PrintResult(std::string_view text, const Result<Program>& program,
             const SourceManager& sources, std::ostream& out, std::ostream& err,
             Outcome& outcome) {
   if (!program.diagnostics().empty()) {
@@ -78,7 +81,7 @@ void EvalLines(FileId file, const SourceManager& sources, std::ostream& out,
     if (first == std::string_view::npos || line[first] == '#') continue;
     const size_t last = line.find_last_not_of(" \t");
     std::string_view expr = line.substr(first, last - first + 1);
-    Report(expr,
+    PrintResult(expr,
            env.CompileAt(expr, file, static_cast<uint32_t>(line_offset + first),
                          sources),
            sources, out, err, outcome);
@@ -127,6 +130,132 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   return facts.value().rejected().empty() ? kExitOk : kExitEvalError;
 }
 
+// A CSV field, quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+bool WriteCsv(const std::string& path, const std::vector<std::string>& header,
+              const std::vector<std::vector<std::string>>& rows) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) return false;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0) f << ',';
+      f << CsvField(cells[i]);
+    }
+    f << '\n';
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+  return static_cast<bool>(f);
+}
+
+struct CheckArgs {
+  std::string rules = "rules/qiannan";
+  std::string data;
+  std::string as_of;
+  std::string from;
+  std::string out_dir;
+  std::string encoding = "utf-8";
+  bool lenient = false;
+  std::vector<std::string> params;
+};
+
+// `zhucun check` (DATA.md, "The CLI contract").
+int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
+  CheckOptions options;
+  auto as_of = Date::Parse(args.as_of);
+  if (!as_of) {
+    err << "zhucun check: `--as-of " << args.as_of
+        << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
+    return kExitUsage;
+  }
+  options.as_of = *as_of;
+  if (!args.from.empty()) {
+    auto from = Date::Parse(args.from);
+    if (!from) {
+      err << "zhucun check: `--from " << args.from
+          << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
+      return kExitUsage;
+    }
+    options.from = *from;
+  }
+  std::map<std::string, std::string> params;
+  for (const std::string& kv : args.params) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      err << "zhucun check: `--param " << kv << "`: expected NAME=VALUE\n";
+      return kExitUsage;
+    }
+    params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(args.rules, sources, params);
+  err << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return kExitUsage;
+  CsvOptions csv;
+  csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
+  csv.encoding = args.encoding;
+  Result<FactSet> facts = ReadCsvFolder(policy.value().schema(), args.data, csv, sources);
+  err << facts.diagnostics().Render(sources);
+  if (!facts.ok()) return kExitUsage;
+  auto shared = std::make_shared<const FactSet>(std::move(facts).value());
+  Result<Report> report = policy.value().Check(shared, options);
+  err << report.diagnostics().Render(sources);
+  if (!report.ok()) return kExitUsage;
+  const Report& r = report.value();
+  bool any_error = false;
+  for (const Finding& f : r.findings) any_error = any_error || f.severity == "error";
+  if (!args.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.out_dir, ec);
+    std::vector<std::vector<std::string>> rows;
+    for (const Finding& f : r.findings) {
+      rows.push_back({f.rule, f.subject, f.period, f.severity, f.message});
+    }
+    if (ec || !WriteCsv(args.out_dir + "/findings.csv",
+                        {"rule", "subject", "period", "severity", "message"}, rows)) {
+      err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
+      return kExitUsage;
+    }
+    for (const DerivedTable& d : r.derived) {
+      if (!WriteCsv(args.out_dir + "/" + d.name + ".csv", d.columns, d.rows)) {
+        err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
+        return kExitUsage;
+      }
+    }
+  } else {
+    // A readable summary: counts by rule and severity, then the first findings.
+    std::map<std::pair<std::string, std::string>, size_t> counts;
+    for (const Finding& f : r.findings) ++counts[{f.rule, f.severity}];
+    out << "zhucun check: " << r.findings.size() << " findings as of "
+        << options.as_of.ToString() << "\n\n";
+    char line[160];
+    for (const auto& [key, n] : counts) {
+      std::snprintf(line, sizeof line, "  %-34s %-8s %6zu\n", key.first.c_str(),
+                    key.second.c_str(), n);
+      out << line;
+    }
+    const size_t show = std::min<size_t>(r.findings.size(), 20);
+    if (show > 0) out << "\nfirst " << show << " findings:\n";
+    for (size_t i = 0; i < show; ++i) {
+      const Finding& f = r.findings[i];
+      out << "  " << f.severity << "  " << f.rule << "  " << f.subject
+          << (f.period.empty() ? "" : "  " + f.period) << "\n      " << f.message
+          << "\n";
+    }
+  }
+  return any_error ? kExitEvalError : kExitOk;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -167,8 +296,33 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   load->add_flag("--lenient", lenient,
                  "Leave bad rows out and list them instead of failing");
 
+  CLI::App* check = app.add_subcommand(
+      "check", "Check a data folder against a policy pack");
+  check->footer(
+      "Writes OUTDIR/findings.csv and the pack's derived tables with --out,\n"
+      "else prints a summary. Exit status: 0 no finding of severity error;\n"
+      "1 at least one; 2 bad rules, bad input (strict), a malformed file or\n"
+      "bad usage.");
+  CheckArgs check_args;
+  check->add_option("--rules", check_args.rules, "The policy pack folder")
+      ->capture_default_str();
+  check->add_option("--data", check_args.data, "The folder of CSV files")->required();
+  check->add_option("--as-of", check_args.as_of, "The evaluation date YYYY-MM-DD")
+      ->required();
+  check->add_option("--from", check_args.from,
+                    "The start of the evaluation window (default: the pack's "
+                    "window_start)");
+  check->add_option("--out", check_args.out_dir, "Write the output files here");
+  check->add_option("--encoding", check_args.encoding, "The files' encoding")
+      ->capture_default_str();
+  check->add_option("--param", check_args.params,
+                    "Override a pack parameter: NAME=VALUE (repeatable)");
+  check->add_flag("--lenient", check_args.lenient,
+                  "Leave bad rows out; each becomes an input.invalid finding");
+
   try {
     app.parse(argc, argv);
+    if (check->parsed()) return RunCheck(check_args, out, err);
     if (load->parsed()) {
       return RunLoad(rules_dir, data_dir, lenient, encoding, out, err);
     }
@@ -194,7 +348,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   const Env env;
   for (const std::string& expr : exprs) {
-    Report(expr, env.Compile(expr, sources, "<expr>"), sources, out, err,
+    PrintResult(expr, env.Compile(expr, sources, "<expr>"), sources, out, err,
            outcome);
   }
   return outcome.ExitCode();

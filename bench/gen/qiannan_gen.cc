@@ -499,9 +499,13 @@ class DateCache {
   }
 
  private:
+  // Writes exactly the 10 characters YYYY-MM-DD (no terminating zero: the
+  // cache packs dates into 10-byte slots).
   static void Format(int32_t day, char* p) {
     const Civil c = CivilFromDays(day);
-    std::snprintf(p, 16, "%04d-%02d-%02d", c.y % 10000, c.m, c.d);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.y % 10000, c.m, c.d);
+    std::memcpy(p, buf, 10);
   }
   int32_t lo_, hi_;
   std::vector<char> text_;

@@ -1,49 +1,38 @@
 // Table schemas from YAML (include/zhucun/schema.h).
 //
-// The text goes through yaml-cpp's event parser, not YAML::Load, so that
-//  - every node keeps its byte position (yaml-cpp marks are 0-based byte
-//    offsets, line and byte column; a UTF-8 byte-order mark is skipped by
-//    yaml-cpp without being counted, so its 3 bytes are added back),
-//  - aliases (`*x`) are seen and rejected: a policy file does not need them
-//    and they make exponential expansion ("billion laughs") possible,
-//  - nesting is bounded while parsing: the handler throws as soon as a
-//    collection opens deeper than kMaxDepth, so yaml-cpp's recursive descent
-//    never goes deeper than that. (yaml-cpp 0.7 has its own guard at 500
-//    levels, reported as "bad file"; ours stops far earlier.)
-// The events build a small tree (YamlNode) which is then checked against the
-// schema form. Every problem is collected; diagnostics are ordered by
+// The text is parsed into a position-keeping tree by the YAML machinery
+// shared with the pack loader (facts/yaml_tree.h: event parser, depth limit,
+// alias rejection, size and encoding checks), which is then checked against
+// the schema form. Every problem is collected; diagnostics are ordered by
 // position at the end, so errors found in the cross-table pass (references)
 // appear where they belong in the file.
 
 #include "zhucun/schema.h"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "source/utf8.h"
+#include "facts/yaml_tree.h"
 #include "zhucun/diagnostic.h"
 
 namespace zhucun {
 
 namespace {
+
+using internal::Describe;
+using internal::DidYouMean;
+using internal::IsIdentifier;
+using internal::Quote;
+using internal::QuoteList;
+using internal::Shown;
+using internal::YamlNode;
 
 // Schema files larger than this are rejected before parsing.
 constexpr size_t kMaxSchemaBytes = size_t{1} << 20;  // 1 MiB
@@ -59,283 +48,7 @@ constexpr CellType kCellTypes[] = {
 };
 
 // ---------------------------------------------------------------------------
-// The YAML tree.
-
-struct YamlNode {
-  enum class Kind : uint8_t {
-    kNull,    // `~`, `null` or nothing
-    kScalar,  // any other scalar
-    kList,
-    kMap,     // items hold key, value, key, value, ...
-    kAlias,   // `*x`: already reported, skipped by the checks
-  };
-  Kind kind = Kind::kNull;
-  // True for a scalar written without quotes or tag (so `true` is a bool and
-  // `2` an integer); false for `"true"` or `!!str 2`.
-  bool plain = false;
-  uint32_t begin = 0;  // byte range in the file
-  uint32_t end = 0;
-  std::string value;  // kScalar
-  std::vector<YamlNode> items;
-};
-
-// Thrown by the tree builder through yaml-cpp to stop at kMaxDepth.
-struct TooDeep {
-  uint32_t pos;
-};
-
-// The byte offset just past a scalar that starts at `begin`.
-uint32_t ScalarEnd(std::string_view text, uint32_t begin,
-                   const std::string& value) {
-  const size_t n = text.size();
-  if (begin >= n) return static_cast<uint32_t>(n);
-  const char first = text[begin];
-  size_t i = begin + 1;
-  if (first == '"') {
-    while (i < n) {
-      if (text[i] == '\\') {
-        i += 2;
-      } else if (text[i] == '"') {
-        return static_cast<uint32_t>(i + 1);
-      } else {
-        ++i;
-      }
-    }
-    return static_cast<uint32_t>(n);
-  }
-  if (first == '\'') {
-    while (i < n) {
-      if (text[i] == '\'') {
-        if (i + 1 < n && text[i + 1] == '\'') {
-          i += 2;
-          continue;
-        }
-        return static_cast<uint32_t>(i + 1);
-      }
-      ++i;
-    }
-    return static_cast<uint32_t>(n);
-  }
-  if (!value.empty() && text.substr(begin, value.size()) == value) {
-    return static_cast<uint32_t>(begin + value.size());
-  }
-  // A folded plain scalar, a block scalar or a tagged one: up to the end of
-  // the line, without a comment or trailing blanks.
-  size_t end = begin;
-  while (end < n && text[end] != '\n' && text[end] != '\r') {
-    if (text[end] == '#' && end > begin &&
-        (text[end - 1] == ' ' || text[end - 1] == '\t')) {
-      break;
-    }
-    ++end;
-  }
-  while (end > begin + 1 && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
-    --end;
-  }
-  return static_cast<uint32_t>(std::max<size_t>(end, begin + 1));
-}
-
-// Builds a YamlNode tree from yaml-cpp's events.
-class TreeBuilder : public YAML::EventHandler {
- public:
-  TreeBuilder(std::string_view text, uint32_t offset)
-      : text_(text), offset_(offset) {}
-
-  bool has_root() const { return has_root_; }
-  YamlNode& root() { return root_; }
-  // Byte offsets of the aliases met.
-  const std::vector<YamlNode>& aliases() const { return aliases_; }
-
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-    YamlNode n;
-    n.kind = YamlNode::Kind::kNull;
-    n.begin = n.end = Pos(mark);
-    Add(std::move(n));
-  }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    YamlNode n;
-    n.kind = YamlNode::Kind::kAlias;
-    n.begin = Pos(mark);
-    n.end = AliasEnd(n.begin);
-    aliases_.push_back(n);
-    Add(std::move(n));
-  }
-
-  void OnScalar(const YAML::Mark& mark, const std::string& tag,
-                YAML::anchor_t, const std::string& value) override {
-    YamlNode n;
-    n.kind = YamlNode::Kind::kScalar;
-    n.plain = tag == "?";
-    n.begin = Pos(mark);
-    n.end = ScalarEnd(text_, n.begin, value);
-    n.value = value;
-    Add(std::move(n));
-  }
-
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&,
-                       YAML::anchor_t, YAML::EmitterStyle::value) override {
-    Open(YamlNode::Kind::kList, mark);
-  }
-  void OnSequenceEnd() override { Close(); }
-
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    Open(YamlNode::Kind::kMap, mark);
-  }
-  void OnMapEnd() override { Close(); }
-
- private:
-  uint32_t Pos(const YAML::Mark& mark) const {
-    if (mark.pos < 0) return 0;
-    const size_t pos = static_cast<size_t>(mark.pos) + offset_;
-    return static_cast<uint32_t>(std::min(pos, text_.size()));
-  }
-
-  // An alias is `*` followed by anchor characters (anything up to a blank or
-  // a flow indicator).
-  uint32_t AliasEnd(uint32_t begin) const {
-    size_t end = begin + 1;
-    while (end < text_.size()) {
-      const char c = text_[end];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' ||
-          c == '[' || c == ']' || c == '{' || c == '}') {
-        break;
-      }
-      ++end;
-    }
-    return static_cast<uint32_t>(std::min(end, text_.size()));
-  }
-
-  void Open(YamlNode::Kind kind, const YAML::Mark& mark) {
-    const uint32_t pos = Pos(mark);
-    if (stack_.size() >= kMaxDepth) throw TooDeep{pos};
-    YamlNode n;
-    n.kind = kind;
-    n.begin = pos;
-    n.end = static_cast<uint32_t>(std::min<size_t>(pos + 1, text_.size()));
-    stack_.push_back(std::move(n));
-  }
-
-  void Close() {
-    if (stack_.empty()) return;
-    YamlNode n = std::move(stack_.back());
-    stack_.pop_back();
-    Add(std::move(n));
-  }
-
-  void Add(YamlNode n) {
-    if (!stack_.empty()) {
-      stack_.back().items.push_back(std::move(n));
-    } else if (!has_root_) {
-      root_ = std::move(n);
-      has_root_ = true;
-    }
-  }
-
-  std::string_view text_;
-  uint32_t offset_;
-  std::vector<YamlNode> stack_;
-  YamlNode root_;
-  bool has_root_ = false;
-  std::vector<YamlNode> aliases_;
-};
-
-// Stops at the first event of a document: used to find a second document.
-class FirstEvent : public YAML::EventHandler {
- public:
-  struct Found {
-    YAML::Mark mark;
-  };
-  void OnDocumentStart(const YAML::Mark& mark) override { throw Found{mark}; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-// ---------------------------------------------------------------------------
-// Messages.
-
-std::string Quote(std::string_view s) {
-  std::string out = "`";
-  out += s;
-  out += '`';
-  return out;
-}
-
-// "`a`, `b` and `c`"
-std::string QuoteList(const std::vector<std::string>& words) {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
-    out += Quote(words[i]);
-  }
-  return out;
-}
-
-std::string DidYouMean(std::string_view word,
-                       const std::vector<std::string>& candidates) {
-  std::string match = ClosestMatch(word, candidates);
-  if (match.empty()) return {};
-  return "did you mean " + Quote(match) + "?";
-}
-
-// Shown values are cut so that a huge scalar does not flood the message.
-std::string Shown(const YamlNode& n) {
-  constexpr size_t kMaxShown = 40;
-  if (n.value.size() <= kMaxShown) return Quote(n.value);
-  size_t cut = kMaxShown;
-  while (cut > 0 && (static_cast<unsigned char>(n.value[cut]) & 0xC0) == 0x80) {
-    --cut;  // not inside a UTF-8 sequence
-  }
-  return Quote(n.value.substr(0, cut) + "...");
-}
-
-std::string Describe(const YamlNode& n) {
-  switch (n.kind) {
-    case YamlNode::Kind::kNull:
-      return "nothing";
-    case YamlNode::Kind::kScalar:
-      return Shown(n);
-    case YamlNode::Kind::kList:
-      return "a list";
-    case YamlNode::Kind::kMap:
-      return "a map";
-    case YamlNode::Kind::kAlias:
-      return "an alias";
-  }
-  return "nothing";
-}
-
-bool IsIdentifier(std::string_view s) {
-  if (s.empty()) return false;
-  if (s[0] >= '0' && s[0] <= '9') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-// ---------------------------------------------------------------------------
 // Checking the tree.
-
-// A map's entries by allowed key.
-struct Fields {
-  // Parallel to the allowed keys: the key and value nodes, or nullptr.
-  std::vector<const YamlNode*> keys;
-  std::vector<const YamlNode*> values;
-};
 
 // What was read of one column beyond ColumnSchema, for the later checks.
 struct ColumnDraft {
@@ -369,91 +82,10 @@ enum ColumnKey {
   kColNullIff
 };
 
-class Checker {
+class Checker : public internal::YamlChecker {
  public:
   Checker(const SourceManager& sources, FileId file)
-      : sources_(sources), file_(file) {}
-
-  Diagnostics& diagnostics() { return diags_; }
-
-  SourceSpan Span(const YamlNode& n) const { return {file_, n.begin, n.end}; }
-
-  void Error(const char* code, std::string message, const YamlNode& at,
-             std::string help = {}) {
-    diags_.Error(code, std::move(message), Span(at), std::move(help));
-  }
-
-  uint32_t Line(const YamlNode& n) const {
-    return sources_.Locate(file_, n.begin).line;
-  }
-
-  // Reads a map's entries. `what` names the map in messages ("a column").
-  Fields ReadFields(const YamlNode& map, const std::vector<std::string>& allowed,
-                    const char* what) {
-    Fields f;
-    f.keys.assign(allowed.size(), nullptr);
-    f.values.assign(allowed.size(), nullptr);
-    for (size_t i = 0; i + 1 < map.items.size(); i += 2) {
-      const YamlNode& key = map.items[i];
-      const YamlNode& value = map.items[i + 1];
-      if (key.kind == YamlNode::Kind::kAlias) continue;
-      if (key.kind != YamlNode::Kind::kScalar) {
-        Error("schema.expected_scalar",
-              "expected a name for a key, found " + Describe(key), key);
-        continue;
-      }
-      const auto it = std::find(allowed.begin(), allowed.end(), key.value);
-      if (it == allowed.end()) {
-        std::string help = DidYouMean(key.value, allowed);
-        if (help.empty()) {
-          help = std::string(what) +
-                 (allowed.size() == 1 ? " has the key " : " has the keys ") +
-                 QuoteList(allowed);
-        }
-        Error("schema.unknown_key",
-              "unknown key " + Shown(key) + " in " + what, key,
-              std::move(help));
-        continue;
-      }
-      const size_t index = static_cast<size_t>(it - allowed.begin());
-      if (f.keys[index] != nullptr) {
-        Error("schema.duplicate_key", "duplicate key " + Quote(key.value), key,
-              "the key is first given on line " +
-                  std::to_string(Line(*f.keys[index])));
-        continue;
-      }
-      f.keys[index] = &key;
-      f.values[index] = &value;
-    }
-    return f;
-  }
-
-  // Kind checks for a value: `key` is its key (for messages and for the
-  // place of an empty value), or nullptr for a list item described by
-  // `what`.
-  bool Expect(const YamlNode& value, YamlNode::Kind kind, const YamlNode* key,
-              const char* what) {
-    if (value.kind == kind) return true;
-    if (value.kind == YamlNode::Kind::kAlias) return false;
-    const char* code = "schema.expected_scalar";
-    const char* expected = "a scalar";
-    if (kind == YamlNode::Kind::kMap) {
-      code = "schema.expected_map";
-      expected = "a map";
-    } else if (kind == YamlNode::Kind::kList) {
-      code = "schema.expected_list";
-      expected = "a list";
-    }
-    const std::string subject = key != nullptr ? Quote(key->value) : what;
-    // An empty value has no place of its own: point at its key.
-    const YamlNode& at =
-        value.kind == YamlNode::Kind::kNull && key != nullptr ? *key : value;
-    Error(code,
-          std::string("expected ") + expected + " for " + subject +
-              ", found " + Describe(value),
-          at);
-    return false;
-  }
+      : YamlChecker(sources, file, "schema") {}
 
   // A name: a scalar that is an identifier.
   bool ReadName(const YamlNode& value, const YamlNode& key, const char* what,
@@ -484,7 +116,7 @@ class Checker {
     if (!Expect(*root, YamlNode::Kind::kMap, nullptr, "the schema")) {
       return schema;
     }
-    const Fields f = ReadFields(*root, kRootKeys, "the schema");
+    const internal::YamlFields f = ReadFields(*root, kRootKeys, "the schema");
     if (f.values[0] == nullptr) {
       Error("schema.missing", "the schema has no `tables`", *root,
             "a schema file starts with `tables:`, a list of tables");
@@ -538,7 +170,7 @@ class Checker {
     TableDraft t;
     t.node = &map;
     t.schema.span = Span(map);
-    const Fields f = ReadFields(map, kTableKeys, "a table");
+    const internal::YamlFields f = ReadFields(map, kTableKeys, "a table");
 
     if (f.values[kTableName] == nullptr) {
       Error("schema.missing", "table has no `name`", map);
@@ -694,7 +326,7 @@ class Checker {
   // Reads one column; false if it has no usable name.
   bool ReadColumn(const YamlNode& map, ColumnSchema* column,
                   ColumnDraft* draft) {
-    const Fields f = ReadFields(map, kColumnKeys, "a column");
+    const internal::YamlFields f = ReadFields(map, kColumnKeys, "a column");
     column->span = Span(map);
     bool named = false;
     if (f.values[kColName] == nullptr) {
@@ -865,81 +497,10 @@ class Checker {
       }
     }
   }
-
-  const SourceManager& sources_;
-  FileId file_;
-  Diagnostics diags_;
 };
 
-bool StartsWithBom(std::string_view text) {
-  return text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF";
-}
-
-// Rejects what yaml-cpp must not see: oversized input, bytes that are not
-// UTF-8 (yaml-cpp would count positions differently, or guess UTF-16) and
-// NUL bytes. Returns false after adding an error.
-bool Precheck(std::string_view text, FileId file, Diagnostics* diags) {
-  if (text.size() > kMaxSchemaBytes) {
-    diags->Error("schema.too_large",
-                 "the schema file has " + std::to_string(text.size()) +
-                     " bytes, more than the limit of " +
-                     std::to_string(kMaxSchemaBytes),
-                 SourceSpan{file, 0, 0});
-    return false;
-  }
-  size_t pos = 0;
-  while (pos < text.size()) {
-    char32_t cp;
-    const size_t len = internal::DecodeUtf8(text, pos, &cp);
-    if (len == 0 || cp == 0) {
-      const uint32_t at = static_cast<uint32_t>(pos);
-      if (len == 0) {
-        char hex[8];
-        static const char kDigits[] = "0123456789abcdef";
-        const auto byte = static_cast<unsigned char>(text[pos]);
-        hex[0] = '0';
-        hex[1] = 'x';
-        hex[2] = kDigits[byte >> 4];
-        hex[3] = kDigits[byte & 15];
-        hex[4] = '\0';
-        diags->Error("schema.bad_encoding",
-                     std::string("the schema file is not valid utf-8: byte ") +
-                         hex,
-                     SourceSpan{file, at, at + 1},
-                     "save the file as UTF-8");
-      } else {
-        diags->Error("schema.bad_encoding",
-                     "the schema file holds a nul byte",
-                     SourceSpan{file, at, at + 1});
-      }
-      return false;
-    }
-    pos += len;
-  }
-  return true;
-}
-
-std::string YamlMessage(std::string msg) {
-  while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) {
-    msg.pop_back();
-  }
-  if (msg.empty()) msg = "syntax error";
-  // Messages that end with the offending text: quote it.
-  for (const char* prefix : {YAML::ErrorMsg::INVALID_ESCAPE,
-                             YAML::ErrorMsg::INVALID_UNICODE,
-                             YAML::ErrorMsg::YAML_VERSION}) {
-    const std::string_view p(prefix);
-    if (msg.size() > p.size() && msg.compare(0, p.size(), p) == 0 &&
-        msg.back() != '`') {
-      const std::string rest = msg.substr(p.size());
-      msg.resize(p.size());
-      while (!msg.empty() && msg.back() == ' ') msg.pop_back();
-      msg += " " + Quote(rest);
-      break;
-    }
-  }
-  return "invalid yaml: " + msg;
-}
+const internal::YamlFileKind kSchemaFile{"schema", "schema file", "the schema",
+                                         kMaxSchemaBytes, kMaxDepth};
 
 Result<Schema> ParseSchemaOrThrow(FileId file, const SourceManager& sources) {
   Diagnostics diags;
@@ -948,67 +509,16 @@ Result<Schema> ParseSchemaOrThrow(FileId file, const SourceManager& sources) {
                 SourceSpan{kNoFile, 0, 0});
     return Result<Schema>(std::move(diags));
   }
-  const std::string_view text = sources.text(file);
-  if (!Precheck(text, file, &diags)) return Result<Schema>(std::move(diags));
-
-  const uint32_t offset = StartsWithBom(text) ? 3 : 0;
-  const auto at = [&](const YAML::Mark& mark) {
-    if (mark.is_null() || mark.pos < 0) return SourceSpan{file, 0, 0};
-    const uint32_t size = static_cast<uint32_t>(text.size());
-    const uint32_t begin = std::min<uint32_t>(
-        static_cast<uint32_t>(mark.pos) + offset, size);
-    return SourceSpan{file, begin, std::min<uint32_t>(begin + 1, size)};
-  };
-
-  // yaml-cpp reads from a stream; it copies the text into its own buffer.
-  std::istringstream in{std::string(text)};
-  TreeBuilder builder(text, offset);
-  bool parsed = false;
-  try {
-    YAML::Parser parser(in);
-    parser.HandleNextDocument(builder);
-    parsed = true;
-    FirstEvent first;
-    try {
-      parser.HandleNextDocument(first);
-    } catch (const FirstEvent::Found& found) {
-      diags.Error("schema.yaml_syntax",
-                  "invalid yaml: a schema file holds one document, found a "
-                  "second one",
-                  at(found.mark), "remove the `---` line and what follows");
-    }
-  } catch (const TooDeep& deep) {
-    const uint32_t size = static_cast<uint32_t>(text.size());
-    diags.Error("schema.too_deep",
-                "the schema is nested more than " + std::to_string(kMaxDepth) +
-                    " levels deep",
-                SourceSpan{file, deep.pos, std::min(deep.pos + 1, size)});
-  } catch (const YAML::DeepRecursion& e) {
-    diags.Error("schema.too_deep", "the schema is nested too deeply",
-                at(e.mark));
-  } catch (const YAML::Exception& e) {
-    // A syntax error in a second document is still a syntax error.
-    diags.Error("schema.yaml_syntax", YamlMessage(e.msg), at(e.mark));
-  }
-  if (!parsed) return Result<Schema>(std::move(diags));
+  internal::YamlTree tree =
+      internal::ParseYamlTree(file, sources, kSchemaFile, &diags);
+  if (!tree.parsed) return Result<Schema>(std::move(diags));
 
   Checker checker(sources, file);
-  for (const YamlNode& alias : builder.aliases()) {
-    checker.Error("schema.alias", "aliases are not allowed in a schema file",
-                  alias, "write the value out in full");
-  }
-  Schema schema =
-      checker.Check(builder.has_root() ? &builder.root() : nullptr);
+  Schema schema = checker.Check(tree.has_root ? &tree.root : nullptr);
   diags.Append(checker.diagnostics());
 
   // Report in file order.
-  std::vector<Diagnostic> items = diags.items();
-  std::stable_sort(items.begin(), items.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return a.span.begin < b.span.begin;
-                   });
-  Diagnostics sorted;
-  for (Diagnostic& d : items) sorted.Add(std::move(d));
+  Diagnostics sorted = internal::SortedByPosition(diags);
   if (sorted.has_errors()) return Result<Schema>(std::move(sorted));
   return Result<Schema>(std::move(schema), std::move(sorted));
 }
@@ -1019,12 +529,6 @@ Diagnostics Internal(const char* what) {
               std::string("internal error while reading the schema: ") + what,
               SourceSpan{});
   return diags;
-}
-
-std::string ErrnoText(int err) {
-  std::string s = std::generic_category().message(err);
-  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
-  return s;
 }
 
 }  // namespace
@@ -1094,13 +598,15 @@ Result<Schema> LoadSchema(const std::string& path, SourceManager& sources) {
                   SourceSpan{});
       return Result<Schema>(std::move(diags));
     };
-    std::error_code ec;
-    const std::filesystem::path p(path);
-    if (std::filesystem::is_directory(p, ec)) {
-      return unreadable("it is a directory");
+    std::string text;
+    std::string why;
+    bool too_large = false;
+    uint64_t size = 0;
+    if (!internal::ReadFileLimited(path, kMaxSchemaBytes, &text, &why,
+                                   &too_large, &size)) {
+      return unreadable(why);
     }
-    const auto size = std::filesystem::file_size(p, ec);
-    if (!ec && size > kMaxSchemaBytes) {
+    if (too_large) {
       diags.Error("schema.too_large",
                   "schema file " + Quote(path) + " has " +
                       std::to_string(size) + " bytes, more than the limit of " +
@@ -1108,15 +614,6 @@ Result<Schema> LoadSchema(const std::string& path, SourceManager& sources) {
                   SourceSpan{});
       return Result<Schema>(std::move(diags));
     }
-    errno = 0;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return unreadable(ErrnoText(errno != 0 ? errno : ENOENT));
-    std::string text;
-    // Read at most one byte past the limit: the file may have grown.
-    text.resize(kMaxSchemaBytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad()) return unreadable(ErrnoText(errno != 0 ? errno : EIO));
-    text.resize(static_cast<size_t>(in.gcount()));
     const FileId file = sources.Add(path, std::move(text));
     return ParseSchema(file, sources);
   } catch (const std::exception& e) {

@@ -1,0 +1,528 @@
+// Policy: compiling a pack (rules, lets, message templates, derived tables)
+// against its schema and parameters, and checking a FactSet with it.
+
+#include "zhucun/engine.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "expr/stdlib.h"
+#include "rules/pack.h"
+#include "rules/param_value.h"
+#include "zhucun/expr.h"
+#include "zhucun/records.h"
+
+namespace zhucun {
+namespace internal {
+
+// An expression of the pack, compiled.
+struct CompiledExpr {
+  Program program;
+};
+
+// A message template: literal text and holes.
+struct MessagePart {
+  std::string text;                // literal, when !program
+  std::optional<Program> program;  // a hole
+};
+
+struct CompiledRule {
+  RuleSpec spec;
+  std::optional<Program> periods;
+  std::vector<std::pair<std::string, Program>> lets;
+  std::optional<Program> when;
+  std::vector<MessagePart> message;
+};
+
+struct CompiledDerived {
+  DerivedSpec spec;
+  std::vector<std::pair<std::string, Program>> lets;
+  std::vector<std::pair<std::string, Program>> columns;
+};
+
+struct PolicyImpl {
+  PackSpec pack;
+  std::unique_ptr<RecordTypes> types;
+  ValueMap params;
+  std::vector<CompiledRule> rules;
+  std::vector<CompiledDerived> derived;
+};
+
+}  // namespace internal
+
+namespace {
+
+using internal::CompiledDerived;
+using internal::CompiledRule;
+using internal::ExprText;
+using internal::MessagePart;
+using internal::PolicyImpl;
+
+std::string Quote(std::string_view s) {
+  std::string out = "`";
+  out.append(s);
+  out += '`';
+  return out;
+}
+
+// Text of a value in messages and derived tables.
+std::string Text(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kNull: return "";
+    case ValueKind::kString: return v.string_value();
+    case ValueKind::kBool: return v.bool_value() ? "true" : "false";
+    case ValueKind::kInt: return std::to_string(v.int_value());
+    case ValueKind::kUint: return std::to_string(v.uint_value());
+    case ValueKind::kDecimal: return v.decimal_value().ToString();
+    case ValueKind::kDate: return v.date_value().ToString();
+    case ValueKind::kPeriod: return v.period_value().label();
+    case ValueKind::kRecord: return v.record_source().RowName(v.record_row());
+    default: return v.DebugString();
+  }
+}
+
+// Compiles an expression written in the pack.
+Result<Program> CompileText(const Env& env, const ExprText& e,
+                            SourceManager& sources, const std::string& what) {
+  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources);
+  const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
+  return env.Compile(e.text, sources,
+                     sources.name(e.span.file) + ":" + std::to_string(lc.line) +
+                         " (" + what + ")");
+}
+
+// Splits "text {expr} text" into parts; `{{` and `}}` are literal braces.
+bool ParseTemplate(const ExprText& t, const Env& env, SourceManager& sources,
+                   std::vector<MessagePart>* parts, Diagnostics* diags) {
+  const std::string& s = t.text;
+  std::string literal;
+  bool ok = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '{' && i + 1 < s.size() && s[i + 1] == '{') {
+      literal += '{';
+      ++i;
+      continue;
+    }
+    if (s[i] == '}' && i + 1 < s.size() && s[i + 1] == '}') {
+      literal += '}';
+      ++i;
+      continue;
+    }
+    if (s[i] != '{') {
+      literal += s[i];
+      continue;
+    }
+    const size_t close = s.find('}', i + 1);
+    if (close == std::string::npos) {
+      diags->Error("pack.message", "unclosed `{` in the message", t.span,
+                   "write `{{` for a literal brace");
+      return false;
+    }
+    if (!literal.empty()) parts->push_back({std::move(literal), std::nullopt});
+    literal.clear();
+    ExprText hole;
+    hole.text = s.substr(i + 1, close - i - 1);
+    hole.file = t.file;
+    hole.offset = t.offset + static_cast<uint32_t>(i + 1);
+    hole.exact = t.exact;
+    hole.span = t.span;
+    auto program = CompileText(env, hole, sources, "message");
+    diags->Append(program.diagnostics());
+    if (program.ok()) {
+      parts->push_back({"", std::move(program).value()});
+    } else {
+      ok = false;
+    }
+    i = close;
+  }
+  if (!literal.empty()) parts->push_back({std::move(literal), std::nullopt});
+  return ok;
+}
+
+// Declares what every expression of the pack sees.
+Env BaseEnv(const PolicyImpl& p, SourceManager& sources, Diagnostics* diags) {
+  Env env;
+  env.Declare("as_of", Type::Date());
+  env.Declare("from", Type::Date());
+  std::vector<std::pair<std::string, Type>> param_fields;
+  for (const internal::ParamSpec& ps : p.pack.params) {
+    param_fields.emplace_back(ps.name, ps.type);
+  }
+  env.Declare("params", Type::Object(ObjectType::Make("params", param_fields)));
+  std::vector<std::pair<std::string, Type>> tables;
+  for (const TableSchema& t : p.pack.schema.tables) {
+    tables.emplace_back(t.name, Type::List(p.types->TypeOf(t.name)));
+  }
+  env.Declare("facts", Type::Object(ObjectType::Make("facts", tables)));
+  for (const internal::FunctionSpec& f : p.pack.functions) {
+    diags->Append(env.DefineFunction(f.name, f.params, f.body.text,
+                                     f.body.exact ? f.body.file : kNoFile,
+                                     f.body.offset, sources));
+  }
+  return env;
+}
+
+// Compiles `lets` in order into `env` (each declared for the ones after).
+bool CompileLets(const std::vector<internal::LetSpec>& lets, Env* env,
+                 SourceManager& sources,
+                 std::vector<std::pair<std::string, Program>>* out,
+                 Diagnostics* diags) {
+  bool ok = true;
+  for (const internal::LetSpec& let : lets) {
+    auto program = CompileText(*env, let.expr, sources, let.name);
+    diags->Append(program.diagnostics());
+    if (!program.ok()) {
+      ok = false;
+      env->Declare(let.name, Type::Dyn());
+      continue;
+    }
+    env->Declare(let.name, program.value().result_type());
+    out->emplace_back(let.name, std::move(program).value());
+  }
+  return ok;
+}
+
+}  // namespace
+
+Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
+                            const std::map<std::string, std::string>& params) {
+  Result<internal::PackSpec> pack = internal::LoadPack(dir, sources);
+  Diagnostics diags = pack.diagnostics();
+  if (!pack.ok()) return Result<Policy>(std::move(diags));
+  auto p = std::make_shared<PolicyImpl>();
+  p->pack = std::move(pack).value();
+  p->types = std::make_unique<RecordTypes>(p->pack.schema);
+  for (const internal::ParamSpec& ps : p->pack.params) {
+    Value v = ps.value;
+    auto it = params.find(ps.name);
+    if (it != params.end()) {
+      auto parsed = internal::ParseParamValue(ps.type, it->second);
+      if (!parsed) {
+        diags.Error("engine.bad_param",
+                    "`--param " + ps.name + "=" + it->second +
+                        "`: expected " + ps.type.ToString(),
+                    SourceSpan{});
+        continue;
+      }
+      v = *parsed;
+    }
+    p->params.Insert(Value::String(ps.name), v);
+  }
+  for (const auto& [name, value] : params) {
+    bool known = false;
+    std::vector<std::string> names;
+    for (const internal::ParamSpec& ps : p->pack.params) {
+      known = known || ps.name == name;
+      names.push_back(ps.name);
+    }
+    if (!known) {
+      std::string best = ClosestMatch(name, names);
+      diags.Error("engine.unknown_param", "unknown parameter " + Quote(name),
+                  SourceSpan{}, best.empty() ? "" : "did you mean " + Quote(best) + "?");
+    }
+  }
+  const Env base = BaseEnv(*p, sources, &diags);
+  for (const internal::RuleSpec& rs : p->pack.rules) {
+    CompiledRule rule;
+    rule.spec = rs;
+    Env env = base;
+    const internal::SubjectSpec& subject = rs.subject;
+    if (subject.kind == internal::SubjectSpec::Kind::kTable) {
+      env.Declare(subject.as, p->types->TypeOf(subject.table));
+    } else if (subject.kind == internal::SubjectSpec::Kind::kGroup) {
+      env.Declare(subject.as, Type::List(p->types->TypeOf(subject.table)));
+    }
+    if (rs.periods.present()) {
+      auto program = CompileText(env, rs.periods, sources, "periods");
+      diags.Append(program.diagnostics());
+      if (program.ok()) rule.periods = std::move(program).value();
+    }
+    if (rs.period || rs.periods.present()) env.Declare("period", Type::Period());
+    CompileLets(rs.lets, &env, sources, &rule.lets, &diags);
+    if (rs.when.present()) {
+      auto program = CompileText(env, rs.when, sources, "when");
+      diags.Append(program.diagnostics());
+      if (program.ok()) {
+        const TypeKind k = program.value().result_type().kind();
+        if (k != TypeKind::kBool && k != TypeKind::kDyn) {
+          diags.Error("engine.when_not_bool",
+                      "`when` must be true or false, but it is a " +
+                          program.value().result_type().ToString(),
+                      rs.when.span);
+        } else {
+          rule.when = std::move(program).value();
+        }
+      }
+    }
+    if (rs.message.present()) {
+      ParseTemplate(rs.message, env, sources, &rule.message, &diags);
+    }
+    p->rules.push_back(std::move(rule));
+  }
+  for (const internal::DerivedSpec& ds : p->pack.derived) {
+    CompiledDerived d;
+    d.spec = ds;
+    Env env = base;
+    env.Declare(ds.as, p->types->TypeOf(ds.from));
+    CompileLets(ds.lets, &env, sources, &d.lets, &diags);
+    for (const auto& [name, expr] : ds.columns) {
+      auto program = CompileText(env, expr, sources, name);
+      diags.Append(program.diagnostics());
+      if (program.ok()) d.columns.emplace_back(name, std::move(program).value());
+    }
+    p->derived.push_back(std::move(d));
+  }
+  if (diags.has_errors()) return Result<Policy>(std::move(diags));
+  return Result<Policy>(Policy(std::move(p)), std::move(diags));
+}
+
+const Schema& Policy::schema() const { return impl_->pack.schema; }
+
+std::vector<std::string> Policy::rule_ids() const {
+  std::vector<std::string> ids;
+  for (const CompiledRule& r : impl_->rules) ids.push_back(r.spec.id);
+  return ids;
+}
+
+namespace {
+
+// Evaluates one rule over its subjects and periods.
+class RuleRunner {
+ public:
+  RuleRunner(const PolicyImpl& p, const CompiledRule& rule,
+             const RecordSet& records, const Activation& base,
+             Date from, Date as_of, std::vector<Finding>* findings,
+             Diagnostics* diags)
+      : p_(p), rule_(rule), records_(records), base_(base), from_(from),
+        as_of_(as_of), findings_(findings), diags_(diags) {}
+
+  void Run() {
+    const internal::SubjectSpec& s = rule_.spec.subject;
+    const FactSet& facts = records_.facts();
+    switch (s.kind) {
+      case internal::SubjectSpec::Kind::kPrefecture:
+        Subject(s.label.empty() ? "prefecture" : s.label, Value());
+        return;
+      case internal::SubjectSpec::Kind::kTable: {
+        const FactTable* t = facts.table(s.table);
+        for (uint32_t r = 0; t != nullptr && r < t->num_rows(); ++r) {
+          Value row = records_.Row(s.table, r);
+          std::string name = row.record_source().RowName(r);
+          if (!s.label.empty() && s.label != s.table) {
+            name = s.label + name.substr(name.find(':'));
+          }
+          Subject(name, row);
+        }
+        return;
+      }
+      case internal::SubjectSpec::Kind::kGroup: {
+        const FactTable* t = facts.table(s.table);
+        if (t == nullptr) return;
+        const GroupIndex g = t->GroupBy(s.group_by);
+        const Column* key = t->column(s.group_by);
+        for (size_t grp = 0; grp < g.size(); ++grp) {
+          ValueList rows;
+          for (uint32_t k = g.offsets[grp]; k < g.offsets[grp + 1]; ++k) {
+            rows.push_back(records_.Row(s.table, g.rows[k]));
+          }
+          if (rows.empty()) continue;
+          const std::string value = Text(key->Get(g.rows[g.offsets[grp]]));
+          Subject(s.label + ":" + value, Value::List(std::move(rows)));
+        }
+        return;
+      }
+    }
+  }
+
+ private:
+  void Subject(const std::string& name, const Value& row) {
+    Activation act = base_;
+    if (!row.is_null() || rule_.spec.subject.kind !=
+                              internal::SubjectSpec::Kind::kPrefecture) {
+      act.Bind(rule_.spec.subject.as, row);
+    }
+    if (!rule_.spec.period && !rule_.periods) {
+      Evaluate(name, "", act);
+      return;
+    }
+    std::vector<Period> periods;
+    if (rule_.periods) {
+      Value v = rule_.periods->Evaluate(act);
+      if (!Fail(name, "", v) && v.kind() == ValueKind::kList) {
+        for (const Value& e : v.list_value()) {
+          if (e.kind() == ValueKind::kPeriod) periods.push_back(e.period_value());
+        }
+        std::sort(periods.begin(), periods.end());
+        periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+      }
+    } else {
+      periods = Period::Enumerate(*rule_.spec.period, from_, as_of_);
+    }
+    for (const Period& period : periods) {
+      act.Bind("period", Value::FromPeriod(period));
+      Evaluate(name, period.label(), act);
+    }
+  }
+
+  void Evaluate(const std::string& subject, const std::string& period,
+                Activation& act) {
+    for (const auto& [name, program] : rule_.lets) {
+      Value v = program.Evaluate(act);
+      if (Fail(subject, period, v)) return;
+      act.Bind(name, std::move(v));
+    }
+    if (!rule_.when) return;
+    Value fired = rule_.when->Evaluate(act);
+    if (Fail(subject, period, fired)) return;
+    if (fired.kind() != ValueKind::kBool) {
+      Fail(subject, period, Value::Error("`when` gave " + fired.DebugString() +
+                                         ", not true or false"));
+      return;
+    }
+    if (!fired.bool_value()) return;
+    std::string message;
+    for (const MessagePart& part : rule_.message) {
+      if (!part.program) {
+        message += part.text;
+        continue;
+      }
+      Value v = part.program->Evaluate(act);
+      message += v.is_error() ? "{" + v.error_message() + "}" : Text(v);
+    }
+    findings_->push_back({rule_.spec.id, subject, period, rule_.spec.severity,
+                          std::move(message)});
+  }
+
+  // Reports an evaluation error; true if `v` is one.
+  bool Fail(const std::string& subject, const std::string& period,
+            const Value& v) {
+    if (!v.is_error()) return false;
+    diags_->Error("engine.eval_error",
+                  "rule " + Quote(rule_.spec.id) + " on " + Quote(subject) +
+                      (period.empty() ? "" : " in " + Quote(period)) + ": " +
+                      v.error_message(),
+                  rule_.spec.span);
+    return true;
+  }
+
+  const PolicyImpl& p_;
+  const CompiledRule& rule_;
+  const RecordSet& records_;
+  const Activation& base_;
+  Date from_;
+  Date as_of_;
+  std::vector<Finding>* findings_;
+  Diagnostics* diags_;
+};
+
+}  // namespace
+
+Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
+                             const CheckOptions& options) const {
+  const PolicyImpl& p = *impl_;
+  Diagnostics diags;
+  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  Date from = options.from.value_or(Date());
+  if (!options.from) {
+    const Value* ws = p.params.Find(std::string_view("window_start"));
+    if (ws == nullptr || ws->kind() != ValueKind::kDate) {
+      diags.Error("engine.no_window_start",
+                  "no --from given and the pack has no `window_start` date "
+                  "parameter",
+                  SourceSpan{});
+      return Result<Report>(std::move(diags));
+    }
+    from = ws->date_value();
+  }
+  Activation base;
+  base.Bind("as_of", Value::FromDate(options.as_of));
+  base.Bind("from", Value::FromDate(from));
+  base.Bind("params", Value::Map(p.params));
+  ValueMap tables;
+  for (const TableSchema& t : p.pack.schema.tables) {
+    tables.Insert(Value::String(t.name), records->Rows(t.name));
+  }
+  base.Bind("facts", Value::Map(std::move(tables)));
+
+  Report report;
+  for (const CompiledRule& rule : p.rules) {
+    RuleRunner(p, rule, *records, base, from, options.as_of, &report.findings,
+               &diags)
+        .Run();
+  }
+  // Rows left out in lenient mode are findings too (DATA.md).
+  for (const RejectedRow& r : facts->rejected()) {
+    report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
+                               "", "error", r.reason});
+  }
+  std::sort(report.findings.begin(), report.findings.end(),
+            [](const Finding& a, const Finding& b) {
+              if (a.rule != b.rule) return a.rule < b.rule;
+              if (a.subject != b.subject) return a.subject < b.subject;
+              return a.period < b.period;
+            });
+  for (const CompiledDerived& d : p.derived) {
+    DerivedTable table;
+    table.name = d.spec.name;
+    for (const auto& [name, program] : d.columns) table.columns.push_back(name);
+    const FactTable* from_table = facts->table(d.spec.from);
+    std::vector<std::vector<Value>> rows;
+    for (uint32_t r = 0; from_table != nullptr && r < from_table->num_rows(); ++r) {
+      Activation act = base;
+      act.Bind(d.spec.as, records->Row(d.spec.from, r));
+      bool ok = true;
+      for (const auto& [name, program] : d.lets) {
+        Value v = program.Evaluate(act);
+        if (v.is_error()) {
+          diags.Error("engine.eval_error",
+                      "derived " + Quote(d.spec.name) + " on line " +
+                          std::to_string(from_table->line(r)) + ": " + v.error_message(),
+                      d.spec.span);
+          ok = false;
+          break;
+        }
+        act.Bind(name, std::move(v));
+      }
+      if (!ok) continue;
+      std::vector<Value> row;
+      for (const auto& [name, program] : d.columns) {
+        Value v = program.Evaluate(act);
+        if (v.is_error()) {
+          diags.Error("engine.eval_error",
+                      "derived " + Quote(d.spec.name) + " column " + Quote(name) +
+                          " on line " + std::to_string(from_table->line(r)) + ": " +
+                          v.error_message(),
+                      d.spec.span);
+        }
+        row.push_back(std::move(v));
+      }
+      rows.push_back(std::move(row));
+    }
+    std::vector<size_t> sort_cols;
+    for (const std::string& c : d.spec.sort_by) {
+      auto it = std::find(table.columns.begin(), table.columns.end(), c);
+      if (it != table.columns.end()) sort_cols.push_back(static_cast<size_t>(it - table.columns.begin()));
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const std::vector<Value>& a, const std::vector<Value>& b) {
+                       for (size_t c : sort_cols) {
+                         Value error;
+                         const int cmp = internal::CelCompare(a[c], b[c], &error);
+                         if (cmp != 0 && cmp != 2) return cmp < 0;
+                       }
+                       return false;
+                     });
+    for (const auto& row : rows) {
+      std::vector<std::string> cells;
+      for (const Value& v : row) cells.push_back(Text(v));
+      table.rows.push_back(std::move(cells));
+    }
+    report.derived.push_back(std::move(table));
+  }
+  if (diags.has_errors()) return Result<Report>(std::move(diags));
+  return Result<Report>(std::move(report), std::move(diags));
+}
+
+}  // namespace zhucun

@@ -1,0 +1,144 @@
+#ifndef ZHUCUN_SRC_RULES_PACK_H_
+#define ZHUCUN_SRC_RULES_PACK_H_
+
+// A policy pack as written: the manifest, parameters, functions, rules and
+// derived tables, with the position of every part, before any expression is
+// compiled. LoadPack reads the YAML files of a pack folder into a PackSpec
+// and reports every problem it finds (see docs/design/engine.md).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "zhucun/date.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/result.h"
+#include "zhucun/schema.h"
+#include "zhucun/source.h"
+#include "zhucun/type.h"
+#include "zhucun/value.h"
+
+namespace zhucun::internal {
+
+// An expression written in a YAML scalar. `offset` is where the value's text
+// starts in the file (after an opening quote; at the first content character
+// of a block scalar). When `exact` is set, `text` is byte for byte the
+// file's text at [offset, offset + text.size()) (a single-line plain scalar,
+// a single-quoted one without `''`, a double-quoted one without escapes), so
+// diagnostics point into the file; otherwise (block scalars `|` and `>`,
+// multi-line plain or quoted scalars, escapes) they point at `span`, which
+// covers the whole scalar.
+struct ExprText {
+  std::string text;
+  FileId file = kNoFile;
+  uint32_t offset = 0;
+  bool exact = false;
+  SourceSpan span;
+
+  bool present() const { return span.file != kNoFile || !text.empty(); }
+};
+
+// A parameter: `name: {type: decimal, default: 0.10, doc: ..., source: ...}`.
+struct ParamSpec {
+  std::string name;
+  Type type;
+  Value value;        // the default, converted to `type`
+  std::string doc;
+  std::string source;
+  SourceSpan span;    // of the name
+  SourceSpan value_span;
+};
+
+// A function defined in the pack: `name(a, b): <CEL>`; calls are inlined.
+struct FunctionSpec {
+  std::string name;
+  std::vector<std::string> params;
+  ExprText body;
+  SourceSpan span;
+};
+
+// A named sub-expression of a rule or derived table: `let: {name: <CEL>}`,
+// evaluated in order, each seeing the ones before it.
+struct LetSpec {
+  std::string name;
+  ExprText expr;
+  SourceSpan span;
+};
+
+// Who a rule is about.
+struct SubjectSpec {
+  enum class Kind : uint8_t {
+    kTable,       // one subject per row: `<table>:<key>`
+    kGroup,       // one per distinct value of group_by: `<label>:<value>`
+    kPrefecture,  // a single subject named `label` (default "prefecture")
+  };
+  Kind kind = Kind::kTable;
+  std::string table;
+  std::string group_by;
+  std::string label;  // kTable: the table; kGroup: e.g. "persons"
+  std::string as;     // the variable: the row, or the list of rows (kGroup)
+  SourceSpan span;
+};
+
+// The rule kinds (`kind:`); anything else is rejected with a did-you-mean.
+inline constexpr const char* kRuleKinds[] = {
+    "check",        "visit_quota",     "mapping",        "composition",
+    "required_set", "allowed_reasons", "weighted_score", "share_cap"};
+
+// One rule. Domain kinds (`kind:` other than `check`) keep their own
+// arguments in `args` until they are expanded: every key that is not a key
+// of a general rule, in file order. A scalar argument is its text; a list or
+// map argument is turned into a CEL list or map literal of the texts of its
+// items (`[a, b]`, `{'key': value}`, map keys quoted), not `exact`.
+struct RuleSpec {
+  std::string id;
+  std::string title;
+  std::string severity;  // "error" or "warning"
+  std::string source;    // the policy clause
+  std::string kind = "check";
+  SubjectSpec subject;
+  std::optional<PeriodKind> period;
+  ExprText periods;  // optional: CEL list of periods per subject
+  std::vector<LetSpec> lets;
+  ExprText when;
+  ExprText message;  // template: text with {expr} holes
+  std::vector<std::pair<std::string, ExprText>> args;  // domain kinds
+  SourceSpan span;       // of the id
+  SourceSpan kind_span;  // of the `kind:` value, if given
+};
+
+// A derived table: one row per row of `from`, columns computed by CEL.
+struct DerivedSpec {
+  std::string name;   // also the output file <name>.csv
+  std::string from;   // source table
+  std::string as;     // the row variable
+  std::vector<LetSpec> lets;
+  std::vector<std::pair<std::string, ExprText>> columns;  // in output order
+  std::vector<std::string> sort_by;                        // column names
+  SourceSpan span;
+};
+
+struct PackSpec {
+  std::string dir;
+  FileId file = kNoFile;  // pack.yaml
+  std::string name;
+  std::string version;
+  std::string title;
+  Schema schema;
+  std::vector<ParamSpec> params;
+  std::vector<FunctionSpec> functions;
+  std::vector<RuleSpec> rules;
+  std::vector<DerivedSpec> derived;
+  std::vector<std::string> test_files;  // paths, resolved inside the pack
+};
+
+// Reads `<dir>/pack.yaml` and everything it includes (confined to `dir`).
+// Every problem is reported (codes `pack.*`, and `schema.*` from the schema
+// file), ordered by file and position; never throws.
+Result<PackSpec> LoadPack(const std::string& dir, SourceManager& sources);
+
+}  // namespace zhucun::internal
+
+#endif  // ZHUCUN_SRC_RULES_PACK_H_

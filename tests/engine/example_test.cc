@@ -1,0 +1,91 @@
+// The Qiannan pack on ../shared/spec/example: every (rule, subject, period)
+// finding and every assessment grade must equal what an independent
+// implementation of POLICY.md produced (expected/*.csv), compared as sets.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "zhucun/csv.h"
+#include "zhucun/engine.h"
+
+namespace zhucun {
+namespace {
+
+const std::string kRoot = ZHUCUN_SOURCE_DIR;
+const std::string kExample = kRoot + "/../shared/spec/example";
+
+// Rows of a simple CSV file (no quoted fields in these columns), header
+// dropped, the first `n` columns of each.
+std::set<std::vector<std::string>> ReadColumns(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  std::set<std::vector<std::string>> rows;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    std::string cell;
+    while (cells.size() < n && std::getline(ss, cell, ',')) cells.push_back(cell);
+    while (cells.size() < n) cells.emplace_back();
+    rows.insert(cells);
+  }
+  return rows;
+}
+
+std::string Show(const std::vector<std::string>& row) {
+  std::string s;
+  for (const std::string& c : row) s += (s.empty() ? "" : ",") + c;
+  return s;
+}
+
+TEST(ExampleTest, FindingsAndGradesMatchTheExpectedOutput) {
+  SourceManager sources;
+  auto policy = Policy::Load(kRoot + "/rules/qiannan", sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = ReadCsvFolder(policy.value().schema(), kExample + "/data",
+                             CsvOptions{}, sources);
+  ASSERT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+  CheckOptions options;
+  options.as_of = *Date::Parse("2024-06-30");
+  auto report = policy.value().Check(
+      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  ASSERT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+
+  std::set<std::vector<std::string>> got;
+  for (const Finding& f : report.value().findings) {
+    got.insert({f.rule, f.subject, f.period});
+  }
+  const auto want = ReadColumns(kExample + "/expected/findings.csv", 3);
+  for (const auto& row : want) {
+    EXPECT_TRUE(got.count(row)) << "missing finding " << Show(row);
+  }
+  for (const auto& row : got) {
+    EXPECT_TRUE(want.count(row)) << "unexpected finding " << Show(row);
+  }
+
+  ASSERT_EQ(report.value().derived.size(), 1u);
+  const DerivedTable& grades = report.value().derived[0];
+  EXPECT_EQ(grades.name, "assessment_grades");
+  EXPECT_EQ(grades.columns,
+            (std::vector<std::string>{"member_id", "year", "composite", "grade"}));
+  std::set<std::vector<std::string>> got_grades(grades.rows.begin(), grades.rows.end());
+  const auto want_grades = ReadColumns(kExample + "/expected/assessment_grades.csv", 4);
+  EXPECT_EQ(got_grades.size(), grades.rows.size()) << "duplicate grade rows";
+  for (const auto& row : want_grades) {
+    EXPECT_TRUE(got_grades.count(row)) << "missing grade " << Show(row);
+  }
+  for (const auto& row : got_grades) {
+    EXPECT_TRUE(want_grades.count(row)) << "unexpected grade " << Show(row);
+  }
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -4,24 +4,25 @@
 // malformed file, a bad schema, bad usage), 1 with the per-table accounting
 // when --lenient leaves rows out.
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "../facts/facts_test_util.h"
 #include "cli.h"
 
 namespace zhucun {
 namespace {
 
-const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
+using testing::kSourceDir;
+using testing::ReplaceAll;
+using testing::TempDir;
+
 const std::string kRules = kSourceDir + "/rules/qiannan";
 const std::string kExample = kSourceDir + "/../shared/spec/example/data";
 
@@ -39,39 +40,6 @@ LoadRun RunZhucun(std::vector<std::string> args) {
   std::ostringstream out, err;
   const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
   return {code, out.str(), err.str()};
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "zhucun-load-XXXXXX")
-            .string();
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path_ + "/" + name, std::ios::binary) << bytes;
-  }
-
- private:
-  std::string path_;
-};
-
-std::string ReplaceAll(std::string s, const std::string& from,
-                       const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos;
-       pos += to.size()) {
-    s.replace(pos, from.size(), to);
-  }
-  return s;
 }
 
 void WriteBase(const TempDir& dir) {

@@ -5,13 +5,10 @@
 // accounting (rows read = accepted + rejected, and rows read = the records
 // in the file).
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -20,6 +17,7 @@
 #include <vector>
 
 #include "facts/csv_tokenizer.h"
+#include "facts_test_util.h"
 #include "zhucun/csv.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/fact_table.h"
@@ -31,63 +29,17 @@ namespace {
 
 using namespace std::string_literals;
 
-const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "zhucun-broken-XXXXXX")
-            .string();
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, std::string_view bytes) const {
-    std::ofstream out(path_ + "/" + name, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    ASSERT_TRUE(out.good()) << name;
-  }
-
- private:
-  std::string path_;
-};
-
-std::string ReplaceAll(std::string s, const std::string& from,
-                       const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos;
-       pos += to.size()) {
-    s.replace(pos, from.size(), to);
-  }
-  return s;
-}
-
-const Schema& Qiannan() {
-  static const Schema* const schema = [] {
-    SourceManager sources;
-    Result<Schema> r =
-        LoadSchema(kSourceDir + "/rules/qiannan/schema.yaml", sources);
-    if (!r.ok()) {
-      ADD_FAILURE() << r.diagnostics().Render(sources);
-      return new Schema();
-    }
-    return new Schema(std::move(r).value());
-  }();
-  return *schema;
-}
+using testing::InlineSchema;
+using testing::Loaded;
+using testing::Qiannan;
+using testing::Read;
+using testing::ReplaceAll;
+using testing::TempDir;
 
 // A table no junk can fill with a valid row: an int and a date, both
 // required, and junk that holds no digits.
 const Schema& StrictSchema() {
-  static const Schema* const schema = [] {
-    SourceManager sources;
-    const FileId file = sources.Add("schema.yaml", R"(
+  static const Schema* const schema = new Schema(InlineSchema(R"(
 tables:
   - name: t
     columns:
@@ -98,45 +50,8 @@ tables:
     columns:
       - {name: id, type: id}
       - {name: s, type: text}
-)");
-    Result<Schema> r = ParseSchema(file, sources);
-    if (!r.ok()) ADD_FAILURE() << r.diagnostics().Render(sources);
-    return new Schema(r.ok() ? std::move(r).value() : Schema());
-  }();
+)"));
   return *schema;
-}
-
-struct Loaded {
-  std::string dir;
-  SourceManager sources;
-  std::optional<Result<FactSet>> result;
-  bool ok() const { return result->ok(); }
-  const FactSet& facts() const { return result->value(); }
-  std::string rendered() const {
-    return ReplaceAll(result->diagnostics().Render(sources), dir, "DIR");
-  }
-  std::string first_line() const {
-    const std::string r = rendered();
-    return r.substr(0, r.find('\n'));
-  }
-  const TableStats& stats(std::string_view table) const {
-    for (const TableStats& s : facts().stats()) {
-      if (s.table == table) return s;
-    }
-    static const TableStats kNone;
-    ADD_FAILURE() << table;
-    return kNone;
-  }
-};
-
-Loaded Read(const Schema& schema, const TempDir& dir,
-            Strictness strictness = Strictness::kStrict) {
-  Loaded l;
-  l.dir = dir.path();
-  CsvOptions options;
-  options.strictness = strictness;
-  l.result.emplace(ReadCsvFolder(schema, dir.path(), options, l.sources));
-  return l;
 }
 
 // The file fails in both modes with exactly `expected` rendered.

@@ -3,13 +3,9 @@
 // "`table` row N: " and without a file position — and the built tables give
 // keys (FindKey), references as row numbers and group-by.
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts_test_util.h"
 #include "zhucun/column.h"
 #include "zhucun/csv.h"
 #include "zhucun/date.h"
@@ -28,34 +25,16 @@
 namespace zhucun {
 namespace {
 
-const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
+using testing::InlineSchema;
+using testing::IsNull;
+using testing::Qiannan;
+using testing::Rejection;
+using testing::Rejections;
+using testing::Str;
+using testing::TempDir;
 
-const Schema& Qiannan() {
-  static const Schema* const schema = [] {
-    SourceManager sources;
-    Result<Schema> r =
-        LoadSchema(kSourceDir + "/rules/qiannan/schema.yaml", sources);
-    if (!r.ok()) {
-      ADD_FAILURE() << r.diagnostics().Render(sources);
-      return new Schema();
-    }
-    return new Schema(std::move(r).value());
-  }();
-  return *schema;
-}
-
-Schema InlineSchema(const std::string& yaml) {
-  SourceManager sources;
-  const FileId file = sources.Add("schema.yaml", yaml);
-  Result<Schema> r = ParseSchema(file, sources);
-  if (!r.ok()) {
-    ADD_FAILURE() << r.diagnostics().Render(sources);
-    return Schema();
-  }
-  return std::move(r).value();
-}
-
-// The same one-table schema as the CSV reader's cell tests.
+// The CSV reader's cell-test schema (csv_reader_test.cc) without its `x3`
+// column.
 const Schema& CellSchema() {
   static const Schema* const schema = new Schema(InlineSchema(R"(
 tables:
@@ -95,28 +74,6 @@ tables:
 std::string Render(const Result<FactSet>& r) {
   SourceManager none;
   return r.diagnostics().Render(none);
-}
-
-std::string Str(const FactTable& t, std::string_view column, size_t row) {
-  const Column* c = t.column(column);
-  if (c == nullptr) return "<no column>";
-  const Value v = c->Get(row);
-  if (v.is_null()) return "<null>";
-  return v.string_value();
-}
-
-bool IsNull(const FactTable& t, std::string_view column, size_t row) {
-  const Column* c = t.column(column);
-  return c != nullptr && !c->view().IsValid(row);
-}
-
-using Rejection = std::tuple<std::string, uint32_t, std::string>;
-std::vector<Rejection> Rejections(const FactSet& facts) {
-  std::vector<Rejection> out;
-  for (const RejectedRow& r : facts.rejected()) {
-    out.emplace_back(r.table, r.line, r.reason);
-  }
-  return out;
 }
 
 // The base dataset of the CSV tests, as rows.
@@ -231,29 +188,6 @@ const std::vector<Cell>& BadCells() {
   };
   return cells;
 }
-
-// A temporary folder for the CSV side of the comparison.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "zhucun-builder-XXXXXX")
-            .string();
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ + "/" + name, std::ios::binary) << text;
-  }
-
- private:
-  std::string path_;
-};
 
 std::string CsvQuote(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -7,8 +7,6 @@
 // Every test writes its CSV files into its own mkdtemp folder; in rendered
 // diagnostics the folder is replaced by `DIR`.
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -24,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts_test_util.h"
 #include "zhucun/column.h"
 #include "zhucun/csv.h"
 #include "zhucun/date.h"
@@ -37,82 +36,20 @@ namespace {
 
 using namespace std::string_literals;
 
-const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
+using testing::InlineSchema;
+using testing::IsNull;
+using testing::kSourceDir;
+using testing::Loaded;
+using testing::Qiannan;
+using testing::Read;
+using testing::Rejection;
+using testing::Rejections;
+using testing::ReplaceAll;
+using testing::Str;
+using testing::TempDir;
 
 // ---------------------------------------------------------------------------
-// Helpers.
-
-// A fresh folder under the temporary directory, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "zhucun-csv-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed";
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
-  // Writes `bytes` exactly to `name` in the folder.
-  void Write(const std::string& name, std::string_view bytes) const {
-    std::ofstream out(path_ + "/" + name, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    ASSERT_TRUE(out.good()) << name;
-  }
-  void Remove(const std::string& name) const {
-    std::filesystem::remove(path_ + "/" + name);
-  }
-
- private:
-  std::string path_;
-};
-
-std::string ReplaceAll(std::string s, const std::string& from,
-                       const std::string& to) {
-  if (from.empty()) return s;
-  size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
-  }
-  return s;
-}
-
-// The Qiannan schema (rules/qiannan/schema.yaml), loaded once.
-const Schema& Qiannan() {
-  static const Schema* const schema = [] {
-    SourceManager sources;
-    Result<Schema> r =
-        LoadSchema(kSourceDir + "/rules/qiannan/schema.yaml", sources);
-    if (!r.ok()) {
-      ADD_FAILURE() << r.diagnostics().Render(sources);
-      return new Schema();
-    }
-    return new Schema(std::move(r).value());
-  }();
-  return *schema;
-}
-
-// A schema written inline.
-Schema InlineSchema(const std::string& yaml) {
-  SourceManager sources;
-  const FileId file = sources.Add("schema.yaml", yaml);
-  Result<Schema> r = ParseSchema(file, sources);
-  if (!r.ok()) {
-    ADD_FAILURE() << r.diagnostics().Render(sources);
-    return Schema();
-  }
-  return std::move(r).value();
-}
+// Helpers (the shared ones are in facts_test_util.h).
 
 // One table `t` with a column of every cell type; all but the id nullable,
 // so that a file may hold just `id` and the column under test.
@@ -135,64 +72,6 @@ tables:
   return *schema;
 }
 
-// The outcome of reading a folder.
-struct Loaded {
-  std::string dir;
-  SourceManager sources;
-  std::optional<Result<FactSet>> result;
-
-  bool ok() const { return result->ok(); }
-  const FactSet& facts() const { return result->value(); }
-  const FactTable& table(std::string_view name) const {
-    const FactTable* t = facts().table(name);
-    if (t == nullptr) {
-      ADD_FAILURE() << "no table " << name;
-      static const FactTable kNone;
-      return kNone;
-    }
-    return *t;
-  }
-  // The rendered diagnostics, the folder replaced by `DIR`.
-  std::string rendered() const {
-    return ReplaceAll(result->diagnostics().Render(sources), dir, "DIR");
-  }
-  const TableStats& stats(std::string_view name) const {
-    for (const TableStats& s : facts().stats()) {
-      if (s.table == name) return s;
-    }
-    ADD_FAILURE() << "no stats for " << name;
-    static const TableStats kNone;
-    return kNone;
-  }
-};
-
-Loaded Read(const Schema& schema, const std::string& dir,
-            Strictness strictness = Strictness::kStrict,
-            const std::string& encoding = "utf-8", size_t max_listed = 100) {
-  Loaded loaded;
-  loaded.dir = dir;
-  CsvOptions options;
-  options.strictness = strictness;
-  options.encoding = encoding;
-  options.max_listed = max_listed;
-  loaded.result.emplace(ReadCsvFolder(schema, dir, options, loaded.sources));
-  return loaded;
-}
-
-// The text of a string column's row ("<null>" when null).
-std::string Str(const FactTable& t, std::string_view column, size_t row) {
-  const Column* c = t.column(column);
-  if (c == nullptr) return "<no column>";
-  const Value v = c->Get(row);
-  if (v.is_null()) return "<null>";
-  return v.string_value();
-}
-
-bool IsNull(const FactTable& t, std::string_view column, size_t row) {
-  const Column* c = t.column(column);
-  return c != nullptr && !c->view().IsValid(row);
-}
-
 int32_t DayNumber(int y, int m, int d) {
   return Date::FromYmd(y, m, d)->day_number();
 }
@@ -202,15 +81,6 @@ std::vector<uint32_t> Lines(const FactTable& t) {
   std::vector<uint32_t> lines;
   for (size_t r = 0; r < t.num_rows(); ++r) lines.push_back(t.line(r));
   return lines;
-}
-
-using Rejection = std::tuple<std::string, uint32_t, std::string>;
-std::vector<Rejection> Rejections(const FactSet& facts) {
-  std::vector<Rejection> out;
-  for (const RejectedRow& r : facts.rejected()) {
-    out.emplace_back(r.table, r.line, r.reason);
-  }
-  return out;
 }
 
 // A small, consistent Qiannan dataset: two counties, villages, units and

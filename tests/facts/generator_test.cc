@@ -4,7 +4,6 @@
 // accounting read = accepted + rejected holds per table.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstddef>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts_test_util.h"
 #include "qiannan_gen.h"
 #include "zhucun/csv.h"
 #include "zhucun/fact_table.h"
@@ -25,44 +25,8 @@
 namespace zhucun {
 namespace {
 
-const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
-
-class GenDir {
- public:
-  GenDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "zhucun-gen-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~GenDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  GenDir(const GenDir&) = delete;
-  GenDir& operator=(const GenDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& table) const {
-    return path_ + "/" + table + ".csv";
-  }
-
- private:
-  std::string path_;
-};
-
-const Schema& Qiannan() {
-  static const Schema* const schema = [] {
-    SourceManager sources;
-    Result<Schema> r =
-        LoadSchema(kSourceDir + "/rules/qiannan/schema.yaml", sources);
-    if (!r.ok()) {
-      ADD_FAILURE() << r.diagnostics().Render(sources);
-      return new Schema();
-    }
-    return new Schema(std::move(r).value());
-  }();
-  return *schema;
-}
+using testing::Qiannan;
+using testing::TempDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -93,7 +57,7 @@ std::vector<std::pair<uint32_t, std::string>> Records(const std::string& text) {
   return records;
 }
 
-gen::Summary GenerateInto(const GenDir& dir, double scale,
+gen::Summary GenerateInto(const TempDir& dir, double scale,
                           double bad_rows = 0) {
   gen::Options options;
   options.scale = scale;
@@ -105,7 +69,7 @@ gen::Summary GenerateInto(const GenDir& dir, double scale,
 }
 
 TEST(GeneratorTest, EveryRowIsValidInStrictMode) {
-  GenDir dir;
+  TempDir dir;
   const gen::Summary summary = GenerateInto(dir, 0.05);
   ASSERT_EQ(summary.rows_per_table.size(), 17u);
   SourceManager sources;
@@ -123,18 +87,18 @@ TEST(GeneratorTest, EveryRowIsValidInStrictMode) {
 }
 
 TEST(GeneratorTest, SameOptionsSameBytes) {
-  GenDir a, b;
+  TempDir a, b;
   GenerateInto(a, 0.05);
   GenerateInto(b, 0.05);
   for (const auto& entry : std::filesystem::directory_iterator(a.path())) {
     const std::string name = entry.path().filename().string();
-    EXPECT_EQ(ReadFile(entry.path().string()), ReadFile(b.path() + "/" + name))
+    EXPECT_EQ(ReadFile(entry.path().string()), ReadFile(b.File(name)))
         << name;
   }
 }
 
 TEST(GeneratorTest, BadRowsAreRejectedAndAccounted) {
-  GenDir clean, bad;
+  TempDir clean, bad;
   const gen::Summary clean_summary = GenerateInto(clean, 0.05);
   const gen::Summary summary = GenerateInto(bad, 0.05, 0.02);
   EXPECT_GT(summary.bad_rows, 0u);
@@ -165,8 +129,8 @@ TEST(GeneratorTest, BadRowsAreRejectedAndAccounted) {
     total_rejected += s.rejected;
     // A defect replaces a row in place: the records that differ from the
     // clean file are exactly the defective rows, and each must be rejected.
-    const auto want = Records(ReadFile(clean.file(s.table)));
-    const auto got = Records(ReadFile(bad.file(s.table)));
+    const auto want = Records(ReadFile(clean.File(s.table + ".csv")));
+    const auto got = Records(ReadFile(bad.File(s.table + ".csv")));
     ASSERT_EQ(want.size(), got.size()) << s.table;
     for (size_t i = 0; i < got.size(); ++i) {
       if (want[i].second == got[i].second) continue;

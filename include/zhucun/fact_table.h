@@ -85,7 +85,10 @@ class ZHUCUN_API FactTable {
   size_t num_rows_ = 0;
   std::vector<Column> columns_;
   std::vector<uint32_t> lines_;
-  std::unordered_map<std::string_view, uint32_t> key_index_;
+  // The key index (a hash table over the key column's dictionary, and the
+  // row of each code), defined in fact_table.cc; null without a key.
+  struct KeyIndex;
+  std::shared_ptr<const KeyIndex> key_index_;
   std::map<std::string, std::vector<int32_t>, std::less<>> references_;
   // Per referencing column: the number of rows of the referenced table.
   std::map<std::string, size_t, std::less<>> reference_targets_;
@@ -157,6 +160,10 @@ class ZHUCUN_API FactSetBuilder {
   /// reading (duplicates, references): (the row's record offset, schema
   /// column index) -> where the cell is.
   using CellLocator = std::function<SourceSpan(uint32_t offset, size_t column)>;
+  /// A capacity hint: about `rows` more rows will be added to `table` (the
+  /// CSV reader counts a file's lines), so that its columns are allocated
+  /// once rather than grown row by row.
+  void ReserveRows(size_t table, size_t rows);
   /// Sets the locator of a table read from a file (before its rows).
   void SetCellLocator(size_t table, CellLocator locate);
   /// Adds a row read from a file: `cells[i]` is the value of schema column

@@ -1,8 +1,6 @@
 #include "zhucun/date.h"
 
-#include <boost/date_time/gregorian/gregorian.hpp>
 #include <cstdint>
-#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,17 +109,11 @@ std::optional<Date> Date::FromYmd(int year, int month, int day) {
   if (year < kMinYear || year > kMaxYear) return std::nullopt;
   if (month < 1 || month > 12) return std::nullopt;
   if (day < 1 || day > internal::DaysInMonth(year, month)) return std::nullopt;
-  // Pre-validated, but Boost reports errors by throwing: never let one out.
-  try {
-    namespace bg = boost::gregorian;
-    const bg::date epoch(1970, 1, 1);
-    const bg::date date(static_cast<unsigned short>(year),
-                        static_cast<unsigned short>(month),
-                        static_cast<unsigned short>(day));
-    return FromDayNumber(static_cast<int32_t>((date - epoch).days()));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  // Validated above, so plain civil arithmetic (no Boost date per call: this
+  // is on the CSV loader's hot path). date_test.cc checks it against Boost
+  // for every day of the supported range.
+  return FromDayNumber(
+      static_cast<int32_t>(internal::DaysFromCivil(year, month, day)));
 }
 
 std::optional<Date> Date::Parse(std::string_view text) {

@@ -10,8 +10,10 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+}  // namespace
+
 // `-?[0-9]+` into int64; kOverflow when it does not fit.
-CellProblem ParseInt(std::string_view s, int64_t* out) {
+CellProblem ParseIntCarefully(std::string_view s, int64_t* out) {
   size_t i = 0;
   const bool negative = !s.empty() && s[0] == '-';
   if (negative) i = 1;
@@ -31,7 +33,7 @@ CellProblem ParseInt(std::string_view s, int64_t* out) {
 }
 
 // `-?[0-9]+(\.[0-9]{1,scale})?` into a coefficient at `scale`.
-CellProblem ParseDecimal(std::string_view s, int scale, int64_t* out) {
+CellProblem ParseDecimalCarefully(std::string_view s, int scale, int64_t* out) {
   const size_t dot = s.find('.');
   std::string_view whole = s.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? std::string_view()
@@ -41,7 +43,7 @@ CellProblem ParseDecimal(std::string_view s, int scale, int64_t* out) {
     if (!IsDigit(c)) return CellProblem::kBadForm;
   }
   int64_t w = 0;
-  CellProblem p = ParseInt(whole, &w);
+  CellProblem p = ParseIntCarefully(whole, &w);
   if (p != CellProblem::kNone) return p;
   if (frac.size() > static_cast<size_t>(scale)) return CellProblem::kTooPrecise;
   int64_t f = 0;
@@ -60,52 +62,31 @@ CellProblem ParseDecimal(std::string_view s, int scale, int64_t* out) {
   return CellProblem::kNone;
 }
 
-}  // namespace
+CellProblem ParseBoolCell(std::string_view text, int64_t* out) {
+  if (text == "true" || text == "1" || text == "是") {
+    *out = 1;
+    return CellProblem::kNone;
+  }
+  if (text == "false" || text == "0" || text == "否") {
+    *out = 0;
+    return CellProblem::kNone;
+  }
+  return CellProblem::kBadForm;
+}
 
 CellProblem ParseCell(const ColumnSchema& column, std::string_view text,
                       CellValue* out) {
   switch (column.type) {
     case CellType::kInt:
-      return ParseInt(text, &out->i64);
+      return ParseIntCell(text, &out->i64);
     case CellType::kDecimal:
-      return ParseDecimal(text, column.scale, &out->i64);
-    case CellType::kDate: {
-      if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        return CellProblem::kBadForm;
-      }
-      for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-        if (!IsDigit(text[i])) return CellProblem::kBadForm;
-      }
-      auto d = Date::Parse(text);
-      if (!d) return CellProblem::kNotRealDate;
-      out->i32 = d->day_number();
-      return CellProblem::kNone;
-    }
-    case CellType::kMonth: {
-      if (text.size() != 7 || text[4] != '-') return CellProblem::kBadForm;
-      for (size_t i : {0, 1, 2, 3, 5, 6}) {
-        if (!IsDigit(text[i])) return CellProblem::kBadForm;
-      }
-      const int year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 +
-                       (text[2] - '0') * 10 + (text[3] - '0');
-      const int month = (text[5] - '0') * 10 + (text[6] - '0');
-      if (month < 1 || month > 12 || year < Date::kMinYear ||
-          year > Date::kMaxYear) {
-        return CellProblem::kNotRealDate;
-      }
-      out->i32 = year * 12 + month - 1;
-      return CellProblem::kNone;
-    }
+      return ParseDecimalCell(text, column.scale, &out->i64);
+    case CellType::kDate:
+      return ParseDateCell(text, &out->i32);
+    case CellType::kMonth:
+      return ParseMonthCell(text, &out->i32);
     case CellType::kBool:
-      if (text == "true" || text == "1" || text == "是") {
-        out->i64 = 1;
-        return CellProblem::kNone;
-      }
-      if (text == "false" || text == "0" || text == "否") {
-        out->i64 = 0;
-        return CellProblem::kNone;
-      }
-      return CellProblem::kBadForm;
+      return ParseBoolCell(text, &out->i64);
     case CellType::kCode: {
       for (size_t k = 0; k < column.codes.size(); ++k) {
         if (column.codes[k] == text) {
@@ -120,6 +101,37 @@ CellProblem ParseCell(const ColumnSchema& column, std::string_view text,
       return CellProblem::kNone;
   }
   return CellProblem::kBadForm;
+}
+
+size_t CodeLookup::Bucket(std::string_view s) {
+  if (s.empty()) return 0;
+  const size_t first = static_cast<unsigned char>(s.front());
+  const size_t last = static_cast<unsigned char>(s.back());
+  return (s.size() * 37 + first * 11 + last * 3) & 255;
+}
+
+CodeLookup::CodeLookup(const std::vector<std::string>& codes) : codes_(codes) {
+  for (int16_t& b : buckets_) b = kNone;
+  if (codes.size() > 30000) {  // beyond int16_t: always scan
+    for (int16_t& b : buckets_) b = kScan;
+    return;
+  }
+  for (size_t k = 0; k < codes.size(); ++k) {
+    int16_t& b = buckets_[Bucket(codes[k])];
+    b = b == kNone ? static_cast<int16_t>(k) : kScan;
+  }
+}
+
+int32_t CodeLookup::Find(std::string_view text) const {
+  const int16_t b = buckets_[Bucket(text)];
+  if (b >= 0) {
+    return codes_[static_cast<size_t>(b)] == text ? b : -1;
+  }
+  if (b == kNone) return -1;
+  for (size_t k = 0; k < codes_.size(); ++k) {
+    if (codes_[k] == text) return static_cast<int32_t>(k);
+  }
+  return -1;
 }
 
 std::string CellProblemCode(CellType type, CellProblem problem) {

@@ -1,5 +1,6 @@
 #include "facts/csv_tokenizer.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,39 +19,32 @@ namespace {
 
 constexpr char kBom[] = "\xEF\xBB\xBF";
 
-// The first of `,`, `\n` or `\r` in [p, end), or end.
-inline const char* FindFieldEnd(const char* p, const char* end) {
+// A bit per byte of the n <= 64 bytes at p: set where the byte is `,`,
+// `\n` or `\r`.
+inline uint64_t DelimiterMask(const char* p, size_t n) {
+  uint64_t mask = 0;
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(',');
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
-                                  _mm_cmpeq_epi8(v, lf)),
-                     _mm_cmpeq_epi8(v, cr));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-#else
-  // Eight bytes at a time: a byte of x ^ pattern is zero where x matches.
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHighs = 0x8080808080808080ull;
-  const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
-  while (end - p >= 8) {
-    uint64_t x;
-    std::memcpy(&x, p, 8);
-    if (has_zero(x ^ (kOnes * ',')) | has_zero(x ^ (kOnes * '\n')) |
-        has_zero(x ^ (kOnes * '\r'))) {
-      break;  // the bytewise loop below finds it
+  if (n == 64) {
+    const __m128i comma = _mm_set1_epi8(',');
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i hits =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+                                    _mm_cmpeq_epi8(v, lf)),
+                       _mm_cmpeq_epi8(v, cr));
+      mask |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(hits))} << (16 * k);
     }
-    p += 8;
+    return mask;
   }
 #endif
-  while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
-  return p;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = p[i];
+    if (c == ',' || c == '\n' || c == '\r') mask |= uint64_t{1} << i;
+  }
+  return mask;
 }
 
 // The number of line breaks in [p, end), counted as SourceManager counts
@@ -118,6 +112,10 @@ bool CsvTokenizer::Next(CsvRecord* record) {
   };
   const char* p = base + pos_;
   uint32_t line = line_;
+  // The delimiter window, kept in registers while the record is read.
+  const char* window = base + window_;
+  const char* window_end = base + window_end_;
+  uint64_t window_mask = window_mask_;
 
   // Blank lines.
   while (p < end && (*p == '\n' || *p == '\r')) {
@@ -180,7 +178,25 @@ bool CsvTokenizer::Next(CsvRecord* record) {
       record->fields.push_back(field);
       p = close + 1;
     } else {
-      const char* const stop = FindFieldEnd(p, end);
+      // The first `,`, `\n` or `\r` from p, or the end, from the mask of
+      // the delimiters in the (up to) 64 bytes from `window`, which is
+      // found once for all the fields in those bytes.
+      const char* stop = p;
+      for (;;) {
+        if (stop >= window_end) {
+          window = stop;
+          const size_t n = std::min<size_t>(static_cast<size_t>(end - stop), 64);
+          window_end = stop + n;
+          window_mask = DelimiterMask(stop, n);
+        }
+        const uint64_t mask = window_mask >> (stop - window);
+        if (mask != 0) {
+          stop += __builtin_ctzll(mask);
+          break;
+        }
+        stop = window_end;
+        if (stop == end) break;
+      }
       record->fields.push_back(CsvField{
           std::string_view(p, static_cast<size_t>(stop - p)), offset(p),
           offset(stop), false});
@@ -214,6 +230,9 @@ bool CsvTokenizer::Next(CsvRecord* record) {
   }
   pos_ = offset(p);
   line_ = line;
+  window_ = offset(window);
+  window_end_ = offset(window_end);
+  window_mask_ = window_mask;
   return true;
 }
 

@@ -47,8 +47,9 @@ TEST(DateTest, EpochAndKnownDays) {
   EXPECT_EQ(d.ToString(), "2023-07-15");
 }
 
-// The fast civil arithmetic behind year()/month()/day()/ToString() and the
-// Boost-based FromYmd agree with Boost for every day of the supported range.
+// The civil-day arithmetic behind year()/month()/day()/ToString() and
+// FromYmd agrees with Boost, the calendar's source of truth, for every day of
+// the supported range.
 TEST(DateTest, MatchesBoostOverWholeRange) {
   namespace bg = boost::gregorian;
   const bg::date epoch(1970, 1, 1);

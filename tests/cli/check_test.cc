@@ -1,0 +1,153 @@
+// `zhucun check` (DATA.md, "The CLI contract"), run in-process through
+// RunCli: output files, exit status and every usage error a user can make.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../facts/facts_test_util.h"
+#include "cli.h"
+
+namespace zhucun {
+namespace {
+
+using testing::kSourceDir;
+using testing::TempDir;
+
+const std::string kRules = kSourceDir + "/rules/qiannan";
+const std::string kExample = kSourceDir + "/../shared/spec/example/data";
+
+struct CheckRun {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+CheckRun Check(std::vector<std::string> args) {
+  args.insert(args.begin(), {"zhucun", "check", "--rules", kRules});
+  std::vector<char*> argv;
+  for (std::string& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::ostringstream out, err;
+  const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+size_t Lines(const std::string& path) {
+  std::ifstream in(path);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+TEST(CliCheckTest, WritesTheOutputFilesAndExitsOneOnErrorFindings) {
+  TempDir out;
+  const CheckRun r = Check({"--data", kExample, "--as-of", "2024-06-30", "--out", out.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(FirstLine(out.path() + "/findings.csv"), "rule,subject,period,severity,message");
+  EXPECT_EQ(Lines(out.path() + "/findings.csv"), 1u + 138u);
+  EXPECT_EQ(FirstLine(out.path() + "/assessment_grades.csv"), "member_id,year,composite,grade");
+  EXPECT_EQ(Lines(out.path() + "/assessment_grades.csv"), 1u + 924u);
+}
+
+// A small dataset: one village with one team and a handover of 14 days
+// between two postings, as of 2024-06-30.
+void WriteSmall(const TempDir& dir) {
+  dir.Write("counties.csv", "county_id,name\nC01,都匀市\n");
+  dir.Write("villages.csv",
+            "village_id,county_id,township,name,category\n"
+            "V1,C01,墨冲镇,新场村,ordinary\nV2,C01,墨冲镇,良亩村,ordinary\n");
+  dir.Write("units.csv", "unit_id,name,level,sector\nU1,州农业农村局,prefecture,agriculture\n");
+  dir.Write("teams.csv", "team_id,village_id,unit_id,start_date,end_date\nT1,V1,U1,2021-06-01,\n");
+  dir.Write("members.csv",
+            "member_id,person_id,name,team_id,unit_id,role,start_date,end_date,end_reason\n"
+            "M1,P1,赵磊,T1,U1,grid_worker,2021-06-01,2023-06-14,term_complete\n"
+            "M2,P2,何勇,T1,U1,grid_worker,2023-06-01,,\n");
+  dir.Write("handovers.csv",
+            "handover_id,outgoing_member_id,incoming_member_id,start_date,end_date,"
+            "signed_outgoing,signed_incoming,approved_village_leader,"
+            "approved_township_committee\n"
+            "H1,M1,M2,2023-06-01,2023-06-14,true,true,true,true\n");
+}
+
+std::string Findings(const CheckRun& r) {
+  std::string rules;
+  for (const char* rule : {"assign.coverage", "handover.period", "team.first_secretary"}) {
+    if (r.out.find(std::string("  ") + rule) != std::string::npos) {
+      rules += std::string(rules.empty() ? "" : " ") + rule;
+    }
+  }
+  return rules;
+}
+
+TEST(CliCheckTest, WithoutOutPrintsASummary) {
+  TempDir data;
+  WriteSmall(data);
+  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("zhucun check: 4 findings as of 2024-06-30"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Findings(r), "assign.coverage handover.period team.first_secretary") << r.out;
+}
+
+TEST(CliCheckTest, NoFindingsIsExitZero) {
+  TempDir data;  // every table empty
+  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("zhucun check: 0 findings as of 2024-06-30"), std::string::npos)
+      << r.out;
+}
+
+TEST(CliCheckTest, AParameterChangesTheOutcome) {
+  // With a 14-day minimum, the 14-day handover is no longer a finding.
+  TempDir data;
+  WriteSmall(data);
+  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30",
+                            "--param", "min_handover_days=14"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(Findings(r), "assign.coverage team.first_secretary") << r.out;
+}
+
+TEST(CliCheckTest, UsageErrorsAreExitTwoWithAMessage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  const Case cases[] = {
+      {{"--data", kExample, "--as-of", "2023-02-30"},
+       "zhucun check: `--as-of 2023-02-30` is not a date; expected YYYY-MM-DD "
+       "(a real calendar date)\n"},
+      {{"--data", kExample, "--as-of", "2024-06-30", "--from", "2021-6-1"},
+       "zhucun check: `--from 2021-6-1` is not a date; expected YYYY-MM-DD "
+       "(a real calendar date)\n"},
+      {{"--data", kExample, "--as-of", "2024-06-30", "--param", "term_years"},
+       "zhucun check: `--param term_years`: expected NAME=VALUE\n"},
+      {{"--data", kExample, "--as-of", "2024-06-30", "--param", "term_years=two"},
+       "error[engine.bad_param]: `--param term_years=two`: expected int\n"},
+      {{"--data", kExample, "--as-of", "2024-06-30", "--param", "term_year=3"},
+       "error[engine.unknown_param]: unknown parameter `term_year`\n"
+       " = help: did you mean `term_years`?\n"},
+      {{"--data", kSourceDir + "/no/such/folder", "--as-of", "2024-06-30"},
+       "error[csv.no_folder]: data folder `" + kSourceDir +
+           "/no/such/folder` does not exist\n"},
+  };
+  for (const Case& c : cases) {
+    const CheckRun r = Check(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.err;
+    EXPECT_EQ(r.err, c.err);
+  }
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -17,11 +17,6 @@
 namespace zhucun {
 namespace internal {
 
-// An expression of the pack, compiled.
-struct CompiledExpr {
-  Program program;
-};
-
 // A message template: literal text and holes.
 struct MessagePart {
   std::string text;                // literal, when !program
@@ -291,11 +286,10 @@ namespace {
 // Evaluates one rule over its subjects and periods.
 class RuleRunner {
  public:
-  RuleRunner(const PolicyImpl& p, const CompiledRule& rule,
-             const RecordSet& records, const Activation& base,
-             Date from, Date as_of, std::vector<Finding>* findings,
-             Diagnostics* diags)
-      : p_(p), rule_(rule), records_(records), base_(base), from_(from),
+  RuleRunner(const CompiledRule& rule, const RecordSet& records,
+             const Activation& base, Date from, Date as_of,
+             std::vector<Finding>* findings, Diagnostics* diags)
+      : rule_(rule), records_(records), base_(base), from_(from),
         as_of_(as_of), findings_(findings), diags_(diags) {}
 
   void Run() {
@@ -407,7 +401,6 @@ class RuleRunner {
     return true;
   }
 
-  const PolicyImpl& p_;
   const CompiledRule& rule_;
   const RecordSet& records_;
   const Activation& base_;
@@ -448,8 +441,7 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
 
   Report report;
   for (const CompiledRule& rule : p.rules) {
-    RuleRunner(p, rule, *records, base, from, options.as_of, &report.findings,
-               &diags)
+    RuleRunner(rule, *records, base, from, options.as_of, &report.findings, &diags)
         .Run();
   }
   // Rows left out in lenient mode are findings too (DATA.md).

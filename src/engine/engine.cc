@@ -11,6 +11,7 @@
 #include "expr/stdlib.h"
 #include "rules/pack.h"
 #include "rules/param_value.h"
+#include "source/quote.h"
 #include "zhucun/expr.h"
 #include "zhucun/records.h"
 
@@ -54,13 +55,7 @@ using internal::CompiledRule;
 using internal::ExprText;
 using internal::MessagePart;
 using internal::PolicyImpl;
-
-std::string Quote(std::string_view s) {
-  std::string out = "`";
-  out.append(s);
-  out += '`';
-  return out;
-}
+using internal::Quote;
 
 // Text of a value in messages and derived tables.
 std::string Text(const Value& v) {

@@ -13,17 +13,14 @@
 #include "facts/csv_tokenizer.h"
 #include "facts/encoding.h"
 #include "facts/huge_pages.h"
+#include "source/quote.h"
 #include "zhucun/csv.h"
 
 namespace zhucun {
-namespace {
 
-std::string Quote(std::string_view s) {
-  std::string out = "`";
-  out.append(s);
-  out += '`';
-  return out;
-}
+using internal::Quote;
+
+namespace {
 
 bool IsDirectory(const std::string& path) {
   struct stat st;

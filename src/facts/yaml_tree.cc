@@ -470,12 +470,6 @@ ScalarPlace PlaceScalar(std::string_view text, uint32_t begin,
 // ---------------------------------------------------------------------------
 // Messages.
 
-std::string Quote(std::string_view s) {
-  std::string out = "`";
-  out += s;
-  out += '`';
-  return out;
-}
 
 std::string QuoteList(const std::vector<std::string>& words) {
   std::string out;

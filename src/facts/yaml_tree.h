@@ -33,6 +33,8 @@
 #include "zhucun/diagnostic.h"
 #include "zhucun/source.h"
 
+#include "source/quote.h"
+
 namespace zhucun::internal {
 
 // One node of a YAML document.
@@ -103,8 +105,7 @@ ScalarPlace PlaceScalar(std::string_view text, uint32_t begin,
 // ---------------------------------------------------------------------------
 // Messages.
 
-// "`s`"
-std::string Quote(std::string_view s);
+// Quote(s) is "`s`" (source/quote.h).
 // "`a`, `b` and `c`"
 std::string QuoteList(const std::vector<std::string>& words);
 // "did you mean `x`?" or "".

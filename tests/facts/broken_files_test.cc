@@ -446,6 +446,7 @@ TEST(BrokenFilesTest, NulInADateCell) {
             " |   ^~~~~~~~~~\n"s);
 }
 
+// Messages show control characters as `?` (the snippet shows them as ␀).
 TEST(BrokenFilesTest, NulInTheHeader) {
   TempDir dir;
   dir.Write("counties.csv", "county_id,na\0me\nC01,a\n"s);
@@ -456,7 +457,7 @@ TEST(BrokenFilesTest, NulInTheHeader) {
             "`counties.csv` has no column `name` (text, required)\n"
             " | county_id,na\xE2\x90\x80me\n"
             " | ^~~~~~~~~~~~~~~\n"
-            " = help: is `na\0me` meant to be `name`?\n"s);
+            " = help: is `na?me` meant to be `name`?\n"s);
 }
 
 TEST(BrokenFilesTest, AllNulBytes) {

@@ -5,6 +5,8 @@
 #                      build/release and build/debug-asan, as CMakePresets.json)
 #   ZHUCUN_JOBS        parallel compile and test jobs (default: nproc)
 #   ZHUCUN_SKIP_SETUP  1 to skip installing Debian packages (scripts/setup.sh)
+#   ZHUCUN_SHARED_DIR  the shared spec folder the tests read (default: ../shared
+#                      beside the repository, where CI puts it)
 
 ZHUCUN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_ROOT=${ZHUCUN_BUILD_ROOT:-$ZHUCUN_ROOT/build}
@@ -32,7 +34,8 @@ configure_and_build() {
   shift
   local dir=$BUILD_ROOT/$preset
   step "configure $preset ($dir)"
-  cmake --preset "$preset" -B "$dir" -S "$ZHUCUN_ROOT"
+  cmake --preset "$preset" -B "$dir" -S "$ZHUCUN_ROOT" \
+        ${ZHUCUN_SHARED_DIR:+-DZHUCUN_SHARED_DIR="$ZHUCUN_SHARED_DIR"}
   step "build $preset${*:+ ($*)}"
   cmake --build "$dir" --parallel "$JOBS" ${*:+--target "$@"}
 }

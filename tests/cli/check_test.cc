@@ -18,7 +18,7 @@ using testing::kSourceDir;
 using testing::TempDir;
 
 const std::string kRules = kSourceDir + "/rules/qiannan";
-const std::string kExample = kSourceDir + "/../shared/spec/example/data";
+const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
 struct CheckRun {
   int exit_code;

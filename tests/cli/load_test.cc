@@ -24,7 +24,7 @@ using testing::ReplaceAll;
 using testing::TempDir;
 
 const std::string kRules = kSourceDir + "/rules/qiannan";
-const std::string kExample = kSourceDir + "/../shared/spec/example/data";
+const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
 struct LoadRun {
   int exit_code;

@@ -92,9 +92,12 @@ struct Outcome {
 
 Outcome RunAll(const std::string& path) {
   std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  json cases = json::parse(in);
   Outcome out;
+  if (!in.good()) {
+    ADD_FAILURE() << "cannot open " << path;
+    return out;
+  }
+  json cases = json::parse(in);
   for (const json& c : cases) {
     bool supported = true;
     for (const json& f : c["features"]) {
@@ -165,8 +168,8 @@ Outcome RunAll(const std::string& path) {
 }
 
 TEST(CelConformanceTest, SupportedFeaturesPass) {
-  Outcome out = RunAll(std::string(ZHUCUN_SOURCE_DIR) +
-                       "/../shared/conformance/cel/cases.json");
+  Outcome out = RunAll(std::string(ZHUCUN_SHARED_DIR) +
+                       "/conformance/cel/cases.json");
   for (const std::string& f : out.failures) ADD_FAILURE() << f;
   std::string skipped;
   for (const std::string& f : out.skipped_features) {

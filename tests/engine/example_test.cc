@@ -19,7 +19,7 @@ namespace zhucun {
 namespace {
 
 const std::string kRoot = ZHUCUN_SOURCE_DIR;
-const std::string kExample = kRoot + "/../shared/spec/example";
+const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example";
 
 // Rows of a simple CSV file (no quoted fields in these columns), header
 // dropped, the first `n` columns of each.

@@ -25,11 +25,17 @@ struct Fixture {
 
   Fixture() {
     auto s = LoadSchema(kRoot + "/rules/qiannan/schema.yaml", sources);
-    EXPECT_TRUE(s.ok()) << s.diagnostics().Render(sources);
+    if (!s.ok()) {
+      ADD_FAILURE() << s.diagnostics().Render(sources);
+      return;
+    }
     schema = s.value();
-    auto facts = ReadCsvFolder(schema, kRoot + "/../shared/spec/example/data",
+    auto facts = ReadCsvFolder(schema, std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data",
                                CsvOptions{}, sources);
-    EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+    if (!facts.ok()) {
+      ADD_FAILURE() << facts.diagnostics().Render(sources);
+      return;
+    }
     types = std::make_unique<RecordTypes>(schema);
     records = RecordSet::Make(
         std::make_shared<const FactSet>(std::move(facts).value()), *types);
@@ -38,6 +44,7 @@ struct Fixture {
   // Evaluates `expr` with `var` bound to row `row` of `table`.
   std::string Eval(const std::string& table, const std::string& var,
                    uint32_t row, const std::string& expr) {
+    if (records == nullptr) return "no data (the example did not load)";
     Env env;
     env.Declare(var, types->TypeOf(table));
     auto program = env.Compile(expr, sources);

@@ -1509,7 +1509,7 @@ TEST(CsvModesTest, MaxListedCapsTheListAndCountsTheRest) {
 // the spec: in lenient mode every table's rows read = accepted + rejected,
 // and exactly the rows expected are left out.
 TEST(CsvModesTest, AccountingOnALargeDatasetWithManyDefects) {
-  const std::string example = kSourceDir + "/../shared/spec/example/data";
+  const std::string example = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
   if (!std::filesystem::is_directory(example)) {
     GTEST_SKIP() << "no example data at " << example;
   }

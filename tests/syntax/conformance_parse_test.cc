@@ -26,7 +26,7 @@ namespace zhucun::internal {
 namespace {
 
 constexpr const char* kCasesPath =
-    ZHUCUN_SOURCE_DIR "/../shared/conformance/cel/cases.json";
+    ZHUCUN_SHARED_DIR "/conformance/cel/cases.json";
 
 // Case ids that are expected not to parse, with the reason.
 const std::map<std::string, std::string>& ExpectedFailures() {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/policy_impl.h"
 #include "expr/stdlib.h"
 #include "rules/pack.h"
 #include "rules/param_value.h"
@@ -18,46 +19,6 @@
 namespace zhucun {
 namespace internal {
 
-// A message template: literal text and holes.
-struct MessagePart {
-  std::string text;                // literal, when !program
-  std::optional<Program> program;  // a hole
-};
-
-struct CompiledRule {
-  RuleSpec spec;
-  std::optional<Program> periods;
-  std::vector<std::pair<std::string, Program>> lets;
-  std::optional<Program> when;
-  std::vector<MessagePart> message;
-};
-
-struct CompiledDerived {
-  DerivedSpec spec;
-  std::vector<std::pair<std::string, Program>> lets;
-  std::vector<std::pair<std::string, Program>> columns;
-};
-
-struct PolicyImpl {
-  PackSpec pack;
-  std::unique_ptr<RecordTypes> types;
-  ValueMap params;
-  std::vector<CompiledRule> rules;
-  std::vector<CompiledDerived> derived;
-};
-
-}  // namespace internal
-
-namespace {
-
-using internal::CompiledDerived;
-using internal::CompiledRule;
-using internal::ExprText;
-using internal::MessagePart;
-using internal::PolicyImpl;
-using internal::Quote;
-
-// Text of a value in messages and derived tables.
 std::string Text(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kNull: return "";
@@ -72,6 +33,46 @@ std::string Text(const Value& v) {
     default: return v.DebugString();
   }
 }
+
+std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options,
+                                Diagnostics* diags) {
+  if (options.from) return options.from;
+  const Value* ws = p.params.Find(std::string_view("window_start"));
+  if (ws == nullptr || ws->kind() != ValueKind::kDate) {
+    diags->Error("engine.no_window_start",
+                 "no --from given and the pack has no `window_start` date "
+                 "parameter",
+                 SourceSpan{});
+    return std::nullopt;
+  }
+  return ws->date_value();
+}
+
+Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
+                          Date from, Date as_of) {
+  Activation base;
+  base.Bind("as_of", Value::FromDate(as_of));
+  base.Bind("from", Value::FromDate(from));
+  base.Bind("params", Value::Map(p.params));
+  ValueMap tables;
+  for (const TableSchema& t : p.pack.schema.tables) {
+    tables.Insert(Value::String(t.name), records.Rows(t.name));
+  }
+  base.Bind("facts", Value::Map(std::move(tables)));
+  return base;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::CompiledDerived;
+using internal::CompiledRule;
+using internal::ExprText;
+using internal::MessagePart;
+using internal::PolicyImpl;
+using internal::Quote;
+using internal::Text;
 
 // Compiles an expression written in the pack.
 Result<Program> CompileText(const Env& env, const ExprText& e,
@@ -412,31 +413,13 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
   const PolicyImpl& p = *impl_;
   Diagnostics diags;
   std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
-  Date from = options.from.value_or(Date());
-  if (!options.from) {
-    const Value* ws = p.params.Find(std::string_view("window_start"));
-    if (ws == nullptr || ws->kind() != ValueKind::kDate) {
-      diags.Error("engine.no_window_start",
-                  "no --from given and the pack has no `window_start` date "
-                  "parameter",
-                  SourceSpan{});
-      return Result<Report>(std::move(diags));
-    }
-    from = ws->date_value();
-  }
-  Activation base;
-  base.Bind("as_of", Value::FromDate(options.as_of));
-  base.Bind("from", Value::FromDate(from));
-  base.Bind("params", Value::Map(p.params));
-  ValueMap tables;
-  for (const TableSchema& t : p.pack.schema.tables) {
-    tables.Insert(Value::String(t.name), records->Rows(t.name));
-  }
-  base.Bind("facts", Value::Map(std::move(tables)));
+  std::optional<Date> from = internal::WindowStart(p, options, &diags);
+  if (!from) return Result<Report>(std::move(diags));
+  const Activation base = internal::BaseActivation(p, *records, *from, options.as_of);
 
   Report report;
   for (const CompiledRule& rule : p.rules) {
-    RuleRunner(rule, *records, base, from, options.as_of, &report.findings, &diags)
+    RuleRunner(rule, *records, base, *from, options.as_of, &report.findings, &diags)
         .Run();
   }
   // Rows left out in lenient mode are findings too (DATA.md).

@@ -1,0 +1,43 @@
+#ifndef ZHUCUN_CLI_COMMAND_H_
+#define ZHUCUN_CLI_COMMAND_H_
+
+// The subcommands of `zhucun` beyond `eval`: each file adds its own to the
+// CLI11 app and returns what runs it once the command line is parsed, so a
+// new command is one new file and one line in RunCli (cli.cc).
+
+#include <functional>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace zhucun::cli {
+
+// Exit statuses (cli.h): 0 ok; 1 findings of severity error, rejected rows,
+// failed expressions or failed pack tests; 2 bad usage, rules or input.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int(std::ostream& out, std::ostream& err)> run;
+};
+
+Command AddLoadCommand(CLI::App& app);   // check_command.cc
+Command AddCheckCommand(CLI::App& app);  // check_command.cc
+
+// Parses `--param NAME=VALUE` arguments into `params`; on a malformed one
+// writes "zhucun <command>: ..." to `err` and returns false.
+bool ParseParams(const std::string& command, const std::vector<std::string>& args,
+                 std::map<std::string, std::string>* params, std::ostream& err);
+
+// Writes a CSV file (RFC 4180 quoting, `\n` line ends); false on failure.
+bool WriteCsv(const std::string& path, const std::vector<std::string>& header,
+              const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace zhucun::cli
+
+#endif  // ZHUCUN_CLI_COMMAND_H_

@@ -153,6 +153,19 @@ class ZHUCUN_API RecordSource {
   /// Sets *out to field `name` of row `row` (null when the cell is null);
   /// false if the record type has no such field.
   virtual bool Field(uint32_t row, std::string_view name, Value* out) const = 0;
+  /// Optional fast path for evaluators that select the same field of many
+  /// rows: the position of field `name`, or -1 if there is no such field or
+  /// the source does not number its fields (then only Field is used).
+  virtual int FieldIndex(std::string_view name) const {
+    (void)name;
+    return -1;
+  }
+  /// Sets *out to the field at `index` (from FieldIndex) of row `row`.
+  virtual void FieldAt(uint32_t row, int index, Value* out) const {
+    (void)row;
+    (void)index;
+    *out = Value::Error("no numbered fields");
+  }
   /// A short readable name of the row, e.g. `members:M000001`.
   virtual std::string RowName(uint32_t row) const = 0;
 };

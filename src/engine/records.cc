@@ -1,5 +1,8 @@
 #include "zhucun/records.h"
 
+#include <functional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace zhucun {
@@ -128,32 +131,42 @@ class RecordSet::TableSource : public RecordSource {
   }
 
   bool Field(uint32_t row, std::string_view name, Value* out) const override {
-    auto it = by_name_.find(std::string(name));
-    if (it == by_name_.end()) return false;
-    const FieldSource& f = fields_[it->second];
+    const int index = FieldIndex(name);
+    if (index < 0) return false;
+    FieldAt(row, index, out);
+    return true;
+  }
+
+  int FieldIndex(std::string_view name) const override {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? -1 : static_cast<int>(it->second);
+  }
+
+  void FieldAt(uint32_t row, int index, Value* out) const override {
+    const FieldSource& f = fields_[static_cast<size_t>(index)];
     const FactTable& ft = set_->facts_->tables()[table_];
     switch (f.info.kind) {
       case RecordField::Kind::kColumn:
         *out = ft.column(f.info.column).Get(row);
-        return true;
+        return;
       case RecordField::Kind::kForward: {
         const int32_t target = f.refs == nullptr ? -1 : (*f.refs)[row];
         *out = target < 0 ? Value::Null()
                           : set_->RowOf(f.target, static_cast<uint32_t>(target));
-        return true;
+        return;
       }
       case RecordField::Kind::kReverse: {
         ValueList rows;
         if (row + 1 < f.groups.offsets.size()) {
+          rows.reserve(f.groups.offsets[row + 1] - f.groups.offsets[row]);
           for (uint32_t k = f.groups.offsets[row]; k < f.groups.offsets[row + 1]; ++k) {
             rows.push_back(set_->RowOf(f.info.other_table, f.groups.rows[k]));
           }
         }
         *out = Value::List(std::move(rows));
-        return true;
+        return;
       }
     }
-    return false;
   }
 
   std::string RowName(uint32_t row) const override {
@@ -176,7 +189,12 @@ class RecordSet::TableSource : public RecordSource {
   size_t table_;
   int key_ = -1;
   std::vector<FieldSource> fields_;
-  std::unordered_map<std::string, size_t> by_name_;
+  // Heterogeneous lookup: finding a field by a string_view allocates nothing.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> by_name_;
 };
 
 struct RecordSet::Private {};

@@ -22,15 +22,18 @@ class Resolver {
     const size_t n = p_->ast.nodes.size();
     p_->fns.assign(n, Fn::kUnknown);
     p_->qualified.assign(n, {});
+    p_->local_slots.assign(n, -1);
     if (p_->ast.root != kNoExpr) Visit(p_->ast.root);
   }
 
  private:
-  bool IsLocal(std::string_view name) const {
-    for (const std::string& local : locals_) {
-      if (local == name) return true;
+  // The innermost local named `name` (its slot), or -1. The evaluator
+  // pushes and pops locals exactly as Visit does below.
+  int32_t LocalSlot(std::string_view name) const {
+    for (size_t i = locals_.size(); i-- > 0;) {
+      if (locals_[i] == name) return static_cast<int32_t>(i);
     }
-    return false;
+    return -1;
   }
 
   void Visit(ExprId id) {
@@ -39,7 +42,8 @@ class Resolver {
       case ExprKind::kConst:
         return;
       case ExprKind::kIdent:
-        if (!IsLocal(n.name)) {
+        p_->local_slots[id] = LocalSlot(n.name);
+        if (p_->local_slots[id] < 0) {
           std::string name = n.name;
           if (!name.empty() && name[0] == '.') name.erase(0, 1);
           p_->qualified[id] = {{id}, {name}};
@@ -237,12 +241,13 @@ class Checker {
   // Resolves a qualified chain ending at `id`; returns the type if resolved.
   // `resolved_any` tells whether some prefix named a declared variable.
   std::optional<Type> ResolveQualified(ExprId id, bool* resolved_any) {
-    const ProgramImpl::Qualified& q = p_->qualified[id];
+    ProgramImpl::Qualified& q = p_->qualified[id];
     *resolved_any = false;
     for (size_t i = q.names.size(); i-- > 0;) {
       auto it = vars_.find(q.names[i]);
       if (it == vars_.end()) continue;
       *resolved_any = true;
+      q.declared = static_cast<int32_t>(i);
       Type t = it->second;
       p_->types[q.chain[i]] = t;
       for (size_t j = i + 1; j < q.chain.size(); ++j) {

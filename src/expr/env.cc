@@ -125,6 +125,7 @@ Result<Program> Env::CompileAt(std::string_view text, FileId file,
     impl->types.assign(impl->ast.nodes.size(), Type::Dyn());
     impl->result_type = Type::Dyn();
   }
+  internal::PrepareLiterals(impl.get());
   impl->vector_plan = internal::BuildVectorPlan(*impl, variables_);
   return Result<Program>(Program(std::move(impl)), std::move(diags));
 }

@@ -17,8 +17,7 @@ class Evaluator {
   Evaluator(const ProgramImpl& p, const RowSource& row) : p_(p), row_(row) {}
 
   Value Eval(ExprId id) {
-    auto lit = p_.decimal_literals.find(id);
-    if (lit != p_.decimal_literals.end()) return Value::FromDecimal(lit->second);
+    if (p_.is_literal[id]) return p_.literals[id];
     const Node& n = p_.ast.node(id);
     switch (n.kind) {
       case ExprKind::kConst: return ConstValue(n.constant);
@@ -58,7 +57,6 @@ class Evaluator {
     return Value::Error("internal: unknown node");
   }
 
- private:
   static Value ConstValue(const Constant& c) {
     switch (c.index()) {
       case 0: return Value::Null();
@@ -71,33 +69,39 @@ class Evaluator {
     }
   }
 
-  const Value* FindLocal(std::string_view name) const {
-    for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
-      if (*it->first == name) return &it->second;
-    }
-    return nullptr;
-  }
+ private:
 
   // Resolves a qualified chain: the longest bound name, then the remaining
   // field selections. Returns false if no prefix is bound.
   bool EvalQualified(ExprId id, Value* out) {
     const ProgramImpl::Qualified& q = p_.qualified[id];
+    const auto select_rest = [&](size_t i, Value v) {
+      for (size_t j = i + 1; j < q.chain.size() && !v.is_error(); ++j) {
+        v = Select(q.chain[j], v, p_.ast.node(q.chain[j]).name, false);
+      }
+      *out = std::move(v);
+    };
+    Value v;
+    // The checker already knows which prefix is the declared variable.
+    if (q.declared >= 0 && row_.Lookup(q.names[static_cast<size_t>(q.declared)], &v)) {
+      select_rest(static_cast<size_t>(q.declared), std::move(v));
+      return true;
+    }
     for (size_t i = q.names.size(); i-- > 0;) {
-      Value v;
       if (!row_.Lookup(q.names[i], &v) && !row_.LookupRecord(q.names[i], &v)) {
         continue;
       }
-      for (size_t j = i + 1; j < q.chain.size() && !v.is_error(); ++j) {
-        v = SelectField(v, p_.ast.node(q.chain[j]).name, false);
-      }
-      *out = std::move(v);
+      select_rest(i, std::move(v));
       return true;
     }
     return false;
   }
 
   Value EvalIdent(ExprId id, const Node& n) {
-    if (const Value* local = FindLocal(n.name)) return *local;
+    if (const int32_t slot = p_.local_slots[id];
+        slot >= 0 && static_cast<size_t>(slot) < locals_.size()) {
+      return locals_[static_cast<size_t>(slot)].second;
+    }
     Value v;
     if (!p_.qualified[id].chain.empty() && EvalQualified(id, &v)) return v;
     if (IsTypeName(n.name)) return Value::Type(n.name);
@@ -113,7 +117,24 @@ class Evaluator {
     }
     Value operand = Eval(n.target);
     if (operand.is_error()) return operand;
-    return SelectField(operand, n.name, n.test_only);
+    return Select(id, operand, n.name, n.test_only);
+  }
+
+  // SelectField, remembering per node where a record source keeps the field
+  // (a select in a loop meets the same source many times).
+  Value Select(ExprId id, const Value& operand, const std::string& name,
+               bool test_only) {
+    if (test_only || operand.kind() != ValueKind::kRecord) {
+      return SelectField(operand, name, test_only);
+    }
+    const RecordSource* source = &operand.record_source();
+    if (field_cache_.empty()) field_cache_.resize(p_.ast.nodes.size());
+    std::pair<const RecordSource*, int>& cached = field_cache_[id];
+    if (cached.first != source) cached = {source, source->FieldIndex(name)};
+    if (cached.second < 0) return SelectField(operand, name, test_only);
+    Value v;
+    source->FieldAt(operand.record_row(), cached.second, &v);
+    return v;
   }
 
   Value EvalCall(ExprId id, const Node& n) {
@@ -212,7 +233,50 @@ class Evaluator {
     const size_t accu_slot = locals_.size() - 1;
     locals_.emplace_back(&n.iter_var, Value());
     const size_t iter_slot = locals_.size() - 1;
-    for (const Value& item : *items) {
+    // map and filter append to the accumulator; building the list in place
+    // keeps them linear (the generic step copies it for every element).
+    ExprId keep = kNoExpr;
+    ExprId element = kNoExpr;
+    size_t next_item = 0;
+    if (IsAppendLoop(n, &keep, &element)) {
+      ValueList built;
+      for (; next_item < items->size(); ++next_item) {
+        if (steps_ + 1 > p_.max_comprehension_steps) break;
+        locals_[iter_slot].second = (*items)[next_item];
+        if (keep != kNoExpr) {
+          Value k = Eval(keep);
+          if (k.kind() != ValueKind::kBool) break;  // the generic step reports it
+          if (!k.bool_value()) {
+            ++steps_;
+            continue;
+          }
+        }
+        Value e = Eval(element);
+        if (e.is_error()) break;
+        ++steps_;
+        built.push_back(std::move(e));
+      }
+      locals_[accu_slot].second = Value::List(std::move(built));
+    }
+    // all and exists stop at the first decisive element; errors and
+    // non-bool elements are left to the generic steps, which combine them.
+    bool is_all = false;
+    ExprId predicate = kNoExpr;
+    if (next_item == 0 && IsQuantifierLoop(n, &is_all, &predicate)) {
+      for (; next_item < items->size(); ++next_item) {
+        if (steps_ + 1 > p_.max_comprehension_steps) break;
+        locals_[iter_slot].second = (*items)[next_item];
+        Value v = Eval(predicate);
+        if (v.kind() != ValueKind::kBool) break;
+        ++steps_;
+        if (v.bool_value() != is_all) {
+          locals_.resize(accu_slot);
+          return v;
+        }
+      }
+    }
+    for (size_t i = next_item; i < items->size(); ++i) {
+      const Value& item = (*items)[i];
       if (++steps_ > p_.max_comprehension_steps) {
         locals_.resize(accu_slot);
         return Value::Error("evaluation exceeds " +
@@ -231,13 +295,108 @@ class Evaluator {
     return result;
   }
 
+  // Whether `n` is a map or filter loop: an empty list accumulator, no
+  // early exit, the result is the accumulator, and the step is
+  // `accu + [element]`, or `keep ? accu + [element] : accu`.
+  bool IsAppendLoop(const Node& n, ExprId* keep, ExprId* element) const {
+    const auto is_accu = [&](ExprId id) {
+      const Node& x = p_.ast.node(id);
+      return x.kind == ExprKind::kIdent && x.name == n.accu_var;
+    };
+    const auto is_append = [&](ExprId id) {
+      const Node& x = p_.ast.node(id);
+      if (x.kind != ExprKind::kCall || p_.fns[id] != Fn::kAdd || x.args.size() != 2 ||
+          x.target != kNoExpr || !is_accu(x.args[0])) {
+        return false;
+      }
+      const Node& list = p_.ast.node(x.args[1]);
+      if (list.kind != ExprKind::kList || list.args.size() != 1) return false;
+      *element = list.args[0];
+      return true;
+    };
+    const Node& init = p_.ast.node(n.accu_init);
+    const Node& cond = p_.ast.node(n.loop_condition);
+    if (init.kind != ExprKind::kList || !init.args.empty() || !is_accu(n.result) ||
+        cond.kind != ExprKind::kConst || cond.constant != Constant(true)) {
+      return false;
+    }
+    if (is_append(n.loop_step)) {
+      *keep = kNoExpr;
+      return true;
+    }
+    const Node& step = p_.ast.node(n.loop_step);
+    if (step.kind != ExprKind::kCall || p_.fns[n.loop_step] != Fn::kConditional ||
+        step.args.size() != 3 || !is_accu(step.args[2]) || !is_append(step.args[1])) {
+      return false;
+    }
+    *keep = step.args[0];
+    return true;
+  }
+
+  // Whether `n` is an all or exists loop: a bool accumulator `init`, the
+  // loop condition `@not_strictly_false(accu)` (all) or
+  // `@not_strictly_false(!accu)` (exists), the step `accu && predicate` or
+  // `accu || predicate`, and the result the accumulator.
+  bool IsQuantifierLoop(const Node& n, bool* is_all, ExprId* predicate) const {
+    const auto is_accu = [&](ExprId id) {
+      const Node& x = p_.ast.node(id);
+      return x.kind == ExprKind::kIdent && x.name == n.accu_var;
+    };
+    const Node& init = p_.ast.node(n.accu_init);
+    if (init.kind != ExprKind::kConst || !is_accu(n.result)) return false;
+    const bool* b = std::get_if<bool>(&init.constant);
+    if (b == nullptr) return false;
+    const Node& cond = p_.ast.node(n.loop_condition);
+    if (cond.kind != ExprKind::kCall || p_.fns[n.loop_condition] != Fn::kNotStrictlyFalse ||
+        cond.args.size() != 1) {
+      return false;
+    }
+    const ExprId running = cond.args[0];
+    if (*b) {  // all
+      if (!is_accu(running)) return false;
+    } else {  // exists
+      const Node& neg = p_.ast.node(running);
+      if (neg.kind != ExprKind::kCall || p_.fns[running] != Fn::kNot ||
+          neg.args.size() != 1 || !is_accu(neg.args[0])) {
+        return false;
+      }
+    }
+    const Node& step = p_.ast.node(n.loop_step);
+    if (step.kind != ExprKind::kCall || step.args.size() != 2 ||
+        p_.fns[n.loop_step] != (*b ? Fn::kAnd : Fn::kOr) || !is_accu(step.args[0])) {
+      return false;
+    }
+    *is_all = *b;
+    *predicate = step.args[1];
+    return true;
+  }
+
   const ProgramImpl& p_;
   const RowSource& row_;
   std::vector<std::pair<const std::string*, Value>> locals_;
+  std::vector<std::pair<const RecordSource*, int>> field_cache_;
   uint64_t steps_ = 0;
 };
 
 }  // namespace
+
+void PrepareLiterals(ProgramImpl* program) {
+  const size_t n = program->ast.nodes.size();
+  program->is_literal.assign(n, 0);
+  program->literals.assign(n, Value());
+  for (size_t id = 0; id < n; ++id) {
+    const Node& node = program->ast.nodes[id];
+    auto d = program->decimal_literals.find(static_cast<ExprId>(id));
+    if (d != program->decimal_literals.end()) {
+      program->literals[id] = Value::FromDecimal(d->second);
+    } else if (node.kind == ExprKind::kConst) {
+      program->literals[id] = Evaluator::ConstValue(node.constant);
+    } else {
+      continue;
+    }
+    program->is_literal[id] = 1;
+  }
+}
 
 Value EvaluateRow(const ProgramImpl& program, const RowSource& row) {
   if (program.ast.root == kNoExpr) return Value::Error("empty program");

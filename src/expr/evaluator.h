@@ -42,6 +42,10 @@ bool RecordFromBindings(const OrderedMap& bindings, std::string_view name,
   return true;
 }
 
+// Fills the program's literal table (ProgramImpl::literals); called once,
+// after checking and before any evaluation.
+void PrepareLiterals(ProgramImpl* program);
+
 // Evaluates `program` with variables from `row`. Errors are returned as
 // Values of kind kError.
 Value EvaluateRow(const ProgramImpl& program, const RowSource& row);

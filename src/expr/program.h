@@ -4,6 +4,7 @@
 // The compiled form of an expression: the AST plus side tables filled by the
 // checker and the compiler. Immutable once built; shared by every evaluation.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "syntax/ast.h"
 #include "zhucun/decimal.h"
 #include "zhucun/type.h"
+#include "zhucun/value.h"
 
 namespace re2 {
 class RE2;
@@ -35,13 +37,24 @@ struct ProgramImpl {
   struct Qualified {
     std::vector<ExprId> chain;
     std::vector<std::string> names;
+    // In a checked program, the prefix that named a declared variable, which
+    // the evaluator looks up first; -1 if unknown.
+    int32_t declared = -1;
   };
   std::vector<Qualified> qualified;
+  // Per node: for an ident naming a comprehension variable, its slot on the
+  // evaluator's stack of locals (scopes are lexical, so the slot is known
+  // before evaluation); -1 otherwise.
+  std::vector<int32_t> local_slots;
   // Per node: the static type (all dyn when unchecked).
   std::vector<Type> types;
   // Number literals that the checker turned into exact decimals because they
   // meet a decimal operand (`0.2 * score`).
   std::unordered_map<ExprId, Decimal> decimal_literals;
+  // Per node: whether it is a literal (a constant, or a decimal literal), and
+  // its value, made once so that evaluation copies instead of building it.
+  std::vector<uint8_t> is_literal;
+  std::vector<Value> literals;
   // `matches` calls whose pattern is a string literal, compiled once.
   std::unordered_map<ExprId, std::shared_ptr<const re2::RE2>> regexes;
   // Most comprehension steps one evaluation may take (all macros together).

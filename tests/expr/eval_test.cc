@@ -476,6 +476,15 @@ TEST(EvalTest, Macros) {
       {"[0, 1].exists_one(x, 1 / x > 0)", "error: division by zero"},
       {"[0, 1].map(x, 1 / x)", "error: division by zero"},
       {"[0, 1].filter(x, 1 / x > 0)", "error: division by zero"},
+      // The same after elements the fast loops handled (evaluator.cc).
+      {"[1, 0, 5].all(x, 1 / x > 0)", "false"},
+      {"[1, 0, 2].all(x, 1 / x >= 0)", "error: division by zero"},
+      {"[2, 0, 1].exists(x, 1 / x == 1)", "true"},
+      {"[2, 0, 3].exists(x, 1 / x == 1)", "error: division by zero"},
+      {"[1, 2, 0].filter(x, 6 / x > 1)", "error: division by zero"},
+      {"[3, 1, 2].map(x, x > 1, 6 / (x - 2))", "error: division by zero"},
+      {"[3, 1, 4].map(x, x > 1, 6 / (x - 2))", "[6, 3]"},
+      {"[1, 'a', 2].filter(x, x == 2)", "[2]"},
   };
   RUN_CASES(cases);
 }
@@ -571,6 +580,23 @@ TEST(EvalTest, ComprehensionStepsAreBounded) {
   ASSERT_TRUE(big.ok());
   EXPECT_EQ(big.value().Evaluate(TestActivation()).DebugString(),
             "error: evaluation exceeds 100 comprehension steps");
+  // Each kind of loop counts one step per element, fast or not.
+  options.max_comprehension_steps = 3;
+  for (const char* ok : {"l.map(x, x)", "l.filter(x, x > 0)", "l.all(x, x > 0)",
+                         "l.exists(x, x > 5)", "l.exists_one(x, x > 2)"}) {
+    Result<Program> p = env.Compile(ok, sources, "<expr>", options);
+    ASSERT_TRUE(p.ok()) << ok;
+    EXPECT_FALSE(p.value().Evaluate(TestActivation()).is_error()) << ok;
+  }
+  options.max_comprehension_steps = 2;
+  for (const char* over : {"l.map(x, x)", "l.filter(x, x > 0)", "l.all(x, x > 0)",
+                           "l.exists(x, x > 5)", "l.exists_one(x, x > 2)"}) {
+    Result<Program> p = env.Compile(over, sources, "<expr>", options);
+    ASSERT_TRUE(p.ok()) << over;
+    EXPECT_EQ(p.value().Evaluate(TestActivation()).DebugString(),
+              "error: evaluation exceeds 2 comprehension steps")
+        << over;
+  }
 }
 
 TEST(EvalTest, ProgramIsReusable) {

@@ -1,6 +1,8 @@
 // `zhucun load` and `zhucun check` (DATA.md, "The CLI contract").
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -63,6 +65,21 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
 
 namespace {
 
+// Per table: rows read, kept (`kept` column title) and left out (`left`).
+void PrintRowCounts(const FactSet& facts, const char* kept, const char* left,
+                    const std::string& indent, std::ostream& out) {
+  const int width = std::max(8, static_cast<int>(std::strlen(kept)));
+  char line[160];
+  std::snprintf(line, sizeof line, "%s%-16s %6s  %*s  %8s\n", indent.c_str(), "table",
+                "read", width, kept, left);
+  out << line;
+  for (const TableStats& s : facts.stats()) {
+    std::snprintf(line, sizeof line, "%s%-16s %6zu  %*zu  %8zu\n", indent.c_str(),
+                  s.table.c_str(), s.read, width, s.accepted, s.rejected);
+    out << line;
+  }
+}
+
 // `zhucun load`: reads a data folder against a pack's schema and reports
 // every problem, and per table the rows read, accepted and rejected.
 int RunLoad(const std::string& rules, const std::string& data, bool lenient,
@@ -80,14 +97,92 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   Result<FactSet> facts = ReadCsvFolder(schema.value(), data, options, sources);
   err << facts.diagnostics().Render(sources);
   if (!facts.ok()) return kExitUsage;
-  out << "table              read  accepted  rejected\n";
-  for (const TableStats& s : facts.value().stats()) {
-    char line[128];
-    std::snprintf(line, sizeof line, "%-16s %6zu  %8zu  %8zu\n", s.table.c_str(),
-                  s.read, s.accepted, s.rejected);
-    out << line;
-  }
+  PrintRowCounts(facts.value(), "accepted", "rejected", "", out);
   return facts.value().rejected().empty() ? kExitOk : kExitFindings;
+}
+
+// The summary `zhucun check` prints without --out: counts by rule and
+// severity, by the pack's summary group (e.g. county), then the first
+// findings, each with its source clause and deciding values.
+void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& facts,
+                  const CheckOptions& options, bool lenient, const Report& r,
+                  std::ostream& out, std::ostream& err) {
+  constexpr size_t kShown = 10;
+  size_t errors = 0;
+  for (const Finding& f : r.findings) errors += f.severity == "error" ? 1 : 0;
+  out << "zhucun check: " << r.findings.size() << " findings as of "
+      << options.as_of.ToString() << " (" << errors << " errors, "
+      << r.findings.size() - errors << " warnings)\n";
+  if (lenient) {
+    // DATA.md: rows read = rows evaluated + rows reported, per table.
+    out << "\n";
+    PrintRowCounts(*facts, "evaluated", "reported", "  ", out);
+  }
+  if (r.findings.empty()) return;
+
+  // By rule and severity, with the rule's title.
+  std::map<std::string, std::string> titles;
+  for (const PackInfo::Rule& rule : policy.info().rules) {
+    titles[rule.id] = rule.title;
+  }
+  std::map<std::pair<std::string, std::string>, size_t> counts;
+  for (const Finding& f : r.findings) ++counts[{f.rule, f.severity}];
+  size_t rule_width = 4;
+  for (const auto& [key, n] : counts) {
+    rule_width = std::max(rule_width, DisplayWidth(key.first));
+  }
+  out << "\n  " << Pad("rule", rule_width) << "  severity  findings  title\n";
+  for (const auto& [key, n] : counts) {
+    const std::string count = std::to_string(n);
+    out << "  " << Pad(key.first, rule_width) << "  " << Pad(key.second, 8) << "  "
+        << std::string(8 - std::min<size_t>(8, count.size()), ' ') << count << "  "
+        << titles[key.first] << "\n";
+  }
+
+  // By the pack's summary group.
+  const std::string& by = policy.summary_by();
+  if (!by.empty()) {
+    Result<std::vector<std::string>> groups =
+        policy.SummaryGroups(facts, options, r.findings);
+    err << groups.diagnostics().Render(SourceManager{});
+    if (groups.ok()) {
+      const std::string none = "(no " + by + ")";
+      std::map<std::string, std::pair<size_t, size_t>> by_group;  // errors, warnings
+      for (size_t i = 0; i < r.findings.size(); ++i) {
+        auto& c = by_group[groups.value()[i]];
+        ++(r.findings[i].severity == "error" ? c.first : c.second);
+      }
+      size_t width = std::max(DisplayWidth(by), DisplayWidth(none));
+      for (const auto& [g, c] : by_group) width = std::max(width, DisplayWidth(g));
+      out << "\n  " << Pad(by, width) << "  errors  warnings\n";
+      // Most findings first, then by name; the findings without a group last.
+      std::vector<std::pair<std::string, std::pair<size_t, size_t>>> rows(
+          by_group.begin(), by_group.end());
+      std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        if (a.first.empty() != b.first.empty()) return b.first.empty();
+        return a.second.first + a.second.second > b.second.first + b.second.second;
+      });
+      char line[64];
+      for (const auto& [g, c] : rows) {
+        std::snprintf(line, sizeof line, "  %6zu  %8zu\n", c.first, c.second);
+        out << "  " << Pad(g.empty() ? none : g, width) << line;
+      }
+    }
+  }
+
+  // The first findings, explained.
+  const size_t show = std::min(r.findings.size(), kShown);
+  out << "\nfirst " << show << " of " << r.findings.size() << " findings"
+      << " (`zhucun explain RULE SUBJECT [PERIOD]` explains any one):\n";
+  for (size_t i = 0; i < show; ++i) {
+    const Finding& f = r.findings[i];
+    out << "\n  " << f.severity << "  " << f.rule << "  " << f.subject
+        << (f.period.empty() ? "" : "  " + f.period) << "\n      " << f.message
+        << "\n";
+    if (f.rule == "input.invalid") continue;
+    Result<Explanation> e = policy.Explain(facts, options, f.rule, f.subject, f.period);
+    if (e.ok()) PrintCompactExplanation(e.value(), "      ", out);
+  }
 }
 
 struct CheckArgs {
@@ -158,25 +253,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
       }
     }
   } else {
-    // A readable summary: counts by rule and severity, then the first findings.
-    std::map<std::pair<std::string, std::string>, size_t> counts;
-    for (const Finding& f : r.findings) ++counts[{f.rule, f.severity}];
-    out << "zhucun check: " << r.findings.size() << " findings as of "
-        << options.as_of.ToString() << "\n\n";
-    char line[160];
-    for (const auto& [key, n] : counts) {
-      std::snprintf(line, sizeof line, "  %-34s %-8s %6zu\n", key.first.c_str(),
-                    key.second.c_str(), n);
-      out << line;
-    }
-    const size_t show = std::min<size_t>(r.findings.size(), 20);
-    if (show > 0) out << "\nfirst " << show << " findings:\n";
-    for (size_t i = 0; i < show; ++i) {
-      const Finding& f = r.findings[i];
-      out << "  " << f.severity << "  " << f.rule << "  " << f.subject
-          << (f.period.empty() ? "" : "  " + f.period) << "\n      " << f.message
-          << "\n";
-    }
+    PrintSummary(policy.value(), shared, options, args.lenient, r, out, err);
   }
   return any_error ? kExitFindings : kExitOk;
 }

@@ -127,6 +127,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const std::vector<cli::Command> commands = {
       cli::AddLoadCommand(app),
       cli::AddCheckCommand(app),
+      cli::AddExplainCommand(app),
+      cli::AddValidateCommand(app),
+      cli::AddTestCommand(app),
   };
 
   try {

@@ -32,6 +32,7 @@ namespace zhucun {
 
 namespace internal {
 struct PolicyImpl;
+struct PolicyAccess;
 }  // namespace internal
 
 /// One finding: a rule that fired for a subject (and a period).
@@ -58,6 +59,9 @@ struct CheckOptions {
   /// The start of the evaluation window; the pack's `window_start`
   /// parameter when not given.
   std::optional<Date> from;
+  /// Threads that evaluate rules (0: one per hardware thread). The report
+  /// is the same for any number.
+  unsigned threads = 0;
 };
 
 /// What a check found.
@@ -65,6 +69,69 @@ struct Report {
   /// Sorted by rule, subject, period (code-point order).
   std::vector<Finding> findings;
   std::vector<DerivedTable> derived;
+};
+
+/// Why a rule fired, or did not, for one subject and period: what
+/// Policy::Explain returns.
+struct Explanation {
+  /// A named value that took part in the decision.
+  struct Item {
+    /// A `let` name, a condition's source text, or a column name.
+    std::string name;
+    /// The value as text: `null`, `"text"` for strings, `[a, b]` for lists,
+    /// `members:M1` for rows; `error: ...` if it failed to evaluate.
+    std::string value;
+  };
+  /// One row of the subject, with its cells.
+  struct Row {
+    std::string name;  ///< e.g. `members:M000001`
+    /// Column name and cell value as text (empty for null).
+    std::vector<Item> cells;
+  };
+
+  std::string rule;
+  std::string title;
+  std::string severity;  ///< `error` or `warning`
+  std::string source;    ///< the policy clause (`source:` of the rule)
+  std::string subject;
+  std::string period;  ///< empty for rules without periods
+  bool fired = false;
+  /// The finding's message; empty when the rule did not fire.
+  std::string message;
+  /// The subject's row (one for a table subject, every row of the group for
+  /// a grouped subject, none for the prefecture).
+  std::vector<Row> rows;
+  /// For a rule whose periods are given by a `periods:` expression: that
+  /// expression and the periods it gave for the subject.
+  std::optional<Item> periods;
+  /// Each `let` of the rule, in order, with its value.
+  std::vector<Item> lets;
+  /// Each top-level `&&` operand of the rule's `when`, as written, with its
+  /// value (the whole `when` if it is not a conjunction).
+  std::vector<Item> conditions;
+  /// When the rule did not fire: the index in `conditions` of the first one
+  /// that is false.
+  std::optional<size_t> first_false;
+};
+
+/// What a pack holds, for listings such as `zhucun validate`.
+struct PackInfo {
+  /// One rule.
+  struct Rule {
+    std::string id;
+    std::string title;
+    std::string kind;      ///< `check`, `visit_quota`, ...
+    std::string severity;  ///< `error` or `warning`
+    std::string source;    ///< the policy clause
+  };
+  std::string name;
+  std::string version;
+  std::string title;
+  std::vector<Rule> rules;              ///< in pack order
+  std::vector<std::string> parameters;  ///< names, in pack order
+  std::vector<std::string> derived;     ///< derived table names
+  std::vector<std::string> test_files;  ///< as in test_files()
+  std::string summary_by;               ///< as in summary_by()
 };
 
 /// A compiled policy pack.
@@ -80,6 +147,9 @@ class ZHUCUN_API Policy {
   const Schema& schema() const;
   /// The ids of the pack's rules, in pack order.
   std::vector<std::string> rule_ids() const;
+  /// The pack's test files (`tests:` in pack.yaml, see docs/pack-tests.md),
+  /// as paths inside the pack folder, in the order listed.
+  std::vector<std::string> test_files() const;
 
   /// Evaluates every rule and derived table. An expression that fails on a
   /// row (e.g. a null where a value is needed) is an error diagnostic naming
@@ -87,7 +157,34 @@ class ZHUCUN_API Policy {
   Result<Report> Check(const std::shared_ptr<const FactSet>& facts,
                        const CheckOptions& options) const;
 
+  /// Explains the decision of `rule` on `subject` (a finding's subject, e.g.
+  /// `members:M000001`) in `period` (a label such as `2023-Q1`; empty for a
+  /// rule without periods), as Check makes it. Also `input.invalid` on
+  /// `<table>:<line>` for a row left out in lenient mode. An unknown rule,
+  /// subject or period, or an evaluation error, is an error diagnostic.
+  Result<Explanation> Explain(const std::shared_ptr<const FactSet>& facts,
+                              const CheckOptions& options,
+                              const std::string& rule,
+                              const std::string& subject,
+                              const std::string& period) const;
+
+  /// The pack's name, version, rules, parameters and tables.
+  PackInfo info() const;
+
+  /// What the pack's summary groups are called (`summary: by:` in
+  /// pack.yaml, e.g. `county`); empty when the pack has no summary.
+  const std::string& summary_by() const;
+  /// The summary group of each finding (parallel to `findings`): the value
+  /// of the pack's `summary: key:` expression for the subject's row as text;
+  /// for a grouped subject, the group its rows agree on. Empty when the
+  /// subject has none (the prefecture, a table without a key expression,
+  /// rows in different groups, or no summary section).
+  Result<std::vector<std::string>> SummaryGroups(
+      const std::shared_ptr<const FactSet>& facts, const CheckOptions& options,
+      const std::vector<Finding>& findings) const;
+
  private:
+  friend struct internal::PolicyAccess;  // src/engine/pack_tests.cc
   explicit Policy(std::shared_ptr<const internal::PolicyImpl> impl)
       : impl_(std::move(impl)) {}
   std::shared_ptr<const internal::PolicyImpl> impl_;

@@ -12,6 +12,7 @@
 #include "zhucun/export.h"
 #include "zhucun/expr.h"
 #include "zhucun/fact_table.h"
+#include "zhucun/pack_test.h"
 #include "zhucun/records.h"
 #include "zhucun/result.h"
 #include "zhucun/schema.h"

@@ -4,6 +4,9 @@
 #include "zhucun/engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <iterator>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -250,6 +253,8 @@ Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
     if (rs.message.present()) {
       ParseTemplate(rs.message, env, sources, &rule.message, &diags);
     }
+    // For Explain (explain.cc).
+    if (rule.when) internal::CompileConditions(env, rs.when, &rule);
     p->rules.push_back(std::move(rule));
   }
   for (const internal::DerivedSpec& ds : p->pack.derived) {
@@ -265,6 +270,8 @@ Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
     }
     p->derived.push_back(std::move(d));
   }
+  // `summary:` of pack.yaml (explain.cc).
+  internal::CompileSummary(base, p.get(), sources, &diags);
   if (diags.has_errors()) return Result<Policy>(std::move(diags));
   return Result<Policy>(Policy(std::move(p)), std::move(diags));
 }
@@ -279,6 +286,54 @@ std::vector<std::string> Policy::rule_ids() const {
 
 namespace {
 
+// One subject of a rule: its name and the value bound to the rule's `as`
+// (a row, a list of rows, or null for the prefecture).
+struct SubjectValue {
+  std::string name;
+  Value value;
+};
+
+// The subjects of a rule, in table (or group) order.
+std::vector<SubjectValue> Subjects(const CompiledRule& rule, const RecordSet& records) {
+  const internal::SubjectSpec& s = rule.spec.subject;
+  const FactSet& facts = records.facts();
+  std::vector<SubjectValue> out;
+  switch (s.kind) {
+    case internal::SubjectSpec::Kind::kPrefecture:
+      out.push_back({s.label.empty() ? "prefecture" : s.label, Value()});
+      break;
+    case internal::SubjectSpec::Kind::kTable: {
+      const FactTable* t = facts.table(s.table);
+      for (uint32_t r = 0; t != nullptr && r < t->num_rows(); ++r) {
+        Value row = records.Row(s.table, r);
+        std::string name = row.record_source().RowName(r);
+        if (!s.label.empty() && s.label != s.table) {
+          name = s.label + name.substr(name.find(':'));
+        }
+        out.push_back({std::move(name), std::move(row)});
+      }
+      break;
+    }
+    case internal::SubjectSpec::Kind::kGroup: {
+      const FactTable* t = facts.table(s.table);
+      if (t == nullptr) break;
+      const GroupIndex g = t->GroupBy(s.group_by);
+      const Column* key = t->column(s.group_by);
+      for (size_t grp = 0; grp < g.size(); ++grp) {
+        ValueList rows;
+        for (uint32_t k = g.offsets[grp]; k < g.offsets[grp + 1]; ++k) {
+          rows.push_back(records.Row(s.table, g.rows[k]));
+        }
+        if (rows.empty()) continue;
+        const std::string value = Text(key->Get(g.rows[g.offsets[grp]]));
+        out.push_back({s.label + ":" + value, Value::List(std::move(rows))});
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 // Evaluates one rule over its subjects and periods.
 class RuleRunner {
  public:
@@ -288,42 +343,9 @@ class RuleRunner {
       : rule_(rule), records_(records), base_(base), from_(from),
         as_of_(as_of), findings_(findings), diags_(diags) {}
 
-  void Run() {
-    const internal::SubjectSpec& s = rule_.spec.subject;
-    const FactSet& facts = records_.facts();
-    switch (s.kind) {
-      case internal::SubjectSpec::Kind::kPrefecture:
-        Subject(s.label.empty() ? "prefecture" : s.label, Value());
-        return;
-      case internal::SubjectSpec::Kind::kTable: {
-        const FactTable* t = facts.table(s.table);
-        for (uint32_t r = 0; t != nullptr && r < t->num_rows(); ++r) {
-          Value row = records_.Row(s.table, r);
-          std::string name = row.record_source().RowName(r);
-          if (!s.label.empty() && s.label != s.table) {
-            name = s.label + name.substr(name.find(':'));
-          }
-          Subject(name, row);
-        }
-        return;
-      }
-      case internal::SubjectSpec::Kind::kGroup: {
-        const FactTable* t = facts.table(s.table);
-        if (t == nullptr) return;
-        const GroupIndex g = t->GroupBy(s.group_by);
-        const Column* key = t->column(s.group_by);
-        for (size_t grp = 0; grp < g.size(); ++grp) {
-          ValueList rows;
-          for (uint32_t k = g.offsets[grp]; k < g.offsets[grp + 1]; ++k) {
-            rows.push_back(records_.Row(s.table, g.rows[k]));
-          }
-          if (rows.empty()) continue;
-          const std::string value = Text(key->Get(g.rows[g.offsets[grp]]));
-          Subject(s.label + ":" + value, Value::List(std::move(rows)));
-        }
-        return;
-      }
-    }
+  // Evaluates the rule for `subjects[begin, end)`.
+  void Run(const std::vector<SubjectValue>& subjects, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) Subject(subjects[i].name, subjects[i].value);
   }
 
  private:
@@ -406,6 +428,56 @@ class RuleRunner {
   Diagnostics* diags_;
 };
 
+// Evaluates every rule, in parallel: the work is cut into chunks of
+// subjects, each with its own findings and diagnostics, concatenated in
+// (rule, subject) order afterwards, so the result never depends on timing.
+void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
+              Date from, const CheckOptions& options, std::vector<Finding>* findings,
+              Diagnostics* diags) {
+  std::vector<std::vector<SubjectValue>> subjects;
+  subjects.reserve(p.rules.size());
+  for (const CompiledRule& rule : p.rules) subjects.push_back(Subjects(rule, records));
+  struct Chunk {
+    size_t rule = 0;
+    size_t begin = 0;
+    size_t end = 0;
+    std::vector<Finding> findings;
+    Diagnostics diags;
+  };
+  constexpr size_t kChunk = 256;  // subjects; small enough to balance 1 rule
+  std::vector<Chunk> chunks;
+  for (size_t r = 0; r < p.rules.size(); ++r) {
+    for (size_t b = 0; b < subjects[r].size(); b += kChunk) {
+      Chunk c;
+      c.rule = r;
+      c.begin = b;
+      c.end = std::min(subjects[r].size(), b + kChunk);
+      chunks.push_back(std::move(c));
+    }
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < chunks.size(); i = next++) {
+      Chunk& c = chunks[i];
+      RuleRunner(p.rules[c.rule], records, base, from, options.as_of, &c.findings,
+                 &c.diags)
+          .Run(subjects[c.rule], c.begin, c.end);
+    }
+  };
+  size_t threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, chunks.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  for (Chunk& c : chunks) {
+    findings->insert(findings->end(), std::make_move_iterator(c.findings.begin()),
+                     std::make_move_iterator(c.findings.end()));
+    diags->Append(c.diags);
+  }
+}
+
 }  // namespace
 
 Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
@@ -418,10 +490,7 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
   const Activation base = internal::BaseActivation(p, *records, *from, options.as_of);
 
   Report report;
-  for (const CompiledRule& rule : p.rules) {
-    RuleRunner(rule, *records, base, *from, options.as_of, &report.findings, &diags)
-        .Run();
-  }
+  RunRules(p, *records, base, *from, options, &report.findings, &diags);
   // Rows left out in lenient mode are findings too (DATA.md).
   for (const RejectedRow& r : facts->rejected()) {
     report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),

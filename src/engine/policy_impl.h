@@ -32,6 +32,9 @@ struct CompiledRule {
   std::vector<std::pair<std::string, Program>> lets;
   std::optional<Program> when;
   std::vector<MessagePart> message;
+  // For explanations (explain.cc): each top-level `&&` operand of `when`,
+  // with its source text; empty when `when` is not a conjunction.
+  std::vector<std::pair<std::string, Program>> conditions;
 };
 
 struct CompiledDerived {
@@ -40,12 +43,19 @@ struct CompiledDerived {
   std::vector<std::pair<std::string, Program>> columns;
 };
 
+// A `summary: key:` expression of pack.yaml, for the rows of `table`.
+struct CompiledSummaryKey {
+  std::string table;
+  Program program;
+};
+
 struct PolicyImpl {
   PackSpec pack;
   std::unique_ptr<RecordTypes> types;
   ValueMap params;
   std::vector<CompiledRule> rules;
   std::vector<CompiledDerived> derived;
+  std::vector<CompiledSummaryKey> summary_keys;
 };
 
 // Text of a value in messages and derived tables.
@@ -59,6 +69,16 @@ std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options
 // What every expression of the pack sees: as_of, from, params, facts.
 Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
                           Date from, Date as_of);
+
+// Splits the rule's `when` into its top-level `&&` operands and compiles
+// each in `env` (the rule's, with its lets) into rule->conditions
+// (explain.cc). Leaves them empty if `when` is not a conjunction.
+void CompileConditions(const Env& env, const ExprText& when, CompiledRule* rule);
+
+// Type-checks the pack's `summary: key:` expressions (explain.cc) in `base`
+// with the table's row declared, into p->summary_keys.
+void CompileSummary(const Env& base, PolicyImpl* p, SourceManager& sources,
+                    Diagnostics* diags);
 
 }  // namespace zhucun::internal
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "facts/yaml_tree.h"
+#include "rules/kinds.h"
 #include "zhucun/decimal.h"
 
 namespace zhucun::internal {
@@ -47,7 +48,8 @@ const YamlFileKind kPackFile{"pack", "pack file", "the pack file",
                              kMaxFileBytes, kMaxDepth};
 
 const std::vector<std::string> kManifestKeys = {
-    "name", "version", "title", "parameters", "functions", "includes", "tests"};
+    "name",     "version", "title",  "parameters",
+    "functions", "includes", "tests", "summary"};
 enum ManifestKey {
   kName,
   kVersion,
@@ -55,8 +57,12 @@ enum ManifestKey {
   kParameters,
   kFunctions,
   kIncludes,
-  kTests
+  kTests,
+  kSummary
 };
+
+const std::vector<std::string> kSummaryKeys = {"by", "key"};
+enum SummaryKey { kSummaryBy, kSummaryKey };
 
 const std::vector<std::string> kParamKeys = {"type", "default", "doc",
                                              "source"};
@@ -447,6 +453,49 @@ class FileChecker : public YamlChecker {
     return e;
   }
 
+  // An argument of a domain kind: its key's place and its items.
+  KindArgSpec KindArg(const YamlNode& key, const YamlNode& value) const {
+    KindArgSpec a;
+    a.key = Span(key);
+    const auto item = [&](std::string name, SourceSpan name_span,
+                          const YamlNode& n) {
+      ExprText e;
+      if (n.kind == YamlNode::Kind::kScalar) {
+        e = Expr(n);
+      } else {
+        e.text = n.kind == YamlNode::Kind::kNull ? "" : CelLiteral(n);
+        e.file = file_;
+        e.offset = n.begin;
+        e.span = n.kind == YamlNode::Kind::kNull ? name_span : Span(n);
+      }
+      const KindArgSpec::Form form =
+          n.kind == YamlNode::Kind::kScalar ? KindArgSpec::Form::kScalar
+          : n.kind == YamlNode::Kind::kList ? KindArgSpec::Form::kList
+          : n.kind == YamlNode::Kind::kMap  ? KindArgSpec::Form::kMap
+                                            : KindArgSpec::Form::kNull;
+      a.items.push_back({std::move(name), name_span, form, std::move(e)});
+    };
+    switch (value.kind) {
+      case YamlNode::Kind::kScalar:
+        a.form = KindArgSpec::Form::kScalar;
+        break;
+      case YamlNode::Kind::kList:
+        a.form = KindArgSpec::Form::kList;
+        for (const YamlNode& n : value.items) item("", Span(n), n);
+        break;
+      case YamlNode::Kind::kMap:
+        a.form = KindArgSpec::Form::kMap;
+        for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+          item(value.items[i].value, Span(value.items[i]), value.items[i + 1]);
+        }
+        break;
+      case YamlNode::Kind::kNull:
+      case YamlNode::Kind::kAlias:
+        break;
+    }
+    return a;
+  }
+
   // The position to report a missing key at: the id or name if there is
   // one, else the map.
   static const YamlNode& Anchor(const YamlNode* named, const YamlNode& map) {
@@ -524,6 +573,7 @@ class FileChecker : public YamlChecker {
   bool Subject(const YamlNode& value, const YamlNode& key, SubjectSpec* s,
                TableUse* use, const YamlNode** as_node);
   void Derived(const YamlNode& map);
+  void Summary(const YamlNode& key, const YamlNode& value, PackSpec* spec);
 
   Loader& loader_;
 };
@@ -647,7 +697,59 @@ YamlFields FileChecker::Manifest(const YamlTree& tree, PackSpec* spec) {
       Function(functions.items[i], functions.items[i + 1], &seen, spec);
     }
   }
+  if (f.has(kSummary)) Summary(*f.keys[kSummary], *f.values[kSummary], spec);
   return f;
+}
+
+// `summary: {by: county, key: {villages: village.county_id, ...}}`.
+void FileChecker::Summary(const YamlNode& key, const YamlNode& value,
+                          PackSpec* spec) {
+  if (!Expect(value, YamlNode::Kind::kMap, &key, "")) return;
+  const YamlFields f = ReadFields(value, kSummaryKeys, "`summary`");
+  SummarySpec summary;
+  summary.span = Span(key);
+  std::vector<std::pair<std::string, std::string>> missing;
+  if (f.has(kSummaryBy)) {
+    if (!Text(f, kSummaryBy, &summary.by)) return;
+  } else if (!f.suggested[kSummaryBy]) {
+    missing.emplace_back("by", "add `by:`, what a group is called, e.g. "
+                               "`by: county`");
+  }
+  if (f.has(kSummaryKey)) {
+    const YamlNode& keys = *f.values[kSummaryKey];
+    if (!Expect(keys, YamlNode::Kind::kMap, f.keys[kSummaryKey], "")) return;
+    std::unordered_map<std::string, const YamlNode*> seen;
+    for (size_t i = 0; i + 1 < keys.items.size(); i += 2) {
+      const YamlNode& table = keys.items[i];
+      const YamlNode& expr = keys.items[i + 1];
+      SummaryKeySpec k;
+      if (!Name(table, nullptr, "table", &k.table)) continue;
+      const auto [it, inserted] = seen.emplace(k.table, &table);
+      if (!inserted) {
+        Error("pack.duplicate_key", "duplicate table " + Quote(k.table), table,
+              "the table is first given on line " +
+                  std::to_string(Line(*it->second)));
+        continue;
+      }
+      if (!Expect(expr, YamlNode::Kind::kScalar, &table, "")) continue;
+      k.as = Singular(k.table);
+      k.expr = Expr(expr);
+      k.table_span = Span(table);
+      TableUse use;
+      use.table = k.table;
+      use.span = k.table_span;
+      loader_.AddTableUse(std::move(use));
+      summary.keys.push_back(std::move(k));
+    }
+  } else if (!f.suggested[kSummaryKey]) {
+    missing.emplace_back("key", "add `key:`, a map from subject tables to the "
+                                "expression that gives a row's group");
+  }
+  ReportMissing(missing, "`summary`", key,
+                "`summary` has `by` and `key`, e.g. `summary: {by: county, "
+                "key: {villages: village.county_id}}`");
+  if (!missing.empty()) return;
+  spec->summary = std::move(summary);
 }
 
 void FileChecker::Parameter(
@@ -1052,6 +1154,7 @@ void FileChecker::Rule(const YamlNode& map) {
       arg.span = Span(value.kind == YamlNode::Kind::kNull ? key : value);
     }
     rule.args.emplace_back(key.value, std::move(arg));
+    rule.arg_details.push_back(KindArg(key, value));
   }
 
   Text(f, kRuleTitle, &rule.title);
@@ -1167,6 +1270,12 @@ void FileChecker::Rule(const YamlNode& map) {
   // The tables are checked also for a rule with other errors.
   if (!use.table.empty()) loader_.AddTableUse(std::move(use));
   if (!good || !missing.empty()) return;
+  // A domain kind checks its keys when it is expanded; after a misspelled
+  // key, it would report the key as missing too.
+  if (!general && std::find(f.suggested.begin(), f.suggested.end(), true) !=
+                      f.suggested.end()) {
+    return;
+  }
   loader_.spec().rules.push_back(std::move(rule));
 }
 
@@ -1713,7 +1822,11 @@ Result<PackSpec> Loader::Load() {
     }
   }
   diags_.Append(manifest.diagnostics());
-  if (schema_ok_) CheckTables();
+  if (schema_ok_) {
+    CheckTables();
+    // The domain kinds become general rules (and functions and tables).
+    ExpandKinds(spec_, sources_, &diags_);
+  }
 
   Diagnostics sorted = SortedByPosition(diags_);
   if (sorted.has_errors()) return Result<PackSpec>(std::move(sorted));

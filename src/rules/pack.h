@@ -87,11 +87,31 @@ inline constexpr const char* kRuleKinds[] = {
     "check",        "visit_quota",     "mapping",        "composition",
     "required_set", "allowed_reasons", "weighted_score", "share_cap"};
 
+// Where an argument of a domain kind was written, and the items of a list
+// or map argument one by one, for the kinds that read them separately
+// (src/rules/kinds.h).
+struct KindArgSpec {
+  enum class Form : uint8_t { kNull, kScalar, kList, kMap };
+  // One item: a list item (name "") or a map entry. A nested list or map is
+  // its CEL literal, as in RuleSpec::args.
+  struct Item {
+    std::string name;
+    SourceSpan name_span;
+    Form form = Form::kNull;  // of the value
+    ExprText value;
+  };
+  Form form = Form::kNull;
+  SourceSpan key;  // of the argument's name
+  std::vector<Item> items;
+};
+
 // One rule. Domain kinds (`kind:` other than `check`) keep their own
-// arguments in `args` until they are expanded: every key that is not a key
-// of a general rule, in file order. A scalar argument is its text; a list or
-// map argument is turned into a CEL list or map literal of the texts of its
-// items (`[a, b]`, `{'key': value}`, map keys quoted), not `exact`.
+// arguments in `args` (and `arg_details`, parallel to it): every key that is
+// not a key of a general rule, in file order. A scalar argument is its text;
+// a list or map argument is turned into a CEL list or map literal of the
+// texts of its items (`[a, b]`, `{'key': value}`, map keys quoted), not
+// `exact`. LoadPack expands them into the general keys (ExpandKinds) and
+// keeps `kind` and the arguments for explanations.
 struct RuleSpec {
   std::string id;
   std::string title;
@@ -105,6 +125,7 @@ struct RuleSpec {
   ExprText when;
   ExprText message;  // template: text with {expr} holes
   std::vector<std::pair<std::string, ExprText>> args;  // domain kinds
+  std::vector<KindArgSpec> arg_details;                 // parallel to args
   SourceSpan span;       // of the id
   SourceSpan kind_span;  // of the `kind:` value, if given
 };
@@ -120,6 +141,23 @@ struct DerivedSpec {
   SourceSpan span;
 };
 
+// `summary:` in pack.yaml: how a check's findings are counted by group
+// (e.g. by county). A finding whose subject is a row of `table` belongs to
+// the group `expr` gives for that row, the row named `as` (the table's
+// singular: `members` -> `member`).
+struct SummaryKeySpec {
+  std::string table;
+  std::string as;
+  ExprText expr;
+  SourceSpan table_span;
+};
+
+struct SummarySpec {
+  std::string by;  // what a group is called, e.g. "county"
+  std::vector<SummaryKeySpec> keys;
+  SourceSpan span;  // of the `summary` key
+};
+
 struct PackSpec {
   std::string dir;
   FileId file = kNoFile;  // pack.yaml
@@ -132,6 +170,7 @@ struct PackSpec {
   std::vector<RuleSpec> rules;
   std::vector<DerivedSpec> derived;
   std::vector<std::string> test_files;  // paths, resolved inside the pack
+  std::optional<SummarySpec> summary;
 };
 
 // Reads `<dir>/pack.yaml` and everything it includes (confined to `dir`).

@@ -101,6 +101,25 @@ TEST(CliCheckTest, WithoutOutPrintsASummary) {
   EXPECT_EQ(Findings(r), "assign.coverage handover.period team.first_secretary") << r.out;
 }
 
+// DATA.md, --lenient: "The number of rows read equals rows evaluated plus
+// rows reported, per table, and the summary says so."
+TEST(CliCheckTest, LenientSummaryAccountsForEveryRow) {
+  TempDir data;
+  WriteSmall(data);
+  data.Write("counties.csv", "county_id,name\nC01,都匀市\nC01,重复\nC02,福泉市\n");
+  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30", "--lenient"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("  table              read  evaluated  reported\n"
+                       "  counties              3          2         1\n"
+                       "  villages              2          2         0\n"),
+            std::string::npos)
+      << r.out;
+  // Strict mode has nothing left out, so no such table.
+  WriteSmall(data);
+  const CheckRun strict = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  EXPECT_EQ(strict.out.find("evaluated  reported"), std::string::npos) << strict.out;
+}
+
 TEST(CliCheckTest, NoFindingsIsExitZero) {
   TempDir data;  // every table empty
   const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});

@@ -12,6 +12,9 @@
 #include <tuple>
 #include <vector>
 
+#include <filesystem>
+
+#include "qiannan_gen.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
@@ -85,6 +88,47 @@ TEST(ExampleTest, FindingsAndGradesMatchTheExpectedOutput) {
   for (const auto& row : got_grades) {
     EXPECT_TRUE(want_grades.count(row)) << "unexpected grade " << Show(row);
   }
+}
+
+// Rules run in parallel over chunks of subjects; the report must not depend
+// on how many threads share the work.
+TEST(ExampleTest, ReportIsTheSameForAnyNumberOfThreads) {
+  const std::string dir = testing::TempDir() + "zhucun_threads_data";
+  std::filesystem::remove_all(dir);
+  gen::Options gen_options;
+  gen_options.scale = 0.05;  // a few thousand rows: several chunks per rule
+  gen::Summary summary;
+  std::string error;
+  ASSERT_TRUE(gen::Generate(gen_options, dir, &summary, &error)) << error;
+  SourceManager sources;
+  auto policy = Policy::Load(kRoot + "/rules/qiannan", sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = ReadCsvFolder(policy.value().schema(), dir, CsvOptions{}, sources);
+  ASSERT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+  auto shared = std::make_shared<const FactSet>(std::move(facts).value());
+  auto run = [&](unsigned threads) {
+    CheckOptions options;
+    options.as_of = *Date::Parse("2024-06-30");
+    options.threads = threads;
+    auto report = policy.value().Check(shared, options);
+    EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+    std::vector<std::string> lines;
+    if (!report.ok()) return lines;
+    for (const Finding& f : report.value().findings) {
+      lines.push_back(f.rule + "," + f.subject + "," + f.period + "," + f.severity +
+                      "," + f.message);
+    }
+    for (const DerivedTable& d : report.value().derived) {
+      for (const auto& row : d.rows) lines.push_back(d.name + ":" + Show(row));
+    }
+    return lines;
+  };
+  const std::vector<std::string> one = run(1);
+  EXPECT_GT(one.size(), 100u);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    EXPECT_EQ(run(threads), one) << threads << " threads";
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -287,13 +287,16 @@ TEST_F(OkPackTest, RuleParts) {
   EXPECT_EQ(share.subject.label, "prefecture");
   EXPECT_EQ(share.subject.as, "");
   EXPECT_EQ(At(share.kind_span), "share_cap");
-  ASSERT_EQ(share.args.size(), 2u);
-  EXPECT_EQ(share.args[0].first, "share");
+  ASSERT_EQ(share.args.size(), 3u);
+  EXPECT_EQ(share.args[0].first, "at_most");
   EXPECT_EQ(share.args[0].second.text, "params.max_excellent_share");
   EXPECT_TRUE(share.args[0].second.exact);
-  EXPECT_EQ(share.args[1].first, "grades");
-  EXPECT_EQ(share.args[1].second.text, "[excellent, good]");
-  EXPECT_FALSE(share.args[1].second.exact);
+  EXPECT_EQ(share.args[2].first, "of");
+  EXPECT_EQ(share.args[2].second.text, "facts.assessments.size()");
+  // Expanded (tests/rules/kinds_test.cc): the kind's lets and condition.
+  ASSERT_EQ(share.lets.size(), 2u);
+  EXPECT_EQ(share.lets[0].name, "count");
+  EXPECT_EQ(share.lets[1].name, "base");
 
   const RuleSpec& handover = Rule("handover.period");
   EXPECT_EQ(handover.subject.table, "handovers");
@@ -1179,29 +1182,30 @@ TEST(PackTest, EveryParameterType) {
 TEST(PackTest, DomainKindArguments) {
   TempPack pack(WithRules(
       "rules:\n"
-      "  - id: assess.composite\n"
-      "    kind: weighted_score\n"
+      "  - id: team.role_of_county\n"
+      "    kind: mapping\n"
+      "    severity: warning\n"
       "    subject: members\n"
-      "    weights:\n      daily_score: 0.3\n      year_end_score: 0.7\n"
-      "    bands:\n      - {grade: excellent, at_least: 90}\n"
-      "      - {grade: 'it''s', at_least: 0}\n"
-      "    round: 2\n"));
+      "    key: member.role\n"
+      "    map:\n      weak: party_mass\n      'it''s': it's\n"
+      "    value: member.team.county_id\n"));
   SourceManager sources;
   const Result<PackSpec> r = LoadPack(pack.dir(), sources);
   ASSERT_TRUE(r.ok()) << r.diagnostics().Render(sources);
   const RuleSpec& rule = r.value().rules.at(0);
-  EXPECT_EQ(rule.kind, "weighted_score");
-  EXPECT_EQ(rule.severity, "");
+  EXPECT_EQ(rule.kind, "mapping");
   ASSERT_EQ(rule.args.size(), 3u);
-  EXPECT_EQ(rule.args[0].first, "weights");
-  EXPECT_EQ(rule.args[0].second.text,
-            "{'daily_score': 0.3, 'year_end_score': 0.7}");
-  EXPECT_EQ(rule.args[1].first, "bands");
+  EXPECT_EQ(rule.args[0].first, "key");
+  EXPECT_EQ(rule.args[0].second.text, "member.role");
+  EXPECT_TRUE(rule.args[0].second.exact);
+  EXPECT_EQ(rule.args[1].first, "map");
   EXPECT_EQ(rule.args[1].second.text,
-            "[{'grade': excellent, 'at_least': 90}, "
-            "{'grade': it's, 'at_least': 0}]");
-  EXPECT_EQ(rule.args[2].second.text, "2");
-  EXPECT_TRUE(rule.args[2].second.exact);
+            "{'weak': party_mass, 'it\\'s': it's}");
+  EXPECT_FALSE(rule.args[1].second.exact);
+  ASSERT_EQ(rule.arg_details.size(), 3u);
+  ASSERT_EQ(rule.arg_details[1].items.size(), 2u);
+  EXPECT_EQ(rule.arg_details[1].items[1].name, "it's");
+  EXPECT_EQ(rule.arg_details[1].items[1].value.text, "it's");
 }
 
 // Byte soup, truncated documents and odd YAML features, as the manifest and

@@ -6,16 +6,20 @@ checks that the sample generator (bench/gen) injects a violation of every rule.
 Issue 4's engine is to be compared with it, finding by finding, on generated
 datasets of any size. It is a test oracle, not part of zhucun.
 
-usage: /usr/bin/python3 tools/reference/policy.py DATA_DIR AS_OF [OUT_DIR]
+usage: /usr/bin/python3 tools/reference/policy.py DATA_DIR AS_OF [OUT_DIR] [--from DATE]
   prints the number of findings per rule; with OUT_DIR writes findings.csv and
-  assessment_grades.csv in the CLI's output form (DATA.md)."""
+  assessment_grades.csv in the CLI's output form (DATA.md). --from is the start of
+  the evaluation window (default: the pack's window_start, 2021-06-01)."""
 import csv, sys, datetime as dt, collections
 from fractions import Fraction as F
 
 D = dt.date.fromisoformat
-data, as_of = sys.argv[1], D(sys.argv[2])
-out = sys.argv[3] if len(sys.argv) > 3 else None
+argv = sys.argv[1:]
 FROM = D('2021-06-01')
+if '--from' in argv:
+    i = argv.index('--from'); FROM = D(argv[i + 1]); del argv[i:i + 2]
+data, as_of = argv[0], D(argv[1])
+out = argv[2] if len(argv) > 2 else None
 ALLOWED = {'job_transfer', 'health', 'recall'}
 SECTOR = {'weak': 'party_mass', 'disorderly': 'political_legal', 'poor': 'economic',
           'industry': 'agriculture', 'specialized': 'science_tech'}

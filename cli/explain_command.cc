@@ -1,0 +1,354 @@
+// `zhucun explain` (why one finding fired, or did not) and `zhucun validate`
+// (load a pack and report every problem), and the display helpers the check
+// summary shares with them.
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "command.h"
+#include "zhucun/csv.h"
+#include "zhucun/engine.h"
+
+namespace zhucun::cli {
+
+namespace {
+
+// The code point at s[*i] (advancing *i), or U+FFFD for a bad byte.
+uint32_t NextCodePoint(std::string_view s, size_t* i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(*i);
+  size_t n = c < 0x80           ? 1
+             : (c >> 5) == 0x6  ? 2
+             : (c >> 4) == 0xE  ? 3
+             : (c >> 3) == 0x1E ? 4
+                                : 0;
+  if (n == 0 || *i + n > s.size()) {
+    ++*i;
+    return 0xFFFD;
+  }
+  uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(*i + k) & 0xC0) != 0x80) {
+      ++*i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (byte(*i + k) & 0x3F);
+  }
+  *i += n;
+  return cp;
+}
+
+// Columns a code point takes on a terminal: 2 for East Asian wide and
+// fullwidth characters, 0 for combining marks, else 1.
+size_t CodePointWidth(uint32_t cp) {
+  if ((cp >= 0x0300 && cp <= 0x036F) || cp == 0x200B || cp == 0x200D) return 0;
+  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+      (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+      (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)) {
+    return 2;
+  }
+  return 1;
+}
+
+}  // namespace
+
+size_t DisplayWidth(std::string_view s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();)
+    width += CodePointWidth(NextCodePoint(s, &i));
+  return width;
+}
+
+std::string Pad(std::string_view s, size_t width) {
+  std::string out(s);
+  for (size_t w = DisplayWidth(s); w < width; ++w) out += ' ';
+  return out;
+}
+
+std::string Cut(std::string_view s, size_t width) {
+  if (DisplayWidth(s) <= width) return std::string(s);
+  std::string out;
+  size_t used = 0;
+  for (size_t i = 0; i < s.size();) {
+    const size_t start = i;
+    const size_t w = CodePointWidth(NextCodePoint(s, &i));
+    if (used + w + 1 > width) break;  // room for the ellipsis
+    used += w;
+    out.append(s.substr(start, i - start));
+  }
+  return out + "…";
+}
+
+void PrintCompactExplanation(const Explanation& e, const std::string& indent,
+                             std::ostream& out) {
+  constexpr size_t kWidth = 100;
+  if (!e.source.empty()) out << indent << "clause: " << e.source << '\n';
+  std::vector<std::string> parts;
+  if (e.periods)
+    parts.push_back("periods: " + e.periods->name + " = " + e.periods->value);
+  for (const Explanation::Item& let : e.lets) {
+    parts.push_back(let.name + " = " + let.value);
+  }
+  for (const Explanation::Item& c : e.conditions) {
+    if (c.name == c.value) continue;  // `when: true`
+    parts.push_back(c.name + " = " + c.value);
+  }
+  if (parts.empty()) return;
+  out << indent << "values:";
+  for (const std::string& p : parts)
+    out << "\n" << indent << "  " << Cut(p, kWidth);
+  out << '\n';
+}
+
+namespace {
+
+// The command line of commands that load a pack and a data folder.
+struct DataArgs {
+  std::string rules = "rules/qiannan";
+  std::string data;
+  std::string as_of;
+  std::string from;
+  std::string encoding = "utf-8";
+  bool lenient = false;
+  std::vector<std::string> params;
+};
+
+void AddDataOptions(CLI::App* app, DataArgs* args) {
+  app->add_option("--rules", args->rules, "The policy pack folder")
+      ->capture_default_str();
+  app->add_option("--data", args->data, "The folder of CSV files")->required();
+  app->add_option("--as-of", args->as_of, "The evaluation date YYYY-MM-DD")
+      ->required();
+  app->add_option("--from", args->from,
+                  "The start of the evaluation window (default: the pack's "
+                  "window_start)");
+  app->add_option("--encoding", args->encoding, "The files' encoding")
+      ->capture_default_str();
+  app->add_option("--param", args->params,
+                  "Override a pack parameter: NAME=VALUE (repeatable)")
+      ->allow_extra_args(false);  // leaves RULE SUBJECT [PERIOD] alone
+  app->add_flag("--lenient", args->lenient,
+                "Leave bad rows out; each becomes an input.invalid finding");
+}
+
+// A loaded pack and data folder.
+struct Loaded {
+  std::optional<Policy> policy;
+  std::shared_ptr<const FactSet> facts;
+  CheckOptions options;
+};
+
+// Loads what `args` names; false after writing why to `err`.
+bool LoadData(const std::string& command, const DataArgs& args,
+              SourceManager& sources, Loaded* loaded, std::ostream& err) {
+  const auto date = [&](const char* option, const std::string& text) {
+    auto d = Date::Parse(text);
+    if (!d) {
+      err << "zhucun " << command << ": `" << option << " " << text
+          << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
+    }
+    return d;
+  };
+  auto as_of = date("--as-of", args.as_of);
+  if (!as_of) return false;
+  loaded->options.as_of = *as_of;
+  if (!args.from.empty()) {
+    auto from = date("--from", args.from);
+    if (!from) return false;
+    loaded->options.from = *from;
+  }
+  std::map<std::string, std::string> params;
+  if (!ParseParams(command, args.params, &params, err)) return false;
+  Result<Policy> policy = Policy::Load(args.rules, sources, params);
+  err << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return false;
+  loaded->policy = std::move(policy).value();
+  CsvOptions csv;
+  csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
+  csv.encoding = args.encoding;
+  Result<FactSet> facts =
+      ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
+  err << facts.diagnostics().Render(sources);
+  if (!facts.ok()) return false;
+  loaded->facts = std::make_shared<const FactSet>(std::move(facts).value());
+  return true;
+}
+
+// Aligned `name  value` lines.
+void PrintItems(const std::vector<Explanation::Item>& items,
+                const std::string& indent, const std::string& between,
+                std::ostream& out) {
+  size_t width = 0;
+  for (const auto& item : items)
+    width = std::max(width, DisplayWidth(item.name));
+  for (const auto& item : items) {
+    out << indent << Pad(item.name, width) << between
+        << (item.value.empty() ? "(empty)" : item.value) << '\n';
+  }
+}
+
+void PrintExplanation(const Explanation& e, std::ostream& out) {
+  std::vector<Explanation::Item> head = {
+      {"rule", e.rule + (e.title.empty() ? "" : "  " + e.title)},
+      {"source", e.source},
+      {"severity", e.severity},
+      {"subject", e.subject},
+  };
+  if (!e.period.empty()) head.push_back({"period", e.period});
+  head.push_back({"result", e.fired ? "fired: " + e.message : "did not fire"});
+  PrintItems(head, "", "  ", out);
+  for (const Explanation::Row& row : e.rows) {
+    out << "\nrow " << row.name << '\n';
+    PrintItems(row.cells, "  ", "  ", out);
+  }
+  if (e.periods) {
+    out << "\nperiods of the subject\n  " << e.periods->name << " = "
+        << e.periods->value << '\n';
+  }
+  if (!e.lets.empty()) {
+    out << "\nvalues\n";
+    PrintItems(e.lets, "  ", " = ", out);
+  }
+  if (!e.conditions.empty()) {
+    out << "\nconditions (when)\n";
+    size_t width = 0;
+    for (const auto& c : e.conditions)
+      width = std::max(width, DisplayWidth(c.value));
+    for (size_t i = 0; i < e.conditions.size(); ++i) {
+      const Explanation::Item& c = e.conditions[i];
+      out << "  " << Pad(c.value, width) << "  " << c.name
+          << (e.first_false == i ? "   <- first false" : "") << '\n';
+    }
+  }
+}
+
+int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
+               std::ostream& out, std::ostream& err) {
+  if (finding.size() < 2 || finding.size() > 3) {
+    err << "zhucun explain: expected RULE SUBJECT [PERIOD], e.g. "
+           "`zhucun explain ... team.first_secretary teams:T0001`\n";
+    return kExitUsage;
+  }
+  SourceManager sources;
+  Loaded loaded;
+  if (!LoadData("explain", args, sources, &loaded, err)) return kExitUsage;
+  Result<Explanation> e =
+      loaded.policy->Explain(loaded.facts, loaded.options, finding[0],
+                             finding[1], finding.size() == 3 ? finding[2] : "");
+  err << e.diagnostics().Render(sources);
+  if (!e.ok()) return kExitUsage;
+  PrintExplanation(e.value(), out);
+  return e.value().fired ? kExitOk : kExitFindings;
+}
+
+// "3 rules" / "1 rule".
+std::string Count(size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// "a, b and c".
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
+int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack, sources);
+  err << policy.diagnostics().Render(sources);
+  if (!policy.ok()) {
+    size_t errors = 0;
+    for (const Diagnostic& d : policy.diagnostics().items()) {
+      if (d.severity == Severity::kError) ++errors;
+    }
+    err << "zhucun validate: " << Count(errors, "problem", "problems")
+        << " in `" << pack << "`\n";
+    return kExitUsage;
+  }
+  const PackInfo info = policy.value().info();
+  std::map<std::string, size_t> kinds, severities;
+  for (const PackInfo::Rule& r : info.rules) {
+    ++kinds[r.kind];
+    ++severities[r.severity];
+  }
+  std::vector<std::string> by_kind, by_severity;
+  for (const auto& [kind, n] : kinds)
+    by_kind.push_back(std::to_string(n) + " " + kind);
+  for (const auto& [sev, n] : severities) {
+    by_severity.push_back(Count(n, sev, sev + "s"));
+  }
+  std::string text =
+      info.name + (info.version.empty() ? "" : " " + info.version);
+  if (!info.title.empty()) text += " (" + info.title + ")";
+  text += " is valid: " + Count(info.rules.size(), "rule", "rules");
+  if (!info.rules.empty()) {
+    text += " (" + Join(by_kind) + "; " + Join(by_severity) + ")";
+  }
+  text += ", " + Count(info.parameters.size(), "parameter", "parameters");
+  text += ", " + Count(info.derived.size(), "derived table", "derived tables");
+  if (!info.derived.empty()) {
+    std::vector<std::string> names;
+    for (const std::string& d : info.derived) names.push_back("`" + d + "`");
+    text += " (" + Join(names) + ")";
+  }
+  text += " and " + Count(info.test_files.size(), "test file", "test files");
+  text += info.summary_by.empty() ? "; no summary groups."
+                                  : "; the check summary counts findings by " +
+                                        info.summary_by + ".";
+  out << text << '\n';
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddExplainCommand(CLI::App& app) {
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Explain why a rule fired, or did not, for one subject");
+  explain->footer(
+      "RULE SUBJECT [PERIOD] name a finding as in findings.csv, e.g.\n"
+      "`team.first_secretary teams:T0001` or `visits.deputy leaders:L01 "
+      "2023-Q1`.\n"
+      "Prints the rule, its source clause, the subject's row, each value and\n"
+      "condition that decided it. Exit status: 0 the rule fired; 1 it did\n"
+      "not; 2 bad usage, rules or input, or an unknown rule, subject or "
+      "period.");
+  auto args = std::make_shared<DataArgs>();
+  auto finding = std::make_shared<std::vector<std::string>>();
+  AddDataOptions(explain, args.get());
+  explain->add_option("FINDING", *finding, "The finding: RULE SUBJECT [PERIOD]")
+      ->required()
+      ->type_name("RULE SUBJECT [PERIOD]");
+  return {explain, [args, finding](std::ostream& out, std::ostream& err) {
+            return RunExplain(*args, *finding, out, err);
+          }};
+}
+
+Command AddValidateCommand(CLI::App& app) {
+  CLI::App* validate = app.add_subcommand(
+      "validate", "Load a policy pack and report every problem in it");
+  validate->footer(
+      "Exit status: 0 the pack loads (warnings are printed); 2 it has "
+      "problems.");
+  auto pack = std::make_shared<std::string>("rules/qiannan");
+  validate->add_option("PACK", *pack, "The policy pack folder")
+      ->capture_default_str();
+  return {validate, [pack](std::ostream& out, std::ostream& err) {
+            return RunValidate(*pack, out, err);
+          }};
+}
+
+}  // namespace zhucun::cli

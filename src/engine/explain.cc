@@ -1,0 +1,657 @@
+// Explanations (Policy::Explain): why a rule fired, or did not, for one
+// subject and period — the rule's clause, the subject's row, each `let` and
+// each top-level condition of `when` with its value. Also the pack's summary
+// groups (Policy::SummaryGroups), which find a finding's subject row the
+// same way.
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/policy_impl.h"
+#include "rules/pack.h"
+#include "source/quote.h"
+#include "syntax/ast.h"
+#include "syntax/lexer.h"
+#include "syntax/parser.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/engine.h"
+#include "zhucun/expr.h"
+#include "zhucun/records.h"
+
+namespace zhucun {
+namespace internal {
+namespace {
+
+// Most list or map elements shown in a value.
+constexpr size_t kShownElements = 8;
+
+// `a  b\n   c` -> `a b c`: a condition written over several lines of a
+// block scalar, on one line.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// The spans of the top-level operands of `&&` in `text`, or none if the
+// expression is not a conjunction. With `&&` at the root, every `&&`
+// outside brackets separates two of them (the operators of lower
+// precedence, `||` and `?:`, would be at the root otherwise).
+std::vector<std::pair<uint32_t, uint32_t>> Conjuncts(std::string_view text) {
+  Diagnostics ignored;
+  Ast ast;
+  if (!Parse(text, kNoFile, 0, ParseOptions{}, &ast, &ignored) ||
+      ast.root == kNoExpr) {
+    return {};
+  }
+  const Node& root = ast.node(ast.root);
+  if (root.kind != ExprKind::kCall || root.name != "_&&_") return {};
+  const std::vector<Token> tokens = Lex(text, kNoFile, 0, &ignored);
+  std::vector<std::pair<uint32_t, uint32_t>> parts;
+  int depth = 0;
+  size_t first = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    switch (tokens[i].kind) {
+      case TokenKind::kLParen:
+      case TokenKind::kLBracket:
+      case TokenKind::kLBrace:
+        ++depth;
+        break;
+      case TokenKind::kRParen:
+      case TokenKind::kRBracket:
+      case TokenKind::kRBrace:
+        --depth;
+        break;
+      case TokenKind::kAnd:
+      case TokenKind::kEnd:
+        if (depth != 0 && tokens[i].kind == TokenKind::kAnd) break;
+        if (i == first) return {};
+        parts.emplace_back(tokens[first].span.begin, tokens[i - 1].span.end);
+        first = i + 1;
+        break;
+      default:
+        break;
+    }
+  }
+  if (parts.size() < 2) return {};
+  return parts;
+}
+
+// Compiles an expression written in the pack (as engine.cc does).
+Result<Program> CompileText(const Env& env, const ExprText& e,
+                            SourceManager& sources, const std::string& what) {
+  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources);
+  const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
+  return env.Compile(e.text, sources,
+                     sources.name(e.span.file) + ":" + std::to_string(lc.line) +
+                         " (" + what + ")");
+}
+
+// A value as the explanation shows it: CEL-like, strings quoted, rows by
+// name, long lists cut.
+std::string Show(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kString:
+      return "\"" + v.string_value() + "\"";
+    case ValueKind::kError:
+      return "error: " + v.error_message();
+    case ValueKind::kList: {
+      const ValueList& items = v.list_value();
+      std::string out = "[";
+      for (size_t i = 0; i < items.size() && i < kShownElements; ++i) {
+        if (i > 0) out += ", ";
+        out += Show(items[i]);
+      }
+      if (items.size() > kShownElements) {
+        out += ", … (" + std::to_string(items.size()) + " in all)";
+      }
+      return out + "]";
+    }
+    case ValueKind::kMap: {
+      const auto& entries = v.map_value().entries();
+      std::string out = "{";
+      for (size_t i = 0; i < entries.size() && i < kShownElements; ++i) {
+        if (i > 0) out += ", ";
+        out += Show(entries[i].first) + ": " + Show(entries[i].second);
+      }
+      if (entries.size() > kShownElements) {
+        out += ", … (" + std::to_string(entries.size()) + " in all)";
+      }
+      return out + "}";
+    }
+    default:
+      return Text(v);
+  }
+}
+
+// The key column of a table, or "line" for a table without one.
+std::string KeyName(const TableSchema& t) {
+  return t.key.empty() ? "line" : t.key;
+}
+
+// A subject of a rule, found by name.
+struct FoundSubject {
+  Value bound;        // the row, the list of rows, or null
+  std::string table;  // "" for the prefecture
+  std::vector<uint32_t> rows;
+};
+
+// `a`, `b`, `c` or `a`, `b` … `z`: a list of names, its middle cut.
+std::string ShortList(const std::vector<std::string>& names) {
+  std::string out;
+  const auto add = [&](const std::string& s) {
+    out += (out.empty() ? "" : ", ") + Quote(s);
+  };
+  if (names.size() <= 6) {
+    for (const std::string& n : names) add(n);
+    return out;
+  }
+  for (size_t i = 0; i < 3; ++i) add(names[i]);
+  return out + " … " + Quote(names.back());
+}
+
+// Finds the subjects of rules and their groups.
+class Subjects {
+ public:
+  Subjects(const PolicyImpl& p, const RecordSet& records)
+      : p_(p), records_(records) {}
+
+  // The subject `name` of `rule`; nullopt after an error in `diags`.
+  std::optional<FoundSubject> Find(const CompiledRule& rule,
+                                   const std::string& name,
+                                   Diagnostics* diags) {
+    const SubjectSpec& s = rule.spec.subject;
+    const std::string& id = rule.spec.id;
+    if (s.kind == SubjectSpec::Kind::kPrefecture) {
+      if (name == s.label) return FoundSubject{};
+      diags->Error("engine.unknown_subject",
+                   "rule " + Quote(id) + " has one subject, " + Quote(s.label) +
+                       ", not " + Quote(name),
+                   SourceSpan{});
+      return std::nullopt;
+    }
+    const TableSchema* schema = p_.pack.schema.FindTable(s.table);
+    const FactTable* table = records_.facts().table(s.table);
+    if (schema == nullptr || table == nullptr) return std::nullopt;
+    const std::string column =
+        s.kind == SubjectSpec::Kind::kGroup ? s.group_by : KeyName(*schema);
+    const std::string prefix = s.label + ":";
+    if (!name.starts_with(prefix)) {
+      diags->Error("engine.unknown_subject",
+                   "rule " + Quote(id) + " is about " +
+                       (s.kind == SubjectSpec::Kind::kGroup
+                            ? "rows of " + Quote(s.table) + " grouped by " +
+                                  Quote(s.group_by)
+                            : "rows of " + Quote(s.table)) +
+                       ", not " + Quote(name),
+                   SourceSpan{},
+                   "write the subject as `" + prefix + "<" + column + ">`");
+      return std::nullopt;
+    }
+    const std::string key = name.substr(prefix.size());
+    FoundSubject found;
+    found.table = s.table;
+    if (s.kind == SubjectSpec::Kind::kGroup) {
+      const auto& groups = Groups(s.table, s.group_by);
+      auto it = groups.find(key);
+      if (it != groups.end()) found.rows = it->second;
+    } else if (!schema->key.empty()) {
+      if (auto row = table->FindKey(key)) found.rows.push_back(*row);
+    } else {
+      for (uint32_t r = 0; r < table->num_rows(); ++r) {
+        if (std::to_string(table->line(r)) == key) found.rows.push_back(r);
+      }
+    }
+    if (found.rows.empty()) {
+      std::vector<std::string> names;
+      if (s.kind == SubjectSpec::Kind::kGroup) {
+        for (const auto& [value, rows] : Groups(s.table, s.group_by)) {
+          names.push_back(prefix + value);
+        }
+      } else if (!schema->key.empty()) {
+        const Column* keys = table->column(schema->key);
+        for (uint32_t r = 0; keys != nullptr && r < table->num_rows(); ++r) {
+          names.push_back(prefix + Text(keys->Get(r)));
+        }
+      }
+      const std::string best = ClosestMatch(name, names);
+      diags->Error("engine.unknown_subject",
+                   "unknown subject " + Quote(name) + ": no row of " +
+                       Quote(s.table) + " has " + Quote(column) + " " +
+                       Quote(key),
+                   SourceSpan{},
+                   best.empty() ? "" : "did you mean " + Quote(best) + "?");
+      return std::nullopt;
+    }
+    if (s.kind == SubjectSpec::Kind::kGroup) {
+      ValueList rows;
+      for (uint32_t r : found.rows) rows.push_back(records_.Row(s.table, r));
+      found.bound = Value::List(std::move(rows));
+    } else {
+      found.bound = records_.Row(s.table, found.rows.front());
+    }
+    return found;
+  }
+
+  // The rows of `table` by the text of their `column`, in row order.
+  const std::map<std::string, std::vector<uint32_t>>& Groups(
+      const std::string& table, const std::string& column) {
+    const std::string id = table + "." + column;
+    auto it = groups_.find(id);
+    if (it != groups_.end()) return it->second;
+    std::map<std::string, std::vector<uint32_t>>& out = groups_[id];
+    const FactTable* t = records_.facts().table(table);
+    const Column* c = t == nullptr ? nullptr : t->column(column);
+    for (uint32_t r = 0; c != nullptr && r < t->num_rows(); ++r) {
+      out[Text(c->Get(r))].push_back(r);
+    }
+    return out;
+  }
+
+ private:
+  const PolicyImpl& p_;
+  const RecordSet& records_;
+  std::unordered_map<std::string, std::map<std::string, std::vector<uint32_t>>>
+      groups_;
+};
+
+// The periods `rule` judges for a subject (as the engine's RuleRunner);
+// nullopt after an evaluation error.
+std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
+                                             const Activation& act, Date from,
+                                             Date as_of, std::string* error) {
+  std::vector<Period> periods;
+  if (rule.periods) {
+    Value v = rule.periods->Evaluate(act);
+    if (v.is_error()) {
+      *error = v.error_message();
+      return std::nullopt;
+    }
+    if (v.kind() == ValueKind::kList) {
+      for (const Value& e : v.list_value()) {
+        if (e.kind() == ValueKind::kPeriod) periods.push_back(e.period_value());
+      }
+    }
+    std::sort(periods.begin(), periods.end());
+    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+  } else if (rule.spec.period) {
+    periods = Period::Enumerate(*rule.spec.period, from, as_of);
+  }
+  return periods;
+}
+
+// "quarter" -> "quarters".
+std::string Plural(PeriodKind kind) {
+  return std::string(PeriodKindName(kind)) + "s";
+}
+
+}  // namespace
+
+void CompileConditions(const Env& env, const ExprText& when,
+                       CompiledRule* rule) {
+  rule->conditions.clear();
+  SourceManager unused;
+  for (const auto& [begin, end] : Conjuncts(when.text)) {
+    const std::string_view text =
+        std::string_view(when.text).substr(begin, end - begin);
+    auto program = env.CompileAt(text, kNoFile, 0, unused);
+    if (!program.ok()) {
+      rule->conditions.clear();
+      return;
+    }
+    rule->conditions.emplace_back(OneLine(text), std::move(program).value());
+  }
+}
+
+void CompileSummary(const Env& base, PolicyImpl* p, SourceManager& sources,
+                    Diagnostics* diags) {
+  if (!p->pack.summary) return;
+  for (const SummaryKeySpec& k : p->pack.summary->keys) {
+    // An unknown table is reported by the loader.
+    if (p->pack.schema.FindTable(k.table) == nullptr) continue;
+    Env env = base;
+    env.Declare(k.as, p->types->TypeOf(k.table));
+    auto program = CompileText(env, k.expr, sources, "summary key");
+    diags->Append(program.diagnostics());
+    if (!program.ok()) continue;
+    const Type& type = program.value().result_type();
+    if (type.kind() == TypeKind::kList || type.kind() == TypeKind::kMap) {
+      diags->Error(
+          "engine.summary_key_type",
+          "the summary key of " + Quote(k.table) +
+              " must be a single value, but it is a " + type.ToString(),
+          k.expr.span, "the key gives each row one group, such as a county id");
+      continue;
+    }
+    p->summary_keys.push_back({k.table, std::move(program).value()});
+  }
+}
+
+}  // namespace internal
+
+using internal::CompiledRule;
+using internal::PolicyImpl;
+using internal::Quote;
+using internal::Text;
+
+Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
+                                    const CheckOptions& options,
+                                    const std::string& rule_id,
+                                    const std::string& subject,
+                                    const std::string& period) const {
+  const PolicyImpl& p = *impl_;
+  Diagnostics diags;
+  Explanation e;
+  e.rule = rule_id;
+  e.subject = subject;
+  e.period = period;
+
+  // Rows left out in lenient mode are findings of `input.invalid` (DATA.md).
+  if (rule_id == "input.invalid") {
+    for (const RejectedRow& r : facts->rejected()) {
+      if (r.table + ":" + std::to_string(r.line) != subject) continue;
+      if (!period.empty()) break;
+      e.title = "invalid input row";
+      e.severity = "error";
+      e.source = "DATA.md, Bad input";
+      e.fired = true;
+      e.message = r.reason;
+      return Result<Explanation>(std::move(e));
+    }
+    if (!period.empty()) {
+      diags.Error("engine.unknown_period",
+                  "rule `input.invalid` has no periods, but " + Quote(period) +
+                      " was given",
+                  SourceSpan{}, "leave the period out");
+    } else {
+      diags.Error("engine.unknown_subject",
+                  "unknown subject " + Quote(subject) +
+                      ": no row of that table and line was left out",
+                  SourceSpan{},
+                  "`input.invalid` subjects are `<table>:<line>` of rows "
+                  "rejected in lenient mode");
+    }
+    return Result<Explanation>(std::move(diags));
+  }
+
+  const CompiledRule* rule = nullptr;
+  std::vector<std::string> ids;
+  for (const CompiledRule& r : p.rules) {
+    ids.push_back(r.spec.id);
+    if (r.spec.id == rule_id) rule = &r;
+  }
+  if (rule == nullptr) {
+    const std::string best = ClosestMatch(rule_id, ids);
+    diags.Error("engine.unknown_rule", "unknown rule " + Quote(rule_id),
+                SourceSpan{},
+                best.empty() ? "" : "did you mean " + Quote(best) + "?");
+    return Result<Explanation>(std::move(diags));
+  }
+  e.title = rule->spec.title;
+  e.severity = rule->spec.severity;
+  e.source = rule->spec.source;
+
+  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  const std::optional<Date> from = internal::WindowStart(p, options, &diags);
+  if (!from) return Result<Explanation>(std::move(diags));
+  Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
+
+  internal::Subjects subjects(p, *records);
+  std::optional<internal::FoundSubject> found =
+      subjects.Find(*rule, subject, &diags);
+  if (!found) return Result<Explanation>(std::move(diags));
+  const internal::SubjectSpec& s = rule->spec.subject;
+  if (s.kind != internal::SubjectSpec::Kind::kPrefecture) {
+    act.Bind(s.as, found->bound);
+    const FactTable& table = *facts->table(found->table);
+    for (uint32_t r : found->rows) {
+      Explanation::Row row;
+      row.name = records->Row(found->table, r).record_source().RowName(r);
+      for (size_t c = 0; c < table.schema().columns.size(); ++c) {
+        row.cells.push_back(
+            {table.schema().columns[c].name, Text(table.column(c).Get(r))});
+      }
+      e.rows.push_back(std::move(row));
+    }
+  }
+
+  const auto fail = [&](const std::string& message) {
+    diags.Error("engine.eval_error",
+                "rule " + Quote(rule_id) + " on " + Quote(subject) +
+                    (period.empty() ? "" : " in " + Quote(period)) + ": " +
+                    message,
+                rule->spec.span);
+    return Result<Explanation>(std::move(diags));
+  };
+
+  // The period.
+  const bool has_periods = rule->spec.period || rule->periods;
+  if (!has_periods && !period.empty()) {
+    diags.Error("engine.unknown_period",
+                "rule " + Quote(rule_id) + " has no periods, but " +
+                    Quote(period) + " was given",
+                SourceSpan{}, "leave the period out");
+    return Result<Explanation>(std::move(diags));
+  }
+  if (has_periods) {
+    std::string error;
+    const std::optional<std::vector<Period>> periods =
+        internal::PeriodsOf(*rule, act, *from, options.as_of, &error);
+    if (!periods) return fail(error);
+    std::vector<std::string> labels;
+    for (const Period& q : *periods) labels.push_back(q.label());
+    if (rule->periods) {
+      std::string shown;
+      for (const std::string& l : labels)
+        shown += (shown.empty() ? "" : ", ") + l;
+      e.periods = Explanation::Item{internal::OneLine(rule->spec.periods.text),
+                                    "[" + shown + "]"};
+    }
+    std::string help;
+    if (rule->spec.period && !rule->periods) {
+      help = "it judges the " + internal::Plural(*rule->spec.period) +
+             " wholly inside [" + from->ToString() + ", " +
+             options.as_of.ToString() + "]" +
+             (labels.empty() ? ", and there are none"
+                             : ": " + internal::ShortList(labels));
+    } else {
+      help = labels.empty() ? "it judges no period for " + Quote(subject)
+                            : "its periods for " + Quote(subject) + " are " +
+                                  internal::ShortList(labels);
+    }
+    const std::optional<Period> parsed = Period::Parse(period);
+    if (period.empty()) {
+      diags.Error("engine.unknown_period",
+                  "rule " + Quote(rule_id) +
+                      " is judged per period, but no period was given",
+                  SourceSpan{}, help);
+      return Result<Explanation>(std::move(diags));
+    }
+    if (!parsed) {
+      diags.Error("engine.unknown_period", Quote(period) + " is not a period",
+                  SourceSpan{},
+                  "write a year `2023`, a half `2023-H1`, a quarter "
+                  "`2023-Q3` or a month `2023-07`");
+      return Result<Explanation>(std::move(diags));
+    }
+    if (std::find(periods->begin(), periods->end(), *parsed) ==
+        periods->end()) {
+      diags.Error("engine.unknown_period",
+                  "rule " + Quote(rule_id) + " does not judge " +
+                      Quote(subject) + " in " + Quote(period),
+                  SourceSpan{}, help);
+      return Result<Explanation>(std::move(diags));
+    }
+    act.Bind("period", Value::FromPeriod(*parsed));
+  }
+
+  // The decision, as the engine makes it.
+  for (const auto& [name, program] : rule->lets) {
+    Value v = program.Evaluate(act);
+    if (v.is_error()) return fail(v.error_message());
+    e.lets.push_back({name, internal::Show(v)});
+    act.Bind(name, std::move(v));
+  }
+  if (rule->when) {
+    const Value fired = rule->when->Evaluate(act);
+    if (fired.is_error()) return fail(fired.error_message());
+    if (fired.kind() != ValueKind::kBool) {
+      return fail("`when` gave " + fired.DebugString() + ", not true or false");
+    }
+    e.fired = fired.bool_value();
+    if (rule->conditions.empty()) {
+      e.conditions.push_back(
+          {internal::OneLine(rule->spec.when.text), internal::Show(fired)});
+    }
+    for (const auto& [text, program] : rule->conditions) {
+      const Value v = program.Evaluate(act);
+      e.conditions.push_back({text, internal::Show(v)});
+    }
+    if (!e.fired) {
+      for (size_t i = 0; i < e.conditions.size(); ++i) {
+        if (e.conditions[i].value == "false") {
+          e.first_false = i;
+          break;
+        }
+      }
+    }
+  }
+  if (e.fired) {
+    for (const internal::MessagePart& part : rule->message) {
+      if (!part.program) {
+        e.message += part.text;
+        continue;
+      }
+      Value v = part.program->Evaluate(act);
+      e.message += v.is_error() ? "{" + v.error_message() + "}" : Text(v);
+    }
+  }
+  return Result<Explanation>(std::move(e), std::move(diags));
+}
+
+PackInfo Policy::info() const {
+  const internal::PackSpec& pack = impl_->pack;
+  PackInfo info;
+  info.name = pack.name;
+  info.version = pack.version;
+  info.title = pack.title;
+  for (const CompiledRule& r : impl_->rules) {
+    info.rules.push_back(
+        {r.spec.id, r.spec.title, r.spec.kind, r.spec.severity, r.spec.source});
+  }
+  for (const internal::ParamSpec& ps : pack.params) {
+    info.parameters.push_back(ps.name);
+  }
+  for (const internal::DerivedSpec& d : pack.derived) {
+    info.derived.push_back(d.name);
+  }
+  info.test_files = pack.test_files;
+  info.summary_by = summary_by();
+  return info;
+}
+
+const std::string& Policy::summary_by() const {
+  static const std::string kNone;
+  return impl_->pack.summary ? impl_->pack.summary->by : kNone;
+}
+
+Result<std::vector<std::string>> Policy::SummaryGroups(
+    const std::shared_ptr<const FactSet>& facts, const CheckOptions& options,
+    const std::vector<Finding>& findings) const {
+  const PolicyImpl& p = *impl_;
+  Diagnostics diags;
+  std::vector<std::string> groups(findings.size());
+  if (p.summary_keys.empty()) {
+    return Result<std::vector<std::string>>(std::move(groups));
+  }
+  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  const std::optional<Date> from = internal::WindowStart(p, options, &diags);
+  if (!from) return Result<std::vector<std::string>>(std::move(diags));
+  Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
+  std::unordered_map<std::string, const CompiledRule*> rules;
+  for (const CompiledRule& r : p.rules) rules.emplace(r.spec.id, &r);
+  internal::Subjects subjects(p, *records);
+  // The group of a row, by table and row.
+  std::map<std::pair<std::string, uint32_t>, std::string> row_groups;
+  std::unordered_map<std::string, std::string> by_subject;  // rule|subject
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    auto rule_it = rules.find(f.rule);
+    if (rule_it == rules.end()) continue;  // e.g. input.invalid
+    const CompiledRule& rule = *rule_it->second;
+    const internal::SubjectSpec& s = rule.spec.subject;
+    if (s.kind == internal::SubjectSpec::Kind::kPrefecture) continue;
+    const internal::CompiledSummaryKey* key = nullptr;
+    std::string as;
+    for (size_t k = 0; k < p.summary_keys.size(); ++k) {
+      if (p.summary_keys[k].table == s.table) {
+        key = &p.summary_keys[k];
+        for (const internal::SummaryKeySpec& spec : p.pack.summary->keys) {
+          if (spec.table == s.table) as = spec.as;
+        }
+      }
+    }
+    if (key == nullptr) continue;
+    const std::string cache_key =
+        s.table + "|" + s.group_by + "|" + s.label + "|" + f.subject;
+    auto cached = by_subject.find(cache_key);
+    if (cached != by_subject.end()) {
+      groups[i] = cached->second;
+      continue;
+    }
+    Diagnostics ignored;
+    std::optional<internal::FoundSubject> found =
+        subjects.Find(rule, f.subject, &ignored);
+    std::string group;
+    if (found) {
+      bool first = true;
+      for (uint32_t r : found->rows) {
+        auto it = row_groups.find({s.table, r});
+        if (it == row_groups.end()) {
+          act.Bind(as, records->Row(s.table, r));
+          const Value v = key->program.Evaluate(act);
+          if (v.is_error()) {
+            diags.Error(
+                "engine.eval_error",
+                "the summary key of " + Quote(s.table) + " on " +
+                    Quote(records->Row(s.table, r).record_source().RowName(r)) +
+                    ": " + v.error_message(),
+                SourceSpan{});
+            return Result<std::vector<std::string>>(std::move(diags));
+          }
+          it = row_groups.emplace(std::make_pair(s.table, r), Text(v)).first;
+        }
+        if (first) {
+          group = it->second;
+          first = false;
+        } else if (group != it->second) {
+          group.clear();  // rows in different groups
+          break;
+        }
+      }
+    }
+    by_subject.emplace(cache_key, group);
+    groups[i] = group;
+  }
+  return Result<std::vector<std::string>>(std::move(groups), std::move(diags));
+}
+
+}  // namespace zhucun

@@ -1,0 +1,551 @@
+// The domain rule kinds (src/rules/kinds.h): each expands to the rule one
+// would write by hand and finds the same things (kinds_ok pack: every kind
+// beside its twin written out as a `check`); every mistake a clerk can make
+// in a kind's arguments renders as a positioned diagnostic.
+
+#include "rules/kinds.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>  // mkdtemp
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rules/pack.h"
+#include "zhucun/csv.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/engine.h"
+#include "zhucun/source.h"
+
+namespace zhucun::internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
+const std::string kKindsPack = kSourceDir + "/tests/testdata/packs/kinds_ok";
+
+// ---------------------------------------------------------------------------
+// Expansion and evaluation.
+
+class KindsPackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<PackSpec> pack = LoadPack(kKindsPack, sources_);
+    ASSERT_TRUE(pack.ok()) << pack.diagnostics().Render(sources_);
+    EXPECT_TRUE(pack.diagnostics().empty())
+        << pack.diagnostics().Render(sources_);
+    pack_ = std::move(pack).value();
+  }
+
+  const RuleSpec* Rule(const std::string& id) const {
+    for (const RuleSpec& r : pack_.rules) {
+      if (r.id == id) return &r;
+    }
+    return nullptr;
+  }
+
+  // The text of the expansion's own source file.
+  std::string Expansion(const std::string& id) const {
+    const RuleSpec* r = Rule(id);
+    if (r == nullptr) return "no rule " + id;
+    return sources_.name(r->when.file) + "\n" +
+           std::string(sources_.text(r->when.file));
+  }
+
+  // Checks the pack's data on 2023-12-31 (window from 2023-01-01).
+  Report Check() {
+    auto policy = Policy::Load(kKindsPack, sources_);
+    EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources_);
+    if (!policy.ok()) return {};
+    auto facts = ReadCsvFolder(policy.value().schema(), kKindsPack + "/data",
+                               CsvOptions{}, sources_);
+    EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources_);
+    if (!facts.ok()) return {};
+    CheckOptions options;
+    options.as_of = *Date::Parse("2023-12-31");
+    auto report = policy.value().Check(
+        std::make_shared<const FactSet>(std::move(facts).value()), options);
+    EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources_);
+    if (!report.ok()) return {};
+    return std::move(report).value();
+  }
+
+  SourceManager sources_;
+  PackSpec pack_;
+};
+
+std::string Name(const std::string& file) { return kKindsPack + "/" + file; }
+
+TEST_F(KindsPackTest, VisitQuotaExpansion) {
+  EXPECT_EQ(Expansion("kinds.visit_quota"),
+            Name("kinds.yaml:4 (expanded visit_quota)\n") +
+                "let visits: leader.visits.filter(visit, visit.date in period "
+                "&& (visit.village.teams.exists(t, t.unit_id == "
+                "leader.unit_id && active(t, visit.date)))).size()\n"
+                "let quota: params.visits_per_quarter\n"
+                "when: leader.rank == 'deputy' && (active_throughout(leader, "
+                "period)) && visits < quota\n"
+                "message: {visits} visits in {period}, fewer than {quota}\n");
+  const RuleSpec& r = *Rule("kinds.visit_quota");
+  EXPECT_EQ(r.kind, "visit_quota");  // kept, with the arguments
+  EXPECT_EQ(r.args.size(), 4u);
+  EXPECT_TRUE(r.when.exact);
+}
+
+TEST_F(KindsPackTest, MappingExpansion) {
+  EXPECT_EQ(Expansion("kinds.mapping"),
+            Name("kinds.yaml:15 (expanded mapping)\n") +
+                "let key: team.village.category\n"
+                "let value: team.unit.sector\n"
+                "when: (active(team, as_of)) && key in params.sector_for && "
+                "value != params.sector_for[key]\n"
+                "message: {value} does not go with {key}\n");
+}
+
+TEST_F(KindsPackTest, CompositionExpansion) {
+  EXPECT_EQ(Expansion("kinds.composition_exactly"),
+            Name("kinds.yaml:24 (expanded composition)\n") +
+                "let count: team.members.filter(member, member.role == "
+                "'first_secretary' && (active(member, as_of))).size()\n"
+                "when: (active(team, as_of)) && count != "
+                "params.first_secretaries\n"
+                "message: {count} first_secretary, expected exactly "
+                "{params.first_secretaries}\n");
+  // Another name for the rows, no role.
+  EXPECT_EQ(Expansion("kinds.composition_at_least"),
+            Name("kinds.yaml:34 (expanded composition)\n") +
+                "let count: team.members.filter(m, (m.role == "
+                "'resident_cadre' && active(m, as_of))).size()\n"
+                "when: count < 2\n"
+                "message: {count} counted, expected at least {2}\n");
+}
+
+TEST_F(KindsPackTest, RequiredSetExpansion) {
+  EXPECT_EQ(Expansion("kinds.required_set"),
+            Name("kinds.yaml:43 (expanded required_set)\n") +
+                "let missing: params.bundle_kinds.filter(value, "
+                "!member.team.bundles.exists(bundle, bundle.kind == value && "
+                "(bundle.unit_id == member.unit_id)))\n"
+                "when: (active(member, as_of)) && missing.size() > 0\n"
+                "message: missing {missing}\n");
+}
+
+TEST_F(KindsPackTest, AllowedReasonsExpansion) {
+  // A YAML list of reasons is a list of texts.
+  EXPECT_EQ(Expansion("kinds.allowed_reasons"),
+            Name("kinds.yaml:54 (expanded allowed_reasons)\n") +
+                "let reason: member.end_reason\n"
+                "when: (member.end_date != null && from <= member.end_date && "
+                "member.end_date <= as_of) && !(reason in (['job_transfer']))\n"
+                "message: the reason {reason} is not allowed\n");
+}
+
+TEST_F(KindsPackTest, ShareCapExpansion) {
+  // `0.25` is a decimal, and the share is compared without dividing.
+  EXPECT_EQ(Expansion("kinds.share_cap"),
+            Name("kinds.yaml:62 (expanded share_cap)\n") +
+                "let count: (facts.members.filter(m, m.end_date != null && "
+                "m.end_date in period && m.end_reason != "
+                "'term_complete').size())\n"
+                "let base: (facts.members.filter(m, m.start_date <= "
+                "period.end() && (m.end_date == null || period.start() <= "
+                "m.end_date)).size())\n"
+                "when: base > 0 && decimal(count) > decimal('0.25') * base\n"
+                "message: {count} of {base} is more than a share of "
+                "{decimal('0.25')}\n");
+}
+
+TEST_F(KindsPackTest, WeightedScoreDefinesFunctionsAndATable) {
+  EXPECT_EQ(Rule("kinds.weighted_score"), nullptr);  // no findings of its own
+  ASSERT_EQ(pack_.functions.size(), 4u);
+  const FunctionSpec& total = pack_.functions[2];
+  const FunctionSpec& grade = pack_.functions[3];
+  EXPECT_EQ(total.name, "total");
+  EXPECT_EQ(total.params, std::vector<std::string>{"s"});
+  EXPECT_EQ(grade.name, "grade");
+  EXPECT_EQ(sources_.name(total.body.file),
+            Name("kinds.yaml:71 (expanded weighted_score)"));
+  EXPECT_EQ(sources_.text(total.body.file),
+            "total(s): params.weight_a * s.a + params.weight_b * s.b\n"
+            "grade(s): !(0 <= s.a && s.a <= 100 && 0 <= s.b && s.b <= 100) ? "
+            "'invalid' : total(s) >= 80 ? 'good' : total(s) >= "
+            "params.fair_min ? 'fair' : 'poor'\n"
+            "score_grades.member_id: s.member_id\n"
+            "score_grades.year: s.year\n"
+            "score_grades.total: round(total(s), 1)\n"
+            "score_grades.grade: grade(s)\n");
+  ASSERT_EQ(pack_.derived.size(), 1u);
+  const DerivedSpec& d = pack_.derived[0];
+  EXPECT_EQ(d.name, "score_grades");
+  EXPECT_EQ(d.from, "scores");
+  EXPECT_EQ(d.as, "s");
+  EXPECT_EQ(d.sort_by, (std::vector<std::string>{"member_id", "year"}));
+  ASSERT_EQ(d.columns.size(), 4u);
+  EXPECT_EQ(d.columns[2].first, "total");
+  EXPECT_EQ(d.columns[3].first, "grade");
+}
+
+// Every kind finds what its twin, written out by hand, finds, with the same
+// message; and what it finds is what the data was made to show.
+TEST_F(KindsPackTest, KindsFindWhatTheirTwinsFind) {
+  const Report report = Check();
+  std::map<std::string, std::vector<std::string>> kinds;
+  std::map<std::string, std::vector<std::string>> twins;
+  for (const Finding& f : report.findings) {
+    const std::string row = f.subject + "|" + f.period + "|" + f.message;
+    if (f.rule.starts_with("kinds.")) kinds[f.rule.substr(6)].push_back(row);
+    if (f.rule.starts_with("twin.")) twins[f.rule.substr(5)].push_back(row);
+  }
+  for (const std::string kind :
+       {"visit_quota", "mapping", "composition_exactly",
+        "composition_at_least", "required_set", "allowed_reasons",
+        "share_cap"}) {
+    EXPECT_EQ(kinds[kind], twins[kind]) << kind;
+  }
+  EXPECT_EQ(kinds["visit_quota"],
+            (std::vector<std::string>{
+                "leaders:L1|2023-Q3|0 visits in 2023-Q3, fewer than 1",
+                "leaders:L1|2023-Q4|0 visits in 2023-Q4, fewer than 1",
+                "leaders:L3|2023-Q3|0 visits in 2023-Q3, fewer than 1",
+                "leaders:L3|2023-Q4|0 visits in 2023-Q4, fewer than 1"}));
+  EXPECT_EQ(kinds["mapping"],
+            std::vector<std::string>{"teams:T2||party_mass does not go with poor"});
+  EXPECT_EQ(kinds["composition_exactly"],
+            (std::vector<std::string>{
+                "teams:T2||2 first_secretary, expected exactly 1",
+                "teams:T3||0 first_secretary, expected exactly 1"}));
+  EXPECT_EQ(kinds["composition_at_least"],
+            (std::vector<std::string>{"teams:T1||1 counted, expected at least 2",
+                                      "teams:T2||0 counted, expected at least 2",
+                                      "teams:T3||0 counted, expected at least 2"}));
+  EXPECT_EQ(kinds["required_set"],
+            (std::vector<std::string>{"members:M4||missing [\"project\"]",
+                                      "members:M5||missing [\"project\"]"}));
+  EXPECT_EQ(kinds["allowed_reasons"],
+            std::vector<std::string>{"members:M6||the reason other is not allowed"});
+  EXPECT_EQ(kinds["share_cap"],
+            std::vector<std::string>{
+                "prefecture|2023|2 of 6 is more than a share of 0.25"});
+  // The functions of the weighted score, used by a general rule.
+  EXPECT_EQ(twins["weighted_score"],
+            (std::vector<std::string>{
+                "members:M4||[\"poor\"] [decimal(\"16.000\")]",
+                "members:M5||[\"invalid\"] [decimal(\"70.400\")]"}));
+  ASSERT_EQ(report.derived.size(), 1u);
+  EXPECT_EQ(report.derived[0].columns,
+            (std::vector<std::string>{"member_id", "year", "total", "grade"}));
+  EXPECT_EQ(report.derived[0].rows,
+            (std::vector<std::vector<std::string>>{
+                {"M1", "2023", "87.0", "good"},
+                {"M2", "2023", "62.0", "fair"},
+                {"M4", "2023", "16.0", "poor"},
+                {"M5", "2023", "70.4", "invalid"}}));
+}
+
+// The Qiannan pack uses the kinds (rules/qiannan/*.yaml).
+TEST(KindsTest, QiannanUsesTheKinds) {
+  const std::string dir = kSourceDir + "/rules/qiannan";
+  SourceManager sources;
+  const Result<PackSpec> r = LoadPack(dir, sources);
+  ASSERT_TRUE(r.ok()) << r.diagnostics().Render(sources);
+  std::map<std::string, std::string> kinds;
+  for (const RuleSpec& rule : r.value().rules) kinds[rule.id] = rule.kind;
+  EXPECT_EQ(kinds["visits.principal"], "visit_quota");
+  EXPECT_EQ(kinds["visits.deputy"], "visit_quota");
+  EXPECT_EQ(kinds["visits.member"], "visit_quota");
+  EXPECT_EQ(kinds["assign.sector_match"], "mapping");
+  EXPECT_EQ(kinds["team.first_secretary"], "composition");
+  EXPECT_EQ(kinds["team.resident_cadres"], "composition");
+  EXPECT_EQ(kinds["bundles.complete"], "required_set");
+  EXPECT_EQ(kinds["rotation.early_exit"], "allowed_reasons");
+  EXPECT_EQ(kinds["rotation.ratio"], "share_cap");
+  EXPECT_EQ(kinds["assess.excellent_share"], "share_cap");
+  EXPECT_EQ(kinds.count("assess.composite"), 0u);  // functions and a table
+  ASSERT_EQ(r.value().derived.size(), 1u);
+  EXPECT_EQ(r.value().derived[0].name, "assessment_grades");
+}
+
+// ---------------------------------------------------------------------------
+// A clerk's mistakes.
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// A pack folder in a fresh temporary directory, removed at the end.
+class TempPack {
+ public:
+  explicit TempPack(const Files& files) {
+    std::string tmpl =
+        (fs::temp_directory_path() / "zhucun_kinds_XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      ADD_FAILURE() << "mkdtemp failed";
+      return;
+    }
+    dir_ = tmpl;
+    for (const auto& [name, text] : files) {
+      std::ofstream(fs::path(dir_) / name, std::ios::binary) << text;
+    }
+  }
+  ~TempPack() {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  TempPack(const TempPack&) = delete;
+  TempPack& operator=(const TempPack&) = delete;
+
+  const std::string& dir() const { return dir_; }
+
+  // Renders the diagnostics of loading the pack (LoadPack, or
+  // Policy::Load to type-check the expansions), folder names left out.
+  std::string Render(bool compile, std::set<std::string>* codes = nullptr) {
+    SourceManager sources;
+    Diagnostics diags;
+    if (compile) {
+      diags = Policy::Load(dir_, sources).diagnostics();
+    } else {
+      diags = LoadPack(dir_, sources).diagnostics();
+    }
+    if (codes != nullptr) {
+      for (const Diagnostic& d : diags.items()) codes->insert(d.code);
+    }
+    std::string rendered = diags.Render(sources);
+    for (size_t at; (at = rendered.find(dir_ + "/")) != std::string::npos;) {
+      rendered.erase(at, dir_.size() + 1);
+    }
+    return rendered;
+  }
+
+ private:
+  std::string dir_;
+};
+
+const char kSchema[] = R"(tables:
+  - name: teams
+    key: team_id
+    columns:
+      - {name: team_id, type: id}
+  - name: members
+    key: member_id
+    columns:
+      - {name: member_id, type: id}
+      - {name: team_id, type: id, references: teams}
+      - {name: role, type: text}
+  - name: leaders
+    key: leader_id
+    columns:
+      - {name: leader_id, type: id}
+      - {name: rank, type: text}
+  - name: visits
+    key: visit_id
+    columns:
+      - {name: visit_id, type: id}
+      - {name: leader_id, type: id, references: leaders}
+      - {name: date, type: date}
+  - name: scores
+    columns:
+      - {name: member_id, type: id, references: members}
+      - {name: daily, type: decimal, scale: 2}
+)";
+
+Files WithRules(const std::string& rules) {
+  return {{"pack.yaml",
+           "name: t\nfunctions:\n  total(s): s.daily\n"
+           "includes: [schema.yaml, rules.yaml]\n"},
+          {"schema.yaml", kSchema},
+          {"rules.yaml", rules}};
+}
+
+struct BadCase {
+  const char* name;
+  bool compile;  // the engine's type check of the expansion too
+  std::string rules;
+  std::string expected;
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+const char kQuota[] =
+    "rules:\n"
+    "  - id: visits.deputy\n"
+    "    kind: visit_quota\n"
+    "    severity: error\n"
+    "    subject: leaders\n"
+    "    period: quarter\n";
+
+const BadCase kBadCases[] = {
+    // clang-format off
+    {"MissingArgument", false,
+     std::string(kQuota) + "    visits: leader.visits\n",
+     "rules.yaml:2:9: error[pack.missing]: rule `visits.deputy` has no `at_least`\n"
+     " |   - id: visits.deputy\n"
+     " |         ^~~~~~~~~~~~~\n"
+     " = help: add `at_least:` with the fewest visits per period, such as `params.deputy_visits_per_quarter`\n"},
+    {"MissingArgumentsAndKeys", false,
+     "rules:\n  - {id: visits.deputy, kind: visit_quota, rank: deputy}\n",
+     "rules.yaml:2:10: error[pack.missing]: rule `visits.deputy` has no `severity`, `subject`, `period`, `at_least` or `visits`\n"
+     " |   - {id: visits.deputy, kind: visit_quota, rank: deputy}\n"
+     " |          ^~~~~~~~~~~~~\n"
+     " = help: see the `visit_quota` section of docs/rules.md for what each is\n"},
+    {"CompositionWithoutABound", false,
+     "rules:\n  - {id: team.size, kind: composition, severity: error, subject: teams, members: team.members}\n",
+     "rules.yaml:2:10: error[pack.missing]: rule `team.size` has no `exactly`\n"
+     " |   - {id: team.size, kind: composition, severity: error, subject: teams, members: team.members}\n"
+     " |          ^~~~~~~~~\n"
+     " = help: add `exactly:`, `at_least:` or `at_most:` with how many there must be\n"},
+    {"UnknownArgumentWithDidYouMean", false,
+     std::string(kQuota) + "    visits: leader.visits\n    at_lest: 1\n",
+     "rules.yaml:8:5: error[pack.unknown_argument]: unknown argument `at_lest` of a `visit_quota` rule\n"
+     " |     at_lest: 1\n"
+     " |     ^~~~~~~\n"
+     " = help: did you mean `at_least`?\n"},
+    {"UnknownArgument", false,
+     std::string(kQuota) + "    visits: leader.visits\n    at_least: 1\n    quota: 1\n",
+     "rules.yaml:9:5: error[pack.unknown_argument]: unknown argument `quota` of a `visit_quota` rule\n"
+     " |     quota: 1\n"
+     " |     ^~~~~\n"
+     " = help: a `visit_quota` rule has the arguments `rank`, `at_least`, `visits`, `date`, `counts` and `each`\n"},
+    {"ListForAWord", false,
+     std::string(kQuota) + "    visits: leader.visits\n    at_least: 1\n    rank: [deputy, principal]\n",
+     "rules.yaml:9:11: error[pack.bad_argument]: expected a single value for `rank`, found a list\n"
+     " |     rank: [deputy, principal]\n"
+     " |           ^\n"},
+    {"MapInAListOfTexts", false,
+     "rules:\n  - id: rotation.early_exit\n    kind: allowed_reasons\n    severity: error\n"
+     "    subject: members\n    reason: member.role\n    allowed: [health, {job: transfer}]\n",
+     "rules.yaml:7:23: error[pack.bad_argument]: expected a value in `allowed`, found a map\n"
+     " |     allowed: [health, {job: transfer}]\n"
+     " |                       ^\n"
+     " = help: the items of a YAML list here are texts; for anything else write a CEL expression\n"},
+    {"NotAName", false,
+     std::string(kQuota) + "    visits: leader.visits\n    at_least: 1\n    date: visit date\n",
+     "rules.yaml:9:11: error[pack.bad_name]: `visit date` is not a name\n"
+     " |     date: visit date\n"
+     " |           ^~~~~~~~~~\n"
+     " = help: names are made of ASCII letters, digits and `_`, and do not start with a digit\n"},
+    {"RankOfNoRow", false,
+     "rules:\n  - {id: visits.deputy, kind: visit_quota, severity: error, subject: prefecture,"
+     " period: year, rank: deputy, at_least: 1, visits: facts.visits}\n",
+     "rules.yaml:2:70: error[pack.bad_subject]: `rank:` needs a subject table, one row per subject\n"
+     " | ... kind: visit_quota, severity: error, subject: prefecture, period: year, rank: deputy, at_least: 1, visits: facts.visits}\n"
+     " |                                                  ^~~~~~~~~~\n"
+     " = help: write the table, such as `subject: leaders`\n"},
+    {"RankColumnMissing", false,
+     "rules:\n  - {id: visits.deputy, kind: visit_quota, severity: error, subject: members,"
+     " period: year, rank: deputy, at_least: 1, visits: facts.visits}\n",
+     "rules.yaml:2:93: error[pack.unknown_column]: table `members` has no column `rank`\n"
+     " | ...ty, kind: visit_quota, severity: error, subject: members, period: year, rank: deputy, at_least: 1, visits: facts.visits}\n"
+     " |                                                                            ^~~~\n"
+     " = help: `rank:` compares the subject's `rank` column; to pick the subjects another way, leave it out and say which in `when:`\n"},
+    {"LetTakesAKindName", false,
+     "rules:\n  - id: team.size\n    kind: composition\n    severity: error\n    subject: teams\n"
+     "    let:\n      count: 3\n    members: team.members\n    at_least: count\n",
+     "rules.yaml:7:7: error[pack.name_taken]: let `count` is a name the `composition` kind gives\n"
+     " |       count: 3\n"
+     " |       ^~~~~\n"
+     " = help: a `composition` rule names `count`; call the let otherwise\n"},
+    {"WrongTypeInAnArgument", true,
+     std::string(kQuota) + "    visits: leader.visits\n    at_least: \"'three'\"\n",
+     // The quota is a text: shown on the line of the expansion.
+     "rules.yaml:3 (expanded visit_quota):3:7: error[expr.no_overload]: no matching overload for `<` applied to `(int, string)`\n"
+     " | when: visits < quota\n"
+     " |       ^~~~~~~~~~~~~~\n"},
+    // weighted_score.
+    {"WeightedScoreWithFindingKeys", false,
+     "rules:\n  - id: assess.composite\n    kind: weighted_score\n    severity: error\n"
+     "    when: 'true'\n    subject: scores\n    weights: {daily: 1}\n    grades: {good: 60}\n"
+     "    otherwise: poor\n    score: composite\n    grade: grade\n",
+     "rules.yaml:2:9: error[pack.not_for_kind]: a `weighted_score` rule gives no findings, so it has no `severity` or `when`\n"
+     " |   - id: assess.composite\n"
+     " |         ^~~~~~~~~~~~~~~~\n"
+     " = help: it defines the functions named by `score:` and `grade:` for other rules, and the table named by `table:`; remove `severity` and `when`\n"},
+    {"WeightOfAnUnknownColumn", false,
+     "rules:\n  - id: assess.composite\n    kind: weighted_score\n"
+     "    subject: scores\n    weights: {dayly: 1}\n    grades: {good: 60}\n"
+     "    otherwise: poor\n    score: composite\n    grade: grade\n",
+     "rules.yaml:5:15: error[pack.unknown_column]: table `scores` has no column `dayly`\n"
+     " |     weights: {dayly: 1}\n"
+     " |               ^~~~~\n"
+     " = help: did you mean `daily`?\n"},
+    {"GradeBandWithoutMinimum", false,
+     "rules:\n  - id: assess.composite\n    kind: weighted_score\n"
+     "    subject: scores\n    weights: {daily: 1}\n    grades: {good: [60]}\n"
+     "    otherwise: poor\n    score: composite\n    grade: grade\n",
+     "rules.yaml:6:20: error[pack.bad_argument]: expected an expression for `good` in `grades`, found a list\n"
+     " |     grades: {good: [60]}\n"
+     " |                    ^\n"},
+    {"ScoreNamedLikeAFunction", false,
+     "rules:\n  - id: assess.composite\n    kind: weighted_score\n"
+     "    subject: scores\n    weights: {daily: 1}\n    grades: {good: 60}\n"
+     "    otherwise: poor\n    score: total\n    grade: grade\n",
+     "rules.yaml:8:12: error[pack.bad_function]: function `total` is defined twice\n"
+     " |     score: total\n"
+     " |            ^~~~~\n"
+     " = help: the function is first defined at pack.yaml:3:3\n"},
+    {"TableNamedTwice", false,
+     "rules:\n  - id: assess.composite\n    kind: weighted_score\n"
+     "    subject: scores\n    weights: {daily: 1}\n    grades: {good: 60}\n"
+     "    otherwise: poor\n    score: composite\n    grade: grade\n"
+     "    table: grades\n    columns: member_id\n"
+     "derived:\n  - {name: grades, from: scores, columns: {x: score.daily}}\n",
+     "rules.yaml:10:12: error[pack.duplicate_table]: duplicate derived table `grades`\n"
+     " |     table: grades\n"
+     " |            ^~~~~~\n"
+     " = help: the table is first defined on line 13\n"},
+    {"TableColumnNamedLikeTheScore", false,
+     "rules:\n  - id: assess.composite\n    kind: weighted_score\n"
+     "    subject: scores\n    weights: {daily: 1}\n    grades: {good: 60}\n"
+     "    otherwise: poor\n    score: daily\n    grade: grade\n"
+     "    table: grades\n    columns: [member_id, daily]\n",
+     "rules.yaml:11:26: error[pack.bad_argument]: column `daily` is also the name of the score\n"
+     " |     columns: [member_id, daily]\n"
+     " |                          ^~~~~\n"
+     " = help: the table has the columns, then the score and the grade\n"},
+    // clang-format on
+};
+
+class BadKindTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadKindTest, RendersExactDiagnostics) {
+  const BadCase& c = GetParam();
+  TempPack pack(WithRules(c.rules));
+  EXPECT_EQ(pack.Render(c.compile), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, BadKindTest, ::testing::ValuesIn(kBadCases),
+                         [](const ::testing::TestParamInfo<BadCase>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// Every diagnostic code that src/rules/kinds.cc reports is exercised by a
+// case above.
+TEST(KindsTest, EveryCodeIsTested) {
+  std::set<std::string> tested;
+  for (const BadCase& c : kBadCases) {
+    TempPack pack(WithRules(c.rules));
+    pack.Render(c.compile, &tested);
+  }
+  std::ifstream in(kSourceDir + "/src/rules/kinds.cc");
+  ASSERT_TRUE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string source = text.str();
+  const std::regex code("\"(pack\\.[a-z_]+)\"");
+  std::set<std::string> codes;
+  for (auto it = std::sregex_iterator(source.begin(), source.end(), code);
+       it != std::sregex_iterator(); ++it) {
+    codes.insert((*it)[1]);
+  }
+  EXPECT_GE(codes.size(), 10u);
+  for (const std::string& c : codes) EXPECT_EQ(tested.count(c), 1u) << c;
+}
+
+}  // namespace
+}  // namespace zhucun::internal

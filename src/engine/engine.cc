@@ -37,6 +37,66 @@ std::string Text(const Value& v) {
   }
 }
 
+namespace {
+
+// Collapses every run of whitespace to one space.
+std::string CollapseSpace(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// Whether line breaks in `raw` all lie outside string literals and no `//`
+// comment is there: then YAML's folding of its lines cannot change what it
+// means as CEL.
+bool BreaksAreBetweenTokens(std::string_view raw) {
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '/' && i + 1 < raw.size() && raw[i + 1] == '/') return false;
+    if (c != '\'' && c != '"') continue;
+    const bool triple = raw.substr(i, 3) == std::string(3, c);
+    const std::string_view close = triple ? raw.substr(i, 3) : raw.substr(i, 1);
+    size_t j = i + close.size();
+    while (j < raw.size() && raw.substr(j, close.size()) != close) {
+      if (raw[j] == '\n' || raw[j] == '\r') return false;
+      j += raw[j] == '\\' ? 2 : 1;
+    }
+    i = j + close.size() - 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& sources,
+                            const std::string& what) {
+  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources);
+  // A block (`>-`, `|`) or multi-line scalar: the file's own lines read the
+  // same as the folded value, so compile them and errors point into the file.
+  if (e.file != kNoFile && e.raw_end > e.offset) {
+    const std::string_view file_text = sources.text(e.file);
+    if (e.raw_end <= file_text.size()) {
+      const std::string_view raw = file_text.substr(e.offset, e.raw_end - e.offset);
+      if (CollapseSpace(raw) == CollapseSpace(e.text) && BreaksAreBetweenTokens(raw)) {
+        return env.CompileAt(raw, e.file, e.offset, sources);
+      }
+    }
+  }
+  const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
+  return env.Compile(e.text, sources,
+                     sources.name(e.span.file) + ":" + std::to_string(lc.line) +
+                         " (" + what + ")");
+}
+
 std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options,
                                 Diagnostics* diags) {
   if (options.from) return options.from;
@@ -77,15 +137,6 @@ using internal::PolicyImpl;
 using internal::Quote;
 using internal::Text;
 
-// Compiles an expression written in the pack.
-Result<Program> CompileText(const Env& env, const ExprText& e,
-                            SourceManager& sources, const std::string& what) {
-  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources);
-  const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
-  return env.Compile(e.text, sources,
-                     sources.name(e.span.file) + ":" + std::to_string(lc.line) +
-                         " (" + what + ")");
-}
 
 // Splits "text {expr} text" into parts; `{{` and `}}` are literal braces.
 bool ParseTemplate(const ExprText& t, const Env& env, SourceManager& sources,

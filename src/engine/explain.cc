@@ -93,16 +93,6 @@ std::vector<std::pair<uint32_t, uint32_t>> Conjuncts(std::string_view text) {
   return parts;
 }
 
-// Compiles an expression written in the pack (as engine.cc does).
-Result<Program> CompileText(const Env& env, const ExprText& e,
-                            SourceManager& sources, const std::string& what) {
-  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources);
-  const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
-  return env.Compile(e.text, sources,
-                     sources.name(e.span.file) + ":" + std::to_string(lc.line) +
-                         " (" + what + ")");
-}
-
 // A value as the explanation shows it: CEL-like, strings quoted, rows by
 // name, long lists cut.
 std::string Show(const Value& v) {

@@ -58,6 +58,12 @@ struct PolicyImpl {
   std::vector<CompiledSummaryKey> summary_keys;
 };
 
+// Compiles an expression written in the pack, with diagnostics pointing
+// into the pack's file where its text can be found there; `what` names the
+// expression otherwise.
+Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& sources,
+                            const std::string& what);
+
 // Text of a value in messages and derived tables.
 std::string Text(const Value& v);
 

@@ -173,8 +173,16 @@ class Checker {
   void Error(ExprId id, std::string code, std::string message,
              std::string help = {}) {
     failed_ = true;
-    diags_->Error(std::move(code), std::move(message), p_->ast.span(id),
-                  std::move(help));
+    // An inlined function may use an argument more than once: one mistake
+    // in the argument is still one message.
+    const SourceSpan span = p_->ast.span(id);
+    for (const Diagnostic& d : diags_->items()) {
+      if (d.code == code && d.message == message && d.span.file == span.file &&
+          d.span.begin == span.begin && d.span.end == span.end) {
+        return;
+      }
+    }
+    diags_->Error(std::move(code), std::move(message), span, std::move(help));
   }
 
   const Local* FindLocal(std::string_view name) const {

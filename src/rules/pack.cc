@@ -447,6 +447,7 @@ class FileChecker : public YamlChecker {
       const ScalarPlace place = PlaceScalar(text(), n.begin, n.value);
       e.offset = place.value_begin;
       e.exact = place.exact;
+      if (!place.exact) e.raw_end = place.end;
     } else {
       e.offset = n.begin;
     }

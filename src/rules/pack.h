@@ -36,6 +36,10 @@ struct ExprText {
   uint32_t offset = 0;
   bool exact = false;
   SourceSpan span;
+  // When not `exact`: where the scalar's text ends in the file (from
+  // `offset`), for a block or multi-line scalar; the engine compiles that
+  // text instead when it reads the same as `text` (engine.cc, CompileText).
+  uint32_t raw_end = 0;
 
   bool present() const { return span.file != kNoFile || !text.empty(); }
 };

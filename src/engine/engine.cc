@@ -13,6 +13,7 @@
 
 #include "engine/policy_impl.h"
 #include "expr/stdlib.h"
+#include "rules/kinds.h"
 #include "rules/pack.h"
 #include "rules/param_value.h"
 #include "source/quote.h"
@@ -323,6 +324,7 @@ Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
   }
   // `summary:` of pack.yaml (explain.cc).
   internal::CompileSummary(base, p.get(), sources, &diags);
+  diags = internal::MapPasted(p->pack, diags);
   if (diags.has_errors()) return Result<Policy>(std::move(diags));
   return Result<Policy>(Policy(std::move(p)), std::move(diags));
 }

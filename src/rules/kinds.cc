@@ -10,6 +10,7 @@
 #include "rules/kinds.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -694,6 +695,30 @@ class Expander {
     return true;
   }
 
+  // Remembers where the rule's single-line arguments (as written, token for
+  // token) occur in the expansion `text`, so that a mistake in one is
+  // reported where the clerk wrote it (MapPasted).
+  void RecordPasted(const std::string& text, FileId file) {
+    const auto is_word = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+             (static_cast<unsigned char>(c) & 0x80) != 0;
+    };
+    for (const auto& [name, arg] : rule_.args) {
+      if (!arg.exact || arg.text.empty()) continue;
+      for (size_t at = text.find(arg.text); at != std::string::npos;
+           at = text.find(arg.text, at + 1)) {
+        const size_t end = at + arg.text.size();
+        if ((at > 0 && is_word(text[at - 1]) && is_word(arg.text.front())) ||
+            (end < text.size() && is_word(text[end]) && is_word(arg.text.back()))) {
+          continue;  // part of a longer name
+        }
+        pack_.pasted.push_back({{file, static_cast<uint32_t>(at), static_cast<uint32_t>(end)},
+                                arg.file,
+                                arg.offset});
+      }
+    }
+  }
+
   // Writes the pieces into the expansion's source file, one a line.
   std::vector<ExprText> Emit(const std::vector<Piece>& pieces) {
     std::string text;
@@ -711,7 +736,8 @@ class Expander {
         sources_.name(at.file) + ":" +
         std::to_string(sources_.Locate(at.file, at.begin).line) +
         " (expanded " + kind_.name + ")";
-    const FileId file = sources_.Add(name, std::move(text));
+    const FileId file = sources_.Add(name, text);
+    RecordPasted(text, file);
     std::vector<ExprText> out;
     for (size_t i = 0; i < pieces.size(); ++i) {
       ExprText e;
@@ -889,6 +915,22 @@ class Expander {
 };
 
 }  // namespace
+
+Diagnostics MapPasted(const PackSpec& pack, const Diagnostics& diags) {
+  Diagnostics out;
+  for (Diagnostic d : diags.items()) {
+    for (const PastedText& p : pack.pasted) {
+      const SourceSpan& in = p.in_expansion;
+      if (d.span.file == in.file && in.begin <= d.span.begin && d.span.end <= in.end) {
+        d.span = {p.file, p.offset + (d.span.begin - in.begin),
+                  p.offset + (d.span.end - in.begin)};
+        break;
+      }
+    }
+    out.Add(std::move(d));
+  }
+  return out;
+}
 
 void ExpandKinds(PackSpec& pack, SourceManager& sources, Diagnostics* diags) {
   std::vector<RuleSpec> rules;

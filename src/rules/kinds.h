@@ -32,6 +32,10 @@ namespace zhucun::internal {
 // wrong is reported to `diags` and removed. Needs the pack's schema.
 void ExpandKinds(PackSpec& pack, SourceManager& sources, Diagnostics* diags);
 
+// `diags` with every diagnostic wholly inside an argument that an expansion
+// pasted (PackSpec::pasted) moved to where the clerk wrote the argument.
+Diagnostics MapPasted(const PackSpec& pack, const Diagnostics& diags);
+
 }  // namespace zhucun::internal
 
 #endif  // ZHUCUN_SRC_RULES_KINDS_H_

@@ -162,6 +162,15 @@ struct SummarySpec {
   SourceSpan span;  // of the `summary` key
 };
 
+// An argument's text that the expansion of a domain kind pasted into its
+// generated source: a diagnostic wholly inside `in_expansion` is reported at
+// the argument itself, `offset` onwards in `file`.
+struct PastedText {
+  SourceSpan in_expansion;
+  FileId file = kNoFile;
+  uint32_t offset = 0;
+};
+
 struct PackSpec {
   std::string dir;
   FileId file = kNoFile;  // pack.yaml
@@ -175,6 +184,7 @@ struct PackSpec {
   std::vector<DerivedSpec> derived;
   std::vector<std::string> test_files;  // paths, resolved inside the pack
   std::optional<SummarySpec> summary;
+  std::vector<PastedText> pasted;  // by the expansion of domain kinds
 };
 
 // Reads `<dir>/pack.yaml` and everything it includes (confined to `dir`).

@@ -102,5 +102,26 @@ TEST(PositionsTest, AMistakeInAFunctionArgumentIsOneMessage) {
             " = help: did you mean `as_of`?\n");
 }
 
+// A domain kind pastes its arguments into the rule it expands to; a mistake
+// inside one is reported where the clerk wrote it (kinds.cc, MapPasted).
+TEST(PositionsTest, AMistakeInAKindArgumentPointsAtTheArgument) {
+  const std::string rule =
+      "rules:\n"
+      "  - id: team.cadres\n"
+      "    kind: composition\n"
+      "    title: 测试\n"
+      "    severity: error\n"
+      "    subject: teams\n"
+      "    members: team.members\n"
+      "    role: resident_cadre\n"
+      "    counts: active(member, as_of) && member.end_dat == null\n"
+      "    at_least: 2\n";
+  EXPECT_EQ(Problems(rule),
+            "rules.yaml:9:45: error[expr.unknown_field]: `member` has no field `end_dat`\n"
+            " |     counts: active(member, as_of) && member.end_dat == null\n"
+            " |                                             ^~~~~~~\n"
+            " = help: did you mean `end_date`?\n");
+}
+
 }  // namespace
 }  // namespace zhucun

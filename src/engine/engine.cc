@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
+#include <system_error>
 #include <iterator>
 #include <thread>
 #include <string>
@@ -14,6 +17,7 @@
 #include "engine/policy_impl.h"
 #include "expr/stdlib.h"
 #include "rules/kinds.h"
+#include "syntax/lexer.h"
 #include "rules/pack.h"
 #include "rules/param_value.h"
 #include "source/quote.h"
@@ -56,24 +60,24 @@ std::string CollapseSpace(std::string_view s) {
   return out;
 }
 
-// Whether line breaks in `raw` all lie outside string literals and no `//`
-// comment is there: then YAML's folding of its lines cannot change what it
-// means as CEL.
+// Whether, by CEL's own lexer, no token of `raw` (a string, a quoted field
+// name) holds a line break and no `//` comment is there: then YAML's folding
+// of its lines cannot change what it means as CEL.
 bool BreaksAreBetweenTokens(std::string_view raw) {
-  for (size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    if (c == '/' && i + 1 < raw.size() && raw[i + 1] == '/') return false;
-    if (c != '\'' && c != '"') continue;
-    const bool triple = raw.substr(i, 3) == std::string(3, c);
-    const std::string_view close = triple ? raw.substr(i, 3) : raw.substr(i, 1);
-    size_t j = i + close.size();
-    while (j < raw.size() && raw.substr(j, close.size()) != close) {
-      if (raw[j] == '\n' || raw[j] == '\r') return false;
-      j += raw[j] == '\\' ? 2 : 1;
+  Diagnostics diags;
+  const std::vector<Token> tokens = Lex(raw, kNoFile, 0, &diags);
+  if (diags.has_errors()) return false;
+  uint32_t gap = 0;
+  for (const Token& t : tokens) {
+    const std::string_view between = raw.substr(gap, t.span.begin - gap);
+    const std::string_view inside = raw.substr(t.span.begin, t.span.end - t.span.begin);
+    if (between.find("//") != std::string_view::npos ||
+        inside.find_first_of("\r\n") != std::string_view::npos) {
+      return false;
     }
-    i = j + close.size() - 1;
+    gap = t.span.end;
   }
-  return true;
+  return raw.substr(gap).find("//") == std::string_view::npos;
 }
 
 }  // namespace
@@ -346,46 +350,65 @@ struct SubjectValue {
   Value value;
 };
 
-// The subjects of a rule, in table (or group) order.
-std::vector<SubjectValue> Subjects(const CompiledRule& rule, const RecordSet& records) {
-  const internal::SubjectSpec& s = rule.spec.subject;
-  const FactSet& facts = records.facts();
-  std::vector<SubjectValue> out;
-  switch (s.kind) {
-    case internal::SubjectSpec::Kind::kPrefecture:
-      out.push_back({s.label.empty() ? "prefecture" : s.label, Value()});
-      break;
-    case internal::SubjectSpec::Kind::kTable: {
-      const FactTable* t = facts.table(s.table);
-      for (uint32_t r = 0; t != nullptr && r < t->num_rows(); ++r) {
-        Value row = records.Row(s.table, r);
-        std::string name = row.record_source().RowName(r);
-        if (!s.label.empty() && s.label != s.table) {
-          name = s.label + name.substr(name.find(':'));
-        }
-        out.push_back({std::move(name), std::move(row)});
-      }
-      break;
-    }
-    case internal::SubjectSpec::Kind::kGroup: {
-      const FactTable* t = facts.table(s.table);
-      if (t == nullptr) break;
-      const GroupIndex g = t->GroupBy(s.group_by);
-      const Column* key = t->column(s.group_by);
-      for (size_t grp = 0; grp < g.size(); ++grp) {
-        ValueList rows;
-        for (uint32_t k = g.offsets[grp]; k < g.offsets[grp + 1]; ++k) {
-          rows.push_back(records.Row(s.table, g.rows[k]));
-        }
-        if (rows.empty()) continue;
-        const std::string value = Text(key->Get(g.rows[g.offsets[grp]]));
-        out.push_back({s.label + ":" + value, Value::List(std::move(rows))});
-      }
-      break;
+// The subjects of a rule, in table (or group) order, made one at a time so
+// that only the subjects being evaluated are in memory.
+class Subjects {
+ public:
+  Subjects(const CompiledRule& rule, const RecordSet& records)
+      : spec_(rule.spec.subject), records_(records) {
+    const FactTable* t = records.facts().table(spec_.table);
+    switch (spec_.kind) {
+      case internal::SubjectSpec::Kind::kPrefecture:
+        size_ = 1;
+        break;
+      case internal::SubjectSpec::Kind::kTable:
+        size_ = t == nullptr ? 0 : t->num_rows();
+        break;
+      case internal::SubjectSpec::Kind::kGroup:
+        if (t == nullptr) break;
+        groups_ = t->GroupBy(spec_.group_by);
+        key_ = t->column(spec_.group_by);
+        size_ = groups_.size();
+        break;
     }
   }
-  return out;
-}
+
+  size_t size() const { return size_; }
+
+  // The i-th subject; an empty group has an empty name (and no subject).
+  SubjectValue Get(size_t i) const {
+    switch (spec_.kind) {
+      case internal::SubjectSpec::Kind::kPrefecture:
+        return {spec_.label.empty() ? "prefecture" : spec_.label, Value()};
+      case internal::SubjectSpec::Kind::kTable: {
+        const auto r = static_cast<uint32_t>(i);
+        Value row = records_.Row(spec_.table, r);
+        std::string name = row.record_source().RowName(r);
+        if (!spec_.label.empty() && spec_.label != spec_.table) {
+          name = spec_.label + name.substr(name.find(':'));
+        }
+        return {std::move(name), std::move(row)};
+      }
+      case internal::SubjectSpec::Kind::kGroup: {
+        ValueList rows;
+        for (uint32_t k = groups_.offsets[i]; k < groups_.offsets[i + 1]; ++k) {
+          rows.push_back(records_.Row(spec_.table, groups_.rows[k]));
+        }
+        if (rows.empty()) return {};
+        const std::string value = Text(key_->Get(groups_.rows[groups_.offsets[i]]));
+        return {spec_.label + ":" + value, Value::List(std::move(rows))};
+      }
+    }
+    return {};
+  }
+
+ private:
+  const internal::SubjectSpec& spec_;
+  const RecordSet& records_;
+  size_t size_ = 0;
+  GroupIndex groups_;
+  const Column* key_ = nullptr;
+};
 
 // Evaluates one rule over its subjects and periods.
 class RuleRunner {
@@ -397,8 +420,11 @@ class RuleRunner {
         as_of_(as_of), findings_(findings), diags_(diags) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
-  void Run(const std::vector<SubjectValue>& subjects, size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) Subject(subjects[i].name, subjects[i].value);
+  void Run(const Subjects& subjects, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const SubjectValue s = subjects.Get(i);
+      if (!s.name.empty()) Subject(s.name, s.value);
+    }
   }
 
  private:
@@ -487,9 +513,9 @@ class RuleRunner {
 void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
               Date from, const CheckOptions& options, std::vector<Finding>* findings,
               Diagnostics* diags) {
-  std::vector<std::vector<SubjectValue>> subjects;
+  std::vector<Subjects> subjects;
   subjects.reserve(p.rules.size());
-  for (const CompiledRule& rule : p.rules) subjects.push_back(Subjects(rule, records));
+  for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
   struct Chunk {
     size_t rule = 0;
     size_t begin = 0;
@@ -509,21 +535,34 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
   }
   std::atomic<size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;  // the first exception of any thread
   auto work = [&] {
-    for (size_t i = next++; i < chunks.size(); i = next++) {
-      Chunk& c = chunks[i];
-      RuleRunner(p.rules[c.rule], records, base, from, options.as_of, &c.findings,
-                 &c.diags)
-          .Run(subjects[c.rule], c.begin, c.end);
+    try {
+      for (size_t i = next++; i < chunks.size(); i = next++) {
+        Chunk& c = chunks[i];
+        RuleRunner(p.rules[c.rule], records, base, from, options.as_of, &c.findings,
+                   &c.diags)
+            .Run(subjects[c.rule], c.begin, c.end);
+      }
+    } catch (...) {
+      next = chunks.size();  // the others stop too
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
     }
   };
   size_t threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, chunks.size());
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the ones started and this one do the work.
+  }
   work();
   for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
   for (Chunk& c : chunks) {
     findings->insert(findings->end(), std::make_move_iterator(c.findings.begin()),
                      std::make_move_iterator(c.findings.end()));

@@ -128,8 +128,8 @@ class Evaluator {
       return SelectField(operand, name, test_only);
     }
     const RecordSource* source = &operand.record_source();
-    if (field_cache_.empty()) field_cache_.resize(p_.ast.nodes.size());
-    std::pair<const RecordSource*, int>& cached = field_cache_[id];
+    if (field_cache_.empty()) field_cache_.resize(p_.num_selects);
+    std::pair<const RecordSource*, int>& cached = field_cache_[p_.select_slots[id]];
     if (cached.first != source) cached = {source, source->FieldIndex(name)};
     if (cached.second < 0) return SelectField(operand, name, test_only);
     Value v;
@@ -148,10 +148,7 @@ class Evaluator {
         if (n.args.size() != 3) break;
         Value c = Eval(n.args[0]);
         if (c.is_error()) return c;
-        if (c.kind() != ValueKind::kBool) {
-          return Value::Error("no matching overload for `?:` condition of type " +
-                              c.TypeName());
-        }
+        if (c.kind() != ValueKind::kBool) return ConditionError(c);
         return Eval(n.args[c.bool_value() ? 1 : 2]);
       }
       case Fn::kNotStrictlyFalse: {
@@ -214,6 +211,21 @@ class Evaluator {
                         left.TypeName() + ", " + right.TypeName() + ")");
   }
 
+  // `c ? a : b` with a condition that is not a bool (nor an error).
+  static Value ConditionError(const Value& c) {
+    return Value::Error("no matching overload for `?:` condition of type " +
+                        c.TypeName());
+  }
+
+  // What EvalLogic gives for a non-decisive bool and `right`, which is not
+  // a bool: an all's or exists' accumulator meeting such an element.
+  static Value LogicError(bool is_and, const Value& right) {
+    if (right.is_error()) return right;
+    return Value::Error(std::string("no matching overload for `") +
+                        (is_and ? "&&" : "||") + "` applied to (bool, " +
+                        right.TypeName() + ")");
+  }
+
   Value EvalComprehension(const Node& n) {
     Value range = Eval(n.iter_range);
     if (range.is_error()) return range;
@@ -233,43 +245,62 @@ class Evaluator {
     const size_t accu_slot = locals_.size() - 1;
     locals_.emplace_back(&n.iter_var, Value());
     const size_t iter_slot = locals_.size() - 1;
-    // map and filter append to the accumulator; building the list in place
-    // keeps them linear (the generic step copies it for every element).
+    // The fast loops below do what the generic steps do, in the same order
+    // (a step is counted before its element is evaluated, no element is
+    // evaluated twice), with the accumulator kept out of the evaluation:
+    // map and filter append to a list in place (the generic step copies the
+    // list for every element), all and exists stop at the first decisive
+    // element. At an element the generic step would turn into an error they
+    // store what it would store and hand the rest of the items to it.
+    const auto too_many_steps = [&] {
+      locals_.resize(accu_slot);
+      return Value::Error("evaluation exceeds " +
+                          std::to_string(p_.max_comprehension_steps) +
+                          " comprehension steps");
+    };
     ExprId keep = kNoExpr;
     ExprId element = kNoExpr;
+    bool is_all = false;
+    ExprId predicate = kNoExpr;
     size_t next_item = 0;
     if (IsAppendLoop(n, &keep, &element)) {
       ValueList built;
-      for (; next_item < items->size(); ++next_item) {
-        if (steps_ + 1 > p_.max_comprehension_steps) break;
-        locals_[iter_slot].second = (*items)[next_item];
+      bool failed = false;
+      while (next_item < items->size() && !failed) {
+        if (++steps_ > p_.max_comprehension_steps) return too_many_steps();
+        locals_[iter_slot].second = (*items)[next_item++];
         if (keep != kNoExpr) {
           Value k = Eval(keep);
-          if (k.kind() != ValueKind::kBool) break;  // the generic step reports it
-          if (!k.bool_value()) {
-            ++steps_;
+          if (k.kind() != ValueKind::kBool) {
+            locals_[accu_slot].second = k.is_error() ? std::move(k) : ConditionError(k);
+            failed = true;
             continue;
           }
+          if (!k.bool_value()) continue;
         }
         Value e = Eval(element);
-        if (e.is_error()) break;
-        ++steps_;
+        if (e.is_error()) {
+          locals_[accu_slot].second = std::move(e);
+          failed = true;
+          continue;
+        }
         built.push_back(std::move(e));
       }
-      locals_[accu_slot].second = Value::List(std::move(built));
-    }
-    // all and exists stop at the first decisive element; errors and
-    // non-bool elements are left to the generic steps, which combine them.
-    bool is_all = false;
-    ExprId predicate = kNoExpr;
-    if (next_item == 0 && IsQuantifierLoop(n, &is_all, &predicate)) {
-      for (; next_item < items->size(); ++next_item) {
-        if (steps_ + 1 > p_.max_comprehension_steps) break;
-        locals_[iter_slot].second = (*items)[next_item];
+      if (!failed) locals_[accu_slot].second = Value::List(std::move(built));
+    } else if (IsQuantifierLoop(n, &is_all, &predicate)) {
+      while (next_item < items->size()) {
+        if (++steps_ > p_.max_comprehension_steps) return too_many_steps();
+        locals_[iter_slot].second = (*items)[next_item++];
         Value v = Eval(predicate);
-        if (v.kind() != ValueKind::kBool) break;
-        ++steps_;
+        if (v.kind() != ValueKind::kBool) {
+          locals_[accu_slot].second = LogicError(is_all, v);
+          break;
+        }
         if (v.bool_value() != is_all) {
+          // The generic loop takes one more step to see that it is done.
+          if (next_item < items->size() && ++steps_ > p_.max_comprehension_steps) {
+            return too_many_steps();
+          }
           locals_.resize(accu_slot);
           return v;
         }
@@ -277,12 +308,7 @@ class Evaluator {
     }
     for (size_t i = next_item; i < items->size(); ++i) {
       const Value& item = (*items)[i];
-      if (++steps_ > p_.max_comprehension_steps) {
-        locals_.resize(accu_slot);
-        return Value::Error("evaluation exceeds " +
-                            std::to_string(p_.max_comprehension_steps) +
-                            " comprehension steps");
-      }
+      if (++steps_ > p_.max_comprehension_steps) return too_many_steps();
       locals_[iter_slot].second = item;
       Value cond = Eval(n.loop_condition);
       if (cond.kind() == ValueKind::kBool && !cond.bool_value()) break;
@@ -384,6 +410,13 @@ void PrepareLiterals(ProgramImpl* program) {
   const size_t n = program->ast.nodes.size();
   program->is_literal.assign(n, 0);
   program->literals.assign(n, Value());
+  program->select_slots.assign(n, 0);
+  program->num_selects = 0;
+  for (size_t id = 0; id < n; ++id) {
+    if (program->ast.nodes[id].kind == ExprKind::kSelect) {
+      program->select_slots[id] = program->num_selects++;
+    }
+  }
   for (size_t id = 0; id < n; ++id) {
     const Node& node = program->ast.nodes[id];
     auto d = program->decimal_literals.find(static_cast<ExprId>(id));

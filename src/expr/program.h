@@ -55,6 +55,10 @@ struct ProgramImpl {
   // its value, made once so that evaluation copies instead of building it.
   std::vector<uint8_t> is_literal;
   std::vector<Value> literals;
+  // Per node: for a field selection, its number among them (the evaluator
+  // keeps a cache entry per selection for one evaluation).
+  std::vector<uint32_t> select_slots;
+  uint32_t num_selects = 0;
   // `matches` calls whose pattern is a string literal, compiled once.
   std::unordered_map<ExprId, std::shared_ptr<const re2::RE2>> regexes;
   // Most comprehension steps one evaluation may take (all macros together).

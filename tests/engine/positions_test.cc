@@ -102,6 +102,16 @@ TEST(PositionsTest, AMistakeInAFunctionArgumentIsOneMessage) {
             " = help: did you mean `as_of`?\n");
 }
 
+// A raw string's backslash escapes nothing; the triple-quoted string after it
+// spans the line break, so again the folded text is compiled.
+TEST(PositionsTest, RawAndTripleQuotedStringsAreReadAsTheLexerReadsThem) {
+  const std::string got = Problems(std::string(kHead) +
+                                   "    when: >-\n"
+                                   "      r'\\' + \'\'\'x\n"
+                                   "      y\'\'\' == '\\\\x y' && team.nope\n");
+  EXPECT_EQ(got.substr(0, got.find(':', got.find(')'))), "rules.yaml:6 (when)") << got;
+}
+
 // A domain kind pastes its arguments into the rule it expands to; a mistake
 // inside one is reported where the clerk wrote it (kinds.cc, MapPasted).
 TEST(PositionsTest, AMistakeInAKindArgumentPointsAtTheArgument) {

@@ -588,6 +588,26 @@ TEST(EvalTest, ComprehensionStepsAreBounded) {
     ASSERT_TRUE(p.ok()) << ok;
     EXPECT_FALSE(p.value().Evaluate(TestActivation()).is_error()) << ok;
   }
+  // A decisive element ends all and exists, but the loop takes one more step
+  // to see that when elements follow; an error in an element is evaluated
+  // once, with its nested loop's steps.
+  options.max_comprehension_steps = 2;
+  for (const char* over : {"l.all(x, x < 2)", "l.exists(x, x > 1)"}) {
+    Result<Program> p = env.Compile(over, sources, "<expr>", options);
+    ASSERT_TRUE(p.ok()) << over;
+    EXPECT_EQ(p.value().Evaluate(TestActivation()).DebugString(),
+              "error: evaluation exceeds 2 comprehension steps")
+        << over;
+  }
+  for (uint64_t steps : {5, 6, 7}) {
+    options.max_comprehension_steps = steps;
+    Result<Program> p =
+        env.Compile("[1, 2].map(x, [1, 2, 3].map(y, y)[5])", sources, "<expr>", options);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p.value().Evaluate(TestActivation()).DebugString(),
+              "error: index out of range: 5")
+        << steps;
+  }
   options.max_comprehension_steps = 2;
   for (const char* over : {"l.map(x, x)", "l.filter(x, x > 0)", "l.all(x, x > 0)",
                            "l.exists(x, x > 5)", "l.exists_one(x, x > 2)"}) {

@@ -28,13 +28,21 @@ struct Fixture {
         "inactive(r, d): !active(r, d)\n"
         "again(x): again(x) + 1\n"
         "count_above(l, t): l.filter(x, x > t).size()\n"
-        "broken(r): r.start_date + 'x'\n";
+        "broken(r): r.start_date + 'x'\n"
+        "either(a): [7].exists(z, a) || a\n"
+        "seven_or_eight(a): [7].exists(z, a == 7) || a == 8\n"
+        "two_or_five(a): a == 2 || [5].exists(x, a == 5)\n"
+        "twice(a): a + a\n";
     pack = sources.Add("pack.yaml", text);
     Define("active", {"r", "d"});
     Define("inactive", {"r", "d"});
     Define("again", {"x"});
     Define("count_above", {"l", "t"});
     Define("broken", {"r"});
+    Define("either", {"a"});
+    Define("seven_or_eight", {"a"});
+    Define("two_or_five", {"a"});
+    Define("twice", {"a"});
   }
 
   void Define(const std::string& name, std::vector<std::string> params) {
@@ -78,6 +86,30 @@ TEST(FunctionsTest, CallsAreReplacedByTheBody) {
   EXPECT_EQ(f.Eval("count_above(member.scores, 60)", "2022-07-01", ""), "2");
   EXPECT_EQ(f.Eval("[1, 2, 3].map(x, count_above([x, 10], 1))", "2022-07-01", ""),
             "[1, 2, 2]");
+}
+
+// An argument used twice by a body is in the tree twice (each copy in its
+// own scope), and the body's comprehension variables never capture the
+// caller's.
+TEST(FunctionsTest, ArgumentsAndBodiesKeepTheirOwnScopes) {
+  Fixture f;
+  EXPECT_EQ(f.Eval("either([1].exists(y, y == 7))", "2022-07-01", ""), "false");
+  EXPECT_EQ(f.Eval("either([7].exists(y, y == 7))", "2022-07-01", ""), "true");
+  EXPECT_EQ(f.Eval("seven_or_eight([1].map(y, y)[0])", "2022-07-01", ""), "false");
+  EXPECT_EQ(f.Eval("seven_or_eight([8].map(y, y)[0])", "2022-07-01", ""), "true");
+  EXPECT_EQ(f.Eval("[3, 2].map(x, two_or_five(x))", "2022-07-01", ""), "[false, true]");
+  EXPECT_EQ(f.Eval("twice(twice(twice(1)))", "2022-07-01", ""), "8");
+}
+
+TEST(FunctionsTest, InliningIsBounded) {
+  Fixture f;
+  std::string expr = "1";
+  for (int i = 0; i < 20; ++i) expr = "twice(" + expr + ")";
+  const std::string got = f.Eval(expr, "2022-07-01", "");
+  EXPECT_NE(got.find("error[expr.too_large]: the expression is too large once its "
+                     "functions are inlined (more than 100000 nodes)"),
+            std::string::npos)
+      << got;
 }
 
 TEST(FunctionsTest, ArgumentsAreTypeChecked) {

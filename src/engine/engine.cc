@@ -42,9 +42,6 @@ std::string Text(const Value& v) {
   }
 }
 
-namespace {
-
-// Collapses every run of whitespace to one space.
 std::string CollapseSpace(std::string_view s) {
   std::string out;
   bool space = false;
@@ -59,6 +56,8 @@ std::string CollapseSpace(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 // Whether, by CEL's own lexer, no token of `raw` (a string, a quoted field
 // name) holds a line break and no `//` comment is there: then YAML's folding

@@ -32,23 +32,6 @@ namespace {
 // Most list or map elements shown in a value.
 constexpr size_t kShownElements = 8;
 
-// `a  b\n   c` -> `a b c`: a condition written over several lines of a
-// block scalar, on one line.
-std::string OneLine(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 // The spans of the top-level operands of `&&` in `text`, or none if the
 // expression is not a conjunction. With `&&` at the root, every `&&`
 // outside brackets separates two of them (the operators of lower
@@ -307,7 +290,7 @@ void CompileConditions(const Env& env, const ExprText& when,
       rule->conditions.clear();
       return;
     }
-    rule->conditions.emplace_back(OneLine(text), std::move(program).value());
+    rule->conditions.emplace_back(CollapseSpace(text), std::move(program).value());
   }
 }
 
@@ -452,7 +435,7 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
       std::string shown;
       for (const std::string& l : labels)
         shown += (shown.empty() ? "" : ", ") + l;
-      e.periods = Explanation::Item{internal::OneLine(rule->spec.periods.text),
+      e.periods = Explanation::Item{internal::CollapseSpace(rule->spec.periods.text),
                                     "[" + shown + "]"};
     }
     std::string help;
@@ -509,7 +492,7 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
     e.fired = fired.bool_value();
     if (rule->conditions.empty()) {
       e.conditions.push_back(
-          {internal::OneLine(rule->spec.when.text), internal::Show(fired)});
+          {internal::CollapseSpace(rule->spec.when.text), internal::Show(fired)});
     }
     for (const auto& [text, program] : rule->conditions) {
       const Value v = program.Evaluate(act);

@@ -64,6 +64,10 @@ struct PolicyImpl {
 Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& sources,
                             const std::string& what);
 
+// `s` with every run of whitespace made one space, none at either end:
+// `a  b\n   c` -> `a b c`.
+std::string CollapseSpace(std::string_view s);
+
 // Text of a value in messages and derived tables.
 std::string Text(const Value& v);
 

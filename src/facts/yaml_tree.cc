@@ -471,6 +471,15 @@ ScalarPlace PlaceScalar(std::string_view text, uint32_t begin,
 // Messages.
 
 
+std::string OrList(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += Quote(words[i]);
+  }
+  return out;
+}
+
 std::string QuoteList(const std::vector<std::string>& words) {
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {

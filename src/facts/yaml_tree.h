@@ -108,6 +108,8 @@ ScalarPlace PlaceScalar(std::string_view text, uint32_t begin,
 // Quote(s) is "`s`" (source/quote.h).
 // "`a`, `b` and `c`"
 std::string QuoteList(const std::vector<std::string>& words);
+// "`a`, `b` or `c`"
+std::string OrList(const std::vector<std::string>& words);
 // "did you mean `x`?" or "".
 std::string DidYouMean(std::string_view word,
                        const std::vector<std::string>& candidates);

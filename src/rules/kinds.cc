@@ -142,30 +142,6 @@ const KindDef* FindKind(std::string_view name) {
   return nullptr;
 }
 
-// "`a`, `b` or `c`"
-std::string OrList(const std::vector<std::string>& words) {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
-    out += Quote(words[i]);
-  }
-  return out;
-}
-
-// A CEL string literal.
-std::string CelString(std::string_view s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\\' || c == '\'') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "'";
-}
-
 // `a.b.c` or a number: needs no parentheses when spliced.
 bool IsSimple(std::string_view s) {
   if (s.empty() || s.front() == '.' || s.back() == '.') return false;

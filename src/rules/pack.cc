@@ -183,16 +183,6 @@ bool GlobMatch(std::string_view pattern, std::string_view name) {
   return p == pattern.size();
 }
 
-// "`a`, `b` or `c`"
-std::string OrList(const std::vector<std::string>& words) {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
-    out += Quote(words[i]);
-  }
-  return out;
-}
-
 // Open parentheses minus closed ones.
 int ParenDepth(std::string_view s) {
   int depth = 0;
@@ -225,21 +215,6 @@ YamlNode JoinSplitType(const YamlNode& map) {
       i += 2;
     }
   }
-  return out;
-}
-
-// A CEL string literal.
-std::string CelString(std::string_view s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\\' || c == '\'') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  out += '\'';
   return out;
 }
 
@@ -1843,6 +1818,19 @@ Diagnostics Internal(const char* what) {
 }
 
 }  // namespace
+
+std::string CelString(std::string_view s) {
+  std::string out = "'";
+  for (const char c : s) {
+    if (c == '\\' || c == '\'') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "'";
+}
 
 Result<PackSpec> LoadPack(const std::string& dir, SourceManager& sources) {
   try {

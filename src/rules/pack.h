@@ -187,6 +187,9 @@ struct PackSpec {
   std::vector<PastedText> pasted;  // by the expansion of domain kinds
 };
 
+// `s` as a CEL string literal (single quotes, `\\`, `\'` and `\n` escaped).
+std::string CelString(std::string_view s);
+
 // Reads `<dir>/pack.yaml` and everything it includes (confined to `dir`).
 // Every problem is reported (codes `pack.*`, and `schema.*` from the schema
 // file), ordered by file and position; never throws.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../facts/facts_test_util.h"
+#include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
 namespace zhucun {
@@ -16,26 +17,59 @@ namespace {
 using testing::kSourceDir;
 using testing::TempDir;
 
-// Loads a pack made of tests/testdata/packs/explain_ok's schema and `rules`,
-// and returns the rendered diagnostics with the folder's name taken out.
-std::string Problems(const std::string& rules) {
-  TempDir pack;
+// `text` without the folder name `dir` + "/".
+std::string Unrooted(std::string text, const std::string& dir) {
+  for (size_t at; (at = text.find(dir + "/")) != std::string::npos;) {
+    text.erase(at, dir.size() + 1);
+  }
+  return text;
+}
+
+// A pack of tests/testdata/packs/explain_ok's schema and `rules`.
+void WritePack(const TempDir& pack, const std::string& rules,
+               bool window_start = true) {
   std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
   pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
   pack.Write("pack.yaml",
-             "name: positions\nversion: 1.0.0\ntitle: 位置\n"
-             "parameters:\n  window_start: {type: date, default: 2023-01-01}\n"
-             "functions:\n"
-             "  active(r, d): r.start_date <= d && (r.end_date == null || d <= r.end_date)\n"
-             "includes: [schema.yaml, rules.yaml]\n");
+             std::string("name: positions\nversion: 1.0.0\ntitle: 位置\n") +
+                 (window_start
+                      ? "parameters:\n  window_start: {type: date, default: 2023-01-01}\n"
+                      : "") +
+                 "functions:\n"
+                 "  active(r, d): r.start_date <= d && (r.end_date == null || d <= "
+                 "r.end_date)\n"
+                 "includes: [schema.yaml, rules.yaml]\n");
   pack.Write("rules.yaml", rules);
+}
+
+// Loads such a pack; the rendered diagnostics with the folder's name taken out.
+std::string Problems(const std::string& rules) {
+  TempDir pack;
+  WritePack(pack, rules);
   SourceManager sources;
   Result<Policy> policy = Policy::Load(pack.path(), sources);
-  std::string text = policy.diagnostics().Render(sources);
-  for (size_t at; (at = text.find(pack.path() + "/")) != std::string::npos;) {
-    text.erase(at, pack.path().size() + 1);
-  }
-  return text;
+  return Unrooted(policy.diagnostics().Render(sources), pack.path());
+}
+
+// Loads such a pack and checks a village with one team as of 2024-06-30;
+// what Check reports.
+std::string CheckProblems(const std::string& rules, bool window_start = true) {
+  TempDir pack;
+  WritePack(pack, rules, window_start);
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  if (!policy.ok()) return Unrooted(policy.diagnostics().Render(sources), pack.path());
+  TempDir data;
+  data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
+  data.Write("villages.csv", "village_id,county_id,name,category\nV1,C1,新场村,weak\n");
+  data.Write("teams.csv", "team_id,village_id,start_date,end_date\nT1,V1,2022-01-01,\n");
+  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
+  if (!facts.ok()) return facts.diagnostics().Render(sources);
+  CheckOptions options;
+  options.as_of = *Date::Parse("2024-06-30");
+  auto report = policy.value().Check(
+      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  return Unrooted(report.diagnostics().Render(sources), pack.path());
 }
 
 const char kHead[] =
@@ -131,6 +165,41 @@ TEST(PositionsTest, AMistakeInAKindArgumentPointsAtTheArgument) {
             " |     counts: active(member, as_of) && member.end_dat == null\n"
             " |                                             ^~~~~~~\n"
             " = help: did you mean `end_date`?\n");
+}
+
+// Mistakes that show only once the pack is compiled or run.
+TEST(PositionsTest, WhenMustBeTrueOrFalse) {
+  EXPECT_EQ(CheckProblems(std::string(kHead) + "    when: team.team_id\n"),
+            "rules.yaml:6:11: error[engine.when_not_bool]: `when` must be true or false, "
+            "but it is a string\n"
+            " |     when: team.team_id\n"
+            " |           ^~~~~~~~~~~~\n");
+}
+
+TEST(PositionsTest, UnclosedBraceInAMessage) {
+  EXPECT_EQ(CheckProblems(std::string(kHead) +
+                          "    when: \"true\"\n"
+                          "    message: \"team {team.team_id\"\n"),
+            "rules.yaml:7:14: error[pack.message]: unclosed `{` in the message\n"
+            " |     message: \"team {team.team_id\"\n"
+            " |              ^~~~~~~~~~~~~~~~~~~~\n"
+            " = help: write `{{` for a literal brace\n");
+}
+
+TEST(PositionsTest, AnExpressionThatFailsOnARowStopsTheCheck) {
+  EXPECT_EQ(CheckProblems(std::string(kHead) +
+                          "    when: team.team_id.size() / (team.start_date - "
+                          "date('2022-01-01')) > 0\n"),
+            "rules.yaml:2:9: error[engine.eval_error]: rule `team.x` on `teams:T1`: "
+            "division by zero\n"
+            " |   - id: team.x\n"
+            " |         ^~~~~~\n");
+}
+
+TEST(PositionsTest, NoWindowStart) {
+  EXPECT_EQ(CheckProblems(std::string(kHead) + "    when: \"true\"\n", false),
+            "error[engine.no_window_start]: no --from given and the pack has no "
+            "`window_start` date parameter\n");
 }
 
 }  // namespace

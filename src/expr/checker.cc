@@ -440,7 +440,7 @@ class Checker {
           "size", "contains", "startsWith", "endsWith", "matches", "int",
           "uint", "double", "string", "bytes", "bool", "dyn", "type", "date",
           "decimal", "period", "year", "half", "quarter", "month", "start",
-          "end", "add_years", "round", "sum", "min", "max", "months"};
+          "end", "add_years", "round", "sum", "min", "max", "months", "flatten"};
       std::string best = ClosestMatch(n.name, known);
       Error(id, "expr.undeclared_function",
             "undeclared function `" + n.name + "`",
@@ -719,6 +719,12 @@ class Checker {
           return Type::List(Type::Period());
         }
         return std::nullopt;
+      case Fn::kFlatten:
+        if (argc != 1 || !receiver) return std::nullopt;
+        if (k(0) == TypeKind::kDyn) return Type::Dyn();
+        if (k(0) != TypeKind::kList) return std::nullopt;
+        if (a[0].elem().kind() == TypeKind::kList) return a[0].elem();
+        return Type::List(Type::Dyn());
       case Fn::kSum:
       case Fn::kMin:
       case Fn::kMax: {

@@ -6,7 +6,7 @@
 namespace zhucun::internal {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Fn>, 52> kFunctions = {{
+constexpr std::array<std::pair<std::string_view, Fn>, 53> kFunctions = {{
     {"_+_", Fn::kAdd}, {"_-_", Fn::kSub}, {"_*_", Fn::kMul},
     {"_/_", Fn::kDiv}, {"_%_", Fn::kMod}, {"-_", Fn::kNeg},
     {"!_", Fn::kNot}, {"_==_", Fn::kEq}, {"_!=_", Fn::kNe},
@@ -25,7 +25,7 @@ constexpr std::array<std::pair<std::string_view, Fn>, 52> kFunctions = {{
     {"month", Fn::kMonth}, {"start", Fn::kStart}, {"end", Fn::kEnd},
     {"add_years", Fn::kAddYears}, {"round", Fn::kRound},
     {"sum", Fn::kSum}, {"min", Fn::kMin}, {"max", Fn::kMax},
-    {"months", Fn::kMonths},
+    {"months", Fn::kMonths}, {"flatten", Fn::kFlatten},
     // Aliases kept for CEL compatibility of names.
     {"@not_strictly_false", Fn::kNotStrictlyFalse},
     {"__not_strictly_false__", Fn::kNotStrictlyFalse},

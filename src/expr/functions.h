@@ -30,6 +30,7 @@ enum class Fn : uint8_t {
   kSum,            // sum(list): of ints, doubles or decimals (0 when empty)
   kMin, kMax,      // min(list), max(list): an error when empty
   kMonths,         // months(p): the month periods of a period, in order
+  kFlatten,        // l.flatten(): elements of list elements inlined, one level
 };
 
 // True for the names that denote types when used as values (`int`,

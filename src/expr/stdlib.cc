@@ -627,6 +627,20 @@ Value CallFunction(Fn fn, const Value* args, size_t argc) {
       }
       return total;
     }
+    case Fn::kFlatten: {
+      // As cel-go's lists extension: elements that are not lists stay.
+      if (argc != 1 || kind(0) != ValueKind::kList) break;
+      ValueList out;
+      for (const Value& v : args[0].list_value()) {
+        if (v.kind() == ValueKind::kList) {
+          const ValueList& inner = v.list_value();
+          out.insert(out.end(), inner.begin(), inner.end());
+        } else {
+          out.push_back(v);
+        }
+      }
+      return Value::List(std::move(out));
+    }
     case Fn::kMonths: {
       if (argc != 1 || kind(0) != ValueKind::kPeriod) break;
       const Period& p = args[0].period_value();

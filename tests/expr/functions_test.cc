@@ -156,6 +156,27 @@ TEST(FunctionsTest, MonthsOfAPeriod) {
             "[period(\"2024-02\")]");
 }
 
+// l.flatten() as in cel-go's lists extension: one level; elements that are
+// not lists stay.
+TEST(FunctionsTest, Flatten) {
+  Fixture f;
+  EXPECT_EQ(f.Eval("[[1, 2], [], [3]].flatten()", "2022-07-01", ""), "[1, 2, 3]");
+  EXPECT_EQ(f.Eval("[1, [2, [3]]].flatten()", "2022-07-01", ""), "[1, 2, [3]]");
+  EXPECT_EQ(f.Eval("[member.scores, [decimal(1)]].flatten().size()", "2022-07-01", ""),
+            "4");
+  EXPECT_EQ(f.Eval("[[1], [2]].flatten().map(x, x * 2)", "2022-07-01", ""), "[2, 4]");
+  EXPECT_EQ(f.Eval("flatten([[1]])", "2022-07-01", ""),
+            "<expr>:1:1: error[expr.no_overload]: no matching overload for "
+            "`flatten` applied to `(list(list(int)))`\n"
+            " | flatten([[1]])\n"
+            " | ^~~~~~~~~~~~~~\n");
+  EXPECT_EQ(f.Eval("[[1]].flaten()", "2022-07-01", ""),
+            "<expr>:1:7: error[expr.undeclared_function]: undeclared function `flaten`\n"
+            " | [[1]].flaten()\n"
+            " |       ^~~~~~~~\n"
+            " = help: did you mean `flatten`?\n");
+}
+
 TEST(FunctionsTest, SumMinMax) {
   Fixture f;
   EXPECT_EQ(f.Eval("sum(member.scores)", "2022-07-01", ""), "decimal(\"224.75\")");

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -112,11 +113,15 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
   for (size_t i = 0; i < nfields; ++i) {
     const internal::CsvField& f = record.fields[i];
     const int c = spec.ColumnIndex(f.value);
-    if (c < 0) {
+    // DATA.md: "a column named twice is malformed", an ignored one too.
+    const bool twice =
+        c < 0 ? std::find(unknown.begin(), unknown.end(), f.value) != unknown.end()
+              : column_to_field[static_cast<size_t>(c)] >= 0;
+    if (c < 0 && !twice) {
       unknown.emplace_back(f.value);
       continue;
     }
-    if (column_to_field[static_cast<size_t>(c)] >= 0) {
+    if (twice) {
       builder.AddFileError(table, Diagnostic{
           Severity::kError, "csv.duplicate_column",
           Quote(name) + ": column " + Quote(f.value) + " is named twice",

@@ -251,6 +251,19 @@ TEST(CsvReaderTest, BomIsNotCountedInColumns) {
             "`counties.csv`: column `name` is named twice");
 }
 
+// DATA.md: "a column named twice is malformed", also one that is ignored.
+TEST(CsvReaderTest, AnIgnoredColumnNamedTwiceIsMalformed) {
+  TempDir dir;
+  dir.Write("counties.csv", "county_id,备注,name,备注\nC01,a,b,c\n");
+  Loaded l = Read(Qiannan(), dir.path());
+  EXPECT_FALSE(l.ok());
+  EXPECT_EQ(l.rendered().substr(0, l.rendered().find('\n')),
+            "DIR/counties.csv:1:19: error[csv.duplicate_column]: "
+            "`counties.csv`: column `备注` is named twice");
+  dir.Write("counties.csv", "county_id,备注,name,备注2\nC01,a,b,c\n");
+  EXPECT_TRUE(Read(Qiannan(), dir.path()).ok());
+}
+
 TEST(CsvReaderTest, BomOnlyAtTheStart) {
   // A mark anywhere else is data: here it makes the id `\uFEFFC02`.
   TempDir dir;

@@ -30,6 +30,7 @@ class ActivationRow : public internal::RowSource {
     return internal::RecordFromBindings(
         act_.bindings(), name, [](const Value& v) { return v; }, out);
   }
+  const Value* Find(std::string_view name) const override { return act_.Find(name); }
 
  private:
   const Activation& act_;

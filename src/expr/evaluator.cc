@@ -82,10 +82,22 @@ class Evaluator {
       *out = std::move(v);
     };
     Value v;
-    // The checker already knows which prefix is the declared variable.
-    if (q.declared >= 0 && row_.Lookup(q.names[static_cast<size_t>(q.declared)], &v)) {
-      select_rest(static_cast<size_t>(q.declared), std::move(v));
-      return true;
+    // The checker already knows which prefix is the declared variable; where
+    // the row source keeps it, where it is found is remembered for this
+    // evaluation (a name in a loop is looked up once).
+    if (q.declared >= 0) {
+      const auto declared = static_cast<size_t>(q.declared);
+      if (bindings_.empty()) bindings_.assign(p_.num_bindings, kNotLooked);
+      const Value*& bound = bindings_[p_.binding_slots[id]];
+      if (bound == kNotLooked) bound = row_.Find(q.names[declared]);
+      if (bound != nullptr) {
+        select_rest(declared, *bound);
+        return true;
+      }
+      if (row_.Lookup(q.names[declared], &v)) {
+        select_rest(declared, std::move(v));
+        return true;
+      }
     }
     for (size_t i = q.names.size(); i-- > 0;) {
       if (!row_.Lookup(q.names[i], &v) && !row_.LookupRecord(q.names[i], &v)) {
@@ -401,6 +413,11 @@ class Evaluator {
   const RowSource& row_;
   std::vector<std::pair<const std::string*, Value>> locals_;
   std::vector<std::pair<const RecordSource*, int>> field_cache_;
+  // Per qualified node with a declared prefix: the bound value, null if the
+  // source keeps none, kNotLooked before the first lookup.
+  inline static const Value kNotLookedValue;
+  static constexpr const Value* kNotLooked = &kNotLookedValue;
+  std::vector<const Value*> bindings_;
   uint64_t steps_ = 0;
 };
 
@@ -412,6 +429,13 @@ void PrepareLiterals(ProgramImpl* program) {
   program->literals.assign(n, Value());
   program->select_slots.assign(n, 0);
   program->num_selects = 0;
+  program->binding_slots.assign(n, 0);
+  program->num_bindings = 0;
+  for (size_t id = 0; id < n; ++id) {
+    if (program->qualified[id].declared >= 0) {
+      program->binding_slots[id] = program->num_bindings++;
+    }
+  }
   for (size_t id = 0; id < n; ++id) {
     if (program->ast.nodes[id].kind == ExprKind::kSelect) {
       program->select_slots[id] = program->num_selects++;

@@ -20,6 +20,12 @@ class RowSource {
   // (e.g. "member.role"), as a map from field to value; false if there are
   // none.
   virtual bool LookupRecord(std::string_view name, Value* out) const = 0;
+  // The value bound to `name` where the source keeps one that outlives the
+  // evaluation (an Activation does), else null: then use Lookup.
+  virtual const Value* Find(std::string_view name) const {
+    (void)name;
+    return nullptr;
+  }
 };
 
 // Builds the record `name` from an ordered map of bindings whose keys are

@@ -59,6 +59,10 @@ struct ProgramImpl {
   // keeps a cache entry per selection for one evaluation).
   std::vector<uint32_t> select_slots;
   uint32_t num_selects = 0;
+  // Per node: for one whose qualified name has a declared prefix, its number
+  // among them (the evaluator remembers where each found its variable).
+  std::vector<uint32_t> binding_slots;
+  uint32_t num_bindings = 0;
   // `matches` calls whose pattern is a string literal, compiled once.
   std::unordered_map<ExprId, std::shared_ptr<const re2::RE2>> regexes;
   // Most comprehension steps one evaluation may take (all macros together).

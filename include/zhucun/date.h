@@ -5,9 +5,10 @@
 /// Calendar dates and calendar periods (POLICY.md, "Common definitions").
 ///
 /// A Date is a day number (days since 1970-01-01, int32) so that hot loops
-/// compare plain integers; Boost.Date_Time's proleptic Gregorian calendar is
-/// the source of truth for converting to and from year/month/day. Supported
-/// years are 1400..9999 (Boost's range).
+/// compare plain integers, in the proleptic Gregorian calendar. Supported
+/// years are 1..9999, every year `YYYY-MM-DD` can write but 0000 (as
+/// Python's datetime). The tests check the arithmetic against
+/// Boost.Date_Time for 1400..9999 (Boost's range) and day by day below it.
 ///
 ///     auto d = zhucun::Date::Parse("2024-02-29");          // optional<Date>
 ///     d->AddYears(1).ToString();                            // "2025-02-28"
@@ -41,7 +42,7 @@ class ZHUCUN_API Date {
   /// Parses exactly `YYYY-MM-DD` (ASCII digits, a real calendar date).
   static std::optional<Date> Parse(std::string_view text);
 
-  static constexpr int kMinYear = 1400;
+  static constexpr int kMinYear = 1;
   static constexpr int kMaxYear = 9999;
 
   int32_t day_number() const { return days_; }

@@ -49,15 +49,15 @@ TEST(DateTest, EpochAndKnownDays) {
 
 // The civil-day arithmetic behind year()/month()/day()/ToString() and
 // FromYmd agrees with Boost, the calendar's source of truth, for every day of
-// the supported range.
+// Boost's range (1400..9999).
 TEST(DateTest, MatchesBoostOverWholeRange) {
   namespace bg = boost::gregorian;
   const bg::date epoch(1970, 1, 1);
-  const bg::date first(Date::kMinYear, 1, 1);
+  const bg::date first(1400, 1, 1);
   const bg::date last(Date::kMaxYear, 12, 31);
   const int32_t lo = static_cast<int32_t>((first - epoch).days());
   const int32_t hi = static_cast<int32_t>((last - epoch).days());
-  ASSERT_EQ(Date::FromYmd(Date::kMinYear, 1, 1)->day_number(), lo);
+  ASSERT_EQ(Date::FromYmd(1400, 1, 1)->day_number(), lo);
   ASSERT_EQ(Date::FromYmd(Date::kMaxYear, 12, 31)->day_number(), hi);
   int failures = 0;
   bg::date b = first;
@@ -85,10 +85,42 @@ TEST(DateTest, MatchesBoostOverWholeRange) {
   EXPECT_EQ(failures, 0);
 }
 
+// Below Boost's range: every day from 0001-01-01 to 1400-01-01 is the day
+// after the one before, by a calendar written out here month by month
+// (leap years: divisible by 4, not by 100 unless by 400).
+TEST(DateTest, DaysBeforeBoostsRangeFollowEachOther) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int32_t expected = Date::FromYmd(1, 1, 1)->day_number();
+  EXPECT_EQ(expected, -719162);  // Python: date(1, 1, 1) - date(1970, 1, 1)
+  int failures = 0;
+  for (int y = 1; y < 1400 && failures < 10; ++y) {
+    const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    for (int m = 1; m <= 12; ++m) {
+      const int days = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+      for (int d = 1; d <= days; ++d, ++expected) {
+        const std::optional<Date> date = Date::FromYmd(y, m, d);
+        if (!date || date->day_number() != expected || date->year() != y ||
+            date->month() != m || date->day() != d) {
+          ADD_FAILURE() << y << "-" << m << "-" << d;
+          ++failures;
+        }
+      }
+      if (Date::FromYmd(y, m, days + 1).has_value()) {
+        ADD_FAILURE() << y << "-" << m << " has a day " << days + 1;
+        ++failures;
+      }
+    }
+  }
+  EXPECT_EQ(Date::FromYmd(1400, 1, 1)->day_number(), expected);
+}
+
 TEST(DateTest, ParseAccepted) {
   EXPECT_EQ(D("2024-02-29").ToString(), "2024-02-29");
   EXPECT_EQ(D("2000-02-29").ToString(), "2000-02-29");
   EXPECT_EQ(D("1400-01-01").ToString(), "1400-01-01");
+  EXPECT_EQ(D("1399-12-31").ToString(), "1399-12-31");
+  EXPECT_EQ(D("0001-01-01").ToString(), "0001-01-01");
+  EXPECT_EQ(D("0004-02-29").ToString(), "0004-02-29");
   EXPECT_EQ(D("9999-12-31").ToString(), "9999-12-31");
   EXPECT_EQ(D("2023-12-31").ToString(), "2023-12-31");
 }
@@ -117,7 +149,7 @@ TEST(DateTest, ParseRejected) {
       "2023-0a-01",
       "2023--1-01",
       "0000-01-01",
-      "1399-12-31",
+      "0100-02-29",
       "10000-01-01",
       "２０２３-01-01",  // Full-width digits.
       "٢٠٢٣-01-01",      // Arabic-Indic digits.
@@ -138,7 +170,8 @@ TEST(DateTest, FromYmd) {
   EXPECT_FALSE(Date::FromYmd(2023, 1, -1).has_value());
   EXPECT_FALSE(Date::FromYmd(0, 1, 1).has_value());
   EXPECT_FALSE(Date::FromYmd(-5, 1, 1).has_value());
-  EXPECT_FALSE(Date::FromYmd(1399, 12, 31).has_value());
+  EXPECT_TRUE(Date::FromYmd(1399, 12, 31).has_value());
+  EXPECT_TRUE(Date::FromYmd(1, 1, 1).has_value());
   EXPECT_FALSE(Date::FromYmd(10000, 1, 1).has_value());
   EXPECT_FALSE(
       Date::FromYmd(std::numeric_limits<int>::max(), 1, 1).has_value());
@@ -153,7 +186,7 @@ TEST(DateTest, LeapYears) {
   EXPECT_FALSE(IsLeapYear(2100));
   EXPECT_TRUE(IsLeapYear(2400));
   EXPECT_TRUE(IsLeapYear(1600));
-  for (int y = Date::kMinYear; y <= Date::kMaxYear; ++y) {
+  for (int y = 1400; y <= Date::kMaxYear; ++y) {  // Boost's range
     ASSERT_EQ(IsLeapYear(y), boost::gregorian::gregorian_calendar::is_leap_year(
                                  static_cast<unsigned short>(y)))
         << y;
@@ -181,7 +214,8 @@ TEST(DateTest, AddYears) {
     EXPECT_EQ(r->ToString(), c.to) << c.from << " + " << c.n;
   }
   EXPECT_FALSE(D("9999-01-01").AddYears(1).has_value());
-  EXPECT_FALSE(D("1400-12-31").AddYears(-1).has_value());
+  EXPECT_EQ(D("1400-12-31").AddYears(-1)->ToString(), "1399-12-31");
+  EXPECT_FALSE(D("0001-12-31").AddYears(-1).has_value());
   EXPECT_FALSE(
       D("2023-01-01").AddYears(std::numeric_limits<int>::max()).has_value());
   EXPECT_FALSE(
@@ -195,9 +229,9 @@ TEST(DateTest, AddDays) {
   EXPECT_EQ(D("2023-01-01").AddDays(0)->ToString(), "2023-01-01");
   EXPECT_EQ(D("2023-01-01").AddDays(365)->ToString(), "2024-01-01");
   EXPECT_EQ(D("9999-12-30").AddDays(1)->ToString(), "9999-12-31");
-  EXPECT_EQ(D("1400-01-02").AddDays(-1)->ToString(), "1400-01-01");
+  EXPECT_EQ(D("0001-01-02").AddDays(-1)->ToString(), "0001-01-01");
   EXPECT_FALSE(D("9999-12-31").AddDays(1).has_value());
-  EXPECT_FALSE(D("1400-01-01").AddDays(-1).has_value());
+  EXPECT_FALSE(D("0001-01-01").AddDays(-1).has_value());
   EXPECT_FALSE(
       D("2023-01-01").AddDays(std::numeric_limits<int64_t>::max()).has_value());
   EXPECT_FALSE(
@@ -324,7 +358,7 @@ TEST(PeriodTest, ParseRejected) {
   const std::string_view cases[] = {
       "",        "202",      "20231",    "2023-",    "2023-H0", "2023-H3",
       "2023-Q0", "2023-Q5",  "2023-00",  "2023-13",  "2023-7",  "2023-h1",
-      "2023-q1", "2023-H12", "2023-Q1 ", " 2023",    "2023 ",   "1399",
+      "2023-q1", "2023-H12", "2023-Q1 ", " 2023",    "2023 ",   "999",
       "0000",    "10000",    "2023-M07", "2023-007", "2023_Q1", "２０２３",
       "2023-1a", "-2023",    "+2023",
   };
@@ -339,7 +373,9 @@ TEST(PeriodTest, FromIndex) {
   EXPECT_FALSE(Period::FromIndex(PeriodKind::kHalf, 2023, 3).has_value());
   EXPECT_FALSE(Period::FromIndex(PeriodKind::kQuarter, 2023, 0).has_value());
   EXPECT_FALSE(Period::FromIndex(PeriodKind::kMonth, 2023, 13).has_value());
-  EXPECT_FALSE(Period::FromIndex(PeriodKind::kMonth, 1399, 12).has_value());
+  EXPECT_TRUE(Period::FromIndex(PeriodKind::kMonth, 1, 1).has_value());
+  EXPECT_EQ(Period::FromIndex(PeriodKind::kMonth, 1, 1)->label(), "0001-01");
+  EXPECT_FALSE(Period::FromIndex(PeriodKind::kMonth, 0, 12).has_value());
   EXPECT_FALSE(Period::FromIndex(PeriodKind::kMonth, 10000, 1).has_value());
   EXPECT_FALSE(
       Period::FromIndex(static_cast<PeriodKind>(9), 2023, 1).has_value());
@@ -405,8 +441,8 @@ TEST(PeriodTest, Enumerate) {
       PeriodKind::kYear,
       Date::FromDayNumber(std::numeric_limits<int32_t>::min()),
       Date::FromDayNumber(std::numeric_limits<int32_t>::max()));
-  ASSERT_EQ(all.size(), 8600u);
-  EXPECT_EQ(all.front().label(), "1400");
+  ASSERT_EQ(all.size(), 9999u);
+  EXPECT_EQ(all.front().label(), "0001");
   EXPECT_EQ(all.back().label(), "9999");
   EXPECT_TRUE(Period::Enumerate(PeriodKind::kMonth,
                                 Date::FromDayNumber(-100000000),
@@ -434,7 +470,7 @@ TEST(PeriodTest, Overlapping) {
       PeriodKind::kYear,
       Date::FromDayNumber(std::numeric_limits<int32_t>::min()),
       Date::FromDayNumber(std::numeric_limits<int32_t>::max()));
-  ASSERT_EQ(all.size(), 8600u);
+  ASSERT_EQ(all.size(), 9999u);
   EXPECT_TRUE(Period::Overlapping(PeriodKind::kMonth,
                                   Date::FromDayNumber(-100000000),
                                   Date::FromDayNumber(-99999000))

@@ -254,7 +254,7 @@ Table RandomTable(size_t n, uint64_t seed) {
   t.columns["f2"] = Column::Doubles(f2);
   t.columns["f2"].set_valid(valid(10));
 
-  const int32_t lo = DayNumber(1400, 1, 1), hi = DayNumber(9999, 12, 31);
+  const int32_t lo = DayNumber(1, 1, 1), hi = DayNumber(9999, 12, 31);
   const int32_t base = DayNumber(2023, 7, 1);
   std::vector<int32_t> day1(n), day2(n);
   for (size_t i = 0; i < n; ++i) {

@@ -132,7 +132,8 @@ TEST(EvalTest, Dates) {
       {"date('2023-07-01') == day", "true"},
       {"date('2023-07-01') != day + 1", "true"},
       {"date('9999-12-31') + 1", "error: date out of range"},
-      {"date('1400-01-01') - 1", "error: date out of range"},
+      {"date('0001-01-01') - 1", "error: date out of range"},
+      {"date('1400-01-01') - 1", "date(\"1399-12-31\")"},
       {"day + 9223372036854775807", "error: date out of range"},
       {"day - (-9223372036854775807 - 1)", "error: date out of range"},
       // Anniversaries: Feb 29 lands on Feb 28, no end-of-month snapping.

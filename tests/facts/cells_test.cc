@@ -64,9 +64,9 @@ TEST(CellsTest, DateForms) {
   EXPECT_EQ(v, 19782);
   EXPECT_EQ(ParseDateCell("9999-12-31", &v), CellProblem::kNone);
   EXPECT_EQ(v, Date::FromYmd(9999, 12, 31)->day_number());
-  EXPECT_EQ(ParseDateCell("1400-01-01", &v), CellProblem::kNone);
-  EXPECT_EQ(v, Date::FromYmd(1400, 1, 1)->day_number());
-  EXPECT_EQ(ParseDateCell("1399-12-31", &v), CellProblem::kNotRealDate);
+  EXPECT_EQ(ParseDateCell("0001-01-01", &v), CellProblem::kNone);
+  EXPECT_EQ(v, Date::FromYmd(1, 1, 1)->day_number());
+  EXPECT_EQ(ParseDateCell("0000-12-31", &v), CellProblem::kNotRealDate);
   EXPECT_EQ(ParseDateCell("2023-02-29", &v), CellProblem::kNotRealDate);
   EXPECT_EQ(ParseDateCell("2023-2-01", &v), CellProblem::kBadForm);
   EXPECT_EQ(ParseDateCell("2023/02/01", &v), CellProblem::kBadForm);

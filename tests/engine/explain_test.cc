@@ -385,7 +385,9 @@ TEST(ExplainExampleTest, QiannanFindingsExplainAsFiredAndHaveCounties) {
   std::map<std::string, size_t> counties;
   for (size_t i = 0; i < findings.size(); ++i) {
     const std::string& g = groups.value()[i];
-    if (findings[i].subject == "prefecture") EXPECT_EQ(g, "") << findings[i].rule;
+    if (findings[i].subject == "prefecture") {
+      EXPECT_EQ(g, "") << findings[i].rule;
+    }
     if (findings[i].subject.starts_with("villages:") ||
         findings[i].subject.starts_with("teams:") ||
         findings[i].subject.starts_with("handovers:")) {

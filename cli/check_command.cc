@@ -63,6 +63,59 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
   return true;
 }
 
+CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args) {
+  app->add_option("--rules", args->rules, "The policy pack folder")
+      ->capture_default_str();
+  app->add_option("--data", args->data, "The folder of CSV files")->required();
+  app->add_option("--as-of", args->as_of, "The evaluation date YYYY-MM-DD")
+      ->required();
+  app->add_option("--from", args->from,
+                  "The start of the evaluation window (default: the pack's "
+                  "window_start)");
+  app->add_option("--encoding", args->encoding, "The files' encoding")
+      ->capture_default_str();
+  CLI::Option* params = app->add_option(
+      "--param", args->params, "Override a pack parameter: NAME=VALUE (repeatable)");
+  app->add_flag("--lenient", args->lenient,
+                "Leave bad rows out; each becomes an input.invalid finding");
+  return params;
+}
+
+bool LoadData(const std::string& command, const DataArgs& args,
+              SourceManager& sources, Loaded* loaded, std::ostream& err) {
+  const auto date = [&](const char* option, const std::string& text) {
+    auto d = Date::Parse(text);
+    if (!d) {
+      err << "zhucun " << command << ": `" << option << " " << text
+          << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
+    }
+    return d;
+  };
+  auto as_of = date("--as-of", args.as_of);
+  if (!as_of) return false;
+  loaded->options.as_of = *as_of;
+  if (!args.from.empty()) {
+    auto from = date("--from", args.from);
+    if (!from) return false;
+    loaded->options.from = *from;
+  }
+  std::map<std::string, std::string> params;
+  if (!ParseParams(command, args.params, &params, err)) return false;
+  Result<Policy> policy = Policy::Load(args.rules, sources, params);
+  err << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return false;
+  loaded->policy = std::move(policy).value();
+  CsvOptions csv;
+  csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
+  csv.encoding = args.encoding;
+  Result<FactSet> facts =
+      ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
+  err << facts.diagnostics().Render(sources);
+  if (!facts.ok()) return false;
+  loaded->facts = std::make_shared<const FactSet>(std::move(facts).value());
+  return true;
+}
+
 namespace {
 
 // Per table: rows read, kept (`kept` column title) and left out (`left`).
@@ -185,50 +238,19 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
   }
 }
 
-struct CheckArgs {
-  std::string rules = "rules/qiannan";
-  std::string data;
-  std::string as_of;
-  std::string from;
+struct CheckArgs : DataArgs {
   std::string out_dir;
-  std::string encoding = "utf-8";
-  bool lenient = false;
-  std::vector<std::string> params;
 };
 
 // `zhucun check` (DATA.md, "The CLI contract").
 int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
-  CheckOptions options;
-  auto as_of = Date::Parse(args.as_of);
-  if (!as_of) {
-    err << "zhucun check: `--as-of " << args.as_of
-        << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
-    return kExitUsage;
-  }
-  options.as_of = *as_of;
-  if (!args.from.empty()) {
-    auto from = Date::Parse(args.from);
-    if (!from) {
-      err << "zhucun check: `--from " << args.from
-          << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
-      return kExitUsage;
-    }
-    options.from = *from;
-  }
-  std::map<std::string, std::string> params;
-  if (!ParseParams("check", args.params, &params, err)) return kExitUsage;
   SourceManager sources;
-  Result<Policy> policy = Policy::Load(args.rules, sources, params);
-  err << policy.diagnostics().Render(sources);
-  if (!policy.ok()) return kExitUsage;
-  CsvOptions csv;
-  csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
-  csv.encoding = args.encoding;
-  Result<FactSet> facts = ReadCsvFolder(policy.value().schema(), args.data, csv, sources);
-  err << facts.diagnostics().Render(sources);
-  if (!facts.ok()) return kExitUsage;
-  auto shared = std::make_shared<const FactSet>(std::move(facts).value());
-  Result<Report> report = policy.value().Check(shared, options);
+  Loaded loaded;
+  if (!LoadData("check", args, sources, &loaded, err)) return kExitUsage;
+  const Policy& policy = *loaded.policy;
+  const std::shared_ptr<const FactSet>& shared = loaded.facts;
+  const CheckOptions& options = loaded.options;
+  Result<Report> report = policy.Check(shared, options);
   err << report.diagnostics().Render(sources);
   if (!report.ok()) return kExitUsage;
   const Report& r = report.value();
@@ -253,7 +275,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
       }
     }
   } else {
-    PrintSummary(policy.value(), shared, options, args.lenient, r, out, err);
+    PrintSummary(policy, shared, options, args.lenient, r, out, err);
   }
   return any_error ? kExitFindings : kExitOk;
 }
@@ -298,21 +320,8 @@ Command AddCheckCommand(CLI::App& app) {
       "1 at least one; 2 bad rules, bad input (strict), a malformed file or\n"
       "bad usage.");
   auto args = std::make_shared<CheckArgs>();
-  check->add_option("--rules", args->rules, "The policy pack folder")
-      ->capture_default_str();
-  check->add_option("--data", args->data, "The folder of CSV files")->required();
-  check->add_option("--as-of", args->as_of, "The evaluation date YYYY-MM-DD")
-      ->required();
-  check->add_option("--from", args->from,
-                    "The start of the evaluation window (default: the pack's "
-                    "window_start)");
+  AddDataOptions(check, args.get());
   check->add_option("--out", args->out_dir, "Write the output files here");
-  check->add_option("--encoding", args->encoding, "The files' encoding")
-      ->capture_default_str();
-  check->add_option("--param", args->params,
-                    "Override a pack parameter: NAME=VALUE (repeatable)");
-  check->add_flag("--lenient", args->lenient,
-                  "Leave bad rows out; each becomes an input.invalid finding");
   return {check, [args](std::ostream& out, std::ostream& err) {
             return RunCheck(*args, out, err);
           }};

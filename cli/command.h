@@ -7,6 +7,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -35,6 +37,31 @@ Command AddExplainCommand(CLI::App& app);   // explain_command.cc
 Command AddValidateCommand(CLI::App& app);  // explain_command.cc
 Command AddTestCommand(CLI::App& app);   // test_command.cc
 
+// The command line of commands that check a data folder with a pack
+// (check, explain), and its options; returns the `--param` option.
+struct DataArgs {
+  std::string rules = "rules/qiannan";
+  std::string data;
+  std::string as_of;
+  std::string from;
+  std::string encoding = "utf-8";
+  bool lenient = false;
+  std::vector<std::string> params;
+};
+CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args);  // check_command.cc
+
+// A loaded pack and data folder, and the evaluation date and window.
+struct Loaded {
+  std::optional<Policy> policy;
+  std::shared_ptr<const FactSet> facts;
+  CheckOptions options;
+};
+
+// Loads what `args` names (dates, parameters, pack, data); false after
+// writing why to `err` as "zhucun <command>: ..." or diagnostics.
+bool LoadData(const std::string& command, const DataArgs& args,
+              SourceManager& sources, Loaded* loaded, std::ostream& err);
+
 // Parses `--param NAME=VALUE` arguments into `params`; on a malformed one
 // writes "zhucun <command>: ..." to `err` and returns false.
 bool ParseParams(const std::string& command, const std::vector<std::string>& args,
@@ -46,6 +73,8 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
 size_t DisplayWidth(std::string_view s);
 std::string Pad(std::string_view s, size_t width);
 std::string Cut(std::string_view s, size_t width);
+// "a, b and c".
+std::string JoinWords(const std::vector<std::string>& words);
 
 // A finding's explanation in a few lines, each starting with `indent`: the
 // source clause and the deciding values (explain_command.cc).

@@ -89,6 +89,15 @@ std::string Cut(std::string_view s, size_t width) {
   return out + "…";
 }
 
+std::string JoinWords(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
 void PrintCompactExplanation(const Explanation& e, const std::string& indent,
                              std::ostream& out) {
   constexpr size_t kWidth = 100;
@@ -111,78 +120,6 @@ void PrintCompactExplanation(const Explanation& e, const std::string& indent,
 }
 
 namespace {
-
-// The command line of commands that load a pack and a data folder.
-struct DataArgs {
-  std::string rules = "rules/qiannan";
-  std::string data;
-  std::string as_of;
-  std::string from;
-  std::string encoding = "utf-8";
-  bool lenient = false;
-  std::vector<std::string> params;
-};
-
-void AddDataOptions(CLI::App* app, DataArgs* args) {
-  app->add_option("--rules", args->rules, "The policy pack folder")
-      ->capture_default_str();
-  app->add_option("--data", args->data, "The folder of CSV files")->required();
-  app->add_option("--as-of", args->as_of, "The evaluation date YYYY-MM-DD")
-      ->required();
-  app->add_option("--from", args->from,
-                  "The start of the evaluation window (default: the pack's "
-                  "window_start)");
-  app->add_option("--encoding", args->encoding, "The files' encoding")
-      ->capture_default_str();
-  app->add_option("--param", args->params,
-                  "Override a pack parameter: NAME=VALUE (repeatable)")
-      ->allow_extra_args(false);  // leaves RULE SUBJECT [PERIOD] alone
-  app->add_flag("--lenient", args->lenient,
-                "Leave bad rows out; each becomes an input.invalid finding");
-}
-
-// A loaded pack and data folder.
-struct Loaded {
-  std::optional<Policy> policy;
-  std::shared_ptr<const FactSet> facts;
-  CheckOptions options;
-};
-
-// Loads what `args` names; false after writing why to `err`.
-bool LoadData(const std::string& command, const DataArgs& args,
-              SourceManager& sources, Loaded* loaded, std::ostream& err) {
-  const auto date = [&](const char* option, const std::string& text) {
-    auto d = Date::Parse(text);
-    if (!d) {
-      err << "zhucun " << command << ": `" << option << " " << text
-          << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
-    }
-    return d;
-  };
-  auto as_of = date("--as-of", args.as_of);
-  if (!as_of) return false;
-  loaded->options.as_of = *as_of;
-  if (!args.from.empty()) {
-    auto from = date("--from", args.from);
-    if (!from) return false;
-    loaded->options.from = *from;
-  }
-  std::map<std::string, std::string> params;
-  if (!ParseParams(command, args.params, &params, err)) return false;
-  Result<Policy> policy = Policy::Load(args.rules, sources, params);
-  err << policy.diagnostics().Render(sources);
-  if (!policy.ok()) return false;
-  loaded->policy = std::move(policy).value();
-  CsvOptions csv;
-  csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
-  csv.encoding = args.encoding;
-  Result<FactSet> facts =
-      ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
-  err << facts.diagnostics().Render(sources);
-  if (!facts.ok()) return false;
-  loaded->facts = std::make_shared<const FactSet>(std::move(facts).value());
-  return true;
-}
 
 // Aligned `name  value` lines.
 void PrintItems(const std::vector<Explanation::Item>& items,
@@ -256,16 +193,6 @@ std::string Count(size_t n, const std::string& one, const std::string& many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-// "a, b and c".
-std::string Join(const std::vector<std::string>& words) {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
-    out += words[i];
-  }
-  return out;
-}
-
 int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
   SourceManager sources;
   Result<Policy> policy = Policy::Load(pack, sources);
@@ -296,14 +223,14 @@ int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
   if (!info.title.empty()) text += " (" + info.title + ")";
   text += " is valid: " + Count(info.rules.size(), "rule", "rules");
   if (!info.rules.empty()) {
-    text += " (" + Join(by_kind) + "; " + Join(by_severity) + ")";
+    text += " (" + JoinWords(by_kind) + "; " + JoinWords(by_severity) + ")";
   }
   text += ", " + Count(info.parameters.size(), "parameter", "parameters");
   text += ", " + Count(info.derived.size(), "derived table", "derived tables");
   if (!info.derived.empty()) {
     std::vector<std::string> names;
     for (const std::string& d : info.derived) names.push_back("`" + d + "`");
-    text += " (" + Join(names) + ")";
+    text += " (" + JoinWords(names) + ")";
   }
   text += " and " + Count(info.test_files.size(), "test file", "test files");
   text += info.summary_by.empty() ? "; no summary groups."
@@ -328,7 +255,8 @@ Command AddExplainCommand(CLI::App& app) {
       "period.");
   auto args = std::make_shared<DataArgs>();
   auto finding = std::make_shared<std::vector<std::string>>();
-  AddDataOptions(explain, args.get());
+  // One value per --param, which leaves RULE SUBJECT [PERIOD] alone.
+  AddDataOptions(explain, args.get())->allow_extra_args(false);
   explain->add_option("FINDING", *finding, "The finding: RULE SUBJECT [PERIOD]")
       ->required()
       ->type_name("RULE SUBJECT [PERIOD]");

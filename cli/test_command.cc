@@ -27,16 +27,6 @@ std::string Shown(const std::string& file, const std::string& pack) {
   return rel.generic_string();
 }
 
-// "`a`, `b` and `c`"
-std::string List(const std::vector<std::string>& ids) {
-  std::string s;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) s += i + 1 == ids.size() ? " and " : ", ";
-    s += ids[i];
-  }
-  return s;
-}
-
 int RunTest(const TestArgs& args, std::ostream& out, std::ostream& err) {
   PackTestOptions options;
   if (!ParseParams("test", args.params, &options.params, err))
@@ -63,12 +53,12 @@ int RunTest(const TestArgs& args, std::ostream& out, std::ostream& err) {
   } else {
     out << "coverage: incomplete\n";
     if (!cov.never_fires.empty()) {
-      out << "  no case expects these rules to fire: " << List(cov.never_fires)
+      out << "  no case expects these rules to fire: " << JoinWords(cov.never_fires)
           << '\n';
     }
     if (!cov.never_quiet.empty()) {
       out << "  no case expects these rules not to fire: "
-          << List(cov.never_quiet) << '\n';
+          << JoinWords(cov.never_quiet) << '\n';
     }
   }
   const size_t failed = report.failed();

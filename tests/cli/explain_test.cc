@@ -21,6 +21,8 @@ using testing::ReplaceAll;
 using testing::TempDir;
 
 const std::string kPack = kSourceDir + "/tests/testdata/packs/explain_ok";
+// Its facts (as in tests/engine/explain_test.cc).
+const std::string kData = kPack + "/data";
 const std::string kQiannan = kSourceDir + "/rules/qiannan";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
@@ -40,38 +42,14 @@ CliRun Cli(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
-// The facts of tests/testdata/packs/explain_ok (as in
-// tests/engine/explain_test.cc).
-void WriteSmall(const TempDir& dir) {
-  dir.Write("counties.csv", "county_id,name\nC1,都匀市\nC2,福泉市\n");
-  dir.Write("villages.csv",
-            "village_id,county_id,name,category\n"
-            "V1,C1,新场村,weak\nV2,C1,良亩村,ordinary\nV3,C2,河坝村,poor\n");
-  dir.Write("teams.csv",
-            "team_id,village_id,start_date,end_date\n"
-            "T1,V1,2022-01-01,\nT2,V3,2022-01-01,\nT3,V2,2021-01-01,2022-12-31\n");
-  dir.Write("members.csv",
-            "member_id,person_id,team_id,role,start_date,end_date\n"
-            "M1,P1,T1,resident_cadre,2022-01-01,\n"
-            "M2,P2,T1,first_secretary,2023-02-10,\n"
-            "M3,P3,T2,resident_cadre,2022-01-01,\n"
-            "M4,P3,T2,resident_cadre,2022-03-01,\n"
-            "M5,P4,T3,other,2021-01-01,2022-12-31\n"
-            "M6,P1,T2,other,2023-05-01,\n");
-}
-
 class CliExplainTest : public ::testing::Test {
  protected:
-  void SetUp() override { WriteSmall(data_); }
-
   CliRun Explain(std::vector<std::string> finding) {
     std::vector<std::string> args = {"explain", "--rules", kPack, "--data",
-                                     data_.path(), "--as-of", "2024-06-30"};
+                                     kData, "--as-of", "2024-06-30"};
     args.insert(args.end(), finding.begin(), finding.end());
     return Cli(args);
   }
-
-  TempDir data_;
 };
 
 TEST_F(CliExplainTest, AFiredFindingExitsZero) {
@@ -160,20 +138,20 @@ TEST_F(CliExplainTest, UsageErrorsExitTwo) {
   EXPECT_EQ(r.err,
             "zhucun explain: expected RULE SUBJECT [PERIOD], e.g. `zhucun explain "
             "... team.first_secretary teams:T0001`\n");
-  r = Cli({"explain", "--rules", kPack, "--data", data_.path(), "--as-of",
+  r = Cli({"explain", "--rules", kPack, "--data", kData, "--as-of",
            "2024-02-30", "team.cadres", "teams:T1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "zhucun explain: `--as-of 2024-02-30` is not a date; expected "
             "YYYY-MM-DD (a real calendar date)\n");
-  r = Cli({"explain", "--rules", kPack, "--data", data_.path(), "--as-of",
+  r = Cli({"explain", "--rules", kPack, "--data", kData, "--as-of",
            "2024-06-30", "--param", "min_cadres", "team.cadres", "teams:T1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "zhucun explain: `--param min_cadres`: expected NAME=VALUE\n");
 }
 
 TEST_F(CliExplainTest, AParameterChangesTheDecision) {
-  const CliRun r = Cli({"explain", "--rules", kPack, "--data", data_.path(), "--as-of",
+  const CliRun r = Cli({"explain", "--rules", kPack, "--data", kData, "--as-of",
                      "2024-06-30", "--param", "min_cadres=1", "team.cadres",
                      "teams:T1"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -267,9 +245,7 @@ TEST(CliValidateTest, AMissingFolder) {
 }
 
 TEST(CliCheckSummaryTest, CountsByRuleAndCountyAndExplainsTheFirstFindings) {
-  TempDir data;
-  WriteSmall(data);
-  const CliRun r = Cli({"check", "--rules", kPack, "--data", data.path(), "--as-of",
+  const CliRun r = Cli({"check", "--rules", kPack, "--data", kData, "--as-of",
                      "2024-06-30"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "");

@@ -25,27 +25,10 @@ using testing::ReplaceAll;
 using testing::TempDir;
 
 const std::string kPack = kSourceDir + "/tests/testdata/packs/explain_ok";
+// Its facts: two counties, three villages, three teams (T3 ended), and
+// members of whom persons P1 and P3 hold two open postings.
+const std::string kData = kPack + "/data";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
-
-// The facts of the small pack: two counties, three villages, three teams
-// (T3 ended), and members of whom person P1 and P3 hold two open postings.
-void WriteSmall(const TempDir& dir) {
-  dir.Write("counties.csv", "county_id,name\nC1,都匀市\nC2,福泉市\n");
-  dir.Write("villages.csv",
-            "village_id,county_id,name,category\n"
-            "V1,C1,新场村,weak\nV2,C1,良亩村,ordinary\nV3,C2,河坝村,poor\n");
-  dir.Write("teams.csv",
-            "team_id,village_id,start_date,end_date\n"
-            "T1,V1,2022-01-01,\nT2,V3,2022-01-01,\nT3,V2,2021-01-01,2022-12-31\n");
-  dir.Write("members.csv",
-            "member_id,person_id,team_id,role,start_date,end_date\n"
-            "M1,P1,T1,resident_cadre,2022-01-01,\n"
-            "M2,P2,T1,first_secretary,2023-02-10,\n"
-            "M3,P3,T2,resident_cadre,2022-01-01,\n"
-            "M4,P3,T2,resident_cadre,2022-03-01,\n"
-            "M5,P4,T3,other,2021-01-01,2022-12-31\n"
-            "M6,P1,T2,other,2023-05-01,\n");
-}
 
 class ExplainTest : public ::testing::Test {
  protected:
@@ -53,8 +36,7 @@ class ExplainTest : public ::testing::Test {
     auto policy = Policy::Load(kPack, sources_);
     ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources_);
     policy_.emplace(std::move(policy).value());
-    WriteSmall(data_);
-    auto facts = ReadCsvFolder(policy_->schema(), data_.path(), CsvOptions{}, sources_);
+    auto facts = ReadCsvFolder(policy_->schema(), kData, CsvOptions{}, sources_);
     ASSERT_TRUE(facts.ok()) << facts.diagnostics().Render(sources_);
     facts_ = std::make_shared<const FactSet>(std::move(facts).value());
     options_.as_of = *Date::Parse("2024-06-30");
@@ -75,7 +57,6 @@ class ExplainTest : public ::testing::Test {
 
   SourceManager sources_;
   std::optional<Policy> policy_;
-  TempDir data_;
   std::shared_ptr<const FactSet> facts_;
   CheckOptions options_;
 };
@@ -295,12 +276,14 @@ TEST_F(ExplainTest, UnknownPeriod) {
 }
 
 TEST_F(ExplainTest, RowsLeftOutInLenientModeAreExplained) {
-  data_.Write("teams.csv",
+  TempDir data;
+  std::filesystem::copy(kData, data.path());
+  data.Write("teams.csv",
               "team_id,village_id,start_date,end_date\n"
               "T1,V1,2022-01-01,\nT2,V3,2022-13-01,\nT3,V2,2021-01-01,2022-12-31\n");
   CsvOptions lenient;
   lenient.strictness = Strictness::kLenient;
-  auto facts = ReadCsvFolder(policy_->schema(), data_.path(), lenient, sources_);
+  auto facts = ReadCsvFolder(policy_->schema(), data.path(), lenient, sources_);
   ASSERT_TRUE(facts.ok()) << facts.diagnostics().Render(sources_);
   facts_ = std::make_shared<const FactSet>(std::move(facts).value());
   auto r = Explain("input.invalid", "teams:3");

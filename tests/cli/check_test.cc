@@ -4,12 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "../facts/facts_test_util.h"
-#include "cli.h"
+#include "run_zhucun.h"
 
 namespace zhucun {
 namespace {
@@ -20,20 +19,12 @@ using testing::TempDir;
 const std::string kRules = kSourceDir + "/rules/qiannan";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
-struct CheckRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
-CheckRun Check(std::vector<std::string> args) {
-  args.insert(args.begin(), {"zhucun", "check", "--rules", kRules});
-  std::vector<char*> argv;
-  for (std::string& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
+// Runs `zhucun check --rules rules/qiannan <args>`.
+CliRun Check(std::vector<std::string> args) {
+  args.insert(args.begin(), {"check", "--rules", kRules});
+  return testing::RunZhucun(std::move(args));
 }
 
 std::string FirstLine(const std::string& path) {
@@ -52,7 +43,7 @@ size_t Lines(const std::string& path) {
 
 TEST(CliCheckTest, WritesTheOutputFilesAndExitsOneOnErrorFindings) {
   TempDir out;
-  const CheckRun r = Check({"--data", kExample, "--as-of", "2024-06-30", "--out", out.path()});
+  const CliRun r = Check({"--data", kExample, "--as-of", "2024-06-30", "--out", out.path()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(FirstLine(out.path() + "/findings.csv"), "rule,subject,period,severity,message");
@@ -81,7 +72,7 @@ void WriteSmall(const TempDir& dir) {
             "H1,M1,M2,2023-06-01,2023-06-14,true,true,true,true\n");
 }
 
-std::string Findings(const CheckRun& r) {
+std::string Findings(const CliRun& r) {
   std::string rules;
   for (const char* rule : {"assign.coverage", "handover.period", "team.first_secretary"}) {
     if (r.out.find(std::string("  ") + rule) != std::string::npos) {
@@ -94,7 +85,7 @@ std::string Findings(const CheckRun& r) {
 TEST(CliCheckTest, WithoutOutPrintsASummary) {
   TempDir data;
   WriteSmall(data);
-  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("zhucun check: 4 findings as of 2024-06-30"), std::string::npos)
       << r.out;
@@ -107,7 +98,7 @@ TEST(CliCheckTest, LenientSummaryAccountsForEveryRow) {
   TempDir data;
   WriteSmall(data);
   data.Write("counties.csv", "county_id,name\nC01,都匀市\nC01,重复\nC02,福泉市\n");
-  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30", "--lenient"});
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30", "--lenient"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("  table              read  evaluated  reported\n"
                        "  counties              3          2         1\n"
@@ -116,13 +107,13 @@ TEST(CliCheckTest, LenientSummaryAccountsForEveryRow) {
       << r.out;
   // Strict mode has nothing left out, so no such table.
   WriteSmall(data);
-  const CheckRun strict = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  const CliRun strict = Check({"--data", data.path(), "--as-of", "2024-06-30"});
   EXPECT_EQ(strict.out.find("evaluated  reported"), std::string::npos) << strict.out;
 }
 
 TEST(CliCheckTest, NoFindingsIsExitZero) {
   TempDir data;  // every table empty
-  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("zhucun check: 0 findings as of 2024-06-30"), std::string::npos)
       << r.out;
@@ -132,7 +123,7 @@ TEST(CliCheckTest, AParameterChangesTheOutcome) {
   // With a 14-day minimum, the 14-day handover is no longer a finding.
   TempDir data;
   WriteSmall(data);
-  const CheckRun r = Check({"--data", data.path(), "--as-of", "2024-06-30",
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30",
                             "--param", "min_handover_days=14"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(Findings(r), "assign.coverage team.first_secretary") << r.out;
@@ -162,7 +153,7 @@ TEST(CliCheckTest, UsageErrorsAreExitTwoWithAMessage) {
            "/no/such/folder` does not exist\n"},
   };
   for (const Case& c : cases) {
-    const CheckRun r = Check(c.args);
+    const CliRun r = Check(c.args);
     EXPECT_EQ(r.exit_code, 2) << c.err;
     EXPECT_EQ(r.err, c.err);
   }

@@ -1,34 +1,17 @@
-#include "cli.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "run_zhucun.h"
 
 namespace zhucun {
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-// Runs `zhucun <args>` in-process.
-CliRun RunZhucun(std::initializer_list<std::string> args) {
-  std::vector<std::string> storage = {"zhucun"};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  int code = RunCli(static_cast<int>(storage.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::RunZhucun;
 
 // A file in the test's temporary directory.
 std::string WriteTempFile(const std::string& name, const std::string& text) {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../facts/facts_test_util.h"
-#include "cli.h"
+#include "run_zhucun.h"
 #include "command.h"
 
 namespace zhucun {
@@ -26,21 +26,8 @@ const std::string kData = kPack + "/data";
 const std::string kQiannan = kSourceDir + "/rules/qiannan";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "zhucun");
-  std::vector<char*> argv;
-  for (std::string& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::RunZhucun;
 
 class CliExplainTest : public ::testing::Test {
  protected:
@@ -48,7 +35,7 @@ class CliExplainTest : public ::testing::Test {
     std::vector<std::string> args = {"explain", "--rules", kPack, "--data",
                                      kData, "--as-of", "2024-06-30"};
     args.insert(args.end(), finding.begin(), finding.end());
-    return Cli(args);
+    return RunZhucun(args);
   }
 };
 
@@ -138,20 +125,20 @@ TEST_F(CliExplainTest, UsageErrorsExitTwo) {
   EXPECT_EQ(r.err,
             "zhucun explain: expected RULE SUBJECT [PERIOD], e.g. `zhucun explain "
             "... team.first_secretary teams:T0001`\n");
-  r = Cli({"explain", "--rules", kPack, "--data", kData, "--as-of",
+  r = RunZhucun({"explain", "--rules", kPack, "--data", kData, "--as-of",
            "2024-02-30", "team.cadres", "teams:T1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "zhucun explain: `--as-of 2024-02-30` is not a date; expected "
             "YYYY-MM-DD (a real calendar date)\n");
-  r = Cli({"explain", "--rules", kPack, "--data", kData, "--as-of",
+  r = RunZhucun({"explain", "--rules", kPack, "--data", kData, "--as-of",
            "2024-06-30", "--param", "min_cadres", "team.cadres", "teams:T1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "zhucun explain: `--param min_cadres`: expected NAME=VALUE\n");
 }
 
 TEST_F(CliExplainTest, AParameterChangesTheDecision) {
-  const CliRun r = Cli({"explain", "--rules", kPack, "--data", kData, "--as-of",
+  const CliRun r = RunZhucun({"explain", "--rules", kPack, "--data", kData, "--as-of",
                      "2024-06-30", "--param", "min_cadres=1", "team.cadres",
                      "teams:T1"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -160,7 +147,7 @@ TEST_F(CliExplainTest, AParameterChangesTheDecision) {
 
 TEST(CliExplainExampleTest, ExplainsAQiannanFinding) {
   // ../shared/spec/example/expected/findings.csv has this finding.
-  const CliRun r = Cli({"explain", "--rules", kQiannan, "--data", kExample, "--as-of",
+  const CliRun r = RunZhucun({"explain", "--rules", kQiannan, "--data", kExample, "--as-of",
                         "2024-06-30", "handover.period", "handovers:H000038"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
@@ -188,14 +175,14 @@ class PackDir {
 };
 
 TEST(CliValidateTest, AValidPackPrintsASummary) {
-  const CliRun r = Cli({"validate", kPack});
+  const CliRun r = RunZhucun({"validate", kPack});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
             "explain 0.2.0 (解释测试) is valid: 6 rules (6 check; 2 errors and 4 "
             "warnings), 2 parameters, 0 derived tables and 0 test files; the check "
             "summary counts findings by county.\n");
-  const CliRun q = Cli({"validate", kQiannan});
+  const CliRun q = RunZhucun({"validate", kQiannan});
   EXPECT_EQ(q.exit_code, 0) << q.err;
   EXPECT_EQ(q.out.rfind("qiannan ", 0), 0u) << q.out;
   EXPECT_NE(q.out.find("1 derived table (`assessment_grades`)"), std::string::npos) << q.out;
@@ -203,7 +190,7 @@ TEST(CliValidateTest, AValidPackPrintsASummary) {
 
 TEST(CliValidateTest, APackWithoutRulesOrSummary) {
   PackDir pack("name: bare\nincludes: [schema.yaml]\n");
-  const CliRun r = Cli({"validate", pack.path()});
+  const CliRun r = RunZhucun({"validate", pack.path()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "bare is valid: 0 rules, 0 parameters, 0 derived tables and 0 test "
@@ -219,7 +206,7 @@ TEST(CliValidateTest, EveryProblemIsReportedAndExitsTwo) {
       "    village: village.county_id\n"
       "  keys: {}\n"
       "includes: [schema.yaml]\n");
-  const CliRun r = Cli({"validate", pack.path()});
+  const CliRun r = RunZhucun({"validate", pack.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(ReplaceAll(r.err, pack.path(), "<pack>"),
@@ -236,7 +223,7 @@ TEST(CliValidateTest, EveryProblemIsReportedAndExitsTwo) {
 }
 
 TEST(CliValidateTest, AMissingFolder) {
-  const CliRun r = Cli({"validate", kSourceDir + "/no/such/pack"});
+  const CliRun r = RunZhucun({"validate", kSourceDir + "/no/such/pack"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(ReplaceAll(r.err, kSourceDir, "<src>"),
             "error[pack.unreadable]: cannot read pack folder `<src>/no/such/pack`: "
@@ -245,7 +232,7 @@ TEST(CliValidateTest, AMissingFolder) {
 }
 
 TEST(CliCheckSummaryTest, CountsByRuleAndCountyAndExplainsTheFirstFindings) {
-  const CliRun r = Cli({"check", "--rules", kPack, "--data", kData, "--as-of",
+  const CliRun r = RunZhucun({"check", "--rules", kPack, "--data", kData, "--as-of",
                      "2024-06-30"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "");
@@ -290,7 +277,7 @@ TEST(CliCheckSummaryTest, CountsByRuleAndCountyAndExplainsTheFirstFindings) {
 }
 
 TEST(CliCheckSummaryTest, QiannanCountsByCountyAndShowsTenFindings) {
-  const CliRun r = Cli({"check", "--rules", kQiannan, "--data", kExample, "--as-of",
+  const CliRun r = RunZhucun({"check", "--rules", kQiannan, "--data", kExample, "--as-of",
                      "2024-06-30"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "");

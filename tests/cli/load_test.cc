@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "../facts/facts_test_util.h"
-#include "cli.h"
+#include "run_zhucun.h"
 
 namespace zhucun {
 namespace {
@@ -26,21 +26,8 @@ using testing::TempDir;
 const std::string kRules = kSourceDir + "/rules/qiannan";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
-struct LoadRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-LoadRun RunZhucun(std::vector<std::string> args) {
-  args.insert(args.begin(), "zhucun");
-  std::vector<char*> argv;
-  for (std::string& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::RunZhucun;
 
 void WriteBase(const TempDir& dir) {
   dir.Write("counties.csv", "county_id,name\nC01,都匀市\nC02,福泉市\n");
@@ -92,7 +79,7 @@ TEST(CliLoadTest, ExampleDataLoads) {
     std::vector<std::string> args = {"load", "--rules", kRules, "--data",
                                      kExample};
     if (*lenient) args.push_back(lenient);
-    LoadRun r = RunZhucun(args);
+    CliRun r = RunZhucun(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     EXPECT_EQ(r.out,
@@ -120,7 +107,7 @@ TEST(CliLoadTest, ExampleDataLoads) {
 TEST(CliLoadTest, BadInputIsExitTwoWithEveryDiagnostic) {
   TempDir dir;
   WriteBase(dir);
-  LoadRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  CliRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
@@ -130,7 +117,7 @@ TEST(CliLoadTest, BadInputIsExitTwoWithEveryDiagnostic) {
 TEST(CliLoadTest, LenientIsExitOneWithTheAccounting) {
   TempDir dir;
   WriteBase(dir);
-  LoadRun r = RunZhucun(
+  CliRun r = RunZhucun(
       {"load", "--rules", kRules, "--data", dir.path() + "/", "--lenient"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
@@ -160,7 +147,7 @@ TEST(CliLoadTest, LenientWithAMalformedFileIsExitTwo) {
   TempDir dir;
   WriteBase(dir);
   dir.Write("counties.csv", "county_id,name\nC01,\"都匀市\n");
-  LoadRun r = RunZhucun(
+  CliRun r = RunZhucun(
       {"load", "--rules", kRules, "--data", dir.path(), "--lenient"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
@@ -185,7 +172,7 @@ TEST(CliLoadTest, ValidFolderIsExitZero) {
   dir.Write("members.csv",
             "member_id,person_id,name,team_id,unit_id,role,start_date\n"
             "M01,P01,赵磊,T01,U01,first_secretary,2021-06-15\n");
-  LoadRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  CliRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out.substr(0, r.out.find("leaders")),
@@ -204,7 +191,7 @@ TEST(CliLoadTest, MissingDataFolderIsExitTwo) {
     std::vector<std::string> args = {"load", "--rules", kRules, "--data",
                                      missing};
     if (*lenient) args.push_back(lenient);
-    LoadRun r = RunZhucun(args);
+    CliRun r = RunZhucun(args);
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
@@ -216,7 +203,7 @@ TEST(CliLoadTest, MissingDataFolderIsExitTwo) {
 TEST(CliLoadTest, DataThatIsAFileIsExitTwo) {
   TempDir dir;
   dir.Write("counties.csv", "county_id,name\n");
-  LoadRun r = RunZhucun(
+  CliRun r = RunZhucun(
       {"load", "--rules", kRules, "--data", dir.path() + "/counties.csv"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(ReplaceAll(r.err, dir.path(), "DIR"),
@@ -225,7 +212,7 @@ TEST(CliLoadTest, DataThatIsAFileIsExitTwo) {
 }
 
 TEST(CliLoadTest, MissingDataOptionIsAUsageError) {
-  LoadRun r = RunZhucun({"load", "--rules", kRules});
+  CliRun r = RunZhucun({"load", "--rules", kRules});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("--data"), std::string::npos) << r.err;
@@ -234,7 +221,7 @@ TEST(CliLoadTest, MissingDataOptionIsAUsageError) {
 TEST(CliLoadTest, MissingSchemaIsExitTwo) {
   TempDir dir;
   TempDir data;
-  LoadRun r = RunZhucun({"load", "--rules", dir.path(), "--data", data.path()});
+  CliRun r = RunZhucun({"load", "--rules", dir.path(), "--data", data.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find(dir.path() + "/schema.yaml"), std::string::npos)
@@ -245,7 +232,7 @@ TEST(CliLoadTest, Gb18030NeedsTheEncodingOption) {
   TempDir dir;
   // county_id,name / C01,都匀市 in gb18030.
   dir.Write("counties.csv", "county_id,name\r\nC01,\xB6\xBC\xD4\xC8\xCA\xD0\r\n");
-  LoadRun without = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  CliRun without = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
   EXPECT_EQ(without.exit_code, 2);
   EXPECT_EQ(without.out, "");
   EXPECT_EQ(ReplaceAll(without.err, dir.path(), "DIR"),
@@ -256,7 +243,7 @@ TEST(CliLoadTest, Gb18030NeedsTheEncodingOption) {
             " |     ^\n"
             " = help: spreadsheets in China are often saved as GBK/GB18030; if "
             "this one is, read it with `--encoding gb18030`\n");
-  LoadRun with = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
+  CliRun with = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
                             "--encoding", "gb18030"});
   EXPECT_EQ(with.exit_code, 0) << with.err;
   EXPECT_EQ(with.err, "");
@@ -268,7 +255,7 @@ TEST(CliLoadTest, Gb18030NeedsTheEncodingOption) {
 TEST(CliLoadTest, UnknownEncodingIsExitTwo) {
   TempDir dir;
   dir.Write("counties.csv", "county_id,name\nC01,a\n");
-  LoadRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
+  CliRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
                          "--encoding", "klingon"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown encoding `klingon`"), std::string::npos)
@@ -276,7 +263,7 @@ TEST(CliLoadTest, UnknownEncodingIsExitTwo) {
 }
 
 TEST(CliLoadTest, HelpDescribesTheExitStatus) {
-  LoadRun r = RunZhucun({"load", "--help"});
+  CliRun r = RunZhucun({"load", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("--lenient"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--encoding"), std::string::npos) << r.out;

@@ -4,13 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "../facts/facts_test_util.h"
-#include "cli.h"
+#include "run_zhucun.h"
 
 namespace zhucun {
 namespace {
@@ -21,20 +20,12 @@ using testing::TempDir;
 
 const std::string kMini = kSourceDir + "/tests/testdata/packs/packtest_mini";
 
-struct TestRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using testing::CliRun;
 
-TestRun RunTestCommand(std::vector<std::string> args) {
-  args.insert(args.begin(), {"zhucun", "test"});
-  std::vector<char*> argv;
-  for (std::string& s : args) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
+// Runs `zhucun test <args>`.
+CliRun RunTestCommand(std::vector<std::string> args) {
+  args.insert(args.begin(), "test");
+  return testing::RunZhucun(std::move(args));
 }
 
 // A copy of packtest_mini whose only test file is tests/t.yaml.
@@ -54,7 +45,7 @@ class MiniPack {
 };
 
 TEST(CliTestTest, PrintsOneLinePerCaseCoverageAndTotals) {
-  const TestRun r = RunTestCommand({kMini});
+  const CliRun r = RunTestCommand({kMini});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(
@@ -77,7 +68,7 @@ cases:
     expect_not:
       - {rule: village.no_team, subject: villages:V1}
 )");
-  const TestRun r = RunTestCommand({pack.path()});
+  const CliRun r = RunTestCommand({pack.path()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(
@@ -102,7 +93,7 @@ cases:
       - {rule: village.no_team}
       - {rule: team.short}
 )");
-  const TestRun r = RunTestCommand({pack.path()});
+  const CliRun r = RunTestCommand({pack.path()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(
       r.out,
@@ -119,7 +110,7 @@ cases:
     expect_not:
       - {rule: village.noteam}
 )");
-  const TestRun r = RunTestCommand({pack.path()});
+  const CliRun r = RunTestCommand({pack.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(ReplaceAll(r.err, pack.path(), "PACK"),
@@ -131,7 +122,7 @@ cases:
 }
 
 TEST(CliTestTest, AFilterRunsMatchingCasesWithoutCoverage) {
-  const TestRun r = RunTestCommand({kMini, "--filter", "14 days"});
+  const CliRun r = RunTestCommand({kMini, "--filter", "14 days"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "ok   tests/cases.yaml: a team that lasted 14 days\n"
@@ -141,7 +132,7 @@ TEST(CliTestTest, AFilterRunsMatchingCasesWithoutCoverage) {
 
 TEST(CliTestTest, ParamsOverrideThePack) {
   // With min_days 10 a team of 14 days is not short: the case fails.
-  TestRun r = RunTestCommand({kMini, "--param", "min_days=10"});
+  CliRun r = RunTestCommand({kMini, "--param", "min_days=10"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("FAIL tests/cases.yaml: a team that lasted 14 days\n"),
             std::string::npos)
@@ -158,14 +149,14 @@ TEST(CliTestTest, ParamsOverrideThePack) {
 
 TEST(CliTestTest, APackThatDoesNotLoadExitsTwo) {
   const TempDir empty;
-  const TestRun r = RunTestCommand({empty.path()});
+  const CliRun r = RunTestCommand({empty.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("error[pack."), std::string::npos) << r.err;
 }
 
 TEST(CliTestTest, TheQiannanPackPassesItsOwnTests) {
-  const TestRun r = RunTestCommand({kSourceDir + "/rules/qiannan"});
+  const CliRun r = RunTestCommand({kSourceDir + "/rules/qiannan"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("coverage: each of the 27 rules"), std::string::npos)

@@ -15,6 +15,7 @@
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 #include "zhucun/schema.h"
+#include "zhucun/text.h"
 
 namespace zhucun::cli {
 namespace {
@@ -182,12 +183,12 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
   for (const Finding& f : r.findings) ++counts[{f.rule, f.severity}];
   size_t rule_width = 4;
   for (const auto& [key, n] : counts) {
-    rule_width = std::max(rule_width, DisplayWidth(key.first));
+    rule_width = std::max(rule_width, TextWidth(key.first));
   }
-  out << "\n  " << Pad("rule", rule_width) << "  severity  findings  title\n";
+  out << "\n  " << PadToWidth("rule", rule_width) << "  severity  findings  title\n";
   for (const auto& [key, n] : counts) {
     const std::string count = std::to_string(n);
-    out << "  " << Pad(key.first, rule_width) << "  " << Pad(key.second, 8) << "  "
+    out << "  " << PadToWidth(key.first, rule_width) << "  " << PadToWidth(key.second, 8) << "  "
         << std::string(8 - std::min<size_t>(8, count.size()), ' ') << count << "  "
         << titles[key.first] << "\n";
   }
@@ -205,9 +206,9 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
         auto& c = by_group[groups.value()[i]];
         ++(r.findings[i].severity == "error" ? c.first : c.second);
       }
-      size_t width = std::max(DisplayWidth(by), DisplayWidth(none));
-      for (const auto& [g, c] : by_group) width = std::max(width, DisplayWidth(g));
-      out << "\n  " << Pad(by, width) << "  errors  warnings\n";
+      size_t width = std::max(TextWidth(by), TextWidth(none));
+      for (const auto& [g, c] : by_group) width = std::max(width, TextWidth(g));
+      out << "\n  " << PadToWidth(by, width) << "  errors  warnings\n";
       // Most findings first, then by name; the findings without a group last.
       std::vector<std::pair<std::string, std::pair<size_t, size_t>>> rows(
           by_group.begin(), by_group.end());
@@ -218,7 +219,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
       char line[64];
       for (const auto& [g, c] : rows) {
         std::snprintf(line, sizeof line, "  %6zu  %8zu\n", c.first, c.second);
-        out << "  " << Pad(g.empty() ? none : g, width) << line;
+        out << "  " << PadToWidth(g.empty() ? none : g, width) << line;
       }
     }
   }

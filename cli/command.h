@@ -67,12 +67,6 @@ bool LoadData(const std::string& command, const DataArgs& args,
 bool ParseParams(const std::string& command, const std::vector<std::string>& args,
                  std::map<std::string, std::string>* params, std::ostream& err);
 
-// Text for a terminal (explain_command.cc): the columns `s` takes (2 for
-// CJK and other wide characters), `s` padded to `width` columns, `s` cut to
-// at most `width` columns with a final `…`.
-size_t DisplayWidth(std::string_view s);
-std::string Pad(std::string_view s, size_t width);
-std::string Cut(std::string_view s, size_t width);
 // "a, b and c".
 std::string JoinWords(const std::vector<std::string>& words);
 

@@ -15,79 +15,9 @@
 #include "command.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
+#include "zhucun/text.h"
 
 namespace zhucun::cli {
-
-namespace {
-
-// The code point at s[*i] (advancing *i), or U+FFFD for a bad byte.
-uint32_t NextCodePoint(std::string_view s, size_t* i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(*i);
-  size_t n = c < 0x80           ? 1
-             : (c >> 5) == 0x6  ? 2
-             : (c >> 4) == 0xE  ? 3
-             : (c >> 3) == 0x1E ? 4
-                                : 0;
-  if (n == 0 || *i + n > s.size()) {
-    ++*i;
-    return 0xFFFD;
-  }
-  uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(*i + k) & 0xC0) != 0x80) {
-      ++*i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (byte(*i + k) & 0x3F);
-  }
-  *i += n;
-  return cp;
-}
-
-// Columns a code point takes on a terminal: 2 for East Asian wide and
-// fullwidth characters, 0 for combining marks, else 1.
-size_t CodePointWidth(uint32_t cp) {
-  if ((cp >= 0x0300 && cp <= 0x036F) || cp == 0x200B || cp == 0x200D) return 0;
-  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-      (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-      (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)) {
-    return 2;
-  }
-  return 1;
-}
-
-}  // namespace
-
-size_t DisplayWidth(std::string_view s) {
-  size_t width = 0;
-  for (size_t i = 0; i < s.size();)
-    width += CodePointWidth(NextCodePoint(s, &i));
-  return width;
-}
-
-std::string Pad(std::string_view s, size_t width) {
-  std::string out(s);
-  for (size_t w = DisplayWidth(s); w < width; ++w) out += ' ';
-  return out;
-}
-
-std::string Cut(std::string_view s, size_t width) {
-  if (DisplayWidth(s) <= width) return std::string(s);
-  std::string out;
-  size_t used = 0;
-  for (size_t i = 0; i < s.size();) {
-    const size_t start = i;
-    const size_t w = CodePointWidth(NextCodePoint(s, &i));
-    if (used + w + 1 > width) break;  // room for the ellipsis
-    used += w;
-    out.append(s.substr(start, i - start));
-  }
-  return out + "…";
-}
 
 std::string JoinWords(const std::vector<std::string>& words) {
   std::string out;
@@ -115,59 +45,11 @@ void PrintCompactExplanation(const Explanation& e, const std::string& indent,
   if (parts.empty()) return;
   out << indent << "values:";
   for (const std::string& p : parts)
-    out << "\n" << indent << "  " << Cut(p, kWidth);
+    out << "\n" << indent << "  " << CutToWidth(p, kWidth);
   out << '\n';
 }
 
 namespace {
-
-// Aligned `name  value` lines.
-void PrintItems(const std::vector<Explanation::Item>& items,
-                const std::string& indent, const std::string& between,
-                std::ostream& out) {
-  size_t width = 0;
-  for (const auto& item : items)
-    width = std::max(width, DisplayWidth(item.name));
-  for (const auto& item : items) {
-    out << indent << Pad(item.name, width) << between
-        << (item.value.empty() ? "(empty)" : item.value) << '\n';
-  }
-}
-
-void PrintExplanation(const Explanation& e, std::ostream& out) {
-  std::vector<Explanation::Item> head = {
-      {"rule", e.rule + (e.title.empty() ? "" : "  " + e.title)},
-      {"source", e.source},
-      {"severity", e.severity},
-      {"subject", e.subject},
-  };
-  if (!e.period.empty()) head.push_back({"period", e.period});
-  head.push_back({"result", e.fired ? "fired: " + e.message : "did not fire"});
-  PrintItems(head, "", "  ", out);
-  for (const Explanation::Row& row : e.rows) {
-    out << "\nrow " << row.name << '\n';
-    PrintItems(row.cells, "  ", "  ", out);
-  }
-  if (e.periods) {
-    out << "\nperiods of the subject\n  " << e.periods->name << " = "
-        << e.periods->value << '\n';
-  }
-  if (!e.lets.empty()) {
-    out << "\nvalues\n";
-    PrintItems(e.lets, "  ", " = ", out);
-  }
-  if (!e.conditions.empty()) {
-    out << "\nconditions (when)\n";
-    size_t width = 0;
-    for (const auto& c : e.conditions)
-      width = std::max(width, DisplayWidth(c.value));
-    for (size_t i = 0; i < e.conditions.size(); ++i) {
-      const Explanation::Item& c = e.conditions[i];
-      out << "  " << Pad(c.value, width) << "  " << c.name
-          << (e.first_false == i ? "   <- first false" : "") << '\n';
-    }
-  }
-}
 
 int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
                std::ostream& out, std::ostream& err) {
@@ -184,7 +66,7 @@ int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
                              finding[1], finding.size() == 3 ? finding[2] : "");
   err << e.diagnostics().Render(sources);
   if (!e.ok()) return kExitUsage;
-  PrintExplanation(e.value(), out);
+  out << FormatExplanation(e.value());
   return e.value().fired ? kExitOk : kExitFindings;
 }
 

@@ -48,6 +48,10 @@ struct Finding {
 struct DerivedTable {
   std::string name;
   std::vector<std::string> columns;
+  /// Each column's type as CEL writes it (`string`, `int`, `decimal`,
+  /// `date`, `bool`, ...; `dyn` when the pack's expression has no one type),
+  /// parallel to `columns`.
+  std::vector<std::string> types;
   /// Rows of cell texts, sorted as the pack says.
   std::vector<std::vector<std::string>> rows;
 };
@@ -128,7 +132,15 @@ struct PackInfo {
   std::string version;
   std::string title;
   std::vector<Rule> rules;              ///< in pack order
-  std::vector<std::string> parameters;  ///< names, in pack order
+  /// One parameter.
+  struct Parameter {
+    std::string name;
+    std::string type;    ///< as CEL writes it: `decimal`, `list(string)`, ...
+    std::string value;   ///< the value in effect (the default or the override), as text
+    std::string doc;     ///< what it means (`doc:` in pack.yaml)
+    std::string source;  ///< the policy clause it comes from
+  };
+  std::vector<Parameter> parameters;  ///< in pack order
   std::vector<std::string> derived;     ///< derived table names
   std::vector<std::string> test_files;  ///< as in test_files()
   std::string summary_by;               ///< as in summary_by()
@@ -189,6 +201,13 @@ class ZHUCUN_API Policy {
       : impl_(std::move(impl)) {}
   std::shared_ptr<const internal::PolicyImpl> impl_;
 };
+
+/// An explanation as text, as `zhucun explain` prints it: the rule, clause,
+/// severity, subject, period and result; each row of the subject with its
+/// cells; the periods, the values of the `let`s and the conditions of
+/// `when` with their values, the first false one marked. Columns are
+/// aligned for a terminal (text.h); every line ends with `\n`.
+ZHUCUN_API std::string FormatExplanation(const Explanation& e);
 
 }  // namespace zhucun
 

@@ -17,6 +17,7 @@
 #include "zhucun/result.h"
 #include "zhucun/schema.h"
 #include "zhucun/source.h"
+#include "zhucun/text.h"
 #include "zhucun/type.h"
 #include "zhucun/value.h"
 #include "zhucun/version.h"

@@ -596,7 +596,10 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
   for (const CompiledDerived& d : p.derived) {
     DerivedTable table;
     table.name = d.spec.name;
-    for (const auto& [name, program] : d.columns) table.columns.push_back(name);
+    for (const auto& [name, program] : d.columns) {
+      table.columns.push_back(name);
+      table.types.push_back(program.result_type().ToString());
+    }
     const FactTable* from_table = facts->table(d.spec.from);
     std::vector<std::vector<Value>> rows;
     for (uint32_t r = 0; from_table != nullptr && r < from_table->num_rows(); ++r) {

@@ -531,7 +531,10 @@ PackInfo Policy::info() const {
         {r.spec.id, r.spec.title, r.spec.kind, r.spec.severity, r.spec.source});
   }
   for (const internal::ParamSpec& ps : pack.params) {
-    info.parameters.push_back(ps.name);
+    const Value* value = impl_->params.Find(std::string_view(ps.name));
+    info.parameters.push_back({ps.name, ps.type.ToString(),
+                               value != nullptr ? Text(*value) : Text(ps.value),
+                               ps.doc, ps.source});
   }
   for (const internal::DerivedSpec& d : pack.derived) {
     info.derived.push_back(d.name);

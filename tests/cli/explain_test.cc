@@ -292,16 +292,5 @@ TEST(CliCheckSummaryTest, QiannanCountsByCountyAndShowsTenFindings) {
   EXPECT_EQ(clauses, 10u);
 }
 
-TEST(CliDisplayTest, WidthPadAndCutCountWideCharactersTwice) {
-  EXPECT_EQ(cli::DisplayWidth("abc"), 3u);
-  EXPECT_EQ(cli::DisplayWidth("都匀市"), 6u);
-  EXPECT_EQ(cli::DisplayWidth("（a）"), 5u);
-  EXPECT_EQ(cli::Pad("都匀", 6), "都匀  ");
-  EXPECT_EQ(cli::Pad("toolong", 3), "toolong");
-  EXPECT_EQ(cli::Cut("abcdef", 4), "abc…");
-  EXPECT_EQ(cli::Cut("都匀市福泉市", 6), "都匀…");
-  EXPECT_EQ(cli::Cut("abc", 3), "abc");
-}
-
 }  // namespace
 }  // namespace zhucun

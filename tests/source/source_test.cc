@@ -7,6 +7,7 @@
 
 #include "source/utf8.h"
 #include "zhucun/diagnostic.h"
+#include "zhucun/text.h"
 
 namespace zhucun {
 namespace {
@@ -339,6 +340,20 @@ TEST(Utf8Test, EncodeAndWidth) {
   EXPECT_EQ(internal::DisplayWidth(U'가'), 2);
   EXPECT_EQ(internal::DisplayWidth(0x1F431), 2);
   EXPECT_EQ(internal::DisplayWidth(0x20000), 2);
+}
+
+// Explanations and the check summary align columns with these (text.h).
+TEST(TextWidthTest, WidePadAndCutCountWideCharactersTwice) {
+  EXPECT_EQ(TextWidth("abc"), 3u);
+  EXPECT_EQ(TextWidth("都匀市"), 6u);
+  EXPECT_EQ(TextWidth("（a）"), 5u);
+  EXPECT_EQ(TextWidth("e\u0301"), 1u);  // a combining accent takes no cell
+  EXPECT_EQ(TextWidth("a\xff" "b"), 3u);    // a byte that is not UTF-8 takes one
+  EXPECT_EQ(PadToWidth("都匀", 6), "都匀  ");
+  EXPECT_EQ(PadToWidth("toolong", 3), "toolong");
+  EXPECT_EQ(CutToWidth("abcdef", 4), "abc…");
+  EXPECT_EQ(CutToWidth("都匀市福泉市", 6), "都匀…");
+  EXPECT_EQ(CutToWidth("abc", 3), "abc");
 }
 
 }  // namespace

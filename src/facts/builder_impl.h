@@ -1,0 +1,328 @@
+#ifndef ZHUCUN_SRC_FACTS_BUILDER_IMPL_H_
+#define ZHUCUN_SRC_FACTS_BUILDER_IMPL_H_
+
+// The inside of FactSetBuilder, shared by its translation units:
+// fact_set_builder.cc (rows and cells in, Finish), fact_checks.cc (keys,
+// unique keys, references and their cascade). Columns are built in typed
+// storage as rows come; strings are interned in batches.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "facts/cells.h"
+#include "facts/huge_pages.h"
+#include "facts/interner.h"
+#include "zhucun/column.h"
+#include "zhucun/diagnostic.h"
+#include "zhucun/fact_table.h"
+#include "zhucun/schema.h"
+
+namespace zhucun {
+namespace internal {
+
+inline ColumnType StorageType(CellType type) {
+  switch (type) {
+    case CellType::kId:
+    case CellType::kText:
+    case CellType::kCode: return ColumnType::kString;
+    case CellType::kDate: return ColumnType::kDate;
+    case CellType::kMonth: return ColumnType::kMonth;
+    case CellType::kInt: return ColumnType::kInt;
+    case CellType::kDecimal: return ColumnType::kDecimal;
+    case CellType::kBool: return ColumnType::kBool;
+  }
+  return ColumnType::kValue;
+}
+
+// How a column's cells are read.
+enum class CellKind : uint8_t { kIntern, kCode, kInt, kDecimal, kDate, kMonth, kBool };
+
+inline CellKind KindOf(CellType type) {
+  switch (type) {
+    case CellType::kId:
+    case CellType::kText: return CellKind::kIntern;
+    case CellType::kCode: return CellKind::kCode;
+    case CellType::kInt: return CellKind::kInt;
+    case CellType::kDecimal: return CellKind::kDecimal;
+    case CellType::kDate: return CellKind::kDate;
+    case CellType::kMonth: return CellKind::kMonth;
+    case CellType::kBool: return CellKind::kBool;
+  }
+  return CellKind::kIntern;
+}
+
+// One column being built: typed storage, validity, and for strings the
+// dictionary index.
+struct ColumnBuild {
+  const ColumnSchema* spec = nullptr;
+  CellKind kind = CellKind::kIntern;
+  bool nullable = false;
+  Column column;
+  // One byte per row once a row is null; empty while every row is present.
+  std::vector<uint8_t> valid;
+  bool has_null = false;
+  Interner dict;           // id and text columns
+  internal::CodeLookup codes;  // code columns
+
+  // Strings are interned in batches: a cell's text is kept (copied, as the
+  // caller's text may not outlive the call) with its row, and every
+  // kBatch cells they are interned in one tight loop that prefetches the
+  // hash-table slots ahead, so that the cache misses of large tables
+  // overlap. In row order, so codes still number strings by first
+  // appearance. A cell equal to the one before it in the column (tables
+  // are often sorted by an id) is only marked. Flush() before reading codes.
+  static constexpr size_t kBatch = 256;
+  static constexpr size_t kBatchBytes = size_t{1} << 20;  // or fewer, long ones
+  struct PendingString {
+    uint32_t row;
+    uint32_t offset;  // into pending_bytes
+    uint32_t size;
+    uint32_t hash;
+    bool repeat;  // the same string as the entry before
+  };
+  std::unique_ptr<PendingString[]> pending;  // kBatch, once used
+  size_t pending_count = 0;
+  std::string pending_bytes;
+  int32_t last_code = -1;  // of the last string interned
+  size_t strings_mapped = 0;  // dictionary entries mapped in by Flush
+
+  bool IsValid(size_t row) const { return !has_null || valid[row] != 0; }
+
+  std::string_view PendingText(const PendingString& p) const {
+    return std::string_view(pending_bytes).substr(p.offset, p.size);
+  }
+
+  // Appends a present id or text cell.
+  [[gnu::always_inline]] void AppendString(uint32_t row, std::string_view text) {
+    if (pending_count == 0) {
+      if (last_code >= 0 &&
+          SameString(column.dictionary()[static_cast<size_t>(last_code)], text)) {
+        Append32(last_code);
+        return;
+      }
+      if (!pending) pending.reset(new PendingString[kBatch]);
+    } else {
+      const PendingString& before = pending[pending_count - 1];
+      if (before.size == text.size() &&
+          SameBytes(pending_bytes.data() + before.offset, text.data(), text.size())) {
+        pending[pending_count++] =
+            PendingString{row, before.offset, before.size, before.hash, true};
+        Append32(-1);
+        if (pending_count == kBatch) Flush();
+        return;
+      }
+    }
+    pending[pending_count++] =
+        PendingString{row, static_cast<uint32_t>(pending_bytes.size()),
+                      static_cast<uint32_t>(text.size()), Interner::HashOf(text), false};
+    pending_bytes.append(text.data(), text.size());
+    Append32(-1);
+    if (pending_count == kBatch || pending_bytes.size() > kBatchBytes) Flush();
+  }
+
+  // Interns the pending strings.
+  [[gnu::noinline]] void Flush() {
+    if (pending_count == 0) return;
+    std::vector<std::string>& strings = column.dictionary();
+    std::vector<int32_t>& rows = column.int32s();
+    const size_t n = pending_count;
+    dict.Reserve(strings.size() + n);
+    if (strings.size() + n > strings_mapped) {
+      // Map in the next reserved part of the dictionary in one go.
+      constexpr size_t kChunk = 8192;
+      internal::PrefaultNext(strings, kChunk);
+      strings_mapped = strings.size() + kChunk;
+    }
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < n && i < kAhead; ++i) {
+      if (!pending[i].repeat) dict.Prefetch(pending[i].hash);
+    }
+    int32_t code = last_code;
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n && !pending[i + kAhead].repeat) {
+        dict.Prefetch(pending[i + kAhead].hash);
+      }
+      const PendingString& p = pending[i];
+      if (!p.repeat) code = dict.Intern(PendingText(p), p.hash, &strings);
+      rows[p.row] = code;
+    }
+    last_code = code;
+    pending_count = 0;
+    pending_bytes.clear();
+  }
+
+  // Appends a present value.
+  [[gnu::always_inline]] void Append32(int32_t v) {
+    column.int32s().push_back(v);
+    if (has_null) valid.push_back(1);
+  }
+  [[gnu::always_inline]] void Append64(int64_t v) {
+    column.ints().push_back(v);
+    if (has_null) valid.push_back(1);
+  }
+  [[gnu::always_inline]] void AppendBool(int64_t v) {
+    column.bools().push_back(v != 0);
+    if (has_null) valid.push_back(1);
+  }
+
+  // Appends a null as row `row` (`reserve`: the expected number of rows).
+  void AppendNull(size_t row, size_t reserve) {
+    if (!has_null) {
+      has_null = true;
+      internal::ReserveHuge(valid, std::max(reserve, row + 1));
+      valid.assign(row, 1);
+    }
+    valid.push_back(0);
+    switch (column.type()) {
+      case ColumnType::kBool: column.bools().push_back(0); break;
+      case ColumnType::kInt:
+      case ColumnType::kDecimal: column.ints().push_back(0); break;
+      default: column.int32s().push_back(0); break;
+    }
+  }
+
+  // The value of row `r` as an integer (codes, day numbers, coefficients).
+  int64_t IntAt(size_t r) const {
+    switch (column.type()) {
+      case ColumnType::kBool: return column.bools()[r];
+      case ColumnType::kInt:
+      case ColumnType::kDecimal: return column.ints()[r];
+      default: return column.int32s()[r];
+    }
+  }
+
+  void Reserve(size_t rows) {
+    switch (column.type()) {
+      case ColumnType::kBool: internal::ReserveHuge(column.bools(), rows); break;
+      case ColumnType::kInt:
+      case ColumnType::kDecimal: internal::ReserveHuge(column.ints(), rows); break;
+      default: internal::ReserveHuge(column.int32s(), rows); break;
+    }
+    if (has_null) internal::ReserveHuge(valid, rows);
+  }
+
+  // Maps in the storage of the next `rows` rows, where reserved.
+  void PrefaultRows(size_t rows) {
+    switch (column.type()) {
+      case ColumnType::kBool: internal::PrefaultNext(column.bools(), rows); break;
+      case ColumnType::kInt:
+      case ColumnType::kDecimal: internal::PrefaultNext(column.ints(), rows); break;
+      default: internal::PrefaultNext(column.int32s(), rows); break;
+    }
+    if (has_null) internal::PrefaultNext(valid, rows);
+  }
+};
+
+struct TableBuild {
+  const TableSchema* spec = nullptr;
+  std::vector<ColumnBuild> columns;
+  // (column, column it is null together with), for null_iff.
+  std::vector<std::pair<size_t, size_t>> null_iff;
+  // The key column (-1: none).
+  int key_column = -1;
+  std::vector<uint32_t> lines;
+  std::vector<uint8_t> bad;
+  size_t bad_count = 0;
+  // The expected number of rows (ReserveRows).
+  size_t reserved = 0;
+  // When rows reaches this, the storage of the next rows is mapped in
+  // (a chunk at a time, so that an estimate that is too high costs only
+  // address space).
+  size_t prefault_at = ~size_t{0};
+  // (row, diagnostic) in the order found.
+  std::vector<std::pair<uint32_t, Diagnostic>> errors;
+  // Rows that could not be split into cells: (line, diagnostic).
+  std::vector<std::pair<uint32_t, Diagnostic>> unsplit;
+  // Per referencing column (by schema index): the referenced row or -1.
+  std::map<size_t, std::vector<int32_t>> references;
+  size_t rows = 0;
+  // The table's file is malformed: its rows are unknown.
+  bool malformed = false;
+  // Rows read from a file: each row's record offset, and the reader's way
+  // of finding a cell from it.
+  std::vector<uint32_t> offsets;
+  FactSetBuilder::CellLocator locate;
+
+  void MarkBad(uint32_t row, Diagnostic d) {
+    if (!bad[row]) {
+      bad[row] = 1;
+      ++bad_count;
+    }
+    errors.emplace_back(row, std::move(d));
+  }
+};
+
+}  // namespace internal
+
+// The key index of a table: the key column's interner, which was built
+// while reading, and the row of each code (-1: none).
+struct FactTable::KeyIndex {
+  size_t column = 0;
+  internal::Interner strings;
+  std::vector<int32_t> rows;
+};
+
+struct FactSetBuilder::Impl {
+  using TableBuild = internal::TableBuild;
+  using ColumnBuild = internal::ColumnBuild;
+  using CellProblem = internal::CellProblem;
+
+  std::shared_ptr<const Schema> schema;
+  std::vector<TableBuild> tables;
+  Diagnostics file_errors;
+  Diagnostics usage_errors;  // unknown tables or columns in AddRow
+
+  // Reserves the storage of `rows` more rows (FactSetBuilder::ReserveRows).
+  void ReserveRows(TableBuild& tb, size_t rows);
+
+  // Maps in the reserved storage of the table's next rows.
+  [[gnu::noinline]] static void PrefaultRows(TableBuild& tb);
+
+  // Appends one row's cells (already mapped to schema columns).
+  [[gnu::flatten]] void AddRow(size_t t, uint32_t line,
+                               const std::vector<std::optional<std::string_view>>& cells,
+                               const std::vector<SourceSpan>& spans, bool from_file);
+
+  // "`table` row N: " for rows added programmatically.
+  static std::string RowPrefix(const TableBuild& tb, uint32_t line, bool from_file);
+  static SourceSpan SpanOf(const std::vector<SourceSpan>& spans, size_t c);
+
+  // Diagnostics of one row's cells (cold).
+  [[gnu::cold]] [[gnu::noinline]] static void NullCell(
+      TableBuild& tb, uint32_t row, uint32_t line, size_t c,
+      const std::vector<SourceSpan>& spans, bool from_file);
+  [[gnu::cold]] [[gnu::noinline]] static void BadCell(
+      TableBuild& tb, uint32_t row, uint32_t line, size_t c, std::string_view text,
+      CellProblem problem, const std::vector<SourceSpan>& spans, bool from_file);
+  [[gnu::cold]] [[gnu::noinline]] static void NullIff(
+      TableBuild& tb, uint32_t row, uint32_t line, size_t c,
+      const std::vector<std::optional<std::string_view>>& cells,
+      const std::vector<SourceSpan>& spans, bool from_file, bool given,
+      bool other_given);
+
+  // Marks later duplicates of the key and of each unique column set.
+  void CheckUnique(TableBuild& tb, bool from_file_names);
+  // The text of a valid cell, for messages.
+  static std::string CellText(const TableBuild& tb, size_t c, uint32_t r);
+  // Resolves references to row numbers; unknown ids make the row bad.
+  void ResolveReferences();
+  // Rows that refer to bad rows are bad, until nothing changes.
+  void Cascade();
+
+  static std::string Prefix(const TableBuild& tb, uint32_t r);
+  // Where a cell of a row read from a file is (found again through the
+  // reader's locator, so that no span is stored per cell).
+  SourceSpan Span(size_t t, uint32_t r, size_t c) const;
+};
+
+}  // namespace zhucun
+
+#endif  // ZHUCUN_SRC_FACTS_BUILDER_IMPL_H_

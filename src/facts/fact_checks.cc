@@ -1,0 +1,331 @@
+// FactSetBuilder's checks across rows, once all rows are in: duplicate keys
+// and unique column sets, references resolved to row numbers (an unknown id
+// makes the row bad), and bad rows cascading to the rows that refer to them.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "facts/builder_impl.h"
+#include "source/quote.h"
+
+namespace zhucun {
+
+using internal::CellKind;
+using internal::ColumnBuild;
+using internal::Quote;
+using internal::TableBuild;
+
+// Marks later duplicates of the key and of each unique column set.
+void FactSetBuilder::Impl::CheckUnique(TableBuild& tb, bool from_file_names) {
+  (void)from_file_names;
+  auto report = [&](uint32_t row, uint32_t first, const std::string& what,
+                    size_t span_col, const char* code) {
+    Diagnostic d{Severity::kError, code,
+                 Prefix(tb, row) + "duplicate " + what + " (first on line " +
+                     std::to_string(tb.lines[first]) + ")",
+                 Span(static_cast<size_t>(&tb - tables.data()), row, span_col),
+                 ""};
+    tb.MarkBad(row, std::move(d));
+  };
+  std::vector<std::vector<std::string>> sets;
+  if (!tb.spec->key.empty()) sets.push_back({tb.spec->key});
+  for (const auto& u : tb.spec->unique) sets.push_back(u);
+  for (const auto& set : sets) {
+    std::vector<size_t> cols;
+    for (const std::string& name : set) {
+      const int c = tb.spec->ColumnIndex(name);
+      if (c >= 0) cols.push_back(static_cast<size_t>(c));
+    }
+    if (cols.empty()) continue;
+    // In each group of rows with equal values (null cells excepted) the
+    // first row is kept and every later one is a duplicate of it. Each
+    // row is reported at most once per set, and diagnostics are put in
+    // line order at the end, so the order found here does not matter.
+    auto duplicate = [&](uint32_t r, uint32_t first) {
+      std::string what;
+      if (cols.size() == 1) {
+        what = Quote(tb.columns[cols[0]].spec->name) + " " +
+               Quote(CellText(tb, cols[0], r));
+      } else {
+        std::string names, values;
+        for (size_t i = 0; i < cols.size(); ++i) {
+          if (i > 0) {
+            names += ", ";
+            values += ", ";
+          }
+          names += Quote(tb.columns[cols[i]].spec->name);
+          values += Quote(CellText(tb, cols[i], r));
+        }
+        what = "(" + names + ") = (" + values + ")";
+      }
+      report(r, first, what, cols[0],
+             cols.size() == 1 && set.size() == 1 && set[0] == tb.spec->key
+                 ? "csv.duplicate_key"
+                 : "csv.duplicate_unique");
+    };
+    auto complete = [&](uint32_t r) {
+      for (size_t c : cols) {
+        if (!tb.columns[c].IsValid(r)) return false;
+      }
+      return true;
+    };
+    const uint32_t nrows = static_cast<uint32_t>(tb.rows);
+
+    constexpr size_t kMaxKey = 4;
+    if (cols.size() > kMaxKey) {
+      // Keys of many columns: a hash map in row order.
+      std::unordered_map<std::string, uint32_t> wide;
+      std::string wide_key;
+      for (uint32_t r = 0; r < nrows; ++r) {
+        if (!complete(r)) continue;
+        wide_key.clear();
+        for (size_t c : cols) {
+          const int64_t v = tb.columns[c].IntAt(r);
+          wide_key.append(reinterpret_cast<const char*>(&v), sizeof v);
+        }
+        auto [it, inserted] = wide.emplace(wide_key, r);
+        if (!inserted) duplicate(r, it->second);
+      }
+      continue;
+    }
+
+    struct Entry {
+      std::array<int64_t, kMaxKey> key;
+      uint32_t row;
+    };
+    const size_t width = cols.size();
+    auto less = [width](const Entry& a, const Entry& b) {
+      for (size_t i = 0; i < width; ++i) {
+        if (a.key[i] != b.key[i]) return a.key[i] < b.key[i];
+      }
+      return a.row < b.row;
+    };
+    auto same_key = [width](const Entry& a, const Entry& b) {
+      for (size_t i = 0; i < width; ++i) {
+        if (a.key[i] != b.key[i]) return false;
+      }
+      return true;
+    };
+    auto entry_of = [&](uint32_t r) {
+      Entry e{{}, r};
+      for (size_t i = 0; i < width; ++i) e.key[i] = tb.columns[cols[i]].IntAt(r);
+      return e;
+    };
+    // Sorted (key, row) entries: in each run of equal keys the first is
+    // kept and the others are its duplicates.
+    auto report_runs = [&](std::vector<Entry>& entries) {
+      // Rows are often in key order already.
+      if (!std::is_sorted(entries.begin(), entries.end(), less)) {
+        std::sort(entries.begin(), entries.end(), less);
+      }
+      for (size_t i = 1; i < entries.size(); ++i) {
+        const size_t first = i - 1;
+        while (i < entries.size() && same_key(entries[i], entries[first])) {
+          duplicate(entries[i].row, entries[first].row);
+          ++i;
+        }
+      }
+    };
+
+    // A dictionary-encoded column of the set, if any.
+    size_t bucket_col = cols.size();
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (tb.columns[cols[i]].column.type() == ColumnType::kString) {
+        bucket_col = i;
+        break;
+      }
+    }
+    if (width == 1 && bucket_col == 0 && tb.columns[cols[0]].kind == CellKind::kIntern) {
+      // Every string of an interned column's dictionary is in some row: as
+      // many present rows as strings means no string is repeated.
+      const ColumnBuild& bc = tb.columns[cols[0]];
+      size_t present = nrows;
+      if (bc.has_null) {
+        present = static_cast<size_t>(std::count(bc.valid.begin(), bc.valid.end(), 1));
+      }
+      if (present == bc.column.dictionary().size()) continue;
+    }
+    // Rows in strictly increasing key order (a table sorted by its key,
+    // with codes numbered by first appearance) have no duplicates.
+    {
+      bool increasing = true;
+      bool first = true;
+      Entry before{};
+      for (uint32_t r = 0; r < nrows && increasing; ++r) {
+        if (!complete(r)) continue;
+        const Entry e = entry_of(r);
+        if (!first) {
+          for (size_t i = 0; i < width; ++i) {
+            if (before.key[i] != e.key[i]) {
+              increasing = before.key[i] < e.key[i];
+              break;
+            }
+            if (i + 1 == width) increasing = false;  // equal keys
+          }
+        }
+        before = e;
+        first = false;
+      }
+      if (increasing) continue;
+    }
+
+    // Otherwise rows are bucketed by the code of the dictionary-encoded
+    // column (a counting sort, keeping row order), so that only the rows
+    // sharing a code are compared; or all are sorted.
+    if (bucket_col == cols.size()) {
+      std::vector<Entry> entries;
+      entries.reserve(nrows);
+      for (uint32_t r = 0; r < nrows; ++r) {
+        if (complete(r)) entries.push_back(entry_of(r));
+      }
+      report_runs(entries);
+      continue;
+    }
+    const ColumnBuild& bc = tb.columns[cols[bucket_col]];
+    const std::vector<int32_t>& codes = bc.column.int32s();
+    const size_t ncodes = bc.column.dictionary().size();
+    // bounds[k + 1]: first the end of code k's rows in `order`, then (after
+    // filling backwards) their start.
+    std::vector<uint32_t> bounds(ncodes + 1, 0);
+    size_t total = 0;
+    for (uint32_t r = 0; r < nrows; ++r) {
+      if (!complete(r)) continue;
+      ++bounds[static_cast<size_t>(codes[r]) + 1];
+      ++total;
+    }
+    for (size_t k = 1; k <= ncodes; ++k) bounds[k] += bounds[k - 1];
+    std::vector<uint32_t> order;
+    internal::ReserveHuge(order, total);
+    order.resize(total);
+    for (uint32_t r = nrows; r-- > 0;) {
+      if (!complete(r)) continue;
+      order[--bounds[static_cast<size_t>(codes[r]) + 1]] = r;
+    }
+    std::vector<Entry> entries;
+    for (size_t k = 0; k < ncodes; ++k) {
+      const size_t begin = bounds[k + 1];
+      const size_t end = k + 1 < ncodes ? bounds[k + 2] : total;
+      if (end - begin < 2) continue;
+      if (width == 1) {
+        for (size_t i = begin + 1; i < end; ++i) duplicate(order[i], order[begin]);
+        continue;
+      }
+      entries.clear();
+      for (size_t i = begin; i < end; ++i) entries.push_back(entry_of(order[i]));
+      report_runs(entries);
+    }
+  }
+}
+
+// The text of a valid cell, for messages.
+std::string FactSetBuilder::Impl::CellText(const TableBuild& tb, size_t c, uint32_t r) {
+  const ColumnBuild& cb = tb.columns[c];
+  Value v = cb.column.view().Get(r);
+  switch (v.kind()) {
+    case ValueKind::kString: return v.string_value();
+    case ValueKind::kPeriod: return v.period_value().label();
+    case ValueKind::kDate: return v.date_value().ToString();
+    case ValueKind::kDecimal: return v.decimal_value().ToString();
+    case ValueKind::kInt: return std::to_string(v.int_value());
+    case ValueKind::kBool: return v.bool_value() ? "true" : "false";
+    default: return v.DebugString();
+  }
+}
+
+// Resolves references to row numbers; unknown ids make the row bad.
+void FactSetBuilder::Impl::ResolveReferences() {
+  for (size_t t = 0; t < tables.size(); ++t) {
+    TableBuild& tb = tables[t];
+    for (size_t c = 0; c < tb.columns.size(); ++c) {
+      const ColumnSchema& spec = *tb.columns[c].spec;
+      if (spec.references.empty()) continue;
+      const int target_index = schema->TableIndex(spec.references);
+      if (target_index < 0) continue;
+      TableBuild& target = tables[static_cast<size_t>(target_index)];
+      const int key_col = target.spec->ColumnIndex(target.spec->key);
+      if (key_col < 0 || target.malformed) continue;
+      // Map each distinct referencing code to the first valid target row.
+      const ColumnBuild& target_key = target.columns[static_cast<size_t>(key_col)];
+      std::vector<int32_t> first_row(target_key.column.dictionary().size(), -1);
+      const auto& target_codes = target_key.column.int32s();
+      for (uint32_t r = 0; r < target.rows; ++r) {
+        if (!target_key.IsValid(r)) continue;
+        int32_t& slot = first_row[static_cast<size_t>(target_codes[r])];
+        if (slot < 0) slot = static_cast<int32_t>(r);
+      }
+      const ColumnBuild& cb = tb.columns[c];
+      const auto& dict = cb.column.dictionary();
+      std::vector<int32_t> code_to_row =
+          target_key.dict.FindAll(dict, target_key.column.dictionary());
+      for (int32_t& code : code_to_row) {
+        if (code >= 0) code = first_row[static_cast<size_t>(code)];
+      }
+      std::vector<int32_t>& refs = tb.references[c];
+      internal::ReserveHuge(refs, tb.rows);
+      refs.assign(tb.rows, -1);
+      const auto& codes = cb.column.int32s();
+      for (uint32_t r = 0; r < tb.rows; ++r) {
+        if (!cb.IsValid(r)) continue;
+        const int32_t target_row = code_to_row[static_cast<size_t>(codes[r])];
+        refs[r] = target_row;
+        if (target_row < 0) {
+          tb.MarkBad(r, Diagnostic{
+              Severity::kError, "csv.dangling_reference",
+              Prefix(tb, r) + Quote(spec.name) + ": no " + Quote(spec.references) +
+                  " row has " + Quote(target.spec->key) + " " +
+                  Quote(dict[static_cast<size_t>(codes[r])]),
+              Span(t, r, c), ""});
+        }
+      }
+    }
+  }
+}
+
+// Rows that refer to bad rows are bad, until nothing changes.
+void FactSetBuilder::Impl::Cascade() {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t t = 0; t < tables.size(); ++t) {
+      TableBuild& tb = tables[t];
+      for (auto& [c, refs] : tb.references) {
+        const ColumnSchema& spec = *tb.columns[c].spec;
+        const TableBuild& target =
+            tables[static_cast<size_t>(schema->TableIndex(spec.references))];
+        if (target.bad_count == 0) continue;  // nothing to cascade from
+        for (uint32_t r = 0; r < tb.rows; ++r) {
+          const int32_t tr = refs[r];
+          if (tb.bad[r] || tr < 0 || !target.bad[static_cast<size_t>(tr)]) continue;
+          tb.MarkBad(r, Diagnostic{
+              Severity::kError, "csv.bad_reference",
+              Prefix(tb, r) + Quote(spec.name) + " " +
+                  Quote(CellText(tb, c, r)) + " refers to the " +
+                  Quote(spec.references) + " row on line " +
+                  std::to_string(target.lines[static_cast<size_t>(tr)]) +
+                  ", which is invalid",
+              Span(t, r, c), ""});
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+std::string FactSetBuilder::Impl::Prefix(const TableBuild& tb, uint32_t r) {
+  if (tb.locate) return "";
+  return Quote(tb.spec->name) + " row " + std::to_string(tb.lines[r]) + ": ";
+}
+
+SourceSpan FactSetBuilder::Impl::Span(size_t t, uint32_t r, size_t c) const {
+  const TableBuild& tb = tables[t];
+  if (!tb.locate) return SourceSpan{};
+  return tb.locate(tb.offsets[r], c);
+}
+
+}  // namespace zhucun

@@ -1,0 +1,492 @@
+// FactSetBuilder: rows in (from CSV files or a caller's own), every cell
+// validated in the exact forms of DATA.md as it comes; then Finish checks
+// keys, unique keys and references (fact_checks.cc) and builds the
+// immutable columnar tables.
+
+#include "zhucun/fact_table.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "facts/builder_impl.h"
+#include "facts/cells.h"
+#include "facts/huge_pages.h"
+#include "source/quote.h"
+
+namespace zhucun {
+
+using internal::CellKind;
+using internal::CellProblem;
+using internal::ColumnBuild;
+using internal::KindOf;
+using internal::Quote;
+using internal::StorageType;
+using internal::TableBuild;
+
+// Maps in the reserved storage of the table's next rows.
+void FactSetBuilder::Impl::PrefaultRows(TableBuild& tb) {
+  constexpr size_t kChunk = size_t{1} << 16;
+  internal::PrefaultNext(tb.lines, kChunk);
+  internal::PrefaultNext(tb.bad, kChunk);
+  internal::PrefaultNext(tb.offsets, kChunk);
+  for (ColumnBuild& cb : tb.columns) cb.PrefaultRows(kChunk);
+  tb.prefault_at = tb.rows + kChunk;
+  if (tb.rows + kChunk >= tb.reserved) tb.prefault_at = ~size_t{0};
+}
+
+// Appends one row's cells (already mapped to schema columns).
+void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
+                                  const std::vector<std::optional<std::string_view>>& cells,
+                                  const std::vector<SourceSpan>& spans, bool from_file) {
+  TableBuild& tb = tables[t];
+  if (tb.rows == tb.prefault_at) PrefaultRows(tb);
+  const uint32_t row = static_cast<uint32_t>(tb.rows++);
+  tb.lines.push_back(line);
+  tb.bad.push_back(0);
+  const size_t ncols = tb.columns.size();
+  const size_t given = std::min(ncols, cells.size());
+  for (size_t c = 0; c < ncols; ++c) {
+    ColumnBuild& cb = tb.columns[c];
+    std::string_view text;
+    if (c < given && cells[c]) text = *cells[c];
+    if (text.empty()) {
+      cb.AppendNull(row, tb.reserved);
+      if (!cb.nullable) NullCell(tb, row, line, c, spans, from_file);
+      continue;
+    }
+    internal::CellProblem problem;
+    switch (cb.kind) {
+      case CellKind::kIntern:
+        cb.AppendString(row, text);
+        continue;
+      case CellKind::kCode: {
+        const int32_t code = cb.codes.Find(text);
+        if (code >= 0) {
+          cb.Append32(code);
+          continue;
+        }
+        problem = CellProblem::kUnknownCode;
+        break;
+      }
+      case CellKind::kInt: {
+        int64_t v;
+        problem = internal::ParseIntCell(text, &v);
+        if (problem == CellProblem::kNone) {
+          cb.Append64(v);
+          continue;
+        }
+        break;
+      }
+      case CellKind::kDecimal: {
+        int64_t v;
+        problem = internal::ParseDecimalCell(text, cb.spec->scale, &v);
+        if (problem == CellProblem::kNone) {
+          cb.Append64(v);
+          continue;
+        }
+        break;
+      }
+      case CellKind::kDate: {
+        int32_t v;
+        problem = internal::ParseDateCell(text, &v);
+        if (problem == CellProblem::kNone) {
+          cb.Append32(v);
+          continue;
+        }
+        break;
+      }
+      case CellKind::kMonth: {
+        int32_t v;
+        problem = internal::ParseMonthCell(text, &v);
+        if (problem == CellProblem::kNone) {
+          cb.Append32(v);
+          continue;
+        }
+        break;
+      }
+      case CellKind::kBool: {
+        int64_t v;
+        problem = internal::ParseBoolCell(text, &v);
+        if (problem == CellProblem::kNone) {
+          cb.AppendBool(v);
+          continue;
+        }
+        break;
+      }
+      default:
+        problem = CellProblem::kBadForm;
+        break;
+    }
+    cb.AppendNull(row, tb.reserved);
+    BadCell(tb, row, line, c, text, problem, spans, from_file);
+  }
+  // Columns that are null exactly when another column is null.
+  for (const auto& [c, other] : tb.null_iff) {
+    const bool given_c = c < given && cells[c] && !cells[c]->empty();
+    const bool other_given =
+        other < given && cells[other] && !cells[other]->empty();
+    if (given_c == other_given) continue;
+    NullIff(tb, row, line, c, cells, spans, from_file, given_c, other_given);
+  }
+}
+
+std::string FactSetBuilder::Impl::RowPrefix(const TableBuild& tb, uint32_t line, bool from_file) {
+  if (from_file) return "";
+  return Quote(tb.spec->name) + " row " + std::to_string(line) + ": ";
+}
+
+SourceSpan FactSetBuilder::Impl::SpanOf(const std::vector<SourceSpan>& spans, size_t c) {
+  return c < spans.size() ? spans[c] : SourceSpan{};
+}
+
+void FactSetBuilder::Impl::NullCell(TableBuild& tb, uint32_t row, uint32_t line, size_t c,
+                                    const std::vector<SourceSpan>& spans, bool from_file) {
+  const ColumnSchema& spec = *tb.columns[c].spec;
+  tb.MarkBad(row, Diagnostic{Severity::kError, "csv.null",
+                             RowPrefix(tb, line, from_file) + Quote(spec.name) +
+                                 " is empty; expected " +
+                                 internal::ExpectedForm(spec),
+                             SpanOf(spans, c), ""});
+}
+
+void FactSetBuilder::Impl::BadCell(TableBuild& tb, uint32_t row, uint32_t line, size_t c,
+                                   std::string_view text, CellProblem problem,
+                                   const std::vector<SourceSpan>& spans, bool from_file) {
+  const ColumnSchema& spec = *tb.columns[c].spec;
+  std::string what;
+  switch (problem) {
+    case CellProblem::kNotRealDate: what = " is not a real calendar date"; break;
+    case CellProblem::kOverflow: what = " is too large"; break;
+    case CellProblem::kTooPrecise:
+      what = " has more than " + std::to_string(spec.scale) + " fractional digits";
+      break;
+    case CellProblem::kUnknownCode: what = " is not a known code"; break;
+    default: what = " is not valid"; break;
+  }
+  std::string help;
+  if (problem == CellProblem::kUnknownCode) {
+    std::string best = ClosestMatch(text, spec.codes);
+    if (!best.empty()) help = "did you mean " + Quote(best) + "?";
+  }
+  tb.MarkBad(row, Diagnostic{Severity::kError,
+                             internal::CellProblemCode(spec.type, problem),
+                             RowPrefix(tb, line, from_file) + Quote(spec.name) +
+                                 ": " + Quote(text) + what + "; expected " +
+                                 internal::ExpectedForm(spec),
+                             SpanOf(spans, c), std::move(help)});
+}
+
+void FactSetBuilder::Impl::NullIff(TableBuild& tb, uint32_t row, uint32_t line, size_t c,
+                                   const std::vector<std::optional<std::string_view>>& cells,
+                                   const std::vector<SourceSpan>& spans, bool from_file,
+                                   bool given, bool other_given) {
+  const ColumnSchema& spec = *tb.columns[c].spec;
+  const size_t other = static_cast<size_t>(tb.spec->ColumnIndex(spec.null_iff));
+  tb.MarkBad(row, Diagnostic{
+      Severity::kError, "csv.null_iff",
+      RowPrefix(tb, line, from_file) + Quote(spec.name) +
+          " must be empty exactly when " + Quote(spec.null_iff) +
+          " is empty, but " + Quote(spec.name) +
+          (given ? " is " + Quote(*cells[c]) : std::string(" is empty")) +
+          " and " + Quote(spec.null_iff) +
+          (other_given ? " is " + Quote(*cells[other]) : std::string(" is empty")),
+      SpanOf(spans, c), ""});
+}
+
+// ---------------------------------------------------------------------------
+
+FactSetBuilder::FactSetBuilder(Schema schema) : impl_(std::make_unique<Impl>()) {
+  impl_->schema = std::make_shared<const Schema>(std::move(schema));
+  const Schema& s = *impl_->schema;
+  impl_->tables.resize(s.tables.size());
+  for (size_t t = 0; t < s.tables.size(); ++t) {
+    TableBuild& tb = impl_->tables[t];
+    tb.spec = &s.tables[t];
+    for (const ColumnSchema& cs : tb.spec->columns) {
+      ColumnBuild cb;
+      cb.spec = &cs;
+      cb.kind = KindOf(cs.type);
+      cb.nullable = cs.nullable;
+      cb.column = Column(StorageType(cs.type), cs.type == CellType::kDecimal ? cs.scale : 0);
+      if (cs.type == CellType::kCode) {
+        cb.column.dictionary() = cs.codes;
+        cb.codes = internal::CodeLookup(cs.codes);
+      }
+      tb.columns.push_back(std::move(cb));
+    }
+    for (size_t c = 0; c < tb.spec->columns.size(); ++c) {
+      const ColumnSchema& cs = tb.spec->columns[c];
+      if (cs.null_iff.empty()) continue;
+      const int other = tb.spec->ColumnIndex(cs.null_iff);
+      if (other >= 0) tb.null_iff.emplace_back(c, static_cast<size_t>(other));
+    }
+    if (!tb.spec->key.empty()) tb.key_column = tb.spec->ColumnIndex(tb.spec->key);
+  }
+}
+
+void FactSetBuilder::ReserveRows(size_t table, size_t rows) {
+  if (table >= impl_->tables.size()) return;
+  try {
+    impl_->ReserveRows(impl_->tables[table], rows);
+  } catch (const std::bad_alloc&) {
+    // Only a hint: the columns grow as rows come.
+  }
+}
+
+void FactSetBuilder::Impl::ReserveRows(TableBuild& tb, size_t rows) {
+  const size_t total = tb.rows + rows;
+  if (total <= tb.reserved) return;
+  tb.reserved = total;
+  internal::ReserveHuge(tb.lines, total);
+  internal::ReserveHuge(tb.bad, total);
+  if (tb.locate) internal::ReserveHuge(tb.offsets, total);
+  tb.prefault_at = tb.rows;
+  for (ColumnBuild& cb : tb.columns) cb.Reserve(total);
+  // The key column has (about) one string per row: its dictionary is
+  // reserved (address space only; Flush maps it in as it fills). A
+  // reference to a table read before has at most one string per row of that
+  // table: its hash table is made that large at once.
+  for (size_t c = 0; c < tb.columns.size(); ++c) {
+    ColumnBuild& cb = tb.columns[c];
+    if (cb.kind != CellKind::kIntern) continue;
+    if (static_cast<int>(c) == tb.key_column) {
+      internal::ReserveHuge(cb.column.dictionary(), total);
+    } else if (!cb.spec->references.empty()) {
+      const int target = schema->TableIndex(cb.spec->references);
+      if (target < 0) continue;
+      const size_t strings = std::min(total, tables[static_cast<size_t>(target)].rows);
+      internal::ReserveHuge(cb.column.dictionary(), strings);
+      cb.dict.Reserve(strings);
+    }
+  }
+}
+
+FactSetBuilder::~FactSetBuilder() = default;
+FactSetBuilder::FactSetBuilder(FactSetBuilder&&) noexcept = default;
+FactSetBuilder& FactSetBuilder::operator=(FactSetBuilder&&) noexcept = default;
+
+const Schema& FactSetBuilder::schema() const { return *impl_->schema; }
+
+void FactSetBuilder::AddRow(std::string_view table,
+                            const std::vector<NamedCell>& cells) {
+  const int t = impl_->schema->TableIndex(table);
+  if (t < 0) {
+    std::vector<std::string> names;
+    for (const TableSchema& ts : impl_->schema->tables) names.push_back(ts.name);
+    std::string best = ClosestMatch(table, names);
+    impl_->usage_errors.Error("facts.unknown_table",
+                              "unknown table " + Quote(table), SourceSpan{},
+                              best.empty() ? "" : "did you mean " + Quote(best) + "?");
+    return;
+  }
+  TableBuild& tb = impl_->tables[static_cast<size_t>(t)];
+  std::vector<std::optional<std::string_view>> mapped(tb.columns.size());
+  for (const auto& [name, value] : cells) {
+    const int c = tb.spec->ColumnIndex(name);
+    if (c < 0) {
+      std::vector<std::string> names;
+      for (const ColumnSchema& cs : tb.spec->columns) names.push_back(cs.name);
+      std::string best = ClosestMatch(name, names);
+      impl_->usage_errors.Error(
+          "facts.unknown_column",
+          Quote(tb.spec->name) + " has no column " + Quote(name), SourceSpan{},
+          best.empty() ? "" : "did you mean " + Quote(best) + "?");
+      continue;
+    }
+    if (value) mapped[static_cast<size_t>(c)] = std::string_view(*value);
+  }
+  impl_->AddRow(static_cast<size_t>(t), static_cast<uint32_t>(tb.rows + 1), mapped,
+                {}, false);
+}
+
+void FactSetBuilder::SetCellLocator(size_t table, CellLocator locate) {
+  impl_->tables[table].locate = std::move(locate);
+}
+
+void FactSetBuilder::AddFileRow(
+    size_t table, uint32_t line, uint32_t offset,
+    const std::vector<std::optional<std::string_view>>& cells,
+    const std::vector<SourceSpan>& spans) {
+  impl_->tables[table].offsets.push_back(offset);
+  impl_->AddRow(table, line, cells, spans, true);
+}
+
+void FactSetBuilder::AddBadRow(size_t table, uint32_t line, Diagnostic why) {
+  impl_->tables[table].unsplit.emplace_back(line, std::move(why));
+}
+
+void FactSetBuilder::AddFileError(size_t table, Diagnostic d) {
+  impl_->tables[table].malformed = true;
+  impl_->file_errors.Add(std::move(d));
+}
+
+Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed) {
+  Impl& im = *impl_;
+  for (TableBuild& tb : im.tables) {
+    for (ColumnBuild& cb : tb.columns) cb.Flush();
+  }
+  for (TableBuild& tb : im.tables) im.CheckUnique(tb, true);
+  im.ResolveReferences();
+  im.Cascade();
+
+  const bool lenient = strictness == Strictness::kLenient;
+  Diagnostics out;
+  size_t listed = 0, unlisted = 0;
+  auto list = [&](Diagnostic d) {
+    if (listed < max_listed) {
+      ++listed;
+      out.Add(std::move(d));
+    } else {
+      ++unlisted;
+    }
+  };
+  for (const Diagnostic& d : im.usage_errors.items()) list(d);
+  for (const Diagnostic& d : im.file_errors.items()) list(d);
+  bool any_bad = false;
+  FactSet set;
+  set.schema_ = im.schema;
+  for (TableBuild& tb : im.tables) {
+    // Row diagnostics in line order; unsplit rows have no row index.
+    struct Item {
+      uint32_t line;
+      size_t order;
+      const Diagnostic* d;
+    };
+    std::vector<Item> items;
+    for (size_t i = 0; i < tb.errors.size(); ++i) {
+      items.push_back({tb.lines[tb.errors[i].first], i, &tb.errors[i].second});
+    }
+    for (size_t i = 0; i < tb.unsplit.size(); ++i) {
+      items.push_back({tb.unsplit[i].first, tb.errors.size() + i, &tb.unsplit[i].second});
+    }
+    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      return a.line < b.line;
+    });
+    for (const Item& it : items) {
+      Diagnostic d = *it.d;
+      if (lenient) d.severity = Severity::kWarning;
+      list(std::move(d));
+    }
+    TableStats stats;
+    stats.table = tb.spec->name;
+    stats.read = tb.rows + tb.unsplit.size();
+    const size_t rejected = tb.unsplit.size() + tb.bad_count;
+    stats.rejected = rejected;
+    stats.accepted = stats.read - rejected;
+    any_bad = any_bad || rejected > 0;
+    set.stats_.push_back(stats);
+    // The first reason per rejected row, in line order.
+    std::map<uint32_t, std::string> reasons;
+    for (const Item& it : items) reasons.emplace(it.line, it.d->message);
+    for (const auto& [line, reason] : reasons) {
+      set.rejected_.push_back({tb.spec->name, line, reason});
+    }
+  }
+  if (unlisted > 0) {
+    out.Add(Diagnostic{Severity::kNote, "facts.unlisted",
+                       std::to_string(unlisted) + " more problems not listed",
+                       SourceSpan{}, ""});
+  }
+  if (!im.usage_errors.empty() || !im.file_errors.empty() || (any_bad && !lenient)) {
+    if (!out.has_errors()) {
+      out.Error("facts.invalid", "the input has invalid rows", SourceSpan{});
+    }
+    return Result<FactSet>(std::move(out));
+  }
+
+  // Build the tables, leaving out bad rows (lenient), renumbering references.
+  // A table without bad rows keeps its row numbers.
+  std::vector<std::vector<int32_t>> new_index(im.tables.size());
+  for (size_t t = 0; t < im.tables.size(); ++t) {
+    const TableBuild& tb = im.tables[t];
+    if (tb.bad_count == 0) continue;
+    new_index[t].assign(tb.rows, -1);
+    int32_t k = 0;
+    for (uint32_t r = 0; r < tb.rows; ++r) {
+      if (!tb.bad[r]) new_index[t][r] = k++;
+    }
+  }
+  set.tables_.resize(im.tables.size());
+  for (size_t t = 0; t < im.tables.size(); ++t) {
+    TableBuild& tb = im.tables[t];
+    FactTable& ft = set.tables_[t];
+    ft.schema_ = &im.schema->tables[t];
+    const bool compact = tb.bad_count > 0;
+    auto keep = [&](auto& v) {
+      if (!compact) return;
+      size_t k = 0;
+      for (size_t r = 0; r < tb.rows; ++r) {
+        if (!tb.bad[r]) v[k++] = v[r];
+      }
+      v.resize(k);
+    };
+    ft.columns_.reserve(tb.columns.size());
+    for (ColumnBuild& cb : tb.columns) {
+      Column& col = cb.column;
+      switch (col.type()) {
+        case ColumnType::kBool: keep(col.bools()); break;
+        case ColumnType::kInt:
+        case ColumnType::kDecimal: keep(col.ints()); break;
+        default: keep(col.int32s()); break;
+      }
+      if (cb.has_null) {
+        keep(cb.valid);
+        if (std::find(cb.valid.begin(), cb.valid.end(), 0) != cb.valid.end()) {
+          col.set_valid(std::move(cb.valid));
+        }
+      }
+      ft.columns_.push_back(std::move(col));
+    }
+    keep(tb.lines);
+    ft.lines_ = std::move(tb.lines);
+    ft.num_rows_ = ft.lines_.size();
+    for (auto& [c, refs] : tb.references) {
+      const ColumnSchema& spec = *tb.columns[c].spec;
+      const size_t target = static_cast<size_t>(im.schema->TableIndex(spec.references));
+      keep(refs);
+      if (!new_index[target].empty()) {
+        for (int32_t& r : refs) {
+          if (r >= 0) r = new_index[target][static_cast<size_t>(r)];
+        }
+      }
+      ft.references_.emplace(spec.name, std::move(refs));
+      ft.reference_targets_.emplace(
+          spec.name, im.tables[target].rows - im.tables[target].bad_count);
+    }
+    // The key index: the key column's interner (already built while
+    // reading) and the row of each code.
+    if (tb.key_column >= 0) {
+      const size_t key = static_cast<size_t>(tb.key_column);
+      const Column& col = ft.columns_[key];
+      if (col.type() == ColumnType::kString) {
+        auto index = std::make_shared<FactTable::KeyIndex>();
+        index->column = key;
+        ColumnBuild& kb = tb.columns[key];
+        if (kb.kind != CellKind::kIntern) kb.dict.Build(col.dictionary());
+        index->strings = std::move(kb.dict);
+        index->rows.assign(col.dictionary().size(), -1);
+        const ColumnView v = col.view();
+        const int32_t* codes = static_cast<const int32_t*>(v.data);
+        for (size_t r = 0; r < ft.num_rows_; ++r) {
+          if (!v.IsValid(r)) continue;
+          int32_t& slot = index->rows[static_cast<size_t>(codes[r])];
+          if (slot < 0) slot = static_cast<int32_t>(r);
+        }
+        ft.key_index_ = std::move(index);
+      }
+    }
+  }
+  return Result<FactSet>(std::move(set), std::move(out));
+}
+
+}  // namespace zhucun

@@ -1,0 +1,199 @@
+// pack.yaml: the manifest, its functions and `summary`
+// (src/rules/pack_loader.h). Parameters are read in pack_params.cc; the
+// paths of `includes` and `tests` by the loader (pack.cc).
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "facts/yaml_tree.h"
+#include "rules/pack.h"
+#include "rules/pack_loader.h"
+
+namespace zhucun::internal::pack_loader {
+
+namespace {
+
+const std::vector<std::string> kSummaryKeys = {"by", "key"};
+enum SummaryKey { kSummaryBy, kSummaryKey };
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// pack.yaml
+
+YamlFields FileChecker::Manifest(const YamlTree& tree, PackSpec* spec) {
+  YamlFields none;
+  none.keys.assign(kManifestKeys.size(), nullptr);
+  none.values.assign(kManifestKeys.size(), nullptr);
+  none.suggested.assign(kManifestKeys.size(), false);
+  const YamlNode* root = tree.has_root ? &tree.root : nullptr;
+  if (root == nullptr || root->kind == YamlNode::Kind::kNull) {
+    YamlNode start;
+    start.begin = start.end = root != nullptr ? root->begin : 0;
+    Error("pack.missing", "the pack has no `name`", start,
+          "`pack.yaml` starts with the pack's `name:`, e.g. `name: qiannan`");
+    return none;
+  }
+  if (!Expect(*root, YamlNode::Kind::kMap, nullptr, "`pack.yaml`")) return none;
+  const YamlFields f = ReadFields(*root, kManifestKeys, "`pack.yaml`");
+
+  if (!f.has(kName)) {
+    if (!f.suggested[kName]) {
+      Error("pack.missing", "the pack has no `name`", *root,
+            "add the pack's `name:`, e.g. `name: qiannan`");
+    }
+  } else {
+    Text(f, kName, &spec->name);
+  }
+  Text(f, kVersion, &spec->version);
+  Text(f, kTitle, &spec->title);
+
+  if (f.has(kParameters) && Expect(*f.values[kParameters], YamlNode::Kind::kMap,
+                                   f.keys[kParameters], "")) {
+    std::unordered_map<std::string, const YamlNode*> seen;
+    const YamlNode& params = *f.values[kParameters];
+    for (size_t i = 0; i + 1 < params.items.size(); i += 2) {
+      Parameter(params.items[i], params.items[i + 1], &seen, spec);
+    }
+  }
+  if (f.has(kFunctions) && Expect(*f.values[kFunctions], YamlNode::Kind::kMap,
+                                  f.keys[kFunctions], "")) {
+    std::unordered_map<std::string, const YamlNode*> seen;
+    const YamlNode& functions = *f.values[kFunctions];
+    for (size_t i = 0; i + 1 < functions.items.size(); i += 2) {
+      Function(functions.items[i], functions.items[i + 1], &seen, spec);
+    }
+  }
+  if (f.has(kSummary)) Summary(*f.keys[kSummary], *f.values[kSummary], spec);
+  return f;
+}
+
+// `summary: {by: county, key: {villages: village.county_id, ...}}`.
+void FileChecker::Summary(const YamlNode& key, const YamlNode& value,
+                          PackSpec* spec) {
+  if (!Expect(value, YamlNode::Kind::kMap, &key, "")) return;
+  const YamlFields f = ReadFields(value, kSummaryKeys, "`summary`");
+  SummarySpec summary;
+  summary.span = Span(key);
+  std::vector<std::pair<std::string, std::string>> missing;
+  if (f.has(kSummaryBy)) {
+    if (!Text(f, kSummaryBy, &summary.by)) return;
+  } else if (!f.suggested[kSummaryBy]) {
+    missing.emplace_back("by", "add `by:`, what a group is called, e.g. "
+                               "`by: county`");
+  }
+  if (f.has(kSummaryKey)) {
+    const YamlNode& keys = *f.values[kSummaryKey];
+    if (!Expect(keys, YamlNode::Kind::kMap, f.keys[kSummaryKey], "")) return;
+    std::unordered_map<std::string, const YamlNode*> seen;
+    for (size_t i = 0; i + 1 < keys.items.size(); i += 2) {
+      const YamlNode& table = keys.items[i];
+      const YamlNode& expr = keys.items[i + 1];
+      SummaryKeySpec k;
+      if (!Name(table, nullptr, "table", &k.table)) continue;
+      const auto [it, inserted] = seen.emplace(k.table, &table);
+      if (!inserted) {
+        Error("pack.duplicate_key", "duplicate table " + Quote(k.table), table,
+              "the table is first given on line " +
+                  std::to_string(Line(*it->second)));
+        continue;
+      }
+      if (!Expect(expr, YamlNode::Kind::kScalar, &table, "")) continue;
+      k.as = Singular(k.table);
+      k.expr = Expr(expr);
+      k.table_span = Span(table);
+      TableUse use;
+      use.table = k.table;
+      use.span = k.table_span;
+      loader_.AddTableUse(std::move(use));
+      summary.keys.push_back(std::move(k));
+    }
+  } else if (!f.suggested[kSummaryKey]) {
+    missing.emplace_back("key", "add `key:`, a map from subject tables to the "
+                                "expression that gives a row's group");
+  }
+  ReportMissing(missing, "`summary`", key,
+                "`summary` has `by` and `key`, e.g. `summary: {by: county, "
+                "key: {villages: village.county_id}}`");
+  if (!missing.empty()) return;
+  spec->summary = std::move(summary);
+}
+
+void FileChecker::Function(
+    const YamlNode& key, const YamlNode& value,
+    std::unordered_map<std::string, const YamlNode*>* seen, PackSpec* spec) {
+  if (!Expect(key, YamlNode::Kind::kScalar, nullptr, "a function signature")) {
+    return;
+  }
+  // name(a, b)
+  FunctionSpec fn;
+  fn.span = Span(key);
+  const std::string& s = key.value;
+  size_t i = 0;
+  const auto skip = [&] {
+    while (i < s.size() && s[i] == ' ') ++i;
+  };
+  const auto ident = [&](std::string* out) {
+    const size_t from = i;
+    while (i < s.size() && IsNameChar(s[i])) ++i;
+    *out = s.substr(from, i - from);
+    return IsIdentifier(*out);
+  };
+  const auto bad = [&] {
+    Error("pack.bad_function", "bad function signature " + Shown(key), key,
+          "write the function's name and its parameters, such as `core(m)` "
+          "or `between(d, a, b)`");
+  };
+  skip();
+  if (!ident(&fn.name)) return bad();
+  skip();
+  if (i >= s.size() || s[i] != '(') return bad();
+  ++i;
+  skip();
+  if (i < s.size() && s[i] == ')') {
+    ++i;
+  } else {
+    while (true) {
+      skip();
+      std::string param;
+      if (!ident(&param)) return bad();
+      if (std::find(fn.params.begin(), fn.params.end(), param) !=
+          fn.params.end()) {
+        Error("pack.bad_function",
+              "parameter " + Quote(param) + " is listed twice in " + Shown(key),
+              key);
+        return;
+      }
+      fn.params.push_back(std::move(param));
+      skip();
+      if (i < s.size() && s[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < s.size() && s[i] == ')') {
+        ++i;
+        break;
+      }
+      return bad();
+    }
+  }
+  skip();
+  if (i != s.size()) return bad();
+
+  const auto [it, inserted] = seen->emplace(fn.name, &key);
+  if (!inserted) {
+    Error("pack.bad_function",
+          "function " + Quote(fn.name) + " is defined twice", key,
+          "the function is first defined on line " +
+              std::to_string(Line(*it->second)));
+    return;
+  }
+  if (!Expect(value, YamlNode::Kind::kScalar, &key, "")) return;
+  fn.body = Expr(value);
+  spec->functions.push_back(std::move(fn));
+}
+
+}  // namespace zhucun::internal::pack_loader

@@ -12,7 +12,9 @@
 ///      = help: did you mean `end_date`?
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zhucun/export.h"
@@ -27,8 +29,47 @@ enum class Severity : uint8_t {
   kNote,     ///< additional information attached to another diagnostic
 };
 
+/// For a problem with input data (a fact table's row or column): which
+/// cell, its value and what was expected, for callers that show problems
+/// in their own form (a data frame's row and column) rather than as text.
+struct DataCell {
+  /// The table (schema name, e.g. "members").
+  std::string table;
+  /// The row's line: in a CSV file, the physical line where its record
+  /// starts (the header is line 1); for rows added programmatically, the
+  /// line they were given (FactSetBuilder::AddRow: the row's ordinal,
+  /// AddColumns: first_line + i). 0 for a problem of the whole table (a
+  /// missing column, a column given twice).
+  uint32_t line = 0;
+  /// The column (schema name), or "" when the problem is with the whole row
+  /// (a record with too many fields). Several columns (a unique column set)
+  /// are joined with ", ".
+  std::string column;
+  /// The cell's value as text: a CSV or text cell as written, a typed cell
+  /// (FactSetBuilder::AddColumns) as its text (a day number as YYYY-MM-DD, a
+  /// number as its shortest text); "" for a null cell. Several values (a
+  /// unique column set) are joined with ", ".
+  std::string value;
+  /// What was expected, e.g. "a real calendar date YYYY-MM-DD" or "a
+  /// `member_id` not used by an earlier row (first on line 3)".
+  std::string expected;
+};
+
 /// One message about the user's input.
 struct Diagnostic {
+  Diagnostic() = default;
+  // Not an aggregate, so that the positional form Diagnostic{severity,
+  // code, message, span, help} stays complete without `cell`.
+  Diagnostic(Severity severity, std::string code, std::string message,
+             SourceSpan span = {}, std::string help = {},
+             std::optional<DataCell> cell = std::nullopt)
+      : severity(severity),
+        code(std::move(code)),
+        message(std::move(message)),
+        span(span),
+        help(std::move(help)),
+        cell(std::move(cell)) {}
+
   Severity severity = Severity::kError;
   /// Stable identifier such as "expr.undeclared" or "csv.bad_date".
   std::string code;
@@ -38,6 +79,10 @@ struct Diagnostic {
   SourceSpan span;
   /// Optional hint, e.g. "did you mean `end_date`?".
   std::string help;
+  /// For a problem with input data: which cell, its value and what was
+  /// expected (set by FactSetBuilder for every row-level problem, from CSV
+  /// files and programmatic rows alike; not rendered).
+  std::optional<DataCell> cell;
 };
 
 /// An ordered collection of diagnostics.

@@ -8,8 +8,9 @@
 /// dictionary-encoded, months as periods), a hash index on its key,
 /// references resolved to row numbers, and group-by on any id column.
 ///
-/// FactSets are built by FactSetBuilder: from CSV folders (csv.h) or from a
-/// caller's own rows, with the same validation.
+/// FactSets are built by FactSetBuilder: from CSV folders (csv.h), from a
+/// caller's own rows, or from whole columns (a data frame's), with the same
+/// validation.
 ///
 ///     zhucun::FactSetBuilder builder(schema);
 ///     builder.AddRow("counties", {{"county_id", "C01"}, {"name", "都匀市"}});
@@ -140,6 +141,38 @@ enum class Strictness : uint8_t {
 /// is null), validated exactly as a CSV cell is.
 using NamedCell = std::pair<std::string, std::optional<std::string>>;
 
+/// One column of a table given whole, as a data frame holds it: the cells
+/// of `rows` consecutive rows (FactSetBuilder::AddColumns). The arrays are
+/// the caller's, read during the call only; each has `rows` elements.
+struct ColumnInput {
+  /// How the cells are given. Each form fits some cell types only (see
+  /// each); another is an error of the whole table.
+  enum class Form : uint8_t {
+    kText,    ///< texts[i]: read and validated exactly as a CSV cell ("" is null). Any column.
+    kInt,     ///< ints[i]: an int column, or a whole number for a decimal column
+    kScaled,  ///< ints[i] / 10^scale: a decimal column (scale 0..18); more fractional digits than the column's scale is the CSV reader's "too precise" error unless the extra digits are zeros
+    kDouble,  ///< doubles[i]: taken exactly from its shortest round-trip decimal text (std::to_chars), then validated as that text would be: 1100.0 is 1100, 0.1 is 0.1, 1.005 has 3 fractional digits; NaN is null, ±inf is an error. For int, decimal columns.
+    kDays,    ///< ints[i]: days since 1970-01-01 (a date column); outside years 1..9999 is an error
+    kMonths,  ///< ints[i]: months since 1970-01 (a month column), i.e. the pandas Period[M] ordinal
+    kBool,    ///< ints[i] != 0 (a bool column)
+  };
+  /// The column's name in the schema (others are ignored, as in CSV).
+  std::string name;
+  /// How the cells are given.
+  Form form = Form::kText;
+  /// kScaled: the number of fractional digits of every ints[i] (0..18).
+  int scale = 0;
+  /// kText: the cells' texts.
+  const std::string_view* texts = nullptr;
+  /// kInt, kScaled, kDays, kMonths, kBool: the cells' numbers.
+  const int64_t* ints = nullptr;
+  /// kDouble: the cells' numbers.
+  const double* doubles = nullptr;
+  /// One byte per row, 0 = null; nullptr = every cell present (kText: ""
+  /// is null too; kDouble: NaN is null too).
+  const uint8_t* valid = nullptr;
+};
+
 /// Builds a FactSet, validating every cell, key, unique key and reference.
 class ZHUCUN_API FactSetBuilder {
  public:
@@ -155,6 +188,24 @@ class ZHUCUN_API FactSetBuilder {
   /// table or column is an error. The row's line is its ordinal in the
   /// table (1-based).
   void AddRow(std::string_view table, const std::vector<NamedCell>& cells);
+
+  /// Adds `rows` rows to `table`, given column by column; row i gets line
+  /// `first_line + i` (messages say "`table` line N: ..." and lenient
+  /// input.invalid subjects are `table:N`). The same checks as CSV cells
+  /// (DATA.md): types, codes (did-you-mean), nullability, null_iff, then
+  /// keys, unique keys and references at Finish; the same diagnostic codes
+  /// and wording, a typed cell quoted as text (a double's shortest text, a
+  /// day number as YYYY-MM-DD, or the raw number when out of range). A
+  /// column that may not be null and is not given, a column given twice,
+  /// or an unknown table, is an error of the whole table (as a malformed
+  /// file), in strict and lenient mode alike, and no row is added. A form
+  /// that does not fit the column's type (kDays for a decimal column), a
+  /// kScaled scale outside 0..18 or a missing array is such an error too,
+  /// naming the column, its type and the form. Typed forms are stored
+  /// directly, without a text round trip, where the type matches. May be
+  /// called more than once for a table (batches) and mixed with AddRow.
+  void AddColumns(std::string_view table, size_t rows,
+                  const std::vector<ColumnInput>& columns, uint32_t first_line = 1);
 
   /// Finds a cell of a row read from a file, for diagnostics found after
   /// reading (duplicates, references): (the row's record offset, schema

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -221,6 +222,11 @@ struct ColumnBuild {
   }
 };
 
+// Where a row came from, which decides how messages name it: a file's rows
+// by their place in the file (the span), AddRow's as "`t` row N: ",
+// AddColumns' as "`t` line N: ".
+enum class RowOrigin : uint8_t { kFile, kRow, kColumns };
+
 struct TableBuild {
   const TableSchema* spec = nullptr;
   std::vector<ColumnBuild> columns;
@@ -246,10 +252,27 @@ struct TableBuild {
   size_t rows = 0;
   // The table's file is malformed: its rows are unknown.
   bool malformed = false;
-  // Rows read from a file: each row's record offset, and the reader's way
-  // of finding a cell from it.
+  // Rows read from a file: each row's record offset (indexed by row; rows
+  // from elsewhere in between have 0), and the reader's way of finding a
+  // cell from it.
   std::vector<uint32_t> offsets;
   FactSetBuilder::CellLocator locate;
+  // Where runs of rows came from: (first row, origin), in row order.
+  std::vector<std::pair<uint32_t, RowOrigin>> origins;
+
+  // Notes that rows from `row` on come from `origin`.
+  [[gnu::always_inline]] void NoteOrigin(uint32_t row, RowOrigin origin) {
+    if (origins.empty() || origins.back().second != origin) {
+      origins.emplace_back(row, origin);
+    }
+  }
+  // Where row `row` came from.
+  RowOrigin OriginOf(uint32_t row) const {
+    auto it = std::upper_bound(
+        origins.begin(), origins.end(), row,
+        [](uint32_t r, const std::pair<uint32_t, RowOrigin>& o) { return r < o.first; });
+    return it == origins.begin() ? RowOrigin::kRow : std::prev(it)->second;
+  }
 
   void MarkBad(uint32_t row, Diagnostic d) {
     if (!bad[row]) {
@@ -274,11 +297,12 @@ struct FactSetBuilder::Impl {
   using TableBuild = internal::TableBuild;
   using ColumnBuild = internal::ColumnBuild;
   using CellProblem = internal::CellProblem;
+  using RowOrigin = internal::RowOrigin;
 
   std::shared_ptr<const Schema> schema;
   std::vector<TableBuild> tables;
   Diagnostics file_errors;
-  Diagnostics usage_errors;  // unknown tables or columns in AddRow
+  Diagnostics usage_errors;  // unknown tables (AddRow, AddColumns) or columns (AddRow)
 
   // Reserves the storage of `rows` more rows (FactSetBuilder::ReserveRows).
   void ReserveRows(TableBuild& tb, size_t rows);
@@ -289,24 +313,35 @@ struct FactSetBuilder::Impl {
   // Appends one row's cells (already mapped to schema columns).
   [[gnu::flatten]] void AddRow(size_t t, uint32_t line,
                                const std::vector<std::optional<std::string_view>>& cells,
-                               const std::vector<SourceSpan>& spans, bool from_file);
+                               const std::vector<SourceSpan>& spans, RowOrigin origin);
 
-  // "`table` row N: " for rows added programmatically.
-  static std::string RowPrefix(const TableBuild& tb, uint32_t line, bool from_file);
+  // Adds whole columns (FactSetBuilder::AddColumns, add_columns.cc).
+  void AddColumns(std::string_view table, size_t rows,
+                  const std::vector<ColumnInput>& columns, uint32_t first_line);
+
+  // Appends the cells of one column given whole (add_columns.cc).
+  class ColumnFiller;
+
+  // An unknown table named in AddRow or AddColumns.
+  void UnknownTable(std::string_view table);
+
+  // "`table` row N: " or "`table` line N: " for rows added
+  // programmatically, "" for rows of a file (their span says where).
+  static std::string RowPrefix(const TableBuild& tb, uint32_t line, RowOrigin origin);
   static SourceSpan SpanOf(const std::vector<SourceSpan>& spans, size_t c);
 
-  // Diagnostics of one row's cells (cold).
+  // Diagnostics of one row's cells (cold). `text`: the cell's text;
+  // NullIff's texts are nullopt for an empty cell.
   [[gnu::cold]] [[gnu::noinline]] static void NullCell(
-      TableBuild& tb, uint32_t row, uint32_t line, size_t c,
-      const std::vector<SourceSpan>& spans, bool from_file);
+      TableBuild& tb, uint32_t row, uint32_t line, size_t c, SourceSpan span,
+      RowOrigin origin);
   [[gnu::cold]] [[gnu::noinline]] static void BadCell(
       TableBuild& tb, uint32_t row, uint32_t line, size_t c, std::string_view text,
-      CellProblem problem, const std::vector<SourceSpan>& spans, bool from_file);
+      CellProblem problem, SourceSpan span, RowOrigin origin);
   [[gnu::cold]] [[gnu::noinline]] static void NullIff(
       TableBuild& tb, uint32_t row, uint32_t line, size_t c,
-      const std::vector<std::optional<std::string_view>>& cells,
-      const std::vector<SourceSpan>& spans, bool from_file, bool given,
-      bool other_given);
+      std::optional<std::string_view> text, std::optional<std::string_view> other_text,
+      SourceSpan span, RowOrigin origin);
 
   // Marks later duplicates of the key and of each unique column set.
   void CheckUnique(TableBuild& tb, bool from_file_names);

@@ -73,6 +73,22 @@ bool ReadFile(const std::string& path, std::string* out) {
   return ok;
 }
 
+// The cell of a record with the wrong number of fields: too few, the first
+// schema column the record has no field for (if any column is missing);
+// too many, no column.
+DataCell FieldCountCell(const TableSchema& spec, uint32_t line, size_t fields,
+                        const std::vector<int>& field_to_column) {
+  DataCell cell{spec.name, line, "", "",
+                std::to_string(field_to_column.size()) + " fields, as in the header"};
+  for (size_t f = fields; f < field_to_column.size(); ++f) {
+    if (field_to_column[f] >= 0) {
+      cell.column = spec.columns[static_cast<size_t>(field_to_column[f])].name;
+      break;
+    }
+  }
+  return cell;
+}
+
 }  // namespace
 
 void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
@@ -122,10 +138,11 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
       continue;
     }
     if (twice) {
-      builder.AddFileError(table, Diagnostic{
+      builder.AddFileError(table, Diagnostic(
           Severity::kError, "csv.duplicate_column",
           Quote(name) + ": column " + Quote(f.value) + " is named twice",
-          span_of(f.begin, f.end), ""});
+          span_of(f.begin, f.end), "",
+          DataCell{spec.name, 0, std::string(f.value), "", "a column named once"}));
       bad_header = true;
       continue;
     }
@@ -138,12 +155,15 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
     const ColumnSchema& cs = spec.columns[c];
     if (column_to_field[c] >= 0 || cs.nullable) continue;
     std::string best = ClosestMatch(cs.name, unknown);
-    builder.AddFileError(table, Diagnostic{
+    builder.AddFileError(table, Diagnostic(
         Severity::kError, "csv.missing_column",
         Quote(name) + " has no column " + Quote(cs.name) + " (" +
             CellTypeName(cs.type) + ", required)",
         span_of(nfields > 0 ? record.fields.front().begin : 0, header_end),
-        best.empty() ? "" : "is " + Quote(best) + " meant to be " + Quote(cs.name) + "?"});
+        best.empty() ? "" : "is " + Quote(best) + " meant to be " + Quote(cs.name) + "?",
+        DataCell{spec.name, 0, cs.name, "",
+                 "a column " + Quote(cs.name) + " (" + CellTypeName(cs.type) +
+                     ", required)"}));
     bad_header = true;
   }
   if (bad_header) return;
@@ -182,12 +202,13 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
     if (record.fields.size() != nfields) {
       const uint32_t begin = record.fields.empty() ? 0 : record.fields.front().begin;
       const uint32_t end = record.fields.empty() ? begin : record.fields.back().end;
-      builder.AddBadRow(table, record.line, Diagnostic{
+      builder.AddBadRow(table, record.line, Diagnostic(
           Severity::kError, "csv.field_count",
           "the record has " + std::to_string(record.fields.size()) +
               (record.fields.size() == 1 ? " field" : " fields") +
               " but the header has " + std::to_string(nfields),
-          span_of(begin, end), ""});
+          span_of(begin, end), "",
+          FieldCountCell(spec, record.line, record.fields.size(), field_to_column)));
       continue;
     }
     const uint32_t record_begin = record.fields.front().begin;

@@ -19,18 +19,21 @@ namespace zhucun {
 using internal::CellKind;
 using internal::ColumnBuild;
 using internal::Quote;
+using internal::RowOrigin;
 using internal::TableBuild;
 
 // Marks later duplicates of the key and of each unique column set.
 void FactSetBuilder::Impl::CheckUnique(TableBuild& tb, bool from_file_names) {
   (void)from_file_names;
   auto report = [&](uint32_t row, uint32_t first, const std::string& what,
-                    size_t span_col, const char* code) {
-    Diagnostic d{Severity::kError, code,
+                    size_t span_col, const char* code, DataCell cell) {
+    const std::string first_line = std::to_string(tb.lines[first]);
+    cell.expected += " not used by an earlier row (first on line " + first_line + ")";
+    Diagnostic d(Severity::kError, code,
                  Prefix(tb, row) + "duplicate " + what + " (first on line " +
-                     std::to_string(tb.lines[first]) + ")",
-                 Span(static_cast<size_t>(&tb - tables.data()), row, span_col),
-                 ""};
+                     first_line + ")",
+                 Span(static_cast<size_t>(&tb - tables.data()), row, span_col), "",
+                 std::move(cell));
     tb.MarkBad(row, std::move(d));
   };
   std::vector<std::vector<std::string>> sets;
@@ -49,25 +52,37 @@ void FactSetBuilder::Impl::CheckUnique(TableBuild& tb, bool from_file_names) {
     // line order at the end, so the order found here does not matter.
     auto duplicate = [&](uint32_t r, uint32_t first) {
       std::string what;
+      // The cell: the column(s) and value(s), unquoted, joined by ", ".
+      DataCell cell{tb.spec->name, tb.lines[r], "", "", ""};
       if (cols.size() == 1) {
-        what = Quote(tb.columns[cols[0]].spec->name) + " " +
-               Quote(CellText(tb, cols[0], r));
+        cell.column = tb.columns[cols[0]].spec->name;
+        cell.value = CellText(tb, cols[0], r);
+        what = Quote(cell.column) + " " + Quote(cell.value);
+        cell.expected = "a " + Quote(cell.column);
       } else {
         std::string names, values;
         for (size_t i = 0; i < cols.size(); ++i) {
           if (i > 0) {
             names += ", ";
             values += ", ";
+            cell.column += ", ";
+            cell.value += ", ";
           }
-          names += Quote(tb.columns[cols[i]].spec->name);
-          values += Quote(CellText(tb, cols[i], r));
+          const std::string& name = tb.columns[cols[i]].spec->name;
+          const std::string value = CellText(tb, cols[i], r);
+          names += Quote(name);
+          values += Quote(value);
+          cell.column += name;
+          cell.value += value;
         }
         what = "(" + names + ") = (" + values + ")";
+        cell.expected = "a (" + names + ")";
       }
       report(r, first, what, cols[0],
              cols.size() == 1 && set.size() == 1 && set[0] == tb.spec->key
                  ? "csv.duplicate_key"
-                 : "csv.duplicate_unique");
+                 : "csv.duplicate_unique",
+             std::move(cell));
     };
     auto complete = [&](uint32_t r) {
       for (size_t c : cols) {
@@ -275,12 +290,15 @@ void FactSetBuilder::Impl::ResolveReferences() {
         const int32_t target_row = code_to_row[static_cast<size_t>(codes[r])];
         refs[r] = target_row;
         if (target_row < 0) {
-          tb.MarkBad(r, Diagnostic{
+          const std::string& id = dict[static_cast<size_t>(codes[r])];
+          tb.MarkBad(r, Diagnostic(
               Severity::kError, "csv.dangling_reference",
               Prefix(tb, r) + Quote(spec.name) + ": no " + Quote(spec.references) +
-                  " row has " + Quote(target.spec->key) + " " +
-                  Quote(dict[static_cast<size_t>(codes[r])]),
-              Span(t, r, c), ""});
+                  " row has " + Quote(target.spec->key) + " " + Quote(id),
+              Span(t, r, c), "",
+              DataCell{tb.spec->name, tb.lines[r], spec.name, id,
+                       "the " + Quote(target.spec->key) + " of a " +
+                           Quote(spec.references) + " row"}));
         }
       }
     }
@@ -302,14 +320,19 @@ void FactSetBuilder::Impl::Cascade() {
         for (uint32_t r = 0; r < tb.rows; ++r) {
           const int32_t tr = refs[r];
           if (tb.bad[r] || tr < 0 || !target.bad[static_cast<size_t>(tr)]) continue;
-          tb.MarkBad(r, Diagnostic{
+          const std::string id = CellText(tb, c, r);
+          const std::string target_line =
+              std::to_string(target.lines[static_cast<size_t>(tr)]);
+          tb.MarkBad(r, Diagnostic(
               Severity::kError, "csv.bad_reference",
-              Prefix(tb, r) + Quote(spec.name) + " " +
-                  Quote(CellText(tb, c, r)) + " refers to the " +
-                  Quote(spec.references) + " row on line " +
-                  std::to_string(target.lines[static_cast<size_t>(tr)]) +
+              Prefix(tb, r) + Quote(spec.name) + " " + Quote(id) + " refers to the " +
+                  Quote(spec.references) + " row on line " + target_line +
                   ", which is invalid",
-              Span(t, r, c), ""});
+              Span(t, r, c), "",
+              DataCell{tb.spec->name, tb.lines[r], spec.name, id,
+                       "the " + Quote(target.spec->key) + " of a valid " +
+                           Quote(spec.references) + " row (the one on line " +
+                           target_line + " is invalid)"}));
           changed = true;
         }
       }
@@ -318,13 +341,14 @@ void FactSetBuilder::Impl::Cascade() {
 }
 
 std::string FactSetBuilder::Impl::Prefix(const TableBuild& tb, uint32_t r) {
-  if (tb.locate) return "";
-  return Quote(tb.spec->name) + " row " + std::to_string(tb.lines[r]) + ": ";
+  return RowPrefix(tb, tb.lines[r], tb.OriginOf(r));
 }
 
 SourceSpan FactSetBuilder::Impl::Span(size_t t, uint32_t r, size_t c) const {
   const TableBuild& tb = tables[t];
-  if (!tb.locate) return SourceSpan{};
+  if (!tb.locate || r >= tb.offsets.size() || tb.OriginOf(r) != RowOrigin::kFile) {
+    return SourceSpan{};
+  }
   return tb.locate(tb.offsets[r], c);
 }
 

@@ -30,6 +30,7 @@ using internal::CellProblem;
 using internal::ColumnBuild;
 using internal::KindOf;
 using internal::Quote;
+using internal::RowOrigin;
 using internal::StorageType;
 using internal::TableBuild;
 
@@ -47,10 +48,11 @@ void FactSetBuilder::Impl::PrefaultRows(TableBuild& tb) {
 // Appends one row's cells (already mapped to schema columns).
 void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
                                   const std::vector<std::optional<std::string_view>>& cells,
-                                  const std::vector<SourceSpan>& spans, bool from_file) {
+                                  const std::vector<SourceSpan>& spans, RowOrigin origin) {
   TableBuild& tb = tables[t];
   if (tb.rows == tb.prefault_at) PrefaultRows(tb);
   const uint32_t row = static_cast<uint32_t>(tb.rows++);
+  tb.NoteOrigin(row, origin);
   tb.lines.push_back(line);
   tb.bad.push_back(0);
   const size_t ncols = tb.columns.size();
@@ -61,7 +63,7 @@ void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
     if (c < given && cells[c]) text = *cells[c];
     if (text.empty()) {
       cb.AppendNull(row, tb.reserved);
-      if (!cb.nullable) NullCell(tb, row, line, c, spans, from_file);
+      if (!cb.nullable) NullCell(tb, row, line, c, SpanOf(spans, c), origin);
       continue;
     }
     internal::CellProblem problem;
@@ -128,7 +130,7 @@ void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
         break;
     }
     cb.AppendNull(row, tb.reserved);
-    BadCell(tb, row, line, c, text, problem, spans, from_file);
+    BadCell(tb, row, line, c, text, problem, SpanOf(spans, c), origin);
   }
   // Columns that are null exactly when another column is null.
   for (const auto& [c, other] : tb.null_iff) {
@@ -136,13 +138,20 @@ void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
     const bool other_given =
         other < given && cells[other] && !cells[other]->empty();
     if (given_c == other_given) continue;
-    NullIff(tb, row, line, c, cells, spans, from_file, given_c, other_given);
+    NullIff(tb, row, line, c, given_c ? cells[c] : std::nullopt,
+            other_given ? cells[other] : std::nullopt, SpanOf(spans, c), origin);
   }
 }
 
-std::string FactSetBuilder::Impl::RowPrefix(const TableBuild& tb, uint32_t line, bool from_file) {
-  if (from_file) return "";
-  return Quote(tb.spec->name) + " row " + std::to_string(line) + ": ";
+std::string FactSetBuilder::Impl::RowPrefix(const TableBuild& tb, uint32_t line,
+                                            RowOrigin origin) {
+  switch (origin) {
+    case RowOrigin::kFile: return "";
+    case RowOrigin::kRow: return Quote(tb.spec->name) + " row " + std::to_string(line) + ": ";
+    case RowOrigin::kColumns:
+      return Quote(tb.spec->name) + " line " + std::to_string(line) + ": ";
+  }
+  return "";
 }
 
 SourceSpan FactSetBuilder::Impl::SpanOf(const std::vector<SourceSpan>& spans, size_t c) {
@@ -150,18 +159,19 @@ SourceSpan FactSetBuilder::Impl::SpanOf(const std::vector<SourceSpan>& spans, si
 }
 
 void FactSetBuilder::Impl::NullCell(TableBuild& tb, uint32_t row, uint32_t line, size_t c,
-                                    const std::vector<SourceSpan>& spans, bool from_file) {
+                                    SourceSpan span, RowOrigin origin) {
   const ColumnSchema& spec = *tb.columns[c].spec;
-  tb.MarkBad(row, Diagnostic{Severity::kError, "csv.null",
-                             RowPrefix(tb, line, from_file) + Quote(spec.name) +
-                                 " is empty; expected " +
-                                 internal::ExpectedForm(spec),
-                             SpanOf(spans, c), ""});
+  std::string expected = internal::ExpectedForm(spec);
+  std::string message = RowPrefix(tb, line, origin) + Quote(spec.name) +
+                        " is empty; expected " + expected;
+  tb.MarkBad(row, Diagnostic(Severity::kError, "csv.null", std::move(message), span, "",
+                             DataCell{tb.spec->name, line, spec.name, "",
+                                      std::move(expected)}));
 }
 
 void FactSetBuilder::Impl::BadCell(TableBuild& tb, uint32_t row, uint32_t line, size_t c,
                                    std::string_view text, CellProblem problem,
-                                   const std::vector<SourceSpan>& spans, bool from_file) {
+                                   SourceSpan span, RowOrigin origin) {
   const ColumnSchema& spec = *tb.columns[c].spec;
   std::string what;
   switch (problem) {
@@ -178,29 +188,35 @@ void FactSetBuilder::Impl::BadCell(TableBuild& tb, uint32_t row, uint32_t line, 
     std::string best = ClosestMatch(text, spec.codes);
     if (!best.empty()) help = "did you mean " + Quote(best) + "?";
   }
-  tb.MarkBad(row, Diagnostic{Severity::kError,
-                             internal::CellProblemCode(spec.type, problem),
-                             RowPrefix(tb, line, from_file) + Quote(spec.name) +
-                                 ": " + Quote(text) + what + "; expected " +
-                                 internal::ExpectedForm(spec),
-                             SpanOf(spans, c), std::move(help)});
+  std::string expected = internal::ExpectedForm(spec);
+  std::string message = RowPrefix(tb, line, origin) + Quote(spec.name) + ": " + Quote(text) +
+                        what + "; expected " + expected;
+  tb.MarkBad(row, Diagnostic(Severity::kError, internal::CellProblemCode(spec.type, problem),
+                             std::move(message), span, std::move(help),
+                             DataCell{tb.spec->name, line, spec.name, std::string(text),
+                                      std::move(expected)}));
 }
 
 void FactSetBuilder::Impl::NullIff(TableBuild& tb, uint32_t row, uint32_t line, size_t c,
-                                   const std::vector<std::optional<std::string_view>>& cells,
-                                   const std::vector<SourceSpan>& spans, bool from_file,
-                                   bool given, bool other_given) {
+                                   std::optional<std::string_view> text,
+                                   std::optional<std::string_view> other_text,
+                                   SourceSpan span, RowOrigin origin) {
   const ColumnSchema& spec = *tb.columns[c].spec;
-  const size_t other = static_cast<size_t>(tb.spec->ColumnIndex(spec.null_iff));
-  tb.MarkBad(row, Diagnostic{
-      Severity::kError, "csv.null_iff",
-      RowPrefix(tb, line, from_file) + Quote(spec.name) +
-          " must be empty exactly when " + Quote(spec.null_iff) +
-          " is empty, but " + Quote(spec.name) +
-          (given ? " is " + Quote(*cells[c]) : std::string(" is empty")) +
-          " and " + Quote(spec.null_iff) +
-          (other_given ? " is " + Quote(*cells[other]) : std::string(" is empty")),
-      SpanOf(spans, c), ""});
+  std::string message =
+      RowPrefix(tb, line, origin) + Quote(spec.name) + " must be empty exactly when " +
+      Quote(spec.null_iff) + " is empty, but " + Quote(spec.name) +
+      (text ? " is " + Quote(*text) : std::string(" is empty")) + " and " +
+      Quote(spec.null_iff) +
+      (other_text ? " is " + Quote(*other_text) : std::string(" is empty"));
+  // What this cell should have been, given the other one.
+  std::string expected =
+      text ? "empty, as " + Quote(spec.null_iff) + " is empty"
+           : internal::ExpectedForm(spec) + ", as " + Quote(spec.null_iff) + " is " +
+                 Quote(other_text ? *other_text : std::string_view());
+  tb.MarkBad(row, Diagnostic(Severity::kError, "csv.null_iff", std::move(message), span, "",
+                             DataCell{tb.spec->name, line, spec.name,
+                                      std::string(text ? *text : std::string_view()),
+                                      std::move(expected)}));
 }
 
 // ---------------------------------------------------------------------------
@@ -277,19 +293,23 @@ FactSetBuilder& FactSetBuilder::operator=(FactSetBuilder&&) noexcept = default;
 
 const Schema& FactSetBuilder::schema() const { return *impl_->schema; }
 
+void FactSetBuilder::Impl::UnknownTable(std::string_view table) {
+  std::vector<std::string> names;
+  for (const TableSchema& ts : schema->tables) names.push_back(ts.name);
+  std::string best = ClosestMatch(table, names);
+  usage_errors.Error("facts.unknown_table", "unknown table " + Quote(table), SourceSpan{},
+                     best.empty() ? "" : "did you mean " + Quote(best) + "?");
+}
+
 void FactSetBuilder::AddRow(std::string_view table,
                             const std::vector<NamedCell>& cells) {
   const int t = impl_->schema->TableIndex(table);
   if (t < 0) {
-    std::vector<std::string> names;
-    for (const TableSchema& ts : impl_->schema->tables) names.push_back(ts.name);
-    std::string best = ClosestMatch(table, names);
-    impl_->usage_errors.Error("facts.unknown_table",
-                              "unknown table " + Quote(table), SourceSpan{},
-                              best.empty() ? "" : "did you mean " + Quote(best) + "?");
+    impl_->UnknownTable(table);
     return;
   }
   TableBuild& tb = impl_->tables[static_cast<size_t>(t)];
+  const uint32_t line = static_cast<uint32_t>(tb.rows + 1);
   std::vector<std::optional<std::string_view>> mapped(tb.columns.size());
   for (const auto& [name, value] : cells) {
     const int c = tb.spec->ColumnIndex(name);
@@ -297,16 +317,23 @@ void FactSetBuilder::AddRow(std::string_view table,
       std::vector<std::string> names;
       for (const ColumnSchema& cs : tb.spec->columns) names.push_back(cs.name);
       std::string best = ClosestMatch(name, names);
-      impl_->usage_errors.Error(
-          "facts.unknown_column",
+      impl_->usage_errors.Add(Diagnostic(
+          Severity::kError, "facts.unknown_column",
           Quote(tb.spec->name) + " has no column " + Quote(name), SourceSpan{},
-          best.empty() ? "" : "did you mean " + Quote(best) + "?");
+          best.empty() ? "" : "did you mean " + Quote(best) + "?",
+          DataCell{tb.spec->name, line, name, value.value_or(""),
+                   "a column of " + Quote(tb.spec->name)}));
       continue;
     }
     if (value) mapped[static_cast<size_t>(c)] = std::string_view(*value);
   }
-  impl_->AddRow(static_cast<size_t>(t), static_cast<uint32_t>(tb.rows + 1), mapped,
-                {}, false);
+  impl_->AddRow(static_cast<size_t>(t), line, mapped, {}, RowOrigin::kRow);
+}
+
+void FactSetBuilder::AddColumns(std::string_view table, size_t rows,
+                                const std::vector<ColumnInput>& columns,
+                                uint32_t first_line) {
+  impl_->AddColumns(table, rows, columns, first_line);
 }
 
 void FactSetBuilder::SetCellLocator(size_t table, CellLocator locate) {
@@ -317,12 +344,17 @@ void FactSetBuilder::AddFileRow(
     size_t table, uint32_t line, uint32_t offset,
     const std::vector<std::optional<std::string_view>>& cells,
     const std::vector<SourceSpan>& spans) {
-  impl_->tables[table].offsets.push_back(offset);
-  impl_->AddRow(table, line, cells, spans, true);
+  TableBuild& tb = impl_->tables[table];
+  // Offsets are indexed by row: rows added otherwise before have none.
+  if (tb.offsets.size() < tb.rows) [[unlikely]] tb.offsets.resize(tb.rows, 0);
+  tb.offsets.push_back(offset);
+  impl_->AddRow(table, line, cells, spans, RowOrigin::kFile);
 }
 
 void FactSetBuilder::AddBadRow(size_t table, uint32_t line, Diagnostic why) {
-  impl_->tables[table].unsplit.emplace_back(line, std::move(why));
+  TableBuild& tb = impl_->tables[table];
+  if (!why.cell) why.cell = DataCell{tb.spec->name, line, "", "", ""};
+  tb.unsplit.emplace_back(line, std::move(why));
 }
 
 void FactSetBuilder::AddFileError(size_t table, Diagnostic d) {
@@ -373,6 +405,10 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed)
       return a.line < b.line;
     });
     for (const Item& it : items) {
+      if (listed >= max_listed) {  // counted, not copied
+        ++unlisted;
+        continue;
+      }
       Diagnostic d = *it.d;
       if (lenient) d.severity = Severity::kWarning;
       list(std::move(d));

@@ -26,6 +26,10 @@ packages=(
   nlohmann-json3-dev  # reading the CEL conformance cases in tests/
   libfmt-dev          # {fmt}: formatting (optional for the library)
   pybind11-dev python3-dev python3-pytest  # Python bindings (for /usr/bin/python3)
+  python3-venv python3-pip python3-setuptools python3-wheel  # pip install . (offline,
+                      # --no-build-isolation: setuptools and wheel are the build backend)
+  python3-numpy python3-pandas  # the package's dependencies (found, not downloaded)
+  python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel  # the notebook test
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

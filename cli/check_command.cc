@@ -76,7 +76,9 @@ CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args) {
   app->add_option("--encoding", args->encoding, "The files' encoding")
       ->capture_default_str();
   CLI::Option* params = app->add_option(
-      "--param", args->params, "Override a pack parameter: NAME=VALUE (repeatable)");
+      "--param", args->params,
+      "Override a pack parameter: NAME=VALUE, VALUE written as in YAML "
+      "(0.25, [a, b], {k: v}) (repeatable)");
   app->add_flag("--lenient", args->lenient,
                 "Leave bad rows out; each becomes an input.invalid finding");
   return params;

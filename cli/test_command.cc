@@ -83,8 +83,9 @@ Command AddTestCommand(CLI::App& app) {
   test->add_option("PACK_DIR", args->pack, "The policy pack folder")
       ->capture_default_str();
   test->add_option("--param", args->params,
-                   "Override a pack parameter: NAME=VALUE (repeatable); a "
-                   "case's own `params:` win");
+                   "Override a pack parameter: NAME=VALUE, VALUE written as in "
+                   "YAML (0.25, [a, b], {k: v}) (repeatable); a case's own "
+                   "`params:` win");
   test->add_option("--filter", args->filter,
                    "Run only the cases whose name contains this text (coverage "
                    "is then not checked)");

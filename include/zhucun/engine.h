@@ -14,10 +14,12 @@
 ///     options.as_of = *zhucun::Date::Parse("2024-06-30");
 ///     auto report = policy.value().Check(facts, options);
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zhucun/date.h"
@@ -146,14 +148,65 @@ struct PackInfo {
   std::string summary_by;               ///< as in summary_by()
 };
 
+/// A parameter value given by a caller, shaped as its YAML form: a scalar's
+/// text, a list or a map (e.g. a Python str, list or dict). Policy::Load
+/// converts it to the parameter's type exactly as it converts the same value
+/// written in YAML: `Scalar("0.25")` for a decimal (exact, never through a
+/// double), `List({Scalar("job_transfer"), Scalar("health")})` for a
+/// `list(string)`, `Map({{Scalar("weak"), Scalar("party_mass")}})` for a
+/// `map(string, string)`.
+struct ParamValue {
+  enum class Kind : uint8_t { kNull, kScalar, kList, kMap };
+  Kind kind = Kind::kNull;
+  /// kScalar: the text, as YAML would hold it (no quotes).
+  std::string text;
+  /// kList: the items; kMap: key, value, key, value, ...
+  std::vector<ParamValue> items;
+
+  static ParamValue Scalar(std::string text) {
+    ParamValue v;
+    v.kind = Kind::kScalar;
+    v.text = std::move(text);
+    return v;
+  }
+  static ParamValue List(std::vector<ParamValue> items) {
+    ParamValue v;
+    v.kind = Kind::kList;
+    v.items = std::move(items);
+    return v;
+  }
+  static ParamValue Map(std::vector<std::pair<ParamValue, ParamValue>> entries) {
+    ParamValue v;
+    v.kind = Kind::kMap;
+    v.items.reserve(entries.size() * 2);
+    for (auto& [key, value] : entries) {
+      v.items.push_back(std::move(key));
+      v.items.push_back(std::move(value));
+    }
+    return v;
+  }
+};
+
 /// A compiled policy pack.
 class ZHUCUN_API Policy {
  public:
   /// Loads and compiles the pack in folder `dir`; `params` overrides
-  /// parameter defaults by name (values in the parameter's YAML form, e.g.
-  /// "0.25"), type-checked. Every problem is reported.
+  /// parameter defaults by name. A value is written as in YAML, as with
+  /// `zhucun check --param NAME=VALUE`: `0.25`, `2021-06-01`, a list or map
+  /// in flow style (`[job_transfer, health]`, `{weak: party_mass}`); it is
+  /// added to `sources` as a file named `--param NAME`, so that a mistake is
+  /// shown with a caret into the value. Every problem is reported: a bad
+  /// value (`engine.bad_param`, e.g. "expected a decimal number such as
+  /// `0.25` for parameter `max_excellent_share`, found `abc`") and an
+  /// unknown name (`engine.unknown_param`, with a did-you-mean).
   static Result<Policy> Load(const std::string& dir, SourceManager& sources,
                              const std::map<std::string, std::string>& params = {});
+  /// The same, with values given as ParamValue (a scalar's text, a list, a
+  /// map) rather than as YAML text; each is converted exactly as the same
+  /// value written in YAML, with the same messages (its file in `sources`
+  /// is named `param NAME` and holds the value written out in flow style).
+  static Result<Policy> Load(const std::string& dir, SourceManager& sources,
+                             const std::map<std::string, ParamValue>& params);
 
   /// The schema of the pack's fact tables.
   const Schema& schema() const;

@@ -30,8 +30,10 @@ namespace zhucun {
 
 /// How to run a pack's tests.
 struct PackTestOptions {
-  /// Parameter overrides for every case (`--param NAME=VALUE`), in the
-  /// parameter's YAML form; a case's own `params:` override these.
+  /// Parameter overrides for every case (`--param NAME=VALUE`), each value
+  /// written as in YAML (`0.25`, `[a, b]`, `{weak: party_mass}`) and read as
+  /// Policy::Load reads it; a test file's and a case's own `params:` (of any
+  /// type, lists and maps too) override these.
   std::map<std::string, std::string> params;
   /// Run only the cases whose name contains this text ("" runs all).
   /// Coverage is not checked when a filter is given.

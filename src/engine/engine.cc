@@ -19,7 +19,7 @@
 #include "rules/kinds.h"
 #include "syntax/lexer.h"
 #include "rules/pack.h"
-#include "rules/param_value.h"
+#include "rules/param_convert.h"
 #include "source/quote.h"
 #include "zhucun/expr.h"
 #include "zhucun/records.h"
@@ -235,27 +235,103 @@ bool CompileLets(const std::vector<internal::LetSpec>& lets, Env* env,
 
 }  // namespace
 
-Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
-                            const std::map<std::string, std::string>& params) {
+namespace {
+
+// A parameter value given to Policy::Load: YAML text (`--param NAME=VALUE`)
+// or a caller's ParamValue; either is read as YAML and converted by the
+// converter of pack defaults (rules/param_convert.h).
+struct GivenParam {
+  const std::string* text = nullptr;
+  const ParamValue* value = nullptr;
+};
+
+// Nested deeper than this, a ParamValue is refused as a YAML file would be.
+constexpr size_t kMaxParamDepth = 64;
+
+// A ParamValue as a YAML node (positions unset); false if nested too deep.
+bool ToYamlNode(const ParamValue& v, size_t depth, internal::YamlNode* out) {
+  using Kind = internal::YamlNode::Kind;
+  if (depth > kMaxParamDepth) return false;
+  switch (v.kind) {
+    case ParamValue::Kind::kNull:
+      out->kind = Kind::kNull;
+      return true;
+    case ParamValue::Kind::kScalar:
+      out->kind = Kind::kScalar;
+      out->value = v.text;
+      return true;
+    case ParamValue::Kind::kList:
+    case ParamValue::Kind::kMap:
+      out->kind = v.kind == ParamValue::Kind::kList ? Kind::kList : Kind::kMap;
+      for (const ParamValue& item : v.items) {
+        if (!ToYamlNode(item, depth + 1, &out->items.emplace_back())) {
+          return false;
+        }
+      }
+      // A map's key without a value.
+      if (out->kind == Kind::kMap && out->items.size() % 2 != 0) {
+        out->items.emplace_back();
+      }
+      return true;
+  }
+  return false;
+}
+
+// The value of parameter `ps` given as `given`, converted to its type; false
+// after an `engine.bad_param` error in *diags.
+bool GivenValue(const internal::ParamSpec& ps, const GivenParam& given,
+                SourceManager& sources, Value* out, Diagnostics* diags) {
+  const std::string whole = "parameter " + Quote(ps.name);
+  std::string text;
+  std::string file_name = "--param " + ps.name;
+  if (given.value != nullptr) {
+    // Written out as flow YAML and read back, as a `--param` text is.
+    internal::YamlNode node;
+    if (!ToYamlNode(*given.value, 0, &node)) {
+      diags->Error("engine.bad_param",
+                   "the value of " + whole + " is nested more than " +
+                       std::to_string(kMaxParamDepth) + " levels deep",
+                   SourceSpan{});
+      return false;
+    }
+    text = internal::FlowYaml(node);
+    file_name = "param " + ps.name;
+  } else {
+    text = *given.text;
+  }
+  FileId file = kNoFile;
+  internal::YamlNode node;
+  if (!internal::ReadParamText(text, file_name, sources, "engine.bad_param",
+                               &file, &node, diags)) {
+    return false;
+  }
+  internal::YamlChecker c(sources, file, "engine");
+  const bool ok = internal::ConvertParamValue(c, "engine.bad_param", node,
+                                              ps.type, whole, out);
+  diags->Append(c.diagnostics());
+  return ok;
+}
+
+// Loads and compiles the pack with the given parameter values; null (with
+// the errors in *out) when anything is wrong.
+std::shared_ptr<PolicyImpl> LoadImpl(
+    const std::string& dir, SourceManager& sources,
+    const std::map<std::string, GivenParam>& params, Diagnostics* out) {
   Result<internal::PackSpec> pack = internal::LoadPack(dir, sources);
   Diagnostics diags = pack.diagnostics();
-  if (!pack.ok()) return Result<Policy>(std::move(diags));
+  if (!pack.ok()) {
+    *out = std::move(diags);
+    return nullptr;
+  }
   auto p = std::make_shared<PolicyImpl>();
   p->pack = std::move(pack).value();
   p->types = std::make_unique<RecordTypes>(p->pack.schema);
   for (const internal::ParamSpec& ps : p->pack.params) {
     Value v = ps.value;
     auto it = params.find(ps.name);
-    if (it != params.end()) {
-      auto parsed = internal::ParseParamValue(ps.type, it->second);
-      if (!parsed) {
-        diags.Error("engine.bad_param",
-                    "`--param " + ps.name + "=" + it->second +
-                        "`: expected " + ps.type.ToString(),
-                    SourceSpan{});
-        continue;
-      }
-      v = *parsed;
+    if (it != params.end() &&
+        !GivenValue(ps, it->second, sources, &v, &diags)) {
+      continue;
     }
     p->params.Insert(Value::String(ps.name), v);
   }
@@ -328,7 +404,30 @@ Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
   // `summary:` of pack.yaml (explain.cc).
   internal::CompileSummary(base, p.get(), sources, &diags);
   diags = internal::MapPasted(p->pack, diags);
-  if (diags.has_errors()) return Result<Policy>(std::move(diags));
+  *out = std::move(diags);
+  if (out->has_errors()) return nullptr;
+  return p;
+}
+
+}  // namespace
+
+Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
+                            const std::map<std::string, std::string>& params) {
+  std::map<std::string, GivenParam> given;
+  for (const auto& [name, text] : params) given[name].text = &text;
+  Diagnostics diags;
+  std::shared_ptr<PolicyImpl> p = LoadImpl(dir, sources, given, &diags);
+  if (p == nullptr) return Result<Policy>(std::move(diags));
+  return Result<Policy>(Policy(std::move(p)), std::move(diags));
+}
+
+Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
+                            const std::map<std::string, ParamValue>& params) {
+  std::map<std::string, GivenParam> given;
+  for (const auto& [name, value] : params) given[name].value = &value;
+  Diagnostics diags;
+  std::shared_ptr<PolicyImpl> p = LoadImpl(dir, sources, given, &diags);
+  if (p == nullptr) return Result<Policy>(std::move(diags));
   return Result<Policy>(Policy(std::move(p)), std::move(diags));
 }
 

@@ -31,7 +31,7 @@
 #include "facts/csv_tokenizer.h"
 #include "facts/yaml_tree.h"
 #include "rules/pack.h"
-#include "rules/param_value.h"
+#include "rules/param_convert.h"
 #include "source/quote.h"
 #include "zhucun/csv.h"
 #include "zhucun/date.h"
@@ -265,7 +265,7 @@ struct Case {
   SourceSpan span;
   Date as_of;
   std::optional<Date> from;
-  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> params;  // as YAML text (flow style)
   std::shared_ptr<const FactSet> facts;
   std::vector<Expectation> expectations;
   std::vector<DerivedExpectation> derived;
@@ -505,17 +505,22 @@ void TestLoader::ReadParams(Checker& c, const YamlNode& key,
                            : "did you mean " + Quote(best) + "?");
       continue;
     }
-    if (!c.Expect(value, YamlNode::Kind::kScalar, &name, "")) continue;
-    if (!internal::ParseParamValue(it->type, value.value)) {
+    // Converted as the pack's default is (any type: a list, a map), and
+    // kept as YAML text for Policy::Load.
+    const std::string whole = "parameter " + Quote(name.value);
+    if (value.kind == YamlNode::Kind::kNull) {
       c.Error("test.bad_param",
-              "parameter " + Quote(name.value) + ": " + Quote(value.value) +
-                  " is not a " + it->type.ToString(),
-              value,
-              "a case can override parameters of a single value (int, "
-              "decimal, bool, string, date, period)");
+              "expected " + internal::ParamForm(it->type) + " for " + whole +
+                  ", found nothing",
+              name);
       continue;
     }
-    (*out)[name.value] = value.value;
+    Value converted;
+    if (!internal::ConvertParamValue(c, "test.bad_param", value, it->type,
+                                     whole, &converted)) {
+      continue;
+    }
+    (*out)[name.value] = internal::FlowYaml(value);
   }
 }
 

@@ -214,8 +214,6 @@ class FileChecker : public YamlChecker {
   void Parameter(const YamlNode& key, const YamlNode& value,
                  std::unordered_map<std::string, const YamlNode*>* seen,
                  PackSpec* spec);
-  bool Default(const YamlNode& n, const Type& t, const std::string& param,
-               const std::string& where, Value* out);
   void Function(const YamlNode& key, const YamlNode& value,
                 std::unordered_map<std::string, const YamlNode*>* seen,
                 PackSpec* spec);

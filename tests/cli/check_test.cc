@@ -144,7 +144,10 @@ TEST(CliCheckTest, UsageErrorsAreExitTwoWithAMessage) {
       {{"--data", kExample, "--as-of", "2024-06-30", "--param", "term_years"},
        "zhucun check: `--param term_years`: expected NAME=VALUE\n"},
       {{"--data", kExample, "--as-of", "2024-06-30", "--param", "term_years=two"},
-       "error[engine.bad_param]: `--param term_years=two`: expected int\n"},
+       "--param term_years:1:1: error[engine.bad_param]: expected an integer such as "
+       "`15` for parameter `term_years`, found `two`\n"
+       " | two\n"
+       " | ^~~\n"},
       {{"--data", kExample, "--as-of", "2024-06-30", "--param", "term_year=3"},
        "error[engine.unknown_param]: unknown parameter `term_year`\n"
        " = help: did you mean `term_years`?\n"},

@@ -494,12 +494,10 @@ cases:
      " |     params: {min_dayz: 3, min_days: many}\n"
      " |              ^~~~~~~~\n"
      " = help: did you mean `min_days`?\n"
-     "PACK/tests/t.yaml:12:37: error[test.bad_param]: parameter `min_days`: "
-     "`many` is not a int\n"
+     "PACK/tests/t.yaml:12:37: error[test.bad_param]: expected an integer "
+     "such as `15` for parameter `min_days`, found `many`\n"
      " |     params: {min_dayz: 3, min_days: many}\n"
-     " |                                     ^~~~\n"
-     " = help: a case can override parameters of a single value (int, decimal, "
-     "bool, string, date, period)\n"},
+     " |                                     ^~~~\n"},
     {"derived tables", std::string(kTables) + R"(cases:
   - name: x
     derived:

@@ -16,16 +16,17 @@ dependencies numpy and pandas must be found already satisfied in the system
 site-packages. --no-deps is deliberately not used: resolving the declared
 dependencies offline is part of what is tested.
 
-Slow when nothing is cached (it compiles the library in Release: ~3.5 min on
-2 busy cores), so marked `install`: deselect with `-m "not install"`. Reruns
-are fast: setup.py builds in build/temp.*/cmake of the checkout (or in
+Slow when nothing is cached (it compiles the library in Release: 2-3.5 min
+on 2 busy cores), so marked `install`: deselect with `-m "not install"`.
+Reruns are fast: setup.py builds in build/temp.*/cmake of the checkout (or in
 $ZHUCUN_PIP_BUILD_DIR when set), which persists, so a rerun in the same
-checkout only relinks (~12 s for this whole file); and ccache is used as by
-scripts/lib.sh (CCACHE_NOHASHDIR=1, CCACHE_DIR passed through), with
+checkout only re-runs CMake (~7-12 s for this whole file); and ccache is used
+as by scripts/lib.sh (CCACHE_NOHASHDIR=1, CCACHE_DIR passed through), with
 CCACHE_BASEDIR=<repo> set by setup.py, so that a fresh clone at another path
-(CI) gets cache hits too (~25 s) as long as its build tree is inside the
-clone: the default. (A $ZHUCUN_PIP_BUILD_DIR outside the clone helps only a
-clone that stays at the same path; setup.py reconfigures it for another.)
+(CI) gets cache hits too (~15 s for pip, ~25 s for this file) as long as its
+build tree is inside the clone: the default. (A $ZHUCUN_PIP_BUILD_DIR outside
+the clone helps only a clone that stays at the same path; setup.py
+reconfigures it for another.)
 """
 
 from __future__ import annotations

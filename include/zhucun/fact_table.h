@@ -65,7 +65,8 @@ class ZHUCUN_API FactTable {
   const Column* column(std::string_view name) const;
 
   /// The line of the source file a row came from (1-based; the header is
-  /// line 1), or the row's 1-based ordinal for rows added programmatically.
+  /// line 1), the row's 1-based ordinal for rows added by AddRow, or the
+  /// line given to AddColumns (first_line + i).
   uint32_t line(size_t row) const { return lines_[row]; }
 
   /// The row whose key is `key`, if any (tables with a key only).

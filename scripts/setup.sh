@@ -16,15 +16,14 @@ fi
 # What each package is for (see README.md, "Dependencies").
 packages=(
   build-essential g++ cmake ninja-build ccache pkg-config git  # toolchain; ccache + ninja for speed
-  libboost-dev        # Boost.Date_Time (calendar); gregorian is header-only, so
-                      # libboost-date-time-dev (the compiled stub library) is not needed
+  libboost-dev        # Boost.Date_Time: the tests' oracle for the calendar code
+                      # (header-only gregorian; the library itself does not use Boost)
   libre2-dev          # RE2: CEL `matches`
   libyaml-cpp-dev     # yaml-cpp: rule files
   libcli11-dev        # CLI11: the `zhucun` command line
   libgtest-dev libgmock-dev  # GoogleTest: C++ tests
   libbenchmark-dev    # Google Benchmark: bench/
   nlohmann-json3-dev  # reading the CEL conformance cases in tests/
-  libfmt-dev          # {fmt}: formatting (optional for the library)
   pybind11-dev python3-dev python3-pytest  # Python bindings (for /usr/bin/python3)
   python3-venv python3-pip python3-setuptools python3-wheel  # pip install . (offline,
                       # --no-build-isolation: setuptools and wheel are the build backend)

@@ -187,6 +187,12 @@ struct ParamValue {
   }
 };
 
+/// `v` written as one line of flow-style YAML, the text `--param NAME=VALUE`
+/// and PackTestOptions::params take (`[a, b]`, `{weak: party_mass}`, `0.25`,
+/// a scalar double-quoted when YAML would read it otherwise); "" if `v` is
+/// nested more than 64 levels deep.
+ZHUCUN_API std::string ParamValueYaml(const ParamValue& v);
+
 /// A compiled policy pack.
 class ZHUCUN_API Policy {
  public:

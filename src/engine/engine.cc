@@ -312,6 +312,16 @@ bool GivenValue(const internal::ParamSpec& ps, const GivenParam& given,
   return ok;
 }
 
+}  // namespace
+
+std::string ParamValueYaml(const ParamValue& v) {
+  internal::YamlNode node;
+  if (!ToYamlNode(v, 0, &node)) return "";
+  return internal::FlowYaml(node);
+}
+
+namespace {
+
 // Loads and compiles the pack with the given parameter values; null (with
 // the errors in *out) when anything is wrong.
 std::shared_ptr<PolicyImpl> LoadImpl(

@@ -185,3 +185,15 @@ def test_bad_pack_raises_rule_error(zhucun, tmp_path):
 def test_missing_pack(zhucun):
     with pytest.raises(zhucun.RuleError, match="does not load"):
         zhucun.load("/nonexistent/pack")
+
+
+def test_typed_frames_of_the_example_are_the_csv_folder(policy):
+    """Every typed form (datetime64 dates, Period[M] months, int64, float
+    decimals, bools, NaN/NaT nulls) validates as the CSV text does; run under
+    the sanitizers too (debug-asan), where this file is the bindings' test."""
+    from test_check import typed_frames
+
+    by_folder = check(policy, EXAMPLE)
+    typed = check(policy, typed_frames(policy, EXAMPLE))
+    assert typed.findings.equals(by_folder.findings)
+    assert typed.derived["assessment_grades"].equals(by_folder.derived["assessment_grades"])

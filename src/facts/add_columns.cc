@@ -48,26 +48,6 @@ constexpr int64_t kMonthOf1970 = int64_t{1970} * 12;
 constexpr int64_t kMinMonth = int64_t{Date::kMinYear} * 12;
 constexpr int64_t kMaxMonth = int64_t{Date::kMaxYear} * 12 + 11;
 
-constexpr int64_t kPowers[19] = {1,
-                                 10,
-                                 100,
-                                 1000,
-                                 10000,
-                                 100000,
-                                 1000000,
-                                 10000000,
-                                 100000000,
-                                 1000000000,
-                                 10000000000,
-                                 100000000000,
-                                 1000000000000,
-                                 10000000000000,
-                                 100000000000000,
-                                 1000000000000000,
-                                 10000000000000000,
-                                 100000000000000000,
-                                 1000000000000000000};
-
 const char* FormName(Form form) {
   switch (form) {
     case Form::kText: return "kText (texts)";
@@ -157,11 +137,11 @@ std::string ScaledText(int64_t v, int scale) {
 [[gnu::always_inline]] inline CellProblem ScaledToColumn(int64_t v, int scale,
                                                           int column_scale, int64_t* out) {
   if (scale <= column_scale) {
-    return __builtin_mul_overflow(v, kPowers[column_scale - scale], out)
+    return __builtin_mul_overflow(v, internal::kPowersOf10[column_scale - scale], out)
                ? CellProblem::kOverflow
                : CellProblem::kNone;
   }
-  const int64_t divisor = kPowers[scale - column_scale];
+  const int64_t divisor = internal::kPowersOf10[scale - column_scale];
   if (v % divisor != 0) return CellProblem::kTooPrecise;
   *out = v / divisor;
   return CellProblem::kNone;
@@ -351,69 +331,8 @@ class FactSetBuilder::Impl::ColumnFiller {
 
   // A present cell given as text: exactly as AddRow reads a CSV cell.
   [[gnu::always_inline]] void Text(size_t i, std::string_view text) {
-    CellProblem problem;
-    switch (cb_.kind) {
-      case CellKind::kIntern:
-        cb_.AppendString(Row(i), text);
-        return;
-      case CellKind::kCode: {
-        const int32_t code = cb_.codes.Find(text);
-        if (code >= 0) {
-          cb_.Append32(code);
-          return;
-        }
-        problem = CellProblem::kUnknownCode;
-        break;
-      }
-      case CellKind::kInt: {
-        int64_t v;
-        problem = internal::ParseIntCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb_.Append64(v);
-          return;
-        }
-        break;
-      }
-      case CellKind::kDecimal: {
-        int64_t v;
-        problem = internal::ParseDecimalCell(text, cb_.spec->scale, &v);
-        if (problem == CellProblem::kNone) {
-          cb_.Append64(v);
-          return;
-        }
-        break;
-      }
-      case CellKind::kDate: {
-        int32_t v;
-        problem = internal::ParseDateCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb_.Append32(v);
-          return;
-        }
-        break;
-      }
-      case CellKind::kMonth: {
-        int32_t v;
-        problem = internal::ParseMonthCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb_.Append32(v);
-          return;
-        }
-        break;
-      }
-      case CellKind::kBool: {
-        int64_t v;
-        problem = internal::ParseBoolCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb_.AppendBool(v);
-          return;
-        }
-        break;
-      }
-      default:
-        problem = CellProblem::kBadForm;
-        break;
-    }
+    const CellProblem problem = cb_.AppendText(Row(i), text);
+    if (problem == CellProblem::kNone) [[likely]] return;
     Bad(i, text, problem);
   }
 

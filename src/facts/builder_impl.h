@@ -174,6 +174,56 @@ struct ColumnBuild {
     if (has_null) valid.push_back(1);
   }
 
+  // Reads a present (non-empty) cell's text as row `row`, exactly as a CSV
+  // cell is read (DATA.md), and appends its value: kNone. Otherwise appends
+  // nothing and says what is wrong with the text. The one reading of cell
+  // text, for CSV rows, AddRow and AddColumns.
+  [[gnu::always_inline]] CellProblem AppendText(uint32_t row, std::string_view text) {
+    CellProblem problem = CellProblem::kBadForm;
+    switch (kind) {
+      case CellKind::kIntern:
+        AppendString(row, text);
+        return CellProblem::kNone;
+      case CellKind::kCode: {
+        const int32_t code = codes.Find(text);
+        if (code < 0) return CellProblem::kUnknownCode;
+        Append32(code);
+        return CellProblem::kNone;
+      }
+      case CellKind::kInt: {
+        int64_t v;
+        problem = ParseIntCell(text, &v);
+        if (problem == CellProblem::kNone) Append64(v);
+        return problem;
+      }
+      case CellKind::kDecimal: {
+        int64_t v;
+        problem = ParseDecimalCell(text, spec->scale, &v);
+        if (problem == CellProblem::kNone) Append64(v);
+        return problem;
+      }
+      case CellKind::kDate: {
+        int32_t v;
+        problem = ParseDateCell(text, &v);
+        if (problem == CellProblem::kNone) Append32(v);
+        return problem;
+      }
+      case CellKind::kMonth: {
+        int32_t v;
+        problem = ParseMonthCell(text, &v);
+        if (problem == CellProblem::kNone) Append32(v);
+        return problem;
+      }
+      case CellKind::kBool: {
+        int64_t v;
+        problem = ParseBoolCell(text, &v);
+        if (problem == CellProblem::kNone) AppendBool(v);
+        return problem;
+      }
+    }
+    return problem;
+  }
+
   // Appends a null as row `row` (`reserve`: the expected number of rows).
   void AppendNull(size_t row, size_t reserve) {
     if (!has_null) {

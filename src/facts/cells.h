@@ -14,6 +14,27 @@
 
 namespace zhucun::internal {
 
+// 10^0 .. 10^18, the scales of decimal columns.
+inline constexpr int64_t kPowersOf10[19] = {1,
+                                            10,
+                                            100,
+                                            1000,
+                                            10000,
+                                            100000,
+                                            1000000,
+                                            10000000,
+                                            100000000,
+                                            1000000000,
+                                            10000000000,
+                                            100000000000,
+                                            1000000000000,
+                                            10000000000000,
+                                            100000000000000,
+                                            1000000000000000,
+                                            10000000000000000,
+                                            100000000000000000,
+                                            1000000000000000000};
+
 // Why a cell did not parse.
 enum class CellProblem : uint8_t {
   kNone,
@@ -140,30 +161,10 @@ inline CellProblem ParseDecimalCell(std::string_view s, int scale, int64_t* out)
       return ParseDecimalCarefully(s, scale, out);
     }
   }
-  static constexpr int64_t kPowers[19] = {
-      1,
-      10,
-      100,
-      1000,
-      10000,
-      100000,
-      1000000,
-      10000000,
-      100000000,
-      1000000000,
-      10000000000,
-      100000000000,
-      1000000000000,
-      10000000000000,
-      100000000000000,
-      1000000000000000,
-      10000000000000000,
-      100000000000000000,
-      1000000000000000000};
-  frac *= static_cast<uint64_t>(kPowers[static_cast<size_t>(scale) - frac_digits]);
+  frac *= static_cast<uint64_t>(kPowersOf10[static_cast<size_t>(scale) - frac_digits]);
   // whole < 10^18 and frac < 10^scale: only the scaling can overflow.
   int64_t coefficient;
-  if (__builtin_mul_overflow(static_cast<int64_t>(whole), kPowers[scale], &coefficient) ||
+  if (__builtin_mul_overflow(static_cast<int64_t>(whole), kPowersOf10[scale], &coefficient) ||
       __builtin_add_overflow(coefficient, static_cast<int64_t>(frac), &coefficient)) {
     return ParseDecimalCarefully(s, scale, out);
   }

@@ -66,69 +66,8 @@ void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
       if (!cb.nullable) NullCell(tb, row, line, c, SpanOf(spans, c), origin);
       continue;
     }
-    internal::CellProblem problem;
-    switch (cb.kind) {
-      case CellKind::kIntern:
-        cb.AppendString(row, text);
-        continue;
-      case CellKind::kCode: {
-        const int32_t code = cb.codes.Find(text);
-        if (code >= 0) {
-          cb.Append32(code);
-          continue;
-        }
-        problem = CellProblem::kUnknownCode;
-        break;
-      }
-      case CellKind::kInt: {
-        int64_t v;
-        problem = internal::ParseIntCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb.Append64(v);
-          continue;
-        }
-        break;
-      }
-      case CellKind::kDecimal: {
-        int64_t v;
-        problem = internal::ParseDecimalCell(text, cb.spec->scale, &v);
-        if (problem == CellProblem::kNone) {
-          cb.Append64(v);
-          continue;
-        }
-        break;
-      }
-      case CellKind::kDate: {
-        int32_t v;
-        problem = internal::ParseDateCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb.Append32(v);
-          continue;
-        }
-        break;
-      }
-      case CellKind::kMonth: {
-        int32_t v;
-        problem = internal::ParseMonthCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb.Append32(v);
-          continue;
-        }
-        break;
-      }
-      case CellKind::kBool: {
-        int64_t v;
-        problem = internal::ParseBoolCell(text, &v);
-        if (problem == CellProblem::kNone) {
-          cb.AppendBool(v);
-          continue;
-        }
-        break;
-      }
-      default:
-        problem = CellProblem::kBadForm;
-        break;
-    }
+    const internal::CellProblem problem = cb.AppendText(row, text);
+    if (problem == CellProblem::kNone) [[likely]] continue;
     cb.AppendNull(row, tb.reserved);
     BadCell(tb, row, line, c, text, problem, SpanOf(spans, c), origin);
   }

@@ -15,6 +15,10 @@ JOBS=${ZHUCUN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # add_subdirectory consumer test (tests/install) reuses the objects of the
 # release build instead of compiling the library a second time.
 export CCACHE_NOHASHDIR=1
+# Paths inside the checkout are hashed relative to it, so that a fresh clone
+# elsewhere (CI clones to a new folder each run) reuses the objects an
+# earlier build compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ZHUCUN_ROOT}
 # ccache's default cache lives in $HOME; keep it next to the build where
 # $HOME is unset or read-only (some CI runners).
 if [[ -z "${CCACHE_DIR:-}" ]] && ! { [[ -n "${HOME:-}" ]] && mkdir -p "$HOME/.cache" 2>/dev/null && [[ -w "$HOME/.cache" ]]; }; then

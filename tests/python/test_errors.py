@@ -197,3 +197,19 @@ def test_typed_frames_of_the_example_are_the_csv_folder(policy):
     typed = check(policy, typed_frames(policy, EXAMPLE))
     assert typed.findings.equals(by_folder.findings)
     assert typed.derived["assessment_grades"].equals(by_folder.derived["assessment_grades"])
+
+
+def test_object_columns_of_python_and_numpy_scalars(policy, frames):
+    """Object columns may mix Python and numpy scalars: np.bool_ and bool
+    are bools, np.int64 and int are ints, Decimal and float are decimals."""
+    by_text = check(policy, frames)
+    handovers = frames["handovers"].copy()
+    flags = {"true": np.bool_(True), "false": False, "1": True, "0": np.bool_(False)}
+    handovers["signed_outgoing"] = handovers["signed_outgoing"].map(flags).astype(object)
+    payments = frames["payments"].copy()
+    payments["transport_reimbursements"] = [np.int64(x) if i % 2 else int(x) for i, x in
+                                            enumerate(payments["transport_reimbursements"])]
+    payments["living_allowance"] = [decimal.Decimal(x) if i % 2 else float(x) for i, x in
+                                    enumerate(payments["living_allowance"])]
+    frames.update(handovers=handovers, payments=payments)
+    assert check(policy, frames).findings.equals(by_text.findings)

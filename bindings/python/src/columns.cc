@@ -48,6 +48,7 @@ class ObjectReader {
     if (PyDateTimeAPI == nullptr) PyDateTime_IMPORT;
     if (PyDateTimeAPI == nullptr) throw py::error_already_set();
     decimal_ = py::module_::import("decimal").attr("Decimal");
+    numpy_bool_ = py::module_::import("numpy").attr("bool_");
   }
 
   TextCells Read(const py::array& column, std::deque<std::string>* owned) {
@@ -74,6 +75,10 @@ class ObjectReader {
         text = o == Py_True ? "true" : "false";
         continue;
       }
+      if (PyObject_IsInstance(o, numpy_bool_.ptr()) == 1) {  // str() is `True`
+        text = PyObject_IsTrue(o) == 1 ? "true" : "false";
+        continue;
+      }
       if (PyFloat_Check(o)) {
         text = owned->emplace_back(DoubleText(PyFloat_AS_DOUBLE(o)));
         continue;
@@ -97,7 +102,8 @@ class ObjectReader {
         text = owned->emplace_back(py::reinterpret_steal<py::str>(formatted).cast<std::string>());
         continue;
       }
-      // int, pandas Period, ...: their str() is checked like any cell text.
+      // int, numpy integers, pandas Period, ...: their str() is checked like
+      // any cell text.
       text = owned->emplace_back(py::str(h).cast<std::string>());
     }
     return cells;
@@ -115,6 +121,7 @@ class ObjectReader {
 
   py::tuple null_values_;  // pandas.NA, pandas.NaT
   py::object decimal_;
+  py::object numpy_bool_;
   py::str format_f_{"f"};
 };
 

@@ -33,23 +33,10 @@ using testing::Rejections;
 using testing::Str;
 using testing::TempDir;
 
-// The CSV reader's cell-test schema (csv_reader_test.cc) without its `x3`
-// column.
+// A column of every cell type (facts_test_util.h).
 const Schema& CellSchema() {
-  static const Schema* const schema = new Schema(InlineSchema(R"(
-tables:
-  - name: t
-    key: id
-    columns:
-      - {name: id, type: id}
-      - {name: s, type: text, nullable: true}
-      - {name: c, type: code, codes: [red, green, Blue], nullable: true}
-      - {name: d, type: date, nullable: true}
-      - {name: m, type: month, nullable: true}
-      - {name: i, type: int, nullable: true}
-      - {name: x, type: decimal, scale: 2, nullable: true}
-      - {name: b, type: bool, nullable: true}
-)"));
+  static const Schema* const schema =
+      new Schema(InlineSchema("tables:\n" + testing::kEveryCellTypeTable));
   return *schema;
 }
 

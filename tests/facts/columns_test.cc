@@ -43,23 +43,11 @@ using testing::Str;
 using testing::TempDir;
 using Form = ColumnInput::Form;
 
-// Every cell type (as builder_test.cc's CellSchema), and a table that
-// refers to it with a unique column set and a null_iff pair.
+// Every cell type (facts_test_util.h), and a table that refers to it with a
+// unique column set and a null_iff pair.
 const Schema& TestSchema() {
-  static const Schema* const schema = new Schema(InlineSchema(R"(
-tables:
-  - name: t
-    key: id
-    columns:
-      - {name: id, type: id}
-      - {name: s, type: text, nullable: true}
-      - {name: c, type: code, codes: [red, green, Blue], nullable: true}
-      - {name: d, type: date, nullable: true}
-      - {name: m, type: month, nullable: true}
-      - {name: i, type: int, nullable: true}
-      - {name: x, type: decimal, scale: 2, nullable: true}
-      - {name: b, type: bool, nullable: true}
-  - name: r
+  static const Schema* const schema =
+      new Schema(InlineSchema("tables:\n" + testing::kEveryCellTypeTable + R"(  - name: r
     key: rid
     unique: [[who, year]]
     columns:

@@ -51,24 +51,12 @@ using testing::TempDir;
 // ---------------------------------------------------------------------------
 // Helpers (the shared ones are in facts_test_util.h).
 
-// One table `t` with a column of every cell type; all but the id nullable,
-// so that a file may hold just `id` and the column under test.
+// One table `t` with a column of every cell type (facts_test_util.h) and a
+// decimal of scale 3.
 const Schema& CellSchema() {
-  static const Schema* const schema = new Schema(InlineSchema(R"(
-tables:
-  - name: t
-    key: id
-    columns:
-      - {name: id, type: id}
-      - {name: s, type: text, nullable: true}
-      - {name: c, type: code, codes: [red, green, Blue], nullable: true}
-      - {name: d, type: date, nullable: true}
-      - {name: m, type: month, nullable: true}
-      - {name: i, type: int, nullable: true}
-      - {name: x, type: decimal, scale: 2, nullable: true}
-      - {name: b, type: bool, nullable: true}
-      - {name: x3, type: decimal, scale: 3, nullable: true}
-)"));
+  static const Schema* const schema = new Schema(InlineSchema(
+      "tables:\n" + testing::kEveryCellTypeTable +
+      "      - {name: x3, type: decimal, scale: 3, nullable: true}\n"));
   return *schema;
 }
 

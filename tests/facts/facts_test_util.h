@@ -115,6 +115,22 @@ inline const Schema& Qiannan() {
   return *schema;
 }
 
+/// A table `t` with a column of every cell type, all but the id nullable (so
+/// that a file may hold just `id` and the column under test), as an item of a
+/// schema's `tables:` list; a test may append columns to it.
+inline const std::string kEveryCellTypeTable = R"(  - name: t
+    key: id
+    columns:
+      - {name: id, type: id}
+      - {name: s, type: text, nullable: true}
+      - {name: c, type: code, codes: [red, green, Blue], nullable: true}
+      - {name: d, type: date, nullable: true}
+      - {name: m, type: month, nullable: true}
+      - {name: i, type: int, nullable: true}
+      - {name: x, type: decimal, scale: 2, nullable: true}
+      - {name: b, type: bool, nullable: true}
+)";
+
 /// A schema written inline (as `schema.yaml`). If it does not parse, the
 /// test fails and this is an empty schema.
 inline Schema InlineSchema(const std::string& yaml) {

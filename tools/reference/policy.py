@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """An independent reading of ../shared/spec/POLICY.md in plain Python (standard
 library only; exact arithmetic with fractions), written apart from the engine to
-cross-check it: it reproduces ../shared/spec/example/expected exactly, and it
-checks that the sample generator (bench/gen) injects a violation of every rule.
+cross-check it: it reproduces ../shared/spec/example/expected and
+../shared/spec/example-attendance/expected exactly (the latter with absences.csv and
+the rules of "Attendance and discipline"), and it checks that the sample generator
+(bench/gen) injects a violation of every rule.
 Issue 4's engine is to be compared with it, finding by finding, on generated
 datasets of any size. It is a test oracle, not part of zhucun.
 
@@ -42,7 +44,7 @@ def judged(a, b): return FROM <= a and b <= as_of
 def dec(x): return F(x)  # exact
 
 T = {t: load(t) for t in ['counties','villages','units','teams','members','leaders','visits','handovers',
-     'bundles','assessments','unit_ratings','payments','work_funds','insurance','health_checks','trainings','enterprises']}
+     'bundles','assessments','unit_ratings','payments','work_funds','insurance','health_checks','trainings','enterprises','absences']}
 for r in T['teams'] + T['members'] + T['leaders']:
     r['s'] = d(r['start_date']); r['e'] = d(r['end_date'])
 villages = {r['village_id']: r for r in T['villages']}
@@ -215,6 +217,33 @@ for m in T['members']:
     if active(m['s'], m['e'], as_of):
         if not any(D(r['start_date']) <= as_of <= D(r['end_date']) and dec(r['coverage']) >= 1000000 for r in ins[mid]):
             find('support.insurance', 'members:' + mid)
+
+# attendance and discipline: absences.csv absent means no absences
+def month_bounds(y, mo):
+    return dt.date(y, mo, 1), dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
+away = collections.defaultdict(list)  # member_id -> [(kind, start, end)] of leave/absent rows
+for r in T['absences']:
+    s, e = D(r['start_date']), D(r['end_date'])
+    if r['kind'] in ('leave', 'absent'): away[r['member_id']].append((r['kind'], s, e))
+    if r['kind'] != 'leave' or not (FROM <= s <= as_of): continue
+    sub = 'absences:' + r['absence_id']
+    if not r['approved_by'] or not r['approved_on'] or D(r['approved_on']) > s: find('leave.unapproved', sub)
+    if (e - s).days + 1 > 5 and r['approved_by'] == 'township': find('leave.approval_level', sub)
+judged_months = [(y, mo) for y in range(FROM.year, as_of.year + 1) for mo in range(1, 13) if judged(*month_bounds(y, mo))]
+for m in T['members']:
+    if not core(m): continue
+    for y, mo in judged_months:
+        a, b = month_bounds(y, mo)
+        a, b = max(a, m['s']), min(b, m['e'] or BIG)  # the service days of M: [a, b]
+        if a > b: continue
+        service = (b - a).days + 1
+        days_away = set()
+        for kind, s, e in away[m['member_id']]:
+            lo, hi = max(s, a), min(e, b)  # empty when s > e
+            days_away.update(range(lo.toordinal(), hi.toordinal() + 1))
+            if kind == 'absent' and lo <= hi: find('attendance.absent', 'members:' + m['member_id'], f'{y:04d}-{mo:02d}')
+        required = -(-20 * service // month_bounds(y, mo)[1].day)  # ceil(20 * service / days in M), exact
+        if service - len(days_away) < required: find('attendance.days_in_village', 'members:' + m['member_id'], f'{y:04d}-{mo:02d}')
 
 findings = sorted(set(findings))
 c = collections.Counter(f[0] for f in findings)

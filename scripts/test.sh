@@ -22,7 +22,7 @@ step "test release"
 run_ctest release
 
 # The CEL conformance summary (tests/conformance), for the record.
-grep -h '^cel-conformance:' "$BUILD_ROOT/release/Testing/Temporary/LastTest.log" || true
+grep -h -e '^cel-conformance:' -e '^zhucun-extensions:' "$BUILD_ROOT/release/Testing/Temporary/LastTest.log" || true
 
 configure_and_build debug-asan
 step "test debug-asan"

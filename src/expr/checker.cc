@@ -719,6 +719,33 @@ class Checker {
           return Type::List(Type::Period());
         }
         return std::nullopt;
+      case Fn::kDays:
+        if (argc == 1 && IsKind(a[0], TypeKind::kPeriod)) return Type::Int();
+        return std::nullopt;
+      case Fn::kCoveredDays: {
+        // covered_days(p, spans, ...): each spans a list of [start, end].
+        if (argc < 2 || receiver || !IsKind(a[0], TypeKind::kPeriod)) {
+          return std::nullopt;
+        }
+        for (size_t i = 1; i < argc; ++i) {
+          if (k(i) == TypeKind::kDyn) continue;
+          if (k(i) != TypeKind::kList) return std::nullopt;
+          const Type& span = a[i].elem();
+          if (span.is_dyn()) continue;
+          if (span.kind() != TypeKind::kList) return std::nullopt;
+          const TypeKind e = span.elem().kind();
+          if (e != TypeKind::kDate && e != TypeKind::kDyn && e != TypeKind::kNull) {
+            return std::nullopt;
+          }
+        }
+        return Type::Int();
+      }
+      case Fn::kCeilDiv:
+        if (argc != 2 || receiver) return std::nullopt;
+        if (any_dyn()) return Type::Dyn();
+        if (k(0) == TypeKind::kInt && k(1) == TypeKind::kInt) return Type::Int();
+        if (k(0) == TypeKind::kUint && k(1) == TypeKind::kUint) return Type::Uint();
+        return std::nullopt;
       case Fn::kFlatten:
         if (argc != 1 || !receiver) return std::nullopt;
         if (k(0) == TypeKind::kDyn) return Type::Dyn();

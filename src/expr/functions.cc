@@ -6,7 +6,7 @@
 namespace zhucun::internal {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Fn>, 53> kFunctions = {{
+constexpr std::array<std::pair<std::string_view, Fn>, 56> kFunctions = {{
     {"_+_", Fn::kAdd}, {"_-_", Fn::kSub}, {"_*_", Fn::kMul},
     {"_/_", Fn::kDiv}, {"_%_", Fn::kMod}, {"-_", Fn::kNeg},
     {"!_", Fn::kNot}, {"_==_", Fn::kEq}, {"_!=_", Fn::kNe},
@@ -26,6 +26,8 @@ constexpr std::array<std::pair<std::string_view, Fn>, 53> kFunctions = {{
     {"add_years", Fn::kAddYears}, {"round", Fn::kRound},
     {"sum", Fn::kSum}, {"min", Fn::kMin}, {"max", Fn::kMax},
     {"months", Fn::kMonths}, {"flatten", Fn::kFlatten},
+    {"days", Fn::kDays}, {"covered_days", Fn::kCoveredDays},
+    {"ceil_div", Fn::kCeilDiv},
     // Aliases kept for CEL compatibility of names.
     {"@not_strictly_false", Fn::kNotStrictlyFalse},
     {"__not_strictly_false__", Fn::kNotStrictlyFalse},

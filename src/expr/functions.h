@@ -31,6 +31,9 @@ enum class Fn : uint8_t {
   kMin, kMax,      // min(list), max(list): an error when empty
   kMonths,         // months(p): the month periods of a period, in order
   kFlatten,        // l.flatten(): elements of list elements inlined, one level
+  kDays,           // days(p): the number of days of a period
+  kCoveredDays,    // covered_days(p, spans, ...): days of p every span list covers
+  kCeilDiv,        // ceil_div(a, b): integer division rounded up (toward +inf)
 };
 
 // True for the names that denote types when used as values (`int`,

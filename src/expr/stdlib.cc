@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <bitset>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -396,6 +398,79 @@ Value PeriodOf(Fn fn, const Value& d) {
   return Value::FromPeriod(Period::Of(kind, d.date_value()));
 }
 
+// ceil_div(x, y): the quotient rounded toward +infinity, exactly. C++'s `/`
+// truncates toward zero, so a quotient that is positive and inexact is one
+// more than the truncated one.
+Value CeilDiv(const Value& a, const Value& b, const Value* args) {
+  if (a.kind() == ValueKind::kInt && b.kind() == ValueKind::kInt) {
+    const int64_t x = a.int_value(), y = b.int_value();
+    if (y == 0) return Value::Error("division by zero");
+    if (x == std::numeric_limits<int64_t>::min() && y == -1) {
+      return Value::Error("integer overflow");
+    }
+    const int64_t q = x / y;
+    return Value::Int(x % y != 0 && (x < 0) == (y < 0) ? q + 1 : q);
+  }
+  if (a.kind() == ValueKind::kUint && b.kind() == ValueKind::kUint) {
+    const uint64_t x = a.uint_value(), y = b.uint_value();
+    if (y == 0) return Value::Error("division by zero");
+    return Value::Uint(x / y + (x % y != 0 ? 1 : 0));
+  }
+  return NoOverload(Fn::kCeilDiv, args, 2);
+}
+
+// covered_days(p, spans1, spans2, ...): the days of period p that each list
+// of spans covers. A span is a two-element list [start, end] of dates that
+// covers start <= d <= end; a null end has no end (as a posting still
+// running); a span whose start is after its end covers nothing; a day
+// covered by several spans of one list counts once.
+Value CoveredDays(const Value* args, size_t argc) {
+  if (argc < 2 || args[0].kind() != ValueKind::kPeriod) {
+    return NoOverload(Fn::kCoveredDays, args, argc);
+  }
+  const Period& p = args[0].period_value();
+  const int32_t first = p.start().day_number();
+  const int32_t last = p.end().day_number();
+  constexpr size_t kMaxDays = 366;  // a period is at most a leap year
+  std::bitset<kMaxDays> every;
+  every.set();
+  for (size_t i = 1; i < argc; ++i) {
+    if (args[i].kind() != ValueKind::kList) {
+      return Value::Error("covered_days: argument " + std::to_string(i + 1) +
+                          " must be a list of spans [start, end], not " +
+                          args[i].TypeName());
+    }
+    std::bitset<kMaxDays> covered;
+    for (const Value& span : args[i].list_value()) {
+      if (span.kind() != ValueKind::kList || span.list_value().size() != 2) {
+        return Value::Error(
+            "covered_days: a span must be a list [start, end] of two dates, not " +
+            (span.kind() == ValueKind::kList
+                 ? "a list of " + std::to_string(span.list_value().size())
+                 : span.TypeName()));
+      }
+      const Value& start = span.list_value()[0];
+      const Value& end = span.list_value()[1];
+      if (start.kind() != ValueKind::kDate) {
+        return Value::Error("covered_days: a span's start must be a date, not " +
+                            start.TypeName());
+      }
+      if (end.kind() != ValueKind::kDate && end.kind() != ValueKind::kNull) {
+        return Value::Error(
+            "covered_days: a span's end must be a date or null (no end), not " +
+            end.TypeName());
+      }
+      const int32_t a = std::max(start.date_value().day_number(), first);
+      const int32_t b = end.kind() == ValueKind::kNull
+                            ? last
+                            : std::min(end.date_value().day_number(), last);
+      for (int32_t d = a; d <= b; ++d) covered.set(static_cast<size_t>(d - first));
+    }
+    every &= covered;
+  }
+  return Value::Int(static_cast<int64_t>(every.count()));
+}
+
 }  // namespace
 
 bool CelEquals(const Value& a, const Value& b) {
@@ -651,6 +726,17 @@ Value CallFunction(Fn fn, const Value* args, size_t argc) {
       }
       return Value::List(std::move(months));
     }
+    case Fn::kDays:
+      if (argc == 1 && kind(0) == ValueKind::kPeriod) {
+        const Period& p = args[0].period_value();
+        return Value::Int(p.end().day_number() - p.start().day_number() + 1);
+      }
+      break;
+    case Fn::kCoveredDays:
+      return CoveredDays(args, argc);
+    case Fn::kCeilDiv:
+      if (argc != 2) break;
+      return CeilDiv(args[0], args[1], args);
     case Fn::kMin:
     case Fn::kMax: {
       if (argc != 1 || kind(0) != ValueKind::kList) break;

@@ -2,6 +2,13 @@
 // the features zhucun supports, and prints one summary line:
 //   cel-conformance: N passed, M failed, K skipped (skipped features: ...)
 // Every case whose features are all supported must pass.
+//
+// zhucun's own extensions (dates, periods, decimals, days, covered_days,
+// ceil_div, ...) have cases of the same form in extensions.json next to
+// this file, with typed values `date`, `period` and `decimal` added. There
+// an error's `message` is normative: a run-time error must have exactly
+// that message, and a case marked `"check": true` must be rejected by the
+// checker with a diagnostic containing it.
 
 #include <gtest/gtest.h>
 
@@ -78,6 +85,10 @@ Value ToValue(const json& j) {
     return Value::Map(std::move(m));
   }
   if (key == "type") return Value::Type(v.get<std::string>());
+  // zhucun's typed values (extensions.json).
+  if (key == "date") return Value::FromDate(*Date::Parse(v.get<std::string>()));
+  if (key == "period") return Value::FromPeriod(*Period::Parse(v.get<std::string>()));
+  if (key == "decimal") return Value::FromDecimal(*Decimal::Parse(v.get<std::string>()));
   return Value::Error("unsupported test value " + key);
 }
 
@@ -90,7 +101,8 @@ struct Outcome {
   std::vector<std::string> failures;
 };
 
-Outcome RunAll(const std::string& path) {
+// With `exact_messages`, an expected error's `message` must be the error's.
+Outcome RunAll(const std::string& path, bool exact_messages) {
   std::ifstream in(path);
   Outcome out;
   if (!in.good()) {
@@ -113,6 +125,8 @@ Outcome RunAll(const std::string& path) {
     const std::string id = c["id"].get<std::string>();
     const std::string expr = c["expr"].get<std::string>();
     const bool expect_error = c["expected"].contains("error");
+    const bool expect_check_error = c["expected"].value("check", false);
+    const std::string message = c["expected"].value("message", "");
     Env env;
     bool bad_decl = false;
     if (c.contains("declarations")) {
@@ -138,17 +152,24 @@ Outcome RunAll(const std::string& path) {
     if (bad_decl) {
       why = "unparsable declaration";
     } else if (!program.ok()) {
-      if (expect_error && options.check) {
+      const std::string rendered = program.diagnostics().Render(sources);
+      if (exact_messages && !expect_check_error) {
+        why = "compile error: " + rendered;
+      } else if (exact_messages && rendered.find(message) == std::string::npos) {
+        why = "expected a check error with `" + message + "`, got " + rendered;
+      } else if (expect_error && options.check) {
         pass = true;
         ++out.check_errors_accepted;
       } else {
-        why = "compile error: " + program.diagnostics().Render(sources);
+        why = "compile error: " + rendered;
       }
+    } else if (expect_check_error) {
+      why = "expected a check error with `" + message + "`, but it compiled";
     } else {
       Value got = program.value().Evaluate(act);
       if (expect_error) {
-        pass = got.is_error();
-        if (!pass) why = "expected an error, got " + got.DebugString();
+        pass = got.is_error() && (!exact_messages || got.error_message() == message);
+        if (!pass) why = "expected the error `" + message + "`, got " + got.DebugString();
       } else {
         Value want = ToValue(c["expected"]["value"]);
         pass = !got.is_error() && got == want;
@@ -169,7 +190,7 @@ Outcome RunAll(const std::string& path) {
 
 TEST(CelConformanceTest, SupportedFeaturesPass) {
   Outcome out = RunAll(std::string(ZHUCUN_SHARED_DIR) +
-                       "/conformance/cel/cases.json");
+                       "/conformance/cel/cases.json", /*exact_messages=*/false);
   for (const std::string& f : out.failures) ADD_FAILURE() << f;
   std::string skipped;
   for (const std::string& f : out.skipped_features) {
@@ -181,6 +202,16 @@ TEST(CelConformanceTest, SupportedFeaturesPass) {
             << " error cases rejected at check time)" << std::endl;
   EXPECT_EQ(out.failed, 0);
   EXPECT_GT(out.passed, 900);
+}
+
+TEST(CelConformanceTest, ZhucunExtensionsPass) {
+  Outcome out = RunAll(std::string(ZHUCUN_SOURCE_DIR) +
+                       "/tests/conformance/extensions.json", /*exact_messages=*/true);
+  for (const std::string& f : out.failures) ADD_FAILURE() << f;
+  std::cout << "zhucun-extensions: " << out.passed << " passed, " << out.failed
+            << " failed" << std::endl;
+  EXPECT_EQ(out.skipped, 0);
+  EXPECT_GT(out.passed, 0);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
-// The Qiannan pack on ../shared/spec/example: every (rule, subject, period)
-// finding and every assessment grade must equal what an independent
-// implementation of POLICY.md produced (expected/*.csv), compared as sets.
+// The Qiannan pack on the worked examples ../shared/spec/example and
+// ../shared/spec/example-attendance (with absences.csv): every (rule,
+// subject, period) finding and every assessment grade must equal what an
+// independent implementation of POLICY.md produced (expected/*.csv),
+// compared as sets.
 
 #include <gtest/gtest.h>
 
@@ -22,7 +24,7 @@ namespace zhucun {
 namespace {
 
 const std::string kRoot = ZHUCUN_SOURCE_DIR;
-const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example";
+const std::string kSpec = std::string(ZHUCUN_SHARED_DIR) + "/spec/";
 
 // Rows of a simple CSV file (no quoted fields in these columns), header
 // dropped, the first `n` columns of each.
@@ -49,7 +51,10 @@ std::string Show(const std::vector<std::string>& row) {
   return s;
 }
 
-TEST(ExampleTest, FindingsAndGradesMatchTheExpectedOutput) {
+// Checks `example` (a folder of ../shared/spec) as of 2024-06-30, as its
+// README says, against its expected output.
+void ExpectExampleOutput(const std::string& example) {
+  const std::string kExample = kSpec + example;
   SourceManager sources;
   auto policy = Policy::Load(kRoot + "/rules/qiannan", sources);
   ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
@@ -88,6 +93,17 @@ TEST(ExampleTest, FindingsAndGradesMatchTheExpectedOutput) {
   for (const auto& row : got_grades) {
     EXPECT_TRUE(want_grades.count(row)) << "unexpected grade " << Show(row);
   }
+}
+
+TEST(ExampleTest, FindingsAndGradesMatchTheExpectedOutput) {
+  ExpectExampleOutput("example");
+}
+
+// The second worked example has absences: POLICY.md "Attendance and
+// discipline" (attendance.days_in_village, attendance.absent,
+// leave.unapproved, leave.approval_level) alongside all the other rules.
+TEST(ExampleTest, AttendanceExampleMatchesTheExpectedOutput) {
+  ExpectExampleOutput("example-attendance");
 }
 
 // Rules run in parallel over chunks of subjects; the report must not depend

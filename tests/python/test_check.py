@@ -75,13 +75,24 @@ def typed_frames(policy, folder: Path) -> Dict[str, pd.DataFrame]:
     return out
 
 
-def test_example_matches_expected_output(policy):
-    """The spec's worked example: findings and grades as expected/."""
-    example = SHARED / "spec" / "example"
+@pytest.mark.parametrize("name", ["example", "example-attendance"])
+def test_example_matches_expected_output(policy, name):
+    """The spec's worked examples: findings and grades as expected/."""
+    example = SHARED / "spec" / name
     report = policy.check(example / "data", as_of="2024-06-30")
     want = read_csv_rows(example / "expected" / "findings.csv")
     assert [r[:4] for r in findings_rows(report)] == [r[:4] for r in want]
     assert grades_rows(report) == read_csv_rows(example / "expected" / "assessment_grades.csv")
+
+
+def test_attendance_example_from_typed_frames(policy):
+    """absences.csv as a typed frame (dates, nullable codes and dates)."""
+    data = SHARED / "spec" / "example-attendance" / "data"
+    frames = typed_frames(policy, data)
+    assert str(frames["absences"]["approved_on"].dtype).startswith("datetime64")
+    report = policy.check(frames, as_of="2024-06-30")
+    want = read_csv_rows(data.parent / "expected" / "findings.csv")
+    assert [r[:4] for r in findings_rows(report)] == [r[:4] for r in want]
 
 
 def test_sample_from_folder_matches_cli(policy, sample, sample_cli):

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -160,6 +161,99 @@ TEST(CliCheckTest, UsageErrorsAreExitTwoWithAMessage) {
     EXPECT_EQ(r.exit_code, 2) << c.err;
     EXPECT_EQ(r.err, c.err);
   }
+}
+
+// DATA.md, "Bad input", for the absences table (issue 9): each mistake a
+// clerk can make in absences.csv — an unknown kind or approver, an
+// impossible date, a member that does not exist or whose own row is bad, a
+// duplicate absence_id, an empty required date — is named by file, line
+// and column with the value and what was expected, as in every other
+// table. Strict: all of them, exit 2, no output. Lenient: one
+// `input.invalid` finding per bad row, the others evaluated.
+TEST(CliCheckTest, BadAbsencesArePositionedLikeEveryTable) {
+  TempDir data;
+  WriteSmall(data);
+  data.Write("members.csv",
+             "member_id,person_id,name,team_id,unit_id,role,start_date,end_date,end_reason\n"
+             "M1,P1,赵磊,T1,U1,grid_worker,2021-06-01,2023-06-14,term_complete\n"
+             "M2,P2,何勇,T1,U1,grid_worker,2023-06-01,,\n"
+             "M3,P3,王芳,T1,U1,cook,2023-06-01,,\n");
+  data.Write("absences.csv",
+             "absence_id,member_id,kind,start_date,end_date,approved_by,approved_on\n"
+             "A1,M2,leave,2024-03-01,2024-03-02,township,2024-02-28\n"
+             "A2,M2,vacation,2024-03-01,2024-03-02,township,2024-02-28\n"
+             "A3,M2,leave,2024-02-30,2024-03-02,township,2024-02-28\n"
+             "A4,M9,absent,2024-03-01,2024-03-02,,\n"
+             "A1,M2,leave,2024-04-01,2024-04-02,county,2024-03-28\n"
+             "A5,M2,leave,2024-03-01,2024-03-02,乡镇,2024-02-28\n"
+             "A6,M2,leave,2024-03-01,,township,2024-02-28\n"
+             "A7,M2,official_out,2024-03-01,2024-03-02,,2024-13-01\n"
+             "A8,M3,absent,2024-03-01,2024-03-02,,\n"
+             "A9,M2,leave,2024-05-01,2024-05-02,,\n");
+  const std::string out = data.path() + "/out";
+  const CliRun strict = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out", out});
+  EXPECT_EQ(strict.exit_code, 2);
+  const std::string file = data.path() + "/absences.csv";
+  EXPECT_NE(strict.err.find(
+                file + ":3:7: error[csv.bad_code]: `kind`: `vacation` is not a known code; "
+                       "expected one of official_out, leave, absent\n"
+                       " | A2,M2,vacation,2024-03-01,2024-03-02,township,2024-02-28\n"
+                       " |       ^~~~~~~~\n" +
+                file + ":4:13: error[csv.bad_date]: `start_date`: `2024-02-30` is not a "
+                       "real calendar date; expected a real calendar date YYYY-MM-DD\n"
+                       " | A3,M2,leave,2024-02-30,2024-03-02,township,2024-02-28\n"
+                       " |             ^~~~~~~~~~\n" +
+                file + ":5:4: error[csv.dangling_reference]: `member_id`: no `members` "
+                       "row has `member_id` `M9`\n"
+                       " | A4,M9,absent,2024-03-01,2024-03-02,,\n"
+                       " |    ^~\n" +
+                file + ":6:1: error[csv.duplicate_key]: duplicate `absence_id` `A1` "
+                       "(first on line 2)\n"
+                       " | A1,M2,leave,2024-04-01,2024-04-02,county,2024-03-28\n"
+                       " | ^~\n" +
+                file + ":7:35: error[csv.bad_code]: `approved_by`: `乡镇` is not a known "
+                       "code; expected one of township, county\n"
+                       " | A5,M2,leave,2024-03-01,2024-03-02,乡镇,2024-02-28\n"
+                       " |                                   ^~~~\n" +
+                file + ":8:24: error[csv.null]: `end_date` is empty; expected a real "
+                       "calendar date YYYY-MM-DD\n"
+                       " | A6,M2,leave,2024-03-01,,township,2024-02-28\n"
+                       " |                        ^\n" +
+                file + ":9:43: error[csv.bad_date]: `approved_on`: `2024-13-01` is not a "
+                       "real calendar date; expected a real calendar date YYYY-MM-DD\n"
+                       " | A7,M2,official_out,2024-03-01,2024-03-02,,2024-13-01\n"
+                       " |                                           ^~~~~~~~~~\n"),
+            std::string::npos)
+      << strict.err;
+  // M3's own row is bad (an unknown role), so A8 refers to a bad row.
+  EXPECT_NE(strict.err.find(file + ":10:4: error[csv.bad_reference]: `member_id` `M3` "
+                                   "refers to the `members` row on line 4, which is invalid\n"),
+            std::string::npos)
+      << strict.err;
+  EXPECT_FALSE(std::filesystem::exists(out + "/findings.csv"));
+
+  const CliRun lenient =
+      Check({"--data", data.path(), "--as-of", "2024-06-30", "--out", out, "--lenient"});
+  EXPECT_EQ(lenient.exit_code, 1) << lenient.err;
+  std::string invalid, unapproved;
+  std::ifstream findings(out + "/findings.csv");
+  for (std::string line; std::getline(findings, line);) {
+    if (line.starts_with("input.invalid,absences:")) {
+      invalid += line.substr(std::string("input.invalid,").size(),
+                             line.find(",,") - std::string("input.invalid,").size()) + " ";
+    }
+    if (line.starts_with("leave.unapproved,")) unapproved += line.substr(0, line.find(",,"));
+  }
+  // Sorted by code point, as findings.csv is (DATA.md).
+  EXPECT_EQ(invalid, "absences:10 absences:3 absences:4 absences:5 absences:6 absences:7 "
+                     "absences:8 absences:9 ");
+  // The good rows are evaluated: A9 was never approved.
+  EXPECT_EQ(unapproved, "leave.unapproved,absences:A9");
+  const CliRun summary =
+      Check({"--data", data.path(), "--as-of", "2024-06-30", "--lenient"});
+  EXPECT_NE(summary.out.find("  absences             10          2         8\n"),
+            std::string::npos)
+      << summary.out;
 }
 
 }  // namespace

@@ -175,6 +175,14 @@ const std::vector<TableSpec>& Tables() {
        {{"member_id", C::kRef, false, false},
         {"date", C::kDate, false, false},
         {"kind", C::kCode, false, false}}},
+      {"absences",
+       {{"absence_id", C::kId, false, true},
+        {"member_id", C::kRef, false, false},
+        {"kind", C::kCode, false, false},
+        {"start_date", C::kDate, false, false},
+        {"end_date", C::kDate, false, false},
+        {"approved_by", C::kCode, true, false},
+        {"approved_on", C::kDate, true, false}}},
   };
   return kTables;
 }

@@ -128,6 +128,7 @@ enum TableIndex {
   kHealthChecks,
   kTrainings,
   kEnterprises,
+  kAbsences,
   kTableCount
 };
 

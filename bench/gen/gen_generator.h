@@ -8,7 +8,8 @@
 //   gen_leaders.cc       leaders of the units and their visits;
 //   gen_member_events.cc per posting: assessments, payments, work funds,
 //                        insurance, health checks, trainings, enterprises;
-//   gen_assessments.cc   assessment scores and unit ratings.
+//   gen_assessments.cc   assessment scores and unit ratings;
+//   gen_absences.cc      per posting: absences (official_out, leave, absent).
 
 #include <array>
 #include <cstdint>
@@ -65,7 +66,10 @@ constexpr int kWindowStartY = 2021, kWindowStartM = 6, kWindowStartD = 1;
 class Generator {
  public:
   Generator(const Options& o, int32_t as_of)
-      : opt_(o), as_(as_of), defects_(o.seed, o.bad_rows) {}
+      : opt_(o),
+        as_(as_of),
+        defects_(o.seed, o.bad_rows),
+        absence_defects_(o.seed, o.bad_rows, kStreamAbsenceDefects) {}
 
   bool Run(const std::string& dir, Summary* summary, std::string* error);
 
@@ -135,6 +139,7 @@ class Generator {
   void LeadersAndVisits();
   void MemberEvents();
   void UnitRatings();
+  void Absences();
 
   // ---- state ------------------------------------------------------------
   const Options opt_;
@@ -170,6 +175,7 @@ class Generator {
 
   DateCache dates_;
   Defects defects_;
+  Defects absence_defects_;  // the absences table's own defect stream
   std::array<Writer, kTableCount> w_;
 };
 

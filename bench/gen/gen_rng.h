@@ -103,6 +103,9 @@ enum Stream : uint64_t {
   kStreamAssessInvalid,
   kStreamRatings,
   kStreamDefects,
+  // Added with the absences table; the streams above are unchanged.
+  kStreamAbsences,
+  kStreamAbsenceDefects,
 };
 
 // The number of elements of an array.

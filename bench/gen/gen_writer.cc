@@ -182,7 +182,10 @@ std::string Defects::Mutate(Kind kind, Col type, const std::string& v) {
               {"principal", "主要领导"},
               {"deputy", "分管领导"},
               {"excellent", "优秀"},
-              {"funds", "资金"}};
+              {"funds", "资金"},
+              {"official_out", "报备外出"},
+              {"leave", "请假"},
+              {"absent", "擅自离岗"}};
           for (const auto& [code, label] : kLabels)
             if (v == code) return label;
           return v + "_x";

@@ -233,8 +233,10 @@ class Writer {
 // Injects realistic defects into a fraction of rows (Options::bad_rows).
 class Defects {
  public:
-  Defects(uint64_t seed, double fraction)
-      : rng_(seed, kStreamDefects),
+  // `stream`: the random stream of this instance (the absences table has
+  // its own, so that the other tables' defects are as before it existed).
+  Defects(uint64_t seed, double fraction, uint64_t stream = kStreamDefects)
+      : rng_(seed, stream),
         threshold_(fraction <= 0 ? 0
                                  : static_cast<uint64_t>(std::llround(
                                        std::min(fraction, 1.0) * 1e9))) {}

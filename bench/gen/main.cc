@@ -17,7 +17,7 @@ void Usage(std::FILE* out) {
       "usage: zhucun-gen --out DIR [--scale S] [--seed N] [--as-of "
       "YYYY-MM-DD]\n"
       "                  [--bad-rows FRACTION]\n"
-      "Writes the 17 tables of DATA.md as DIR/<table>.csv: a Qiannan-like "
+      "Writes the 18 tables of DATA.md as DIR/<table>.csv: a Qiannan-like "
       "dataset\n"
       "(scale 1: 12 counties, 1,319 villages, ~5,000 cadres in post) with a "
       "few\n"

@@ -7,14 +7,19 @@
 //   3. leaders of every unit and their visits to the villages of the unit's
 //      teams;
 //   4. per posting: assessments, payments, work funds, insurance, health
-//      checks, trainings, enterprises; then unit ratings.
+//      checks, trainings, enterprises; then unit ratings;
+//   5. per posting: absences (official_out, leave, absent) with the leave's
+//      approval.
 // Structure (villages, teams, postings) is kept in memory in compact form;
 // events are streamed to the files.
 //
 // Every random decision comes from Rng (xoshiro256**) seeded from the
 // options' seed, a stream tag and an index, so that, e.g., one village's
 // content does not depend on how many numbers another village drew. No
-// floating point is used after the counts are fixed from `scale`.
+// floating point is used after the counts are fixed from `scale`. The
+// absences (the 18th table, added last) have their own streams, for their
+// rows and for their defects, so the other 17 files are byte for byte what
+// they were before it.
 //
 // Files: gen_calendar.h (dates), gen_rng.h (random streams), gen_domain.*
 // (codes, names, table specs), gen_writer.* (CSV writer, defects),
@@ -47,7 +52,8 @@ bool Generator::OpenAll(const std::string& dir, std::string* error) {
     const std::string path =
         (std::filesystem::path(dir) / (std::string(specs[t].name) + ".csv"))
             .string();
-    if (!w_[t].Open(path, &specs[t], defects_.active() ? &defects_ : nullptr,
+    Defects* defects = t == kAbsences ? &absence_defects_ : &defects_;
+    if (!w_[t].Open(path, &specs[t], defects->active() ? defects : nullptr,
                     &dates_, error))
       return false;
   }
@@ -237,6 +243,7 @@ bool Generator::Run(const std::string& dir, Summary* summary,
   LeadersAndVisits();
   MemberEvents();
   UnitRatings();
+  Absences();
   Summary s;
   bool ok = true;
   const auto& specs = Tables();
@@ -245,7 +252,7 @@ bool Generator::Run(const std::string& dir, Summary* summary,
     s.rows_per_table.push_back({specs[t].name, w_[t].rows()});
     s.bytes += w_[t].bytes();
   }
-  s.bad_rows = defects_.count();
+  s.bad_rows = defects_.count() + absence_defects_.count();
   if (summary != nullptr) *summary = std::move(s);
   return ok;
 }

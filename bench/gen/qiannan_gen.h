@@ -3,12 +3,13 @@
 
 /// \file
 /// A deterministic generator of Qiannan-like sample data in the CSV form of
-/// DATA.md (all 17 tables). Scale 1 is the size of Qiannan prefecture: 12
+/// DATA.md (all 18 tables). Scale 1 is the size of Qiannan prefecture: 12
 /// counties, 1,319 villages, a few hundred dispatching units, about 5,000
 /// first secretaries and resident cadres in post at any time, three years of
-/// events up to `as_of`, and a few percent of violations of every rule of
-/// POLICY.md, plus calendar and exact-decimal edge cases. Every row is valid
-/// unless `bad_rows` asks for defective ones.
+/// events up to `as_of` (about 90,000 absences among them), and a few
+/// percent of violations of every rule of POLICY.md, plus calendar and
+/// exact-decimal edge cases. Every row is valid unless `bad_rows` asks for
+/// defective ones.
 ///
 /// The output depends only on the options: the pseudo-random numbers come
 /// from a generator implemented here (xoshiro256**, seeded by splitmix64), no
@@ -38,8 +39,9 @@ struct Options {
   /// duplicate id or key, a null where none is allowed, a malformed number or
   /// bool, an end_reason without end_date or the reverse, too few fields).
   /// Each replaces its row in place, and the defects come from their own
-  /// random stream: every other row is as with bad_rows = 0. Dependent rows
-  /// of a defective row are left as they are (the reader cascades).
+  /// random streams (one for the absences, one for the other tables): every
+  /// other row is as with bad_rows = 0. Dependent rows of a defective row
+  /// are left as they are (the reader cascades).
   double bad_rows = 0.0;
 };
 
@@ -52,7 +54,7 @@ struct Summary {
   size_t bad_rows = 0;
 };
 
-/// Writes `<dir>/<table>.csv` for all 17 DATA.md tables, creating `dir` if
+/// Writes `<dir>/<table>.csv` for all 18 DATA.md tables, creating `dir` if
 /// needed. Returns false with a reason in `error` on bad options or an I/O
 /// failure. `summary` may be null. Same options -> byte-identical output.
 bool Generate(const Options& options, const std::string& dir, Summary* summary,

@@ -1,4 +1,7 @@
-// The domain rule kinds (src/rules/kinds.h, docs/rules.md).
+// The domain rule kinds (src/rules/kinds.h, docs/rules.md): the table of
+// kinds and their arguments, reading and checking the arguments, writing the
+// expansion's source, and the driver. The expansions themselves are in
+// kinds_expand.cc and kinds_score.cc (src/rules/kinds_expander.h).
 //
 // Each kind is a table of arguments (KindDef) and a function that writes
 // the general rule: lets, `when` and a default `message` (for
@@ -19,36 +22,64 @@
 #include <vector>
 
 #include "facts/yaml_tree.h"
+#include "rules/kinds_expander.h"
 #include "source/quote.h"
 
 namespace zhucun::internal {
 
+namespace kinds {
+
 namespace {
 
-// How an argument is written.
-enum class ArgForm : uint8_t {
-  kExpr,     // a CEL expression: `params.deputy_visits_per_quarter`
-  kList,     // a CEL list, or a YAML list of texts: `[job_transfer, health]`
-  kMap,      // a CEL map, or a YAML map of texts: `{weak: party_mass}`
-  kWord,     // a text taken as it is, such as a code: `deputy`
-  kName,     // a column or function name: `date`
-  kNames,    // a name or a YAML list of names: `[member_id, year]`
-  kExprMap,  // a YAML map from names to CEL expressions, in order
-};
+// `a.b.c` or a number: needs no parentheses when spliced.
+bool IsSimple(std::string_view s) {
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.';
+  });
+}
 
-struct ArgDef {
-  const char* name;
-  ArgForm form;
-  // What to add when a required argument is absent; nullptr if optional.
-  const char* required;
-};
+// What an argument's value is, for messages.
+std::string Found(KindArgSpec::Form form, const ExprText& text) {
+  switch (form) {
+    case KindArgSpec::Form::kNull:
+      return "nothing";
+    case KindArgSpec::Form::kScalar:
+      return Quote(text.text);
+    case KindArgSpec::Form::kList:
+      return "a list";
+    case KindArgSpec::Form::kMap:
+      return "a map";
+  }
+  return "nothing";
+}
 
-struct KindDef {
-  const char* name;
-  std::vector<ArgDef> args;
-  // The lets the expansion adds (which a rule's own lets may not take).
-  std::vector<std::string> binds;
-};
+const char* Expected(ArgForm form) {
+  switch (form) {
+    case ArgForm::kExpr:
+      return "an expression";
+    case ArgForm::kList:
+      return "a list or an expression";
+    case ArgForm::kMap:
+      return "a map or an expression";
+    case ArgForm::kWord:
+      return "a single value";
+    case ArgForm::kName:
+      return "a name";
+    case ArgForm::kNames:
+      return "a name or a list of names";
+    case ArgForm::kExprMap:
+      return "a map";
+  }
+  return "a value";
+}
+
+const char kNameHelp[] =
+    "names are made of ASCII letters, digits and `_`, and do not start with "
+    "a digit";
+
+}  // namespace
 
 const std::vector<KindDef>& Kinds() {
   static const auto* const kinds = new std::vector<KindDef>{
@@ -142,38 +173,11 @@ const KindDef* FindKind(std::string_view name) {
   return nullptr;
 }
 
-// `a.b.c` or a number: needs no parentheses when spliced.
-bool IsSimple(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_' || c == '.';
-  });
-}
-
-// The clerk's CEL inside generated CEL: parenthesised, and with the
-// closing parenthesis on a line of its own if a `//` comment could
-// swallow it.
 std::string Splice(const std::string& text) {
   if (IsSimple(text)) return text;
   return "(" + text + (text.find("//") != std::string::npos ? "\n)" : ")");
 }
 
-// `0.30`: written as a decimal number, which CEL would read as a double.
-bool IsDecimalNumber(std::string_view s) {
-  const size_t point = s.find('.');
-  if (point == std::string_view::npos || point == 0 || point + 1 == s.size()) {
-    return false;
-  }
-  const auto digits = [](std::string_view d) {
-    return std::all_of(d.begin(), d.end(),
-                       [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return digits(s.substr(0, point)) && digits(s.substr(point + 1));
-}
-
-// A message hole: `{cel}`, or the text itself where braces would end the
-// hole early.
 std::string Hole(const std::string& cel) {
   if (cel.find_first_of("{}") == std::string::npos) return "{" + cel + "}";
   std::string out;
@@ -184,713 +188,366 @@ std::string Hole(const std::string& cel) {
   return out;
 }
 
-// What an argument's value is, for messages.
-std::string Found(KindArgSpec::Form form, const ExprText& text) {
-  switch (form) {
-    case KindArgSpec::Form::kNull:
-      return "nothing";
-    case KindArgSpec::Form::kScalar:
-      return Quote(text.text);
-    case KindArgSpec::Form::kList:
-      return "a list";
-    case KindArgSpec::Form::kMap:
-      return "a map";
-  }
-  return "nothing";
+bool Expander::Expand() {
+  if (!ReadArgs()) return false;
+  const std::string k = kind_.name;
+  if (k == "weighted_score") return WeightedScore();
+  if (!CheckGeneral()) return false;
+  if (k == "visit_quota") return VisitQuota();
+  if (k == "mapping") return Mapping();
+  if (k == "composition") return Composition();
+  if (k == "required_set") return RequiredSet();
+  if (k == "allowed_reasons") return AllowedReasons();
+  return ShareCap();
 }
 
-const char* Expected(ArgForm form) {
-  switch (form) {
-    case ArgForm::kExpr:
-      return "an expression";
-    case ArgForm::kList:
-      return "a list or an expression";
-    case ArgForm::kMap:
-      return "a map or an expression";
-    case ArgForm::kWord:
-      return "a single value";
-    case ArgForm::kName:
-      return "a name";
-    case ArgForm::kNames:
-      return "a name or a list of names";
-    case ArgForm::kExprMap:
-      return "a map";
-  }
-  return "a value";
+void Expander::Error(std::string code, std::string message, SourceSpan span,
+                     std::string help) {
+  diags_->Error(std::move(code), std::move(message), span, std::move(help));
+  ok_ = false;
 }
 
-const char kNameHelp[] =
-    "names are made of ASCII letters, digits and `_`, and do not start with "
-    "a digit";
+std::string Expander::Where(SourceSpan first, FileId here) const {
+  const LineColumn lc = sources_.Locate(first.file, first.begin);
+  if (first.file == here) return "on line " + std::to_string(lc.line);
+  return "at " + sources_.name(first.file) + ":" + std::to_string(lc.line) +
+         ":" + std::to_string(lc.column);
+}
 
-// An argument as read: its CEL (kExpr, kList, kMap), its text (kWord,
-// kName), or its entries (kNames: names; kExprMap: names and CEL).
-struct Arg {
-  bool given = false;
-  bool misspelled = false;  // an unknown argument looks like a typo of it
-  std::string cel;
-  std::string word;
-  struct Entry {
-    std::string name;
-    SourceSpan span;
-    std::string cel;
-  };
-  std::vector<Entry> entries;
-  SourceSpan key;
-  SourceSpan span;
-};
+std::vector<std::string> Expander::ArgNames() const {
+  std::vector<std::string> names;
+  for (const ArgDef& a : kind_.args) names.emplace_back(a.name);
+  return names;
+}
 
-// What an expansion writes: lets, `when`, `message`, and for
-// `weighted_score` functions and table columns. Each is one line of the
-// expansion's source file.
-struct Piece {
-  std::string prefix;  // "let count: ", "when: ", "composite(a): ", ...
-  std::string text;
-};
-
-// Expands one rule.
-class Expander {
- public:
-  Expander(PackSpec& pack, SourceManager& sources, Diagnostics* diags,
-           RuleSpec& rule, const KindDef& kind)
-      : pack_(pack),
-        sources_(sources),
-        diags_(diags),
-        rule_(rule),
-        kind_(kind),
-        label_("rule " + Quote(rule.id)) {}
-
-  // False if the rule is wrong (and reported).
-  bool Expand() {
-    if (!ReadArgs()) return false;
-    const std::string k = kind_.name;
-    if (k == "weighted_score") return WeightedScore();
-    if (!CheckGeneral()) return false;
-    if (k == "visit_quota") return VisitQuota();
-    if (k == "mapping") return Mapping();
-    if (k == "composition") return Composition();
-    if (k == "required_set") return RequiredSet();
-    if (k == "allowed_reasons") return AllowedReasons();
-    return ShareCap();
-  }
-
- private:
-  void Error(std::string code, std::string message, SourceSpan span,
-             std::string help = {}) {
-    diags_->Error(std::move(code), std::move(message), span, std::move(help));
-    ok_ = false;
-  }
-
-  // "on line 3" in the same file, else "at <file>:3:9".
-  std::string Where(SourceSpan first, FileId here) const {
-    const LineColumn lc = sources_.Locate(first.file, first.begin);
-    if (first.file == here) return "on line " + std::to_string(lc.line);
-    return "at " + sources_.name(first.file) + ":" + std::to_string(lc.line) +
-           ":" + std::to_string(lc.column);
-  }
-
-  std::vector<std::string> ArgNames() const {
-    std::vector<std::string> names;
-    for (const ArgDef& a : kind_.args) names.emplace_back(a.name);
-    return names;
-  }
-
-  // Reads every argument against the kind's table.
-  bool ReadArgs() {
-    args_.resize(kind_.args.size());
-    for (size_t i = 0; i < rule_.args.size(); ++i) {
-      const auto& [name, text] = rule_.args[i];
-      const KindArgSpec& d = rule_.arg_details[i];
-      const auto def = std::find_if(
-          kind_.args.begin(), kind_.args.end(),
-          [&](const ArgDef& a) { return name == a.name; });
-      if (def == kind_.args.end()) {
-        const std::string match = ClosestMatch(name, ArgNames());
-        std::string help;
-        if (!match.empty()) {
-          help = "did you mean " + Quote(match) + "?";
-          // Not reported missing as well.
-          for (size_t j = 0; j < kind_.args.size(); ++j) {
-            if (kind_.args[j].name == match) args_[j].misspelled = true;
-          }
-        } else {
-          help = "a " + Quote(kind_.name) + " rule has the arguments " +
-                 QuoteList(ArgNames());
+bool Expander::ReadArgs() {
+  args_.resize(kind_.args.size());
+  for (size_t i = 0; i < rule_.args.size(); ++i) {
+    const auto& [name, text] = rule_.args[i];
+    const KindArgSpec& d = rule_.arg_details[i];
+    const auto def = std::find_if(
+        kind_.args.begin(), kind_.args.end(),
+        [&](const ArgDef& a) { return name == a.name; });
+    if (def == kind_.args.end()) {
+      const std::string match = ClosestMatch(name, ArgNames());
+      std::string help;
+      if (!match.empty()) {
+        help = "did you mean " + Quote(match) + "?";
+        // Not reported missing as well.
+        for (size_t j = 0; j < kind_.args.size(); ++j) {
+          if (kind_.args[j].name == match) args_[j].misspelled = true;
         }
-        Error("pack.unknown_argument",
-              "unknown argument " + Quote(name) + " of a " +
-                  Quote(kind_.name) + " rule",
-              d.key, std::move(help));
-        continue;
+      } else {
+        help = "a " + Quote(kind_.name) + " rule has the arguments " +
+               QuoteList(ArgNames());
       }
-      Read(*def, text, d, &args_[def - kind_.args.begin()]);
+      Error("pack.unknown_argument",
+            "unknown argument " + Quote(name) + " of a " +
+                Quote(kind_.name) + " rule",
+            d.key, std::move(help));
+      continue;
     }
-    // Required arguments and keys that are absent.
-    std::vector<std::pair<std::string, std::string>> missing;
-    if (std::string(kind_.name) != "weighted_score") {
-      if (rule_.severity.empty()) {
-        missing.emplace_back("severity",
-                             "add `severity: error` or `severity: warning`");
-      }
-      if (rule_.subject.kind == SubjectSpec::Kind::kTable &&
-          rule_.subject.table.empty()) {
-        missing.emplace_back(
-            "subject",
-            "add `subject:` with the table the rule is about, or "
-            "`prefecture`");
-      }
-    } else if (rule_.subject.kind == SubjectSpec::Kind::kTable &&
-               rule_.subject.table.empty()) {
-      missing.emplace_back("subject",
-                           "add `subject:` with the table whose rows are "
-                           "scored, such as `assessments`");
-    }
-    if (std::string(kind_.name) == "visit_quota" && !rule_.period &&
-        !rule_.periods.present()) {
-      missing.emplace_back("period",
-                           "a visit quota is per period: add `period: "
-                           "half`, `quarter` or `year`");
-    }
-    for (size_t i = 0; i < kind_.args.size(); ++i) {
-      if (kind_.args[i].required != nullptr && !args_[i].given &&
-          !args_[i].misspelled) {
-        missing.emplace_back(kind_.args[i].name, kind_.args[i].required);
-      }
-    }
-    if (std::string(kind_.name) == "composition" && !Has("exactly") &&
-        !Has("at_least") && !Has("at_most")) {
-      missing.emplace_back("exactly",
-                           "add `exactly:`, `at_least:` or `at_most:` with "
-                           "how many there must be");
-    }
-    if (std::string(kind_.name) == "weighted_score" && Has("table") &&
-        !Has("columns")) {
-      missing.emplace_back("columns",
-                           "add `columns:` with the columns of the scored "
-                           "rows that the table repeats, such as "
-                           "`[member_id, year]`");
-    }
-    if (missing.size() == 1) {
-      Error("pack.missing", label_ + " has no " + Quote(missing[0].first),
-            rule_.span, missing[0].second);
-    } else if (!missing.empty()) {
-      std::vector<std::string> keys;
-      for (const auto& [key, unused] : missing) keys.push_back(key);
-      Error("pack.missing", label_ + " has no " + OrList(keys), rule_.span,
-            "see the `" + std::string(kind_.name) +
-                "` section of docs/rules.md for what each is");
-    }
-    return ok_;
+    Read(*def, text, d, &args_[def - kind_.args.begin()]);
   }
+  // Required arguments and keys that are absent.
+  std::vector<std::pair<std::string, std::string>> missing;
+  if (std::string(kind_.name) != "weighted_score") {
+    if (rule_.severity.empty()) {
+      missing.emplace_back("severity",
+                           "add `severity: error` or `severity: warning`");
+    }
+    if (rule_.subject.kind == SubjectSpec::Kind::kTable &&
+        rule_.subject.table.empty()) {
+      missing.emplace_back(
+          "subject",
+          "add `subject:` with the table the rule is about, or "
+          "`prefecture`");
+    }
+  } else if (rule_.subject.kind == SubjectSpec::Kind::kTable &&
+             rule_.subject.table.empty()) {
+    missing.emplace_back("subject",
+                         "add `subject:` with the table whose rows are "
+                         "scored, such as `assessments`");
+  }
+  if (std::string(kind_.name) == "visit_quota" && !rule_.period &&
+      !rule_.periods.present()) {
+    missing.emplace_back("period",
+                         "a visit quota is per period: add `period: "
+                         "half`, `quarter` or `year`");
+  }
+  for (size_t i = 0; i < kind_.args.size(); ++i) {
+    if (kind_.args[i].required != nullptr && !args_[i].given &&
+        !args_[i].misspelled) {
+      missing.emplace_back(kind_.args[i].name, kind_.args[i].required);
+    }
+  }
+  if (std::string(kind_.name) == "composition" && !Has("exactly") &&
+      !Has("at_least") && !Has("at_most")) {
+    missing.emplace_back("exactly",
+                         "add `exactly:`, `at_least:` or `at_most:` with "
+                         "how many there must be");
+  }
+  if (std::string(kind_.name) == "weighted_score" && Has("table") &&
+      !Has("columns")) {
+    missing.emplace_back("columns",
+                         "add `columns:` with the columns of the scored "
+                         "rows that the table repeats, such as "
+                         "`[member_id, year]`");
+  }
+  if (missing.size() == 1) {
+    Error("pack.missing", label_ + " has no " + Quote(missing[0].first),
+          rule_.span, missing[0].second);
+  } else if (!missing.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& [key, unused] : missing) keys.push_back(key);
+    Error("pack.missing", label_ + " has no " + OrList(keys), rule_.span,
+          "see the `" + std::string(kind_.name) +
+              "` section of docs/rules.md for what each is");
+  }
+  return ok_;
+}
 
-  // One argument, checked against its form.
-  void Read(const ArgDef& def, const ExprText& text, const KindArgSpec& d,
-            Arg* out) {
-    out->given = true;
-    out->key = d.key;
-    out->span = text.span;
-    const auto bad = [&](std::string what, SourceSpan at) {
-      Error("pack.bad_argument",
-            "expected " + std::string(Expected(def.form)) + " for " +
-                Quote(def.name) + ", found " + what,
-            at);
-    };
-    const bool scalar = d.form == KindArgSpec::Form::kScalar;
-    switch (def.form) {
-      case ArgForm::kExpr:
-        if (!scalar) return bad(Found(d.form, text), text.span);
+void Expander::Read(const ArgDef& def, const ExprText& text, const KindArgSpec& d,
+                    Arg* out) {
+  out->given = true;
+  out->key = d.key;
+  out->span = text.span;
+  const auto bad = [&](std::string what, SourceSpan at) {
+    Error("pack.bad_argument",
+          "expected " + std::string(Expected(def.form)) + " for " +
+              Quote(def.name) + ", found " + what,
+          at);
+  };
+  const bool scalar = d.form == KindArgSpec::Form::kScalar;
+  switch (def.form) {
+    case ArgForm::kExpr:
+      if (!scalar) return bad(Found(d.form, text), text.span);
+      out->cel = text.text;
+      return;
+    case ArgForm::kWord:
+      if (!scalar) return bad(Found(d.form, text), text.span);
+      out->word = text.text;
+      return;
+    case ArgForm::kName:
+      if (!scalar) return bad(Found(d.form, text), text.span);
+      if (!Name(text.text, text.span)) return;
+      out->word = text.text;
+      return;
+    case ArgForm::kList:
+    case ArgForm::kMap: {
+      const bool list = def.form == ArgForm::kList;
+      if (scalar) {
         out->cel = text.text;
         return;
-      case ArgForm::kWord:
-        if (!scalar) return bad(Found(d.form, text), text.span);
-        out->word = text.text;
-        return;
-      case ArgForm::kName:
-        if (!scalar) return bad(Found(d.form, text), text.span);
-        if (!Name(text.text, text.span)) return;
-        out->word = text.text;
-        return;
-      case ArgForm::kList:
-      case ArgForm::kMap: {
-        const bool list = def.form == ArgForm::kList;
-        if (scalar) {
-          out->cel = text.text;
-          return;
-        }
-        if (d.form != (list ? KindArgSpec::Form::kList
-                            : KindArgSpec::Form::kMap)) {
-          return bad(Found(d.form, text), text.span);
-        }
-        // A list or map of texts.
-        std::string cel = list ? "[" : "{";
-        for (size_t i = 0; i < d.items.size(); ++i) {
-          const KindArgSpec::Item& item = d.items[i];
-          if (item.form != KindArgSpec::Form::kScalar) {
-            Error("pack.bad_argument",
-                  "expected a value in " + Quote(def.name) + ", found " +
-                      Found(item.form, item.value),
-                  item.value.span,
-                  std::string("the items of a YAML ") +
-                      (list ? "list" : "map") +
-                      " here are texts; for anything else write a CEL "
-                      "expression");
-            continue;
-          }
-          if (i > 0) cel += ", ";
-          if (!list) cel += CelString(item.name) + ": ";
-          cel += CelString(item.value.text);
-        }
-        out->cel = cel + (list ? "]" : "}");
-        return;
       }
-      case ArgForm::kNames:
-        if (scalar) {
-          if (Name(text.text, text.span)) {
-            out->entries.push_back({text.text, text.span, ""});
-          }
-          return;
-        }
-        if (d.form != KindArgSpec::Form::kList) {
-          return bad(Found(d.form, text), text.span);
-        }
-        for (const KindArgSpec::Item& item : d.items) {
-          if (item.form != KindArgSpec::Form::kScalar) {
-            bad(Found(item.form, item.value) + " in the list",
-                item.value.span);
-          } else if (Name(item.value.text, item.value.span)) {
-            out->entries.push_back({item.value.text, item.value.span, ""});
-          }
-        }
-        return;
-      case ArgForm::kExprMap:
-        if (d.form != KindArgSpec::Form::kMap || d.items.empty()) {
-          return bad(d.form == KindArgSpec::Form::kMap ? "an empty map"
-                                                       : Found(d.form, text),
-                     text.span);
-        }
-        for (const KindArgSpec::Item& item : d.items) {
-          if (!Name(item.name, item.name_span)) continue;
-          if (item.form != KindArgSpec::Form::kScalar) {
-            Error("pack.bad_argument",
-                  "expected an expression for " + Quote(item.name) + " in " +
-                      Quote(def.name) + ", found " +
-                      Found(item.form, item.value),
-                  item.value.span);
-            continue;
-          }
-          out->entries.push_back({item.name, item.name_span, item.value.text});
-        }
-        return;
-    }
-  }
-
-  bool Name(const std::string& name, SourceSpan span) {
-    if (IsIdentifier(name)) return true;
-    Error("pack.bad_name", Quote(name) + " is not a name", span, kNameHelp);
-    return false;
-  }
-
-  const Arg* Get(std::string_view name) const {
-    for (size_t i = 0; i < kind_.args.size(); ++i) {
-      if (kind_.args[i].name == name) {
-        return args_[i].given ? &args_[i] : nullptr;
+      if (d.form != (list ? KindArgSpec::Form::kList
+                          : KindArgSpec::Form::kMap)) {
+        return bad(Found(d.form, text), text.span);
       }
-    }
-    return nullptr;
-  }
-  bool Has(std::string_view name) const { return Get(name) != nullptr; }
-  // A CEL argument spliced.
-  std::string Cel(std::string_view name) const {
-    const Arg* a = Get(name);
-    return a == nullptr ? "" : Splice(a->cel);
-  }
-  std::string Word(std::string_view name, std::string fallback) const {
-    const Arg* a = Get(name);
-    return a == nullptr ? fallback : a->word;
-  }
-
-  // Checks of the keys every kind but `weighted_score` shares.
-  bool CheckGeneral() {
-    for (const LetSpec& let : rule_.lets) {
-      if (std::find(kind_.binds.begin(), kind_.binds.end(), let.name) !=
-          kind_.binds.end()) {
-        Error("pack.name_taken",
-              "let " + Quote(let.name) + " is a name the " +
-                  Quote(kind_.name) + " kind gives",
-              let.span,
-              "a " + Quote(kind_.name) + " rule names " +
-                  QuoteList(kind_.binds) + "; call the let otherwise");
-      }
-    }
-    return ok_;
-  }
-
-  // The rule's own `when:`, to go before the kind's condition.
-  std::string Precondition() const {
-    return rule_.when.present() ? Splice(rule_.when.text) + " && " : "";
-  }
-
-  // The subject row's name; reports a subject without one.
-  bool Row(const char* why, std::string* row) {
-    if (rule_.subject.kind == SubjectSpec::Kind::kTable) {
-      *row = rule_.subject.as;
-      return true;
-    }
-    Error("pack.bad_subject",
-          std::string(why) + " needs a subject table, one row per subject",
-          rule_.subject.span, "write the table, such as `subject: leaders`");
-    return false;
-  }
-
-  // Whether the subject table has `column`; reports it if not.
-  bool SubjectColumn(const std::string& column, SourceSpan at,
-                     const std::string& help) {
-    const TableSchema* t = pack_.schema.FindTable(rule_.subject.table);
-    if (t == nullptr || t->FindColumn(column) != nullptr) return true;
-    Error("pack.unknown_column",
-          "table " + Quote(t->name) + " has no column " + Quote(column), at,
-          help);
-    return false;
-  }
-
-  bool VisitQuota() {
-    std::string row;
-    if (Has("rank")) {
-      if (!Row("`rank:`", &row)) return false;
-      if (!SubjectColumn("rank", Get("rank")->key,
-                         "`rank:` compares the subject's `rank` column; to "
-                         "pick the subjects another way, leave it out and "
-                         "say which in `when:`")) {
-        return false;
-      }
-    }
-    const std::string each = Word("each", "visit");
-    std::string filter = each + "." + Word("date", "date") + " in period";
-    if (Has("counts")) filter += " && " + Cel("counts");
-    std::string when;
-    if (Has("rank")) {
-      when = row + ".rank == " + CelString(Get("rank")->word) + " && ";
-    }
-    when += Precondition() + "visits < quota";
-    return Finish({{"visits", Cel("visits") + ".filter(" + each + ", " +
-                                  filter + ").size()"},
-                   {"quota", Cel("at_least")}},
-                  when, "{visits} visits in {period}, fewer than {quota}");
-  }
-
-  bool Mapping() {
-    const std::string map = Cel("map");
-    return Finish({{"key", Cel("key")}, {"value", Cel("value")}},
-                  Precondition() + "key in " + map + " && value != " + map +
-                      "[key]",
-                  "{value} does not go with {key}");
-  }
-
-  bool Composition() {
-    const std::string each = Word("each", "member");
-    std::string filter;
-    if (Has("role")) {
-      filter = each + ".role == " + CelString(Get("role")->word);
-    }
-    if (Has("counts")) filter += (filter.empty() ? "" : " && ") + Cel("counts");
-    std::string count = Cel("members");
-    if (!filter.empty()) count += ".filter(" + each + ", " + filter + ")";
-    count += ".size()";
-    std::vector<std::string> fails;
-    std::vector<std::string> expected;
-    const auto bound = [&](const char* arg, const char* op, const char* words) {
-      if (!Has(arg)) return;
-      fails.push_back("count " + std::string(op) + " " + Cel(arg));
-      expected.push_back(words + Hole(Cel(arg)));
-    };
-    bound("exactly", "!=", "exactly ");
-    bound("at_least", "<", "at least ");
-    bound("at_most", ">", "at most ");
-    std::string when;
-    for (const std::string& f : fails) when += (when.empty() ? "" : " || ") + f;
-    if (fails.size() > 1) when = "(" + when + ")";
-    std::string message = "{count} counted";
-    if (Has("role")) message = "{count} " + Get("role")->word;
-    message += ", expected ";
-    for (size_t i = 0; i < expected.size(); ++i) {
-      message += (i > 0 ? " and " : "") + expected[i];
-    }
-    return Finish({{"count", count}}, Precondition() + when, message);
-  }
-
-  bool RequiredSet() {
-    const std::string each = Word("each", "row");
-    std::string found = each + "." + Word("column", "") + " == value";
-    if (Has("counts")) found += " && " + Cel("counts");
-    return Finish({{"missing", Cel("required") + ".filter(value, !" +
-                                   Cel("rows") + ".exists(" + each + ", " +
-                                   found + "))"}},
-                  Precondition() + "missing.size() > 0", "missing {missing}");
-  }
-
-  bool AllowedReasons() {
-    return Finish({{"reason", Cel("reason")}},
-                  Precondition() + "!(reason in " + Cel("allowed") + ")",
-                  "the reason {reason} is not allowed");
-  }
-
-  bool ShareCap() {
-    // An exact comparison without division: count > share * base. A share
-    // written as `0.30` is a decimal (CEL would read a double).
-    const Arg* share = Get("at_most");
-    const std::string cap = IsDecimalNumber(share->cel)
-                                ? "decimal(" + CelString(share->cel) + ")"
-                                : Splice(share->cel);
-    return Finish({{"count", Cel("count")}, {"base", Cel("of")}},
-                  Precondition() + "base > 0 && decimal(count) > " + cap +
-                      " * base",
-                  "{count} of {base} is more than a share of " + Hole(cap));
-  }
-
-  // Gives the rule its lets, `when` and default message.
-  bool Finish(const std::vector<std::pair<std::string, std::string>>& lets,
-              const std::string& when, const std::string& message) {
-    if (!ok_) return false;
-    std::vector<Piece> pieces;
-    for (const auto& [name, cel] : lets) {
-      pieces.push_back({"let " + name + ": ", cel});
-    }
-    pieces.push_back({"when: ", when});
-    const bool own_message = rule_.message.present();
-    if (!own_message) pieces.push_back({"message: ", message});
-    const std::vector<ExprText> texts = Emit(pieces);
-    for (size_t i = 0; i < lets.size(); ++i) {
-      LetSpec let;
-      let.name = lets[i].first;
-      let.expr = texts[i];
-      let.span = texts[i].span;
-      rule_.lets.push_back(std::move(let));
-    }
-    rule_.when = texts[lets.size()];
-    if (!own_message) rule_.message = texts[lets.size() + 1];
-    return true;
-  }
-
-  // Remembers where the rule's single-line arguments (as written, token for
-  // token) occur in the expansion `text`, so that a mistake in one is
-  // reported where the clerk wrote it (MapPasted).
-  void RecordPasted(const std::string& text, FileId file) {
-    const auto is_word = [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-             (static_cast<unsigned char>(c) & 0x80) != 0;
-    };
-    for (const auto& [name, arg] : rule_.args) {
-      if (!arg.exact || arg.text.empty()) continue;
-      for (size_t at = text.find(arg.text); at != std::string::npos;
-           at = text.find(arg.text, at + 1)) {
-        const size_t end = at + arg.text.size();
-        if ((at > 0 && is_word(text[at - 1]) && is_word(arg.text.front())) ||
-            (end < text.size() && is_word(text[end]) && is_word(arg.text.back()))) {
-          continue;  // part of a longer name
-        }
-        pack_.pasted.push_back({{file, static_cast<uint32_t>(at), static_cast<uint32_t>(end)},
-                                arg.file,
-                                arg.offset});
-      }
-    }
-  }
-
-  // Writes the pieces into the expansion's source file, one a line.
-  std::vector<ExprText> Emit(const std::vector<Piece>& pieces) {
-    std::string text;
-    std::vector<std::pair<uint32_t, uint32_t>> ranges;
-    for (const Piece& p : pieces) {
-      text += p.prefix;
-      const auto begin = static_cast<uint32_t>(text.size());
-      text += p.text;
-      ranges.emplace_back(begin, static_cast<uint32_t>(text.size()));
-      text += '\n';
-    }
-    const SourceSpan at = rule_.kind_span.file != kNoFile ? rule_.kind_span
-                                                          : rule_.span;
-    const std::string name =
-        sources_.name(at.file) + ":" +
-        std::to_string(sources_.Locate(at.file, at.begin).line) +
-        " (expanded " + kind_.name + ")";
-    const FileId file = sources_.Add(name, text);
-    RecordPasted(text, file);
-    std::vector<ExprText> out;
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      ExprText e;
-      e.text = pieces[i].text;
-      e.file = file;
-      e.offset = ranges[i].first;
-      e.exact = true;
-      e.span = {file, ranges[i].first, ranges[i].second};
-      out.push_back(std::move(e));
-    }
-    return out;
-  }
-
-  // Two functions, `<score>(row)` and `<grade>(row)`, and optionally a
-  // derived table with a row per scored row. No findings.
-  bool WeightedScore() {
-    // Keys that would make findings.
-    std::vector<std::string> keys;
-    if (!rule_.severity.empty()) keys.emplace_back("severity");
-    if (rule_.period || rule_.periods.present()) keys.emplace_back("period");
-    if (!rule_.lets.empty()) keys.emplace_back("let");
-    if (rule_.when.present()) keys.emplace_back("when");
-    if (rule_.message.present()) keys.emplace_back("message");
-    if (!keys.empty()) {
-      Error("pack.not_for_kind",
-            "a `weighted_score` rule gives no findings, so it has no " +
-                OrList(keys),
-            rule_.span,
-            "it defines the functions named by `score:` and `grade:` for "
-            "other rules, and the table named by `table:`; remove " +
-                QuoteList(keys));
-    }
-    std::string row;
-    if (!Row("a `weighted_score`", &row)) return false;
-    const TableSchema* table = pack_.schema.FindTable(rule_.subject.table);
-    std::vector<std::string> columns;
-    if (table != nullptr) {
-      for (const ColumnSchema& c : table->columns) columns.push_back(c.name);
-    }
-    const auto check_column = [&](const Arg::Entry& e) {
-      if (table == nullptr || table->FindColumn(e.name) != nullptr) return;
-      std::string help = DidYouMean(e.name, columns);
-      if (help.empty()) help = "the columns are " + QuoteList(columns);
-      Error("pack.unknown_column",
-            "table " + Quote(table->name) + " has no column " + Quote(e.name),
-            e.span, std::move(help));
-    };
-    for (const Arg::Entry& e : Get("weights")->entries) check_column(e);
-    if (Has("columns")) {
-      for (const Arg::Entry& e : Get("columns")->entries) check_column(e);
-    }
-
-    // The names it defines.
-    const std::string score = Word("score", "");
-    const std::string grade = Word("grade", "");
-    for (const Arg* a : {Get("score"), Get("grade")}) {
-      for (const FunctionSpec& f : pack_.functions) {
-        if (f.name == a->word) {
-          Error("pack.bad_function",
-                "function " + Quote(a->word) + " is defined twice", a->span,
-                "the function is first defined " +
-                    Where(f.span, a->span.file));
-        }
-      }
-    }
-    if (score == grade) {
-      Error("pack.bad_function",
-            "function " + Quote(grade) + " is defined twice",
-            Get("grade")->span, "the score and the grade need two names");
-    }
-    std::string name;
-    if (Has("table")) {
-      name = Get("table")->word;
-      for (const DerivedSpec& d : pack_.derived) {
-        if (d.name == name) {
-          Error("pack.duplicate_table", "duplicate derived table " + Quote(name),
-                Get("table")->span,
-                "the table is first defined " +
-                    Where(d.span, Get("table")->span.file));
-        }
-      }
-      for (const Arg::Entry& e : Get("columns")->entries) {
-        if (e.name == score || e.name == grade) {
+      // A list or map of texts.
+      std::string cel = list ? "[" : "{";
+      for (size_t i = 0; i < d.items.size(); ++i) {
+        const KindArgSpec::Item& item = d.items[i];
+        if (item.form != KindArgSpec::Form::kScalar) {
           Error("pack.bad_argument",
-                "column " + Quote(e.name) + " is also the name of the " +
-                    (e.name == score ? "score" : "grade"),
-                e.span, "the table has the columns, then the score and the grade");
+                "expected a value in " + Quote(def.name) + ", found " +
+                    Found(item.form, item.value),
+                item.value.span,
+                std::string("the items of a YAML ") +
+                    (list ? "list" : "map") +
+                    " here are texts; for anything else write a CEL "
+                    "expression");
+          continue;
+        }
+        if (i > 0) cel += ", ";
+        if (!list) cel += CelString(item.name) + ": ";
+        cel += CelString(item.value.text);
+      }
+      out->cel = cel + (list ? "]" : "}");
+      return;
+    }
+    case ArgForm::kNames:
+      if (scalar) {
+        if (Name(text.text, text.span)) {
+          out->entries.push_back({text.text, text.span, ""});
+        }
+        return;
+      }
+      if (d.form != KindArgSpec::Form::kList) {
+        return bad(Found(d.form, text), text.span);
+      }
+      for (const KindArgSpec::Item& item : d.items) {
+        if (item.form != KindArgSpec::Form::kScalar) {
+          bad(Found(item.form, item.value) + " in the list",
+              item.value.span);
+        } else if (Name(item.value.text, item.value.span)) {
+          out->entries.push_back({item.value.text, item.value.span, ""});
         }
       }
-    }
-    if (!ok_) return false;
+      return;
+    case ArgForm::kExprMap:
+      if (d.form != KindArgSpec::Form::kMap || d.items.empty()) {
+        return bad(d.form == KindArgSpec::Form::kMap ? "an empty map"
+                                                     : Found(d.form, text),
+                   text.span);
+      }
+      for (const KindArgSpec::Item& item : d.items) {
+        if (!Name(item.name, item.name_span)) continue;
+        if (item.form != KindArgSpec::Form::kScalar) {
+          Error("pack.bad_argument",
+                "expected an expression for " + Quote(item.name) + " in " +
+                    Quote(def.name) + ", found " +
+                    Found(item.form, item.value),
+                item.value.span);
+          continue;
+        }
+        out->entries.push_back({item.name, item.name_span, item.value.text});
+      }
+      return;
+  }
+}
 
-    // score(row) = w1 * row.c1 + w2 * row.c2 + ...
-    std::string score_cel;
-    for (const Arg::Entry& e : Get("weights")->entries) {
-      score_cel += (score_cel.empty() ? "" : " + ") + Splice(e.cel) + " * " +
-                   row + "." + e.name;
-    }
-    // grade(row): `invalid` for a score out of range, else the first band
-    // whose minimum the score reaches.
-    std::string valid;
-    for (const Arg::Entry& e : Get("weights")->entries) {
-      const std::string column = row + "." + e.name;
-      if (Has("min_score")) {
-        valid += (valid.empty() ? "" : " && ") + Cel("min_score") + " <= " +
-                 column;
-      }
-      if (Has("max_score")) {
-        valid += (valid.empty() ? "" : " && ") + column + " <= " +
-                 Cel("max_score");
-      }
-    }
-    std::string grade_cel;
-    if (!valid.empty()) {
-      grade_cel = "!(" + valid + ") ? " +
-                  CelString(Word("invalid", "invalid")) + " : ";
-    }
-    const std::string call = score + "(" + row + ")";
-    for (const Arg::Entry& e : Get("grades")->entries) {
-      grade_cel += call + " >= " + Splice(e.cel) + " ? " + CelString(e.name) +
-                   " : ";
-    }
-    grade_cel += CelString(Get("otherwise")->word);
+bool Expander::Name(const std::string& name, SourceSpan span) {
+  if (IsIdentifier(name)) return true;
+  Error("pack.bad_name", Quote(name) + " is not a name", span, kNameHelp);
+  return false;
+}
 
-    std::vector<Piece> pieces = {{score + "(" + row + "): ", score_cel},
-                                 {grade + "(" + row + "): ", grade_cel}};
-    std::vector<std::string> column_names;
-    if (Has("table")) {
-      for (const Arg::Entry& e : Get("columns")->entries) {
-        column_names.push_back(e.name);
-        pieces.push_back({name + "." + e.name + ": ", row + "." + e.name});
-      }
-      column_names.push_back(score);
-      pieces.push_back({name + "." + score + ": ",
-                        Has("round") ? "round(" + call + ", " + Cel("round") +
-                                           ")"
-                                     : call});
-      column_names.push_back(grade);
-      pieces.push_back({name + "." + grade + ": ", grade + "(" + row + ")"});
+const Arg* Expander::Get(std::string_view name) const {
+  for (size_t i = 0; i < kind_.args.size(); ++i) {
+    if (kind_.args[i].name == name) {
+      return args_[i].given ? &args_[i] : nullptr;
     }
-    const std::vector<ExprText> texts = Emit(pieces);
-    for (size_t i = 0; i < 2; ++i) {
-      FunctionSpec f;
-      f.name = i == 0 ? score : grade;
-      f.params = {row};
-      f.body = texts[i];
-      f.span = Get(i == 0 ? "score" : "grade")->span;
-      pack_.functions.push_back(std::move(f));
+  }
+  return nullptr;
+}
+
+std::string Expander::Cel(std::string_view name) const {
+  const Arg* a = Get(name);
+  return a == nullptr ? "" : Splice(a->cel);
+}
+
+std::string Expander::Word(std::string_view name, std::string fallback) const {
+  const Arg* a = Get(name);
+  return a == nullptr ? fallback : a->word;
+}
+
+bool Expander::CheckGeneral() {
+  for (const LetSpec& let : rule_.lets) {
+    if (std::find(kind_.binds.begin(), kind_.binds.end(), let.name) !=
+        kind_.binds.end()) {
+      Error("pack.name_taken",
+            "let " + Quote(let.name) + " is a name the " +
+                Quote(kind_.name) + " kind gives",
+            let.span,
+            "a " + Quote(kind_.name) + " rule names " +
+                QuoteList(kind_.binds) + "; call the let otherwise");
     }
-    if (Has("table")) {
-      DerivedSpec d;
-      d.name = name;
-      d.from = rule_.subject.table;
-      d.as = row;
-      d.span = Get("table")->span;
-      for (size_t i = 0; i < column_names.size(); ++i) {
-        d.columns.emplace_back(column_names[i], texts[2 + i]);
-      }
-      for (const Arg::Entry& e : Get("columns")->entries) {
-        d.sort_by.push_back(e.name);
-      }
-      pack_.derived.push_back(std::move(d));
-    }
+  }
+  return ok_;
+}
+
+std::string Expander::Precondition() const {
+  return rule_.when.present() ? Splice(rule_.when.text) + " && " : "";
+}
+
+bool Expander::Row(const char* why, std::string* row) {
+  if (rule_.subject.kind == SubjectSpec::Kind::kTable) {
+    *row = rule_.subject.as;
     return true;
   }
+  Error("pack.bad_subject",
+        std::string(why) + " needs a subject table, one row per subject",
+        rule_.subject.span, "write the table, such as `subject: leaders`");
+  return false;
+}
 
-  PackSpec& pack_;
-  SourceManager& sources_;
-  Diagnostics* diags_;
-  RuleSpec& rule_;
-  const KindDef& kind_;
-  std::string label_;
-  std::vector<Arg> args_;  // parallel to kind_.args
-  bool ok_ = true;
-};
+bool Expander::SubjectColumn(const std::string& column, SourceSpan at,
+                             const std::string& help) {
+  const TableSchema* t = pack_.schema.FindTable(rule_.subject.table);
+  if (t == nullptr || t->FindColumn(column) != nullptr) return true;
+  Error("pack.unknown_column",
+        "table " + Quote(t->name) + " has no column " + Quote(column), at,
+        help);
+  return false;
+}
 
-}  // namespace
+bool Expander::Finish(const std::vector<std::pair<std::string, std::string>>& lets,
+                      const std::string& when, const std::string& message) {
+  if (!ok_) return false;
+  std::vector<Piece> pieces;
+  for (const auto& [name, cel] : lets) {
+    pieces.push_back({"let " + name + ": ", cel});
+  }
+  pieces.push_back({"when: ", when});
+  const bool own_message = rule_.message.present();
+  if (!own_message) pieces.push_back({"message: ", message});
+  const std::vector<ExprText> texts = Emit(pieces);
+  for (size_t i = 0; i < lets.size(); ++i) {
+    LetSpec let;
+    let.name = lets[i].first;
+    let.expr = texts[i];
+    let.span = texts[i].span;
+    rule_.lets.push_back(std::move(let));
+  }
+  rule_.when = texts[lets.size()];
+  if (!own_message) rule_.message = texts[lets.size() + 1];
+  return true;
+}
+
+void Expander::RecordPasted(const std::string& text, FileId file) {
+  const auto is_word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           (static_cast<unsigned char>(c) & 0x80) != 0;
+  };
+  for (const auto& [name, arg] : rule_.args) {
+    if (!arg.exact || arg.text.empty()) continue;
+    for (size_t at = text.find(arg.text); at != std::string::npos;
+         at = text.find(arg.text, at + 1)) {
+      const size_t end = at + arg.text.size();
+      if ((at > 0 && is_word(text[at - 1]) && is_word(arg.text.front())) ||
+          (end < text.size() && is_word(text[end]) && is_word(arg.text.back()))) {
+        continue;  // part of a longer name
+      }
+      pack_.pasted.push_back({{file, static_cast<uint32_t>(at), static_cast<uint32_t>(end)},
+                              arg.file,
+                              arg.offset});
+    }
+  }
+}
+
+std::vector<ExprText> Expander::Emit(const std::vector<Piece>& pieces) {
+  std::string text;
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  for (const Piece& p : pieces) {
+    text += p.prefix;
+    const auto begin = static_cast<uint32_t>(text.size());
+    text += p.text;
+    ranges.emplace_back(begin, static_cast<uint32_t>(text.size()));
+    text += '\n';
+  }
+  const SourceSpan at = rule_.kind_span.file != kNoFile ? rule_.kind_span
+                                                        : rule_.span;
+  const std::string name =
+      sources_.name(at.file) + ":" +
+      std::to_string(sources_.Locate(at.file, at.begin).line) +
+      " (expanded " + kind_.name + ")";
+  const FileId file = sources_.Add(name, text);
+  RecordPasted(text, file);
+  std::vector<ExprText> out;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    ExprText e;
+    e.text = pieces[i].text;
+    e.file = file;
+    e.offset = ranges[i].first;
+    e.exact = true;
+    e.span = {file, ranges[i].first, ranges[i].second};
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace kinds
 
 Diagnostics MapPasted(const PackSpec& pack, const Diagnostics& diags) {
   Diagnostics out;
@@ -911,12 +568,12 @@ Diagnostics MapPasted(const PackSpec& pack, const Diagnostics& diags) {
 void ExpandKinds(PackSpec& pack, SourceManager& sources, Diagnostics* diags) {
   std::vector<RuleSpec> rules;
   for (RuleSpec& rule : pack.rules) {
-    const KindDef* kind = FindKind(rule.kind);
+    const kinds::KindDef* kind = kinds::FindKind(rule.kind);
     if (kind == nullptr) {  // `check`: a general rule already
       rules.push_back(std::move(rule));
       continue;
     }
-    Expander expander(pack, sources, diags, rule, *kind);
+    kinds::Expander expander(pack, sources, diags, rule, *kind);
     if (expander.Expand() && rule.kind != "weighted_score") {
       rules.push_back(std::move(rule));
     }

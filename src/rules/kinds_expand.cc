@@ -1,0 +1,126 @@
+// The domain kinds that give findings (src/rules/kinds_expander.h): each
+// writes its lets, `when` and default message from the arguments that
+// kinds.cc has read and checked, and hands them to Finish.
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/kinds_expander.h"
+
+namespace zhucun::internal::kinds {
+
+namespace {
+
+// `0.30`: written as a decimal number, which CEL would read as a double.
+bool IsDecimalNumber(std::string_view s) {
+  const size_t point = s.find('.');
+  if (point == std::string_view::npos || point == 0 || point + 1 == s.size()) {
+    return false;
+  }
+  const auto digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(s.substr(0, point)) && digits(s.substr(point + 1));
+}
+
+}  // namespace
+
+bool Expander::VisitQuota() {
+  std::string row;
+  if (Has("rank")) {
+    if (!Row("`rank:`", &row)) return false;
+    if (!SubjectColumn("rank", Get("rank")->key,
+                       "`rank:` compares the subject's `rank` column; to "
+                       "pick the subjects another way, leave it out and "
+                       "say which in `when:`")) {
+      return false;
+    }
+  }
+  const std::string each = Word("each", "visit");
+  std::string filter = each + "." + Word("date", "date") + " in period";
+  if (Has("counts")) filter += " && " + Cel("counts");
+  std::string when;
+  if (Has("rank")) {
+    when = row + ".rank == " + CelString(Get("rank")->word) + " && ";
+  }
+  when += Precondition() + "visits < quota";
+  return Finish({{"visits", Cel("visits") + ".filter(" + each + ", " +
+                                filter + ").size()"},
+                 {"quota", Cel("at_least")}},
+                when, "{visits} visits in {period}, fewer than {quota}");
+}
+
+bool Expander::Mapping() {
+  const std::string map = Cel("map");
+  return Finish({{"key", Cel("key")}, {"value", Cel("value")}},
+                Precondition() + "key in " + map + " && value != " + map +
+                    "[key]",
+                "{value} does not go with {key}");
+}
+
+bool Expander::Composition() {
+  const std::string each = Word("each", "member");
+  std::string filter;
+  if (Has("role")) {
+    filter = each + ".role == " + CelString(Get("role")->word);
+  }
+  if (Has("counts")) filter += (filter.empty() ? "" : " && ") + Cel("counts");
+  std::string count = Cel("members");
+  if (!filter.empty()) count += ".filter(" + each + ", " + filter + ")";
+  count += ".size()";
+  std::vector<std::string> fails;
+  std::vector<std::string> expected;
+  const auto bound = [&](const char* arg, const char* op, const char* words) {
+    if (!Has(arg)) return;
+    fails.push_back("count " + std::string(op) + " " + Cel(arg));
+    expected.push_back(words + Hole(Cel(arg)));
+  };
+  bound("exactly", "!=", "exactly ");
+  bound("at_least", "<", "at least ");
+  bound("at_most", ">", "at most ");
+  std::string when;
+  for (const std::string& f : fails) when += (when.empty() ? "" : " || ") + f;
+  if (fails.size() > 1) when = "(" + when + ")";
+  std::string message = "{count} counted";
+  if (Has("role")) message = "{count} " + Get("role")->word;
+  message += ", expected ";
+  for (size_t i = 0; i < expected.size(); ++i) {
+    message += (i > 0 ? " and " : "") + expected[i];
+  }
+  return Finish({{"count", count}}, Precondition() + when, message);
+}
+
+bool Expander::RequiredSet() {
+  const std::string each = Word("each", "row");
+  std::string found = each + "." + Word("column", "") + " == value";
+  if (Has("counts")) found += " && " + Cel("counts");
+  return Finish({{"missing", Cel("required") + ".filter(value, !" +
+                                 Cel("rows") + ".exists(" + each + ", " +
+                                 found + "))"}},
+                Precondition() + "missing.size() > 0", "missing {missing}");
+}
+
+bool Expander::AllowedReasons() {
+  return Finish({{"reason", Cel("reason")}},
+                Precondition() + "!(reason in " + Cel("allowed") + ")",
+                "the reason {reason} is not allowed");
+}
+
+bool Expander::ShareCap() {
+  // An exact comparison without division: count > share * base. A share
+  // written as `0.30` is a decimal (CEL would read a double).
+  const Arg* share = Get("at_most");
+  const std::string cap = IsDecimalNumber(share->cel)
+                              ? "decimal(" + CelString(share->cel) + ")"
+                              : Splice(share->cel);
+  return Finish({{"count", Cel("count")}, {"base", Cel("of")}},
+                Precondition() + "base > 0 && decimal(count) > " + cap +
+                    " * base",
+                "{count} of {base} is more than a share of " + Hole(cap));
+}
+
+}  // namespace zhucun::internal::kinds

@@ -55,7 +55,7 @@ class QiannanSchemaTest : public ::testing::Test {
   Schema schema_;
 };
 
-TEST_F(QiannanSchemaTest, HasTheSeventeenTablesOfDataMd) {
+TEST_F(QiannanSchemaTest, HasTheEighteenTablesOfDataMd) {
   std::vector<std::string> names;
   for (const TableSchema& t : schema_.tables) names.push_back(t.name);
   EXPECT_EQ(names, (std::vector<std::string>{
@@ -63,7 +63,7 @@ TEST_F(QiannanSchemaTest, HasTheSeventeenTablesOfDataMd) {
                        "leaders", "visits", "handovers", "bundles",
                        "assessments", "unit_ratings", "payments", "work_funds",
                        "insurance", "health_checks", "trainings",
-                       "enterprises"}));
+                       "enterprises", "absences"}));
   EXPECT_EQ(schema_.TableIndex("members"), 4);
   EXPECT_EQ(schema_.TableIndex("member"), -1);
   EXPECT_EQ(schema_.FindTable("nope"), nullptr);
@@ -168,12 +168,19 @@ TEST_F(QiannanSchemaTest, TypesCodesAndNulls) {
   EXPECT_EQ(Column("enterprises", "kind").codes,
             (std::vector<std::string>{"economic_organisation",
                                       "market_entity"}));
-  // Only end_date columns and bundles' optional fields may be null.
+  EXPECT_EQ(Column("absences", "kind").codes,
+            (std::vector<std::string>{"official_out", "leave", "absent"}));
+  EXPECT_EQ(Column("absences", "approved_by").codes,
+            (std::vector<std::string>{"township", "county"}));
+  EXPECT_TRUE(Column("absences", "approved_on").nullable);
+  EXPECT_FALSE(Column("absences", "end_date").nullable);
+  // Only end_date columns, bundles' optional fields and a leave's approval
+  // may be null.
   int nullable = 0;
   for (const TableSchema& t : schema_.tables) {
     for (const ColumnSchema& c : t.columns) nullable += c.nullable ? 1 : 0;
   }
-  EXPECT_EQ(nullable, 6);
+  EXPECT_EQ(nullable, 8);
 }
 
 TEST_F(QiannanSchemaTest, References) {
@@ -181,6 +188,7 @@ TEST_F(QiannanSchemaTest, References) {
   EXPECT_EQ(Column("teams", "village_id").references, "villages");
   EXPECT_EQ(Column("teams", "unit_id").references, "units");
   EXPECT_EQ(Column("members", "team_id").references, "teams");
+  EXPECT_EQ(Column("absences", "member_id").references, "members");
   EXPECT_EQ(Column("members", "unit_id").references, "units");
   EXPECT_EQ(Column("members", "person_id").references, "");
   EXPECT_EQ(Column("leaders", "unit_id").references, "units");

@@ -718,6 +718,9 @@ class Checker {
         if (argc == 1 && IsKind(a[0], TypeKind::kPeriod)) {
           return Type::List(Type::Period());
         }
+        if (argc == 2 && IsKind(a[0], TypeKind::kDate) && IsKind(a[1], TypeKind::kDate)) {
+          return Type::List(Type::Period());
+        }
         return std::nullopt;
       case Fn::kDays:
         if (argc == 1 && IsKind(a[0], TypeKind::kPeriod)) return Type::Int();

@@ -29,7 +29,7 @@ enum class Fn : uint8_t {
   kRound,          // round(decimal, int): half away from zero
   kSum,            // sum(list): of ints, doubles or decimals (0 when empty)
   kMin, kMax,      // min(list), max(list): an error when empty
-  kMonths,         // months(p): the month periods of a period, in order
+  kMonths,         // months(p), months(d1, d2): month periods, in order
   kFlatten,        // l.flatten(): elements of list elements inlined, one level
   kDays,           // days(p): the number of days of a period
   kCoveredDays,    // covered_days(p, spans, ...): days of p every span list covers

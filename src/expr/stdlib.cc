@@ -717,10 +717,21 @@ Value CallFunction(Fn fn, const Value* args, size_t argc) {
       return Value::List(std::move(out));
     }
     case Fn::kMonths: {
-      if (argc != 1 || kind(0) != ValueKind::kPeriod) break;
-      const Period& p = args[0].period_value();
+      // months(p): the months of a period; months(d1, d2): the months from
+      // d1's through d2's (none when d1 is after d2).
+      Date first, last;
+      if (argc == 1 && kind(0) == ValueKind::kPeriod) {
+        first = args[0].period_value().start();
+        last = args[0].period_value().end();
+      } else if (argc == 2 && kind(0) == ValueKind::kDate && kind(1) == ValueKind::kDate) {
+        first = args[0].date_value();
+        last = args[1].date_value();
+      } else {
+        break;
+      }
       ValueList months;
-      for (Period m = Period::Of(PeriodKind::kMonth, p.start()); m.start() <= p.end();
+      if (first > last) return Value::List(std::move(months));
+      for (Period m = Period::Of(PeriodKind::kMonth, first); m.start() <= last;
            m = m.Next()) {
         months.push_back(Value::FromPeriod(m));
       }

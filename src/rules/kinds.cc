@@ -93,7 +93,9 @@ const std::vector<KindDef>& Kinds() {
         {"date", ArgForm::kName, nullptr},
         {"counts", ArgForm::kExpr, nullptr},
         {"each", ArgForm::kName, nullptr}},
-       {"visits", "quota"}},
+       {"visits", "quota"},
+       "a visit quota is per period: add `period: half`, `quarter` or "
+       "`year`"},
       {"mapping",
        {{"key", ArgForm::kExpr,
          "add `key:` with the value looked up in the map, such as "
@@ -162,6 +164,18 @@ const std::vector<KindDef>& Kinds() {
         {"columns", ArgForm::kNames, nullptr},
         {"round", ArgForm::kExpr, nullptr}},
        {}},
+      {"days_present",
+       {{"at_least", ArgForm::kExpr,
+         "add `at_least:` with the fewest days present in a whole period, "
+         "such as `params.min_days_in_village`"},
+        {"away", ArgForm::kExpr,
+         "add `away:` with the rows whose days count as away, such as "
+         "`member.absences.filter(a, a.kind != 'official_out')`"},
+        {"start", ArgForm::kName, nullptr},
+        {"end", ArgForm::kName, nullptr}},
+       {"service", "away", "present", "required"},
+       "days present are counted per period: add `period: month` (or "
+       "`quarter`, `half` or `year`)"},
   };
   return *kinds;
 }
@@ -198,6 +212,7 @@ bool Expander::Expand() {
   if (k == "composition") return Composition();
   if (k == "required_set") return RequiredSet();
   if (k == "allowed_reasons") return AllowedReasons();
+  if (k == "days_present") return DaysPresent();
   return ShareCap();
 }
 
@@ -269,11 +284,8 @@ bool Expander::ReadArgs() {
                          "add `subject:` with the table whose rows are "
                          "scored, such as `assessments`");
   }
-  if (std::string(kind_.name) == "visit_quota" && !rule_.period &&
-      !rule_.periods.present()) {
-    missing.emplace_back("period",
-                         "a visit quota is per period: add `period: "
-                         "half`, `quarter` or `year`");
+  if (kind_.period != nullptr && !rule_.period && !rule_.periods.present()) {
+    missing.emplace_back("period", kind_.period);
   }
   for (size_t i = 0; i < kind_.args.size(); ++i) {
     if (kind_.args[i].required != nullptr && !args_[i].given &&
@@ -469,6 +481,18 @@ bool Expander::SubjectColumn(const std::string& column, SourceSpan at,
   Error("pack.unknown_column",
         "table " + Quote(t->name) + " has no column " + Quote(column), at,
         help);
+  return false;
+}
+
+bool Expander::SubjectDateColumn(const std::string& column, SourceSpan at,
+                                 const std::string& help) {
+  const TableSchema* t = pack_.schema.FindTable(rule_.subject.table);
+  const ColumnSchema* c = t == nullptr ? nullptr : t->FindColumn(column);
+  if (c == nullptr || c->type == CellType::kDate) return true;
+  Error("pack.bad_argument",
+        "column " + Quote(column) + " of table " + Quote(t->name) +
+            " is of type " + Quote(CellTypeName(c->type)) + ", not `date`",
+        at, help);
   return false;
 }
 

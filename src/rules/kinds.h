@@ -2,11 +2,12 @@
 #define ZHUCUN_SRC_RULES_KINDS_H_
 
 // The domain rule kinds (docs/rules.md): a rule with `kind: visit_quota`,
-// `mapping`, `composition`, `required_set`, `allowed_reasons`, `share_cap`
-// or `weighted_score` says what the policy says in the clerk's words, and
-// ExpandKinds rewrites it into the general structure (lets, `when`,
-// `message`; functions and a derived table for `weighted_score`) that the
-// engine compiles and evaluates like any rule written out by hand.
+// `mapping`, `composition`, `required_set`, `allowed_reasons`, `share_cap`,
+// `days_present` or `weighted_score` says what the policy says in the
+// clerk's words, and ExpandKinds rewrites it into the general structure
+// (lets, `when`, `message`; functions and a derived table for
+// `weighted_score`) that the engine compiles and evaluates like any rule
+// written out by hand.
 //
 // The CEL that an expansion writes lives in a source file of its own,
 // named `<rule file>:<line> (expanded <kind>)`, one line per part

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "facts/yaml_tree.h"
 #include "rules/kinds_expander.h"
 
 namespace zhucun::internal::kinds {
@@ -121,6 +122,66 @@ bool Expander::ShareCap() {
                 Precondition() + "base > 0 && decimal(count) > " + cap +
                     " * base",
                 "{count} of {base} is more than a share of " + Hole(cap));
+}
+
+bool Expander::DaysPresent() {
+  std::string row;
+  if (!Row("a `days_present` rule", &row)) return false;
+  // The date columns that bound the subject's service (and the away rows'
+  // spans): named by `start:` and `end:`, else `start_date` and `end_date`.
+  const TableSchema* table = pack_.schema.FindTable(rule_.subject.table);
+  std::vector<std::string> columns;
+  if (table != nullptr) {
+    for (const ColumnSchema& c : table->columns) columns.push_back(c.name);
+  }
+  const char kBounds[] =
+      "a `days_present` rule counts a subject's service days from its "
+      "`start_date` to its `end_date` (null: no end); name other date "
+      "columns with `start:` and `end:`";
+  std::vector<std::string> absent;  // default columns the table lacks
+  for (const char* arg : {"start", "end"}) {
+    const std::string column =
+        Word(arg, std::string(arg) == "start" ? "start_date" : "end_date");
+    const Arg* given = Get(arg);
+    if (table != nullptr && table->FindColumn(column) == nullptr) {
+      if (given == nullptr) {
+        absent.push_back(column);
+        continue;
+      }
+      std::string help = DidYouMean(column, columns);
+      if (help.empty()) help = "the columns are " + QuoteList(columns);
+      SubjectColumn(column, given->span, help);
+      continue;
+    }
+    SubjectDateColumn(column,
+                      given != nullptr ? given->span : rule_.subject.span,
+                      "`start:` and `end:` name the date columns that bound "
+                      "a subject's service");
+  }
+  if (!absent.empty()) {
+    Error("pack.unknown_column",
+          "table " + Quote(table->name) + " has no column " + OrList(absent),
+          rule_.subject.span, kBounds);
+  }
+  if (!ok_) return false;
+
+  const std::string start = Word("start", "start_date");
+  const std::string end = Word("end", "end_date");
+  const std::string service =
+      "[[" + row + "." + start + ", " + row + "." + end + "]]";
+  // The comprehension's own name: `away` is its receiver, evaluated outside
+  // it, so no name of the clerk's can clash with it.
+  const std::string each = "away_row";
+  return Finish(
+      {{"service", "covered_days(period, " + service + ")"},
+       {"away", "covered_days(period, " + service + ", " + Cel("away") +
+                    ".map(" + each + ", [" + each + "." + start + ", " + each +
+                    "." + end + "]))"},
+       {"present", "service - away"},
+       {"required", "ceil_div(" + Cel("at_least") + " * service, days(period))"}},
+      Precondition() + "service > 0 && present < required",
+      "{present} days present in {period}, fewer than {required} (of "
+      "{service} service days)");
 }
 
 }  // namespace zhucun::internal::kinds

@@ -45,6 +45,9 @@ struct KindDef {
   std::vector<ArgDef> args;
   // The lets the expansion adds (which a rule's own lets may not take).
   std::vector<std::string> binds;
+  // What to add when the rule has no `period` or `periods`; nullptr if the
+  // kind needs none.
+  const char* period = nullptr;
 };
 
 // The domain kinds, and the one named `name` (nullptr for `check`).
@@ -129,6 +132,10 @@ class Expander {
   // Whether the subject table has `column`; reports it if not.
   bool SubjectColumn(const std::string& column, SourceSpan at,
                      const std::string& help);
+  // Whether the subject table's column `column` holds dates; reports it if
+  // not (a column it lacks is reported by SubjectColumn).
+  bool SubjectDateColumn(const std::string& column, SourceSpan at,
+                         const std::string& help);
 
   // --- Writing the expansion (kinds.cc) ---
   // Gives the rule its lets, `when` and default message.
@@ -148,6 +155,7 @@ class Expander {
   bool RequiredSet();
   bool AllowedReasons();
   bool ShareCap();
+  bool DaysPresent();
 
   // --- Two functions and a table (kinds_score.cc) ---
   bool WeightedScore();

@@ -89,7 +89,8 @@ struct SubjectSpec {
 // The rule kinds (`kind:`); anything else is rejected with a did-you-mean.
 inline constexpr const char* kRuleKinds[] = {
     "check",        "visit_quota",     "mapping",        "composition",
-    "required_set", "allowed_reasons", "weighted_score", "share_cap"};
+    "required_set", "allowed_reasons", "weighted_score", "share_cap",
+    "days_present"};
 
 // Where an argument of a domain kind was written, and the items of a list
 // or map argument one by one, for the kinds that read them separately

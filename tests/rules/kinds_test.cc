@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -32,14 +33,20 @@ namespace fs = std::filesystem;
 
 const std::string kSourceDir = ZHUCUN_SOURCE_DIR;
 const std::string kKindsPack = kSourceDir + "/tests/testdata/packs/kinds_ok";
+const std::string kDaysPack =
+    kSourceDir + "/tests/testdata/packs/days_present_ok";
 
 // ---------------------------------------------------------------------------
 // Expansion and evaluation.
 
-class KindsPackTest : public ::testing::Test {
+// A pack of tests/testdata/packs, loaded, and checked on its day.
+class ExpandedPackTest : public ::testing::Test {
  protected:
+  ExpandedPackTest(std::string dir, const char* as_of)
+      : dir_(std::move(dir)), as_of_(*Date::Parse(as_of)) {}
+
   void SetUp() override {
-    Result<PackSpec> pack = LoadPack(kKindsPack, sources_);
+    Result<PackSpec> pack = LoadPack(dir_, sources_);
     ASSERT_TRUE(pack.ok()) << pack.diagnostics().Render(sources_);
     EXPECT_TRUE(pack.diagnostics().empty())
         << pack.diagnostics().Render(sources_);
@@ -61,26 +68,54 @@ class KindsPackTest : public ::testing::Test {
            std::string(sources_.text(r->when.file));
   }
 
-  // Checks the pack's data on 2023-12-31 (window from 2023-01-01).
-  Report Check() {
-    auto policy = Policy::Load(kKindsPack, sources_);
+  // The pack's policy and data.
+  bool Load() {
+    auto policy = Policy::Load(dir_, sources_);
     EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources_);
-    if (!policy.ok()) return {};
-    auto facts = ReadCsvFolder(policy.value().schema(), kKindsPack + "/data",
+    if (!policy.ok()) return false;
+    auto facts = ReadCsvFolder(policy.value().schema(), dir_ + "/data",
                                CsvOptions{}, sources_);
     EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources_);
-    if (!facts.ok()) return {};
+    if (!facts.ok()) return false;
+    policy_ = std::make_unique<Policy>(std::move(policy).value());
+    facts_ = std::make_shared<const FactSet>(std::move(facts).value());
+    return true;
+  }
+
+  // Checks the pack's data on its day (the window from `window_start`).
+  Report Check() {
+    if (!Load()) return {};
     CheckOptions options;
-    options.as_of = *Date::Parse("2023-12-31");
-    auto report = policy.value().Check(
-        std::make_shared<const FactSet>(std::move(facts).value()), options);
+    options.as_of = as_of_;
+    auto report = policy_->Check(facts_, options);
     EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources_);
     if (!report.ok()) return {};
     return std::move(report).value();
   }
 
+  // Explains a rule's decision on a subject and period, on the pack's day.
+  Explanation Explain(const std::string& rule, const std::string& subject,
+                      const std::string& period) {
+    if (!Load()) return {};
+    CheckOptions options;
+    options.as_of = as_of_;
+    auto e = policy_->Explain(facts_, options, rule, subject, period);
+    EXPECT_TRUE(e.ok()) << e.diagnostics().Render(sources_);
+    if (!e.ok()) return {};
+    return std::move(e).value();
+  }
+
+  std::string dir_;
+  Date as_of_;
   SourceManager sources_;
   PackSpec pack_;
+  std::unique_ptr<Policy> policy_;
+  std::shared_ptr<const FactSet> facts_;
+};
+
+class KindsPackTest : public ExpandedPackTest {
+ protected:
+  KindsPackTest() : ExpandedPackTest(kKindsPack, "2023-12-31") {}
 };
 
 std::string Name(const std::string& file) { return kKindsPack + "/" + file; }
@@ -275,6 +310,138 @@ TEST(KindsTest, QiannanUsesTheKinds) {
 }
 
 // ---------------------------------------------------------------------------
+// days_present (days_present_ok pack: postings on the edges of the count,
+// checked on 2024-04-30, months 2023-02 to 2024-04).
+
+class DaysPresentTest : public ExpandedPackTest {
+ protected:
+  DaysPresentTest() : ExpandedPackTest(kDaysPack, "2024-04-30") {}
+
+  // The findings of a rule: subject|period|message.
+  static std::vector<std::string> Of(const Report& report,
+                                     const std::string& rule) {
+    std::vector<std::string> rows;
+    for (const Finding& f : report.findings) {
+      if (f.rule == rule) {
+        rows.push_back(f.subject + "|" + f.period + "|" + f.message);
+      }
+    }
+    return rows;
+  }
+};
+
+// The expansion docs/rules.md shows, for the rule it shows.
+TEST_F(DaysPresentTest, Expansion) {
+  EXPECT_EQ(
+      Expansion("attendance.days_in_village"),
+      kDaysPack + "/rules.yaml:4 (expanded days_present)\n"
+                  "let service: covered_days(period, [[member.start_date, "
+                  "member.end_date]])\n"
+                  "let away: covered_days(period, [[member.start_date, "
+                  "member.end_date]], (member.absences.filter(a, a.kind != "
+                  "'official_out')).map(away_row, [away_row.start_date, "
+                  "away_row.end_date]))\n"
+                  "let present: service - away\n"
+                  "let required: ceil_div(params.min_days_in_village * "
+                  "service, days(period))\n"
+                  "when: (is_core(member)) && service > 0 && present < "
+                  "required\n"
+                  "message: {present} days present in {period}, fewer than "
+                  "{required} (of {service} service days)\n");
+  const RuleSpec& r = *Rule("attendance.days_in_village");
+  EXPECT_EQ(r.kind, "days_present");  // kept, with the arguments
+  EXPECT_EQ(r.args.size(), 2u);
+  ASSERT_EQ(r.lets.size(), 4u);
+  EXPECT_EQ(r.lets[3].name, "required");
+}
+
+// `start:` and `end:` name the columns, of the subject and of the away
+// rows; the rule's own message is kept.
+TEST_F(DaysPresentTest, OtherDateColumnsAndOwnMessage) {
+  EXPECT_EQ(Expansion("attendance.cadre_days"),
+            kDaysPack + "/rules.yaml:16 (expanded days_present)\n"
+                        "let service: covered_days(period, [[c.begins, "
+                        "c.ends]])\n"
+                        "let away: covered_days(period, [[c.begins, c.ends]], "
+                        "c.cadre_leaves.map(away_row, [away_row.begins, "
+                        "away_row.ends]))\n"
+                        "let present: service - away\n"
+                        "let required: ceil_div(20 * service, days(period))\n"
+                        "when: service > 0 && present < required\n");
+  EXPECT_EQ(Rule("attendance.cadre_days")->message.text,
+            "{present} of {required} days in {period}");
+}
+
+// The findings at the edges of the count, and the same as the rule written
+// out by hand.
+TEST_F(DaysPresentTest, FindsTheEdges) {
+  const Report report = Check();
+  const std::vector<std::string> found =
+      Of(report, "attendance.days_in_village");
+  EXPECT_EQ(found, Of(report, "twin.days_in_village"));
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(
+      found,
+      (std::vector<std::string>{
+          // 12 days of leave in March 2024: 19 of 31 (M1's 11 leave 20).
+          "members:M2|2024-03|19 days present in 2024-03, fewer than 20 (of "
+          "31 service days)",
+          // From March 17: 15 service days need ceil(20 * 15 / 31) = 10; 6
+          // days of leave leave 9 (M3's 5 leave 10, and its absence before
+          // the posting began counts nothing). February 2024, before the
+          // posting, has no service days, and its leave no finding.
+          "members:M4|2024-03|9 days present in 2024-03, fewer than 10 (of "
+          "15 service days)",
+          // 9 days of leave: 19 of 28 in February 2023, but 20 of 29 in
+          // February 2024.
+          "members:M6|2023-02|19 days present in 2023-02, fewer than 20 (of "
+          "28 service days)",
+          // Ended August 15: 15 service days need 10; of the leave from
+          // August 10 to 20 only the 6 days to the 15th count. Its leave in
+          // October, after the posting, gives nothing.
+          "members:M9|2023-08|9 days present in 2023-08, fewer than 10 (of "
+          "15 service days)"}));
+  // Not found: M1 (20 of 31), M3 (10 of 15), M5 (leave from March 10 to 20
+  // counts from the 17th: 11 of 15), M7 (overlapping rows, 11 days once:
+  // 20 of 31), M8 (official_out is present), M10 (a row whose start is
+  // after its end), M11 (not core).
+  // `periods:` for `period:`: March 2024 only.
+  EXPECT_EQ(Of(report, "attendance.march_only"),
+            (std::vector<std::string>{found[0], found[1]}));
+  EXPECT_EQ(Of(report, "attendance.cadre_days"),
+            std::vector<std::string>{
+                // From April 11: 20 of 30 days need 14; 7 days of leave.
+                "cadres:C1|2024-04|13 of 14 days in 2024-04"});
+}
+
+// Explain shows the kind's lets and the conditions of its `when`.
+TEST_F(DaysPresentTest, Explains) {
+  const Explanation fired =
+      Explain("attendance.days_in_village", "members:M2", "2024-03");
+  EXPECT_TRUE(fired.fired);
+  EXPECT_EQ(fired.message,
+            "19 days present in 2024-03, fewer than 20 (of 31 service days)");
+  const Explanation quiet =
+      Explain("attendance.days_in_village", "members:M7", "2024-01");
+  EXPECT_FALSE(quiet.fired);
+  std::vector<std::string> lets;
+  for (const Explanation::Item& i : quiet.lets) {
+    lets.push_back(i.name + " = " + i.value);
+  }
+  EXPECT_EQ(lets, (std::vector<std::string>{"service = 31", "away = 11",
+                                            "present = 20", "required = 20"}));
+  std::vector<std::string> conditions;
+  for (const Explanation::Item& i : quiet.conditions) {
+    conditions.push_back(i.name + " = " + i.value);
+  }
+  EXPECT_EQ(conditions,
+            (std::vector<std::string>{"(is_core(member)) = true",
+                                      "service > 0 = true",
+                                      "present < required = false"}));
+  EXPECT_EQ(quiet.first_false, std::optional<size_t>(2));
+}
+
+// ---------------------------------------------------------------------------
 // A clerk's mistakes.
 
 using Files = std::vector<std::pair<std::string, std::string>>;
@@ -353,6 +520,21 @@ const char kSchema[] = R"(tables:
     columns:
       - {name: member_id, type: id, references: members}
       - {name: daily, type: decimal, scale: 2}
+  - name: postings
+    key: posting_id
+    columns:
+      - {name: posting_id, type: id}
+      - {name: role, type: text}
+      - {name: start_date, type: date}
+      - {name: end_date, type: date, nullable: true}
+  - name: absences
+    key: absence_id
+    columns:
+      - {name: absence_id, type: id}
+      - {name: posting_id, type: id, references: postings}
+      - {name: kind, type: text}
+      - {name: start_date, type: date}
+      - {name: end_date, type: date}
 )";
 
 Files WithRules(const std::string& rules) {
@@ -379,6 +561,14 @@ const char kQuota[] =
     "    severity: error\n"
     "    subject: leaders\n"
     "    period: quarter\n";
+
+const char kDays[] =
+    "rules:\n"
+    "  - id: attendance.days\n"
+    "    kind: days_present\n"
+    "    severity: error\n"
+    "    subject: postings\n"
+    "    period: month\n";
 
 const BadCase kBadCases[] = {
     // clang-format off
@@ -508,6 +698,92 @@ const BadCase kBadCases[] = {
      " |     columns: [member_id, daily]\n"
      " |                          ^~~~~\n"
      " = help: the table has the columns, then the score and the grade\n"},
+    // days_present.
+    {"DaysPresentMissingAway", false,
+     std::string(kDays) + "    at_least: 20\n",
+     "rules.yaml:2:9: error[pack.missing]: rule `attendance.days` has no `away`\n"
+     " |   - id: attendance.days\n"
+     " |         ^~~~~~~~~~~~~~~\n"
+     " = help: add `away:` with the rows whose days count as away, such as `member.absences.filter(a, a.kind != 'official_out')`\n"},
+    {"DaysPresentMissingArguments", false,
+     kDays,
+     "rules.yaml:2:9: error[pack.missing]: rule `attendance.days` has no `at_least` or `away`\n"
+     " |   - id: attendance.days\n"
+     " |         ^~~~~~~~~~~~~~~\n"
+     " = help: see the `days_present` section of docs/rules.md for what each is\n"},
+    {"DaysPresentWithoutAPeriod", false,
+     "rules:\n  - {id: attendance.days, kind: days_present, severity: error, subject: postings,"
+     " at_least: 20, away: posting.absences}\n",
+     "rules.yaml:2:10: error[pack.missing]: rule `attendance.days` has no `period`\n"
+     " |   - {id: attendance.days, kind: days_present, severity: error, subject: postings, at_least: 20, away: posting.absences}\n"
+     " |          ^~~~~~~~~~~~~~~\n"
+     " = help: days present are counted per period: add `period: month` (or `quarter`, `half` or `year`)\n"},
+    {"DaysPresentMisspelledArgument", false,
+     std::string(kDays) + "    at_leats: 20\n    away: posting.absences\n",
+     "rules.yaml:7:5: error[pack.unknown_argument]: unknown argument `at_leats` of a `days_present` rule\n"
+     " |     at_leats: 20\n"
+     " |     ^~~~~~~~\n"
+     " = help: did you mean `at_least`?\n"},
+    {"DaysPresentListForAName", false,
+     std::string(kDays) + "    at_least: 20\n    away: posting.absences\n    start: [start_date, end_date]\n",
+     "rules.yaml:9:12: error[pack.bad_argument]: expected a name for `start`, found a list\n"
+     " |     start: [start_date, end_date]\n"
+     " |            ^\n"},
+    {"DaysPresentSubjectWithoutTheDates", false,
+     "rules:\n  - {id: attendance.days, kind: days_present, severity: error, subject: members,"
+     " period: month, at_least: 20, away: facts.absences}\n",
+     "rules.yaml:2:73: error[pack.unknown_column]: table `members` has no column `start_date` or `end_date`\n"
+     " | ...tendance.days, kind: days_present, severity: error, subject: members, period: month, at_least: 20, away: facts.absences}\n"
+     " |                                                                 ^~~~~~~\n"
+     " = help: a `days_present` rule counts a subject's service days from its `start_date` to its `end_date` (null: no end); name other date columns with `start:` and `end:`\n"},
+    {"DaysPresentMisspelledColumn", false,
+     std::string(kDays) + "    at_least: 20\n    away: posting.absences\n    end: end_dat\n",
+     "rules.yaml:9:10: error[pack.unknown_column]: table `postings` has no column `end_dat`\n"
+     " |     end: end_dat\n"
+     " |          ^~~~~~~\n"
+     " = help: did you mean `end_date`?\n"},
+    {"DaysPresentColumnNotADate", false,
+     std::string(kDays) + "    at_least: 20\n    away: posting.absences\n    start: role\n",
+     "rules.yaml:9:12: error[pack.bad_argument]: column `role` of table `postings` is of type `text`, not `date`\n"
+     " |     start: role\n"
+     " |            ^~~~\n"
+     " = help: `start:` and `end:` name the date columns that bound a subject's service\n"},
+    {"DaysPresentOfThePrefecture", false,
+     "rules:\n  - {id: attendance.days, kind: days_present, severity: error, subject: prefecture,"
+     " period: month, at_least: 20, away: facts.absences}\n",
+     "rules.yaml:2:73: error[pack.bad_subject]: a `days_present` rule needs a subject table, one row per subject\n"
+     " | ...dance.days, kind: days_present, severity: error, subject: prefecture, period: month, at_least: 20, away: facts.absences}\n"
+     " |                                                              ^~~~~~~~~~\n"
+     " = help: write the table, such as `subject: leaders`\n"},
+    {"DaysPresentLetTakesAKindName", false,
+     std::string(kDays) + "    let:\n      present: 3\n    at_least: 20\n    away: posting.absences\n",
+     "rules.yaml:8:7: error[pack.name_taken]: let `present` is a name the `days_present` kind gives\n"
+     " |       present: 3\n"
+     " |       ^~~~~~~\n"
+     " = help: a `days_present` rule names `service`, `away`, `present` and `required`; call the let otherwise\n"},
+    {"DaysPresentTypeErrorInAway", true,
+     std::string(kDays) + "    at_least: 20\n    away: posting.absences.filter(a, a.kind != 1)\n",
+     "rules.yaml:8:38: error[expr.no_overload]: no matching overload for `!=` applied to `(string, int)`\n"
+     " |     away: posting.absences.filter(a, a.kind != 1)\n"
+     " |                                      ^~~~~~~~~~~\n"},
+    {"DaysPresentAwayNotAList", true,
+     std::string(kDays) + "    at_least: 20\n    away: posting.role\n",
+     "rules.yaml:8:19: error[expr.not_iterable]: expected a list or map to iterate over, got `string`\n"
+     " |     away: posting.role\n"
+     " |                   ^~~~\n"},
+    {"DaysPresentAwayRowsWithoutTheDates", true,
+     std::string(kDays) + "    at_least: 20\n    away: facts.visits\n",
+     "rules.yaml:3 (expanded days_present):2:111: error[expr.unknown_field]: `away_row` has no field `start_date`\n"
+     " | ...(period, [[posting.start_date, posting.end_date]], facts.visits.map(away_row, [away_row.start_date, away_row.end_date]))\n"
+     " |                                                                                            ^~~~~~~~~~\n"
+     "rules.yaml:3 (expanded days_present):2:132: error[expr.unknown_field]: `away_row` has no field `end_date`\n"
+     " | ...(period, [[posting.start_date, posting.end_date]], facts.visits.map(away_row, [away_row.start_date, away_row.end_date]))\n"
+     " |                                                                                                                 ^~~~~~~~\n"},
+    {"DaysPresentAtLeastNotANumber", true,
+     std::string(kDays) + "    at_least: \"'twenty'\"\n    away: posting.absences\n",
+     "rules.yaml:3 (expanded days_present):4:24: error[expr.no_overload]: no matching overload for `*` applied to `(string, int)`\n"
+     " | let required: ceil_div(('twenty') * service, days(period))\n"
+     " |                        ^~~~~~~~~~~~~~~~~~~~\n"},
     // clang-format on
 };
 

@@ -100,7 +100,8 @@ TEST(CliLoadTest, ExampleDataLoads) {
               "insurance          1294      1294         0\n"
               "health_checks      1256      1256         0\n"
               "trainings          1736      1736         0\n"
-              "enterprises         201       201         0\n");
+              "enterprises         201       201         0\n"
+              "absences              0         0         0\n");
   }
 }
 
@@ -140,7 +141,8 @@ TEST(CliLoadTest, LenientIsExitOneWithTheAccounting) {
             "insurance             0         0         0\n"
             "health_checks         0         0         0\n"
             "trainings             0         0         0\n"
-            "enterprises           0         0         0\n");
+            "enterprises           0         0         0\n"
+            "absences              0         0         0\n");
 }
 
 TEST(CliLoadTest, LenientWithAMalformedFileIsExitTwo) {

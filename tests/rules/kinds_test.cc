@@ -304,6 +304,7 @@ TEST(KindsTest, QiannanUsesTheKinds) {
   EXPECT_EQ(kinds["rotation.early_exit"], "allowed_reasons");
   EXPECT_EQ(kinds["rotation.ratio"], "share_cap");
   EXPECT_EQ(kinds["assess.excellent_share"], "share_cap");
+  EXPECT_EQ(kinds["attendance.days_in_village"], "days_present");
   EXPECT_EQ(kinds.count("assess.composite"), 0u);  // functions and a table
   ASSERT_EQ(r.value().derived.size(), 1u);
   EXPECT_EQ(r.value().derived[0].name, "assessment_grades");

@@ -90,7 +90,7 @@ def policy(zhucun):
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory) -> Path:
-    """The bundled Qiannan-scale sample (zhucun-gen --scale 1), 390k rows."""
+    """The bundled Qiannan-scale sample (zhucun-gen --scale 1), 481k rows."""
     out = tmp_path_factory.mktemp("sample") / "data"
     subprocess.run([str(GEN), "--out", str(out), "--scale", "1", "--as-of", "2024-06-30"],
                    check=True, capture_output=True)

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,20 +43,35 @@ struct ProgramImpl;
 struct FunctionDef;
 }  // namespace internal
 
+class Program;
+
 /// Variable bindings for evaluating one record.
 class ZHUCUN_API Activation {
  public:
   /// Binds (or rebinds) a variable.
   void Bind(std::string name, Value value);
-  /// The value of a variable, or nullptr if unbound.
+  /// Binds (or rebinds) a variable to the value of `program` evaluated on
+  /// this activation, computed when an evaluation first needs it and kept
+  /// until the name is bound again: a rule's `let` costs nothing where its
+  /// `when` does not get that far. `program` must outlive the binding. An
+  /// activation with such bindings computes them in Find, so it must not be
+  /// used by several threads at once.
+  void BindLazy(std::string name, const Program* program);
+  /// The value of a variable (computing a lazy one), or nullptr if unbound.
   const Value* Find(std::string_view name) const;
-  /// All bindings, ordered by name.
+  /// All bindings made with Bind, ordered by name.
   const std::map<std::string, Value, std::less<>>& bindings() const {
     return vars_;
   }
 
  private:
+  struct Lazy {
+    const Program* program = nullptr;
+    mutable std::optional<Value> value;
+    mutable bool computing = false;
+  };
   std::map<std::string, Value, std::less<>> vars_;
+  std::map<std::string, Lazy, std::less<>> lazy_;
 };
 
 /// Column bindings for evaluating a batch of rows. A variable of a scalar

@@ -565,13 +565,13 @@ class RuleRunner {
     }
   }
 
+  // The lets are computed where `when` (or the message) first needs them,
+  // so a guard that is false spares the lets behind it; an error in a let
+  // is an error of the `when` that uses it (with CEL's `false && error`
+  // being false).
   void Evaluate(const std::string& subject, const std::string& period,
                 Activation& act) {
-    for (const auto& [name, program] : rule_.lets) {
-      Value v = program.Evaluate(act);
-      if (Fail(subject, period, v)) return;
-      act.Bind(name, std::move(v));
-    }
+    for (const auto& [name, program] : rule_.lets) act.BindLazy(name, &program);
     if (!rule_.when) return;
     Value fired = rule_.when->Evaluate(act);
     if (Fail(subject, period, fired)) return;

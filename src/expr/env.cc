@@ -42,12 +42,38 @@ constexpr uint32_t kMaxFunctionNesting = 32;
 }  // namespace
 
 void Activation::Bind(std::string name, Value value) {
+  if (!lazy_.empty()) {
+    if (auto it = lazy_.find(name); it != lazy_.end()) lazy_.erase(it);
+  }
   vars_.insert_or_assign(std::move(name), std::move(value));
 }
 
+void Activation::BindLazy(std::string name, const Program* program) {
+  if (auto it = vars_.find(name); it != vars_.end()) vars_.erase(it);
+  Lazy& lazy = lazy_[std::move(name)];
+  lazy.program = program;
+  lazy.value.reset();
+  lazy.computing = false;
+}
+
 const Value* Activation::Find(std::string_view name) const {
-  auto it = vars_.find(name);
-  return it == vars_.end() ? nullptr : &it->second;
+  if (auto it = vars_.find(name); it != vars_.end()) return &it->second;
+  if (lazy_.empty()) return nullptr;
+  auto it = lazy_.find(name);
+  if (it == lazy_.end()) return nullptr;
+  const Lazy& lazy = it->second;
+  if (!lazy.value) {
+    if (lazy.computing) {
+      // A program that needs its own value (the engine never binds one).
+      lazy.value = Value::Error("`" + it->first + "` depends on itself");
+    } else {
+      lazy.computing = true;
+      Value v = lazy.program->Evaluate(*this);
+      lazy.computing = false;
+      lazy.value = std::move(v);
+    }
+  }
+  return &*lazy.value;
 }
 
 void Batch::Bind(std::string name, ColumnView column) {

@@ -196,6 +196,28 @@ TEST(PositionsTest, AnExpressionThatFailsOnARowStopsTheCheck) {
             " |         ^~~~~~\n");
 }
 
+// A let is computed only where `when` needs it (issue 10): a guard that is
+// false spares the let behind it, errors included; where the let is needed,
+// its error is the rule's error on that subject.
+TEST(PositionsTest, ALetIsComputedOnlyWhereWhenNeedsIt) {
+  const std::string let =
+      "    let:\n"
+      "      boom: team.team_id.size() / (team.start_date - date('2022-01-01'))\n";
+  EXPECT_EQ(CheckProblems(std::string(kHead) + let +
+                          "    when: team.village.category == 'poor' && boom > 0\n"),
+            "");
+  EXPECT_EQ(CheckProblems(std::string(kHead) + let +
+                          "    when: team.village.category == 'weak' && boom > 0\n"),
+            "rules.yaml:2:9: error[engine.eval_error]: rule `team.x` on `teams:T1`: "
+            "division by zero\n"
+            " |   - id: team.x\n"
+            " |         ^~~~~~\n");
+  // CEL's `false && error` is false, whichever side the error is on.
+  EXPECT_EQ(CheckProblems(std::string(kHead) + let +
+                          "    when: boom > 0 && team.village.category == 'poor'\n"),
+            "");
+}
+
 TEST(PositionsTest, NoWindowStart) {
   EXPECT_EQ(CheckProblems(std::string(kHead) + "    when: \"true\"\n", false),
             "error[engine.no_window_start]: no --from given and the pack has no "

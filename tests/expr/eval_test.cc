@@ -633,5 +633,39 @@ TEST(EvalTest, ProgramIsReusable) {
   }
 }
 
+// Activation::BindLazy: the value of a program on the activation, computed
+// on first use, kept until the name is bound again, and never computed if
+// no evaluation needs it.
+TEST(EvalTest, LazyBindings) {
+  SourceManager sources;
+  Env env;
+  env.Declare("i", Type::Int());
+  Result<Program> twice = env.Compile("i * 2", sources);
+  ASSERT_TRUE(twice.ok());
+  env.Declare("x", Type::Int());
+  Result<Program> boom = env.Compile("1 / (i - i)", sources);
+  Result<Program> use = env.Compile("x + 1", sources);
+  Result<Program> skip = env.Compile("i > 100 && x > 0", sources);
+  ASSERT_TRUE(boom.ok() && use.ok() && skip.ok());
+
+  Activation act;
+  act.Bind("i", Value::Int(5));
+  act.BindLazy("x", &twice.value());
+  EXPECT_EQ(use.value().Evaluate(act), Value::Int(11));
+  ASSERT_NE(act.Find("x"), nullptr);
+  EXPECT_EQ(*act.Find("x"), Value::Int(10));
+  act.Bind("i", Value::Int(7));  // x keeps its value until it is bound again
+  EXPECT_EQ(use.value().Evaluate(act), Value::Int(11));
+  act.BindLazy("x", &twice.value());
+  EXPECT_EQ(use.value().Evaluate(act), Value::Int(15));
+
+  act.BindLazy("x", &boom.value());
+  EXPECT_EQ(skip.value().Evaluate(act), Value::Bool(false));
+  EXPECT_EQ(use.value().Evaluate(act).DebugString(), "error: division by zero");
+  act.Bind("x", Value::Int(1));  // a plain binding replaces a lazy one
+  EXPECT_EQ(use.value().Evaluate(act), Value::Int(2));
+  EXPECT_EQ(act.Find("y"), nullptr);
+}
+
 }  // namespace
 }  // namespace zhucun

@@ -246,31 +246,6 @@ class Subjects {
       groups_;
 };
 
-// The periods `rule` judges for a subject (as the engine's RuleRunner);
-// nullopt after an evaluation error.
-std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
-                                             const Activation& act, Date from,
-                                             Date as_of, std::string* error) {
-  std::vector<Period> periods;
-  if (rule.periods) {
-    Value v = rule.periods->Evaluate(act);
-    if (v.is_error()) {
-      *error = v.error_message();
-      return std::nullopt;
-    }
-    if (v.kind() == ValueKind::kList) {
-      for (const Value& e : v.list_value()) {
-        if (e.kind() == ValueKind::kPeriod) periods.push_back(e.period_value());
-      }
-    }
-    std::sort(periods.begin(), periods.end());
-    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
-  } else if (rule.spec.period) {
-    periods = Period::Enumerate(*rule.spec.period, from, as_of);
-  }
-  return periods;
-}
-
 // "quarter" -> "quarters".
 std::string Plural(PeriodKind kind) {
   return std::string(PeriodKindName(kind)) + "s";

@@ -80,6 +80,15 @@ std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options
 Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
                           Date from, Date as_of);
 
+// The periods `rule` judges for the subject bound in `act`: the judged
+// periods of its `period` kind in [from, as_of], or its `periods` list
+// (sorted, without repeats); none for a rule without periods; nullopt with
+// the message in `error` when `periods` fails to evaluate. The check and
+// explain both use it.
+std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
+                                             const Activation& act, Date from,
+                                             Date as_of, std::string* error);
+
 // Splits the rule's `when` into its top-level `&&` operands and compiles
 // each in `env` (the rule's, with its lets) into rule->conditions
 // (explain.cc). Leaves them empty if `when` is not a conjunction.

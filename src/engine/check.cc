@@ -1,0 +1,372 @@
+// Policy::Check: evaluating every rule of a compiled pack over its subjects
+// and periods (in parallel, in chunks of subjects), the findings of rows left
+// out in lenient mode, and the derived tables.
+
+#include "zhucun/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <iterator>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "engine/policy_impl.h"
+#include "expr/stdlib.h"
+#include "source/quote.h"
+#include "zhucun/expr.h"
+#include "zhucun/records.h"
+
+namespace zhucun {
+
+namespace internal {
+
+std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
+                                             const Activation& act, Date from,
+                                             Date as_of, std::string* error) {
+  std::vector<Period> periods;
+  if (rule.periods) {
+    Value v = rule.periods->Evaluate(act);
+    if (v.is_error()) {
+      *error = v.error_message();
+      return std::nullopt;
+    }
+    if (v.kind() == ValueKind::kList) {
+      for (const Value& e : v.list_value()) {
+        if (e.kind() == ValueKind::kPeriod) periods.push_back(e.period_value());
+      }
+    }
+    std::sort(periods.begin(), periods.end());
+    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+  } else if (rule.spec.period) {
+    periods = Period::Enumerate(*rule.spec.period, from, as_of);
+  }
+  return periods;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::CompiledDerived;
+using internal::CompiledRule;
+using internal::MessagePart;
+using internal::PolicyImpl;
+using internal::Quote;
+using internal::Text;
+
+// One subject of a rule: its name and the value bound to the rule's `as`
+// (a row, a list of rows, or null for the prefecture).
+struct SubjectValue {
+  std::string name;
+  Value value;
+};
+
+// The subjects of a rule, in table (or group) order, made one at a time so
+// that only the subjects being evaluated are in memory.
+class Subjects {
+ public:
+  Subjects(const CompiledRule& rule, const RecordSet& records)
+      : spec_(rule.spec.subject), records_(records) {
+    const FactTable* t = records.facts().table(spec_.table);
+    switch (spec_.kind) {
+      case internal::SubjectSpec::Kind::kPrefecture:
+        size_ = 1;
+        break;
+      case internal::SubjectSpec::Kind::kTable:
+        size_ = t == nullptr ? 0 : t->num_rows();
+        break;
+      case internal::SubjectSpec::Kind::kGroup:
+        if (t == nullptr) break;
+        groups_ = t->GroupBy(spec_.group_by);
+        key_ = t->column(spec_.group_by);
+        size_ = groups_.size();
+        break;
+    }
+  }
+
+  size_t size() const { return size_; }
+
+  // The i-th subject; an empty group has an empty name (and no subject).
+  SubjectValue Get(size_t i) const {
+    switch (spec_.kind) {
+      case internal::SubjectSpec::Kind::kPrefecture:
+        return {spec_.label.empty() ? "prefecture" : spec_.label, Value()};
+      case internal::SubjectSpec::Kind::kTable: {
+        const auto r = static_cast<uint32_t>(i);
+        Value row = records_.Row(spec_.table, r);
+        std::string name = row.record_source().RowName(r);
+        if (!spec_.label.empty() && spec_.label != spec_.table) {
+          name = spec_.label + name.substr(name.find(':'));
+        }
+        return {std::move(name), std::move(row)};
+      }
+      case internal::SubjectSpec::Kind::kGroup: {
+        ValueList rows;
+        for (uint32_t k = groups_.offsets[i]; k < groups_.offsets[i + 1]; ++k) {
+          rows.push_back(records_.Row(spec_.table, groups_.rows[k]));
+        }
+        if (rows.empty()) return {};
+        const std::string value = Text(key_->Get(groups_.rows[groups_.offsets[i]]));
+        return {spec_.label + ":" + value, Value::List(std::move(rows))};
+      }
+    }
+    return {};
+  }
+
+ private:
+  const internal::SubjectSpec& spec_;
+  const RecordSet& records_;
+  size_t size_ = 0;
+  GroupIndex groups_;
+  const Column* key_ = nullptr;
+};
+
+// Evaluates one rule over its subjects and periods.
+class RuleRunner {
+ public:
+  RuleRunner(const CompiledRule& rule, const RecordSet& records,
+             const Activation& base, Date from, Date as_of,
+             std::vector<Finding>* findings, Diagnostics* diags)
+      : rule_(rule), records_(records), base_(base), from_(from),
+        as_of_(as_of), findings_(findings), diags_(diags) {}
+
+  // Evaluates the rule for `subjects[begin, end)`.
+  void Run(const Subjects& subjects, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const SubjectValue s = subjects.Get(i);
+      if (!s.name.empty()) Subject(s.name, s.value);
+    }
+  }
+
+ private:
+  void Subject(const std::string& name, const Value& row) {
+    Activation act = base_;
+    if (!row.is_null() || rule_.spec.subject.kind !=
+                              internal::SubjectSpec::Kind::kPrefecture) {
+      act.Bind(rule_.spec.subject.as, row);
+    }
+    if (!rule_.spec.period && !rule_.periods) {
+      Evaluate(name, "", act);
+      return;
+    }
+    std::string error;
+    const std::optional<std::vector<Period>> periods =
+        internal::PeriodsOf(rule_, act, from_, as_of_, &error);
+    if (!periods) {
+      Fail(name, "", Value::Error(error));
+      return;
+    }
+    for (const Period& period : *periods) {
+      act.Bind("period", Value::FromPeriod(period));
+      Evaluate(name, period.label(), act);
+    }
+  }
+
+  // The lets are computed where `when` (or the message) first needs them,
+  // so a guard that is false spares the lets behind it; an error in a let
+  // is an error of the `when` that uses it (with CEL's `false && error`
+  // being false).
+  void Evaluate(const std::string& subject, const std::string& period,
+                Activation& act) {
+    for (const auto& [name, program] : rule_.lets) act.BindLazy(name, &program);
+    if (!rule_.when) return;
+    Value fired = rule_.when->Evaluate(act);
+    if (Fail(subject, period, fired)) return;
+    if (fired.kind() != ValueKind::kBool) {
+      Fail(subject, period, Value::Error("`when` gave " + fired.DebugString() +
+                                         ", not true or false"));
+      return;
+    }
+    if (!fired.bool_value()) return;
+    std::string message;
+    for (const MessagePart& part : rule_.message) {
+      if (!part.program) {
+        message += part.text;
+        continue;
+      }
+      Value v = part.program->Evaluate(act);
+      message += v.is_error() ? "{" + v.error_message() + "}" : Text(v);
+    }
+    findings_->push_back({rule_.spec.id, subject, period, rule_.spec.severity,
+                          std::move(message)});
+  }
+
+  // Reports an evaluation error; true if `v` is one.
+  bool Fail(const std::string& subject, const std::string& period,
+            const Value& v) {
+    if (!v.is_error()) return false;
+    diags_->Error("engine.eval_error",
+                  "rule " + Quote(rule_.spec.id) + " on " + Quote(subject) +
+                      (period.empty() ? "" : " in " + Quote(period)) + ": " +
+                      v.error_message(),
+                  rule_.spec.span);
+    return true;
+  }
+
+  const CompiledRule& rule_;
+  const RecordSet& records_;
+  const Activation& base_;
+  Date from_;
+  Date as_of_;
+  std::vector<Finding>* findings_;
+  Diagnostics* diags_;
+};
+
+// Evaluates every rule, in parallel: the work is cut into chunks of
+// subjects, each with its own findings and diagnostics, concatenated in
+// (rule, subject) order afterwards, so the result never depends on timing.
+void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
+              Date from, const CheckOptions& options, std::vector<Finding>* findings,
+              Diagnostics* diags) {
+  std::vector<Subjects> subjects;
+  subjects.reserve(p.rules.size());
+  for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
+  struct Chunk {
+    size_t rule = 0;
+    size_t begin = 0;
+    size_t end = 0;
+    std::vector<Finding> findings;
+    Diagnostics diags;
+  };
+  constexpr size_t kChunk = 256;  // subjects; small enough to balance 1 rule
+  std::vector<Chunk> chunks;
+  for (size_t r = 0; r < p.rules.size(); ++r) {
+    for (size_t b = 0; b < subjects[r].size(); b += kChunk) {
+      Chunk c;
+      c.rule = r;
+      c.begin = b;
+      c.end = std::min(subjects[r].size(), b + kChunk);
+      chunks.push_back(std::move(c));
+    }
+  }
+  std::atomic<size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;  // the first exception of any thread
+  auto work = [&] {
+    try {
+      for (size_t i = next++; i < chunks.size(); i = next++) {
+        Chunk& c = chunks[i];
+        RuleRunner(p.rules[c.rule], records, base, from, options.as_of, &c.findings,
+                   &c.diags)
+            .Run(subjects[c.rule], c.begin, c.end);
+      }
+    } catch (...) {
+      next = chunks.size();  // the others stop too
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  size_t threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, chunks.size());
+  std::vector<std::thread> pool;
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the ones started and this one do the work.
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  for (Chunk& c : chunks) {
+    findings->insert(findings->end(), std::make_move_iterator(c.findings.begin()),
+                     std::make_move_iterator(c.findings.end()));
+    diags->Append(c.diags);
+  }
+}
+
+}  // namespace
+
+Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
+                             const CheckOptions& options) const {
+  const PolicyImpl& p = *impl_;
+  Diagnostics diags;
+  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  std::optional<Date> from = internal::WindowStart(p, options, &diags);
+  if (!from) return Result<Report>(std::move(diags));
+  const Activation base = internal::BaseActivation(p, *records, *from, options.as_of);
+
+  Report report;
+  RunRules(p, *records, base, *from, options, &report.findings, &diags);
+  // Rows left out in lenient mode are findings too (DATA.md).
+  for (const RejectedRow& r : facts->rejected()) {
+    report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
+                               "", "error", r.reason});
+  }
+  std::sort(report.findings.begin(), report.findings.end(),
+            [](const Finding& a, const Finding& b) {
+              if (a.rule != b.rule) return a.rule < b.rule;
+              if (a.subject != b.subject) return a.subject < b.subject;
+              return a.period < b.period;
+            });
+  for (const CompiledDerived& d : p.derived) {
+    DerivedTable table;
+    table.name = d.spec.name;
+    for (const auto& [name, program] : d.columns) {
+      table.columns.push_back(name);
+      table.types.push_back(program.result_type().ToString());
+    }
+    const FactTable* from_table = facts->table(d.spec.from);
+    std::vector<std::vector<Value>> rows;
+    for (uint32_t r = 0; from_table != nullptr && r < from_table->num_rows(); ++r) {
+      Activation act = base;
+      act.Bind(d.spec.as, records->Row(d.spec.from, r));
+      bool ok = true;
+      for (const auto& [name, program] : d.lets) {
+        Value v = program.Evaluate(act);
+        if (v.is_error()) {
+          diags.Error("engine.eval_error",
+                      "derived " + Quote(d.spec.name) + " on line " +
+                          std::to_string(from_table->line(r)) + ": " + v.error_message(),
+                      d.spec.span);
+          ok = false;
+          break;
+        }
+        act.Bind(name, std::move(v));
+      }
+      if (!ok) continue;
+      std::vector<Value> row;
+      for (const auto& [name, program] : d.columns) {
+        Value v = program.Evaluate(act);
+        if (v.is_error()) {
+          diags.Error("engine.eval_error",
+                      "derived " + Quote(d.spec.name) + " column " + Quote(name) +
+                          " on line " + std::to_string(from_table->line(r)) + ": " +
+                          v.error_message(),
+                      d.spec.span);
+        }
+        row.push_back(std::move(v));
+      }
+      rows.push_back(std::move(row));
+    }
+    std::vector<size_t> sort_cols;
+    for (const std::string& c : d.spec.sort_by) {
+      auto it = std::find(table.columns.begin(), table.columns.end(), c);
+      if (it != table.columns.end()) sort_cols.push_back(static_cast<size_t>(it - table.columns.begin()));
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const std::vector<Value>& a, const std::vector<Value>& b) {
+                       for (size_t c : sort_cols) {
+                         Value error;
+                         const int cmp = internal::CelCompare(a[c], b[c], &error);
+                         if (cmp != 0 && cmp != 2) return cmp < 0;
+                       }
+                       return false;
+                     });
+    for (const auto& row : rows) {
+      std::vector<std::string> cells;
+      for (const Value& v : row) cells.push_back(Text(v));
+      table.rows.push_back(std::move(cells));
+    }
+    report.derived.push_back(std::move(table));
+  }
+  if (diags.has_errors()) return Result<Report>(std::move(diags));
+  return Result<Report>(std::move(report), std::move(diags));
+}
+
+}  // namespace zhucun

@@ -243,6 +243,8 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
 
 struct CheckArgs : DataArgs {
   std::string out_dir;
+  bool profile = false;
+  unsigned threads = 0;
 };
 
 // `zhucun check` (DATA.md, "The CLI contract").
@@ -252,7 +254,9 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   if (!LoadData("check", args, sources, &loaded, err)) return kExitUsage;
   const Policy& policy = *loaded.policy;
   const std::shared_ptr<const FactSet>& shared = loaded.facts;
-  const CheckOptions& options = loaded.options;
+  CheckOptions& options = loaded.options;
+  options.profile = args.profile;
+  options.threads = args.threads;
   Result<Report> report = policy.Check(shared, options);
   err << report.diagnostics().Render(sources);
   if (!report.ok()) return kExitUsage;
@@ -280,6 +284,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   } else {
     PrintSummary(policy, shared, options, args.lenient, r, out, err);
   }
+  if (r.profile) out << (args.out_dir.empty() ? "\n" : "") << FormatProfile(*r.profile);
   return any_error ? kExitFindings : kExitOk;
 }
 
@@ -325,6 +330,12 @@ Command AddCheckCommand(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
   AddDataOptions(check, args.get());
   check->add_option("--out", args->out_dir, "Write the output files here");
+  check->add_flag("--profile", args->profile,
+                  "Print, per rule, the time, subjects, periods judged, lets "
+                  "computed and findings; the last line is `evaluation: <ms> ms`");
+  check->add_option("--threads", args->threads,
+                    "Threads that evaluate rules (0: one per core)")
+      ->capture_default_str();
   return {check, [args](std::ostream& out, std::ostream& err) {
             return RunCheck(*args, out, err);
           }};

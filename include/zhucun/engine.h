@@ -68,6 +68,41 @@ struct CheckOptions {
   /// Threads that evaluate rules (0: one per hardware thread). The report
   /// is the same for any number.
   unsigned threads = 0;
+  /// Measure where the evaluation spends its time (Report::profile).
+  bool profile = false;
+};
+
+/// What one rule (or derived table) cost in a check.
+struct RuleProfile {
+  /// The rule's id, or `derived:<name>` for a derived table.
+  std::string rule;
+  /// Time spent evaluating it, summed over the threads that shared it.
+  double milliseconds = 0;
+  /// Subjects evaluated (rows of a derived table's table).
+  uint64_t subjects = 0;
+  /// (subject, period) pairs judged; for a rule without periods, the
+  /// subjects.
+  uint64_t judged = 0;
+  /// Lets computed, of `lets_bound` (the rule's lets times `judged`): a let
+  /// is computed only where `when` or the message needs it.
+  uint64_t lets_computed = 0;
+  uint64_t lets_bound = 0;
+  /// Findings (rows, for a derived table).
+  uint64_t findings = 0;
+  /// How it was evaluated: "row evaluator" (each subject and period through
+  /// the compiled expressions).
+  std::string path;
+};
+
+/// Where a check spent its time: with CheckOptions::profile.
+struct Profile {
+  /// One entry per rule, then per derived table, in pack order.
+  std::vector<RuleProfile> rules;
+  /// Wall time of evaluating every rule and derived table (not reading the
+  /// facts, not writing output).
+  double evaluation_milliseconds = 0;
+  /// Threads that shared the rules.
+  unsigned threads = 0;
 };
 
 /// What a check found.
@@ -75,6 +110,8 @@ struct Report {
   /// Sorted by rule, subject, period (code-point order).
   std::vector<Finding> findings;
   std::vector<DerivedTable> derived;
+  /// Set when CheckOptions::profile asked for it.
+  std::optional<Profile> profile;
 };
 
 /// Why a rule fired, or did not, for one subject and period: what
@@ -267,6 +304,10 @@ class ZHUCUN_API Policy {
 /// `when` with their values, the first false one marked. Columns are
 /// aligned for a terminal (text.h); every line ends with `\n`.
 ZHUCUN_API std::string FormatExplanation(const Explanation& e);
+
+/// A check's profile as text, slowest rule first, ending with the line
+/// `evaluation: <milliseconds> ms`: what `zhucun check --profile` prints.
+ZHUCUN_API std::string FormatProfile(const Profile& profile);
 
 }  // namespace zhucun
 

@@ -59,6 +59,9 @@ class ZHUCUN_API Activation {
   void BindLazy(std::string name, const Program* program);
   /// The value of a variable (computing a lazy one), or nullptr if unbound.
   const Value* Find(std::string_view name) const;
+  /// How many times a lazy binding has been computed on this activation
+  /// (copies start from the count of what they copy).
+  uint64_t lazy_evaluations() const { return lazy_evaluations_; }
   /// All bindings made with Bind, ordered by name.
   const std::map<std::string, Value, std::less<>>& bindings() const {
     return vars_;
@@ -72,6 +75,7 @@ class ZHUCUN_API Activation {
   };
   std::map<std::string, Value, std::less<>> vars_;
   std::map<std::string, Lazy, std::less<>> lazy_;
+  mutable uint64_t lazy_evaluations_ = 0;
 };
 
 /// Column bindings for evaluating a batch of rows. A variable of a scalar
@@ -130,6 +134,10 @@ class ZHUCUN_API Program {
   BatchResult EvaluateBatch(const Batch& batch) const;
   /// The compiled plan, one node per line (for tests and `--explain`).
   std::string DumpPlan() const;
+  /// Whether the expression may read the variable `name` (directly, as
+  /// `name.field`, or in an inlined function's body); never true of a name
+  /// it does not mention.
+  bool Reads(std::string_view name) const;
 
  private:
   friend class Env;

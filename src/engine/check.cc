@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <iterator>
 #include <mutex>
@@ -129,17 +130,27 @@ class Subjects {
 // Evaluates one rule over its subjects and periods.
 class RuleRunner {
  public:
+  // What the runner did, for the profile.
+  struct Counts {
+    uint64_t subjects = 0;
+    uint64_t judged = 0;
+    uint64_t lets_computed = 0;
+    uint64_t lets_bound = 0;
+  };
+
   RuleRunner(const CompiledRule& rule, const RecordSet& records,
              const Activation& base, Date from, Date as_of,
-             std::vector<Finding>* findings, Diagnostics* diags)
+             std::vector<Finding>* findings, Diagnostics* diags, Counts* counts)
       : rule_(rule), records_(records), base_(base), from_(from),
-        as_of_(as_of), findings_(findings), diags_(diags) {}
+        as_of_(as_of), findings_(findings), diags_(diags), counts_(counts) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       const SubjectValue s = subjects.Get(i);
-      if (!s.name.empty()) Subject(s.name, s.value);
+      if (s.name.empty()) continue;
+      ++counts_->subjects;
+      Subject(s.name, s.value);
     }
   }
 
@@ -150,6 +161,17 @@ class RuleRunner {
                               internal::SubjectSpec::Kind::kPrefecture) {
       act.Bind(rule_.spec.subject.as, row);
     }
+    // Lets that do not depend on the period: bound once for all periods.
+    for (size_t i = 0; i < rule_.lets.size(); ++i) {
+      if (rule_.let_per_period[i]) continue;
+      act.BindLazy(rule_.lets[i].first, &rule_.lets[i].second);
+      ++counts_->lets_bound;
+    }
+    struct CountLets {  // on every way out
+      const Activation& act;
+      Counts* counts;
+      ~CountLets() { counts->lets_computed += act.lazy_evaluations(); }
+    } count_lets{act, counts_};
     if (!rule_.spec.period && !rule_.periods) {
       Evaluate(name, "", act);
       return;
@@ -170,10 +192,16 @@ class RuleRunner {
   // The lets are computed where `when` (or the message) first needs them,
   // so a guard that is false spares the lets behind it; an error in a let
   // is an error of the `when` that uses it (with CEL's `false && error`
-  // being false).
+  // being false). A let that does not depend on the period keeps its value
+  // from one period of the subject to the next (bound in Subject).
   void Evaluate(const std::string& subject, const std::string& period,
                 Activation& act) {
-    for (const auto& [name, program] : rule_.lets) act.BindLazy(name, &program);
+    ++counts_->judged;
+    for (size_t i = 0; i < rule_.lets.size(); ++i) {
+      if (!rule_.let_per_period[i]) continue;
+      act.BindLazy(rule_.lets[i].first, &rule_.lets[i].second);
+      ++counts_->lets_bound;
+    }
     if (!rule_.when) return;
     Value fired = rule_.when->Evaluate(act);
     if (Fail(subject, period, fired)) return;
@@ -215,14 +243,23 @@ class RuleRunner {
   Date as_of_;
   std::vector<Finding>* findings_;
   Diagnostics* diags_;
+  Counts* counts_;
 };
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                   start)
+      .count();
+}
 
 // Evaluates every rule, in parallel: the work is cut into chunks of
 // subjects, each with its own findings and diagnostics, concatenated in
 // (rule, subject) order afterwards, so the result never depends on timing.
+// With `profile`, each rule's time, counts and findings go there, one entry
+// per rule.
 void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
               Date from, const CheckOptions& options, std::vector<Finding>* findings,
-              Diagnostics* diags) {
+              Diagnostics* diags, Profile* profile) {
   std::vector<Subjects> subjects;
   subjects.reserve(p.rules.size());
   for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
@@ -232,6 +269,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     size_t end = 0;
     std::vector<Finding> findings;
     Diagnostics diags;
+    RuleRunner::Counts counts;
+    double milliseconds = 0;
   };
   constexpr size_t kChunk = 256;  // subjects; small enough to balance 1 rule
   std::vector<Chunk> chunks;
@@ -251,9 +290,11 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     try {
       for (size_t i = next++; i < chunks.size(); i = next++) {
         Chunk& c = chunks[i];
+        const auto start = std::chrono::steady_clock::now();
         RuleRunner(p.rules[c.rule], records, base, from, options.as_of, &c.findings,
-                   &c.diags)
+                   &c.diags, &c.counts)
             .Run(subjects[c.rule], c.begin, c.end);
+        if (profile != nullptr) c.milliseconds = MillisecondsSince(start);
       }
     } catch (...) {
       next = chunks.size();  // the others stop too
@@ -273,6 +314,24 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   work();
   for (std::thread& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+  if (profile != nullptr) {
+    profile->threads = static_cast<unsigned>(std::max<size_t>(1, pool.size() + 1));
+    for (const CompiledRule& rule : p.rules) {
+      RuleProfile r;
+      r.rule = rule.spec.id;
+      r.path = "row evaluator";
+      profile->rules.push_back(std::move(r));
+    }
+    for (const Chunk& c : chunks) {
+      RuleProfile& r = profile->rules[c.rule];
+      r.milliseconds += c.milliseconds;
+      r.subjects += c.counts.subjects;
+      r.judged += c.counts.judged;
+      r.lets_computed += c.counts.lets_computed;
+      r.lets_bound += c.counts.lets_bound;
+      r.findings += c.findings.size();
+    }
+  }
   for (Chunk& c : chunks) {
     findings->insert(findings->end(), std::make_move_iterator(c.findings.begin()),
                      std::make_move_iterator(c.findings.end()));
@@ -292,7 +351,10 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
   const Activation base = internal::BaseActivation(p, *records, *from, options.as_of);
 
   Report report;
-  RunRules(p, *records, base, *from, options, &report.findings, &diags);
+  const auto start = std::chrono::steady_clock::now();
+  if (options.profile) report.profile.emplace();
+  Profile* profile = report.profile ? &*report.profile : nullptr;
+  RunRules(p, *records, base, *from, options, &report.findings, &diags, profile);
   // Rows left out in lenient mode are findings too (DATA.md).
   for (const RejectedRow& r : facts->rejected()) {
     report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
@@ -305,6 +367,8 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
               return a.period < b.period;
             });
   for (const CompiledDerived& d : p.derived) {
+    const auto derived_start = std::chrono::steady_clock::now();
+    uint64_t derived_lets = 0;
     DerivedTable table;
     table.name = d.spec.name;
     for (const auto& [name, program] : d.columns) {
@@ -318,6 +382,7 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
       act.Bind(d.spec.as, records->Row(d.spec.from, r));
       bool ok = true;
       for (const auto& [name, program] : d.lets) {
+        ++derived_lets;
         Value v = program.Evaluate(act);
         if (v.is_error()) {
           diags.Error("engine.eval_error",
@@ -363,8 +428,20 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
       for (const Value& v : row) cells.push_back(Text(v));
       table.rows.push_back(std::move(cells));
     }
+    if (profile != nullptr) {
+      RuleProfile r;
+      r.rule = "derived:" + d.spec.name;
+      r.path = "row evaluator";
+      r.subjects = r.judged = from_table == nullptr ? 0 : from_table->num_rows();
+      r.lets_computed = derived_lets;
+      r.lets_bound = r.judged * d.lets.size();
+      r.findings = table.rows.size();
+      r.milliseconds = MillisecondsSince(derived_start);
+      profile->rules.push_back(std::move(r));
+    }
     report.derived.push_back(std::move(table));
   }
+  if (profile != nullptr) profile->evaluation_milliseconds = MillisecondsSince(start);
   if (diags.has_errors()) return Result<Report>(std::move(diags));
   return Result<Report>(std::move(report), std::move(diags));
 }

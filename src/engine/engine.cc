@@ -369,6 +369,15 @@ std::shared_ptr<PolicyImpl> LoadImpl(
     }
     if (rs.period || rs.periods.present()) env.Declare("period", Type::Period());
     CompileLets(rs.lets, &env, sources, &rule.lets, &diags);
+    // A let that reads neither `period` nor such a let has one value per
+    // subject.
+    for (const auto& [name, program] : rule.lets) {
+      bool per_period = program.Reads("period");
+      for (size_t j = 0; j < rule.let_per_period.size() && !per_period; ++j) {
+        per_period = rule.let_per_period[j] && program.Reads(rule.lets[j].first);
+      }
+      rule.let_per_period.push_back(per_period);
+    }
     if (rs.when.present()) {
       auto program = CompileText(env, rs.when, sources, "when");
       diags.Append(program.diagnostics());

@@ -30,6 +30,9 @@ struct CompiledRule {
   RuleSpec spec;
   std::optional<Program> periods;
   std::vector<std::pair<std::string, Program>> lets;
+  // Per let: whether its value depends on the period (it reads `period` or
+  // a let that does); the others are computed at most once per subject.
+  std::vector<bool> let_per_period;
   std::optional<Program> when;
   std::vector<MessagePart> message;
   // For explanations (explain.cc): each top-level `&&` operand of `when`,

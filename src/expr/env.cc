@@ -68,6 +68,7 @@ const Value* Activation::Find(std::string_view name) const {
       lazy.value = Value::Error("`" + it->first + "` depends on itself");
     } else {
       lazy.computing = true;
+      ++lazy_evaluations_;
       Value v = lazy.program->Evaluate(*this);
       lazy.computing = false;
       lazy.value = std::move(v);
@@ -165,6 +166,17 @@ Value Program::Evaluate(const Activation& activation) const {
 
 BatchResult Program::EvaluateBatch(const Batch& batch) const {
   return internal::EvaluateBatch(*impl_, batch);
+}
+
+bool Program::Reads(std::string_view name) const {
+  // Every identifier that is not a comprehension variable starts a chain
+  // of dotted names; the variable read is one of its prefixes.
+  for (const internal::ProgramImpl::Qualified& q : impl_->qualified) {
+    for (const std::string& prefix : q.names) {
+      if (prefix == name) return true;
+    }
+  }
+  return false;
 }
 
 std::string Program::DumpPlan() const {

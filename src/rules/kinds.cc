@@ -173,7 +173,7 @@ const std::vector<KindDef>& Kinds() {
          "`member.absences.filter(a, a.kind != 'official_out')`"},
         {"start", ArgForm::kName, nullptr},
         {"end", ArgForm::kName, nullptr}},
-       {"service", "away", "present", "required"},
+       {"away_spans", "service", "away", "present", "required"},
        "days present are counted per period: add `period: month` (or "
        "`quarter`, `half` or `year`)"},
   };

@@ -172,11 +172,13 @@ bool Expander::DaysPresent() {
   // The comprehension's own name: `away` is its receiver, evaluated outside
   // it, so no name of the clerk's can clash with it.
   const std::string each = "away_row";
+  // The away rows' spans come first, in a let of their own: it does not
+  // depend on the period, so it is computed once per subject.
   return Finish(
-      {{"service", "covered_days(period, " + service + ")"},
-       {"away", "covered_days(period, " + service + ", " + Cel("away") +
-                    ".map(" + each + ", [" + each + "." + start + ", " + each +
-                    "." + end + "]))"},
+      {{"away_spans", Cel("away") + ".map(" + each + ", [" + each + "." + start +
+                          ", " + each + "." + end + "])"},
+       {"service", "covered_days(period, " + service + ")"},
+       {"away", "covered_days(period, " + service + ", away_spans)"},
        {"present", "service - away"},
        {"required", "ceil_div(" + Cel("at_least") + " * service, days(period))"}},
       Precondition() + "service > 0 && present < required",

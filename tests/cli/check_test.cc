@@ -256,5 +256,34 @@ TEST(CliCheckTest, BadAbsencesArePositionedLikeEveryTable) {
       << summary.out;
 }
 
+// `--profile` (issue 10): after the output, a table of the rules, slowest
+// first, and the line `evaluation: <ms> ms`; `--threads` sets how many
+// threads share the rules.
+TEST(CliCheckTest, ProfileAndThreads) {
+  TempDir data;
+  WriteSmall(data);
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out",
+                          data.path() + "/out", "--profile", "--threads", "1"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(r.out.starts_with("profile: 32 rules and derived tables on 1 thread, "
+                                "slowest first\n  rule "))
+      << r.out;
+  EXPECT_NE(r.out.find("\n  handover.period "), std::string::npos) << r.out;
+  const size_t last = r.out.rfind('\n', r.out.size() - 2) + 1;
+  EXPECT_TRUE(r.out.substr(last).starts_with("evaluation: ")) << r.out;
+  EXPECT_TRUE(r.out.ends_with(" ms\n")) << r.out;
+  // The same findings with any number of threads.
+  const CliRun two = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out",
+                            data.path() + "/out2", "--threads", "2"});
+  std::ifstream a(data.path() + "/out/findings.csv"), b(data.path() + "/out2/findings.csv");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}),
+            std::string(std::istreambuf_iterator<char>(b), {}));
+  EXPECT_EQ(two.out, "");  // no profile unless asked
+  const CliRun bad = Check({"--data", data.path(), "--as-of", "2024-06-30", "--threads",
+                            "two"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "Could not convert: --threads = two\nRun with --help for more information.\n");
+}
+
 }  // namespace
 }  // namespace zhucun

@@ -336,12 +336,13 @@ TEST_F(DaysPresentTest, Expansion) {
   EXPECT_EQ(
       Expansion("attendance.days_in_village"),
       kDaysPack + "/rules.yaml:4 (expanded days_present)\n"
+                  "let away_spans: (member.absences.filter(a, a.kind != "
+                  "'official_out')).map(away_row, [away_row.start_date, "
+                  "away_row.end_date])\n"
                   "let service: covered_days(period, [[member.start_date, "
                   "member.end_date]])\n"
                   "let away: covered_days(period, [[member.start_date, "
-                  "member.end_date]], (member.absences.filter(a, a.kind != "
-                  "'official_out')).map(away_row, [away_row.start_date, "
-                  "away_row.end_date]))\n"
+                  "member.end_date]], away_spans)\n"
                   "let present: service - away\n"
                   "let required: ceil_div(params.min_days_in_village * "
                   "service, days(period))\n"
@@ -352,8 +353,8 @@ TEST_F(DaysPresentTest, Expansion) {
   const RuleSpec& r = *Rule("attendance.days_in_village");
   EXPECT_EQ(r.kind, "days_present");  // kept, with the arguments
   EXPECT_EQ(r.args.size(), 2u);
-  ASSERT_EQ(r.lets.size(), 4u);
-  EXPECT_EQ(r.lets[3].name, "required");
+  ASSERT_EQ(r.lets.size(), 5u);
+  EXPECT_EQ(r.lets[4].name, "required");
 }
 
 // `start:` and `end:` name the columns, of the subject and of the away
@@ -361,11 +362,12 @@ TEST_F(DaysPresentTest, Expansion) {
 TEST_F(DaysPresentTest, OtherDateColumnsAndOwnMessage) {
   EXPECT_EQ(Expansion("attendance.cadre_days"),
             kDaysPack + "/rules.yaml:16 (expanded days_present)\n"
+                        "let away_spans: c.cadre_leaves.map(away_row, "
+                        "[away_row.begins, away_row.ends])\n"
                         "let service: covered_days(period, [[c.begins, "
                         "c.ends]])\n"
                         "let away: covered_days(period, [[c.begins, c.ends]], "
-                        "c.cadre_leaves.map(away_row, [away_row.begins, "
-                        "away_row.ends]))\n"
+                        "away_spans)\n"
                         "let present: service - away\n"
                         "let required: ceil_div(20 * service, days(period))\n"
                         "when: service > 0 && present < required\n");
@@ -429,8 +431,9 @@ TEST_F(DaysPresentTest, Explains) {
   for (const Explanation::Item& i : quiet.lets) {
     lets.push_back(i.name + " = " + i.value);
   }
-  EXPECT_EQ(lets, (std::vector<std::string>{"service = 31", "away = 11",
-                                            "present = 20", "required = 20"}));
+  EXPECT_EQ(lets, (std::vector<std::string>{
+                      "away_spans = [[2024-01-01, 2024-01-08], [2024-01-05, 2024-01-11]]",
+                      "service = 31", "away = 11", "present = 20", "required = 20"}));
   std::vector<std::string> conditions;
   for (const Explanation::Item& i : quiet.conditions) {
     conditions.push_back(i.name + " = " + i.value);
@@ -761,7 +764,7 @@ const BadCase kBadCases[] = {
      "rules.yaml:8:7: error[pack.name_taken]: let `present` is a name the `days_present` kind gives\n"
      " |       present: 3\n"
      " |       ^~~~~~~\n"
-     " = help: a `days_present` rule names `service`, `away`, `present` and `required`; call the let otherwise\n"},
+     " = help: a `days_present` rule names `away_spans`, `service`, `away`, `present` and `required`; call the let otherwise\n"},
     {"DaysPresentTypeErrorInAway", true,
      std::string(kDays) + "    at_least: 20\n    away: posting.absences.filter(a, a.kind != 1)\n",
      "rules.yaml:8:38: error[expr.no_overload]: no matching overload for `!=` applied to `(string, int)`\n"
@@ -774,15 +777,15 @@ const BadCase kBadCases[] = {
      " |                   ^~~~\n"},
     {"DaysPresentAwayRowsWithoutTheDates", true,
      std::string(kDays) + "    at_least: 20\n    away: facts.visits\n",
-     "rules.yaml:3 (expanded days_present):2:111: error[expr.unknown_field]: `away_row` has no field `start_date`\n"
-     " | ...(period, [[posting.start_date, posting.end_date]], facts.visits.map(away_row, [away_row.start_date, away_row.end_date]))\n"
-     " |                                                                                            ^~~~~~~~~~\n"
-     "rules.yaml:3 (expanded days_present):2:132: error[expr.unknown_field]: `away_row` has no field `end_date`\n"
-     " | ...(period, [[posting.start_date, posting.end_date]], facts.visits.map(away_row, [away_row.start_date, away_row.end_date]))\n"
-     " |                                                                                                                 ^~~~~~~~\n"},
+     "rules.yaml:3 (expanded days_present):1:54: error[expr.unknown_field]: `away_row` has no field `start_date`\n"
+     " | let away_spans: facts.visits.map(away_row, [away_row.start_date, away_row.end_date])\n"
+     " |                                                      ^~~~~~~~~~\n"
+     "rules.yaml:3 (expanded days_present):1:75: error[expr.unknown_field]: `away_row` has no field `end_date`\n"
+     " | let away_spans: facts.visits.map(away_row, [away_row.start_date, away_row.end_date])\n"
+     " |                                                                           ^~~~~~~~\n"},
     {"DaysPresentAtLeastNotANumber", true,
      std::string(kDays) + "    at_least: \"'twenty'\"\n    away: posting.absences\n",
-     "rules.yaml:3 (expanded days_present):4:24: error[expr.no_overload]: no matching overload for `*` applied to `(string, int)`\n"
+     "rules.yaml:3 (expanded days_present):5:24: error[expr.no_overload]: no matching overload for `*` applied to `(string, int)`\n"
      " | let required: ceil_div(('twenty') * service, days(period))\n"
      " |                        ^~~~~~~~~~~~~~~~~~~~\n"},
     // clang-format on

@@ -1,0 +1,114 @@
+// CheckOptions::profile (issue 10): per rule, the subjects, the (subject,
+// period) pairs judged, the lets computed of those bound and the findings;
+// the evaluation's wall time; FormatProfile's text. Times are not asserted
+// (performance lives in bench/), only that they are there.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "../facts/facts_test_util.h"
+#include "zhucun/csv.h"
+#include "zhucun/engine.h"
+
+namespace zhucun {
+namespace {
+
+using testing::kSourceDir;
+using testing::TempDir;
+
+// Two teams, T1 from 2022-01-01 (weak village) and T2 from 2024-03-10
+// (poor), checked as of 2024-06-30 from 2024-01-01: six months judged.
+Report CheckWithProfile(const std::string& rules, bool profile = true) {
+  TempDir pack;
+  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
+  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
+  pack.Write("pack.yaml",
+             "name: profile\nversion: 1.0.0\ntitle: 剖析\n"
+             "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
+             "includes: [schema.yaml, rules.yaml]\n");
+  pack.Write("rules.yaml", rules);
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return {};
+  TempDir data;
+  data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
+  data.Write("villages.csv",
+             "village_id,county_id,name,category\nV1,C1,新场村,weak\nV2,C1,良亩村,poor\n");
+  data.Write("teams.csv",
+             "team_id,village_id,start_date,end_date\n"
+             "T1,V1,2022-01-01,\nT2,V2,2024-03-10,\n");
+  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
+  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+  CheckOptions options;
+  options.as_of = *Date::Parse("2024-06-30");
+  options.profile = profile;
+  auto report = policy.value().Check(
+      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+  return report.ok() ? std::move(report).value() : Report{};
+}
+
+// `weak` is read by every month's `when` of T1 but computed once per team:
+// it does not depend on the period. `days` does (once per team and month
+// where the guard lets it through); `never` is never needed.
+TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
+  const Report report = CheckWithProfile(
+      "rules:\n"
+      "  - id: team.short_month\n"
+      "    title: 测试\n"
+      "    severity: warning\n"
+      "    subject: teams\n"
+      "    period: month\n"
+      "    let:\n"
+      "      weak: team.village.category == 'weak'\n"
+      "      days: period.end() - period.start() + 1\n"
+      "      never: team.team_id.size() / 0\n"
+      "    when: weak && days < 30\n"
+      "    message: \"{days} days\"\n");
+  ASSERT_TRUE(report.profile.has_value());
+  const Profile& p = *report.profile;
+  ASSERT_EQ(p.rules.size(), 1u);
+  const RuleProfile& r = p.rules[0];
+  EXPECT_EQ(r.rule, "team.short_month");
+  EXPECT_EQ(r.subjects, 2u);
+  EXPECT_EQ(r.judged, 12u);  // 2 teams x 6 months (2024-01 .. 2024-06)
+  // weak: once per team (2); days: T1's six months only; never: never.
+  EXPECT_EQ(r.lets_computed, 2u + 6u);
+  // Bound: weak and never once per team, days once per team and month.
+  EXPECT_EQ(r.lets_bound, 2u * 2u + 12u);
+  EXPECT_EQ(r.findings, 1u);  // T1 in 2024-02 (29 days)
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].period, "2024-02");
+  EXPECT_EQ(r.path, "row evaluator");
+  EXPECT_GE(r.milliseconds, 0.0);
+  EXPECT_GE(p.evaluation_milliseconds, 0.0);
+  EXPECT_GE(p.threads, 1u);
+
+  const std::string text = FormatProfile(p);
+  EXPECT_EQ(text.rfind("evaluation: "), text.rfind('\n', text.size() - 2) + 1) << text;
+  EXPECT_TRUE(text.ends_with(" ms\n")) << text;
+  EXPECT_NE(text.find("  team.short_month "), std::string::npos) << text;
+}
+
+TEST(ProfileTest, OnlyWhenAskedFor) {
+  const std::string rules =
+      "rules:\n"
+      "  - id: team.any\n"
+      "    title: 测试\n"
+      "    severity: warning\n"
+      "    subject: teams\n"
+      "    when: \"true\"\n";
+  const Report with = CheckWithProfile(rules);
+  ASSERT_TRUE(with.profile.has_value());
+  EXPECT_EQ(with.profile->rules[0].judged, 2u);  // no periods: the subjects
+  EXPECT_EQ(with.profile->rules[0].lets_bound, 0u);
+  const Report without = CheckWithProfile(rules, false);
+  EXPECT_FALSE(without.profile.has_value());
+  EXPECT_EQ(without.findings.size(), 2u);
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -76,7 +76,7 @@ struct CheckOptions {
 struct RuleProfile {
   /// The rule's id, or `derived:<name>` for a derived table.
   std::string rule;
-  /// Time spent evaluating it, summed over the threads that shared it.
+  /// CPU time spent evaluating it, summed over the threads that shared it.
   double milliseconds = 0;
   /// Subjects evaluated (rows of a derived table's table).
   uint64_t subjects = 0;

@@ -73,7 +73,7 @@ std::string FormatProfile(const Profile& profile) {
                     ", slowest first\n";
   out += line(header);
   for (const auto& row : rows) out += line(row);
-  out += "  ms: time evaluating the rule, summed over the threads that shared it (" +
+  out += "  ms: CPU time evaluating the rule, summed over the threads that shared it (" +
          Milliseconds(total) +
          " ms in all); judged: (subject, period) pairs; lets: lets computed, of the "
          "lets bound (a let is computed only where `when` needs it)\n";

@@ -178,3 +178,26 @@ def test_edge_case_matches_cli(policy, zhucun, case, tmp_path):
     except pd.errors.ParserError:
         return
     assert_same_as_cli(check(frames), tmp_path)
+
+
+def test_profile(policy):
+    """check(profile=True): where the time went, as `zhucun check --profile`
+    (issue 10); counts are exact, times only present."""
+    data = SHARED / "spec" / "example-attendance" / "data"
+    report = policy.check(data, as_of="2024-06-30", profile=True, threads=1)
+    p = report.profile
+    assert list(p.columns) == ["rule", "ms", "subjects", "judged", "lets_computed",
+                               "lets_bound", "findings", "path"]
+    assert len(p) == len(policy.info().rules) + 1  # and the derived table
+    assert list(p["ms"]) == sorted(p["ms"], reverse=True)
+    by_rule = p.set_index("rule")
+    counts = report.findings["rule"].value_counts()
+    assert (by_rule.loc[counts.index, "findings"] == counts).all()
+    assert by_rule.loc["derived:assessment_grades", "findings"] == len(
+        report.derived["assessment_grades"])
+    assert (p["lets_computed"] <= p["lets_bound"]).all()
+    assert p.attrs["threads"] == 1 and p.attrs["evaluation_ms"] > 0
+    assert p.attrs["text"].splitlines()[-1].startswith("evaluation: ")
+    assert policy.check(data, as_of="2024-06-30").profile is None
+    with pytest.raises(TypeError, match="profile: expected True or False, not str"):
+        policy.check(data, as_of="2024-06-30", profile="yes")

@@ -218,8 +218,9 @@ py::dict ExplanationToPy(const Explanation& e) {
 }
 
 py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,
-               const std::optional<std::string>& start, unsigned threads) {
-  const CheckOptions options = Options(as_of, start, threads);
+               const std::optional<std::string>& start, unsigned threads, bool profile) {
+  CheckOptions options = Options(as_of, start, threads);
+  options.profile = profile;
   std::optional<Result<Report>> report;
   std::optional<Result<std::vector<std::string>>> groups;
   {
@@ -256,9 +257,24 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
     derived.append(py::dict("name"_a = d.name, "columns"_a = d.columns,
                             "types"_a = d.types, "rows"_a = d.rows));
   }
+  py::object profile_dict = py::none();
+  if (r.profile) {
+    py::list rules;
+    for (const RuleProfile& p : r.profile->rules) {
+      rules.append(py::dict("rule"_a = p.rule, "ms"_a = p.milliseconds,
+                            "subjects"_a = p.subjects, "judged"_a = p.judged,
+                            "lets_computed"_a = p.lets_computed, "lets_bound"_a = p.lets_bound,
+                            "findings"_a = p.findings, "path"_a = p.path));
+    }
+    profile_dict = py::dict("rules"_a = rules,
+                            "evaluation_ms"_a = r.profile->evaluation_milliseconds,
+                            "threads"_a = r.profile->threads,
+                            "text"_a = FormatProfile(*r.profile));
+  }
   return py::dict("findings"_a = findings, "groups"_a = group_list,
                   "summary_by"_a = policy.policy->summary_by(), "derived"_a = derived,
-                  "warnings"_a = DiagnosticsToPy(warnings, *policy.sources));
+                  "warnings"_a = DiagnosticsToPy(warnings, *policy.sources),
+                  "profile"_a = profile_dict);
 }
 
 py::dict Explain(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,
@@ -352,7 +368,7 @@ PYBIND11_MODULE(_zhucun, m) {
            "Reads `dir/<table>.csv` for every table; raises zhucun.InputError.")
       .def("build_facts", &BuildFacts, "tables"_a, "lenient"_a, "null_values"_a,
            "Builds facts from prepared columns (zhucun._frames); raises zhucun.InputError.")
-      .def("check", &Check, "facts"_a, "as_of"_a, "start"_a, "threads"_a,
+      .def("check", &Check, "facts"_a, "as_of"_a, "start"_a, "threads"_a, "profile"_a,
            "Evaluates every rule and derived table; a dict of plain lists.")
       .def("explain", &Explain, "facts"_a, "as_of"_a, "start"_a, "rule"_a, "subject"_a,
            "period"_a, "Explains one decision; a dict of the explanation's fields.");

@@ -28,7 +28,8 @@ class Policy:
         null_values: Tuple[Any, ...],
     ) -> Facts: ...
     def check(
-        self, facts: Facts, as_of: str, start: Optional[str], threads: int
+        self, facts: Facts, as_of: str, start: Optional[str], threads: int,
+        profile: bool
     ) -> Dict[str, Any]: ...
     def explain(
         self,

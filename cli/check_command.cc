@@ -244,6 +244,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
 struct CheckArgs : DataArgs {
   std::string out_dir;
   bool profile = false;
+  bool no_plan = false;
   unsigned threads = 0;
 };
 
@@ -256,6 +257,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   const std::shared_ptr<const FactSet>& shared = loaded.facts;
   CheckOptions& options = loaded.options;
   options.profile = args.profile;
+  options.plan = !args.no_plan;
   options.threads = args.threads;
   Result<Report> report = policy.Check(shared, options);
   err << report.diagnostics().Render(sources);
@@ -333,6 +335,9 @@ Command AddCheckCommand(CLI::App& app) {
   check->add_flag("--profile", args->profile,
                   "Print, per rule, the time, subjects, periods judged, lets "
                   "computed and findings; the last line is `evaluation: <ms> ms`");
+  check->add_flag("--no-plan", args->no_plan,
+                  "Judge every (subject, period) pair with the row evaluator, "
+                  "without the rules' plans (the same findings, slower)");
   check->add_option("--threads", args->threads,
                     "Threads that evaluate rules (0: one per core)")
       ->capture_default_str();

@@ -70,6 +70,12 @@ struct CheckOptions {
   unsigned threads = 0;
   /// Measure where the evaluation spends its time (Report::profile).
   bool profile = false;
+  /// Plan each rule on the rows of a table into column operators that drop
+  /// the (subject, period) pairs whose `when` is false for certain, before
+  /// the row evaluator judges the rest. The findings, messages and errors
+  /// are the same either way; false evaluates every pair with the row
+  /// evaluator alone (the reference semantics, for differential tests).
+  bool plan = true;
 };
 
 /// What one rule (or derived table) cost in a check.
@@ -87,10 +93,15 @@ struct RuleProfile {
   /// is computed only where `when` or the message needs it.
   uint64_t lets_computed = 0;
   uint64_t lets_bound = 0;
+  /// Pairs the row evaluator judged: `judged`, less the pairs the plan
+  /// dropped because `when` is false for them for certain.
+  uint64_t evaluated = 0;
   /// Findings (rows, for a derived table).
   uint64_t findings = 0;
   /// How it was evaluated: "row evaluator" (each subject and period through
-  /// the compiled expressions).
+  /// the compiled expressions), or "plan, then row evaluator" (the rule's
+  /// plan over all its pairs, then the row evaluator over the `evaluated`
+  /// pairs the plan could not decide).
   std::string path;
 };
 

@@ -38,12 +38,14 @@
 
 namespace zhucun {
 
+class Program;
+
 namespace internal {
 struct ProgramImpl;
 struct FunctionDef;
+// The compiled form of a program (for the engine's own layers only).
+const ProgramImpl& ImplOf(const Program& program);
 }  // namespace internal
-
-class Program;
 
 /// Variable bindings for evaluating one record.
 class ZHUCUN_API Activation {
@@ -141,6 +143,7 @@ class ZHUCUN_API Program {
 
  private:
   friend class Env;
+  friend const internal::ProgramImpl& internal::ImplOf(const Program& program);
   explicit Program(std::shared_ptr<const internal::ProgramImpl> impl)
       : impl_(std::move(impl)) {}
   std::shared_ptr<const internal::ProgramImpl> impl_;

@@ -19,6 +19,7 @@
 
 #include "engine/policy_impl.h"
 #include "expr/stdlib.h"
+#include "plan/rule_plan.h"
 #include "source/quote.h"
 #include "zhucun/expr.h"
 #include "zhucun/records.h"
@@ -137,16 +138,23 @@ class RuleRunner {
     uint64_t judged = 0;
     uint64_t lets_computed = 0;
     uint64_t lets_bound = 0;
+    uint64_t planned = 0;  // pairs given to the plan
+    uint64_t kept = 0;     // of those, the pairs the row evaluator judged
   };
 
-  RuleRunner(const CompiledRule& rule, const RecordSet& records,
-             const Activation& base, Date from, Date as_of,
+  // `plan`: the rule's plan, or null to evaluate every pair.
+  RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
+             const RecordSet& records, const Activation& base, Date from, Date as_of,
              std::vector<Finding>* findings, Diagnostics* diags, Counts* counts)
-      : rule_(rule), records_(records), base_(base), from_(from),
+      : rule_(rule), plan_(plan), records_(records), base_(base), from_(from),
         as_of_(as_of), findings_(findings), diags_(diags), counts_(counts) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
+    if (plan_ != nullptr) {
+      RunPlanned(begin, end);
+      return;
+    }
     for (size_t i = begin; i < end; ++i) {
       const SubjectValue s = subjects.Get(i);
       if (s.name.empty()) continue;
@@ -155,19 +163,105 @@ class RuleRunner {
     }
   }
 
+  // With a plan (a rule on the rows of a table): the pairs of the subjects
+  // are listed first (with the periods of each, which may be an error),
+  // the plan drops those whose `when` is false for certain, and the row
+  // evaluator judges the others, subject by subject in the same order as
+  // without a plan, so the findings and errors are the same.
+  void RunPlanned(size_t begin, size_t end) {
+    const bool has_periods = rule_.spec.period || rule_.periods;
+    std::vector<uint32_t> rows;
+    std::vector<Period> periods;
+    std::vector<size_t> first_pair;  // per subject, its first pair; then the end
+    std::vector<std::string> errors;  // per subject: its periods' error, if any
+    // Per subject, when the rule lists its periods: the activation that
+    // listed them (its lets computed there are not computed again).
+    std::vector<std::optional<Activation>> acts(end - begin);
+    std::vector<Period> enumerated;
+    if (rule_.spec.period && !rule_.periods) {
+      enumerated = Period::Enumerate(*rule_.spec.period, from_, as_of_);
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const auto r = static_cast<uint32_t>(i);
+      first_pair.push_back(rows.size());
+      errors.emplace_back();
+      if (!has_periods) {
+        rows.push_back(r);
+        continue;
+      }
+      const std::vector<Period>* list = &enumerated;
+      std::optional<std::vector<Period>> own;
+      if (rule_.periods) {
+        Activation& act = acts[i - begin].emplace(
+            SubjectActivation(records_.Row(rule_.spec.subject.table, r)));
+        own = internal::PeriodsOf(rule_, act, from_, as_of_, &errors.back());
+        if (!own) continue;
+        list = &*own;
+      }
+      for (const Period& p : *list) {
+        rows.push_back(r);
+        periods.push_back(p);
+      }
+    }
+    first_pair.push_back(rows.size());
+    std::vector<uint8_t> keep;
+    plan_->Filter(rows, periods, &keep);
+    counts_->planned += rows.size();
+    for (size_t s = 0; s + begin < end; ++s) {
+      ++counts_->subjects;
+      const size_t b = first_pair[s], e = first_pair[s + 1];
+      counts_->judged += e - b;
+      size_t kept = 0;
+      for (size_t k = b; k < e; ++k) kept += keep[k];
+      counts_->kept += kept;
+      if (kept == 0 && errors[s].empty()) {
+        if (acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
+        continue;
+      }
+      const auto r = static_cast<uint32_t>(begin + s);
+      Value row = records_.Row(rule_.spec.subject.table, r);
+      std::string name = row.record_source().RowName(r);
+      if (!rule_.spec.subject.label.empty() && rule_.spec.subject.label != rule_.spec.subject.table) {
+        name = rule_.spec.subject.label + name.substr(name.find(':'));
+      }
+      if (!errors[s].empty()) {
+        counts_->lets_computed += acts[s]->lazy_evaluations();
+        Fail(name, "", Value::Error(errors[s]));
+        continue;
+      }
+      Activation act = acts[s] ? std::move(*acts[s]) : SubjectActivation(std::move(row));
+      for (size_t k = b; k < e; ++k) {
+        if (keep[k] == 0) continue;
+        if (!has_periods) {
+          Evaluate(name, "", act, /*count=*/false);
+          continue;
+        }
+        act.Bind("period", Value::FromPeriod(periods[k]));
+        Evaluate(name, periods[k].label(), act, /*count=*/false);
+      }
+      counts_->lets_computed += act.lazy_evaluations();
+    }
+  }
+
  private:
-  void Subject(const std::string& name, const Value& row) {
+  // The activation of one subject: the base, the subject's variable, and
+  // the lets that do not depend on the period (bound once for all periods).
+  Activation SubjectActivation(Value row) {
     Activation act = base_;
     if (!row.is_null() || rule_.spec.subject.kind !=
                               internal::SubjectSpec::Kind::kPrefecture) {
-      act.Bind(rule_.spec.subject.as, row);
+      act.Bind(rule_.spec.subject.as, std::move(row));
     }
-    // Lets that do not depend on the period: bound once for all periods.
     for (size_t i = 0; i < rule_.lets.size(); ++i) {
       if (rule_.let_per_period[i]) continue;
       act.BindLazy(rule_.lets[i].first, &rule_.lets[i].second);
       ++counts_->lets_bound;
     }
+    return act;
+  }
+
+  void Subject(const std::string& name, const Value& row) {
+    Activation act = SubjectActivation(row);
     struct CountLets {  // on every way out
       const Activation& act;
       Counts* counts;
@@ -196,8 +290,8 @@ class RuleRunner {
   // being false). A let that does not depend on the period keeps its value
   // from one period of the subject to the next (bound in Subject).
   void Evaluate(const std::string& subject, const std::string& period,
-                Activation& act) {
-    ++counts_->judged;
+                Activation& act, bool count = true) {
+    if (count) ++counts_->judged;
     for (size_t i = 0; i < rule_.lets.size(); ++i) {
       if (!rule_.let_per_period[i]) continue;
       act.BindLazy(rule_.lets[i].first, &rule_.lets[i].second);
@@ -238,6 +332,7 @@ class RuleRunner {
   }
 
   const CompiledRule& rule_;
+  const internal::RulePlan* plan_;
   const RecordSet& records_;
   const Activation& base_;
   Date from_;
@@ -272,6 +367,20 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   std::vector<Subjects> subjects;
   subjects.reserve(p.rules.size());
   for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
+  // The plans of the rules on the rows of a table (src/plan), made before
+  // the threads start: they share the relations' index spans.
+  internal::Relations relations(records.facts());
+  std::vector<std::unique_ptr<internal::RulePlan>> plans(p.rules.size());
+  for (size_t r = 0; options.plan && r < p.rules.size(); ++r) {
+    const CompiledRule& rule = p.rules[r];
+    if (rule.spec.subject.kind != internal::SubjectSpec::Kind::kTable || !rule.when) continue;
+    internal::RuleInput input;
+    input.subject_var = rule.spec.subject.as;
+    input.subject_table = rule.spec.subject.table;
+    for (const auto& [name, program] : rule.lets) input.lets.emplace_back(name, &program);
+    input.when = &*rule.when;
+    plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
+  }
   struct Chunk {
     size_t rule = 0;
     size_t begin = 0;
@@ -300,8 +409,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       for (size_t i = next++; i < chunks.size(); i = next++) {
         Chunk& c = chunks[i];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-        RuleRunner(p.rules[c.rule], records, base, from, options.as_of, &c.findings,
-                   &c.diags, &c.counts)
+        RuleRunner(p.rules[c.rule], plans[c.rule].get(), records, base, from,
+                   options.as_of, &c.findings, &c.diags, &c.counts)
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }
@@ -325,10 +434,10 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   if (failure) std::rethrow_exception(failure);
   if (profile != nullptr) {
     profile->threads = static_cast<unsigned>(std::max<size_t>(1, pool.size() + 1));
-    for (const CompiledRule& rule : p.rules) {
+    for (size_t i = 0; i < p.rules.size(); ++i) {
       RuleProfile r;
-      r.rule = rule.spec.id;
-      r.path = "row evaluator";
+      r.rule = p.rules[i].spec.id;
+      r.path = plans[i] ? "plan, then row evaluator" : "row evaluator";
       profile->rules.push_back(std::move(r));
     }
     for (const Chunk& c : chunks) {
@@ -338,6 +447,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       r.judged += c.counts.judged;
       r.lets_computed += c.counts.lets_computed;
       r.lets_bound += c.counts.lets_bound;
+      r.evaluated += plans[c.rule] ? c.counts.kept : c.counts.judged;
       r.findings += c.findings.size();
     }
   }
@@ -441,7 +551,7 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
       RuleProfile r;
       r.rule = "derived:" + d.spec.name;
       r.path = "row evaluator";
-      r.subjects = r.judged = from_table == nullptr ? 0 : from_table->num_rows();
+      r.subjects = r.judged = r.evaluated = from_table == nullptr ? 0 : from_table->num_rows();
       r.lets_computed = derived_lets;
       r.lets_bound = r.judged * d.lets.size();
       r.findings = table.rows.size();

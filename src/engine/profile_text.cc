@@ -39,14 +39,14 @@ std::string FormatProfile(const Profile& profile) {
                    [](const RuleProfile* a, const RuleProfile* b) {
                      return a->milliseconds > b->milliseconds;
                    });
-  const std::vector<std::string> header = {"rule",   "ms",     "subjects", "judged",
-                                           "lets",   "of",     "findings", "path"};
+  const std::vector<std::string> header = {"rule", "ms",     "subjects", "judged", "evaluated",
+                                           "lets", "of",     "findings", "path"};
   std::vector<std::vector<std::string>> rows;
   double total = 0;
   for (const RuleProfile* r : rules) {
     total += r->milliseconds;
     rows.push_back({r->rule, Milliseconds(r->milliseconds), Thousands(r->subjects),
-                    Thousands(r->judged), Thousands(r->lets_computed),
+                    Thousands(r->judged), Thousands(r->evaluated), Thousands(r->lets_computed),
                     Thousands(r->lets_bound), Thousands(r->findings), r->path});
   }
   std::vector<size_t> width(header.size());
@@ -75,8 +75,9 @@ std::string FormatProfile(const Profile& profile) {
   for (const auto& row : rows) out += line(row);
   out += "  ms: CPU time evaluating the rule, summed over the threads that shared it (" +
          Milliseconds(total) +
-         " ms in all); judged: (subject, period) pairs; lets: lets computed, of the "
-         "lets bound (a let is computed only where `when` needs it)\n";
+         " ms in all); judged: (subject, period) pairs; evaluated: the pairs the row "
+         "evaluator judged (a plan drops those whose `when` it finds false); lets: lets "
+         "computed, of the lets bound (a let is computed only where `when` needs it)\n";
   out += "evaluation: " + Milliseconds(profile.evaluation_milliseconds) + " ms\n";
   return out;
 }

@@ -160,6 +160,10 @@ Result<Program> Env::CompileAt(std::string_view text, FileId file,
 
 const Type& Program::result_type() const { return impl_->result_type; }
 
+const internal::ProgramImpl& internal::ImplOf(const Program& program) {
+  return *program.impl_;
+}
+
 Value Program::Evaluate(const Activation& activation) const {
   return internal::EvaluateRow(*impl_, ActivationRow(activation));
 }

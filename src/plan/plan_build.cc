@@ -1,0 +1,465 @@
+// Building a rule's plan from its compiled `when` and lets (rule_plan.h).
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "expr/evaluator.h"
+#include "expr/functions.h"
+#include "expr/program.h"
+#include "plan/plan_ir.h"
+#include "plan/rule_plan.h"
+
+namespace zhucun::internal {
+
+const GroupIndex& Relations::Reverse(size_t table, size_t column) {
+  for (const auto& [key, index] : built_) {
+    if (key == std::make_pair(table, column)) return *index;
+  }
+  const FactTable& t = facts_.tables()[table];
+  auto index = std::make_unique<GroupIndex>(t.GroupBy(t.schema().columns[column].name));
+  built_.emplace_back(std::make_pair(table, column), std::move(index));
+  return *built_.back().second;
+}
+
+namespace {
+
+// The base activation as a row source, for folding constants.
+class BaseRow : public RowSource {
+ public:
+  explicit BaseRow(const Activation& act) : act_(act) {}
+  bool Lookup(std::string_view name, Value* out) const override {
+    const Value* v = act_.Find(name);
+    if (v == nullptr) return false;
+    *out = *v;
+    return true;
+  }
+  bool LookupRecord(std::string_view name, Value* out) const override {
+    return RecordFromBindings(act_.bindings(), name, [](const Value& v) { return v; }, out);
+  }
+  const Value* Find(std::string_view name) const override { return act_.Find(name); }
+
+ private:
+  const Activation& act_;
+};
+
+K KindOfCell(CellType type) {
+  switch (type) {
+    case CellType::kId:
+    case CellType::kText:
+    case CellType::kCode: return K::kString;
+    case CellType::kDate: return K::kDate;
+    case CellType::kMonth: return K::kPeriod;
+    case CellType::kInt: return K::kInt;
+    case CellType::kDecimal: return K::kDecimal;
+    case CellType::kBool: return K::kBool;
+  }
+  return K::kUnknown;
+}
+
+K KindOfValue(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kNull: return K::kNull;
+    case ValueKind::kBool: return K::kBool;
+    case ValueKind::kInt: return K::kInt;
+    case ValueKind::kDecimal: return K::kDecimal;
+    case ValueKind::kDate: return K::kDate;
+    case ValueKind::kString: return K::kString;
+    case ValueKind::kPeriod: return K::kPeriod;
+    case ValueKind::kList: return K::kList;
+    default: return K::kUnknown;
+  }
+}
+
+// The names the engine binds for every pair besides the lets.
+constexpr std::string_view kBaseNames[] = {"as_of", "from", "params"};
+
+class Builder {
+ public:
+  Builder(const RuleInput& rule, const FactSet& facts, const RecordTypes& types,
+          const Activation& base, Relations* relations, RulePlan::Impl* plan)
+      : rule_(rule), facts_(facts), types_(types), base_(base), relations_(relations),
+        plan_(plan) {
+    subject_table_ = facts.schema().TableIndex(rule.subject_table);
+    plan->max_steps = ImplOf(*rule.when).max_comprehension_steps;
+    for (const auto& [name, program] : rule.lets) {
+      plan->max_steps = std::min(plan->max_steps, ImplOf(*program).max_comprehension_steps);
+    }
+  }
+
+  // The plan of `when`, or -1 when the rule cannot be planned.
+  int Build() {
+    if (subject_table_ < 0) return -1;
+    std::set<std::string_view> reserved = {rule_.subject_var, "period", "facts"};
+    reserved.insert(std::begin(kBaseNames), std::end(kBaseNames));
+    for (const auto& let : rule_.lets) {
+      if (reserved.count(let.first) != 0) return -1;  // a let hiding a variable
+    }
+    Scope scope;
+    return Visit(ImplOf(*rule_.when), ImplOf(*rule_.when).ast.root, scope);
+  }
+
+ private:
+  struct Local {
+    std::string name;
+    int slot;
+    size_t table;
+  };
+  using Scope = std::vector<Local>;
+
+  int Add(PNode n) {
+    plan_->nodes.push_back(std::move(n));
+    return static_cast<int>(plan_->nodes.size() - 1);
+  }
+
+  int Unknown(std::string why) {
+    PNode n;
+    n.text = "unknown: " + std::move(why);
+    return Add(std::move(n));
+  }
+
+  const PNode& At(int id) const { return plan_->nodes[static_cast<size_t>(id)]; }
+
+  // True when the subtree reads nothing but as_of, from and params (and
+  // constants): one value for every pair.
+  bool Foldable(const ProgramImpl& p, ExprId id) const {
+    const Node& n = p.ast.node(id);
+    switch (n.kind) {
+      case ExprKind::kConst: return true;
+      case ExprKind::kIdent:
+        if (p.local_slots[id] >= 0) return false;
+        if (IsTypeName(n.name) && p.qualified[id].chain.empty()) return true;
+        return std::find(std::begin(kBaseNames), std::end(kBaseNames), n.name) !=
+               std::end(kBaseNames);
+      case ExprKind::kSelect: return Foldable(p, n.target);
+      case ExprKind::kComprehension: return false;
+      case ExprKind::kCall:
+        if (n.target != kNoExpr && !Foldable(p, n.target)) return false;
+        [[fallthrough]];
+      case ExprKind::kList:
+      case ExprKind::kMap:
+        for (ExprId a : n.args) {
+          if (!Foldable(p, a)) return false;
+        }
+        return true;
+    }
+    return false;
+  }
+
+  int Constant(Value v, std::string text) {
+    PNode n;
+    n.kind = v.is_error() ? K::kUnknown : KindOfValue(v);
+    n.op = n.kind == K::kUnknown ? Op::kUnknown : Op::kConst;
+    n.text = (n.op == Op::kConst ? "const " : "unknown: ") + std::move(text);
+    n.constant = std::move(v);
+    return Add(std::move(n));
+  }
+
+  int Visit(const ProgramImpl& p, ExprId id, Scope& scope) {
+    const Node& n = p.ast.node(id);
+    if (Foldable(p, id)) {
+      Value v = EvaluateRowAt(p, id, BaseRow(base_));
+      return Constant(v, v.DebugString());
+    }
+    switch (n.kind) {
+      case ExprKind::kIdent: return Ident(p, id, n, scope);
+      case ExprKind::kSelect: return Select(p, n, scope);
+      case ExprKind::kCall: return Call(p, id, n, scope);
+      case ExprKind::kComprehension: return Comprehension(p, n, scope, Op::kUnknown);
+      default: return Unknown("list or map");
+    }
+  }
+
+  int Ident(const ProgramImpl& p, ExprId id, const Node& n, const Scope& scope) {
+    if (p.local_slots[id] >= 0) {
+      for (auto it = scope.rbegin(); it != scope.rend(); ++it) {
+        if (it->name == n.name) {
+          PNode v;
+          v.op = Op::kLocal;
+          v.kind = K::kRow;
+          v.slot = it->slot;
+          v.table = it->table;
+          v.text = n.name;
+          return Add(std::move(v));
+        }
+      }
+      return Unknown(n.name);
+    }
+    if (n.name == rule_.subject_var) {
+      PNode v;
+      v.op = Op::kSubject;
+      v.kind = K::kRow;
+      v.table = static_cast<size_t>(subject_table_);
+      v.text = n.name;
+      return Add(std::move(v));
+    }
+    if (n.name == "period") {
+      PNode v;
+      v.op = Op::kPeriod;
+      v.kind = K::kPeriod;
+      v.text = "period";
+      return Add(std::move(v));
+    }
+    for (size_t i = 0; i < rule_.lets.size(); ++i) {
+      if (rule_.lets[i].first != n.name) continue;
+      if (auto it = lets_.find(i); it != lets_.end()) return it->second;
+      if (!planning_.insert(i).second) return Unknown(n.name);  // depends on itself
+      Scope let_scope;
+      const ProgramImpl& lp = ImplOf(*rule_.lets[i].second);
+      const int node = Visit(lp, lp.ast.root, let_scope);
+      planning_.erase(i);
+      lets_.emplace(i, node);
+      return node;
+    }
+    return Unknown(n.name);
+  }
+
+  int Select(const ProgramImpl& p, const Node& n, Scope& scope) {
+    if (n.test_only) return Unknown("has()");
+    const int target = Visit(p, n.target, scope);
+    if (At(target).kind != K::kRow) return Unknown("." + n.name);
+    const size_t table = At(target).table;
+    for (const RecordField& f : types_.fields(table)) {
+      if (f.name != n.name) continue;
+      const FactTable& ft = facts_.tables()[table];
+      PNode v;
+      v.kids = {target};
+      v.text = "." + n.name;
+      switch (f.kind) {
+        case RecordField::Kind::kColumn:
+          v.op = Op::kColumn;
+          v.kind = KindOfCell(ft.schema().columns[f.column].type);
+          v.table = table;
+          v.column = f.column;
+          break;
+        case RecordField::Kind::kForward: {
+          const ColumnSchema& cs = ft.schema().columns[f.column];
+          v.op = Op::kForward;
+          v.kind = K::kRow;
+          v.refs = ft.references(cs.name);
+          const int target_table = facts_.schema().TableIndex(cs.references);
+          if (v.refs == nullptr || target_table < 0) return Unknown("." + n.name);
+          v.table = static_cast<size_t>(target_table);
+          break;
+        }
+        case RecordField::Kind::kReverse:
+          v.op = Op::kRelation;
+          v.kind = K::kRelation;
+          v.table = f.other_table;
+          v.groups = &relations_->Reverse(f.other_table, f.other_column);
+          break;
+      }
+      return Add(std::move(v));
+    }
+    return Unknown("." + n.name);
+  }
+
+  int Call(const ProgramImpl& p, ExprId id, const Node& n, Scope& scope) {
+    std::vector<ExprId> operands;
+    if (n.target != kNoExpr) operands.push_back(n.target);
+    operands.insert(operands.end(), n.args.begin(), n.args.end());
+    const Fn fn = p.fns[id];
+    const auto node = [&](Op op, K kind, std::vector<int> kids, std::string text) {
+      PNode v;
+      v.op = op;
+      v.kind = kind;
+      v.kids = std::move(kids);
+      v.text = std::move(text);
+      return Add(std::move(v));
+    };
+    const auto visit_all = [&] {
+      std::vector<int> kids;
+      for (ExprId o : operands) kids.push_back(Visit(p, o, scope));
+      return kids;
+    };
+    switch (fn) {
+      case Fn::kAnd:
+      case Fn::kOr:
+        if (operands.size() != 2) break;
+        return node(fn == Fn::kAnd ? Op::kAnd : Op::kOr, K::kBool, visit_all(),
+                    fn == Fn::kAnd ? "&&" : "||");
+      case Fn::kNot:
+        if (operands.size() != 1) break;
+        return node(Op::kNot, K::kBool, visit_all(), "!");
+      case Fn::kConditional: {
+        if (operands.size() != 3) break;
+        std::vector<int> kids = visit_all();
+        const K a = At(kids[1]).kind, b = At(kids[2]).kind;
+        if (a != b || a == K::kUnknown || a == K::kList || a == K::kRelation) break;
+        PNode v;
+        v.op = Op::kCond;
+        v.kind = a;
+        v.table = At(kids[1]).table;
+        if (a == K::kRow && At(kids[2]).table != v.table) break;
+        v.kids = std::move(kids);
+        v.text = "?:";
+        return Add(std::move(v));
+      }
+      case Fn::kEq: case Fn::kNe: case Fn::kLt: case Fn::kLe: case Fn::kGt: case Fn::kGe: {
+        if (operands.size() != 2) break;
+        static const std::map<Fn, std::pair<Op, const char*>> ops = {
+            {Fn::kEq, {Op::kEq, "=="}}, {Fn::kNe, {Op::kNe, "!="}},
+            {Fn::kLt, {Op::kLt, "<"}},  {Fn::kLe, {Op::kLe, "<="}},
+            {Fn::kGt, {Op::kGt, ">"}},  {Fn::kGe, {Op::kGe, ">="}}};
+        const auto& [op, text] = ops.at(fn);
+        return node(op, K::kBool, visit_all(), text);
+      }
+      case Fn::kAdd: case Fn::kSub: case Fn::kMul: {
+        if (operands.size() != 2) break;
+        std::vector<int> kids = visit_all();
+        const K a = At(kids[0]).kind, b = At(kids[1]).kind;
+        const bool number = (a == K::kInt || a == K::kDecimal) && (b == K::kInt || b == K::kDecimal);
+        K kind = K::kUnknown;
+        if (a == K::kInt && b == K::kInt) kind = K::kInt;
+        else if (number) kind = K::kDecimal;
+        else if (fn != Fn::kMul && a == K::kDate && b == K::kInt) kind = K::kDate;
+        else if (fn == Fn::kSub && a == K::kDate && b == K::kDate) kind = K::kInt;
+        if (kind == K::kUnknown) break;
+        const Op op = fn == Fn::kAdd ? Op::kAdd : fn == Fn::kSub ? Op::kSub : Op::kMul;
+        return node(op, kind, std::move(kids), fn == Fn::kAdd ? "+" : fn == Fn::kSub ? "-" : "*");
+      }
+      case Fn::kIn: {
+        if (operands.size() != 2) break;
+        const int x = Visit(p, operands[0], scope);
+        const int c = Visit(p, operands[1], scope);
+        if (At(c).kind == K::kList) {
+          PNode v;
+          v.op = Op::kInList;
+          v.kind = K::kBool;
+          v.kids = {x};
+          v.constant = At(c).constant;
+          v.text = "in " + v.constant.DebugString();
+          return Add(std::move(v));
+        }
+        if (At(c).kind == K::kPeriod && At(x).kind == K::kDate) {
+          return node(Op::kInPeriod, K::kBool, {x, c}, "in period");
+        }
+        break;
+      }
+      case Fn::kStart:
+      case Fn::kEnd: {
+        if (operands.size() != 1) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kPeriod) break;
+        return node(fn == Fn::kStart ? Op::kStart : Op::kEnd, K::kDate, std::move(kids),
+                    fn == Fn::kStart ? ".start()" : ".end()");
+      }
+      case Fn::kSize: {
+        if (operands.size() != 1) break;
+        const Node& o = p.ast.node(operands[0]);
+        if (o.kind == ExprKind::kComprehension) {
+          return Comprehension(p, o, scope, Op::kFilterSize);
+        }
+        const int r = Visit(p, operands[0], scope);
+        if (At(r).kind != K::kRelation) break;
+        return node(Op::kRelSize, K::kInt, {r}, ".size()");
+      }
+      default: break;
+    }
+    return Unknown(std::string(p.ast.node(id).name));
+  }
+
+  // exists and all (`want` kUnknown: whichever the macro is), or the size of
+  // a filter (`want` kFilterSize), over a reverse relation.
+  int Comprehension(const ProgramImpl& p, const Node& n, Scope& scope, Op want) {
+    const Node& init = p.ast.node(n.accu_init);
+    const Node& step = p.ast.node(n.loop_step);
+    const Node& result = p.ast.node(n.result);
+    const auto is_accu = [&](ExprId e) {
+      const Node& a = p.ast.node(e);
+      return a.kind == ExprKind::kIdent && a.name == n.accu_var;
+    };
+    if (step.kind != ExprKind::kCall || !is_accu(n.result) || result.kind != ExprKind::kIdent) {
+      return Unknown("comprehension");
+    }
+    Op op = Op::kUnknown;
+    ExprId predicate = kNoExpr;
+    if (want == Op::kUnknown && init.kind == ExprKind::kConst &&
+        std::holds_alternative<bool>(init.constant) && step.args.size() == 2 &&
+        is_accu(step.args[0])) {
+      const bool all = std::get<bool>(init.constant);
+      const Fn fn = LookupFunction(step.name);
+      if (all && fn == Fn::kAnd) op = Op::kAll;
+      if (!all && fn == Fn::kOr) op = Op::kExists;
+      predicate = step.args[1];
+    } else if (want == Op::kFilterSize && init.kind == ExprKind::kList && init.args.empty() &&
+               LookupFunction(step.name) == Fn::kConditional && step.args.size() == 3 &&
+               is_accu(step.args[2])) {
+      // cond(P, accu + [x], accu)
+      const Node& add = p.ast.node(step.args[1]);
+      if (add.kind == ExprKind::kCall && LookupFunction(add.name) == Fn::kAdd &&
+          add.args.size() == 2 && is_accu(add.args[0])) {
+        const Node& list = p.ast.node(add.args[1]);
+        if (list.kind == ExprKind::kList && list.args.size() == 1 &&
+            p.ast.node(list.args[0]).kind == ExprKind::kIdent &&
+            p.ast.node(list.args[0]).name == n.iter_var) {
+          op = Op::kFilterSize;
+          predicate = step.args[0];
+        }
+      }
+    }
+    if (op == Op::kUnknown) return Unknown("comprehension");
+    const int range = Visit(p, n.iter_range, scope);
+    if (At(range).kind != K::kRelation) return Unknown("comprehension over a list");
+    Local local{n.iter_var, static_cast<int>(scope.size()) + 1, At(range).table};
+    scope.push_back(local);
+    const int pred = Visit(p, predicate, scope);
+    scope.pop_back();
+    PNode v;
+    v.op = op;
+    v.kind = op == Op::kFilterSize ? K::kInt : K::kBool;
+    v.kids = {range, pred};
+    v.slot = local.slot;
+    v.table = local.table;
+    v.text = (op == Op::kExists ? ".exists(" : op == Op::kAll ? ".all(" : ".filter(") +
+             n.iter_var + ")" + (op == Op::kFilterSize ? ".size()" : "");
+    return Add(std::move(v));
+  }
+
+  const RuleInput& rule_;
+  const FactSet& facts_;
+  const RecordTypes& types_;
+  const Activation& base_;
+  Relations* relations_;
+  RulePlan::Impl* plan_;
+  int subject_table_ = -1;
+  std::map<size_t, int> lets_;  // let index -> its plan
+  std::set<size_t> planning_;
+};
+
+}  // namespace
+
+RulePlan::RulePlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RulePlan::~RulePlan() = default;
+
+std::unique_ptr<RulePlan> RulePlan::Build(const RuleInput& rule, const FactSet& facts,
+                                          const RecordTypes& types, const Activation& base,
+                                          Relations* relations) {
+  if (rule.when == nullptr) return nullptr;
+  auto impl = std::make_unique<Impl>();
+  impl->facts = &facts;
+  const int root = Builder(rule, facts, types, base, relations, impl.get()).Build();
+  if (root < 0 || impl->nodes[static_cast<size_t>(root)].kind != K::kBool) return nullptr;
+  impl->root = root;
+  return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
+}
+
+std::string RulePlan::Dump() const {
+  std::string out;
+  for (size_t i = 0; i < impl_->nodes.size(); ++i) {
+    const PNode& n = impl_->nodes[i];
+    out += "#" + std::to_string(i) + " " + n.text;
+    for (size_t k = 0; k < n.kids.size(); ++k) {
+      out += (k == 0 ? " (#" : ", #") + std::to_string(n.kids[k]);
+    }
+    if (!n.kids.empty()) out += ")";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace zhucun::internal

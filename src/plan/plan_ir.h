@@ -1,0 +1,103 @@
+#ifndef ZHUCUN_SRC_PLAN_PLAN_IR_H_
+#define ZHUCUN_SRC_PLAN_PLAN_IR_H_
+
+// The planner's operators and the column batches they run over
+// (rule_plan.h explains the plan; plan_build.cc makes it from a rule's
+// compiled expressions, plan_eval.cc runs it).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plan/rule_plan.h"
+#include "zhucun/date.h"
+#include "zhucun/decimal.h"
+#include "zhucun/value.h"
+
+namespace zhucun::internal {
+
+// The kind of value an operator gives (every row of its output has it, or
+// is null, or unknown).
+enum class K : uint8_t {
+  kUnknown,  // nothing known (an operator the plan does not express)
+  kNull,     // the constant null
+  kBool, kInt, kDecimal, kDate, kString, kPeriod,
+  kRow,       // a row of `table` (a record); null where a reference is null
+  kRelation,  // a reverse relation (only as the range of a comprehension or size())
+  kList,      // a constant list (only as the right operand of `in`)
+};
+
+enum class Op : uint8_t {
+  kUnknown,
+  kConst,      // `constant`
+  kSubject,    // the subject row (variable slot 0)
+  kLocal,      // a comprehension variable's row (`slot`)
+  kPeriod,     // the pair's period
+  kColumn,     // kids[0] (a row).column
+  kForward,    // kids[0] (a row).reference: the referenced row
+  kRelation,   // kids[0] (a row).reverse relation
+  kRelSize,    // kids[0] (a relation).size()
+  kExists,     // kids[0] (a relation).exists(slot, kids[1])
+  kAll,        // kids[0] (a relation).all(slot, kids[1])
+  kFilterSize, // kids[0] (a relation).filter(slot, kids[1]).size()
+  kAnd, kOr, kNot, kCond,
+  kEq, kNe, kLt, kLe, kGt, kGe,
+  kAdd, kSub, kMul,
+  kInList,     // kids[0] in constant (a list)
+  kInPeriod,   // kids[0] (a date) in kids[1] (a period)
+  kStart, kEnd,
+};
+
+struct PNode {
+  Op op = Op::kUnknown;
+  K kind = K::kUnknown;
+  std::vector<int> kids;
+  int slot = 0;                        // kLocal; comprehensions: the variable's
+  size_t table = 0;                    // kRow, kRelation: the rows' table
+  size_t column = 0;                   // kColumn, kForward: the column
+  const std::vector<int32_t>* refs = nullptr;  // kForward
+  const GroupIndex* groups = nullptr;  // kRelation
+  Value constant;                      // kConst, kInList
+  std::string text;                    // for Dump
+};
+
+struct RulePlan::Impl {
+  std::vector<PNode> nodes;  // children before parents
+  int root = -1;
+  const FactSet* facts = nullptr;
+  // The fewest comprehension steps any program of the rule may take: a pair
+  // whose comprehensions may take as many is unknown.
+  uint64_t max_steps = 0;
+};
+
+// Output states of a row.
+inline constexpr uint8_t kUnknownRow = 0;
+inline constexpr uint8_t kValueRow = 1;
+inline constexpr uint8_t kNullRow = 2;
+
+// One operator's output over a batch: a state per row, and the values in the
+// vector of its kind.
+struct Vec {
+  K kind = K::kUnknown;
+  std::vector<uint8_t> st;
+  std::vector<int64_t> i;            // kBool (0/1), kInt, kDate (day number), kRow
+  std::vector<Decimal> d;            // kDecimal
+  std::vector<std::string_view> s;   // kString (views of dictionaries or constants)
+  std::vector<Period> p;             // kPeriod
+  size_t table = 0;                  // kRow, kRelation
+};
+
+// The batch: per row, the rows bound to the variables (slot 0 the subject,
+// then each enclosing comprehension's), the period, and the comprehension
+// steps taken so far.
+struct Frame {
+  size_t n = 0;
+  std::vector<std::vector<int32_t>> vars;
+  std::vector<Period> periods;  // empty when the rule has none
+  std::vector<uint64_t> steps;
+};
+
+}  // namespace zhucun::internal
+
+#endif  // ZHUCUN_SRC_PLAN_PLAN_IR_H_

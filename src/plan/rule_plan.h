@@ -1,0 +1,97 @@
+#ifndef ZHUCUN_SRC_PLAN_RULE_PLAN_H_
+#define ZHUCUN_SRC_PLAN_RULE_PLAN_H_
+
+// The planner: a rule's `when` as a set-at-a-time filter over the
+// (subject row, period) pairs it judges.
+//
+// The plan is a tree of column operators over a batch of pairs. Reading the
+// subject's columns and its parents' (through the reference columns'
+// row-index arrays) are gathers; parameters, `as_of`, `from` and every
+// subtree that reads nothing else are constants, computed once; `exists`
+// and `all` over a reverse relation (`member.payments.exists(p, ...)`), and
+// a reverse relation's `size()`, are decorrelated: the pairs are joined with
+// the child rows through the relation's index spans (offsets + row ids, built
+// once per check), the predicate runs column-at-a-time over the joined rows,
+// and the results are grouped back by pair. A `let` the `when` reads is
+// planned where it is read.
+//
+// Every value of the plan is three-valued: known (equal to what the row
+// evaluator would compute), null, or unknown. Unknown is what the plan gives
+// for whatever it does not express (a function it does not know, a list, a
+// comprehension over anything but a relation) and for whatever would be an
+// error (an overflow, a null operand of `<`, too many comprehension steps):
+// it never has to reproduce an error, only to know where there may be one.
+// CEL's `&&` is false when either side is false, whatever the other side is
+// (even an error), so a pair for which the plan's `when` is known to be false
+// is one the row evaluator would judge false, with no finding and no error:
+// such pairs are dropped, and the row evaluator — the reference semantics —
+// judges the others. The planner therefore never changes a finding, a
+// message or an error; it only decides which pairs need not be evaluated.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "zhucun/date.h"
+#include "zhucun/expr.h"
+#include "zhucun/fact_table.h"
+#include "zhucun/records.h"
+
+namespace zhucun::internal {
+
+// Index spans of the reverse relations, built once per check and shared by
+// every rule's plan (read-only once the plans are built).
+class Relations {
+ public:
+  explicit Relations(const FactSet& facts) : facts_(facts) {}
+  // The rows of `table` grouped by the row their column `column` refers to.
+  const GroupIndex& Reverse(size_t table, size_t column);
+
+ private:
+  const FactSet& facts_;
+  std::vector<std::pair<std::pair<size_t, size_t>, std::unique_ptr<GroupIndex>>> built_;
+};
+
+// What the planner needs of a rule: its subject variable and table, its
+// lets and its `when`.
+struct RuleInput {
+  std::string subject_var;
+  std::string subject_table;
+  std::vector<std::pair<std::string, const Program*>> lets;
+  const Program* when = nullptr;
+};
+
+class RulePlan {
+ public:
+  ~RulePlan();
+  RulePlan(const RulePlan&) = delete;
+  RulePlan& operator=(const RulePlan&) = delete;
+
+  // Plans `rule` over `facts`, with the constants of `base` (parameters,
+  // as_of, from); null when the plan could drop no pair (its `when` would be
+  // unknown everywhere).
+  static std::unique_ptr<RulePlan> Build(const RuleInput& rule, const FactSet& facts,
+                                         const RecordTypes& types, const Activation& base,
+                                         Relations* relations);
+
+  // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
+  // periods — sets keep[i] to 0 where `when` is false for certain, 1 where
+  // the row evaluator must judge the pair. Thread-safe.
+  void Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+              std::vector<uint8_t>* keep) const;
+
+  // The plan, one operator per line, children before parents (tests, docs).
+  std::string Dump() const;
+
+  struct Impl;
+
+ private:
+  explicit RulePlan(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zhucun::internal
+
+#endif  // ZHUCUN_SRC_PLAN_RULE_PLAN_H_

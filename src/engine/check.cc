@@ -142,12 +142,14 @@ class RuleRunner {
     uint64_t kept = 0;     // of those, the pairs the row evaluator judged
   };
 
-  // `plan`: the rule's plan, or null to evaluate every pair.
+  // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
+  // the plan of its `periods:` (only with `plan`), or null.
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
-             const RecordSet& records, const Activation& base, Date from, Date as_of,
-             std::vector<Finding>* findings, Diagnostics* diags, Counts* counts)
-      : rule_(rule), plan_(plan), records_(records), base_(base), from_(from),
-        as_of_(as_of), findings_(findings), diags_(diags), counts_(counts) {}
+             const internal::RulePlan* periods_plan, const RecordSet& records,
+             const Activation& base, Date from, Date as_of, std::vector<Finding>* findings,
+             Diagnostics* diags, Counts* counts)
+      : rule_(rule), plan_(plan), periods_plan_(periods_plan), records_(records), base_(base),
+        from_(from), as_of_(as_of), findings_(findings), diags_(diags), counts_(counts) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
@@ -181,6 +183,13 @@ class RuleRunner {
     if (rule_.spec.period && !rule_.periods) {
       enumerated = Period::Enumerate(*rule_.spec.period, from_, as_of_);
     }
+    // The periods of the subjects, where their plan knows them.
+    std::vector<std::optional<std::vector<Period>>> planned_periods;
+    if (periods_plan_ != nullptr) {
+      std::vector<uint32_t> subject_rows;
+      for (size_t i = begin; i < end; ++i) subject_rows.push_back(static_cast<uint32_t>(i));
+      periods_plan_->Periods(subject_rows, &planned_periods);
+    }
     for (size_t i = begin; i < end; ++i) {
       const auto r = static_cast<uint32_t>(i);
       first_pair.push_back(rows.size());
@@ -191,7 +200,9 @@ class RuleRunner {
       }
       const std::vector<Period>* list = &enumerated;
       std::optional<std::vector<Period>> own;
-      if (rule_.periods) {
+      if (!planned_periods.empty() && planned_periods[i - begin]) {
+        list = &*planned_periods[i - begin];
+      } else if (rule_.periods) {
         Activation& act = acts[i - begin].emplace(
             SubjectActivation(records_.Row(rule_.spec.subject.table, r)));
         own = internal::PeriodsOf(rule_, act, from_, as_of_, &errors.back());
@@ -333,6 +344,7 @@ class RuleRunner {
 
   const CompiledRule& rule_;
   const internal::RulePlan* plan_;
+  const internal::RulePlan* periods_plan_;
   const RecordSet& records_;
   const Activation& base_;
   Date from_;
@@ -371,6 +383,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   // the threads start: they share the relations' index spans.
   internal::Relations relations(records.facts());
   std::vector<std::unique_ptr<internal::RulePlan>> plans(p.rules.size());
+  std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(p.rules.size());
   for (size_t r = 0; options.plan && r < p.rules.size(); ++r) {
     const CompiledRule& rule = p.rules[r];
     if (rule.spec.subject.kind != internal::SubjectSpec::Kind::kTable || !rule.when) continue;
@@ -380,6 +393,11 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     for (const auto& [name, program] : rule.lets) input.lets.emplace_back(name, &program);
     input.when = &*rule.when;
     plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
+    if (plans[r] && rule.periods) {
+      input.when = &*rule.periods;
+      periods_plans[r] =
+          internal::RulePlan::BuildPeriods(input, records.facts(), *p.types, base, &relations);
+    }
   }
   struct Chunk {
     size_t rule = 0;
@@ -409,8 +427,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       for (size_t i = next++; i < chunks.size(); i = next++) {
         Chunk& c = chunks[i];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-        RuleRunner(p.rules[c.rule], plans[c.rule].get(), records, base, from,
-                   options.as_of, &c.findings, &c.diags, &c.counts)
+        RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(), records,
+                   base, from, options.as_of, &c.findings, &c.diags, &c.counts)
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }

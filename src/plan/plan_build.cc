@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -75,6 +76,9 @@ K KindOfValue(const Value& v) {
   }
 }
 
+// A list's `table` when its elements are spans.
+constexpr size_t kSpanElements = static_cast<size_t>(K::kSpan);
+
 // The names the engine binds for every pair besides the lets.
 constexpr std::string_view kBaseNames[] = {"as_of", "from", "params"};
 
@@ -107,11 +111,19 @@ class Builder {
   struct Local {
     std::string name;
     int slot;
-    size_t table;
+    size_t table;     // a row's table
+    K kind = K::kRow;  // a row, or an element of a list
   };
   using Scope = std::vector<Local>;
 
   int Add(PNode n) {
+    n.period = n.op == Op::kPeriod;
+    n.loops = n.op == Op::kExists || n.op == Op::kAll || n.op == Op::kFilterSize ||
+              n.op == Op::kMapRel || n.op == Op::kFilterList;
+    for (int k : n.kids) {
+      n.period = n.period || At(k).period;
+      n.loops = n.loops || At(k).loops;
+    }
     plan_->nodes.push_back(std::move(n));
     return static_cast<int>(plan_->nodes.size() - 1);
   }
@@ -170,7 +182,8 @@ class Builder {
       case ExprKind::kSelect: return Select(p, n, scope);
       case ExprKind::kCall: return Call(p, id, n, scope);
       case ExprKind::kComprehension: return Comprehension(p, n, scope, Op::kUnknown);
-      default: return Unknown("list or map");
+      case ExprKind::kList: return ListLiteral(p, n, scope);
+      default: return Unknown("map");
     }
   }
 
@@ -180,7 +193,7 @@ class Builder {
         if (it->name == n.name) {
           PNode v;
           v.op = Op::kLocal;
-          v.kind = K::kRow;
+          v.kind = it->kind;
           v.slot = it->slot;
           v.table = it->table;
           v.text = n.name;
@@ -289,7 +302,29 @@ class Builder {
         if (operands.size() != 3) break;
         std::vector<int> kids = visit_all();
         const K a = At(kids[1]).kind, b = At(kids[2]).kind;
-        if (a != b || a == K::kUnknown || a == K::kList || a == K::kRelation) break;
+        if (a == K::kList && b == K::kList) {
+          // Lists of one kind of element (an empty constant list fits any).
+          const auto element = [&](int k) -> std::optional<K> {
+            const PNode& l = At(k);
+            if (l.op != Op::kConst) return static_cast<K>(l.table);
+            if (l.constant.list_value().empty()) return std::nullopt;
+            return K::kUnknown;  // a constant list with elements: not planned
+          };
+          const std::optional<K> ea = element(kids[1]), eb = element(kids[2]);
+          if (ea == K::kUnknown || eb == K::kUnknown || (ea && eb && *ea != *eb) || (!ea && !eb)) {
+            break;
+          }
+          PNode v;
+          v.op = Op::kCond;
+          v.kind = K::kList;
+          v.table = static_cast<size_t>(ea ? *ea : *eb);
+          v.kids = std::move(kids);
+          v.text = "?: (lists)";
+          return Add(std::move(v));
+        }
+        if (a != b || a == K::kUnknown || a == K::kList || a == K::kRelation || a == K::kSpan) {
+          break;
+        }
         PNode v;
         v.op = Op::kCond;
         v.kind = a;
@@ -326,6 +361,9 @@ class Builder {
         if (operands.size() != 2) break;
         const int x = Visit(p, operands[0], scope);
         const int c = Visit(p, operands[1], scope);
+        if (At(c).kind == K::kList && At(c).op != Op::kConst) {
+          return node(Op::kInVec, K::kBool, {x, c}, "in list");
+        }
         if (At(c).kind == K::kList) {
           PNode v;
           v.op = Op::kInList;
@@ -348,6 +386,60 @@ class Builder {
         return node(fn == Fn::kStart ? Op::kStart : Op::kEnd, K::kDate, std::move(kids),
                     fn == Fn::kStart ? ".start()" : ".end()");
       }
+      case Fn::kMonths: {
+        if (operands.size() != 2) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kDate || At(kids[1]).kind != K::kDate) break;
+        PNode v;
+        v.op = Op::kMonths;
+        v.kind = K::kList;
+        v.table = static_cast<size_t>(K::kPeriod);
+        v.kids = std::move(kids);
+        v.text = "months()";
+        return Add(std::move(v));
+      }
+      case Fn::kMin:
+      case Fn::kMax: {
+        if (operands.size() != 1) break;
+        std::vector<int> kids = visit_all();
+        const PNode& l = At(kids[0]);
+        if (l.kind == K::kSpan) {  // [d1, d2] of dates: a list of two
+          return node(fn == Fn::kMin ? Op::kMin : Op::kMax, K::kDate, std::move(kids),
+                      fn == Fn::kMin ? "min()" : "max()");
+        }
+        if (l.kind != K::kList || l.op == Op::kConst) break;
+        const K element = static_cast<K>(l.table);
+        if (element != K::kInt && element != K::kDecimal && element != K::kDate &&
+            element != K::kString && element != K::kBool) {
+          break;
+        }
+        return node(fn == Fn::kMin ? Op::kMin : Op::kMax, element, std::move(kids),
+                    fn == Fn::kMin ? "min()" : "max()");
+      }
+      case Fn::kDays: {
+        if (operands.size() != 1) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kPeriod) break;
+        return node(Op::kDays, K::kInt, std::move(kids), "days()");
+      }
+      case Fn::kCeilDiv: {
+        if (operands.size() != 2) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kInt || At(kids[1]).kind != K::kInt) break;
+        return node(Op::kCeilDiv, K::kInt, std::move(kids), "ceil_div()");
+      }
+      case Fn::kCoveredDays: {
+        if (operands.size() < 2) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kPeriod) break;
+        bool spans = true;
+        for (size_t k = 1; k < kids.size(); ++k) {
+          const PNode& l = At(kids[k]);
+          spans = spans && l.kind == K::kList && l.op != Op::kConst && l.table == kSpanElements;
+        }
+        if (!spans) break;
+        return node(Op::kCoveredDays, K::kInt, std::move(kids), "covered_days()");
+      }
       case Fn::kSize: {
         if (operands.size() != 1) break;
         const Node& o = p.ast.node(operands[0]);
@@ -363,6 +455,140 @@ class Builder {
     return Unknown(std::string(p.ast.node(id).name));
   }
 
+  // The variable of a comprehension over `range` (a relation, or a list of
+  // values the plan computes), in the next slot; nullopt for other ranges.
+  std::optional<Local> LocalOf(int range, const std::string& name, const Scope& scope) const {
+    const PNode& r = At(range);
+    const int slot = static_cast<int>(scope.size()) + 1;
+    if (r.kind == K::kRelation) return Local{name, slot, r.table, K::kRow};
+    if (r.kind == K::kList && r.op != Op::kConst && static_cast<K>(r.table) != K::kSpan) {
+      return Local{name, slot, 0, static_cast<K>(r.table)};
+    }
+    return std::nullopt;
+  }
+
+  // [a, b] of dates is a span (for covered_days); [e, ...] of one kind of
+  // element a list. A list's `table` is the kind of its elements.
+  int ListLiteral(const ProgramImpl& p, const Node& n, Scope& scope) {
+    std::vector<int> kids;
+    for (ExprId e : n.args) kids.push_back(Visit(p, e, scope));
+    if (kids.size() == 2 && At(kids[0]).kind == K::kDate &&
+        (At(kids[1]).kind == K::kDate || At(kids[1]).kind == K::kNull)) {
+      PNode v;
+      v.op = Op::kSpan;
+      v.kind = K::kSpan;
+      v.kids = std::move(kids);
+      v.text = "[start, end]";
+      return Add(std::move(v));
+    }
+    if (kids.empty()) return Unknown("[]");
+    const K element = At(kids[0]).kind;
+    for (int k : kids) {
+      if (At(k).kind != element) return Unknown("list of mixed kinds");
+    }
+    if (!ListElement(element)) return Unknown("list");
+    PNode v;
+    v.op = Op::kListOf;
+    v.kind = K::kList;
+    v.table = static_cast<size_t>(element);
+    v.kids = std::move(kids);
+    v.text = "[...]";
+    return Add(std::move(v));
+  }
+
+  // The kinds a list of the plan may hold.
+  static bool ListElement(K k) {
+    switch (k) {
+      case K::kBool: case K::kInt: case K::kDecimal: case K::kDate: case K::kString:
+      case K::kPeriod: case K::kSpan:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // Whether `n` is a filter macro's loop: returns its predicate.
+  static ExprId FilterPredicate(const ProgramImpl& p, const Node& n) {
+    if (n.kind != ExprKind::kComprehension) return kNoExpr;
+    const Node& init = p.ast.node(n.accu_init);
+    const Node& step = p.ast.node(n.loop_step);
+    const auto is_accu = [&](ExprId e) {
+      const Node& a = p.ast.node(e);
+      return a.kind == ExprKind::kIdent && a.name == n.accu_var;
+    };
+    if (init.kind != ExprKind::kList || !init.args.empty() || !is_accu(n.result) ||
+        step.kind != ExprKind::kCall || LookupFunction(step.name) != Fn::kConditional ||
+        step.args.size() != 3 || !is_accu(step.args[2])) {
+      return kNoExpr;
+    }
+    const Node& add = p.ast.node(step.args[1]);
+    if (add.kind != ExprKind::kCall || LookupFunction(add.name) != Fn::kAdd ||
+        add.args.size() != 2 || !is_accu(add.args[0])) {
+      return kNoExpr;
+    }
+    const Node& list = p.ast.node(add.args[1]);
+    if (list.kind != ExprKind::kList || list.args.size() != 1 ||
+        p.ast.node(list.args[0]).kind != ExprKind::kIdent ||
+        p.ast.node(list.args[0]).name != n.iter_var) {
+      return kNoExpr;
+    }
+    return step.args[0];
+  }
+
+  // Whether `n` is a (two-argument) map macro's loop: returns the mapped
+  // expression.
+  static ExprId MapExpression(const ProgramImpl& p, const Node& n) {
+    const Node& init = p.ast.node(n.accu_init);
+    const Node& step = p.ast.node(n.loop_step);
+    const Node& result = p.ast.node(n.result);
+    if (init.kind != ExprKind::kList || !init.args.empty() ||
+        result.kind != ExprKind::kIdent || result.name != n.accu_var ||
+        step.kind != ExprKind::kCall || LookupFunction(step.name) != Fn::kAdd ||
+        step.args.size() != 2) {
+      return kNoExpr;
+    }
+    const Node& accu = p.ast.node(step.args[0]);
+    const Node& list = p.ast.node(step.args[1]);
+    if (accu.kind != ExprKind::kIdent || accu.name != n.accu_var ||
+        list.kind != ExprKind::kList || list.args.size() != 1) {
+      return kNoExpr;
+    }
+    return list.args[0];
+  }
+
+  // relation.map(x, F) or relation.filter(y, P).map(x, F): both variables
+  // are the relation's row.
+  int MapRelation(const ProgramImpl& p, const Node& n, ExprId mapped, Scope& scope) {
+    const Node& range = p.ast.node(n.iter_range);
+    const ExprId predicate = FilterPredicate(p, range);
+    const int rel = Visit(p, predicate == kNoExpr ? n.iter_range : range.iter_range, scope);
+    std::optional<Local> local = LocalOf(rel, n.iter_var, scope);
+    if (!local) return Unknown("map over " + At(rel).text);
+    int pred = -1;
+    if (predicate != kNoExpr) {
+      Local filter_var = *local;
+      filter_var.name = range.iter_var;
+      scope.push_back(filter_var);
+      pred = Visit(p, predicate, scope);
+      scope.pop_back();
+    }
+    const int slot = local->slot;
+    scope.push_back(*local);
+    const int element = Visit(p, mapped, scope);
+    scope.pop_back();
+    if (!ListElement(At(element).kind)) return Unknown("map to " + At(element).text);
+    PNode v;
+    v.op = Op::kMapRel;
+    v.kind = K::kList;
+    v.table = static_cast<size_t>(At(element).kind);
+    v.kids = {rel, element};
+    if (pred >= 0) v.kids.push_back(pred);
+    v.slot = slot;
+    v.text = std::string(predicate != kNoExpr ? ".filter(" + range.iter_var + ")" : "") + ".map(" +
+             n.iter_var + ")";
+    return Add(std::move(v));
+  }
+
   // exists and all (`want` kUnknown: whichever the macro is), or the size of
   // a filter (`want` kFilterSize), over a reverse relation.
   int Comprehension(const ProgramImpl& p, const Node& n, Scope& scope, Op want) {
@@ -376,6 +602,11 @@ class Builder {
     if (step.kind != ExprKind::kCall || !is_accu(n.result) || result.kind != ExprKind::kIdent) {
       return Unknown("comprehension");
     }
+    if (want == Op::kUnknown) {
+      if (const ExprId mapped = MapExpression(p, n); mapped != kNoExpr) {
+        return MapRelation(p, n, mapped, scope);
+      }
+    }
     Op op = Op::kUnknown;
     ExprId predicate = kNoExpr;
     if (want == Op::kUnknown && init.kind == ExprKind::kConst &&
@@ -386,35 +617,39 @@ class Builder {
       if (all && fn == Fn::kAnd) op = Op::kAll;
       if (!all && fn == Fn::kOr) op = Op::kExists;
       predicate = step.args[1];
-    } else if (want == Op::kFilterSize && init.kind == ExprKind::kList && init.args.empty() &&
-               LookupFunction(step.name) == Fn::kConditional && step.args.size() == 3 &&
-               is_accu(step.args[2])) {
-      // cond(P, accu + [x], accu)
-      const Node& add = p.ast.node(step.args[1]);
-      if (add.kind == ExprKind::kCall && LookupFunction(add.name) == Fn::kAdd &&
-          add.args.size() == 2 && is_accu(add.args[0])) {
-        const Node& list = p.ast.node(add.args[1]);
-        if (list.kind == ExprKind::kList && list.args.size() == 1 &&
-            p.ast.node(list.args[0]).kind == ExprKind::kIdent &&
-            p.ast.node(list.args[0]).name == n.iter_var) {
-          op = Op::kFilterSize;
-          predicate = step.args[0];
-        }
-      }
+    } else if (want == Op::kFilterSize) {
+      predicate = FilterPredicate(p, n);
+      if (predicate != kNoExpr) op = Op::kFilterSize;
     }
-    if (op == Op::kUnknown) return Unknown("comprehension");
+    if (op == Op::kUnknown) {
+      predicate = FilterPredicate(p, n);
+      if (predicate == kNoExpr || want != Op::kUnknown) return Unknown("comprehension");
+      op = Op::kFilterList;
+    }
     const int range = Visit(p, n.iter_range, scope);
-    if (At(range).kind != K::kRelation) return Unknown("comprehension over a list");
-    Local local{n.iter_var, static_cast<int>(scope.size()) + 1, At(range).table};
-    scope.push_back(local);
+    std::optional<Local> local = LocalOf(range, n.iter_var, scope);
+    if (!local || (op == Op::kFilterList && local->kind == K::kRow)) {
+      return Unknown("comprehension over " + At(range).text);
+    }
+    scope.push_back(*local);
     const int pred = Visit(p, predicate, scope);
     scope.pop_back();
+    if (op == Op::kFilterList) {
+      PNode v;
+      v.op = op;
+      v.kind = K::kList;
+      v.table = static_cast<size_t>(local->kind);
+      v.kids = {range, pred};
+      v.slot = local->slot;
+      v.text = ".filter(" + n.iter_var + ")";
+      return Add(std::move(v));
+    }
     PNode v;
     v.op = op;
     v.kind = op == Op::kFilterSize ? K::kInt : K::kBool;
     v.kids = {range, pred};
-    v.slot = local.slot;
-    v.table = local.table;
+    v.slot = local->slot;
+    v.table = local->table;
     v.text = (op == Op::kExists ? ".exists(" : op == Op::kAll ? ".all(" : ".filter(") +
              n.iter_var + ")" + (op == Op::kFilterSize ? ".size()" : "");
     return Add(std::move(v));
@@ -444,6 +679,22 @@ std::unique_ptr<RulePlan> RulePlan::Build(const RuleInput& rule, const FactSet& 
   impl->facts = &facts;
   const int root = Builder(rule, facts, types, base, relations, impl.get()).Build();
   if (root < 0 || impl->nodes[static_cast<size_t>(root)].kind != K::kBool) return nullptr;
+  impl->root = root;
+  return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
+}
+
+std::unique_ptr<RulePlan> RulePlan::BuildPeriods(const RuleInput& rule, const FactSet& facts,
+                                                 const RecordTypes& types,
+                                                 const Activation& base, Relations* relations) {
+  if (rule.when == nullptr) return nullptr;
+  auto impl = std::make_unique<Impl>();
+  impl->facts = &facts;
+  const int root = Builder(rule, facts, types, base, relations, impl.get()).Build();
+  if (root < 0) return nullptr;
+  const PNode& r = impl->nodes[static_cast<size_t>(root)];
+  if (r.kind != K::kList || r.op == Op::kConst || static_cast<K>(r.table) != K::kPeriod) {
+    return nullptr;
+  }
   impl->root = root;
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
 }

@@ -4,6 +4,9 @@
 // (`false && x`, `true || x`).
 
 #include <algorithm>
+#include <bitset>
+#include <memory>
+#include <optional>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -48,11 +51,75 @@ void CopyRow(const Vec& src, size_t from, Vec* dst, size_t to) {
   }
 }
 
+// Row `from[i]` of `v` for each i (a list's rows share its elements).
+Vec Gather(const Vec& v, const std::vector<uint32_t>& from) {
+  Vec out;
+  out.kind = v.kind;
+  out.table = v.table;
+  out.elems = v.elems;
+  const size_t n = from.size();
+  out.st.resize(n);
+  for (size_t k = 0; k < n; ++k) out.st[k] = v.st[from[k]];
+  const auto gather = [&](const auto& src, auto* dst) {
+    if (src.empty()) return;
+    dst->resize(n);
+    for (size_t k = 0; k < n; ++k) (*dst)[k] = src[from[k]];
+  };
+  gather(v.i, &out.i);
+  gather(v.d, &out.d);
+  gather(v.s, &out.s);
+  gather(v.p, &out.p);
+  gather(v.j, &out.j);
+  gather(v.lb, &out.lb);
+  gather(v.le, &out.le);
+  return out;
+}
+
 class Runner {
  public:
   explicit Runner(const RulePlan::Impl& plan) : plan_(plan) {}
 
+  // The pairs' frame, and the frame of their distinct subjects with the
+  // subject of each pair: what does not read the period is computed once
+  // per subject and gathered to the pairs. Each operator is computed at
+  // most once per frame (a let read twice is computed once).
+  void SetFrames(Frame* pairs, Frame* subjects, std::vector<uint32_t> subject_of) {
+    pairs_ = pairs;
+    subjects_ = subjects;
+    subject_of_ = std::move(subject_of);
+    pair_memo_.assign(plan_.nodes.size(), Memo{});
+    subject_memo_.assign(plan_.nodes.size(), Memo{});
+  }
+
   Vec Eval(int id, Frame& f) {
+    const auto index = static_cast<size_t>(id);
+    std::vector<Memo>* memo = &f == pairs_ ? &pair_memo_ : &f == subjects_ ? &subject_memo_ : nullptr;
+    if (memo == nullptr) return Compute(id, f);
+    Memo& m = (*memo)[index];
+    const bool loops = plan_.nodes[index].loops;
+    const bool per_subject = &f == pairs_ && subjects_ != nullptr && !plan_.nodes[index].period;
+    if (m.value) {
+      // Its steps are counted again: the row evaluator may compute it again.
+      for (size_t i = 0; i < m.steps.size(); ++i) f.steps[i] += m.steps[i];
+      if (per_subject && loops) Eval(id, *subjects_);
+      return *m.value;
+    }
+    std::vector<uint64_t> before;
+    if (loops) before = f.steps;
+    if (per_subject) {
+      m.value = std::make_shared<Vec>(Gather(Eval(id, *subjects_), subject_of_));
+    } else {
+      m.value = std::make_shared<Vec>(Compute(id, f));
+    }
+    if (loops) {
+      m.steps.resize(f.n);
+      for (size_t i = 0; i < f.n; ++i) m.steps[i] = f.steps[i] - before[i];
+    }
+    return *m.value;
+  }
+
+ private:
+  Vec Compute(int id, Frame& f) {
     const PNode& n = plan_.nodes[static_cast<size_t>(id)];
     Vec out;
     switch (n.op) {
@@ -61,8 +128,10 @@ class Runner {
         Resize(&out, K::kUnknown, f.n);
         return out;
       case Op::kConst: return Const(n, f.n);
-      case Op::kSubject:
-      case Op::kLocal: {
+      case Op::kLocal:
+        if (n.kind != K::kRow) return f.values[static_cast<size_t>(n.slot)];
+        [[fallthrough]];
+      case Op::kSubject: {
         Resize(&out, K::kRow, f.n);
         out.table = n.table;
         const std::vector<int32_t>& rows = f.vars[static_cast<size_t>(n.op == Op::kSubject ? 0 : n.slot)];
@@ -115,6 +184,38 @@ class Runner {
         }
         return out;
       }
+      case Op::kSpan: return SpanOf(Eval(n.kids[0], f), Eval(n.kids[1], f));
+      case Op::kListOf: return ListOf(n, f);
+      case Op::kMapRel: return MapRelation(n, f);
+      case Op::kFilterList: return FilterList(n, f);
+      case Op::kMonths: return Months(Eval(n.kids[0], f), Eval(n.kids[1], f));
+      case Op::kMin:
+      case Op::kMax: return MinMax(n.op == Op::kMin, Eval(n.kids[0], f));
+      case Op::kInVec: return InVec(Eval(n.kids[0], f), Eval(n.kids[1], f));
+      case Op::kCoveredDays: return CoveredDays(n, f);
+      case Op::kDays: {
+        Vec a = Eval(n.kids[0], f);
+        Resize(&out, K::kInt, f.n);
+        for (size_t i = 0; i < f.n; ++i) {
+          if (a.st[i] != kValueRow) continue;
+          out.st[i] = kValueRow;
+          out.i[i] = a.p[i].end().day_number() - a.p[i].start().day_number() + 1;
+        }
+        return out;
+      }
+      case Op::kCeilDiv: {
+        Vec a = Eval(n.kids[0], f), b = Eval(n.kids[1], f);
+        Resize(&out, K::kInt, f.n);
+        for (size_t i = 0; i < f.n; ++i) {
+          if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
+          const int64_t x = a.i[i], y = b.i[i];
+          if (y == 0 || (x == std::numeric_limits<int64_t>::min() && y == -1)) continue;
+          const int64_t q = x / y;
+          out.st[i] = kValueRow;
+          out.i[i] = x % y != 0 && (x < 0) == (y < 0) ? q + 1 : q;
+        }
+        return out;
+      }
       case Op::kStart:
       case Op::kEnd: {
         Vec a = Eval(n.kids[0], f);
@@ -131,8 +232,15 @@ class Runner {
     return out;
   }
 
- private:
   Vec Const(const PNode& n, size_t size) {
+    if (n.kind == K::kList && n.constant.list_value().empty()) {
+      // The empty list (a branch of a conditional): no elements.
+      Vec out = NewList(K::kUnknown, size);
+      out.st.assign(size, kValueRow);
+      out.lb.assign(size, 0);
+      out.le.assign(size, 0);
+      return out;
+    }
     Vec out;
     Resize(&out, n.kind, size);
     const Value& v = n.constant;
@@ -212,9 +320,6 @@ class Runner {
     return out;
   }
 
-  // The rows the relation node `rel` starts from (its parent row), per row of f.
-  Vec RelationParents(const PNode& rel, Frame& f) { return Eval(rel.kids[0], f); }
-
   static std::pair<uint32_t, uint32_t> Span(const GroupIndex& g, int64_t row) {
     const auto r = static_cast<size_t>(row);
     if (r + 1 >= g.offsets.size()) return {0, 0};
@@ -223,7 +328,7 @@ class Runner {
 
   Vec RelSize(const PNode& n, Frame& f) {
     const PNode& rel = plan_.nodes[static_cast<size_t>(n.kids[0])];
-    Vec parents = RelationParents(rel, f);
+    Vec parents = Eval(rel.kids[0], f);
     Vec out;
     Resize(&out, K::kInt, f.n);
     for (size_t i = 0; i < f.n; ++i) {
@@ -235,35 +340,68 @@ class Runner {
     return out;
   }
 
-  // exists, all or filter(...).size() over a relation: the rows of f joined
-  // with their child rows, the predicate over the join, grouped back.
-  Vec Comprehension(const PNode& n, Frame& f) {
-    const PNode& rel = plan_.nodes[static_cast<size_t>(n.kids[0])];
-    Vec parents = RelationParents(rel, f);
+  // The rows of f joined with the elements of the range `range_id` (bound to
+  // variable `slot`): a relation's child rows, or a list's elements.
+  // `known[i]` says whether row i's range is known, `parent_of` gives the
+  // row of f of each joined row. Counts the iterations.
+  Frame Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* known,
+             std::vector<uint32_t>* parent_of) {
+    const PNode& range = plan_.nodes[static_cast<size_t>(range_id)];
     Frame child;
-    std::vector<uint32_t> parent_of;
-    const auto slot = static_cast<size_t>(n.slot);
+    const auto slot = static_cast<size_t>(slot_in);
     child.vars.resize(slot + 1);
-    for (size_t i = 0; i < f.n; ++i) {
-      if (parents.st[i] != kValueRow) continue;
-      const auto [b, e] = Span(*rel.groups, parents.i[i]);
-      for (uint32_t k = b; k < e; ++k) {
-        parent_of.push_back(static_cast<uint32_t>(i));
-        child.vars[slot].push_back(static_cast<int32_t>(rel.groups->rows[k]));
+    child.values.resize(slot + 1);
+    known->assign(f.n, 0);
+    if (range.kind == K::kRelation) {
+      const Vec parents = Eval(range.kids[0], f);
+      for (size_t i = 0; i < f.n; ++i) {
+        if (parents.st[i] != kValueRow) continue;  // a field of null: an error
+        (*known)[i] = 1;
+        const auto [b, e] = Span(*range.groups, parents.i[i]);
+        for (uint32_t k = b; k < e; ++k) {
+          parent_of->push_back(static_cast<uint32_t>(i));
+          child.vars[slot].push_back(static_cast<int32_t>(range.groups->rows[k]));
+        }
+        f.steps[i] += e - b;
       }
-      f.steps[i] += e - b;
+    } else {
+      const Vec list = Eval(range_id, f);
+      std::vector<uint32_t> elements;
+      for (size_t i = 0; i < f.n && list.kind == K::kList; ++i) {
+        if (list.st[i] != kValueRow) continue;
+        (*known)[i] = 1;
+        for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
+          parent_of->push_back(static_cast<uint32_t>(i));
+          elements.push_back(k);
+        }
+        f.steps[i] += list.le[i] - list.lb[i];
+      }
+      if (list.kind == K::kList) child.values[slot] = Gather(*list.elems, elements);
     }
-    child.n = parent_of.size();
+    child.n = parent_of->size();
     for (size_t s = 0; s < slot; ++s) {
-      if (s >= f.vars.size() || f.vars[s].empty()) continue;
-      child.vars[s].resize(child.n);
-      for (size_t j = 0; j < child.n; ++j) child.vars[s][j] = f.vars[s][parent_of[j]];
+      if (s < f.vars.size() && !f.vars[s].empty()) {
+        child.vars[s].resize(child.n);
+        for (size_t j = 0; j < child.n; ++j) child.vars[s][j] = f.vars[s][(*parent_of)[j]];
+      }
+      if (s < f.values.size() && !f.values[s].st.empty()) {
+        child.values[s] = Gather(f.values[s], *parent_of);
+      }
     }
     if (!f.periods.empty()) {
       child.periods.resize(child.n);
-      for (size_t j = 0; j < child.n; ++j) child.periods[j] = f.periods[parent_of[j]];
+      for (size_t j = 0; j < child.n; ++j) child.periods[j] = f.periods[(*parent_of)[j]];
     }
     child.steps.assign(child.n, 0);
+    return child;
+  }
+
+  // exists, all or filter(...).size() over a relation: the rows of f joined
+  // with their child rows, the predicate over the join, grouped back.
+  Vec Comprehension(const PNode& n, Frame& f) {
+    std::vector<uint8_t> known;
+    std::vector<uint32_t> parent_of;
+    Frame child = Join(n.kids[0], n.slot, f, &known, &parent_of);
     Vec pred = Eval(n.kids[1], child);
     Vec out;
     Resize(&out, n.op == Op::kFilterSize ? K::kInt : K::kBool, f.n);
@@ -282,7 +420,7 @@ class Runner {
       }
     }
     for (size_t i = 0; i < f.n; ++i) {
-      if (parents.st[i] != kValueRow) continue;  // null relation owner: an error
+      if (known[i] == 0) continue;
       switch (n.op) {
         case Op::kExists:
           if (yes[i] > 0 || other[i] == 0) {
@@ -303,6 +441,253 @@ class Runner {
           }
           break;
       }
+    }
+    return out;
+  }
+
+  // [start, end]: a span where start is a date and end a date or null.
+  static Vec SpanOf(const Vec& a, const Vec& b) {
+    Vec out;
+    const size_t n = a.st.size();
+    Resize(&out, K::kSpan, n);
+    out.i.assign(n, 0);
+    out.j.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (a.st[i] != kValueRow || b.st[i] == kUnknownRow) continue;
+      out.st[i] = kValueRow;
+      out.i[i] = a.i[i];
+      out.j[i] = b.st[i] == kNullRow || b.kind == K::kNull ? kNoEnd : b.i[i];
+    }
+    return out;
+  }
+
+  // Appends row `from` of `src` to the list elements `dst`.
+  static void Append(const Vec& src, size_t from, Vec* dst) {
+    dst->st.push_back(src.st[from]);
+    switch (src.kind) {
+      case K::kBool: case K::kInt: case K::kDate: dst->i.push_back(src.i[from]); break;
+      case K::kDecimal: dst->d.push_back(src.d[from]); break;
+      case K::kString: dst->s.push_back(src.s[from]); break;
+      case K::kPeriod: dst->p.push_back(src.p[from]); break;
+      case K::kSpan:
+        dst->i.push_back(src.i[from]);
+        dst->j.push_back(src.j[from]);
+        break;
+      default: break;
+    }
+  }
+
+  static Vec NewList(K element, size_t n) {
+    Vec out;
+    Resize(&out, K::kList, n);
+    out.elems = std::make_shared<Vec>();
+    out.elems->kind = element;
+    return out;
+  }
+
+  // [a, b, ...]: known where every element is.
+  Vec ListOf(const PNode& n, Frame& f) {
+    std::vector<Vec> kids;
+    for (int k : n.kids) kids.push_back(Eval(k, f));
+    Vec out = NewList(static_cast<K>(n.table), f.n);
+    for (size_t i = 0; i < f.n; ++i) {
+      bool known = true;
+      for (const Vec& k : kids) known = known && k.st[i] != kUnknownRow;
+      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+      if (known) {
+        out.st[i] = kValueRow;
+        for (const Vec& k : kids) Append(k, i, out.elems.get());
+      }
+      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    }
+    return out;
+  }
+
+  // relation[.filter(x, P)].map(x, F): known where every P is a known bool
+  // and every F of a row P keeps is known (a null is an element).
+  Vec MapRelation(const PNode& n, Frame& f) {
+    std::vector<uint8_t> owner;
+    std::vector<uint32_t> parent_of;
+    Frame child = Join(n.kids[0], n.slot, f, &owner, &parent_of);
+    const bool filtered = n.kids.size() > 2;
+    Vec keep;
+    if (filtered) keep = Eval(n.kids[2], child);
+    Vec element = Eval(n.kids[1], child);
+    Vec out = NewList(static_cast<K>(n.table), f.n);
+    std::vector<uint8_t> known(f.n, 1);
+    for (size_t j = 0; j < child.n; ++j) {
+      const uint32_t i = parent_of[j];
+      f.steps[i] += child.steps[j] + 1;  // the filter's step and the map's
+      if (filtered && (keep.kind != K::kBool || keep.st[j] != kValueRow)) {
+        known[i] = 0;
+      } else if ((!filtered || keep.i[j] != 0) && element.st[j] == kUnknownRow) {
+        known[i] = 0;
+      }
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < f.n; ++i) {
+      const bool value = owner[i] != 0 && known[i] != 0;
+      if (value) out.st[i] = kValueRow;
+      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+      for (; j < child.n && parent_of[j] == i; ++j) {
+        if (value && (!filtered || keep.i[j] != 0)) Append(element, j, out.elems.get());
+      }
+      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    }
+    return out;
+  }
+
+  // list.filter(x, P): known where every P is a known bool.
+  Vec FilterList(const PNode& n, Frame& f) {
+    std::vector<uint8_t> owner;
+    std::vector<uint32_t> parent_of;
+    Frame child = Join(n.kids[0], n.slot, f, &owner, &parent_of);
+    const Vec keep = Eval(n.kids[1], child);
+    const Vec& element = child.values[static_cast<size_t>(n.slot)];
+    Vec out = NewList(static_cast<K>(n.table), f.n);
+    std::vector<uint8_t> known(owner);
+    for (size_t j = 0; j < child.n; ++j) {
+      f.steps[parent_of[j]] += child.steps[j];
+      if (keep.kind != K::kBool || keep.st[j] != kValueRow) known[parent_of[j]] = 0;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < f.n; ++i) {
+      if (known[i] != 0) out.st[i] = kValueRow;
+      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+      for (; j < child.n && parent_of[j] == i; ++j) {
+        if (known[i] != 0 && keep.i[j] != 0) Append(element, j, out.elems.get());
+      }
+      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    }
+    return out;
+  }
+
+  // months(d1, d2): the months from d1's through d2's (none when d1 > d2).
+  static Vec Months(const Vec& a, const Vec& b) {
+    const size_t n = a.st.size();
+    Vec out = NewList(K::kPeriod, n);
+    for (size_t i = 0; i < n; ++i) {
+      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+      // The last year's months are left to the row evaluator (the month
+      // after December 9999 does not exist).
+      if (a.st[i] == kValueRow && b.st[i] == kValueRow &&
+          Date::FromDayNumber(static_cast<int32_t>(b.i[i])).year() < Date::kMaxYear) {
+        out.st[i] = kValueRow;
+        const Date first = Date::FromDayNumber(static_cast<int32_t>(a.i[i]));
+        const Date last = Date::FromDayNumber(static_cast<int32_t>(b.i[i]));
+        for (Period m = Period::Of(PeriodKind::kMonth, first); first <= last && m.start() <= last;
+             m = m.Next()) {
+          out.elems->st.push_back(kValueRow);
+          out.elems->p.push_back(m);
+        }
+      }
+      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    }
+    return out;
+  }
+
+  // min(list), max(list): the first least (greatest) element, as the row
+  // evaluator's; an empty list, or a null among several, is an error.
+  static Vec MinMax(bool is_min, const Vec& list) {
+    const size_t n = list.st.size();
+    Vec out;
+    if (list.kind == K::kSpan) {  // [a, b] of dates (b null: an error to compare)
+      Resize(&out, K::kDate, n);
+      for (size_t i = 0; i < n; ++i) {
+        if (list.st[i] != kValueRow || list.j[i] == kNoEnd) continue;
+        out.st[i] = kValueRow;
+        out.i[i] = (is_min ? list.j[i] < list.i[i] : list.j[i] > list.i[i]) ? list.j[i] : list.i[i];
+      }
+      return out;
+    }
+    const K kind = list.kind == K::kList ? list.elems->kind : K::kUnknown;
+    Resize(&out, kind, n);
+    if (kind == K::kUnknown) return out;
+    const Vec& e = *list.elems;
+    for (size_t i = 0; i < n; ++i) {
+      if (list.st[i] != kValueRow || list.lb[i] == list.le[i]) continue;
+      uint32_t best = list.lb[i];
+      bool known = true;
+      for (uint32_t k = list.lb[i] + 1; k < list.le[i] && known; ++k) {
+        if (e.st[k] != kValueRow || e.st[best] != kValueRow) {
+          known = false;
+          break;
+        }
+        int c = 0;
+        if (kind == K::kString) {
+          c = e.s[k] < e.s[best] ? -1 : e.s[k] == e.s[best] ? 0 : 1;
+        } else if (kind == K::kDecimal) {
+          c = Decimal::Compare(e.d[k], e.d[best]);
+        } else {
+          c = e.i[k] < e.i[best] ? -1 : e.i[k] == e.i[best] ? 0 : 1;
+        }
+        if (is_min ? c < 0 : c > 0) best = k;
+      }
+      if (known) CopyRow(e, best, &out, i);
+    }
+    return out;
+  }
+
+  // x in list: CEL equality with each element.
+  static Vec InVec(const Vec& x, const Vec& list) {
+    Vec out;
+    const size_t n = x.st.size();
+    Resize(&out, K::kBool, n);
+    if (list.kind != K::kList || x.kind == K::kUnknown || x.kind == K::kRow ||
+        x.kind == K::kRelation || x.kind == K::kList || x.kind == K::kSpan ||
+        list.elems->kind == K::kSpan) {
+      return out;
+    }
+    const Vec& e = *list.elems;
+    for (size_t i = 0; i < n; ++i) {
+      if (x.st[i] == kUnknownRow || list.st[i] != kValueRow) continue;
+      bool found = false, known = true;
+      for (uint32_t k = list.lb[i]; k < list.le[i] && !found; ++k) {
+        const std::optional<bool> r = EqualsAt(x, i, e, k);
+        if (!r) known = false;
+        found = r.value_or(false);
+      }
+      if (!found && !known) continue;
+      out.st[i] = kValueRow;
+      out.i[i] = found;
+    }
+    return out;
+  }
+
+  // covered_days(p, spans, ...) as the row evaluator's: the days of p every
+  // list of spans covers.
+  Vec CoveredDays(const PNode& n, Frame& f) {
+    Vec p = Eval(n.kids[0], f);
+    std::vector<Vec> lists;
+    for (size_t k = 1; k < n.kids.size(); ++k) lists.push_back(Eval(n.kids[k], f));
+    Vec out;
+    Resize(&out, K::kInt, f.n);
+    constexpr size_t kMaxDays = 366;
+    for (size_t i = 0; i < f.n; ++i) {
+      if (p.st[i] != kValueRow) continue;
+      bool known = true;
+      for (const Vec& l : lists) {
+        known = known && l.kind == K::kList && l.st[i] == kValueRow;
+        for (uint32_t k = known ? l.lb[i] : 0; known && k < l.le[i]; ++k) {
+          known = l.elems->st[k] == kValueRow;
+        }
+      }
+      if (!known) continue;
+      const int64_t first = p.p[i].start().day_number();
+      const int64_t last = p.p[i].end().day_number();
+      std::bitset<kMaxDays> every;
+      every.set();
+      for (const Vec& l : lists) {
+        std::bitset<kMaxDays> covered;
+        for (uint32_t k = l.lb[i]; k < l.le[i]; ++k) {
+          const int64_t a = std::max(l.elems->i[k], first);
+          const int64_t b = std::min(l.elems->j[k], last);
+          for (int64_t d = a; d <= b; ++d) covered.set(static_cast<size_t>(d - first));
+        }
+        every &= covered;
+      }
+      out.st[i] = kValueRow;
+      out.i[i] = static_cast<int64_t>(every.count());
     }
     return out;
   }
@@ -330,6 +715,7 @@ class Runner {
 
   Vec Cond(const PNode& n, Frame& f) {
     Vec c = Eval(n.kids[0], f), a = Eval(n.kids[1], f), b = Eval(n.kids[2], f);
+    if (n.kind == K::kList) return CondLists(n, c, a, b);
     Vec out;
     Resize(&out, n.kind, f.n);
     out.table = n.table;
@@ -341,26 +727,46 @@ class Runner {
     return out;
   }
 
-  // CEL equality (CelEquals) of two known rows; nullopt where the plan
-  // does not know the answer.
-  static std::optional<bool> Equals(const Vec& a, const Vec& b, size_t i) {
+  // c ? a : b of lists (a constant branch is the empty list).
+  static Vec CondLists(const PNode& n, const Vec& c, const Vec& a, const Vec& b) {
+    const size_t size = c.st.size();
+    Vec out = NewList(static_cast<K>(n.table), size);
+    for (size_t i = 0; i < size; ++i) {
+      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+      if (c.kind == K::kBool && c.st[i] == kValueRow) {
+        const Vec& l = c.i[i] != 0 ? a : b;
+        if (l.kind == K::kList && l.st[i] == kValueRow) {
+          out.st[i] = kValueRow;
+          for (uint32_t k = l.lb[i]; k < l.le[i]; ++k) Append(*l.elems, k, out.elems.get());
+        } else if (l.kind == K::kList && l.st[i] == kNullRow) {
+          out.st[i] = kUnknownRow;
+        }
+      }
+      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    }
+    return out;
+  }
+
+  // CEL equality (CelEquals) of row i of a and row k of b, both known (a
+  // value or null); nullopt where the plan does not know the answer.
+  static std::optional<bool> EqualsAt(const Vec& a, size_t i, const Vec& b, size_t k) {
     const bool an = a.st[i] == kNullRow || a.kind == K::kNull;
-    const bool bn = b.st[i] == kNullRow || b.kind == K::kNull;
+    const bool bn = b.st[k] == kNullRow || b.kind == K::kNull;
     if (an || bn) return an && bn;
     if (IsNumber(a.kind) && IsNumber(b.kind)) {
-      if (a.kind == K::kInt && b.kind == K::kInt) return a.i[i] == b.i[i];
-      return Decimal::Compare(DecimalAt(a, i), DecimalAt(b, i)) == 0;
+      if (a.kind == K::kInt && b.kind == K::kInt) return a.i[i] == b.i[k];
+      return Decimal::Compare(DecimalAt(a, i), DecimalAt(b, k)) == 0;
     }
-    if (a.kind != b.kind) {
-      // Values of different kinds are never equal (numbers aside); rows
-      // and relations are not compared by the plan.
-      if (a.kind == K::kRow || b.kind == K::kRow) return std::nullopt;
-      return false;
-    }
+    const auto scalar = [](K kind) {
+      return kind == K::kBool || kind == K::kInt || kind == K::kDecimal || kind == K::kDate ||
+             kind == K::kString || kind == K::kPeriod;
+    };
+    if (!scalar(a.kind) || !scalar(b.kind)) return std::nullopt;
+    if (a.kind != b.kind) return false;  // values of different kinds
     switch (a.kind) {
-      case K::kBool: case K::kDate: return a.i[i] == b.i[i];
-      case K::kString: return a.s[i] == b.s[i];
-      case K::kPeriod: return a.p[i] == b.p[i];
+      case K::kBool: case K::kDate: return a.i[i] == b.i[k];
+      case K::kString: return a.s[i] == b.s[k];
+      case K::kPeriod: return a.p[i] == b.p[k];
       default: return std::nullopt;
     }
   }
@@ -375,7 +781,7 @@ class Runner {
     }
     for (size_t i = 0; i < n; ++i) {
       if (a.st[i] == kUnknownRow || b.st[i] == kUnknownRow) continue;
-      const std::optional<bool> r = Equals(a, b, i);
+      const std::optional<bool> r = EqualsAt(a, i, b, i);
       if (!r) continue;
       out.st[i] = kValueRow;
       out.i[i] = *r == eq;
@@ -500,9 +906,45 @@ class Runner {
   }
 
   const RulePlan::Impl& plan_;
+  Frame* pairs_ = nullptr;
+  Frame* subjects_ = nullptr;
+  std::vector<uint32_t> subject_of_;
+  // An operator's output on a frame, and the comprehension steps it took.
+  struct Memo {
+    std::shared_ptr<const Vec> value;
+    std::vector<uint64_t> steps;
+  };
+  std::vector<Memo> pair_memo_, subject_memo_;
 };
 
 }  // namespace
+
+void RulePlan::Periods(const std::vector<uint32_t>& rows,
+                       std::vector<std::optional<std::vector<Period>>>* out) const {
+  Frame f;
+  f.n = rows.size();
+  f.vars.resize(1);
+  f.vars[0].assign(rows.begin(), rows.end());
+  f.steps.assign(f.n, 0);
+  Runner runner(*impl_);
+  runner.SetFrames(&f, nullptr, {});
+  const Vec list = runner.Eval(impl_->root, f);
+  out->assign(f.n, std::nullopt);
+  for (size_t i = 0; i < f.n; ++i) {
+    if (list.kind != K::kList || list.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) {
+      continue;
+    }
+    std::vector<Period>& periods = (*out)[i].emplace();
+    if (list.st[i] != kValueRow) continue;  // null: no periods
+    for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
+      if (list.elems->kind == K::kPeriod && list.elems->st[k] == kValueRow) {
+        periods.push_back(list.elems->p[k]);
+      }
+    }
+    std::sort(periods.begin(), periods.end());
+    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+  }
+}
 
 void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                       std::vector<uint8_t>* keep) const {
@@ -512,11 +954,27 @@ void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Perio
   f.vars[0].assign(rows.begin(), rows.end());
   f.periods = periods;
   f.steps.assign(f.n, 0);
-  const Vec when = Runner(*impl_).Eval(impl_->root, f);
+  Runner runner(*impl_);
+  // The distinct subjects of the pairs (a subject's pairs are consecutive).
+  Frame subjects;
+  std::vector<uint32_t> subject_of;
+  const bool by_subject = !periods.empty();
+  if (by_subject) {
+    subjects.vars.resize(1);
+    for (size_t i = 0; i < f.n; ++i) {
+      if (i == 0 || rows[i] != rows[i - 1]) subjects.vars[0].push_back(static_cast<int32_t>(rows[i]));
+      subject_of.push_back(static_cast<uint32_t>(subjects.vars[0].size() - 1));
+    }
+    subjects.n = subjects.vars[0].size();
+    subjects.steps.assign(subjects.n, 0);
+  }
+  runner.SetFrames(&f, by_subject ? &subjects : nullptr, subject_of);
+  const Vec when = runner.Eval(impl_->root, f);
   keep->assign(f.n, 1);
   for (size_t i = 0; i < f.n; ++i) {
+    const uint64_t steps = f.steps[i] + (by_subject ? subjects.steps[subject_of[i]] : 0);
     const bool known_false = when.kind == K::kBool && when.st[i] == kValueRow &&
-                             when.i[i] == 0 && f.steps[i] < impl_->max_steps;
+                             when.i[i] == 0 && steps < impl_->max_steps;
     (*keep)[i] = known_false ? 0 : 1;
   }
 }

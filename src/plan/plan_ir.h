@@ -6,6 +6,7 @@
 // compiled expressions, plan_eval.cc runs it).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,8 @@ enum class K : uint8_t {
   kBool, kInt, kDecimal, kDate, kString, kPeriod,
   kRow,       // a row of `table` (a record); null where a reference is null
   kRelation,  // a reverse relation (only as the range of a comprehension or size())
-  kList,      // a constant list (only as the right operand of `in`)
+  kList,      // a list: a constant (kConst), or per row a run of `elems`
+  kSpan,      // a span [start, end] for covered_days: start a date, end a date or null
 };
 
 enum class Op : uint8_t {
@@ -47,6 +49,16 @@ enum class Op : uint8_t {
   kInList,     // kids[0] in constant (a list)
   kInPeriod,   // kids[0] (a date) in kids[1] (a period)
   kStart, kEnd,
+  kSpan,       // [kids[0], kids[1]]: a span
+  kListOf,     // [kids...]: a list of one kind of element
+  kMapRel,     // kids[0] (a relation)[.filter(slot, kids[2])].map(slot, kids[1])
+  kInVec,      // kids[0] in kids[1] (a list per row)
+  kCoveredDays,  // covered_days(kids[0] (a period), kids[1..] (lists of spans))
+  kDays,       // days(kids[0])
+  kCeilDiv,    // ceil_div(kids[0], kids[1]) of ints
+  kFilterList, // kids[0] (a list).filter(slot, kids[1])
+  kMonths,     // months(kids[0], kids[1]) of dates
+  kMin, kMax,  // min(kids[0]), max(kids[0]) of a list
 };
 
 struct PNode {
@@ -60,6 +72,8 @@ struct PNode {
   const GroupIndex* groups = nullptr;  // kRelation
   Value constant;                      // kConst, kInList
   std::string text;                    // for Dump
+  bool period = false;  // reads the period (itself or through a child)
+  bool loops = false;   // iterates over a relation (itself or a child)
 };
 
 struct RulePlan::Impl {
@@ -85,15 +99,24 @@ struct Vec {
   std::vector<Decimal> d;            // kDecimal
   std::vector<std::string_view> s;   // kString (views of dictionaries or constants)
   std::vector<Period> p;             // kPeriod
+  std::vector<int64_t> j;            // kSpan: the end's day number, or kNoEnd
   size_t table = 0;                  // kRow, kRelation
+  // kList: row r's elements are elems[lb[r] .. le[r]) (empty where the row
+  // is not a value); rows may share elements (a gather copies lb and le).
+  std::vector<uint32_t> lb, le;
+  std::shared_ptr<Vec> elems;
 };
 
+// A span's end when it has none (a null end).
+inline constexpr int64_t kNoEnd = INT64_MAX;
+
 // The batch: per row, the rows bound to the variables (slot 0 the subject,
-// then each enclosing comprehension's), the period, and the comprehension
-// steps taken so far.
+// then each enclosing comprehension's; `values` for a comprehension over a
+// list of values), the period, and the comprehension steps taken so far.
 struct Frame {
   size_t n = 0;
   std::vector<std::vector<int32_t>> vars;
+  std::vector<Vec> values;
   std::vector<Period> periods;  // empty when the rule has none
   std::vector<uint64_t> steps;
 };

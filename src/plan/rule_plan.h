@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,18 @@ class RulePlan {
   static std::unique_ptr<RulePlan> Build(const RuleInput& rule, const FactSet& facts,
                                          const RecordTypes& types, const Activation& base,
                                          Relations* relations);
+
+  // Plans a rule's `periods:` expression (given as `rule.when`): the list of
+  // periods of each subject; null when the plan cannot compute it.
+  static std::unique_ptr<RulePlan> BuildPeriods(const RuleInput& rule, const FactSet& facts,
+                                                const RecordTypes& types,
+                                                const Activation& base, Relations* relations);
+
+  // For a plan made by BuildPeriods: each subject's periods as the engine
+  // takes them from the expression's value (its periods, sorted, without
+  // repeats), or nullopt where the row evaluator must compute them.
+  void Periods(const std::vector<uint32_t>& rows,
+               std::vector<std::optional<std::vector<Period>>>* out) const;
 
   // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
   // periods — sets keep[i] to 0 where `when` is false for certain, 1 where

@@ -20,7 +20,7 @@ using testing::TempDir;
 
 // Two teams, T1 from 2022-01-01 (weak village) and T2 from 2024-03-10
 // (poor), checked as of 2024-06-30 from 2024-01-01: six months judged.
-Report CheckWithProfile(const std::string& rules, bool profile = true) {
+Report CheckWithProfile(const std::string& rules, bool profile = true, bool plan = true) {
   TempDir pack;
   std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
   pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
@@ -45,17 +45,14 @@ Report CheckWithProfile(const std::string& rules, bool profile = true) {
   CheckOptions options;
   options.as_of = *Date::Parse("2024-06-30");
   options.profile = profile;
+  options.plan = plan;
   auto report = policy.value().Check(
       std::make_shared<const FactSet>(std::move(facts).value()), options);
   EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
   return report.ok() ? std::move(report).value() : Report{};
 }
 
-// `weak` is read by every month's `when` of T1 but computed once per team:
-// it does not depend on the period. `days` does (once per team and month
-// where the guard lets it through); `never` is never needed.
-TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
-  const Report report = CheckWithProfile(
+const char kShortMonth[] =
       "rules:\n"
       "  - id: team.short_month\n"
       "    title: 测试\n"
@@ -67,7 +64,13 @@ TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
       "      days: period.end() - period.start() + 1\n"
       "      never: team.team_id.size() / 0\n"
       "    when: weak && days < 30\n"
-      "    message: \"{days} days\"\n");
+      "    message: \"{days} days\"\n";
+
+// Without plans: `weak` is read by every month's `when` of T1 but computed
+// once per team: it does not depend on the period. `days` does (once per
+// team and month where the guard lets it through); `never` is never needed.
+TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
+  const Report report = CheckWithProfile(kShortMonth, true, /*plan=*/false);
   ASSERT_TRUE(report.profile.has_value());
   const Profile& p = *report.profile;
   ASSERT_EQ(p.rules.size(), 1u);
@@ -79,6 +82,7 @@ TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
   EXPECT_EQ(r.lets_computed, 2u + 6u);
   // Bound: weak and never once per team, days once per team and month.
   EXPECT_EQ(r.lets_bound, 2u * 2u + 12u);
+  EXPECT_EQ(r.evaluated, 12u);  // every pair
   EXPECT_EQ(r.findings, 1u);  // T1 in 2024-02 (29 days)
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].period, "2024-02");
@@ -91,6 +95,28 @@ TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
   EXPECT_EQ(text.rfind("evaluation: "), text.rfind('\n', text.size() - 2) + 1) << text;
   EXPECT_TRUE(text.ends_with(" ms\n")) << text;
   EXPECT_NE(text.find("  team.short_month "), std::string::npos) << text;
+}
+
+// With the plan (src/plan): `weak` (T1 only) and `days < 30` (February
+// only) are known for every pair, so the row evaluator judges one pair, and
+// binds and computes the lets of T1 alone.
+TEST(ProfileTest, PlanDropsThePairsWhoseWhenIsFalse) {
+  const Report report = CheckWithProfile(kShortMonth);
+  ASSERT_TRUE(report.profile.has_value());
+  const RuleProfile& r = report.profile->rules.at(0);
+  EXPECT_EQ(r.path, "plan, then row evaluator");
+  EXPECT_EQ(r.subjects, 2u);
+  EXPECT_EQ(r.judged, 12u);
+  EXPECT_EQ(r.evaluated, 1u);  // T1 in 2024-02
+  EXPECT_EQ(r.lets_computed, 2u);  // weak and days, for that pair
+  EXPECT_EQ(r.lets_bound, 2u + 1u);  // T1's weak and never; days once
+  EXPECT_EQ(r.findings, 1u);
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].period, "2024-02");
+  EXPECT_EQ(report.findings[0].message, "29 days");
+  const std::string text = FormatProfile(*report.profile);
+  EXPECT_NE(text.find(" evaluated "), std::string::npos) << text;
+  EXPECT_NE(text.find("plan, then row evaluator"), std::string::npos) << text;
 }
 
 TEST(ProfileTest, OnlyWhenAskedFor) {

@@ -175,6 +175,7 @@ struct Subject {
   std::string var;
   std::vector<std::string> atoms;
   std::vector<std::string> period_atoms;  // atoms reading `period`
+  std::vector<std::string> periods;       // `periods:` expressions
 };
 
 std::vector<Subject> Subjects() {
@@ -209,7 +210,21 @@ std::vector<Subject> Subjects() {
         "member.payments.exists(p, p.month.start() >= period.start() && p.month.end() <= period.end())",
         "!member.health_checks.exists(h, h.date in period)", "from <= period.start()",
         "period.end() <= as_of", "member.work_funds.exists(w, year_of(w.year) == period)",
-        "covered_days(period, [span(member)]) > 20"}},
+        "covered_days(period, [span(member)]) > 20",
+        "covered_days(period, [span(member)], away_spans(member)) > 0",
+        "covered_days(period, [span(member)]) - covered_days(period, [span(member)], "
+        "away_spans(member)) < ceil_div(params.min_days_in_village * covered_days(period, "
+        "[span(member)]), days(period))",
+        "period in member.payments.filter(p, p.living_allowance >= decimal('1100')).map(p, p.month)",
+        "!(period in member.payments.map(p, p.month))"},
+       {"is_core(member) ? service_months(member) : []",
+        "service_months(member).filter(mo, served(member, mo))",
+        "member.payments.filter(p, p.transport_reimbursements > 1).map(p, p.month)",
+        "months(member.start_date, min([end_or_never(member), as_of]))",
+        "months(max([member.start_date, from]), member.end_date)",
+        "months(member.end_date, as_of).filter(m, m.start() > member.start_date + 30)",
+        "member.absences.filter(a, a.kind == 'absent').map(a, months(a.start_date, a.end_date)).flatten()",
+        "member.role == 'other' ? [] : months(member.start_date, member.start_date + 400)"}},
       {"absences",
        "absence",
        {"absence.kind == 'leave'", "in_window(absence.start_date)", "absence.approved_by == null",
@@ -291,12 +306,17 @@ std::string WriteGeneratedPack(int count, uint32_t seed,
   for (int i = 0; i < count; ++i) {
     const Subject& s = subjects[gen.Pick(subjects.size())];
     const bool with_period = !s.period_atoms.empty() && gen.Pick(2) == 0;
+    const bool listed = with_period && !s.periods.empty() && gen.Pick(2) == 0;
     const std::string id = "generated.r" + std::to_string(i);
     std::ostringstream rule;
     rule << "  - id: " << id << "\n"
           << "    severity: " << (gen.Pick(2) == 0 ? "error" : "warning") << "\n"
           << "    subject: " << s.table << "\n";
-    if (with_period) rule << "    period: " << kPeriods[gen.Pick(4)] << "\n";
+    if (listed) {
+      rule << "    periods: \"" << s.periods[gen.Pick(s.periods.size())] << "\"\n";
+    } else if (with_period) {
+      rule << "    period: " << kPeriods[gen.Pick(4)] << "\n";
+    }
     if (s.table == "members") {
       rule << "    let:\n      late: member.end_date != null && member.end_date > as_of - 30\n";
     }

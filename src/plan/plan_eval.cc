@@ -98,19 +98,22 @@ class Runner {
     Memo& m = (*memo)[index];
     const bool loops = plan_.nodes[index].loops;
     const bool per_subject = &f == pairs_ && subjects_ != nullptr && !plan_.nodes[index].period;
-    if (m.value) {
+    if (m.value && Covers(m, f.active)) {
       // Its steps are counted again: the row evaluator may compute it again.
       for (size_t i = 0; i < m.steps.size(); ++i) f.steps[i] += m.steps[i];
-      if (per_subject && loops) Eval(id, *subjects_);
+      if (per_subject && loops) EvalPerSubject(id, f);
       return *m.value;
     }
     std::vector<uint64_t> before;
     if (loops) before = f.steps;
     if (per_subject) {
-      m.value = std::make_shared<Vec>(Gather(Eval(id, *subjects_), subject_of_));
+      m.value = std::make_shared<Vec>(Gather(EvalPerSubject(id, f), subject_of_));
     } else {
       m.value = std::make_shared<Vec>(Compute(id, f));
     }
+    m.all = f.active == nullptr;
+    if (!m.all) m.active = *f.active;
+    m.steps.clear();
     if (loops) {
       m.steps.resize(f.n);
       for (size_t i = 0; i < f.n; ++i) m.steps[i] = f.steps[i] - before[i];
@@ -119,6 +122,62 @@ class Runner {
   }
 
  private:
+  // An operator's output on a frame, the rows it was computed for, and the
+  // comprehension steps it took.
+  struct Memo {
+    std::shared_ptr<const Vec> value;
+    bool all = false;
+    std::vector<uint8_t> active;
+    std::vector<uint64_t> steps;
+  };
+
+  // Whether a memo computed every row `active` needs.
+  static bool Covers(const Memo& m, const std::vector<uint8_t>* active) {
+    if (m.all) return true;
+    if (active == nullptr) return false;
+    for (size_t i = 0; i < active->size(); ++i) {
+      if ((*active)[i] != 0 && m.active[i] == 0) return false;
+    }
+    return true;
+  }
+
+  // Operator `id` on the subjects' frame, for the subjects of the pairs
+  // needed.
+  Vec EvalPerSubject(int id, const Frame& pairs) {
+    std::vector<uint8_t> needed;
+    if (pairs.active != nullptr) {
+      needed.assign(subjects_->n, 0);
+      for (size_t i = 0; i < pairs.n; ++i) {
+        if ((*pairs.active)[i] != 0) needed[subject_of_[i]] = 1;
+      }
+      subjects_->active = &needed;
+    }
+    Vec v = Eval(id, *subjects_);
+    subjects_->active = nullptr;
+    return v;
+  }
+
+  // `active` narrowed to the rows where `a` is not `decisive` (the rows
+  // whose `&&` (decisive false) or `||` (true) still needs its other side).
+  static std::vector<uint8_t> Narrow(const Vec& a, bool decisive, const Frame& f) {
+    std::vector<uint8_t> out(f.n);
+    const bool is_bool = a.kind == K::kBool;
+    for (size_t i = 0; i < f.n; ++i) {
+      const bool decided = is_bool && a.st[i] == kValueRow && (a.i[i] != 0) == decisive;
+      out[i] = (f.active == nullptr || (*f.active)[i] != 0) && !decided;
+    }
+    return out;
+  }
+
+  // Evaluates `id` for the rows `active` (and perhaps others).
+  Vec EvalFor(int id, Frame& f, const std::vector<uint8_t>& active) {
+    const std::vector<uint8_t>* saved = f.active;
+    f.active = &active;
+    Vec v = Eval(id, f);
+    f.active = saved;
+    return v;
+  }
+
   Vec Compute(int id, Frame& f) {
     const PNode& n = plan_.nodes[static_cast<size_t>(id)];
     Vec out;
@@ -156,7 +215,11 @@ class Runner {
       case Op::kAll:
       case Op::kFilterSize: return Comprehension(n, f);
       case Op::kAnd:
-      case Op::kOr: return Logic(n.op == Op::kAnd, Eval(n.kids[0], f), Eval(n.kids[1], f));
+      case Op::kOr: {
+        const bool is_and = n.op == Op::kAnd;
+        Vec a = Eval(n.kids[0], f);
+        return Logic(is_and, a, EvalFor(n.kids[1], f, Narrow(a, !is_and, f)));
+      }
       case Op::kNot: {
         Vec a = Eval(n.kids[0], f);
         Resize(&out, K::kBool, f.n);
@@ -356,6 +419,7 @@ class Runner {
       const Vec parents = Eval(range.kids[0], f);
       for (size_t i = 0; i < f.n; ++i) {
         if (parents.st[i] != kValueRow) continue;  // a field of null: an error
+        if (f.active != nullptr && (*f.active)[i] == 0) continue;  // not needed
         (*known)[i] = 1;
         const auto [b, e] = Span(*range.groups, parents.i[i]);
         for (uint32_t k = b; k < e; ++k) {
@@ -369,6 +433,7 @@ class Runner {
       std::vector<uint32_t> elements;
       for (size_t i = 0; i < f.n && list.kind == K::kList; ++i) {
         if (list.st[i] != kValueRow) continue;
+        if (f.active != nullptr && (*f.active)[i] == 0) continue;  // not needed
         (*known)[i] = 1;
         for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
           parent_of->push_back(static_cast<uint32_t>(i));
@@ -714,7 +779,9 @@ class Runner {
   }
 
   Vec Cond(const PNode& n, Frame& f) {
-    Vec c = Eval(n.kids[0], f), a = Eval(n.kids[1], f), b = Eval(n.kids[2], f);
+    Vec c = Eval(n.kids[0], f);
+    Vec a = EvalFor(n.kids[1], f, Narrow(c, false, f));
+    Vec b = EvalFor(n.kids[2], f, Narrow(c, true, f));
     if (n.kind == K::kList) return CondLists(n, c, a, b);
     Vec out;
     Resize(&out, n.kind, f.n);
@@ -909,11 +976,6 @@ class Runner {
   Frame* pairs_ = nullptr;
   Frame* subjects_ = nullptr;
   std::vector<uint32_t> subject_of_;
-  // An operator's output on a frame, and the comprehension steps it took.
-  struct Memo {
-    std::shared_ptr<const Vec> value;
-    std::vector<uint64_t> steps;
-  };
   std::vector<Memo> pair_memo_, subject_memo_;
 };
 

@@ -119,6 +119,10 @@ struct Frame {
   std::vector<Vec> values;
   std::vector<Period> periods;  // empty when the rule has none
   std::vector<uint64_t> steps;
+  // The rows whose value is needed (null: all). An operator may leave the
+  // others unknown: the right operand of `&&` is needed only where the left
+  // one is not false (and the joins are made only for the rows needed).
+  const std::vector<uint8_t>* active = nullptr;
 };
 
 }  // namespace zhucun::internal

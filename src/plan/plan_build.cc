@@ -386,6 +386,21 @@ class Builder {
         return node(fn == Fn::kStart ? Op::kStart : Op::kEnd, K::kDate, std::move(kids),
                     fn == Fn::kStart ? ".start()" : ".end()");
       }
+      case Fn::kToPeriod: {
+        // period(string(y)) of an int y: the year y.
+        if (operands.size() != 1) break;
+        const Node& inner = p.ast.node(operands[0]);
+        std::vector<ExprId> inner_operands;
+        if (inner.target != kNoExpr) inner_operands.push_back(inner.target);
+        inner_operands.insert(inner_operands.end(), inner.args.begin(), inner.args.end());
+        if (inner.kind != ExprKind::kCall || p.fns[operands[0]] != Fn::kToString ||
+            inner_operands.size() != 1) {
+          break;
+        }
+        const int y = Visit(p, inner_operands[0], scope);
+        if (At(y).kind != K::kInt) break;
+        return node(Op::kYearOf, K::kPeriod, {y}, "period(string())");
+      }
       case Fn::kMonths: {
         if (operands.size() != 2) break;
         std::vector<int> kids = visit_all();

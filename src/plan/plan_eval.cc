@@ -251,6 +251,19 @@ class Runner {
       case Op::kListOf: return ListOf(n, f);
       case Op::kMapRel: return MapRelation(n, f);
       case Op::kFilterList: return FilterList(n, f);
+      case Op::kYearOf: {
+        Vec y = Eval(n.kids[0], f);
+        Resize(&out, K::kPeriod, f.n);
+        for (size_t i = 0; i < f.n; ++i) {
+          // Four-digit years only: period() parses what string() wrote.
+          if (y.st[i] != kValueRow || y.i[i] < 1000 || y.i[i] > 9999) continue;
+          const std::optional<Period> p = Period::Parse(std::to_string(y.i[i]));
+          if (!p) continue;
+          out.st[i] = kValueRow;
+          out.p[i] = *p;
+        }
+        return out;
+      }
       case Op::kMonths: return Months(Eval(n.kids[0], f), Eval(n.kids[1], f));
       case Op::kMin:
       case Op::kMax: return MinMax(n.op == Op::kMin, Eval(n.kids[0], f));

@@ -59,6 +59,7 @@ enum class Op : uint8_t {
   kFilterList, // kids[0] (a list).filter(slot, kids[1])
   kMonths,     // months(kids[0], kids[1]) of dates
   kMin, kMax,  // min(kids[0]), max(kids[0]) of a list
+  kYearOf,     // period(string(kids[0])) of an int: a year
 };
 
 struct PNode {

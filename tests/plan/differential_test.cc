@@ -7,6 +7,7 @@
 // evaluator need not judge.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -106,8 +107,13 @@ std::shared_ptr<const FactSet> Read(const Policy& policy, const std::string& dir
 }
 
 // Generated sample data (bench/gen) in a temporary folder.
+// A folder of this process's own under the temporary folder.
+std::string TempPath(const std::string& name) {
+  return testing::TempDir() + name + "_" + std::to_string(getpid());
+}
+
 std::string Generate(const std::string& name, double bad_rows, double scale = 0.05) {
-  const std::string dir = testing::TempDir() + name;
+  const std::string dir = TempPath(name);
   std::filesystem::remove_all(dir);
   gen::Options options;
   options.scale = scale;
@@ -224,7 +230,9 @@ std::vector<Subject> Subjects() {
         "months(max([member.start_date, from]), member.end_date)",
         "months(member.end_date, as_of).filter(m, m.start() > member.start_date + 30)",
         "member.absences.filter(a, a.kind == 'absent').map(a, months(a.start_date, a.end_date)).flatten()",
-        "member.role == 'other' ? [] : months(member.start_date, member.start_date + 400)"}},
+        "member.role == 'other' ? [] : months(member.start_date, member.start_date + 400)",
+        "member.assessments.filter(a, params.weight_daily * a.daily_score + params.weight_year_end * a.year_end_score > 60).map(a, year_of(a.year))",
+        "member.work_funds.map(w, year_of(w.year - 1100))"}},
       {"absences",
        "absence",
        {"absence.kind == 'leave'", "in_window(absence.start_date)", "absence.approved_by == null",
@@ -289,7 +297,7 @@ class RuleGenerator {
 // generated rules, less those listed in `leave_out`; returns its folder.
 std::string WriteGeneratedPack(int count, uint32_t seed,
                                const std::set<std::string>& leave_out = {}) {
-  const std::string dir = testing::TempDir() + "zhucun_plan_pack_" + std::to_string(seed);
+  const std::string dir = TempPath("zhucun_plan_pack_" + std::to_string(seed));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(kRoot + "/rules/qiannan/schema.yaml", dir + "/schema.yaml");

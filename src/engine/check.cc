@@ -513,8 +513,44 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
       table.types.push_back(program.result_type().ToString());
     }
     const FactTable* from_table = facts->table(d.spec.from);
+    // The lets and columns the plan computes, where it can (every let must
+    // be known: an error in any fails the row).
+    std::vector<std::vector<std::optional<Value>>> planned;
+    if (options.plan && from_table != nullptr) {
+      internal::Relations relations(*facts);
+      internal::RuleInput input;
+      input.subject_var = d.spec.as;
+      input.subject_table = d.spec.from;
+      for (const auto& [name, program] : d.lets) input.lets.emplace_back(name, &program);
+      std::vector<uint32_t> all(from_table->num_rows());
+      for (uint32_t r = 0; r < all.size(); ++r) all[r] = r;
+      const auto plan = [&](const Program& program) {
+        input.when = &program;
+        auto value_plan = internal::RulePlan::BuildValue(input, *facts, *p.types, base, &relations);
+        std::vector<std::optional<Value>> values(all.size());
+        if (value_plan) value_plan->Values(all, &values);
+        planned.push_back(std::move(values));
+      };
+      for (const auto& let : d.lets) plan(let.second);
+      for (const auto& column : d.columns) plan(column.second);
+    }
+    const auto planned_row = [&](uint32_t r) -> std::optional<std::vector<Value>> {
+      if (planned.empty()) return std::nullopt;
+      for (const auto& values : planned) {
+        if (!values[r]) return std::nullopt;
+      }
+      std::vector<Value> row;
+      for (size_t c = d.lets.size(); c < planned.size(); ++c) row.push_back(*planned[c][r]);
+      return row;
+    };
     std::vector<std::vector<Value>> rows;
+    uint64_t derived_planned = 0;
     for (uint32_t r = 0; from_table != nullptr && r < from_table->num_rows(); ++r) {
+      if (std::optional<std::vector<Value>> row = planned_row(r)) {
+        rows.push_back(std::move(*row));
+        ++derived_planned;
+        continue;
+      }
       Activation act = base;
       act.Bind(d.spec.as, records->Row(d.spec.from, r));
       bool ok = true;
@@ -568,8 +604,9 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
     if (profile != nullptr) {
       RuleProfile r;
       r.rule = "derived:" + d.spec.name;
-      r.path = "row evaluator";
-      r.subjects = r.judged = r.evaluated = from_table == nullptr ? 0 : from_table->num_rows();
+      r.path = planned.empty() ? "row evaluator" : "plan, then row evaluator";
+      r.subjects = r.judged = from_table == nullptr ? 0 : from_table->num_rows();
+      r.evaluated = r.judged - derived_planned;
       r.lets_computed = derived_lets;
       r.lets_bound = r.judged * d.lets.size();
       r.findings = table.rows.size();

@@ -386,6 +386,21 @@ class Builder {
         return node(fn == Fn::kStart ? Op::kStart : Op::kEnd, K::kDate, std::move(kids),
                     fn == Fn::kStart ? ".start()" : ".end()");
       }
+      case Fn::kRound: {
+        if (operands.size() != 2) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kDecimal || At(kids[1]).kind != K::kInt) break;
+        return node(Op::kRound, K::kDecimal, std::move(kids), "round()");
+      }
+      case Fn::kSum: {
+        if (operands.size() != 1) break;
+        std::vector<int> kids = visit_all();
+        const PNode& l = At(kids[0]);
+        if (l.kind != K::kList || l.op == Op::kConst) break;
+        const K element = static_cast<K>(l.table);
+        if (element != K::kInt && element != K::kDecimal) break;
+        return node(Op::kSum, element, std::move(kids), "sum()");
+      }
       case Fn::kToPeriod: {
         // period(string(y)) of an int y: the year y.
         if (operands.size() != 1) break;
@@ -402,9 +417,15 @@ class Builder {
         return node(Op::kYearOf, K::kPeriod, {y}, "period(string())");
       }
       case Fn::kMonths: {
-        if (operands.size() != 2) break;
         std::vector<int> kids = visit_all();
-        if (At(kids[0]).kind != K::kDate || At(kids[1]).kind != K::kDate) break;
+        if (kids.size() == 1 && At(kids[0]).kind == K::kPeriod) {
+          // months(p): the months from p's first day through its last.
+          kids = {node(Op::kStart, K::kDate, {kids[0]}, ".start()"),
+                  node(Op::kEnd, K::kDate, {kids[0]}, ".end()")};
+        }
+        if (kids.size() != 2 || At(kids[0]).kind != K::kDate || At(kids[1]).kind != K::kDate) {
+          break;
+        }
         PNode v;
         v.op = Op::kMonths;
         v.kind = K::kList;
@@ -709,6 +730,25 @@ std::unique_ptr<RulePlan> RulePlan::BuildPeriods(const RuleInput& rule, const Fa
   const PNode& r = impl->nodes[static_cast<size_t>(root)];
   if (r.kind != K::kList || r.op == Op::kConst || static_cast<K>(r.table) != K::kPeriod) {
     return nullptr;
+  }
+  impl->root = root;
+  return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
+}
+
+std::unique_ptr<RulePlan> RulePlan::BuildValue(const RuleInput& rule, const FactSet& facts,
+                                               const RecordTypes& types, const Activation& base,
+                                               Relations* relations) {
+  if (rule.when == nullptr) return nullptr;
+  auto impl = std::make_unique<Impl>();
+  impl->facts = &facts;
+  const int root = Builder(rule, facts, types, base, relations, impl.get()).Build();
+  if (root < 0) return nullptr;
+  switch (impl->nodes[static_cast<size_t>(root)].kind) {
+    case K::kNull: case K::kBool: case K::kInt: case K::kDecimal: case K::kDate:
+    case K::kString: case K::kPeriod:
+      break;
+    default:
+      return nullptr;
   }
   impl->root = root;
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));

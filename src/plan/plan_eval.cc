@@ -251,6 +251,20 @@ class Runner {
       case Op::kListOf: return ListOf(n, f);
       case Op::kMapRel: return MapRelation(n, f);
       case Op::kFilterList: return FilterList(n, f);
+      case Op::kRound: {
+        Vec a = Eval(n.kids[0], f), b = Eval(n.kids[1], f);
+        Resize(&out, K::kDecimal, f.n);
+        for (size_t i = 0; i < f.n; ++i) {
+          if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
+          if (b.i[i] < 0 || b.i[i] > Decimal::kMaxScale) continue;
+          const std::optional<Decimal> r = a.d[i].RoundHalfAwayFromZero(static_cast<int>(b.i[i]));
+          if (!r) continue;
+          out.st[i] = kValueRow;
+          out.d[i] = *r;
+        }
+        return out;
+      }
+      case Op::kSum: return Sum(n, Eval(n.kids[0], f));
       case Op::kYearOf: {
         Vec y = Eval(n.kids[0], f);
         Resize(&out, K::kPeriod, f.n);
@@ -706,6 +720,37 @@ class Runner {
     return out;
   }
 
+  // sum(list), as the row evaluator adds: from int 0, element by element
+  // (an overflow, or a null, is an error). The sum of no decimals is the
+  // int 0, not a decimal: left to the row evaluator.
+  static Vec Sum(const PNode& n, const Vec& list) {
+    const size_t size = list.st.size();
+    Vec out;
+    Resize(&out, n.kind, size);
+    if (list.kind != K::kList || list.elems->kind != n.kind) return out;
+    const Vec& e = *list.elems;
+    for (size_t i = 0; i < size; ++i) {
+      if (list.st[i] != kValueRow) continue;
+      bool known = true;
+      if (n.kind == K::kInt) {
+        int64_t total = 0;
+        for (uint32_t k = list.lb[i]; k < list.le[i] && known; ++k) {
+          known = e.st[k] == kValueRow && !__builtin_add_overflow(total, e.i[k], &total);
+        }
+        out.i[i] = total;
+      } else {
+        if (list.lb[i] == list.le[i]) continue;
+        Decimal total = Decimal::FromInt(0);
+        for (uint32_t k = list.lb[i]; k < list.le[i] && known; ++k) {
+          known = e.st[k] == kValueRow && Decimal::Add(total, e.d[k], &total);
+        }
+        out.d[i] = total;
+      }
+      if (known) out.st[i] = kValueRow;
+    }
+    return out;
+  }
+
   // x in list: CEL equality with each element.
   static Vec InVec(const Vec& x, const Vec& list) {
     Vec out;
@@ -993,6 +1038,37 @@ class Runner {
 };
 
 }  // namespace
+
+void RulePlan::Values(const std::vector<uint32_t>& rows,
+                      std::vector<std::optional<Value>>* out) const {
+  Frame f;
+  f.n = rows.size();
+  f.vars.resize(1);
+  f.vars[0].assign(rows.begin(), rows.end());
+  f.steps.assign(f.n, 0);
+  Runner runner(*impl_);
+  runner.SetFrames(&f, nullptr, {});
+  const Vec v = runner.Eval(impl_->root, f);
+  out->assign(f.n, std::nullopt);
+  for (size_t i = 0; i < f.n; ++i) {
+    if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
+    if (v.st[i] == kNullRow || v.kind == K::kNull) {
+      (*out)[i] = Value::Null();
+      continue;
+    }
+    switch (v.kind) {
+      case K::kBool: (*out)[i] = Value::Bool(v.i[i] != 0); break;
+      case K::kInt: (*out)[i] = Value::Int(v.i[i]); break;
+      case K::kDecimal: (*out)[i] = Value::FromDecimal(v.d[i]); break;
+      case K::kDate:
+        (*out)[i] = Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(v.i[i])));
+        break;
+      case K::kString: (*out)[i] = Value::String(std::string(v.s[i])); break;
+      case K::kPeriod: (*out)[i] = Value::FromPeriod(v.p[i]); break;
+      default: break;
+    }
+  }
+}
 
 void RulePlan::Periods(const std::vector<uint32_t>& rows,
                        std::vector<std::optional<std::vector<Period>>>* out) const {

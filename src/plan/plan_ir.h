@@ -60,6 +60,8 @@ enum class Op : uint8_t {
   kMonths,     // months(kids[0], kids[1]) of dates
   kMin, kMax,  // min(kids[0]), max(kids[0]) of a list
   kYearOf,     // period(string(kids[0])) of an int: a year
+  kRound,      // round(kids[0] (a decimal), kids[1] (an int))
+  kSum,        // sum(kids[0]) of a list of ints or decimals
 };
 
 struct PNode {

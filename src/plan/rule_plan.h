@@ -89,6 +89,18 @@ class RulePlan {
   void Periods(const std::vector<uint32_t>& rows,
                std::vector<std::optional<std::vector<Period>>>* out) const;
 
+  // Plans an expression over the subject rows alone (given as `rule.when`;
+  // a derived table's let or column): its value; null when the plan cannot
+  // compute it anywhere.
+  static std::unique_ptr<RulePlan> BuildValue(const RuleInput& rule, const FactSet& facts,
+                                              const RecordTypes& types, const Activation& base,
+                                              Relations* relations);
+
+  // For a plan made by BuildValue: each row's value, exactly as the row
+  // evaluator's, or nullopt where the row evaluator must compute it (an
+  // error among them).
+  void Values(const std::vector<uint32_t>& rows, std::vector<std::optional<Value>>* out) const;
+
   // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
   // periods — sets keep[i] to 0 where `when` is false for certain, 1 where
   // the row evaluator must judge the pair. Thread-safe.

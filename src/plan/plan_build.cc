@@ -72,6 +72,7 @@ K KindOfValue(const Value& v) {
     case ValueKind::kString: return K::kString;
     case ValueKind::kPeriod: return K::kPeriod;
     case ValueKind::kList: return K::kList;
+    case ValueKind::kMap: return K::kMap;
     default: return K::kUnknown;
   }
 }
@@ -322,7 +323,8 @@ class Builder {
           v.text = "?: (lists)";
           return Add(std::move(v));
         }
-        if (a != b || a == K::kUnknown || a == K::kList || a == K::kRelation || a == K::kSpan) {
+        if (a != b || a == K::kUnknown || a == K::kList || a == K::kRelation || a == K::kSpan ||
+            a == K::kMap) {
           break;
         }
         PNode v;
@@ -373,6 +375,15 @@ class Builder {
           v.text = "in " + v.constant.DebugString();
           return Add(std::move(v));
         }
+        if (At(c).kind == K::kMap && At(c).op == Op::kConst && At(x).kind == K::kString) {
+          PNode v;
+          v.op = Op::kInMap;
+          v.kind = K::kBool;
+          v.kids = {x};
+          v.constant = At(c).constant;
+          v.text = "in " + v.constant.DebugString();
+          return Add(std::move(v));
+        }
         if (At(c).kind == K::kPeriod && At(x).kind == K::kDate) {
           return node(Op::kInPeriod, K::kBool, {x, c}, "in period");
         }
@@ -385,6 +396,30 @@ class Builder {
         if (At(kids[0]).kind != K::kPeriod) break;
         return node(fn == Fn::kStart ? Op::kStart : Op::kEnd, K::kDate, std::move(kids),
                     fn == Fn::kStart ? ".start()" : ".end()");
+      }
+      case Fn::kIndex: {
+        // A constant map of one kind of scalar values, indexed by a string.
+        if (operands.size() != 2) break;
+        std::vector<int> kids = visit_all();
+        const PNode& m = At(kids[0]);
+        if (m.kind != K::kMap || m.op != Op::kConst || At(kids[1]).kind != K::kString) break;
+        std::optional<K> kind;
+        for (const auto& [key, value] : m.constant.map_value().entries()) {
+          const K k = KindOfValue(value);
+          if (kind && *kind != k) kind = K::kUnknown;
+          if (!kind) kind = k;
+        }
+        if (!kind || *kind == K::kUnknown || *kind == K::kList || *kind == K::kMap ||
+            *kind == K::kNull) {
+          break;
+        }
+        PNode v;
+        v.op = Op::kIndexMap;
+        v.kind = *kind;
+        v.kids = {kids[1]};
+        v.constant = m.constant;
+        v.text = "[] of " + v.constant.DebugString();
+        return Add(std::move(v));
       }
       case Fn::kRound: {
         if (operands.size() != 2) break;

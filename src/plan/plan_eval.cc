@@ -265,6 +265,32 @@ class Runner {
         return out;
       }
       case Op::kSum: return Sum(n, Eval(n.kids[0], f));
+      case Op::kInMap:
+      case Op::kIndexMap: {
+        Vec x = Eval(n.kids[0], f);
+        Resize(&out, n.kind, f.n);
+        const ValueMap& map = n.constant.map_value();
+        for (size_t i = 0; i < f.n; ++i) {
+          if (x.st[i] != kValueRow) continue;  // a null key: left to the row evaluator
+          const Value* v = map.Find(x.s[i]);
+          if (n.op == Op::kInMap) {
+            out.st[i] = kValueRow;
+            out.i[i] = v != nullptr;
+          } else if (v != nullptr) {  // a missing key is an error
+            out.st[i] = kValueRow;
+            switch (n.kind) {
+              case K::kBool: out.i[i] = v->bool_value(); break;
+              case K::kInt: out.i[i] = v->int_value(); break;
+              case K::kDate: out.i[i] = v->date_value().day_number(); break;
+              case K::kDecimal: out.d[i] = v->decimal_value(); break;
+              case K::kString: out.s[i] = v->string_value(); break;
+              case K::kPeriod: out.p[i] = v->period_value(); break;
+              default: out.st[i] = kUnknownRow; break;
+            }
+          }
+        }
+        return out;
+      }
       case Op::kYearOf: {
         Vec y = Eval(n.kids[0], f);
         Resize(&out, K::kPeriod, f.n);

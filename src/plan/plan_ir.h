@@ -27,6 +27,7 @@ enum class K : uint8_t {
   kRow,       // a row of `table` (a record); null where a reference is null
   kRelation,  // a reverse relation (only as the range of a comprehension or size())
   kList,      // a list: a constant (kConst), or per row a run of `elems`
+  kMap,       // a constant map (only as the right operand of `in`, or indexed)
   kSpan,      // a span [start, end] for covered_days: start a date, end a date or null
 };
 
@@ -62,6 +63,8 @@ enum class Op : uint8_t {
   kYearOf,     // period(string(kids[0])) of an int: a year
   kRound,      // round(kids[0] (a decimal), kids[1] (an int))
   kSum,        // sum(kids[0]) of a list of ints or decimals
+  kInMap,      // kids[0] (a string) in constant (a map)
+  kIndexMap,   // constant (a map)[kids[0] (a string)]
 };
 
 struct PNode {

@@ -270,6 +270,7 @@ std::vector<Subject> Subjects() {
        {"team.members.filter(m, m.role == 'first_secretary').size() != params.first_secretaries",
         "team.members.filter(m, is_core(m) && active(m, as_of)).size() < 3",
         "team.end_date == null", "team.village.category in ['weak', 'poor']",
+        "team.village.category in params.sector_for_category",
         "team.unit.sector == params.sector_for_category[team.village.category]",
         "team.bundles.all(b, b.amount > decimal('0'))", "team.bundles.exists(b, b.kind == 'funds')"},
        {"active_throughout(team, period)", "team.start_date in period"}},

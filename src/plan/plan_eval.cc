@@ -87,18 +87,16 @@ class Runner {
     pairs_ = pairs;
     subjects_ = subjects;
     subject_of_ = std::move(subject_of);
-    pair_memo_.assign(plan_.nodes.size(), Memo{});
-    subject_memo_.assign(plan_.nodes.size(), Memo{});
   }
 
-  Vec Eval(int id, Frame& f) {
+  // Operator `id` on frame f, computed once for the rows f needs.
+  const Vec& Eval(int id, Frame& f) {
     const auto index = static_cast<size_t>(id);
-    std::vector<Memo>* memo = &f == pairs_ ? &pair_memo_ : &f == subjects_ ? &subject_memo_ : nullptr;
-    if (memo == nullptr) return Compute(id, f);
-    Memo& m = (*memo)[index];
+    if (f.memo.empty()) f.memo.resize(plan_.nodes.size());
+    Frame::Memo& m = f.memo[index];
     const bool loops = plan_.nodes[index].loops;
     const bool per_subject = &f == pairs_ && subjects_ != nullptr && !plan_.nodes[index].period;
-    if (m.value && Covers(m, f.active)) {
+    if (m.value != nullptr && Covers(m, f.active)) {
       // Its steps are counted again: the row evaluator may compute it again.
       for (size_t i = 0; i < m.steps.size(); ++i) f.steps[i] += m.steps[i];
       if (per_subject && loops) EvalPerSubject(id, f);
@@ -106,11 +104,9 @@ class Runner {
     }
     std::vector<uint64_t> before;
     if (loops) before = f.steps;
-    if (per_subject) {
-      m.value = std::make_shared<Vec>(Gather(EvalPerSubject(id, f), subject_of_));
-    } else {
-      m.value = std::make_shared<Vec>(Compute(id, f));
-    }
+    Vec v = per_subject ? Gather(EvalPerSubject(id, f), subject_of_) : Compute(id, f);
+    f.store.push_back(std::move(v));
+    m.value = &f.store.back();
     m.all = f.active == nullptr;
     if (!m.all) m.active = *f.active;
     m.steps.clear();
@@ -122,17 +118,8 @@ class Runner {
   }
 
  private:
-  // An operator's output on a frame, the rows it was computed for, and the
-  // comprehension steps it took.
-  struct Memo {
-    std::shared_ptr<const Vec> value;
-    bool all = false;
-    std::vector<uint8_t> active;
-    std::vector<uint64_t> steps;
-  };
-
   // Whether a memo computed every row `active` needs.
-  static bool Covers(const Memo& m, const std::vector<uint8_t>* active) {
+  static bool Covers(const Frame::Memo& m, const std::vector<uint8_t>* active) {
     if (m.all) return true;
     if (active == nullptr) return false;
     for (size_t i = 0; i < active->size(); ++i) {
@@ -143,7 +130,7 @@ class Runner {
 
   // Operator `id` on the subjects' frame, for the subjects of the pairs
   // needed.
-  Vec EvalPerSubject(int id, const Frame& pairs) {
+  const Vec& EvalPerSubject(int id, const Frame& pairs) {
     std::vector<uint8_t> needed;
     if (pairs.active != nullptr) {
       needed.assign(subjects_->n, 0);
@@ -152,7 +139,7 @@ class Runner {
       }
       subjects_->active = &needed;
     }
-    Vec v = Eval(id, *subjects_);
+    const Vec& v = Eval(id, *subjects_);
     subjects_->active = nullptr;
     return v;
   }
@@ -170,10 +157,10 @@ class Runner {
   }
 
   // Evaluates `id` for the rows `active` (and perhaps others).
-  Vec EvalFor(int id, Frame& f, const std::vector<uint8_t>& active) {
+  const Vec& EvalFor(int id, Frame& f, const std::vector<uint8_t>& active) {
     const std::vector<uint8_t>* saved = f.active;
     f.active = &active;
-    Vec v = Eval(id, f);
+    const Vec& v = Eval(id, f);
     f.active = saved;
     return v;
   }
@@ -217,11 +204,11 @@ class Runner {
       case Op::kAnd:
       case Op::kOr: {
         const bool is_and = n.op == Op::kAnd;
-        Vec a = Eval(n.kids[0], f);
+        const Vec& a = Eval(n.kids[0], f);
         return Logic(is_and, a, EvalFor(n.kids[1], f, Narrow(a, !is_and, f)));
       }
       case Op::kNot: {
-        Vec a = Eval(n.kids[0], f);
+        const Vec& a = Eval(n.kids[0], f);
         Resize(&out, K::kBool, f.n);
         if (a.kind != K::kBool) return out;
         for (size_t i = 0; i < f.n; ++i) {
@@ -238,7 +225,8 @@ class Runner {
         return Arith(n, Eval(n.kids[0], f), Eval(n.kids[1], f));
       case Op::kInList: return InList(n, Eval(n.kids[0], f));
       case Op::kInPeriod: {
-        Vec x = Eval(n.kids[0], f), c = Eval(n.kids[1], f);
+        const Vec& x = Eval(n.kids[0], f);
+        const Vec& c = Eval(n.kids[1], f);
         Resize(&out, K::kBool, f.n);
         for (size_t i = 0; i < f.n; ++i) {
           if (x.st[i] != kValueRow || c.st[i] != kValueRow) continue;  // null: an error
@@ -252,7 +240,8 @@ class Runner {
       case Op::kMapRel: return MapRelation(n, f);
       case Op::kFilterList: return FilterList(n, f);
       case Op::kRound: {
-        Vec a = Eval(n.kids[0], f), b = Eval(n.kids[1], f);
+        const Vec& a = Eval(n.kids[0], f);
+        const Vec& b = Eval(n.kids[1], f);
         Resize(&out, K::kDecimal, f.n);
         for (size_t i = 0; i < f.n; ++i) {
           if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
@@ -267,7 +256,7 @@ class Runner {
       case Op::kSum: return Sum(n, Eval(n.kids[0], f));
       case Op::kInMap:
       case Op::kIndexMap: {
-        Vec x = Eval(n.kids[0], f);
+        const Vec& x = Eval(n.kids[0], f);
         Resize(&out, n.kind, f.n);
         const ValueMap& map = n.constant.map_value();
         for (size_t i = 0; i < f.n; ++i) {
@@ -292,7 +281,7 @@ class Runner {
         return out;
       }
       case Op::kYearOf: {
-        Vec y = Eval(n.kids[0], f);
+        const Vec& y = Eval(n.kids[0], f);
         Resize(&out, K::kPeriod, f.n);
         for (size_t i = 0; i < f.n; ++i) {
           // Four-digit years only: period() parses what string() wrote.
@@ -310,7 +299,7 @@ class Runner {
       case Op::kInVec: return InVec(Eval(n.kids[0], f), Eval(n.kids[1], f));
       case Op::kCoveredDays: return CoveredDays(n, f);
       case Op::kDays: {
-        Vec a = Eval(n.kids[0], f);
+        const Vec& a = Eval(n.kids[0], f);
         Resize(&out, K::kInt, f.n);
         for (size_t i = 0; i < f.n; ++i) {
           if (a.st[i] != kValueRow) continue;
@@ -320,7 +309,8 @@ class Runner {
         return out;
       }
       case Op::kCeilDiv: {
-        Vec a = Eval(n.kids[0], f), b = Eval(n.kids[1], f);
+        const Vec& a = Eval(n.kids[0], f);
+        const Vec& b = Eval(n.kids[1], f);
         Resize(&out, K::kInt, f.n);
         for (size_t i = 0; i < f.n; ++i) {
           if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
@@ -334,7 +324,7 @@ class Runner {
       }
       case Op::kStart:
       case Op::kEnd: {
-        Vec a = Eval(n.kids[0], f);
+        const Vec& a = Eval(n.kids[0], f);
         Resize(&out, K::kDate, f.n);
         for (size_t i = 0; i < f.n; ++i) {
           if (a.st[i] != kValueRow) continue;
@@ -444,7 +434,7 @@ class Runner {
 
   Vec RelSize(const PNode& n, Frame& f) {
     const PNode& rel = plan_.nodes[static_cast<size_t>(n.kids[0])];
-    Vec parents = Eval(rel.kids[0], f);
+    const Vec& parents = Eval(rel.kids[0], f);
     Vec out;
     Resize(&out, K::kInt, f.n);
     for (size_t i = 0; i < f.n; ++i) {
@@ -469,7 +459,7 @@ class Runner {
     child.values.resize(slot + 1);
     known->assign(f.n, 0);
     if (range.kind == K::kRelation) {
-      const Vec parents = Eval(range.kids[0], f);
+      const Vec& parents = Eval(range.kids[0], f);
       for (size_t i = 0; i < f.n; ++i) {
         if (parents.st[i] != kValueRow) continue;  // a field of null: an error
         if (f.active != nullptr && (*f.active)[i] == 0) continue;  // not needed
@@ -482,7 +472,7 @@ class Runner {
         f.steps[i] += e - b;
       }
     } else {
-      const Vec list = Eval(range_id, f);
+      const Vec& list = Eval(range_id, f);
       std::vector<uint32_t> elements;
       for (size_t i = 0; i < f.n && list.kind == K::kList; ++i) {
         if (list.st[i] != kValueRow) continue;
@@ -520,7 +510,7 @@ class Runner {
     std::vector<uint8_t> known;
     std::vector<uint32_t> parent_of;
     Frame child = Join(n.kids[0], n.slot, f, &known, &parent_of);
-    Vec pred = Eval(n.kids[1], child);
+    const Vec& pred = Eval(n.kids[1], child);
     Vec out;
     Resize(&out, n.op == Op::kFilterSize ? K::kInt : K::kBool, f.n);
     // Per parent: how many children were true, false and neither.
@@ -605,16 +595,16 @@ class Runner {
 
   // [a, b, ...]: known where every element is.
   Vec ListOf(const PNode& n, Frame& f) {
-    std::vector<Vec> kids;
-    for (int k : n.kids) kids.push_back(Eval(k, f));
+    std::vector<const Vec*> kids;
+    for (int k : n.kids) kids.push_back(&Eval(k, f));
     Vec out = NewList(static_cast<K>(n.table), f.n);
     for (size_t i = 0; i < f.n; ++i) {
       bool known = true;
-      for (const Vec& k : kids) known = known && k.st[i] != kUnknownRow;
+      for (const Vec* k : kids) known = known && k->st[i] != kUnknownRow;
       out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
       if (known) {
         out.st[i] = kValueRow;
-        for (const Vec& k : kids) Append(k, i, out.elems.get());
+        for (const Vec* k : kids) Append(*k, i, out.elems.get());
       }
       out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
     }
@@ -630,7 +620,7 @@ class Runner {
     const bool filtered = n.kids.size() > 2;
     Vec keep;
     if (filtered) keep = Eval(n.kids[2], child);
-    Vec element = Eval(n.kids[1], child);
+    const Vec& element = Eval(n.kids[1], child);
     Vec out = NewList(static_cast<K>(n.table), f.n);
     std::vector<uint8_t> known(f.n, 1);
     for (size_t j = 0; j < child.n; ++j) {
@@ -660,7 +650,7 @@ class Runner {
     std::vector<uint8_t> owner;
     std::vector<uint32_t> parent_of;
     Frame child = Join(n.kids[0], n.slot, f, &owner, &parent_of);
-    const Vec keep = Eval(n.kids[1], child);
+    const Vec& keep = Eval(n.kids[1], child);
     const Vec& element = child.values[static_cast<size_t>(n.slot)];
     Vec out = NewList(static_cast<K>(n.table), f.n);
     std::vector<uint8_t> known(owner);
@@ -806,16 +796,17 @@ class Runner {
   // covered_days(p, spans, ...) as the row evaluator's: the days of p every
   // list of spans covers.
   Vec CoveredDays(const PNode& n, Frame& f) {
-    Vec p = Eval(n.kids[0], f);
-    std::vector<Vec> lists;
-    for (size_t k = 1; k < n.kids.size(); ++k) lists.push_back(Eval(n.kids[k], f));
+    const Vec& p = Eval(n.kids[0], f);
+    std::vector<const Vec*> lists;
+    for (size_t k = 1; k < n.kids.size(); ++k) lists.push_back(&Eval(n.kids[k], f));
     Vec out;
     Resize(&out, K::kInt, f.n);
     constexpr size_t kMaxDays = 366;
     for (size_t i = 0; i < f.n; ++i) {
       if (p.st[i] != kValueRow) continue;
       bool known = true;
-      for (const Vec& l : lists) {
+      for (const Vec* lp : lists) {
+        const Vec& l = *lp;
         known = known && l.kind == K::kList && l.st[i] == kValueRow;
         for (uint32_t k = known ? l.lb[i] : 0; known && k < l.le[i]; ++k) {
           known = l.elems->st[k] == kValueRow;
@@ -826,7 +817,8 @@ class Runner {
       const int64_t last = p.p[i].end().day_number();
       std::bitset<kMaxDays> every;
       every.set();
-      for (const Vec& l : lists) {
+      for (const Vec* lp : lists) {
+        const Vec& l = *lp;
         std::bitset<kMaxDays> covered;
         for (uint32_t k = l.lb[i]; k < l.le[i]; ++k) {
           const int64_t a = std::max(l.elems->i[k], first);
@@ -863,7 +855,7 @@ class Runner {
   }
 
   Vec Cond(const PNode& n, Frame& f) {
-    Vec c = Eval(n.kids[0], f);
+    const Vec& c = Eval(n.kids[0], f);
     Vec a = EvalFor(n.kids[1], f, Narrow(c, false, f));
     Vec b = EvalFor(n.kids[2], f, Narrow(c, true, f));
     if (n.kind == K::kList) return CondLists(n, c, a, b);
@@ -1060,7 +1052,6 @@ class Runner {
   Frame* pairs_ = nullptr;
   Frame* subjects_ = nullptr;
   std::vector<uint32_t> subject_of_;
-  std::vector<Memo> pair_memo_, subject_memo_;
 };
 
 }  // namespace
@@ -1074,7 +1065,7 @@ void RulePlan::Values(const std::vector<uint32_t>& rows,
   f.steps.assign(f.n, 0);
   Runner runner(*impl_);
   runner.SetFrames(&f, nullptr, {});
-  const Vec v = runner.Eval(impl_->root, f);
+  const Vec& v = runner.Eval(impl_->root, f);
   out->assign(f.n, std::nullopt);
   for (size_t i = 0; i < f.n; ++i) {
     if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
@@ -1105,7 +1096,7 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
   f.steps.assign(f.n, 0);
   Runner runner(*impl_);
   runner.SetFrames(&f, nullptr, {});
-  const Vec list = runner.Eval(impl_->root, f);
+  const Vec& list = runner.Eval(impl_->root, f);
   out->assign(f.n, std::nullopt);
   for (size_t i = 0; i < f.n; ++i) {
     if (list.kind != K::kList || list.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) {
@@ -1146,7 +1137,7 @@ void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Perio
     subjects.steps.assign(subjects.n, 0);
   }
   runner.SetFrames(&f, by_subject ? &subjects : nullptr, subject_of);
-  const Vec when = runner.Eval(impl_->root, f);
+  const Vec& when = runner.Eval(impl_->root, f);
   keep->assign(f.n, 1);
   for (size_t i = 0; i < f.n; ++i) {
     const uint64_t steps = f.steps[i] + (by_subject ? subjects.steps[subject_of[i]] : 0);

@@ -6,6 +6,7 @@
 // compiled expressions, plan_eval.cc runs it).
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -129,6 +130,16 @@ struct Frame {
   // others unknown: the right operand of `&&` is needed only where the left
   // one is not false (and the joins are made only for the rows needed).
   const std::vector<uint8_t>* active = nullptr;
+  // Per operator, its output on this frame (plan_eval.cc), kept in `store`
+  // (which never moves what it holds).
+  struct Memo {
+    const Vec* value = nullptr;
+    bool all = false;                // computed for every row
+    std::vector<uint8_t> active;     // else for these
+    std::vector<uint64_t> steps;     // the comprehension steps it took
+  };
+  std::vector<Memo> memo;
+  std::deque<Vec> store;
 };
 
 }  // namespace zhucun::internal

@@ -1,0 +1,437 @@
+// The plan's column operators that need nothing but their inputs
+// (plan_kernels.h): CEL's logic, equality, ordering and arithmetic over
+// batches, lists, spans and the calendar functions, each exactly as the row
+// evaluator's where its result is known.
+
+#include "plan/plan_kernels.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "expr/stdlib.h"
+
+namespace zhucun::internal {
+
+bool IsNumber(K k) { return k == K::kInt || k == K::kDecimal; }
+
+Decimal DecimalAt(const Vec& v, size_t i) {
+  return v.kind == K::kInt ? Decimal::FromInt(v.i[i]) : v.d[i];
+}
+
+void Resize(Vec* v, K kind, size_t n) {
+  v->kind = kind;
+  v->st.assign(n, kUnknownRow);
+  switch (kind) {
+    case K::kBool: case K::kInt: case K::kDate: case K::kRow: v->i.assign(n, 0); break;
+    case K::kDecimal: v->d.assign(n, Decimal()); break;
+    case K::kString: v->s.assign(n, std::string_view()); break;
+    case K::kPeriod: v->p.assign(n, Period()); break;
+    default: break;
+  }
+}
+
+// Copies row `from` of `src` to row `to` of `dst` (the same kind).
+void CopyRow(const Vec& src, size_t from, Vec* dst, size_t to) {
+  dst->st[to] = src.st[from];
+  if (src.st[from] != kValueRow) return;
+  switch (src.kind) {
+    case K::kBool: case K::kInt: case K::kDate: case K::kRow: dst->i[to] = src.i[from]; break;
+    case K::kDecimal: dst->d[to] = src.d[from]; break;
+    case K::kString: dst->s[to] = src.s[from]; break;
+    case K::kPeriod: dst->p[to] = src.p[from]; break;
+    default: break;
+  }
+}
+
+// Row `from[i]` of `v` for each i (a list's rows share its elements).
+Vec Gather(const Vec& v, const std::vector<uint32_t>& from) {
+  Vec out;
+  out.kind = v.kind;
+  out.table = v.table;
+  out.elems = v.elems;
+  const size_t n = from.size();
+  out.st.resize(n);
+  for (size_t k = 0; k < n; ++k) out.st[k] = v.st[from[k]];
+  const auto gather = [&](const auto& src, auto* dst) {
+    if (src.empty()) return;
+    dst->resize(n);
+    for (size_t k = 0; k < n; ++k) (*dst)[k] = src[from[k]];
+  };
+  gather(v.i, &out.i);
+  gather(v.d, &out.d);
+  gather(v.s, &out.s);
+  gather(v.p, &out.p);
+  gather(v.j, &out.j);
+  gather(v.lb, &out.lb);
+  gather(v.le, &out.le);
+  return out;
+}
+
+// [start, end]: a span where start is a date and end a date or null.
+Vec SpanOf(const Vec& a, const Vec& b) {
+  Vec out;
+  const size_t n = a.st.size();
+  Resize(&out, K::kSpan, n);
+  out.i.assign(n, 0);
+  out.j.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (a.st[i] != kValueRow || b.st[i] == kUnknownRow) continue;
+    out.st[i] = kValueRow;
+    out.i[i] = a.i[i];
+    out.j[i] = b.st[i] == kNullRow || b.kind == K::kNull ? kNoEnd : b.i[i];
+  }
+  return out;
+}
+
+// Appends row `from` of `src` to the list elements `dst`.
+void Append(const Vec& src, size_t from, Vec* dst) {
+  dst->st.push_back(src.st[from]);
+  switch (src.kind) {
+    case K::kBool: case K::kInt: case K::kDate: dst->i.push_back(src.i[from]); break;
+    case K::kDecimal: dst->d.push_back(src.d[from]); break;
+    case K::kString: dst->s.push_back(src.s[from]); break;
+    case K::kPeriod: dst->p.push_back(src.p[from]); break;
+    case K::kSpan:
+      dst->i.push_back(src.i[from]);
+      dst->j.push_back(src.j[from]);
+      break;
+    default: break;
+  }
+}
+
+Vec NewList(K element, size_t n) {
+  Vec out;
+  Resize(&out, K::kList, n);
+  out.elems = std::make_shared<Vec>();
+  out.elems->kind = element;
+  return out;
+}
+
+// months(d1, d2): the months from d1's through d2's (none when d1 > d2).
+Vec Months(const Vec& a, const Vec& b) {
+  const size_t n = a.st.size();
+  Vec out = NewList(K::kPeriod, n);
+  for (size_t i = 0; i < n; ++i) {
+    out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    // The last year's months are left to the row evaluator (the month
+    // after December 9999 does not exist).
+    if (a.st[i] == kValueRow && b.st[i] == kValueRow &&
+        Date::FromDayNumber(static_cast<int32_t>(b.i[i])).year() < Date::kMaxYear) {
+      out.st[i] = kValueRow;
+      const Date first = Date::FromDayNumber(static_cast<int32_t>(a.i[i]));
+      const Date last = Date::FromDayNumber(static_cast<int32_t>(b.i[i]));
+      for (Period m = Period::Of(PeriodKind::kMonth, first); first <= last && m.start() <= last;
+           m = m.Next()) {
+        out.elems->st.push_back(kValueRow);
+        out.elems->p.push_back(m);
+      }
+    }
+    out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+  }
+  return out;
+}
+
+// min(list), max(list): the first least (greatest) element, as the row
+// evaluator's; an empty list, or a null among several, is an error.
+Vec MinMax(bool is_min, const Vec& list) {
+  const size_t n = list.st.size();
+  Vec out;
+  if (list.kind == K::kSpan) {  // [a, b] of dates (b null: an error to compare)
+    Resize(&out, K::kDate, n);
+    for (size_t i = 0; i < n; ++i) {
+      if (list.st[i] != kValueRow || list.j[i] == kNoEnd) continue;
+      out.st[i] = kValueRow;
+      out.i[i] = (is_min ? list.j[i] < list.i[i] : list.j[i] > list.i[i]) ? list.j[i] : list.i[i];
+    }
+    return out;
+  }
+  const K kind = list.kind == K::kList ? list.elems->kind : K::kUnknown;
+  Resize(&out, kind, n);
+  if (kind == K::kUnknown) return out;
+  const Vec& e = *list.elems;
+  for (size_t i = 0; i < n; ++i) {
+    if (list.st[i] != kValueRow || list.lb[i] == list.le[i]) continue;
+    uint32_t best = list.lb[i];
+    bool known = true;
+    for (uint32_t k = list.lb[i] + 1; k < list.le[i] && known; ++k) {
+      if (e.st[k] != kValueRow || e.st[best] != kValueRow) {
+        known = false;
+        break;
+      }
+      int c = 0;
+      if (kind == K::kString) {
+        c = e.s[k] < e.s[best] ? -1 : e.s[k] == e.s[best] ? 0 : 1;
+      } else if (kind == K::kDecimal) {
+        c = Decimal::Compare(e.d[k], e.d[best]);
+      } else {
+        c = e.i[k] < e.i[best] ? -1 : e.i[k] == e.i[best] ? 0 : 1;
+      }
+      if (is_min ? c < 0 : c > 0) best = k;
+    }
+    if (known) CopyRow(e, best, &out, i);
+  }
+  return out;
+}
+
+// sum(list), as the row evaluator adds: from int 0, element by element
+// (an overflow, or a null, is an error). The sum of no decimals is the
+// int 0, not a decimal: left to the row evaluator.
+Vec Sum(const PNode& n, const Vec& list) {
+  const size_t size = list.st.size();
+  Vec out;
+  Resize(&out, n.kind, size);
+  if (list.kind != K::kList || list.elems->kind != n.kind) return out;
+  const Vec& e = *list.elems;
+  for (size_t i = 0; i < size; ++i) {
+    if (list.st[i] != kValueRow) continue;
+    bool known = true;
+    if (n.kind == K::kInt) {
+      int64_t total = 0;
+      for (uint32_t k = list.lb[i]; k < list.le[i] && known; ++k) {
+        known = e.st[k] == kValueRow && !__builtin_add_overflow(total, e.i[k], &total);
+      }
+      out.i[i] = total;
+    } else {
+      if (list.lb[i] == list.le[i]) continue;
+      Decimal total = Decimal::FromInt(0);
+      for (uint32_t k = list.lb[i]; k < list.le[i] && known; ++k) {
+        known = e.st[k] == kValueRow && Decimal::Add(total, e.d[k], &total);
+      }
+      out.d[i] = total;
+    }
+    if (known) out.st[i] = kValueRow;
+  }
+  return out;
+}
+
+// x in list: CEL equality with each element.
+Vec InVec(const Vec& x, const Vec& list) {
+  Vec out;
+  const size_t n = x.st.size();
+  Resize(&out, K::kBool, n);
+  if (list.kind != K::kList || x.kind == K::kUnknown || x.kind == K::kRow ||
+      x.kind == K::kRelation || x.kind == K::kList || x.kind == K::kSpan ||
+      list.elems->kind == K::kSpan) {
+    return out;
+  }
+  const Vec& e = *list.elems;
+  for (size_t i = 0; i < n; ++i) {
+    if (x.st[i] == kUnknownRow || list.st[i] != kValueRow) continue;
+    bool found = false, known = true;
+    for (uint32_t k = list.lb[i]; k < list.le[i] && !found; ++k) {
+      const std::optional<bool> r = EqualsAt(x, i, e, k);
+      if (!r) known = false;
+      found = r.value_or(false);
+    }
+    if (!found && !known) continue;
+    out.st[i] = kValueRow;
+    out.i[i] = found;
+  }
+  return out;
+}
+
+// CEL's && and ||: decided by either side alone (false for &&, true for
+// ||), whatever the other is; otherwise both must be known booleans.
+Vec Logic(bool is_and, const Vec& a, const Vec& b) {
+  Vec out;
+  const size_t n = a.st.size();
+  Resize(&out, K::kBool, n);
+  const bool ab = a.kind == K::kBool, bb = b.kind == K::kBool;
+  for (size_t i = 0; i < n; ++i) {
+    const bool ak = ab && a.st[i] == kValueRow, bk = bb && b.st[i] == kValueRow;
+    const bool decisive = !is_and;  // the value that decides alone
+    if ((ak && (a.i[i] != 0) == decisive) || (bk && (b.i[i] != 0) == decisive)) {
+      out.st[i] = kValueRow;
+      out.i[i] = decisive;
+    } else if (ak && bk) {
+      out.st[i] = kValueRow;
+      out.i[i] = !decisive;
+    }
+  }
+  return out;
+}
+
+// c ? a : b of lists (a constant branch is the empty list).
+Vec CondLists(const PNode& n, const Vec& c, const Vec& a, const Vec& b) {
+  const size_t size = c.st.size();
+  Vec out = NewList(static_cast<K>(n.table), size);
+  for (size_t i = 0; i < size; ++i) {
+    out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    if (c.kind == K::kBool && c.st[i] == kValueRow) {
+      const Vec& l = c.i[i] != 0 ? a : b;
+      if (l.kind == K::kList && l.st[i] == kValueRow) {
+        out.st[i] = kValueRow;
+        for (uint32_t k = l.lb[i]; k < l.le[i]; ++k) Append(*l.elems, k, out.elems.get());
+      } else if (l.kind == K::kList && l.st[i] == kNullRow) {
+        out.st[i] = kUnknownRow;
+      }
+    }
+    out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+  }
+  return out;
+}
+
+// CEL equality (CelEquals) of row i of a and row k of b, both known (a
+// value or null); nullopt where the plan does not know the answer.
+std::optional<bool> EqualsAt(const Vec& a, size_t i, const Vec& b, size_t k) {
+  const bool an = a.st[i] == kNullRow || a.kind == K::kNull;
+  const bool bn = b.st[k] == kNullRow || b.kind == K::kNull;
+  if (an || bn) return an && bn;
+  if (IsNumber(a.kind) && IsNumber(b.kind)) {
+    if (a.kind == K::kInt && b.kind == K::kInt) return a.i[i] == b.i[k];
+    return Decimal::Compare(DecimalAt(a, i), DecimalAt(b, k)) == 0;
+  }
+  const auto scalar = [](K kind) {
+    return kind == K::kBool || kind == K::kInt || kind == K::kDecimal || kind == K::kDate ||
+           kind == K::kString || kind == K::kPeriod;
+  };
+  if (!scalar(a.kind) || !scalar(b.kind)) return std::nullopt;
+  if (a.kind != b.kind) return false;  // values of different kinds
+  switch (a.kind) {
+    case K::kBool: case K::kDate: return a.i[i] == b.i[k];
+    case K::kString: return a.s[i] == b.s[k];
+    case K::kPeriod: return a.p[i] == b.p[k];
+    default: return std::nullopt;
+  }
+}
+
+Vec Equal(bool eq, const Vec& a, const Vec& b) {
+  Vec out;
+  const size_t n = a.st.size();
+  Resize(&out, K::kBool, n);
+  if (a.kind == K::kUnknown || b.kind == K::kUnknown || a.kind == K::kList ||
+      b.kind == K::kList || a.kind == K::kRelation || b.kind == K::kRelation) {
+    return out;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a.st[i] == kUnknownRow || b.st[i] == kUnknownRow) continue;
+    const std::optional<bool> r = EqualsAt(a, i, b, i);
+    if (!r) continue;
+    out.st[i] = kValueRow;
+    out.i[i] = *r == eq;
+  }
+  return out;
+}
+
+// CEL's ordering (CelCompare): numbers with numbers, and bools, strings
+// and dates with their own kind; anything else (null too) is an error.
+Vec Order(Op op, const Vec& a, const Vec& b) {
+  Vec out;
+  const size_t n = a.st.size();
+  Resize(&out, K::kBool, n);
+  const bool numbers = IsNumber(a.kind) && IsNumber(b.kind);
+  const bool same = a.kind == b.kind &&
+                    (a.kind == K::kBool || a.kind == K::kString || a.kind == K::kDate);
+  if (!numbers && !same) return out;
+  for (size_t i = 0; i < n; ++i) {
+    if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
+    int c = 0;
+    if (a.kind == K::kString) {
+      c = a.s[i] < b.s[i] ? -1 : a.s[i] == b.s[i] ? 0 : 1;
+    } else if (a.kind == K::kDecimal || b.kind == K::kDecimal) {
+      c = Decimal::Compare(DecimalAt(a, i), DecimalAt(b, i));
+    } else {
+      c = a.i[i] < b.i[i] ? -1 : a.i[i] == b.i[i] ? 0 : 1;
+    }
+    out.st[i] = kValueRow;
+    switch (op) {
+      case Op::kLt: out.i[i] = c < 0; break;
+      case Op::kLe: out.i[i] = c <= 0; break;
+      case Op::kGt: out.i[i] = c > 0; break;
+      default: out.i[i] = c >= 0; break;
+    }
+  }
+  return out;
+}
+
+// Checked arithmetic as the row evaluator's (stdlib Arith): an overflow,
+// a date out of range or a null operand is unknown.
+Vec Arith(const PNode& n, const Vec& a, const Vec& b) {
+  Vec out;
+  const size_t size = a.st.size();
+  Resize(&out, n.kind, size);
+  if (a.kind == K::kUnknown || b.kind == K::kUnknown) return out;
+  for (size_t i = 0; i < size; ++i) {
+    if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
+    if (n.kind == K::kInt && a.kind == K::kInt) {
+      int64_t r = 0;
+      const bool overflow = n.op == Op::kAdd   ? __builtin_add_overflow(a.i[i], b.i[i], &r)
+                            : n.op == Op::kSub ? __builtin_sub_overflow(a.i[i], b.i[i], &r)
+                                               : __builtin_mul_overflow(a.i[i], b.i[i], &r);
+      if (overflow) continue;
+      out.st[i] = kValueRow;
+      out.i[i] = r;
+    } else if (n.kind == K::kInt) {  // date - date
+      out.st[i] = kValueRow;
+      out.i[i] = a.i[i] - b.i[i];
+    } else if (n.kind == K::kDate) {  // date +- int
+      int64_t days = b.i[i];
+      if (n.op == Op::kSub) {
+        if (days == std::numeric_limits<int64_t>::min()) continue;
+        days = -days;
+      }
+      const auto d = Date::FromDayNumber(static_cast<int32_t>(a.i[i])).AddDays(days);
+      if (!d) continue;
+      out.st[i] = kValueRow;
+      out.i[i] = d->day_number();
+    } else {  // decimals
+      Decimal r;
+      const Decimal x = DecimalAt(a, i), y = DecimalAt(b, i);
+      const bool ok = n.op == Op::kAdd   ? Decimal::Add(x, y, &r)
+                      : n.op == Op::kSub ? Decimal::Sub(x, y, &r)
+                                         : Decimal::Mul(x, y, &r);
+      if (!ok) continue;
+      out.st[i] = kValueRow;
+      out.d[i] = r;
+    }
+  }
+  return out;
+}
+
+// x in [constants]: CEL equality with each element.
+Vec InList(const PNode& n, const Vec& x) {
+  Vec out;
+  const size_t size = x.st.size();
+  Resize(&out, K::kBool, size);
+  if (x.kind == K::kUnknown || x.kind == K::kRow || x.kind == K::kRelation ||
+      x.kind == K::kList) {
+    return out;
+  }
+  const ValueList& list = n.constant.list_value();
+  bool has_null = false;
+  for (const Value& e : list) has_null = has_null || e.is_null();
+  for (size_t i = 0; i < size; ++i) {
+    if (x.st[i] == kUnknownRow) continue;
+    out.st[i] = kValueRow;
+    if (x.st[i] == kNullRow || x.kind == K::kNull) {
+      out.i[i] = has_null;
+      continue;
+    }
+    bool found = false;
+    for (const Value& e : list) {
+      switch (x.kind) {
+        case K::kString:
+          found = e.kind() == ValueKind::kString && e.string_value() == x.s[i];
+          break;
+        case K::kBool: found = CelEquals(Value::Bool(x.i[i] != 0), e); break;
+        case K::kInt: found = CelEquals(Value::Int(x.i[i]), e); break;
+        case K::kDate:
+          found = CelEquals(Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(x.i[i]))), e);
+          break;
+        case K::kDecimal: found = CelEquals(Value::FromDecimal(x.d[i]), e); break;
+        case K::kPeriod: found = CelEquals(Value::FromPeriod(x.p[i]), e); break;
+        default: break;
+      }
+      if (found) break;
+    }
+    out.i[i] = found;
+  }
+  return out;
+}
+
+}  // namespace zhucun::internal

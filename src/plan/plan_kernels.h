@@ -1,0 +1,48 @@
+#ifndef ZHUCUN_SRC_PLAN_PLAN_KERNELS_H_
+#define ZHUCUN_SRC_PLAN_PLAN_KERNELS_H_
+
+// The plan's column operators that need nothing but their inputs: each
+// gives, row by row, the row evaluator's value where it is known (a value
+// or null), and unknown wherever the row evaluator might give an error or
+// the operator does not know the answer (plan_ir.h).
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "plan/plan_ir.h"
+
+namespace zhucun::internal {
+
+// Batches.
+bool IsNumber(K k);
+// Row i of an int or decimal batch as a decimal.
+Decimal DecimalAt(const Vec& v, size_t i);
+// Makes `v` a batch of n unknown rows of `kind`.
+void Resize(Vec* v, K kind, size_t n);
+// Copies row `from` of `src` to row `to` of `dst` (a scalar kind).
+void CopyRow(const Vec& src, size_t from, Vec* dst, size_t to);
+// Row from[k] of `v` for each k (a list's rows share its elements).
+Vec Gather(const Vec& v, const std::vector<uint32_t>& from);
+
+// Lists and spans.
+Vec NewList(K element, size_t n);
+void Append(const Vec& src, size_t from, Vec* dst);
+Vec SpanOf(const Vec& a, const Vec& b);
+Vec CondLists(const PNode& n, const Vec& c, const Vec& a, const Vec& b);
+Vec Months(const Vec& a, const Vec& b);
+Vec MinMax(bool is_min, const Vec& list);
+Vec Sum(const PNode& n, const Vec& list);
+Vec InVec(const Vec& x, const Vec& list);
+Vec InList(const PNode& n, const Vec& x);
+
+// CEL's operators.
+Vec Logic(bool is_and, const Vec& a, const Vec& b);
+std::optional<bool> EqualsAt(const Vec& a, size_t i, const Vec& b, size_t k);
+Vec Equal(bool eq, const Vec& a, const Vec& b);
+Vec Order(Op op, const Vec& a, const Vec& b);
+Vec Arith(const PNode& n, const Vec& a, const Vec& b);
+
+}  // namespace zhucun::internal
+
+#endif  // ZHUCUN_SRC_PLAN_PLAN_KERNELS_H_

@@ -642,31 +642,36 @@ class Runner {
 
 void RulePlan::Values(const std::vector<uint32_t>& rows,
                       std::vector<std::optional<Value>>* out) const {
-  Frame f;
-  f.n = rows.size();
-  f.vars.resize(1);
-  f.vars[0].assign(rows.begin(), rows.end());
-  f.steps.assign(f.n, 0);
-  Runner runner(*impl_);
-  runner.SetFrames(&f, nullptr, {});
-  const Vec& v = runner.Eval(impl_->root, f);
-  out->assign(f.n, std::nullopt);
-  for (size_t i = 0; i < f.n; ++i) {
-    if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
-    if (v.st[i] == kNullRow || v.kind == K::kNull) {
-      (*out)[i] = Value::Null();
-      continue;
-    }
-    switch (v.kind) {
-      case K::kBool: (*out)[i] = Value::Bool(v.i[i] != 0); break;
-      case K::kInt: (*out)[i] = Value::Int(v.i[i]); break;
-      case K::kDecimal: (*out)[i] = Value::FromDecimal(v.d[i]); break;
-      case K::kDate:
-        (*out)[i] = Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(v.i[i])));
-        break;
-      case K::kString: (*out)[i] = Value::String(std::string(v.s[i])); break;
-      case K::kPeriod: (*out)[i] = Value::FromPeriod(v.p[i]); break;
-      default: break;
+  out->assign(rows.size(), std::nullopt);
+  // In batches small enough for the operators' outputs to stay in cache.
+  constexpr size_t kBatch = 4096;
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    const size_t end = std::min(rows.size(), begin + kBatch);
+    Frame f;
+    f.n = end - begin;
+    f.vars.resize(1);
+    f.vars[0].assign(rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                     rows.begin() + static_cast<std::ptrdiff_t>(end));
+    f.steps.assign(f.n, 0);
+    Runner runner(*impl_);
+    runner.SetFrames(&f, nullptr, {});
+    const Vec& v = runner.Eval(impl_->root, f);
+    for (size_t i = 0; i < f.n; ++i) {
+      std::optional<Value>& cell = (*out)[begin + i];
+      if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
+      if (v.st[i] == kNullRow || v.kind == K::kNull) {
+        cell = Value::Null();
+        continue;
+      }
+      switch (v.kind) {
+        case K::kBool: cell = Value::Bool(v.i[i] != 0); break;
+        case K::kInt: cell = Value::Int(v.i[i]); break;
+        case K::kDecimal: cell = Value::FromDecimal(v.d[i]); break;
+        case K::kDate: cell = Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(v.i[i]))); break;
+        case K::kString: cell = Value::String(std::string(v.s[i])); break;
+        case K::kPeriod: cell = Value::FromPeriod(v.p[i]); break;
+        default: break;
+      }
     }
   }
 }

@@ -186,8 +186,8 @@ def test_profile(policy):
     data = SHARED / "spec" / "example-attendance" / "data"
     report = policy.check(data, as_of="2024-06-30", profile=True, threads=1)
     p = report.profile
-    assert list(p.columns) == ["rule", "ms", "subjects", "judged", "lets_computed",
-                               "lets_bound", "findings", "path"]
+    assert list(p.columns) == ["rule", "ms", "subjects", "judged", "evaluated",
+                               "lets_computed", "lets_bound", "findings", "path"]
     assert len(p) == len(policy.info().rules) + 1  # and the derived table
     assert list(p["ms"]) == sorted(p["ms"], reverse=True)
     by_rule = p.set_index("rule")
@@ -201,3 +201,23 @@ def test_profile(policy):
     assert policy.check(data, as_of="2024-06-30").profile is None
     with pytest.raises(TypeError, match="profile: expected True or False, not str"):
         policy.check(data, as_of="2024-06-30", profile="yes")
+
+
+def test_plan_off_gives_the_same_report(policy):
+    """check(plan=False): every pair through the row evaluator (the reference
+    semantics); the same findings and derived tables as with the plans,
+    which judge fewer pairs with the row evaluator."""
+    data = SHARED / "spec" / "example-attendance" / "data"
+    planned = policy.check(data, as_of="2024-06-30", profile=True, threads=1)
+    reference = policy.check(data, as_of="2024-06-30", profile=True, threads=1, plan=False)
+    pd.testing.assert_frame_equal(planned.findings, reference.findings)
+    for name, table in reference.derived.items():
+        pd.testing.assert_frame_equal(planned.derived[name], table)
+    ref = reference.profile
+    assert (ref["path"] == "row evaluator").all()
+    assert (ref["evaluated"] == ref["judged"]).all()
+    p = planned.profile.set_index("rule")
+    assert p.loc["leave.unapproved", "path"] == "plan, then row evaluator"
+    assert p["evaluated"].sum() < p["judged"].sum()
+    with pytest.raises(TypeError, match="plan: expected True or False, not int"):
+        policy.check(data, as_of="2024-06-30", plan=1)

@@ -218,9 +218,11 @@ py::dict ExplanationToPy(const Explanation& e) {
 }
 
 py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,
-               const std::optional<std::string>& start, unsigned threads, bool profile) {
+               const std::optional<std::string>& start, unsigned threads, bool profile,
+               bool plan) {
   CheckOptions options = Options(as_of, start, threads);
   options.profile = profile;
+  options.plan = plan;
   std::optional<Result<Report>> report;
   std::optional<Result<std::vector<std::string>>> groups;
   {
@@ -263,7 +265,7 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
     for (const RuleProfile& p : r.profile->rules) {
       rules.append(py::dict("rule"_a = p.rule, "ms"_a = p.milliseconds,
                             "subjects"_a = p.subjects, "judged"_a = p.judged,
-                            "lets_computed"_a = p.lets_computed, "lets_bound"_a = p.lets_bound,
+                            "evaluated"_a = p.evaluated, "lets_computed"_a = p.lets_computed, "lets_bound"_a = p.lets_bound,
                             "findings"_a = p.findings, "path"_a = p.path));
     }
     profile_dict = py::dict("rules"_a = rules,
@@ -368,7 +370,7 @@ PYBIND11_MODULE(_zhucun, m) {
            "Reads `dir/<table>.csv` for every table; raises zhucun.InputError.")
       .def("build_facts", &BuildFacts, "tables"_a, "lenient"_a, "null_values"_a,
            "Builds facts from prepared columns (zhucun._frames); raises zhucun.InputError.")
-      .def("check", &Check, "facts"_a, "as_of"_a, "start"_a, "threads"_a, "profile"_a,
+      .def("check", &Check, "facts"_a, "as_of"_a, "start"_a, "threads"_a, "profile"_a, "plan"_a,
            "Evaluates every rule and derived table; a dict of plain lists.")
       .def("explain", &Explain, "facts"_a, "as_of"_a, "start"_a, "rule"_a, "subject"_a,
            "period"_a, "Explains one decision; a dict of the explanation's fields.");

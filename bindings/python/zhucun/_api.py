@@ -224,15 +224,16 @@ class Report:
     def profile(self) -> Optional[pd.DataFrame]:
         """With ``check(..., profile=True)``: one row per rule and derived
         table, slowest first (``rule``, ``ms`` of CPU time, ``subjects``,
-        ``judged`` (subject, period) pairs, ``lets_computed`` of
+        ``judged`` (subject, period) pairs, ``evaluated`` (of those, the
+        pairs the row evaluator judged after the plan), ``lets_computed`` of
         ``lets_bound``, ``findings``, ``path``), as ``zhucun check
         --profile`` prints; ``attrs["evaluation_ms"]`` is the wall time of
         the evaluation and ``attrs["text"]`` the CLI's text. None otherwise."""
         if self._profile is None:
             return None
         df = pd.DataFrame(self._profile["rules"],
-                          columns=["rule", "ms", "subjects", "judged", "lets_computed",
-                                   "lets_bound", "findings", "path"])
+                          columns=["rule", "ms", "subjects", "judged", "evaluated",
+                                   "lets_computed", "lets_bound", "findings", "path"])
         df = df.sort_values("ms", ascending=False, kind="stable").reset_index(drop=True)
         df.attrs["evaluation_ms"] = self._profile["evaluation_ms"]
         df.attrs["threads"] = self._profile["threads"]
@@ -355,20 +356,25 @@ class Policy:
         return Facts(self._native.build_facts(native, lenient, NULL_VALUES))
 
     def check(self, tables: Tables, as_of: DateLike, start: Optional[DateLike] = None,
-              lenient: bool = False, threads: int = 0, profile: bool = False) -> Report:
+              lenient: bool = False, threads: int = 0, profile: bool = False,
+              plan: bool = True) -> Report:
         """Evaluates every rule and derived table as of ``as_of``, judging the
         periods that lie wholly in [``start``, ``as_of``] (``start``: the pack's
         ``window_start`` when None), as ``zhucun check``. ``tables`` is a dict
         of DataFrames, a CSV folder path or :class:`Facts`; ``threads`` 0 uses
         every core (the report is the same for any number); with ``profile``,
-        :attr:`Report.profile` says where the time went."""
+        :attr:`Report.profile` says where the time went. ``plan=False``
+        judges every (subject, period) pair with the row evaluator, without
+        the rules' plans (the same report, slower: ``zhucun check --no-plan``)."""
         as_of_text = _date_text("as_of", as_of)
         start_text = None if start is None else _date_text("start", start)
         threads = _threads(threads)
         facts = self.facts(tables, lenient=lenient)
-        if not isinstance(profile, bool):
-            raise TypeError(f"profile: expected True or False, not {type(profile).__name__}")
-        native = self._native.check(facts._native, as_of_text, start_text, threads, profile)
+        for name, flag in (("profile", profile), ("plan", plan)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name}: expected True or False, not {type(flag).__name__}")
+        native = self._native.check(facts._native, as_of_text, start_text, threads, profile,
+                                    plan)
         return Report(self, facts, as_of_text, start_text, native)
 
     def explain(self, tables: Tables, rule: str, subject: str, period: str = "",

@@ -29,7 +29,7 @@ class Policy:
     ) -> Facts: ...
     def check(
         self, facts: Facts, as_of: str, start: Optional[str], threads: int,
-        profile: bool
+        profile: bool, plan: bool
     ) -> Dict[str, Any]: ...
     def explain(
         self,

@@ -279,6 +279,15 @@ TEST(CliCheckTest, ProfileAndThreads) {
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}),
             std::string(std::istreambuf_iterator<char>(b), {}));
   EXPECT_EQ(two.out, "");  // no profile unless asked
+  // --no-plan: every pair through the row evaluator; the same findings.
+  const CliRun reference = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out",
+                                  data.path() + "/out3", "--no-plan", "--profile"});
+  std::ifstream c(data.path() + "/out3/findings.csv");
+  std::ifstream a2(data.path() + "/out/findings.csv");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a2), {}),
+            std::string(std::istreambuf_iterator<char>(c), {}));
+  EXPECT_EQ(reference.out.find("plan, then row evaluator"), std::string::npos) << reference.out;
+  EXPECT_NE(r.out.find("plan, then row evaluator"), std::string::npos) << r.out;
   const CliRun bad = Check({"--data", data.path(), "--as-of", "2024-06-30", "--threads",
                             "two"});
   EXPECT_EQ(bad.exit_code, 2);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/policy_impl.h"
+#include "expr/program.h"
 #include "rules/kinds.h"
 #include "syntax/lexer.h"
 #include "rules/pack.h"
@@ -116,6 +117,7 @@ Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
   base.Bind("params", Value::Map(p.params));
   ValueMap tables;
   for (const TableSchema& t : p.pack.schema.tables) {
+    if (p.facts_read && p.facts_read->count(t.name) == 0) continue;  // never read
     tables.Insert(Value::String(t.name), records.Rows(t.name));
   }
   base.Bind("facts", Value::Map(std::move(tables)));
@@ -134,6 +136,53 @@ using internal::PolicyImpl;
 using internal::Quote;
 using internal::Text;
 
+
+// The tables the pack's expressions read as `facts.<table>` (every
+// expression, with the functions inlined); nullopt if one reads `facts` in
+// any other way (`facts[name]`, `facts.size()`...).
+std::optional<std::set<std::string>> FactsRead(const PolicyImpl& p) {
+  std::set<std::string> tables;
+  bool all = false;
+  const auto scan = [&](const Program& program) {
+    const internal::ProgramImpl& impl = internal::ImplOf(program);
+    std::vector<bool> selected(impl.ast.nodes.size(), false);
+    for (size_t id = 0; id < impl.ast.nodes.size(); ++id) {
+      const internal::Node& n = impl.ast.nodes[id];
+      if (n.kind != internal::ExprKind::kSelect || n.test_only || n.target == internal::kNoExpr) {
+        continue;
+      }
+      const internal::Node& t = impl.ast.node(n.target);
+      if (t.kind == internal::ExprKind::kIdent && t.name == "facts" &&
+          impl.local_slots[n.target] < 0) {
+        selected[n.target] = true;
+        tables.insert(n.name);
+      }
+    }
+    for (size_t id = 0; id < impl.ast.nodes.size(); ++id) {
+      const internal::Node& n = impl.ast.nodes[id];
+      if (n.kind == internal::ExprKind::kIdent && n.name == "facts" &&
+          impl.local_slots[id] < 0 && !selected[id]) {
+        all = true;
+      }
+    }
+  };
+  for (const CompiledRule& r : p.rules) {
+    if (r.periods) scan(*r.periods);
+    if (r.when) scan(*r.when);
+    for (const auto& let : r.lets) scan(let.second);
+    for (const auto& c : r.conditions) scan(c.second);
+    for (const MessagePart& m : r.message) {
+      if (m.program) scan(*m.program);
+    }
+  }
+  for (const CompiledDerived& d : p.derived) {
+    for (const auto& let : d.lets) scan(let.second);
+    for (const auto& c : d.columns) scan(c.second);
+  }
+  for (const internal::CompiledSummaryKey& k : p.summary_keys) scan(k.program);
+  if (all) return std::nullopt;
+  return tables;
+}
 
 // Splits "text {expr} text" into parts; `{{` and `}}` are literal braces.
 bool ParseTemplate(const ExprText& t, const Env& env, SourceManager& sources,
@@ -415,6 +464,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   }
   // `summary:` of pack.yaml (explain.cc).
   internal::CompileSummary(base, p.get(), sources, &diags);
+  p->facts_read = FactsRead(*p);
   diags = internal::MapPasted(p->pack, diags);
   *out = std::move(diags);
   if (out->has_errors()) return nullptr;

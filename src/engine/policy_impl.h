@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,10 @@ struct CompiledSummaryKey {
 
 struct PolicyImpl {
   PackSpec pack;
+  // The tables some expression reads as `facts.<table>`: the only ones the
+  // `facts` variable holds (listing every row of a table costs); nullopt
+  // when an expression reads `facts` otherwise (then every table).
+  std::optional<std::set<std::string>> facts_read;
   std::unique_ptr<RecordTypes> types;
   ValueMap params;
   std::vector<CompiledRule> rules;

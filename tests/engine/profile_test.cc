@@ -119,6 +119,23 @@ TEST(ProfileTest, PlanDropsThePairsWhoseWhenIsFalse) {
   EXPECT_NE(text.find("plan, then row evaluator"), std::string::npos) << text;
 }
 
+// `facts` holds only the tables the pack reads as `facts.<table>` (listing
+// every row of every table costs), and every table when an expression reads
+// it otherwise (here `has(facts.teams)`): both see the tables they name.
+TEST(ProfileTest, FactsHoldsTheTablesThePackReads) {
+  for (const char* when : {"facts.teams.size() == 2 && facts.villages.size() == 2",
+                           "has(facts.teams) && facts.villages.size() == 2"}) {
+    const Report report = CheckWithProfile(std::string("rules:\n"
+                                                       "  - id: team.counted\n"
+                                                       "    title: 测试\n"
+                                                       "    severity: warning\n"
+                                                       "    subject: teams\n"
+                                                       "    when: \"") +
+                                           when + "\"\n");
+    EXPECT_EQ(report.findings.size(), 2u) << when;
+  }
+}
+
 TEST(ProfileTest, OnlyWhenAskedFor) {
   const std::string rules =
       "rules:\n"

@@ -69,6 +69,16 @@ struct SubjectValue {
   Value value;
 };
 
+// The name of the subject that is row `r` (`row`) of a rule on a table:
+// `<table>:<key>`, with the subject's label for the table if it has one.
+std::string RowSubjectName(const internal::SubjectSpec& spec, const Value& row, uint32_t r) {
+  std::string name = row.record_source().RowName(r);
+  if (!spec.label.empty() && spec.label != spec.table) {
+    name = spec.label + name.substr(name.find(':'));
+  }
+  return name;
+}
+
 // The subjects of a rule, in table (or group) order, made one at a time so
 // that only the subjects being evaluated are in memory.
 class Subjects {
@@ -102,10 +112,7 @@ class Subjects {
       case internal::SubjectSpec::Kind::kTable: {
         const auto r = static_cast<uint32_t>(i);
         Value row = records_.Row(spec_.table, r);
-        std::string name = row.record_source().RowName(r);
-        if (!spec_.label.empty() && spec_.label != spec_.table) {
-          name = spec_.label + name.substr(name.find(':'));
-        }
+        std::string name = RowSubjectName(spec_, row, r);
         return {std::move(name), std::move(row)};
       }
       case internal::SubjectSpec::Kind::kGroup: {
@@ -138,8 +145,7 @@ class RuleRunner {
     uint64_t judged = 0;
     uint64_t lets_computed = 0;
     uint64_t lets_bound = 0;
-    uint64_t planned = 0;  // pairs given to the plan
-    uint64_t kept = 0;     // of those, the pairs the row evaluator judged
+    uint64_t kept = 0;  // with a plan: the pairs the row evaluator judged
   };
 
   // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
@@ -175,7 +181,7 @@ class RuleRunner {
     std::vector<uint32_t> rows;
     std::vector<Period> periods;
     std::vector<size_t> first_pair;  // per subject, its first pair; then the end
-    std::vector<std::string> errors;  // per subject: its periods' error, if any
+    std::vector<std::optional<std::string>> errors;  // per subject: its periods' error
     // Per subject, when the rule lists its periods: the activation that
     // listed them (its lets computed there are not computed again).
     std::vector<std::optional<Activation>> acts(end - begin);
@@ -205,8 +211,12 @@ class RuleRunner {
       } else if (rule_.periods) {
         Activation& act = acts[i - begin].emplace(
             SubjectActivation(records_.Row(rule_.spec.subject.table, r)));
-        own = internal::PeriodsOf(rule_, act, from_, as_of_, &errors.back());
-        if (!own) continue;
+        std::string error;
+        own = internal::PeriodsOf(rule_, act, from_, as_of_, &error);
+        if (!own) {
+          errors.back() = std::move(error);
+          continue;
+        }
         list = &*own;
       }
       for (const Period& p : *list) {
@@ -217,7 +227,6 @@ class RuleRunner {
     first_pair.push_back(rows.size());
     std::vector<uint8_t> keep;
     plan_->Filter(rows, periods, &keep);
-    counts_->planned += rows.size();
     for (size_t s = 0; s + begin < end; ++s) {
       ++counts_->subjects;
       const size_t b = first_pair[s], e = first_pair[s + 1];
@@ -225,19 +234,16 @@ class RuleRunner {
       size_t kept = 0;
       for (size_t k = b; k < e; ++k) kept += keep[k];
       counts_->kept += kept;
-      if (kept == 0 && errors[s].empty()) {
+      if (kept == 0 && !errors[s]) {
         if (acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
         continue;
       }
       const auto r = static_cast<uint32_t>(begin + s);
       Value row = records_.Row(rule_.spec.subject.table, r);
-      std::string name = row.record_source().RowName(r);
-      if (!rule_.spec.subject.label.empty() && rule_.spec.subject.label != rule_.spec.subject.table) {
-        name = rule_.spec.subject.label + name.substr(name.find(':'));
-      }
-      if (!errors[s].empty()) {
+      const std::string name = RowSubjectName(rule_.spec.subject, row, r);
+      if (errors[s]) {
         counts_->lets_computed += acts[s]->lazy_evaluations();
-        Fail(name, "", Value::Error(errors[s]));
+        Fail(name, "", Value::Error(*errors[s]));
         continue;
       }
       Activation act = acts[s] ? std::move(*acts[s]) : SubjectActivation(std::move(row));

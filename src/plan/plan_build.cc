@@ -366,18 +366,11 @@ class Builder {
         if (At(c).kind == K::kList && At(c).op != Op::kConst) {
           return node(Op::kInVec, K::kBool, {x, c}, "in list");
         }
-        if (At(c).kind == K::kList) {
+        const bool in_list = At(c).kind == K::kList;  // a constant here
+        if (in_list ||
+            (At(c).kind == K::kMap && At(c).op == Op::kConst && At(x).kind == K::kString)) {
           PNode v;
-          v.op = Op::kInList;
-          v.kind = K::kBool;
-          v.kids = {x};
-          v.constant = At(c).constant;
-          v.text = "in " + v.constant.DebugString();
-          return Add(std::move(v));
-        }
-        if (At(c).kind == K::kMap && At(c).op == Op::kConst && At(x).kind == K::kString) {
-          PNode v;
-          v.op = Op::kInMap;
+          v.op = in_list ? Op::kInList : Op::kInMap;
           v.kind = K::kBool;
           v.kids = {x};
           v.constant = At(c).constant;

@@ -183,8 +183,8 @@ class Runner {
       }
       case Op::kSpan: return SpanOf(Eval(n.kids[0], f), Eval(n.kids[1], f));
       case Op::kListOf: return ListOf(n, f);
-      case Op::kMapRel: return MapRelation(n, f);
-      case Op::kFilterList: return FilterList(n, f);
+      case Op::kMapRel: return Collect(n, f, n.kids[1], n.kids.size() > 2 ? n.kids[2] : -1);
+      case Op::kFilterList: return Collect(n, f, -1, n.kids[1]);
       case Op::kRound: {
         const Vec& a = Eval(n.kids[0], f);
         const Vec& b = Eval(n.kids[1], f);
@@ -517,24 +517,26 @@ class Runner {
     return out;
   }
 
-  // relation[.filter(x, P)].map(x, F): known where every P is a known bool
-  // and every F of a row P keeps is known (a null is an element).
-  Vec MapRelation(const PNode& n, Frame& f) {
+  // relation[.filter(x, P)].map(x, F) and list.filter(x, P): the list of F
+  // (`element`; -1: x itself) of the range's elements for which P
+  // (`predicate`; -1: none) holds. Known where every P is a known bool and
+  // every F of an element P keeps is known (a null is an element).
+  Vec Collect(const PNode& n, Frame& f, int element_id, int predicate_id) {
     std::vector<uint8_t> owner;
     std::vector<uint32_t> parent_of;
     Frame child = Join(n.kids[0], n.slot, f, &owner, &parent_of);
-    const bool filtered = n.kids.size() > 2;
-    Vec keep;
-    if (filtered) keep = Eval(n.kids[2], child);
-    const Vec& element = Eval(n.kids[1], child);
+    const Vec* keep = predicate_id >= 0 ? &Eval(predicate_id, child) : nullptr;
+    const Vec& element =
+        element_id >= 0 ? Eval(element_id, child) : child.values[static_cast<size_t>(n.slot)];
     Vec out = NewList(static_cast<K>(n.table), f.n);
     std::vector<uint8_t> known(f.n, 1);
+    const auto kept = [&](size_t j) { return keep == nullptr || keep->i[j] != 0; };
     for (size_t j = 0; j < child.n; ++j) {
       const uint32_t i = parent_of[j];
-      f.steps[i] += child.steps[j] + 1;  // the filter's step and the map's
-      if (filtered && (keep.kind != K::kBool || keep.st[j] != kValueRow)) {
+      f.steps[i] += child.steps[j] + (element_id >= 0 ? 1 : 0);  // and the map's step
+      if (keep != nullptr && (keep->kind != K::kBool || keep->st[j] != kValueRow)) {
         known[i] = 0;
-      } else if ((!filtered || keep.i[j] != 0) && element.st[j] == kUnknownRow) {
+      } else if (kept(j) && element.st[j] == kUnknownRow) {
         known[i] = 0;
       }
     }
@@ -544,37 +546,13 @@ class Runner {
       if (value) out.st[i] = kValueRow;
       out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
       for (; j < child.n && parent_of[j] == i; ++j) {
-        if (value && (!filtered || keep.i[j] != 0)) Append(element, j, out.elems.get());
+        if (value && kept(j)) Append(element, j, out.elems.get());
       }
       out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
     }
     return out;
   }
 
-  // list.filter(x, P): known where every P is a known bool.
-  Vec FilterList(const PNode& n, Frame& f) {
-    std::vector<uint8_t> owner;
-    std::vector<uint32_t> parent_of;
-    Frame child = Join(n.kids[0], n.slot, f, &owner, &parent_of);
-    const Vec& keep = Eval(n.kids[1], child);
-    const Vec& element = child.values[static_cast<size_t>(n.slot)];
-    Vec out = NewList(static_cast<K>(n.table), f.n);
-    std::vector<uint8_t> known(owner);
-    for (size_t j = 0; j < child.n; ++j) {
-      f.steps[parent_of[j]] += child.steps[j];
-      if (keep.kind != K::kBool || keep.st[j] != kValueRow) known[parent_of[j]] = 0;
-    }
-    size_t j = 0;
-    for (size_t i = 0; i < f.n; ++i) {
-      if (known[i] != 0) out.st[i] = kValueRow;
-      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
-      for (; j < child.n && parent_of[j] == i; ++j) {
-        if (known[i] != 0 && keep.i[j] != 0) Append(element, j, out.elems.get());
-      }
-      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
-    }
-    return out;
-  }
 
   // covered_days(p, spans, ...) as the row evaluator's: the days of p every
   // list of spans covers.

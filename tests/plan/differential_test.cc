@@ -311,19 +311,27 @@ class RuleGenerator {
   std::mt19937 rng_;
 };
 
-// Writes a pack with the Qiannan schema and functions and `count`
-// generated rules, less those listed in `leave_out`; returns its folder.
-std::string WriteGeneratedPack(int count, uint32_t seed,
-                               const std::set<std::string>& leave_out = {}) {
-  const std::string dir = TempPath("zhucun_plan_pack_" + std::to_string(seed));
+// A new pack folder `name` with the Qiannan schema, parameters and
+// functions, including `file` (which the caller writes there).
+std::string QiannanBasedPack(const std::string& name, const std::string& file) {
+  const std::string dir = TempPath(name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(kRoot + "/rules/qiannan/schema.yaml", dir + "/schema.yaml");
   std::ifstream in(kRoot + "/rules/qiannan/pack.yaml");
   std::string pack((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   pack = pack.substr(0, pack.find("\nincludes:"));
-  pack += "\nincludes: [schema.yaml, generated.yaml]\n";
+  pack += "\nincludes: [schema.yaml, " + file + "]\n";
   std::ofstream(dir + "/pack.yaml") << pack;
+  return dir;
+}
+
+// Writes a pack with the Qiannan schema and functions and `count`
+// generated rules, less those listed in `leave_out`; returns its folder.
+std::string WriteGeneratedPack(int count, uint32_t seed,
+                               const std::set<std::string>& leave_out = {}) {
+  const std::string dir =
+      QiannanBasedPack("zhucun_plan_pack_" + std::to_string(seed), "generated.yaml");
   std::ofstream rules(dir + "/generated.yaml");
   rules << "rules:\n";
   RuleGenerator gen(seed);
@@ -414,16 +422,8 @@ TEST(DifferentialTest, GeneratedRulesGiveTheSameReportWithAndWithoutPlans) {
 // can, by the row evaluator elsewhere. `errors` adds columns and lets that
 // fail on some rows (a null end date in arithmetic, a missing map key).
 std::string WriteDerivedPack(uint32_t seed, bool errors) {
-  const std::string dir = TempPath("zhucun_plan_derived_" + std::to_string(seed) +
-                                   (errors ? "_errors" : ""));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(kRoot + "/rules/qiannan/schema.yaml", dir + "/schema.yaml");
-  std::ifstream in(kRoot + "/rules/qiannan/pack.yaml");
-  std::string pack((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  pack = pack.substr(0, pack.find("\nincludes:"));
-  pack += "\nincludes: [schema.yaml, derived.yaml]\n";
-  std::ofstream(dir + "/pack.yaml") << pack;
+  const std::string dir = QiannanBasedPack(
+      "zhucun_plan_derived_" + std::to_string(seed) + (errors ? "_errors" : ""), "derived.yaml");
   std::vector<std::string> values = {
       "member.start_date + 30", "member.end_date", "member.payments.size()",
       "sum(member.payments.map(p, p.living_allowance))",

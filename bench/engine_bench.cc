@@ -1,9 +1,11 @@
 // The policy engine on the Qiannan pack (issue 4):
 //   BM_LoadPolicy        load and compile rules/qiannan (parse, type-check,
 //                        expand kinds, compile every expression)
-//   BM_Check/T           Policy::Check on the Qiannan-scale sample dataset
+//   BM_Check/T/P         Policy::Check on the Qiannan-scale sample dataset
 //                        (bench/gen, scale 1, as of 2024-06-30) with T
-//                        threads (0: one per hardware thread)
+//                        threads (0: one per hardware thread), with the
+//                        rules' plans (P = 1) or the row evaluator alone
+//                        (P = 0, CheckOptions::plan = false)
 // The dataset is generated and read once (removed at exit); the time is
 // evaluation only: every rule and the assessment_grades table.
 
@@ -93,6 +95,7 @@ void BM_Check(benchmark::State& state) {
   CheckOptions options;
   options.as_of = *Date::Parse("2024-06-30");
   options.threads = static_cast<unsigned>(state.range(0));
+  options.plan = state.range(1) != 0;
   size_t findings = 0;
   for (auto _ : state) {
     Result<Report> report = sample->policy->Check(sample->facts, options);
@@ -105,7 +108,13 @@ void BM_Check(benchmark::State& state) {
   }
   state.counters["findings"] = static_cast<double>(findings);
 }
-BENCHMARK(BM_Check)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Check)
+    ->Args({1, 1})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({0, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace zhucun

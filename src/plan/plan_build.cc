@@ -504,6 +504,17 @@ class Builder {
         if (!spans) break;
         return node(Op::kCoveredDays, K::kInt, std::move(kids), "covered_days()");
       }
+      case Fn::kFlatten: {
+        // relation[.filter(...)].map(x, list).flatten(): the lists' elements.
+        if (operands.size() != 1) break;
+        const Node& o = p.ast.node(operands[0]);
+        if (o.kind != ExprKind::kComprehension) break;
+        const ExprId mapped = MapExpression(p, o);
+        if (mapped == kNoExpr) break;
+        const int list = MapRelation(p, o, mapped, scope, /*flatten=*/true);
+        if (!At(list).flatten) break;
+        return list;
+      }
       case Fn::kSize: {
         if (operands.size() != 1) break;
         const Node& o = p.ast.node(operands[0]);
@@ -622,7 +633,8 @@ class Builder {
 
   // relation.map(x, F) or relation.filter(y, P).map(x, F): both variables
   // are the relation's row.
-  int MapRelation(const ProgramImpl& p, const Node& n, ExprId mapped, Scope& scope) {
+  int MapRelation(const ProgramImpl& p, const Node& n, ExprId mapped, Scope& scope,
+                  bool flatten = false) {
     const Node& range = p.ast.node(n.iter_range);
     const ExprId predicate = FilterPredicate(p, range);
     const int rel = Visit(p, predicate == kNoExpr ? n.iter_range : range.iter_range, scope);
@@ -640,16 +652,22 @@ class Builder {
     scope.push_back(*local);
     const int element = Visit(p, mapped, scope);
     scope.pop_back();
-    if (!ListElement(At(element).kind)) return Unknown("map to " + At(element).text);
+    // With flatten, the mapped lists' elements (a list the plan computes).
+    const PNode& e = At(element);
+    const bool lists = flatten && e.kind == K::kList && e.op != Op::kConst;
+    if (!(lists ? ListElement(static_cast<K>(e.table)) : ListElement(e.kind))) {
+      return Unknown("map to " + e.text);
+    }
     PNode v;
     v.op = Op::kMapRel;
     v.kind = K::kList;
-    v.table = static_cast<size_t>(At(element).kind);
+    v.flatten = lists;
+    v.table = lists ? e.table : static_cast<size_t>(e.kind);
     v.kids = {rel, element};
     if (pred >= 0) v.kids.push_back(pred);
     v.slot = slot;
     v.text = std::string(predicate != kNoExpr ? ".filter(" + range.iter_var + ")" : "") + ".map(" +
-             n.iter_var + ")";
+             n.iter_var + ")" + (lists ? ".flatten()" : "");
     return Add(std::move(v));
   }
 

@@ -536,8 +536,8 @@ class Runner {
       f.steps[i] += child.steps[j] + (element_id >= 0 ? 1 : 0);  // and the map's step
       if (keep != nullptr && (keep->kind != K::kBool || keep->st[j] != kValueRow)) {
         known[i] = 0;
-      } else if (kept(j) && element.st[j] == kUnknownRow) {
-        known[i] = 0;
+      } else if (kept(j) && (n.flatten ? element.st[j] != kValueRow : element.st[j] == kUnknownRow)) {
+        known[i] = 0;  // (flatten keeps a null element; the plan does not)
       }
     }
     size_t j = 0;
@@ -546,7 +546,14 @@ class Runner {
       if (value) out.st[i] = kValueRow;
       out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
       for (; j < child.n && parent_of[j] == i; ++j) {
-        if (value && kept(j)) Append(element, j, out.elems.get());
+        if (!value || !kept(j)) continue;
+        if (!n.flatten) {
+          Append(element, j, out.elems.get());
+          continue;
+        }
+        for (uint32_t k = element.lb[j]; k < element.le[j]; ++k) {
+          Append(*element.elems, k, out.elems.get());
+        }
       }
       out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
     }

@@ -81,6 +81,7 @@ struct PNode {
   std::string text;                    // for Dump
   bool period = false;  // reads the period (itself or through a child)
   bool loops = false;   // iterates over a relation (itself or a child)
+  bool flatten = false; // kMapRel: `.flatten()` of a map to lists
 };
 
 struct RulePlan::Impl {

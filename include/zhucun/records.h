@@ -85,6 +85,11 @@ class ZHUCUN_API RecordSet : public std::enable_shared_from_this<RecordSet> {
   /// Every row of `table`, as a list of records.
   Value Rows(std::string_view table) const;
   const FactSet& facts() const { return *facts_; }
+  /// The rows of table `table` grouped by the row their reference column
+  /// `column` points to (schema indexes): the index of a reverse relation
+  /// (`team.members`), built once with the set; nullptr if the column is
+  /// not a reference.
+  const GroupIndex* ReverseIndex(size_t table, size_t column) const;
 
   // Internal: use Make.
   struct Private;

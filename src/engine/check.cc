@@ -387,7 +387,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
   // The plans of the rules on the rows of a table (src/plan), made before
   // the threads start: they share the relations' index spans.
-  internal::Relations relations(records.facts());
+  internal::Relations relations(records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(p.rules.size());
   std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(p.rules.size());
   for (size_t r = 0; options.plan && r < p.rules.size(); ++r) {
@@ -523,7 +523,7 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
     // be known: an error in any fails the row).
     std::vector<std::vector<std::optional<Value>>> planned;
     if (options.plan && from_table != nullptr) {
-      internal::Relations relations(*facts);
+      internal::Relations relations(*records);
       internal::RuleInput input;
       input.subject_var = d.spec.as;
       input.subject_table = d.spec.from;

@@ -169,6 +169,17 @@ class RecordSet::TableSource : public RecordSource {
     }
   }
 
+  // The index of the reverse field built from (table, column), or nullptr.
+  const GroupIndex* Reverse(size_t table, size_t column) const {
+    for (const FieldSource& f : fields_) {
+      if (f.info.kind == RecordField::Kind::kReverse && f.info.other_table == table &&
+          f.info.other_column == column) {
+        return &f.groups;
+      }
+    }
+    return nullptr;
+  }
+
   std::string RowName(uint32_t row) const override {
     const FactTable& ft = set_->facts_->tables()[table_];
     if (key_ >= 0) {
@@ -219,6 +230,13 @@ Value RecordSet::RowOf(size_t table, uint32_t row) const {
   return Value::Record(std::shared_ptr<const RecordSource>(
                            shared_from_this(), sources_[table].get()),
                        row);
+}
+
+const GroupIndex* RecordSet::ReverseIndex(size_t table, size_t column) const {
+  for (const auto& source : sources_) {
+    if (const GroupIndex* g = source->Reverse(table, column)) return g;
+  }
+  return nullptr;
 }
 
 Value RecordSet::Row(std::string_view table, uint32_t row) const {

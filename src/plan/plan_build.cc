@@ -18,10 +18,11 @@
 namespace zhucun::internal {
 
 const GroupIndex& Relations::Reverse(size_t table, size_t column) {
+  if (const GroupIndex* g = records_.ReverseIndex(table, column)) return *g;
   for (const auto& [key, index] : built_) {
     if (key == std::make_pair(table, column)) return *index;
   }
-  const FactTable& t = facts_.tables()[table];
+  const FactTable& t = records_.facts().tables()[table];
   auto index = std::make_unique<GroupIndex>(t.GroupBy(t.schema().columns[column].name));
   built_.emplace_back(std::make_pair(table, column), std::move(index));
   return *built_.back().second;

@@ -42,16 +42,17 @@
 
 namespace zhucun::internal {
 
-// Index spans of the reverse relations, built once per check and shared by
-// every rule's plan (read-only once the plans are built).
+// Index spans of the reverse relations: the record set's (built once with
+// it, and shared with the row evaluator and explain), or built here for a
+// column it has none for. Read-only once the plans are built.
 class Relations {
  public:
-  explicit Relations(const FactSet& facts) : facts_(facts) {}
+  explicit Relations(const RecordSet& records) : records_(records) {}
   // The rows of `table` grouped by the row their column `column` refers to.
   const GroupIndex& Reverse(size_t table, size_t column);
 
  private:
-  const FactSet& facts_;
+  const RecordSet& records_;
   std::vector<std::pair<std::pair<size_t, size_t>, std::unique_ptr<GroupIndex>>> built_;
 };
 

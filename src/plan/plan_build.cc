@@ -169,6 +169,16 @@ class Builder {
     n.kind = v.is_error() ? K::kUnknown : KindOfValue(v);
     n.op = n.kind == K::kUnknown ? Op::kUnknown : Op::kConst;
     n.text = (n.op == Op::kConst ? "const " : "unknown: ") + std::move(text);
+    if (n.kind == K::kList) {
+      // Its elements' kind, if they have one the plan's lists hold (a range
+      // of comprehensions); kUnknown otherwise.
+      std::optional<K> element;
+      for (const Value& e : v.list_value()) {
+        const K k = KindOfValue(e);
+        element = (!element || *element == k) && ListElement(k) && k != K::kSpan ? k : K::kUnknown;
+      }
+      n.table = static_cast<size_t>(element.value_or(K::kUnknown));
+    }
     n.constant = std::move(v);
     return Add(std::move(n));
   }
@@ -523,6 +533,9 @@ class Builder {
           return Comprehension(p, o, scope, Op::kFilterSize);
         }
         const int r = Visit(p, operands[0], scope);
+        if (At(r).kind == K::kList && At(r).op != Op::kConst) {
+          return node(Op::kListSize, K::kInt, {r}, ".size()");
+        }
         if (At(r).kind != K::kRelation) break;
         return node(Op::kRelSize, K::kInt, {r}, ".size()");
       }
@@ -537,8 +550,9 @@ class Builder {
     const PNode& r = At(range);
     const int slot = static_cast<int>(scope.size()) + 1;
     if (r.kind == K::kRelation) return Local{name, slot, r.table, K::kRow};
-    if (r.kind == K::kList && r.op != Op::kConst && static_cast<K>(r.table) != K::kSpan) {
-      return Local{name, slot, 0, static_cast<K>(r.table)};
+    const K element = static_cast<K>(r.table);
+    if (r.kind == K::kList && element != K::kSpan && (r.op != Op::kConst || element != K::kUnknown)) {
+      return Local{name, slot, 0, element};
     }
     return std::nullopt;
   }

@@ -144,6 +144,16 @@ class Runner {
       case Op::kColumn: return Column(n, Eval(n.kids[0], f));
       case Op::kForward: return Forward(n, Eval(n.kids[0], f));
       case Op::kRelSize: return RelSize(n, f);
+      case Op::kListSize: {
+        const Vec& l = Eval(n.kids[0], f);
+        Resize(&out, K::kInt, f.n);
+        for (size_t i = 0; i < f.n; ++i) {
+          if (l.kind != K::kList || l.st[i] != kValueRow) continue;
+          out.st[i] = kValueRow;
+          out.i[i] = l.le[i] - l.lb[i];
+        }
+        return out;
+      }
       case Op::kExists:
       case Op::kAll:
       case Op::kFilterSize: return Comprehension(n, f);
@@ -285,12 +295,26 @@ class Runner {
   }
 
   Vec Const(const PNode& n, size_t size) {
-    if (n.kind == K::kList && n.constant.list_value().empty()) {
-      // The empty list (a branch of a conditional): no elements.
-      Vec out = NewList(K::kUnknown, size);
+    if (n.kind == K::kList && (n.constant.list_value().empty() ||
+                               static_cast<K>(n.table) != K::kUnknown)) {
+      // A constant list (the empty list, or a comprehension's range): every
+      // row the same elements.
+      const ValueList& list = n.constant.list_value();
+      Vec element;
+      element.kind = static_cast<K>(n.table);
+      element.table = 0;
+      PNode e;
+      e.kind = element.kind;
+      for (const Value& v : list) {
+        e.constant = v;
+        const Vec one = Const(e, 1);
+        Append(one, 0, &element);
+      }
+      Vec out = NewList(element.kind, size);
+      *out.elems = std::move(element);
       out.st.assign(size, kValueRow);
       out.lb.assign(size, 0);
-      out.le.assign(size, 0);
+      out.le.assign(size, static_cast<uint32_t>(list.size()));
       return out;
     }
     Vec out;

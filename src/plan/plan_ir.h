@@ -66,6 +66,7 @@ enum class Op : uint8_t {
   kSum,        // sum(kids[0]) of a list of ints or decimals
   kInMap,      // kids[0] (a string) in constant (a map)
   kIndexMap,   // constant (a map)[kids[0] (a string)]
+  kListSize,   // kids[0] (a list).size()
 };
 
 struct PNode {

@@ -78,7 +78,8 @@ timed() {
     tail -5 "$work/last.err" >&2
     exit 1
   fi
-  read -r T_S T_M < <(awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }' "$work/time")
+  # (GNU time writes "Command exited with non-zero status N" first.)
+  read -r T_S T_M < <(tail -1 "$work/time" | awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }')
 }
 
 # The fastest of $repeat runs (T_S, T_M).

@@ -728,12 +728,14 @@ std::unique_ptr<ParallelReader::Part> ParallelReader::ReadRange(
     }
   }
   part->relative = relative;
-  // The part's share of the file's expected rows.
+  // The part's share of the file's expected rows (a redone part may begin
+  // at or after its end: then it reads no row).
   const size_t bytes = tb.text.size() - tb.header.end;
+  const size_t span = end > begin ? end - begin : 0;
   const size_t rows =
       bytes == 0 ? 0
                  : static_cast<size_t>(static_cast<double>(tb.expected_rows) *
-                                       static_cast<double>(end - begin) /
+                                       static_cast<double>(span) /
                                        static_cast<double>(bytes)) +
                        16;
   try {

@@ -208,10 +208,9 @@ class Generator {
   void Vacate(VillageCtx& v, int idx);
   void FlushVillage(VillageCtx& v);
   void LeadersAndVisits();
-  // All of the events (assessments interleaved), in one thread.
-  void MemberEvents();
-  // The assessments only (the events are written by slices).
-  void Assessments();
+  // The assessments, and with `events` every posting's events after its
+  // assessments, in one thread (otherwise the events are written by slices).
+  void Assessments(bool events);
   void UnitRatings();
 
   // ---- state ------------------------------------------------------------

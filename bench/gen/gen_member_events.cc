@@ -103,24 +103,14 @@ bool NeverActive(const Member& mem) {
 
 }  // namespace
 
-void Generator::MemberEvents() {
+void Generator::Assessments(bool events) {
   Assessor a(opt_.seed);
   StartAssessments(a);
   for (size_t m = 0; m < members_.size(); ++m) {
     const Member& mem = members_[m];
     if (NeverActive(mem)) continue;
     AssessmentRows(a, m, mem, w_[kAssessments]);
-    EventRows(m, mem, w_);
-  }
-}
-
-void Generator::Assessments() {
-  Assessor a(opt_.seed);
-  StartAssessments(a);
-  for (size_t m = 0; m < members_.size(); ++m) {
-    const Member& mem = members_[m];
-    if (NeverActive(mem)) continue;
-    AssessmentRows(a, m, mem, w_[kAssessments]);
+    if (events) EventRows(m, mem, w_);
   }
 }
 

@@ -25,7 +25,8 @@
 // defects follow the order in which rows were written before there were
 // threads: villages, then leaders and visits, then per posting its
 // assessments and events, then unit ratings; with defects, those events are
-// written in one task with the assessments (MemberEvents), not by slices.
+// written in one task with the assessments (Assessments(true)), not by
+// slices.
 
 #include <sched.h>
 
@@ -146,12 +147,12 @@ bool Generator::RunTask(RunState& run) {
   if (run.defects) {
     // The other tables' defects in the order of old.
     LeadersAndVisits();
-    MemberEvents();
+    Assessments(true);
     UnitRatings();
   } else if (k == 0) {
     LeadersAndVisits();
   } else {
-    Assessments();
+    Assessments(false);
     UnitRatings();
   }
   return true;

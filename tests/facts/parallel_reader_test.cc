@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,9 +44,11 @@ struct Load {
 // the default).
 std::unique_ptr<Load> ReadWith(const Schema& schema, const std::string& dir,
                                Strictness strictness, size_t threads,
-                               size_t part_bytes = 0, size_t max_listed = 100000) {
+                               size_t part_bytes = 0, size_t max_listed = 100000,
+                               const std::string& encoding = "utf-8") {
   auto load = std::make_unique<Load>();
   CsvOptions options;
+  options.encoding = encoding;
   options.strictness = strictness;
   options.threads = threads;
   options.max_listed = max_listed;
@@ -153,12 +157,13 @@ void ExpectSame(const Load& a, const Load& b, const std::string& what) {
 // of `part_sizes` bytes, in both modes, and compares.
 void ExpectParallelIsSequential(const Schema& schema, const std::string& dir,
                                 const std::vector<size_t>& part_sizes,
-                                const std::vector<size_t>& threads = {2, 3}) {
+                                const std::vector<size_t>& threads = {2, 3},
+                                const std::string& encoding = "utf-8") {
   for (Strictness mode : {Strictness::kStrict, Strictness::kLenient}) {
-    const auto sequential = ReadWith(schema, dir, mode, 1);
+    const auto sequential = ReadWith(schema, dir, mode, 1, 0, 100000, encoding);
     for (size_t n : threads) {
       for (size_t part : part_sizes) {
-        const auto parallel = ReadWith(schema, dir, mode, n, part);
+        const auto parallel = ReadWith(schema, dir, mode, n, part, 100000, encoding);
         ExpectSame(*sequential, *parallel,
                    std::string(mode == Strictness::kStrict ? "strict" : "lenient") +
                        ", threads " + std::to_string(n) + ", parts of " +
@@ -302,6 +307,105 @@ TEST(ParallelReaderTest, QuotedFieldLongerThanManyParts) {
   }
   dir.Write("notes.csv", text);
   ExpectParallelIsSequential(schema, dir.path(), {1, 7, 64, 100, 1000, 4096, 100000});
+}
+
+// Records hidden inside quoted fields: a part that begins inside one reads
+// them as records (with the right number of fields, keys that exist, and
+// blank lines), so only where its first record begins tells it was wrong.
+// Also duplicate keys (apart, and on adjacent rows), an empty key, and
+// references to a duplicate, to a key that is only inside a quoted field
+// and to nothing.
+TEST(ParallelReaderTest, RecordsHiddenInQuotedFields) {
+  const Schema schema = InlineSchema(kNotesSchema);
+  TempDir dir;
+  dir.Write("notes.csv",
+            "id,text,n\n"
+            "a,\"x\nb,fake,1\nc,fake,2\n\n\",1\n"
+            "b,\"\na,dup,3\n\",2\n"
+            "a,real dup,3\n"
+            "b,ok,4\n"
+            "b,ok,5\n"
+            ",empty key,6\n"
+            "d,\"\"\"\"\n\"\"\",\"\",7\",8\n"
+            "e,\"\r\nf,\"\"\"\",9\r\n\",9\n"
+            "f,x,10\n");
+  dir.Write("links.csv",
+            "note_id,d\n"
+            "a,2024-01-01\n"
+            "b,2024-01-02\n"
+            "c,2024-01-03\n"
+            "f,\"2024-01-04\"\n"
+            "q,2024-13-01\n");
+  ExpectParallelIsSequential(schema, dir.path(), EverySize(180));
+}
+
+// A file converted from GB18030 (CRLF line ends, a quoted field with a line
+// break, a bad cell): parts are cut in the converted text.
+TEST(ParallelReaderTest, ConvertedFromGb18030) {
+  const Schema schema = InlineSchema(kNotesSchema);
+  const std::string duyun = "\xB6\xBC\xD4\xC8\xCA\xD0";  // 都匀市
+  TempDir dir;
+  dir.Write("notes.csv", "id,text,n\r\na," + duyun + ",1\r\nb,\"" + duyun + "\r\n" +
+                             duyun + "\",2\r\nc," + duyun + "," + duyun + "\r\n");
+  dir.Write("links.csv", "note_id,d\r\na,2024-01-01\r\nc,2024-01-02\r\n");
+  ExpectParallelIsSequential(schema, dir.path(), EverySize(70), {2, 3}, "gb18030");
+}
+
+// Files made at random from the pieces above (seeded, so the same every
+// run): quoted fields with line breaks, escaped quotes, commas and hidden
+// records; CRLF, bare CR and blank lines; records with a field too few or
+// too many; bad and empty cells; duplicate, empty and dangling keys; and
+// in some files a record that is malformed.
+TEST(ParallelReaderTest, RandomFiles) {
+  const Schema schema = InlineSchema(kNotesSchema);
+  std::mt19937 random(20261205);
+  const auto pick = [&random](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(random)];
+  };
+  const auto chance = [&random](int percent) {
+    return std::uniform_int_distribution<int>(0, 99)(random) < percent;
+  };
+  const std::vector<std::string> ids = {"a", "b", "c", "d", "e", "f", "g", "h",
+                                        "\"a\"", "", "\"i\nj\"", "k"};
+  const std::vector<std::string> texts = {
+      "plain", "", "\"\"", "\"one\ntwo\"", "\"cr\r\nlf\"", "\"bare\rcr\"",
+      "\"a \"\"quote\"\", a comma\"", "\"\nz,fake,1\n\"", "\"\n\n\"", "\"a,b,c\"",
+      "\"\nb,\"\"q\"\",2\r\n\"", "两个字"};
+  const std::vector<std::string> numbers = {"1", "-7", "123456", "", "x", "1.5", "\"42\""};
+  const std::vector<std::string> dates = {"2024-01-31", "2024-02-30", "", "\"2024-\n03-01\"",
+                                          "2023-12-01"};
+  const std::vector<std::string> ends = {"\n", "\n", "\n", "\r\n", "\r", "\n\n", "\r\n\r\n"};
+  std::set<std::string> met;  // the codes of the sequential loads' diagnostics
+  for (int file = 0; file < 24; ++file) {
+    SCOPED_TRACE("file " + std::to_string(file));
+    const bool malformed = file % 4 == 3;
+    std::string notes = chance(20) ? "\xEF\xBB\xBFid,text,n\n" : "id,text,n\n";
+    const int rows = std::uniform_int_distribution<int>(5, 40)(random);
+    const int bad_at = malformed ? std::uniform_int_distribution<int>(0, rows - 1)(random) : -1;
+    for (int r = 0; r < rows; ++r) {
+      std::vector<std::string> fields = {pick(ids), pick(texts), pick(numbers)};
+      if (chance(5)) fields.pop_back();
+      if (chance(5)) fields.push_back(pick(texts));
+      if (r == bad_at) fields[1] = chance(50) ? "\"closed\"then" : "\"never closed";
+      for (size_t f = 0; f < fields.size(); ++f) notes += (f > 0 ? "," : "") + fields[f];
+      if (r + 1 < rows || chance(50)) notes += pick(ends);
+    }
+    std::string links = "note_id,d\n";
+    for (int r = 0; r < 12; ++r) links += pick(ids) + "," + pick(dates) + pick(ends);
+    TempDir dir;
+    dir.Write("notes.csv", notes);
+    dir.Write("links.csv", links);
+    ExpectParallelIsSequential(schema, dir.path(), {1, 2, 3, 5, 8, 17, 40, 120, 0});
+    if (::testing::Test::HasFatalFailure()) return;
+    const auto lenient = ReadWith(schema, dir.path(), Strictness::kLenient, 1);
+    for (const Diagnostic& d : lenient->result->diagnostics().items()) met.insert(d.code);
+  }
+  // The files hold every kind of defect they were made to hold.
+  for (const char* code : {"csv.malformed", "csv.field_count", "csv.duplicate_key",
+                           "csv.dangling_reference", "csv.bad_reference", "csv.null",
+                           "csv.bad_int", "csv.bad_date"}) {
+    EXPECT_TRUE(met.count(code) > 0) << code;
+  }
 }
 
 TEST(ParallelReaderTest, TinyFiles) {

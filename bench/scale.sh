@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The scale benchmark (issue 10): for each scale, the sample data generated
-# (zhucun-gen), loaded from CSV with one thread and with every core
-# (zhucun load), and checked in full (zhucun check --out), each timed with
-# its peak memory (/usr/bin/time); prints a Markdown table for the README,
-# headed by the machine it ran on.
+# (zhucun-gen), loaded from CSV (zhucun load) and checked in full (zhucun
+# check --out --profile), each on one core and on every core, timed with
+# its peak memory (/usr/bin/time); the policy pack's load (zhucun validate)
+# once. Prints Markdown for the README, headed by the machine it ran on:
+# a table of the scales, then each scale's slowest rules.
 #
 #   bench/scale.sh [--build DIR] [--work DIR] [--repeat N] [--check-scales "S..."]
 #                  [--keep] [SCALE...]
@@ -15,16 +16,18 @@
 #   --work DIR      where the data and the check's output go (default: a new
 #                   folder under ${TMPDIR:-/tmp}); needs ~3 GB per scale 150
 #   --repeat N      run each load N times and keep the fastest (default 1)
-#   --check-scales  the scales to check in full (default: every scale; the
-#                   check of scale 150 takes many minutes)
+#   --check-scales  the scales to check in full (default: every scale)
 #   --keep          keep the data afterwards
 #
-# "1 thread" runs the loader pinned to one core (taskset -c 0): the reader
-# uses as many threads as the cores it may run on (CsvOptions::threads = 0),
-# so this is the sequential reader. The files are read from the page cache
-# (they were just written). Times are wall-clock seconds, memory the peak
-# resident set in MB. Other processes on the machine show in the times:
-# the load average at the start of each scale is in the last column.
+# "1 core" runs the command pinned to one core (taskset -c 0): the CSV
+# reader uses as many threads as the cores it may run on (CsvOptions::
+# threads = 0), so this is the sequential reader; the check also gets
+# --threads 1. The files are read from the page cache (they were just
+# written). Times are wall-clock seconds, memory the peak resident set in
+# MB, rows/s the rows of all files over the load's wall time; "evaluation"
+# is the check's own `evaluation: <ms> ms` (its rules, after loading).
+# Other processes on the machine show in the times: the load average at
+# the start of each scale is in the last column.
 
 set -euo pipefail
 
@@ -97,32 +100,62 @@ best() {
 cores=$(nproc)
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo unknown)
+rules="$root/rules/qiannan"
 echo "Machine: $cpu, $cores cores, $mem RAM; $(uname -sr); $(date -u +%Y-%m-%d)."
 echo "Commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)'); build: $build."
+best "$zhucun" validate "$rules"
+echo "Policy pack load (zhucun validate rules/qiannan): $T_S s, $T_M MB."
 echo
-echo "| scale | rows | CSV MB | generate s (MB) | load 1 thread s (MB) | load $cores threads s (MB) | check s (MB) | load avg |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| scale | rows | CSV MB | generate s (MB) | load, 1 core: s, rows/s (MB) | load, $cores cores: s, rows/s (MB) | check, 1 core: s (MB) | check, $cores cores: s (MB) | evaluation, 1 / $cores cores: s | load avg |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
+# "12.3, 1,234,567/s (890)": a load's time, rows/s and memory.
+load_cell() {
+  local per_s
+  per_s=$(awk -v r="$rows" -v s="$T_S" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
+  printf "%s, %s/s (%s)" "$T_S" "$(printf "%'d" "$per_s")" "$T_M"
+}
+
+# The evaluation seconds of the last check (its --profile line).
+evaluation() {
+  awk '/^evaluation: / { printf "%.2f", $2 / 1000 }' "$work/last.out"
+}
+
+slowest=()
 for scale in "${scales[@]}"; do
   data="$work/data-$scale"
   out="$work/out-$scale"
   rm -rf "$data" "$out"
   load_avg=$(cut -d' ' -f1 /proc/loadavg)
   timed "$gen" --out "$data" --scale "$scale"
-  gen_s=$T_S; gen_m=$T_M
+  gen_cell="$T_S ($T_M)"
   rows=$(awk '$1 == "total" { print $2 }' "$work/last.out")
   mb=$(du -sm "$data" | cut -f1)
-  best taskset -c 0 "$zhucun" load --rules "$root/rules/qiannan" --data "$data"
-  one_s=$T_S; one_m=$T_M
-  best "$zhucun" load --rules "$root/rules/qiannan" --data "$data"
-  all_s=$T_S; all_m=$T_M
-  check="—"
+  best taskset -c 0 "$zhucun" load --rules "$rules" --data "$data"
+  one=$(load_cell)
+  best "$zhucun" load --rules "$rules" --data "$data"
+  all=$(load_cell)
+  check_one="—" check_all="—" eval_cell="—"
   if [[ " $check_scales " == *" $scale "* ]]; then
-    timed "$zhucun" check --rules "$root/rules/qiannan" --data "$data" --as-of 2024-06-30 --out "$out"
-    check="$T_S ($T_M)"
+    timed taskset -c 0 "$zhucun" check --rules "$rules" --data "$data" --as-of 2024-06-30 \
+      --out "$out" --profile --threads 1
+    check_one="$T_S ($T_M)"
+    eval_one=$(evaluation)
+    rm -rf "$out"
+    timed "$zhucun" check --rules "$rules" --data "$data" --as-of 2024-06-30 --out "$out" --profile
+    check_all="$T_S ($T_M)"
+    eval_cell="$eval_one / $(evaluation)"
+    # The three slowest rules (ms: CPU time, summed over the threads).
+    slowest+=("Scale $scale, slowest rules on $cores cores (ms): $(awk '
+      /^  rule / { on = 1; next }
+      on && NF >= 2 && n < 3 { printf "%s%s %s", (n ? ", " : ""), $1, $2; n++ }' "$work/last.out").")
   fi
-  printf "| %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s | %s |\n" \
-    "$scale" "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$mb" "$gen_s" "$gen_m" \
-    "$one_s" "$one_m" "$all_s" "$all_m" "$check" "$load_avg"
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" \
+    "$scale" "$(printf "%'d" "$rows")" "$mb" "$gen_cell" "$one" "$all" \
+    "$check_one" "$check_all" "$eval_cell" "$load_avg"
   [[ $keep -eq 1 ]] || rm -rf "$data" "$out"
 done
+if [[ ${#slowest[@]} -gt 0 ]]; then
+  echo
+  printf '%s\n' "${slowest[@]}"
+fi

@@ -92,17 +92,21 @@ void ApproveOfficialOut(Rng& rng, AbsenceRow& r) {
 
 }  // namespace
 
-void Generator::Absences() {
-  Writer& w = w_[kAbsences];
-  std::vector<AbsenceRow> rows;
-  uint64_t next_id = 1;
+void Generator::AbsenceSlice(size_t begin, const std::vector<Member>& members,
+                             const std::function<uint64_t(size_t)>& number,
+                             Writer& w) const {
+  // Kept by the thread, so that their room is reused.
+  thread_local std::vector<std::pair<size_t, AbsenceRow>> all;
+  thread_local std::vector<AbsenceRow> rows;
+  all.clear();
   // The rows before a posting began and after it ended are rare (0.5% of
   // the postings that can have them); these make sure that each is in every
   // block of 2,000 postings, so also in small datasets.
   bool owe_before = true, owe_after = true;
-  for (size_t m = 0; m < members_.size(); ++m) {
+  for (size_t i = 0; i < members.size(); ++i) {
+    const size_t m = begin + i;
     if (m % 2000 == 0) owe_before = owe_after = true;
-    const Member& mem = members_[m];
+    const Member& mem = members[i];
     if (mem.end != kOpen && mem.end < mem.start) continue;  // never active
     Rng rng(opt_.seed, kStreamAbsences, m);
     const bool core = IsCore(mem.role);
@@ -209,20 +213,22 @@ void Generator::Absences() {
       rows.push_back(r);
     }
 
-    for (const AbsenceRow& r : rows) {
-      w.Id("A", 7, next_id++);
-      w.Id("M", 6, m + 1);
-      w.Code(kAbsenceKindCode[r.kind]);
-      w.Date(r.start);
-      w.Date(r.end);
-      if (r.by == kNoApprover) {
-        w.Null();
-      } else {
-        w.Code(kApproverCode[r.by]);
-      }
-      w.DateOrNull(r.on);
-      w.End();
+    for (const AbsenceRow& r : rows) all.emplace_back(m, r);
+  }
+  uint64_t id = number(all.size());
+  for (const auto& [m, r] : all) {
+    w.Id("A", 7, id++);
+    w.Id("M", 6, m + 1);
+    w.Code(kAbsenceKindCode[r.kind]);
+    w.Date(r.start);
+    w.Date(r.end);
+    if (r.by == kNoApprover) {
+      w.Null();
+    } else {
+      w.Code(kApproverCode[r.by]);
     }
+    w.DateOrNull(r.on);
+    w.End();
   }
 }
 

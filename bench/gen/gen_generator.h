@@ -9,10 +9,19 @@
 //   gen_member_events.cc per posting: assessments, payments, work funds,
 //                        insurance, health checks, trainings, enterprises;
 //   gen_assessments.cc   assessment scores and unit ratings;
-//   gen_absences.cc      per posting: absences (official_out, leave, absent).
+//   gen_absences.cc      per posting: absences (official_out, leave, absent);
+//   gen_run.cc           Run: which thread writes what, in which order.
 
 #include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -74,6 +83,68 @@ class Generator {
   bool Run(const std::string& dir, Summary* summary, std::string* error);
 
  private:
+  // ---- the run (gen_run.cc) --------------------------------------------
+  // The events of the postings (payments ... enterprises, kEventStream) and
+  // their absences (kAbsenceStream) are written by slices of postings, in
+  // parallel, each slice into memory, then appended to the files in order.
+  enum SliceStream { kEventStream, kAbsenceStream, kSliceStreams };
+  // Postings per slice: a multiple of 2,000 (the absences' blocks).
+  static constexpr size_t kSliceMembers = 4000;
+  struct Slice {
+    std::array<Writer, kTableCount> w;
+    std::vector<Member> members;
+  };
+  struct StreamState {
+    // Written slices waiting for the ones before them (append_mutex).
+    std::mutex append_mutex;
+    std::map<size_t, std::unique_ptr<Slice>> parked;
+    size_t next_append = 0;
+    // kAbsenceStream: the first absence_id of each slice, as they are
+    // known (mutex, cv).
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<uint64_t> first_id;
+  };
+  struct RunState;
+  void WorkerLoop(RunState& run, bool main_thread);
+  bool RunTask(RunState& run);
+  bool RunSlice(RunState& run);
+  void WriteSlice(RunState& run, SliceStream stream, size_t index,
+                  size_t begin, std::unique_ptr<Slice> slice);
+  void AppendSlice(RunState& run, SliceStream stream, size_t index,
+                   std::unique_ptr<Slice> slice);
+  void Villages(RunState& run);
+  void PublishMembers(RunState& run, bool done);
+  // Copies members_[begin, end) into *out once they exist (fewer at the
+  // end); false when there are none (past the last).
+  bool WaitMembers(RunState& run, size_t begin, size_t end,
+                   std::vector<Member>* out);
+
+  // ---- assessments and events of one posting (gen_member_events.cc) -----
+  struct Assessor {
+    explicit Assessor(uint64_t seed) : grades(seed, kStreamAssessGrades) {}
+    std::vector<std::array<int64_t, 4>> quota;  // per year: grades left
+    std::vector<int64_t> remaining;             // per year
+    Rng grades;
+    std::string score;
+  };
+  bool Eligible(const Member& mem, int y) const;
+  bool InvalidAssessment(size_t m, int y) const;
+  // Grade quotas over all postings; unit_low_ sized.
+  void StartAssessments(Assessor& a);
+  void AssessmentRows(Assessor& a, size_t m, const Member& mem, Writer& w);
+  // Payments, work funds, insurance, health checks, trainings and
+  // enterprises of posting m, into w[table]. Reads only the posting and
+  // the layout: any thread.
+  void EventRows(size_t m, const Member& mem,
+                 std::array<Writer, kTableCount>& w) const;
+  // The absences of postings begin, begin + 1, ... (`members`), into w:
+  // their rows are made first, then `number(rows)` gives the absence_id of
+  // the first. `begin` is a multiple of 2,000. Any thread.
+  void AbsenceSlice(size_t begin, const std::vector<Member>& members,
+                    const std::function<uint64_t(size_t)>& number,
+                    Writer& w) const;
+
   // ---- per-village scratch --------------------------------------------
   struct Posting {
     int team_local;
@@ -137,9 +208,10 @@ class Generator {
   void Vacate(VillageCtx& v, int idx);
   void FlushVillage(VillageCtx& v);
   void LeadersAndVisits();
-  void MemberEvents();
+  // The assessments, and with `events` every posting's events after its
+  // assessments, in one thread (otherwise the events are written by slices).
+  void Assessments(bool events);
   void UnitRatings();
-  void Absences();
 
   // ---- state ------------------------------------------------------------
   const Options opt_;
@@ -150,6 +222,8 @@ class Generator {
   int32_t leap_day_ = kUnset;  // a Feb 29 in (r0_ + 60, as_of]
   std::vector<int> judged_years_;
   int first_assess_year_ = 0, last_assess_year_ = 0;
+  // The 15th of each month of the assessed years (served months).
+  std::vector<std::array<int32_t, 12>> mid_months_;
 
   int32_t n_counties_ = 0, n_villages_ = 0;
   std::vector<int32_t> villages_per_county_;
@@ -164,7 +238,11 @@ class Generator {
   std::vector<int32_t> all_high_units_;
   std::vector<Village> villages_;
   std::vector<Team> teams_;
+  // Postings, published to the slice writers a few villages at a time
+  // (members_mutex_); members_count_ counts the unpublished ones too.
   std::vector<Member> members_;
+  std::vector<Member> unpublished_;
+  size_t members_count_ = 0;
   std::vector<Person> persons_;
   std::vector<std::vector<int32_t>> county_persons_;
   std::vector<int32_t> county_first_village_;  // [county], plus the end

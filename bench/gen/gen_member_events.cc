@@ -8,102 +8,128 @@
 
 namespace zhucun::gen::internal {
 
-void Generator::MemberEvents() {
+bool Generator::Eligible(const Member& mem, int y) const {
+  if (!IsCore(mem.role) || (mem.end != kOpen && mem.end < mem.start))
+    return false;
+  // ServedMonths(y, mem.start, mem.end) >= 6, from the year's 15ths.
+  const auto& mid = mid_months_[static_cast<size_t>(y - first_assess_year_)];
+  int n = 0;
+  for (int32_t d : mid) n += mem.start <= d && d <= mem.end;
+  return n >= 6;
+}
+
+bool Generator::InvalidAssessment(size_t m, int y) const {
+  return Mix(opt_.seed, kStreamAssessInvalid,
+             m * 64 + static_cast<uint64_t>(y - first_assess_year_)) %
+             100000 <
+         250;
+}
+
+void Generator::StartAssessments(Assessor& a) {
   const int first = first_assess_year_, last = last_assess_year_;
   const int ny = std::max(0, last - first + 1);
-  auto is_invalid = [&](size_t m, int y) {
-    return Mix(opt_.seed, kStreamAssessInvalid,
-               m * 64 + static_cast<uint64_t>(y - first)) %
-               100000 <
-           250;
-  };
-  auto eligible = [&](const Member& mem, int y) {
-    return IsCore(mem.role) && (mem.end == kOpen || mem.end >= mem.start) &&
-           ServedMonths(y, mem.start, mem.end) >= 6;
-  };
   // Grade quotas per year, so that the excellent share is exactly as chosen:
   // the last assessed year above 30% (assess.excellent_share), the one
   // before it at Qiannan's 29.62%, earlier years at 28%.
-  std::vector<std::array<int64_t, 4>> quota(static_cast<size_t>(ny));
-  std::vector<int64_t> remaining(static_cast<size_t>(ny), 0);
-  {
-    std::vector<int64_t> graded(static_cast<size_t>(ny), 0);
-    for (size_t m = 0; m < members_.size(); ++m)
-      for (int y = first; y <= last; ++y)
-        if (eligible(members_[m], y) && !is_invalid(m, y))
-          ++graded[static_cast<size_t>(y - first)];
-    for (int y = first; y <= last; ++y) {
-      const int64_t g = graded[static_cast<size_t>(y - first)];
-      const int64_t p = y == last ? 33000 : y == last - 1 ? 29620 : 28000;
-      const int64_t excellent =
-          y == last ? (p * g + 99999) / 100000 : p * g / 100000;
-      const int64_t basic = (3000 * g + 50000) / 100000;
-      const int64_t incompetent = (600 * g + 50000) / 100000;
-      const int64_t competent =
-          std::max<int64_t>(0, g - excellent - basic - incompetent);
-      quota[static_cast<size_t>(y - first)] = {excellent, competent, basic,
+  a.quota.assign(static_cast<size_t>(ny), {});
+  a.remaining.assign(static_cast<size_t>(ny), 0);
+  std::vector<int64_t> graded(static_cast<size_t>(ny), 0);
+  for (size_t m = 0; m < members_.size(); ++m)
+    for (int y = first; y <= last; ++y)
+      if (Eligible(members_[m], y) && !InvalidAssessment(m, y))
+        ++graded[static_cast<size_t>(y - first)];
+  for (int y = first; y <= last; ++y) {
+    const int64_t g = graded[static_cast<size_t>(y - first)];
+    const int64_t p = y == last ? 33000 : y == last - 1 ? 29620 : 28000;
+    const int64_t excellent =
+        y == last ? (p * g + 99999) / 100000 : p * g / 100000;
+    const int64_t basic = (3000 * g + 50000) / 100000;
+    const int64_t incompetent = (600 * g + 50000) / 100000;
+    const int64_t competent =
+        std::max<int64_t>(0, g - excellent - basic - incompetent);
+    a.quota[static_cast<size_t>(y - first)] = {excellent, competent, basic,
                                                incompetent};
-      remaining[static_cast<size_t>(y - first)] =
-          excellent + competent + basic + incompetent;
-    }
+    a.remaining[static_cast<size_t>(y - first)] =
+        excellent + competent + basic + incompetent;
   }
   unit_low_.assign(units_.size() * static_cast<size_t>(std::max(ny, 1)), 0);
-  Rng grades(opt_.seed, kStreamAssessGrades);
+}
 
-  Writer& wa = w_[kAssessments];
-  Writer& wp = w_[kPayments];
-  Writer& ww = w_[kWorkFunds];
-  Writer& wi = w_[kInsurance];
-  Writer& wh = w_[kHealthChecks];
-  Writer& wt = w_[kTrainings];
-  Writer& we = w_[kEnterprises];
-  std::string score;
-  const int raise_year = first + 2;
+void Generator::AssessmentRows(Assessor& a, size_t m, const Member& mem,
+                               Writer& wa) {
+  const int first = first_assess_year_, last = last_assess_year_;
+  const int ny = std::max(0, last - first + 1);
+  const uint64_t id = m + 1;
+  for (int y = first; y <= last; ++y) {
+    if (!Eligible(mem, y)) continue;
+    Grade g = kInvalid;
+    if (!InvalidAssessment(m, y)) {
+      auto& q = a.quota[static_cast<size_t>(y - first)];
+      int64_t& rem = a.remaining[static_cast<size_t>(y - first)];
+      if (rem <= 0) {
+        g = kCompetent;
+      } else {
+        int64_t r =
+            static_cast<int64_t>(a.grades.Below(static_cast<uint64_t>(rem)));
+        int k = 0;
+        while (k < 3 && r >= q[static_cast<size_t>(k)])
+          r -= q[static_cast<size_t>(k++)];
+        --q[static_cast<size_t>(k)];
+        --rem;
+        g = static_cast<Grade>(k);
+      }
+    }
+    if (g == kBasic || g == kIncompetent)
+      unit_low_[static_cast<size_t>(mem.unit) * static_cast<size_t>(ny) +
+                static_cast<size_t>(y - first)] = 1;
+    const Triple t = GradeTriple(a.grades, g);
+    wa.Id("M", 6, id);
+    wa.Int(y);
+    for (int32_t v : {t.a, t.b, t.c}) {
+      a.score.clear();
+      AppendScore(a.score, v, a.grades);
+      wa.Code(a.score);
+    }
+    wa.End();
+  }
+}
 
+namespace {
+
+// A posting with end_date before start_date was never active: no events.
+bool NeverActive(const Member& mem) {
+  return mem.end != kOpen && mem.end < mem.start;
+}
+
+}  // namespace
+
+void Generator::Assessments(bool events) {
+  Assessor a(opt_.seed);
+  StartAssessments(a);
   for (size_t m = 0; m < members_.size(); ++m) {
     const Member& mem = members_[m];
-    const uint64_t id = m + 1;
-    Rng rng(opt_.seed, kStreamMemberEvents, m);
-    const bool core = IsCore(mem.role);
-    if (mem.end != kOpen && mem.end < mem.start) continue;  // never active
+    if (NeverActive(mem)) continue;
+    AssessmentRows(a, m, mem, w_[kAssessments]);
+    if (events) EventRows(m, mem, w_);
+  }
+}
 
-    // Assessments.
-    for (int y = first; y <= last; ++y) {
-      if (!eligible(mem, y)) continue;
-      Grade g = kInvalid;
-      if (!is_invalid(m, y)) {
-        auto& q = quota[static_cast<size_t>(y - first)];
-        int64_t& rem = remaining[static_cast<size_t>(y - first)];
-        if (rem <= 0) {
-          g = kCompetent;
-        } else {
-          int64_t r =
-              static_cast<int64_t>(grades.Below(static_cast<uint64_t>(rem)));
-          int k = 0;
-          while (k < 3 && r >= q[static_cast<size_t>(k)])
-            r -= q[static_cast<size_t>(k++)];
-          --q[static_cast<size_t>(k)];
-          --rem;
-          g = static_cast<Grade>(k);
-        }
-      }
-      if (g == kBasic || g == kIncompetent)
-        unit_low_[static_cast<size_t>(mem.unit) * static_cast<size_t>(ny) +
-                  static_cast<size_t>(y - first)] = 1;
-      const Triple t = GradeTriple(grades, g);
-      wa.Id("M", 6, id);
-      wa.Int(y);
-      for (int32_t v : {t.a, t.b, t.c}) {
-        score.clear();
-        AppendScore(score, v, grades);
-        wa.Code(score);
-      }
-      wa.End();
-    }
-
+void Generator::EventRows(size_t m, const Member& mem,
+                          std::array<Writer, kTableCount>& w) const {
+  const uint64_t id = m + 1;
+  Rng rng(opt_.seed, kStreamMemberEvents, m);
+  const bool core = IsCore(mem.role);
+  const int raise_year = first_assess_year_ + 2;
+  Writer& wp = w[kPayments];
+  Writer& ww = w[kWorkFunds];
+  Writer& wi = w[kInsurance];
+  Writer& wh = w[kHealthChecks];
+  Writer& wt = w[kTrainings];
+  Writer& we = w[kEnterprises];
+  {
     const int32_t lo = std::max(mem.start, ev0_);
     const int32_t hi = std::min(mem.end, as_);
-    if (lo > hi) continue;
+    if (lo > hi) return;
     const Civil clo = CivilFromDays(lo), chi = CivilFromDays(hi);
 
     // Payments: living allowance and transport reimbursements, monthly.

@@ -541,7 +541,7 @@ void Generator::GenerateVillage(int32_t vi) {
 
 void Generator::FlushVillage(VillageCtx& v) {
   const auto team_base = static_cast<int64_t>(teams_.size());
-  const auto member_base = static_cast<int64_t>(members_.size());
+  const auto member_base = static_cast<int64_t>(members_count_);
   Writer& wt = w_[kTeams];
   for (const LocalTeam& t : v.teams) {
     teams_.push_back({v.index, t.unit, t.start, t.end_write});
@@ -555,9 +555,9 @@ void Generator::FlushVillage(VillageCtx& v) {
   Writer& wm = w_[kMembers];
   for (const Posting& p : v.postings) {
     const auto team = static_cast<int32_t>(team_base + p.team_local);
-    members_.push_back(
+    unpublished_.push_back(
         {p.person, team, p.unit, p.start, p.end, p.role, p.reason});
-    wm.Id("M", 6, members_.size());
+    wm.Id("M", 6, ++members_count_);
     wm.Id("P", 6, static_cast<uint64_t>(p.person) + 1);
     wm.Text(PersonName(persons_[static_cast<size_t>(p.person)].name_code));
     wm.Id("T", 5, static_cast<uint64_t>(team) + 1);

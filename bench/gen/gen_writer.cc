@@ -21,8 +21,8 @@ void DateCache::Format(int32_t day, char* p) {
 void Defects::Row(Writer& w) {
   const TableSpec& spec = *w.spec_;
   const size_t n = static_cast<size_t>(w.nfields_);
-  std::string_view row(w.buf_.data() + w.row_start_,
-                       w.buf_.size() - w.row_start_);
+  std::string_view row =
+      w.buf_.view(w.row_start_, w.buf_.size() - w.row_start_);
   auto field = [&](size_t i) {
     const size_t b = w.field_start_[i];
     const size_t e = i + 1 < n ? w.field_start_[i + 1] - 1 : row.size();
@@ -124,8 +124,8 @@ void Defects::Row(Writer& w) {
     if (i > 0) out.push_back(',');
     out += fields[i];
   }
-  w.buf_.resize(w.row_start_);
-  w.buf_ += out;
+  w.buf_.Truncate(w.row_start_);
+  w.buf_.append(out);
   ++count_;
 }
 

@@ -1,7 +1,7 @@
 // zhucun-gen: writes the Qiannan sample dataset (DATA.md CSV form).
 //
 //   zhucun-gen --out DIR [--scale S] [--seed N] [--as-of YYYY-MM-DD]
-//              [--bad-rows FRACTION]
+//              [--bad-rows FRACTION] [--threads N]
 
 #include <chrono>
 #include <cstdio>
@@ -16,7 +16,7 @@ void Usage(std::FILE* out) {
   std::fputs(
       "usage: zhucun-gen --out DIR [--scale S] [--seed N] [--as-of "
       "YYYY-MM-DD]\n"
-      "                  [--bad-rows FRACTION]\n"
+      "                  [--bad-rows FRACTION] [--threads N]\n"
       "Writes the 18 tables of DATA.md as DIR/<table>.csv: a Qiannan-like "
       "dataset\n"
       "(scale 1: 12 counties, 1,319 villages, ~5,000 cadres in post) with a "
@@ -27,7 +27,10 @@ void Usage(std::FILE* out) {
       "  --seed N           random seed (default 20231)\n"
       "  --as-of DATE       the data's as-of date (default 2024-06-30)\n"
       "  --bad-rows F       give about this fraction of rows a defect (default "
-      "0)\n",
+      "0)\n"
+      "  --threads N        write with N threads (default: one per core); the "
+      "same\n"
+      "                     bytes for any N\n",
       out);
 }
 
@@ -73,6 +76,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "zhucun-gen: bad --seed '%s'\n", value);
         return 2;
       }
+    } else if (arg == "--threads") {
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(value, &end, 10);
+      if (end == value || *end != '\0' || n < 1 || n > 1024) {
+        std::fprintf(stderr, "zhucun-gen: bad --threads '%s' (1 to 1024)\n",
+                     value);
+        return 2;
+      }
+      options.threads = static_cast<size_t>(n);
     } else if (arg == "--as-of") {
       options.as_of = value;
     } else {

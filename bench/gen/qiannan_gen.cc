@@ -1,6 +1,8 @@
 // The Qiannan sample-data generator (see qiannan_gen.h).
 //
-// Layout of the generation, in the order files are written:
+// Layout of the generation (each file is written in this order, by one
+// thread at a time; gen_run.cc says which thread and how files are written
+// in parallel):
 //   1. counties, townships (names only), units, villages;
 //   2. per village: its teams, their postings (members) as chains of
 //      successive postings per slot, handovers between them, bundles;
@@ -24,7 +26,8 @@
 // Files: gen_calendar.h (dates), gen_rng.h (random streams), gen_domain.*
 // (codes, names, table specs), gen_writer.* (CSV writer, defects),
 // gen_generator.h (data model, the Generator class, which file defines
-// which of its parts); this file: Generate, Run and the layout.
+// which of its parts), gen_run.cc (Run: the threads); this file: Generate
+// and the layout.
 
 #include "qiannan_gen.h"
 
@@ -83,6 +86,12 @@ void Generator::Layout() {
   }
   first_assess_year_ = YearOf(ev0_);
   last_assess_year_ = as_ >= DaysFromCivil(ya, 12, 15) ? ya : ya - 1;
+  for (int y = first_assess_year_; y <= last_assess_year_; ++y) {
+    std::array<int32_t, 12> mid;
+    for (int m = 1; m <= 12; ++m)
+      mid[static_cast<size_t>(m - 1)] = DaysFromCivil(y, m, 15);
+    mid_months_.push_back(mid);
+  }
 
   const double s = opt_.scale;
   n_counties_ =
@@ -227,34 +236,6 @@ void Generator::MakeVillages() {
     }
   }
   county_first_village_.push_back(id);
-}
-
-// ------------------------------------------------------------------ run --
-
-bool Generator::Run(const std::string& dir, Summary* summary,
-                    std::string* error) {
-  if (!OpenAll(dir, error)) return false;
-  Layout();
-  WriteCounties();
-  MakeUnits();
-  MakeVillages();
-  county_persons_.resize(static_cast<size_t>(n_counties_));
-  for (int32_t v = 0; v < n_villages_; ++v) GenerateVillage(v);
-  LeadersAndVisits();
-  MemberEvents();
-  UnitRatings();
-  Absences();
-  Summary s;
-  bool ok = true;
-  const auto& specs = Tables();
-  for (size_t t = 0; t < specs.size(); ++t) {
-    if (ok && !w_[t].Close(error)) ok = false;
-    s.rows_per_table.push_back({specs[t].name, w_[t].rows()});
-    s.bytes += w_[t].bytes();
-  }
-  s.bad_rows = defects_.count() + absence_defects_.count();
-  if (summary != nullptr) *summary = std::move(s);
-  return ok;
 }
 
 }  // namespace internal

@@ -43,6 +43,9 @@ struct Options {
   /// other row is as with bad_rows = 0. Dependent rows of a defective row
   /// are left as they are (the reader cascades).
   double bad_rows = 0.0;
+  /// Threads that write (0: one per core the process may use). The files
+  /// are the same for any number.
+  size_t threads = 0;
 };
 
 struct Summary {

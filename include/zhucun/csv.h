@@ -34,6 +34,10 @@ struct CsvOptions {
   std::string encoding = "utf-8";
   /// The most diagnostics listed; the rest are counted in a final note.
   size_t max_listed = 100;
+  /// Threads that read (0: one per core the process may use). Files are
+  /// read in parallel, and a large file's rows in parts of 16 MiB; the
+  /// result is the same for any number, byte for byte.
+  size_t threads = 0;
 };
 
 /// Reads `<dir>/<table>.csv` for every table of `schema`. File texts are

@@ -36,6 +36,10 @@
 
 namespace zhucun {
 
+namespace internal {
+struct FactSetBuilderAccess;
+}  // namespace internal
+
 /// Rows grouped by the value of one column: the rows of group g are
 /// rows[offsets[g] .. offsets[g + 1]), in row order.
 struct GroupIndex {
@@ -244,6 +248,7 @@ class ZHUCUN_API FactSetBuilder {
                          size_t max_listed = 100);
 
  private:
+  friend struct internal::FactSetBuilderAccess;  // src/facts/csv_reader.cc
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

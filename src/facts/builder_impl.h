@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -94,6 +95,11 @@ struct ColumnBuild {
   std::string pending_bytes;
   int32_t last_code = -1;  // of the last string interned
   size_t strings_mapped = 0;  // dictionary entries mapped in by Flush
+  // The key column of a part of a table read in parallel (FactSetBuilder::
+  // Impl::AppendPart): its strings, all different, are only kept, to be
+  // interned once, into the table's dictionary, when the part is appended.
+  bool deferred = false;
+  std::vector<PendingString> kept;
 
   bool IsValid(size_t row) const { return !has_null || valid[row] != 0; }
 
@@ -103,6 +109,10 @@ struct ColumnBuild {
 
   // Appends a present id or text cell.
   [[gnu::always_inline]] void AppendString(uint32_t row, std::string_view text) {
+    if (deferred) {
+      Keep(row, text);
+      return;
+    }
     if (pending_count == 0) {
       if (last_code >= 0 &&
           SameString(column.dictionary()[static_cast<size_t>(last_code)], text)) {
@@ -127,6 +137,24 @@ struct ColumnBuild {
     pending_bytes.append(text.data(), text.size());
     Append32(-1);
     if (pending_count == kBatch || pending_bytes.size() > kBatchBytes) Flush();
+  }
+
+  // Keeps a string of a deferred column (its code comes when appended).
+  [[gnu::always_inline]] void Keep(uint32_t row, std::string_view text) {
+    if (!kept.empty()) {
+      const PendingString& before = kept.back();
+      if (before.size == text.size() &&
+          SameBytes(pending_bytes.data() + before.offset, text.data(), text.size())) {
+        kept.push_back(PendingString{row, before.offset, before.size, before.hash, true});
+        Append32(-1);
+        return;
+      }
+    }
+    kept.push_back(PendingString{row, static_cast<uint32_t>(pending_bytes.size()),
+                                 static_cast<uint32_t>(text.size()), Interner::HashOf(text),
+                                 false});
+    pending_bytes.append(text.data(), text.size());
+    Append32(-1);
   }
 
   // Interns the pending strings.
@@ -269,6 +297,7 @@ struct ColumnBuild {
       default: internal::PrefaultNext(column.int32s(), rows); break;
     }
     if (has_null) internal::PrefaultNext(valid, rows);
+    if (deferred) internal::PrefaultNext(kept, rows);
   }
 };
 
@@ -351,19 +380,63 @@ struct FactSetBuilder::Impl {
 
   std::shared_ptr<const Schema> schema;
   std::vector<TableBuild> tables;
+  // Threads Finish may use for checks of separate tables (set by the CSV
+  // reader; 1 for builders used otherwise).
+  size_t threads = 1;
   Diagnostics file_errors;
   Diagnostics usage_errors;  // unknown tables (AddRow, AddColumns) or columns (AddRow)
 
-  // Reserves the storage of `rows` more rows (FactSetBuilder::ReserveRows).
+  // A table's build, empty (the constructor's, and a part's, below).
+  static void InitTable(TableBuild& tb, const TableSchema& spec);
+
+  // Reserves the storage of `rows` more rows (FactSetBuilder::ReserveRows),
+  // and the hash table of each reference to a table read before.
   void ReserveRows(TableBuild& tb, size_t rows);
+  // The same without looking at other tables.
+  static void ReserveStorage(TableBuild& tb, size_t rows);
 
   // Maps in the reserved storage of the table's next rows.
   [[gnu::noinline]] static void PrefaultRows(TableBuild& tb);
 
   // Appends one row's cells (already mapped to schema columns).
-  [[gnu::flatten]] void AddRow(size_t t, uint32_t line,
-                               const std::vector<std::optional<std::string_view>>& cells,
-                               const std::vector<SourceSpan>& spans, RowOrigin origin);
+  void AddRow(size_t t, uint32_t line,
+              const std::vector<std::optional<std::string_view>>& cells,
+              const std::vector<SourceSpan>& spans, RowOrigin origin) {
+    AddRowTo(tables[t], line, cells, spans, origin);
+  }
+  [[gnu::flatten]] static void AddRowTo(
+      TableBuild& tb, uint32_t line,
+      const std::vector<std::optional<std::string_view>>& cells,
+      const std::vector<SourceSpan>& spans, RowOrigin origin);
+  // FactSetBuilder::AddFileRow and AddBadRow, into any table's build.
+  static void AddFileRowTo(TableBuild& tb, uint32_t line, uint32_t offset,
+                           const std::vector<std::optional<std::string_view>>& cells,
+                           const std::vector<SourceSpan>& spans) {
+    // Offsets are indexed by row: rows added otherwise before have none.
+    if (tb.offsets.size() < tb.rows) [[unlikely]] tb.offsets.resize(tb.rows, 0);
+    tb.offsets.push_back(offset);
+    AddRowTo(tb, line, cells, spans, RowOrigin::kFile);
+  }
+  static void AddBadRowTo(TableBuild& tb, uint32_t line, Diagnostic why) {
+    if (!why.cell) why.cell = DataCell{tb.spec->name, line, "", "", ""};
+    tb.unsplit.emplace_back(line, std::move(why));
+  }
+
+  // Appends the rows of `part`, the build of the next rows of the same
+  // table read from a file (InitTable, AddFileRowTo, AddBadRowTo), to `tb`,
+  // which has only rows read from that file: the result is as if they had
+  // been added to `tb` itself. Strings are renumbered (codes by first
+  // appearance), row numbers of the part's diagnostics moved on, and
+  // `line_delta` added to its lines (those of rows, of diagnostics' cells
+  // and of rows that could not be split). `part` is spent: its
+  // diagnostics are moved out.
+  // `expected_rows`: how many rows the table will have, and
+  // `dictionary_rows`, per column, how many strings its dictionary may hold
+  // (0: unknown), capacity hints.
+  static void AppendPart(TableBuild& tb, TableBuild& part, int64_t line_delta,
+                         size_t expected_rows, const std::vector<size_t>& dictionary_rows);
+  // Empties a part's build, keeping its room, for the next part.
+  static void ResetPart(TableBuild& part);
 
   // Adds whole columns (FactSetBuilder::AddColumns, add_columns.cc).
   void AddColumns(std::string_view table, size_t rows,
@@ -397,8 +470,13 @@ struct FactSetBuilder::Impl {
   void CheckUnique(TableBuild& tb, bool from_file_names);
   // The text of a valid cell, for messages.
   static std::string CellText(const TableBuild& tb, size_t c, uint32_t r);
-  // Resolves references to row numbers; unknown ids make the row bad.
+  // Resolves references to row numbers; unknown ids make the row bad. Of
+  // one table: reads the key columns of the tables it refers to, changes
+  // only its own build (so tables may be done in parallel).
   void ResolveReferences();
+  void ResolveReferences(size_t t);
+  // Runs fn(t) for every table, on up to `threads` threads.
+  void ForEachTable(const std::function<void(size_t)>& fn) const;
   // Rows that refer to bad rows are bad, until nothing changes.
   void Cascade();
 
@@ -408,6 +486,17 @@ struct FactSetBuilder::Impl {
   SourceSpan Span(size_t t, uint32_t r, size_t c) const;
 };
 
+namespace internal {
+
+// The inside of a FactSetBuilder, for the CSV reader (which builds parts of
+// a table's rows in parallel and appends them, FactSetBuilder::Impl::
+// AppendPart). A friend of FactSetBuilder.
+struct FactSetBuilderAccess {
+  using Impl = FactSetBuilder::Impl;
+  static Impl& Of(FactSetBuilder& builder) { return *builder.impl_; }
+};
+
+}  // namespace internal
 }  // namespace zhucun
 
 #endif  // ZHUCUN_SRC_FACTS_BUILDER_IMPL_H_

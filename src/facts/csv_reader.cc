@@ -1,16 +1,25 @@
-// Reading CSV folders and files into a FactSetBuilder (DATA.md, "Input").
+// Reading CSV folders and files into a FactSetBuilder (DATA.md, "Input"):
+// a table's file read and checked, its header, its rows; with one thread,
+// the tables one after another, each file from start to end
+// (ReadCsvTable). With more (CsvOptions::threads), csv_parallel_reader.cc.
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sched.h>
+
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
+#include "facts/csv_reader_internal.h"
 #include "facts/csv_tokenizer.h"
 #include "facts/encoding.h"
 #include "facts/huge_pages.h"
@@ -19,7 +28,14 @@
 
 namespace zhucun {
 
+using internal::BaseName;
+using internal::CsvHeader;
+using internal::ExpectedRows;
+using internal::Locator;
+using internal::Malformed;
 using internal::Quote;
+using internal::ReadHeader;
+using internal::ReadRows;
 
 namespace {
 
@@ -37,12 +53,6 @@ bool Exists(const std::string& path) {
 bool IsFile(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-// The last component of a path.
-std::string_view BaseName(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 bool ReadFile(const std::string& path, std::string* out) {
@@ -73,9 +83,31 @@ bool ReadFile(const std::string& path, std::string* out) {
   return ok;
 }
 
-// The cell of a record with the wrong number of fields: too few, the first
-// schema column the record has no field for (if any column is missing);
-// too many, no column.
+// Rows into a FactSetBuilder's table, through its public interface.
+struct BuilderSink {
+  FactSetBuilder& builder;
+  size_t table;
+  void AddFileRow(uint32_t line, uint32_t offset,
+                  const std::vector<std::optional<std::string_view>>& cells,
+                  const std::vector<SourceSpan>& spans) {
+    builder.AddFileRow(table, line, offset, cells, spans);
+  }
+  void AddBadRow(uint32_t line, Diagnostic why) {
+    builder.AddBadRow(table, line, std::move(why));
+  }
+};
+
+constexpr size_t kDefaultPartBytes = size_t{16} << 20;
+
+}  // namespace
+
+namespace internal {
+
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 DataCell FieldCountCell(const TableSchema& spec, uint32_t line, size_t fields,
                         const std::vector<int>& field_to_column) {
   DataCell cell{spec.name, line, "", "",
@@ -89,41 +121,124 @@ DataCell FieldCountCell(const TableSchema& spec, uint32_t line, size_t fields,
   return cell;
 }
 
-}  // namespace
+TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
+                        const CsvOptions& options, bool utf8) {
+  TableFile f;
+  f.file_name = spec.name + ".csv";
+  f.path = dir;
+  if (!f.path.empty() && f.path.back() != '/') f.path += '/';
+  f.path += f.file_name;
+  if (!Exists(f.path)) return f;  // an absent table is empty
+  if (!IsFile(f.path)) {
+    f.kind = TableFile::Kind::kNotFile;
+    return f;
+  }
+  if (!ReadFile(f.path, &f.bytes)) {
+    f.kind = TableFile::Kind::kUnreadable;
+    return f;
+  }
+  if (f.bytes.empty()) {
+    f.kind = TableFile::Kind::kEmpty;
+    return f;
+  }
+  if (!utf8) {
+    std::string original = f.bytes;
+    if (!internal::ConvertToUtf8(&f.bytes, options.encoding, &f.error, &f.at)) {
+      // Point at the bad byte in the file as it is.
+      f.bytes = std::move(original);
+      f.kind = TableFile::Kind::kBadEncoding;
+      return f;
+    }
+  }
+  // A byte-order mark is allowed and ignored; dropping it here keeps
+  // columns in diagnostics right on the header line.
+  if (f.bytes.size() >= 3 && f.bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    f.bytes.erase(0, 3);
+  }
+  f.bad = internal::FindInvalidUtf8(f.bytes);
+  f.kind = TableFile::Kind::kText;
+  return f;
+}
 
-void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
-                  FactSetBuilder& builder) {
-  const TableSchema& spec = builder.schema().tables[table];
-  const std::string_view name = BaseName(sources.name(file));
-  internal::CsvTokenizer tokenizer(sources.text(file));
-  internal::CsvRecord record;
+FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
+                    SourceManager& sources, std::vector<Diagnostic>* errors) {
+  switch (f.kind) {
+    case TableFile::Kind::kAbsent: return kNoFile;
+    case TableFile::Kind::kNotFile:
+      errors->push_back(Diagnostic{Severity::kError, "csv.unreadable",
+                                   Quote(f.path) + " is not a readable file",
+                                   SourceSpan{}, ""});
+      return kNoFile;
+    case TableFile::Kind::kUnreadable:
+      errors->push_back(Diagnostic{Severity::kError, "csv.unreadable",
+                                   "cannot read " + Quote(f.path), SourceSpan{}, ""});
+      return kNoFile;
+    case TableFile::Kind::kEmpty: {
+      const FileId file = sources.Add(f.path, "");
+      errors->push_back(Diagnostic{
+          Severity::kError, "csv.empty_file",
+          Quote(f.file_name) + " is empty (0 bytes); a CSV file needs a header line",
+          SourceSpan{file, 0, 0}, ""});
+      return kNoFile;
+    }
+    case TableFile::Kind::kBadEncoding: {
+      const FileId file = sources.Add(f.path, std::move(f.bytes));
+      const uint32_t offset =
+          static_cast<uint32_t>(f.at == std::string::npos ? 0 : f.at);
+      errors->push_back(Diagnostic{Severity::kError, "csv.encoding",
+                                   Quote(f.file_name) + ": " + f.error,
+                                   SourceSpan{file, offset, offset + 1}, ""});
+      return kNoFile;
+    }
+    case TableFile::Kind::kText: break;
+  }
+  const FileId file = sources.Add(f.path, std::move(f.bytes));
+  if (f.bad == std::string::npos) return file;
+  const unsigned char byte = static_cast<unsigned char>(sources.text(file)[f.bad]);
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", byte);
+  errors->push_back(Diagnostic{
+      Severity::kError, "csv.not_utf8",
+      Quote(f.file_name) + " is not valid UTF-8" +
+          (utf8 ? "" : " after converting from " + Quote(options.encoding)) +
+          ": the first bad byte is " + hex,
+      SourceSpan{file, static_cast<uint32_t>(f.bad), static_cast<uint32_t>(f.bad + 1)},
+      utf8 ? "spreadsheets in China are often saved as GBK/GB18030; if this "
+             "one is, read it with `--encoding gb18030`"
+           : ""});
+  return kNoFile;
+}
+
+Diagnostic Malformed(std::string_view name, FileId file, const internal::CsvError& e) {
+  return Diagnostic{Severity::kError, "csv.malformed", Quote(name) + ": " + e.message,
+                    SourceSpan{file, e.offset, e.offset + 1}, ""};
+}
+
+bool ReadHeader(const TableSchema& spec, FileId file, std::string_view name,
+                internal::CsvTokenizer& tokenizer, CsvHeader* h,
+                std::vector<Diagnostic>* errors) {
   auto span_of = [&](uint32_t begin, uint32_t end) {
     return SourceSpan{file, begin, end};
   };
-  auto malformed = [&]() {
-    const auto& e = tokenizer.error();
-    builder.AddFileError(table, Diagnostic{Severity::kError, "csv.malformed",
-                                    Quote(name) + ": " + e->message,
-                                    span_of(e->offset, e->offset + 1), ""});
-  };
-
-  // The header.
+  internal::CsvRecord record;
   if (!tokenizer.Next(&record)) {
     if (tokenizer.error()) {
-      malformed();
+      errors->push_back(Malformed(name, file, *tokenizer.error()));
     } else {
-      builder.AddFileError(table, Diagnostic{
+      errors->push_back(Diagnostic{
           Severity::kError, "csv.no_header",
           Quote(name) + " has no header line; expected the column names of " +
               Quote(spec.name),
           span_of(0, 0), ""});
     }
-    return;
+    return false;
   }
   const size_t nfields = record.fields.size();
-  // field_to_column[i]: the schema column of field i, or -1 (ignored).
-  std::vector<int> field_to_column(nfields, -1);
-  std::vector<int> column_to_field(spec.columns.size(), -1);
+  h->nfields = nfields;
+  h->field_to_column.assign(nfields, -1);
+  h->column_to_field.assign(spec.columns.size(), -1);
+  std::vector<int>& field_to_column = h->field_to_column;
+  std::vector<int>& column_to_field = h->column_to_field;
   std::vector<std::string> unknown;
   bool bad_header = false;
   for (size_t i = 0; i < nfields; ++i) {
@@ -138,7 +253,7 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
       continue;
     }
     if (twice) {
-      builder.AddFileError(table, Diagnostic(
+      errors->push_back(Diagnostic(
           Severity::kError, "csv.duplicate_column",
           Quote(name) + ": column " + Quote(f.value) + " is named twice",
           span_of(f.begin, f.end), "",
@@ -149,13 +264,12 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
     column_to_field[static_cast<size_t>(c)] = static_cast<int>(i);
     field_to_column[i] = c;
   }
-  const uint32_t header_end =
-      nfields > 0 ? record.fields.back().end : 0;
+  const uint32_t header_end = nfields > 0 ? record.fields.back().end : 0;
   for (size_t c = 0; c < spec.columns.size(); ++c) {
     const ColumnSchema& cs = spec.columns[c];
     if (column_to_field[c] >= 0 || cs.nullable) continue;
     std::string best = ClosestMatch(cs.name, unknown);
-    builder.AddFileError(table, Diagnostic(
+    errors->push_back(Diagnostic(
         Severity::kError, "csv.missing_column",
         Quote(name) + " has no column " + Quote(cs.name) + " (" +
             CellTypeName(cs.type) + ", required)",
@@ -166,13 +280,17 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
                      ", required)"}));
     bad_header = true;
   }
-  if (bad_header) return;
+  h->line = record.line;
+  h->end = header_end;
+  h->rows_begin = tokenizer.pos();
+  h->rows_line = tokenizer.line();
+  return !bad_header;
+}
 
-  // Cells of rows with problems found after reading are found again by
-  // tokenizing their record once more.
-  const std::string_view text = sources.text(file);
-  builder.SetCellLocator(table, [text, file, column_to_field](uint32_t offset,
-                                                             size_t column) {
+FactSetBuilder::CellLocator Locator(std::string_view text, FileId file,
+                                    const CsvHeader& h) {
+  return [text, file, column_to_field = h.column_to_field](uint32_t offset,
+                                                          size_t column) {
     internal::CsvTokenizer again(text.substr(offset));
     internal::CsvRecord r;
     if (!again.Next(&r) || r.fields.empty()) return SourceSpan{file, offset, offset};
@@ -182,55 +300,31 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
     }
     const internal::CsvField& field = r.fields[static_cast<size_t>(f)];
     return SourceSpan{file, offset + field.begin, offset + field.end};
-  });
-
-  // The records: at most one per line after the header's, and at most one
-  // per max(2, fields) bytes (a record of n fields holds n - 1 commas and a
-  // line end; one of one field, a character and a line end).
-  {
-    const uint32_t last_line =
-        sources.Locate(file, static_cast<uint32_t>(text.size())).line;
-    const size_t per_record = nfields > 2 ? nfields : 2;
-    const size_t bytes = text.size() - header_end;
-    const size_t by_lines = last_line > record.line ? last_line - record.line : 0;
-    const size_t by_bytes = (bytes + per_record - 1) / per_record;
-    builder.ReserveRows(table, by_lines < by_bytes ? by_lines : by_bytes);
-  }
-  std::vector<std::optional<std::string_view>> cells(spec.columns.size());
-  std::vector<SourceSpan> spans(spec.columns.size());
-  while (tokenizer.Next(&record)) {
-    if (record.fields.size() != nfields) {
-      const uint32_t begin = record.fields.empty() ? 0 : record.fields.front().begin;
-      const uint32_t end = record.fields.empty() ? begin : record.fields.back().end;
-      builder.AddBadRow(table, record.line, Diagnostic(
-          Severity::kError, "csv.field_count",
-          "the record has " + std::to_string(record.fields.size()) +
-              (record.fields.size() == 1 ? " field" : " fields") +
-              " but the header has " + std::to_string(nfields),
-          span_of(begin, end), "",
-          FieldCountCell(spec, record.line, record.fields.size(), field_to_column)));
-      continue;
-    }
-    const uint32_t record_begin = record.fields.front().begin;
-    for (size_t c = 0; c < spec.columns.size(); ++c) {
-      const int f = column_to_field[c];
-      if (f < 0) {
-        cells[c] = std::nullopt;
-        spans[c] = span_of(record_begin, record_begin);
-        continue;
-      }
-      const internal::CsvField& field = record.fields[static_cast<size_t>(f)];
-      cells[c] = field.value;
-      spans[c] = span_of(field.begin, field.end);
-    }
-    builder.AddFileRow(table, record.line, record_begin, cells, spans);
-  }
-  if (tokenizer.error()) malformed();
+  };
 }
 
-Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,
-                              const CsvOptions& options,
-                              SourceManager& sources) {
+size_t ExpectedRows(const CsvHeader& h, size_t text_size, uint32_t last_line) {
+  const size_t per_record = h.nfields > 2 ? h.nfields : 2;
+  const size_t bytes = text_size - h.end;
+  const size_t by_lines = last_line > h.line ? last_line - h.line : 0;
+  const size_t by_bytes = (bytes + per_record - 1) / per_record;
+  return by_lines < by_bytes ? by_lines : by_bytes;
+}
+
+size_t AvailableCores() {
+#if defined(__linux__)
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& dir,
+                                     const CsvOptions& options, SourceManager& sources,
+                                     size_t part_bytes) {
   if (!IsDirectory(dir)) {
     Diagnostics d;
     d.Error("csv.no_folder", "data folder " + Quote(dir) + " does not exist",
@@ -247,73 +341,47 @@ Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,
     return Result<FactSet>(std::move(d));
   }
   FactSetBuilder builder(schema);
+  const size_t threads = options.threads > 0 ? options.threads : AvailableCores();
+  if (threads > 1) {
+    return ReadCsvFolderInParallel(schema, dir, options, utf8, sources, builder, threads,
+                                   part_bytes > 0 ? part_bytes : kDefaultPartBytes);
+  }
   for (size_t t = 0; t < schema.tables.size(); ++t) {
-    const std::string file_name = schema.tables[t].name + ".csv";
-    std::string path = dir;
-    if (!path.empty() && path.back() != '/') path += '/';
-    path += file_name;
-    if (!Exists(path)) continue;  // an absent table is empty
-    if (!IsFile(path)) {
-      builder.AddFileError(t, Diagnostic{Severity::kError, "csv.unreadable",
-                                         Quote(path) + " is not a readable file",
-                                         SourceSpan{}, ""});
-      continue;
-    }
-    std::string bytes;
-    if (!ReadFile(path, &bytes)) {
-      builder.AddFileError(t, Diagnostic{Severity::kError, "csv.unreadable",
-                                      "cannot read " + Quote(path), SourceSpan{}, ""});
-      continue;
-    }
-    if (bytes.empty()) {
-      const FileId file = sources.Add(path, "");
-      builder.AddFileError(t, Diagnostic{
-          Severity::kError, "csv.empty_file",
-          Quote(file_name) + " is empty (0 bytes); a CSV file needs a header line",
-          SourceSpan{file, 0, 0}, ""});
-      continue;
-    }
-    if (!utf8) {
-      std::string error;
-      size_t at = std::string::npos;
-      std::string original = bytes;
-      if (!internal::ConvertToUtf8(&bytes, options.encoding, &error, &at)) {
-        // Point at the bad byte in the file as it is.
-        const FileId file = sources.Add(path, std::move(original));
-        const uint32_t offset = static_cast<uint32_t>(
-            at == std::string::npos ? 0 : at);
-        builder.AddFileError(t, Diagnostic{Severity::kError, "csv.encoding",
-                                           Quote(file_name) + ": " + error,
-                                           SourceSpan{file, offset, offset + 1},
-                                           ""});
-        continue;
-      }
-    }
-    // A byte-order mark is allowed and ignored; dropping it here keeps
-    // columns in diagnostics right on the header line.
-    if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-      bytes.erase(0, 3);
-    }
-    const size_t bad = internal::FindInvalidUtf8(bytes);
-    const FileId file = sources.Add(path, std::move(bytes));
-    if (bad != std::string_view::npos) {
-      const unsigned char byte = static_cast<unsigned char>(sources.text(file)[bad]);
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%02X", byte);
-      builder.AddFileError(t, Diagnostic{
-          Severity::kError, "csv.not_utf8",
-          Quote(file_name) + " is not valid UTF-8" +
-              (utf8 ? "" : " after converting from " + Quote(options.encoding)) +
-              ": the first bad byte is " + hex,
-          SourceSpan{file, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)},
-          utf8 ? "spreadsheets in China are often saved as GBK/GB18030; if this "
-                 "one is, read it with `--encoding gb18030`"
-               : ""});
-      continue;
-    }
-    ReadCsvTable(t, file, sources, builder);
+    TableFile f = LoadTableFile(dir, schema.tables[t], options, utf8);
+    std::vector<Diagnostic> errors;
+    const FileId file = AddTableFile(f, options, utf8, sources, &errors);
+    for (Diagnostic& d : errors) builder.AddFileError(t, std::move(d));
+    if (file != kNoFile) ReadCsvTable(t, file, sources, builder);
   }
   return builder.Finish(options.strictness, options.max_listed);
+}
+
+}  // namespace internal
+
+void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
+                  FactSetBuilder& builder) {
+  const TableSchema& spec = builder.schema().tables[table];
+  const std::string_view name = BaseName(sources.name(file));
+  const std::string_view text = sources.text(file);
+  internal::CsvTokenizer tokenizer(text);
+  CsvHeader header;
+  std::vector<Diagnostic> errors;
+  const bool rows = ReadHeader(spec, file, name, tokenizer, &header, &errors);
+  for (Diagnostic& d : errors) builder.AddFileError(table, std::move(d));
+  if (!rows) return;
+  builder.SetCellLocator(table, Locator(text, file, header));
+  builder.ReserveRows(
+      table, ExpectedRows(header, text.size(),
+                          sources.Locate(file, static_cast<uint32_t>(text.size())).line));
+  BuilderSink sink{builder, table};
+  ReadRows(spec, file, header, tokenizer, std::numeric_limits<uint32_t>::max(), sink);
+  if (tokenizer.error()) builder.AddFileError(table, Malformed(name, file, *tokenizer.error()));
+}
+
+Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,
+                              const CsvOptions& options,
+                              SourceManager& sources) {
+  return internal::ReadCsvFolderInParts(schema, dir, options, sources, 0);
 }
 
 }  // namespace zhucun

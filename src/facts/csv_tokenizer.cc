@@ -86,7 +86,22 @@ CsvTokenizer::CsvTokenizer(std::string_view text) : text_(text) {
     done_ = true;
     return;
   }
+  limit_ = static_cast<uint32_t>(text_.size());
   if (text_.substr(0, 3) == std::string_view(kBom, 3)) pos_ = 3;
+}
+
+CsvTokenizer::CsvTokenizer(std::string_view text, uint32_t pos, uint32_t line,
+                           uint32_t limit)
+    : text_(text) {
+  if (text_.size() >= std::numeric_limits<uint32_t>::max()) {
+    error_ = CsvError{0, 1, "the file is too large (4 GiB or more)"};
+    done_ = true;
+    return;
+  }
+  pos_ = std::min(pos, static_cast<uint32_t>(text_.size()));
+  line_ = line;
+  limit_ = std::min(limit, static_cast<uint32_t>(text_.size()));
+  window_ = window_end_ = pos_;
 }
 
 bool CsvTokenizer::Fail(CsvRecord* record, uint32_t offset, uint32_t line,
@@ -123,6 +138,8 @@ bool CsvTokenizer::Next(CsvRecord* record) {
     ++p;
     ++line;
   }
+  record_begin_ = offset(p);
+  record_line_ = line;
   if (p == end) {
     pos_ = offset(p);
     line_ = line;
@@ -130,6 +147,7 @@ bool CsvTokenizer::Next(CsvRecord* record) {
     return false;
   }
   record->line = line;
+  const char* const limit = base + limit_;
 
   // One field per iteration; p is at the field's first byte (possibly end,
   // after a final comma).
@@ -142,8 +160,18 @@ bool CsvTokenizer::Next(CsvRecord* record) {
       uint32_t scratch_offset = 0;
       const char* close;
       for (;;) {
-        close = static_cast<const char*>(
-            std::memchr(segment, '"', static_cast<size_t>(end - segment)));
+        close = segment < limit
+                    ? static_cast<const char*>(std::memchr(
+                          segment, '"', static_cast<size_t>(limit - segment)))
+                    : nullptr;
+        if (close == nullptr && limit < end) {
+          gave_up_ = true;
+          done_ = true;
+          record->fields.clear();
+          record->scratch.clear();
+          fixups_.clear();
+          return false;
+        }
         if (close == nullptr) {
           return Fail(record, offset(open), open_line,
                       "unbalanced quotes: the quoted field that starts on "

@@ -91,6 +91,15 @@ class CsvTokenizer {
   // the records it fills). Texts of 4 GiB or more are rejected by Next.
   explicit CsvTokenizer(std::string_view text);
 
+  // Reads the records of `text` from `pos`, which is the start of a line
+  // (line `line`) where the tokenizer reading the whole text would be at
+  // the start of a record, or is thought to be (a part of a large file read
+  // in parallel; `pos` > 0, no byte-order mark is looked for). Offsets stay
+  // offsets in `text`. A quoted field is looked for no further than
+  // `limit`: one not closed before it makes Next give up (gave_up()) rather
+  // than fail, as the text after it may hold the closing quote.
+  CsvTokenizer(std::string_view text, uint32_t pos, uint32_t line, uint32_t limit);
+
   // Reads the next record into *record (its previous contents are
   // discarded), skipping blank lines. Returns false at the end of the text,
   // or on a malformed record: then error() is set, *record holds no fields,
@@ -99,6 +108,20 @@ class CsvTokenizer {
 
   // The error that stopped the tokenizer, if any.
   const std::optional<CsvError>& error() const { return error_; }
+
+  // The next byte to read and its line (after a record: the start of the
+  // line after it).
+  uint32_t pos() const { return pos_; }
+  uint32_t line() const { return line_; }
+
+  // Whether Next stopped at a quoted field not closed before the limit.
+  bool gave_up() const { return gave_up_; }
+
+  // Where the record that the last call of Next read (or failed or gave up
+  // on) begins, after the blank lines before it, and its line; at the end
+  // of the text, the text's size and the last line.
+  uint32_t record_begin() const { return record_begin_; }
+  uint32_t record_line() const { return record_line_; }
 
  private:
   struct Fixup {
@@ -113,7 +136,11 @@ class CsvTokenizer {
   std::string_view text_;
   uint32_t pos_ = 0;   // next byte to read
   uint32_t line_ = 1;  // physical line of pos_
+  uint32_t limit_ = 0;  // how far quoted fields are looked for
+  uint32_t record_begin_ = 0;
+  uint32_t record_line_ = 1;
   bool done_ = false;
+  bool gave_up_ = false;
   std::optional<CsvError> error_;
   std::vector<Fixup> fixups_;  // unescaped fields of the current record
   // A window of the text, [window_, window_end_) (at most 64 bytes), and a

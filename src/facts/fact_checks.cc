@@ -255,7 +255,11 @@ std::string FactSetBuilder::Impl::CellText(const TableBuild& tb, size_t c, uint3
 
 // Resolves references to row numbers; unknown ids make the row bad.
 void FactSetBuilder::Impl::ResolveReferences() {
-  for (size_t t = 0; t < tables.size(); ++t) {
+  for (size_t t = 0; t < tables.size(); ++t) ResolveReferences(t);
+}
+
+void FactSetBuilder::Impl::ResolveReferences(size_t t) {
+  {
     TableBuild& tb = tables[t];
     for (size_t c = 0; c < tb.columns.size(); ++c) {
       const ColumnSchema& spec = *tb.columns[c].spec;

@@ -6,15 +6,20 @@
 #include "zhucun/fact_table.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -46,10 +51,9 @@ void FactSetBuilder::Impl::PrefaultRows(TableBuild& tb) {
 }
 
 // Appends one row's cells (already mapped to schema columns).
-void FactSetBuilder::Impl::AddRow(size_t t, uint32_t line,
-                                  const std::vector<std::optional<std::string_view>>& cells,
-                                  const std::vector<SourceSpan>& spans, RowOrigin origin) {
-  TableBuild& tb = tables[t];
+void FactSetBuilder::Impl::AddRowTo(TableBuild& tb, uint32_t line,
+                                    const std::vector<std::optional<std::string_view>>& cells,
+                                    const std::vector<SourceSpan>& spans, RowOrigin origin) {
   if (tb.rows == tb.prefault_at) PrefaultRows(tb);
   const uint32_t row = static_cast<uint32_t>(tb.rows++);
   tb.NoteOrigin(row, origin);
@@ -160,33 +164,34 @@ void FactSetBuilder::Impl::NullIff(TableBuild& tb, uint32_t row, uint32_t line, 
 
 // ---------------------------------------------------------------------------
 
+void FactSetBuilder::Impl::InitTable(TableBuild& tb, const TableSchema& spec) {
+  tb.spec = &spec;
+  for (const ColumnSchema& cs : tb.spec->columns) {
+    ColumnBuild cb;
+    cb.spec = &cs;
+    cb.kind = KindOf(cs.type);
+    cb.nullable = cs.nullable;
+    cb.column = Column(StorageType(cs.type), cs.type == CellType::kDecimal ? cs.scale : 0);
+    if (cs.type == CellType::kCode) {
+      cb.column.dictionary() = cs.codes;
+      cb.codes = internal::CodeLookup(cs.codes);
+    }
+    tb.columns.push_back(std::move(cb));
+  }
+  for (size_t c = 0; c < tb.spec->columns.size(); ++c) {
+    const ColumnSchema& cs = tb.spec->columns[c];
+    if (cs.null_iff.empty()) continue;
+    const int other = tb.spec->ColumnIndex(cs.null_iff);
+    if (other >= 0) tb.null_iff.emplace_back(c, static_cast<size_t>(other));
+  }
+  if (!tb.spec->key.empty()) tb.key_column = tb.spec->ColumnIndex(tb.spec->key);
+}
+
 FactSetBuilder::FactSetBuilder(Schema schema) : impl_(std::make_unique<Impl>()) {
   impl_->schema = std::make_shared<const Schema>(std::move(schema));
   const Schema& s = *impl_->schema;
   impl_->tables.resize(s.tables.size());
-  for (size_t t = 0; t < s.tables.size(); ++t) {
-    TableBuild& tb = impl_->tables[t];
-    tb.spec = &s.tables[t];
-    for (const ColumnSchema& cs : tb.spec->columns) {
-      ColumnBuild cb;
-      cb.spec = &cs;
-      cb.kind = KindOf(cs.type);
-      cb.nullable = cs.nullable;
-      cb.column = Column(StorageType(cs.type), cs.type == CellType::kDecimal ? cs.scale : 0);
-      if (cs.type == CellType::kCode) {
-        cb.column.dictionary() = cs.codes;
-        cb.codes = internal::CodeLookup(cs.codes);
-      }
-      tb.columns.push_back(std::move(cb));
-    }
-    for (size_t c = 0; c < tb.spec->columns.size(); ++c) {
-      const ColumnSchema& cs = tb.spec->columns[c];
-      if (cs.null_iff.empty()) continue;
-      const int other = tb.spec->ColumnIndex(cs.null_iff);
-      if (other >= 0) tb.null_iff.emplace_back(c, static_cast<size_t>(other));
-    }
-    if (!tb.spec->key.empty()) tb.key_column = tb.spec->ColumnIndex(tb.spec->key);
-  }
+  for (size_t t = 0; t < s.tables.size(); ++t) Impl::InitTable(impl_->tables[t], s.tables[t]);
 }
 
 void FactSetBuilder::ReserveRows(size_t table, size_t rows) {
@@ -198,7 +203,7 @@ void FactSetBuilder::ReserveRows(size_t table, size_t rows) {
   }
 }
 
-void FactSetBuilder::Impl::ReserveRows(TableBuild& tb, size_t rows) {
+void FactSetBuilder::Impl::ReserveStorage(TableBuild& tb, size_t rows) {
   const size_t total = tb.rows + rows;
   if (total <= tb.reserved) return;
   tb.reserved = total;
@@ -206,23 +211,41 @@ void FactSetBuilder::Impl::ReserveRows(TableBuild& tb, size_t rows) {
   internal::ReserveHuge(tb.bad, total);
   if (tb.locate) internal::ReserveHuge(tb.offsets, total);
   tb.prefault_at = tb.rows;
-  for (ColumnBuild& cb : tb.columns) cb.Reserve(total);
+  for (ColumnBuild& cb : tb.columns) {
+    cb.Reserve(total);
+    // A part's strings: at most one per row (address space only).
+    if (cb.deferred) {
+      internal::ReserveHuge(cb.kept, total);
+      cb.pending_bytes.reserve(total * 16);
+    }
+  }
   // The key column has (about) one string per row: its dictionary is
-  // reserved (address space only; Flush maps it in as it fills). A
-  // reference to a table read before has at most one string per row of that
-  // table: its hash table is made that large at once.
+  // reserved (address space only; Flush maps it in as it fills).
+  if (tb.key_column >= 0) {
+    ColumnBuild& cb = tb.columns[static_cast<size_t>(tb.key_column)];
+    if (cb.kind == CellKind::kIntern && !cb.deferred) {
+      internal::ReserveHuge(cb.column.dictionary(), total);
+    }
+  }
+}
+
+void FactSetBuilder::Impl::ReserveRows(TableBuild& tb, size_t rows) {
+  const size_t total = tb.rows + rows;
+  if (total <= tb.reserved) return;
+  ReserveStorage(tb, rows);
+  // A reference to a table read before has at most one string per row of
+  // that table: its hash table is made that large at once.
   for (size_t c = 0; c < tb.columns.size(); ++c) {
     ColumnBuild& cb = tb.columns[c];
-    if (cb.kind != CellKind::kIntern) continue;
-    if (static_cast<int>(c) == tb.key_column) {
-      internal::ReserveHuge(cb.column.dictionary(), total);
-    } else if (!cb.spec->references.empty()) {
-      const int target = schema->TableIndex(cb.spec->references);
-      if (target < 0) continue;
-      const size_t strings = std::min(total, tables[static_cast<size_t>(target)].rows);
-      internal::ReserveHuge(cb.column.dictionary(), strings);
-      cb.dict.Reserve(strings);
+    if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
+        cb.spec->references.empty()) {
+      continue;
     }
+    const int target = schema->TableIndex(cb.spec->references);
+    if (target < 0) continue;
+    const size_t strings = std::min(total, tables[static_cast<size_t>(target)].rows);
+    internal::ReserveHuge(cb.column.dictionary(), strings);
+    cb.dict.Reserve(strings);
   }
 }
 
@@ -283,17 +306,11 @@ void FactSetBuilder::AddFileRow(
     size_t table, uint32_t line, uint32_t offset,
     const std::vector<std::optional<std::string_view>>& cells,
     const std::vector<SourceSpan>& spans) {
-  TableBuild& tb = impl_->tables[table];
-  // Offsets are indexed by row: rows added otherwise before have none.
-  if (tb.offsets.size() < tb.rows) [[unlikely]] tb.offsets.resize(tb.rows, 0);
-  tb.offsets.push_back(offset);
-  impl_->AddRow(table, line, cells, spans, RowOrigin::kFile);
+  Impl::AddFileRowTo(impl_->tables[table], line, offset, cells, spans);
 }
 
 void FactSetBuilder::AddBadRow(size_t table, uint32_t line, Diagnostic why) {
-  TableBuild& tb = impl_->tables[table];
-  if (!why.cell) why.cell = DataCell{tb.spec->name, line, "", "", ""};
-  tb.unsplit.emplace_back(line, std::move(why));
+  Impl::AddBadRowTo(impl_->tables[table], line, std::move(why));
 }
 
 void FactSetBuilder::AddFileError(size_t table, Diagnostic d) {
@@ -301,13 +318,49 @@ void FactSetBuilder::AddFileError(size_t table, Diagnostic d) {
   impl_->file_errors.Add(std::move(d));
 }
 
+void FactSetBuilder::Impl::ForEachTable(const std::function<void(size_t)>& fn) const {
+  const size_t n = tables.size();
+  if (threads <= 1 || n <= 1) {
+    for (size_t t = 0; t < n; ++t) fn(t);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  auto work = [&] {
+    for (size_t t = next++; t < n; t = next++) {
+      try {
+        fn(t);
+      } catch (...) {
+        next = n;
+        const std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (size_t i = 1; i < std::min(threads, n); ++i) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the ones started do the work.
+  }
+  work();
+  for (std::thread& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed) {
   Impl& im = *impl_;
   for (TableBuild& tb : im.tables) {
     for (ColumnBuild& cb : tb.columns) cb.Flush();
   }
-  for (TableBuild& tb : im.tables) im.CheckUnique(tb, true);
-  im.ResolveReferences();
+  // Per table (in parallel with threads): its duplicates, then its
+  // references; its diagnostics are in the order of one table after
+  // another, as each table's checks change only its own build.
+  im.ForEachTable([&im](size_t t) {
+    im.CheckUnique(im.tables[t], true);
+    im.ResolveReferences(t);
+  });
   im.Cascade();
 
   const bool lenient = strictness == Strictness::kLenient;

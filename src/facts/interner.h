@@ -162,6 +162,11 @@ class Interner {
     return codes;
   }
 
+  // Forgets every string, keeping the room.
+  void Clear() {
+    for (size_t i = 0; i < slots_.size(); ++i) slots_[i] = kEmpty;
+  }
+
   // Makes room for `n` strings without growing again.
   void Reserve(size_t n) {
     if (n * 2 > slots_.size()) Grow(n);

@@ -123,6 +123,33 @@ TEST(GeneratorTest, SameOptionsSameBytes) {
   }
 }
 
+// The files are written by several threads (bench/gen/gen_run.cc): the
+// events and absences by slices of 4,000 postings, appended in order, the
+// absences' defects given to their rows in order as slices are appended.
+// Scale 0.7 has three slices of each.
+TEST(GeneratorTest, SameBytesForAnyNumberOfThreads) {
+  for (const double bad_rows : {0.0, 0.02}) {
+    TempDir one, many;
+    gen::Options options;
+    options.scale = 0.7;
+    options.bad_rows = bad_rows;
+    options.threads = 1;
+    gen::Summary a, b;
+    std::string error;
+    ASSERT_TRUE(gen::Generate(options, one.path(), &a, &error)) << error;
+    options.threads = 5;
+    ASSERT_TRUE(gen::Generate(options, many.path(), &b, &error)) << error;
+    EXPECT_EQ(a.rows_per_table, b.rows_per_table);
+    EXPECT_EQ(a.bytes, b.bytes);
+    EXPECT_EQ(a.bad_rows, b.bad_rows);
+    for (const auto& [table, rows] : a.rows_per_table) {
+      const std::string name = table + ".csv";
+      EXPECT_EQ(ReadFile(one.File(name)), ReadFile(many.File(name)))
+          << table << " with bad_rows " << bad_rows;
+    }
+  }
+}
+
 TEST(GeneratorTest, BadRowsAreRejectedAndAccounted) {
   TempDir clean, bad;
   const gen::Summary clean_summary = GenerateInto(clean, 0.05);

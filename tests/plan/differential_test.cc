@@ -261,6 +261,7 @@ std::vector<Subject> Subjects() {
         "absence.approved_by == 'township'", "absence.member.role == 'first_secretary'",
         "absence.member.absences.size() > 3", "absence.member.end_date >= absence.end_date",
         "absence.start_date > absence.end_date"},
+       {},
        {}},
       {"handovers",
        "handover",
@@ -271,6 +272,7 @@ std::vector<Subject> Subjects() {
         "handover.incoming_member.start_date > handover.end_date",
         "handover.outgoing_member.team == handover.incoming_member.team",
         "handover.outgoing_member.team_id == handover.incoming_member.team_id"},
+       {},
        {}},
       {"teams",
        "team",
@@ -280,7 +282,8 @@ std::vector<Subject> Subjects() {
         "team.village.category in params.sector_for_category",
         "team.unit.sector == params.sector_for_category[team.village.category]",
         "team.bundles.all(b, b.amount > decimal('0'))", "team.bundles.exists(b, b.kind == 'funds')"},
-       {"active_throughout(team, period)", "team.start_date in period"}},
+       {"active_throughout(team, period)", "team.start_date in period"},
+       {}},
   };
 }
 

@@ -340,6 +340,15 @@ class Runner {
     Resize(&out, n.kind, rows.st.size());
     const ::zhucun::Column& c = plan_.facts->tables()[n.table].column(n.column);
     const ColumnView view = c.view();
+    // The kind the plan was built for must be the column's.
+    const bool matches =
+        (n.kind == K::kBool && view.type == ColumnType::kBool) ||
+        (n.kind == K::kInt && view.type == ColumnType::kInt) ||
+        (n.kind == K::kDecimal && view.type == ColumnType::kDecimal) ||
+        (n.kind == K::kDate && view.type == ColumnType::kDate) ||
+        (n.kind == K::kString && view.type == ColumnType::kString) ||
+        (n.kind == K::kPeriod && view.type == ColumnType::kMonth);
+    if (!matches) return out;  // every row unknown
     for (size_t i = 0; i < rows.st.size(); ++i) {
       if (rows.st[i] != kValueRow) continue;  // a field of null: an error
       const auto r = static_cast<size_t>(rows.i[i]);
@@ -371,15 +380,6 @@ class Runner {
         default: out.st[i] = kUnknownRow; break;
       }
     }
-    // The kind the plan was built for must be the column's.
-    const bool matches =
-        (n.kind == K::kBool && view.type == ColumnType::kBool) ||
-        (n.kind == K::kInt && view.type == ColumnType::kInt) ||
-        (n.kind == K::kDecimal && view.type == ColumnType::kDecimal) ||
-        (n.kind == K::kDate && view.type == ColumnType::kDate) ||
-        (n.kind == K::kString && view.type == ColumnType::kString) ||
-        (n.kind == K::kPeriod && view.type == ColumnType::kMonth);
-    if (!matches) std::fill(out.st.begin(), out.st.end(), kUnknownRow);
     return out;
   }
 

@@ -335,7 +335,7 @@ std::string QiannanBasedPack(const std::string& name, const std::string& file) {
 
 // Writes a pack with the Qiannan schema and functions and `count`
 // generated rules, less those listed in `leave_out`; returns its folder.
-std::string WriteGeneratedPack(int count, uint32_t seed,
+std::string WriteGeneratedPack(size_t count, uint32_t seed,
                                const std::set<std::string>& leave_out = {}) {
   const std::string dir =
       QiannanBasedPack("zhucun_plan_pack_" + std::to_string(seed), "generated.yaml");
@@ -344,7 +344,7 @@ std::string WriteGeneratedPack(int count, uint32_t seed,
   RuleGenerator gen(seed);
   const std::vector<Subject> subjects = Subjects();
   const char* kPeriods[] = {"year", "half", "quarter", "month"};
-  for (int i = 0; i < count; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     const Subject& s = subjects[gen.Pick(subjects.size())];
     const bool with_period = !s.period_atoms.empty() && gen.Pick(2) == 0;
     const bool listed = with_period && !s.periods.empty() && gen.Pick(2) == 0;
@@ -383,6 +383,7 @@ std::set<std::string> FailingRules(const Outcome& outcome) {
 }
 
 TEST(DifferentialTest, GeneratedRulesGiveTheSameReportWithAndWithoutPlans) {
+  const size_t kRules = kSanitized ? 40 : 100;
   const std::string data = Generate("zhucun_plan_rules_data", 0, 0.02);
   uint64_t dropped = 0;
   size_t failing = 0;
@@ -391,7 +392,7 @@ TEST(DifferentialTest, GeneratedRulesGiveTheSameReportWithAndWithoutPlans) {
     // that never fail on this data (their findings are compared).
     std::set<std::string> leave_out;
     for (int pass = 0; pass < 2; ++pass) {
-      const std::string dir = WriteGeneratedPack(100, seed, leave_out);
+      const std::string dir = WriteGeneratedPack(kRules, seed, leave_out);
       SourceManager sources;
       auto policy = Policy::Load(dir, sources);
       ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
@@ -413,7 +414,7 @@ TEST(DifferentialTest, GeneratedRulesGiveTheSameReportWithAndWithoutPlans) {
           }
         }
         failing += leave_out.size();
-        ASSERT_LT(leave_out.size(), 70u) << "too few rules left to compare findings";
+        ASSERT_LT(leave_out.size(), kRules * 7 / 10) << "too few rules left to compare findings";
       }
       std::filesystem::remove_all(dir);
     }
@@ -484,7 +485,7 @@ TEST(DifferentialTest, GeneratedDerivedTablesGiveTheSameRowsWithAndWithoutPlans)
       std::filesystem::remove_all(dir);
     }
   }
-  EXPECT_GT(planned_rows, 1000u) << "the plans computed no derived row";
+  EXPECT_GT(planned_rows, kSanitized ? 100u : 1000u) << "the plans computed (almost) no derived row";
   std::filesystem::remove_all(data);
 }
 

@@ -34,19 +34,16 @@ std::string CsvField(const std::string& s) {
 
 }  // namespace
 
-bool WriteCsv(const std::string& path, const std::vector<std::string>& header,
-              const std::vector<std::vector<std::string>>& rows) {
+bool WriteCsv(const std::string& path, const std::vector<std::string>& header, size_t rows,
+              const std::function<std::string(size_t row, size_t column)>& cell) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) return false;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (i > 0) f << ',';
-      f << CsvField(cells[i]);
-    }
+  for (size_t i = 0; i < header.size(); ++i) f << (i > 0 ? "," : "") << CsvField(header[i]);
+  f << '\n';
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t i = 0; i < header.size(); ++i) f << (i > 0 ? "," : "") << CsvField(cell(r, i));
     f << '\n';
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
+  }
   return static_cast<bool>(f);
 }
 
@@ -268,17 +265,20 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   if (!args.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(args.out_dir, ec);
-    std::vector<std::vector<std::string>> rows;
-    for (const Finding& f : r.findings) {
-      rows.push_back({f.rule, f.subject, f.period, f.severity, f.message});
-    }
+    const auto finding_cell = [&r](size_t row, size_t column) {
+      const Finding& f = r.findings[row];
+      const std::string* cells[] = {&f.rule, &f.subject, &f.period, &f.severity, &f.message};
+      return *cells[column];
+    };
     if (ec || !WriteCsv(args.out_dir + "/findings.csv",
-                        {"rule", "subject", "period", "severity", "message"}, rows)) {
+                        {"rule", "subject", "period", "severity", "message"}, r.findings.size(),
+                        finding_cell)) {
       err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
       return kExitUsage;
     }
     for (const DerivedTable& d : r.derived) {
-      if (!WriteCsv(args.out_dir + "/" + d.name + ".csv", d.columns, d.rows)) {
+      if (!WriteCsv(args.out_dir + "/" + d.name + ".csv", d.columns, d.num_rows(),
+                    [&d](size_t row, size_t column) { return d.Text(row, column); })) {
         err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
         return kExitUsage;
       }

@@ -75,9 +75,11 @@ std::string JoinWords(const std::vector<std::string>& words);
 void PrintCompactExplanation(const Explanation& e, const std::string& indent,
                              std::ostream& out);
 
-// Writes a CSV file (RFC 4180 quoting, `\n` line ends); false on failure.
-bool WriteCsv(const std::string& path, const std::vector<std::string>& header,
-              const std::vector<std::vector<std::string>>& rows);
+// Writes a CSV file (RFC 4180 quoting, `\n` line ends): the header, then
+// `rows` rows of header.size() cells, cell(row, column) each; false on
+// failure.
+bool WriteCsv(const std::string& path, const std::vector<std::string>& header, size_t rows,
+              const std::function<std::string(size_t row, size_t column)>& cell);
 
 }  // namespace zhucun::cli
 

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
       for (const auto& table : report.value().derived) {
         if (table.name != "member_grades") continue;
         size_t grade = table.columns.size() - 1;  // member_id, composite, grade
-        for (const auto& row : table.rows) ++counts[row[grade]];
+        for (size_t r = 0; r < table.num_rows(); ++r) ++counts[table.Text(r, grade)];
       }
     }
   }

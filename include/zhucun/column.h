@@ -73,6 +73,9 @@ class ZHUCUN_API Column {
   static Column Dates(std::vector<int32_t> day_numbers);
   /// Dictionary-encodes the strings.
   static Column Strings(const std::vector<std::string>& v);
+  /// Strings as codes into the dictionary of `coded_as` (a kString column):
+  /// the two share it until either changes it (dictionary() copies first).
+  static Column StringsCodedAs(const Column& coded_as, std::vector<int32_t> codes);
   /// Months as year * 12 + month - 1.
   static Column Months(std::vector<int32_t> months);
   static Column Values(std::vector<Value> v);
@@ -92,7 +95,7 @@ class ZHUCUN_API Column {
   std::vector<double>& doubles() { return doubles_; }
   std::vector<int32_t>& int32s() { return int32s_; }
   std::vector<Value>& values() { return values_; }
-  std::vector<std::string>& dictionary() { return *dictionary_; }
+  std::vector<std::string>& dictionary();
   const std::vector<uint8_t>& bools() const { return bools_; }
   const std::vector<int64_t>& ints() const { return ints_; }
   const std::vector<double>& doubles() const { return doubles_; }

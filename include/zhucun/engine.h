@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "zhucun/column.h"
 #include "zhucun/date.h"
 #include "zhucun/export.h"
 #include "zhucun/fact_table.h"
@@ -54,8 +55,20 @@ struct DerivedTable {
   /// `date`, `bool`, ...; `dyn` when the pack's expression has no one type),
   /// parallel to `columns`.
   std::vector<std::string> types;
-  /// Rows of cell texts, sorted as the pack says.
-  std::vector<std::vector<std::string>> rows;
+  /// The cells: one column per name of `columns`, its rows sorted as the
+  /// pack says. A column's storage is typed (ColumnType: ints, decimals at
+  /// the column's one scale, dates as day numbers, strings as dictionary
+  /// codes, a validity mask for nulls) where all its cells that are not
+  /// null have one kind (and decimals one scale); otherwise it holds Values.
+  std::vector<Column> cells;
+
+  /// The number of rows.
+  ZHUCUN_API size_t num_rows() const;
+  /// The text of a cell, as `zhucun check --out` writes it: `12.50`,
+  /// `2024-06-30`, `true`, a string as it is, empty for null.
+  ZHUCUN_API std::string Text(size_t row, size_t column) const;
+  /// The texts of a row's cells.
+  ZHUCUN_API std::vector<std::string> Row(size_t row) const;
 };
 
 /// When to evaluate.

@@ -511,115 +511,13 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
             });
   for (const CompiledDerived& d : p.derived) {
     const double derived_start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-    uint64_t derived_lets = 0;
-    DerivedTable table;
-    table.name = d.spec.name;
-    for (const auto& [name, program] : d.columns) {
-      table.columns.push_back(name);
-      table.types.push_back(program.result_type().ToString());
-    }
-    const FactTable* from_table = facts->table(d.spec.from);
-    // The lets and columns the plan computes, where it can (every let must
-    // be known: an error in any fails the row).
-    std::vector<std::vector<std::optional<Value>>> planned;
-    if (options.plan && from_table != nullptr) {
-      internal::Relations relations(*records);
-      internal::RuleInput input;
-      input.subject_var = d.spec.as;
-      input.subject_table = d.spec.from;
-      for (const auto& [name, program] : d.lets) input.lets.emplace_back(name, &program);
-      std::vector<uint32_t> all(from_table->num_rows());
-      for (uint32_t r = 0; r < all.size(); ++r) all[r] = r;
-      const auto plan = [&](const Program& program) {
-        input.when = &program;
-        auto value_plan = internal::RulePlan::BuildValue(input, *facts, *p.types, base, &relations);
-        std::vector<std::optional<Value>> values(all.size());
-        if (value_plan) value_plan->Values(all, &values);
-        planned.push_back(std::move(values));
-      };
-      for (const auto& let : d.lets) plan(let.second);
-      for (const auto& column : d.columns) plan(column.second);
-    }
-    const auto planned_row = [&](uint32_t r) -> std::optional<std::vector<Value>> {
-      if (planned.empty()) return std::nullopt;
-      for (const auto& values : planned) {
-        if (!values[r]) return std::nullopt;
-      }
-      std::vector<Value> row;
-      for (size_t c = d.lets.size(); c < planned.size(); ++c) row.push_back(*planned[c][r]);
-      return row;
-    };
-    std::vector<std::vector<Value>> rows;
-    uint64_t derived_planned = 0;
-    for (uint32_t r = 0; from_table != nullptr && r < from_table->num_rows(); ++r) {
-      if (std::optional<std::vector<Value>> row = planned_row(r)) {
-        rows.push_back(std::move(*row));
-        ++derived_planned;
-        continue;
-      }
-      Activation act = base;
-      act.Bind(d.spec.as, records->Row(d.spec.from, r));
-      bool ok = true;
-      for (const auto& [name, program] : d.lets) {
-        ++derived_lets;
-        Value v = program.Evaluate(act);
-        if (v.is_error()) {
-          diags.Error("engine.eval_error",
-                      "derived " + Quote(d.spec.name) + " on line " +
-                          std::to_string(from_table->line(r)) + ": " + v.error_message(),
-                      d.spec.span);
-          ok = false;
-          break;
-        }
-        act.Bind(name, std::move(v));
-      }
-      if (!ok) continue;
-      std::vector<Value> row;
-      for (const auto& [name, program] : d.columns) {
-        Value v = program.Evaluate(act);
-        if (v.is_error()) {
-          diags.Error("engine.eval_error",
-                      "derived " + Quote(d.spec.name) + " column " + Quote(name) +
-                          " on line " + std::to_string(from_table->line(r)) + ": " +
-                          v.error_message(),
-                      d.spec.span);
-        }
-        row.push_back(std::move(v));
-      }
-      rows.push_back(std::move(row));
-    }
-    std::vector<size_t> sort_cols;
-    for (const std::string& c : d.spec.sort_by) {
-      auto it = std::find(table.columns.begin(), table.columns.end(), c);
-      if (it != table.columns.end()) sort_cols.push_back(static_cast<size_t>(it - table.columns.begin()));
-    }
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](const std::vector<Value>& a, const std::vector<Value>& b) {
-                       for (size_t c : sort_cols) {
-                         Value error;
-                         const int cmp = internal::CelCompare(a[c], b[c], &error);
-                         if (cmp != 0 && cmp != 2) return cmp < 0;
-                       }
-                       return false;
-                     });
-    for (const auto& row : rows) {
-      std::vector<std::string> cells;
-      for (const Value& v : row) cells.push_back(Text(v));
-      table.rows.push_back(std::move(cells));
-    }
+    RuleProfile r;
+    report.derived.push_back(internal::EvaluateDerived(p, d, *facts, *records, base, options.plan,
+                                                       &diags, profile != nullptr ? &r : nullptr));
     if (profile != nullptr) {
-      RuleProfile r;
-      r.rule = "derived:" + d.spec.name;
-      r.path = planned.empty() ? "row evaluator" : "plan, then row evaluator";
-      r.subjects = r.judged = from_table == nullptr ? 0 : from_table->num_rows();
-      r.evaluated = r.judged - derived_planned;
-      r.lets_computed = derived_lets;
-      r.lets_bound = r.judged * d.lets.size();
-      r.findings = table.rows.size();
       r.milliseconds = ThreadCpuMilliseconds() - derived_start;
       profile->rules.push_back(std::move(r));
     }
-    report.derived.push_back(std::move(table));
   }
   if (profile != nullptr) profile->evaluation_milliseconds = MillisecondsSince(start);
   if (diags.has_errors()) return Result<Report>(std::move(diags));

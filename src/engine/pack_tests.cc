@@ -1006,9 +1006,9 @@ std::vector<PackTestFailure> RunCase(const Case& k, const Policy& policy) {
           table->columns.begin()));
     }
     std::vector<std::vector<std::string>> actual;
-    for (const auto& row : table->rows) {
+    for (size_t r = 0; r < table->num_rows(); ++r) {
       std::vector<std::string> cells;
-      for (size_t i : index) cells.push_back(i < row.size() ? row[i] : "");
+      for (size_t i : index) cells.push_back(i < table->cells.size() ? table->Text(r, i) : "");
       actual.push_back(std::move(cells));
     }
     for (size_t r = 0; r < std::max(actual.size(), de.rows.size()); ++r) {

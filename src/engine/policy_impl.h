@@ -79,6 +79,13 @@ std::string CollapseSpace(std::string_view s);
 // Text of a value in messages and derived tables.
 std::string Text(const Value& v);
 
+// Derived table `d` over `facts` (derived.cc): its rows through the plan
+// where it can (with `plan`) and the row evaluator elsewhere, sorted; the
+// errors of rows in `diags`; its profile entry in `profile` if not null.
+DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts,
+                             const RecordSet& records, const Activation& base, bool plan,
+                             Diagnostics* diags, RuleProfile* profile);
+
 // The window start: `options.from`, else the pack's `window_start`
 // parameter; nullopt (with an error in `diags`) if neither is there.
 std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options,

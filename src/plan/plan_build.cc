@@ -91,22 +91,28 @@ class Builder {
       : rule_(rule), facts_(facts), types_(types), base_(base), relations_(relations),
         plan_(plan) {
     subject_table_ = facts.schema().TableIndex(rule.subject_table);
-    plan->max_steps = ImplOf(*rule.when).max_comprehension_steps;
+    plan->max_steps = rule.when != nullptr ? ImplOf(*rule.when).max_comprehension_steps
+                                           : UINT64_MAX;
     for (const auto& [name, program] : rule.lets) {
       plan->max_steps = std::min(plan->max_steps, ImplOf(*program).max_comprehension_steps);
     }
   }
 
   // The plan of `when`, or -1 when the rule cannot be planned.
-  int Build() {
+  int Build() { return BuildRoot(*rule_.when); }
+
+  // The plan of `program` (the `when`, or one of several expressions planned
+  // together), or -1.
+  int BuildRoot(const Program& program) {
     if (subject_table_ < 0) return -1;
     std::set<std::string_view> reserved = {rule_.subject_var, "period", "facts"};
     reserved.insert(std::begin(kBaseNames), std::end(kBaseNames));
     for (const auto& let : rule_.lets) {
       if (reserved.count(let.first) != 0) return -1;  // a let hiding a variable
     }
+    plan_->max_steps = std::min(plan_->max_steps, ImplOf(program).max_comprehension_steps);
     Scope scope;
-    return Visit(ImplOf(*rule_.when), ImplOf(*rule_.when).ast.root, scope);
+    return Visit(ImplOf(program), ImplOf(program).ast.root, scope);
   }
 
  private:
@@ -118,6 +124,9 @@ class Builder {
   };
   using Scope = std::vector<Local>;
 
+  // Adds an operator, or returns the one already made that computes the
+  // same (the same subexpression twice, an inlined function called twice,
+  // a let and the column that reads it): it is computed once per frame.
   int Add(PNode n) {
     n.period = n.op == Op::kPeriod;
     n.loops = n.op == Op::kExists || n.op == Op::kAll || n.op == Op::kFilterSize ||
@@ -126,8 +135,54 @@ class Builder {
       n.period = n.period || At(k).period;
       n.loops = n.loops || At(k).loops;
     }
+    std::optional<std::string> key = Signature(n);
+    if (key) {
+      if (auto it = made_.find(*key); it != made_.end()) return it->second;
+    }
     plan_->nodes.push_back(std::move(n));
-    return static_cast<int>(plan_->nodes.size() - 1);
+    const int id = static_cast<int>(plan_->nodes.size() - 1);
+    if (key) made_.emplace(std::move(*key), id);
+    return id;
+  }
+
+  // What an operator computes, as a key equal for two operators only if
+  // they give the same on every frame; nullopt for one never shared (an
+  // unknown, a constant other than a scalar).
+  static std::optional<std::string> Signature(const PNode& n) {
+    if (n.op == Op::kUnknown) return std::nullopt;
+    std::string key;
+    const auto put = [&key](const auto& x) {
+      key.append(reinterpret_cast<const char*>(&x), sizeof x);
+    };
+    put(n.op);
+    put(n.kind);
+    put(n.slot);
+    put(n.table);
+    put(n.column);
+    put(n.refs);
+    put(n.groups);
+    put(n.flatten);
+    put(n.kids.size());
+    for (int k : n.kids) put(k);
+    const Value& c = n.constant;
+    put(c.kind());
+    switch (c.kind()) {
+      case ValueKind::kNull: break;
+      case ValueKind::kBool: put(c.bool_value()); break;
+      case ValueKind::kInt: put(c.int_value()); break;
+      case ValueKind::kUint: put(c.uint_value()); break;
+      case ValueKind::kDate: put(c.date_value().day_number()); break;
+      case ValueKind::kDecimal:
+        put(c.decimal_value().coefficient());
+        put(c.decimal_value().scale());
+        break;
+      case ValueKind::kString:
+        put(c.string_value().size());
+        key += c.string_value();
+        break;
+      default: return std::nullopt;  // lists, maps, periods: not compared
+    }
+    return key;
   }
 
   int Unknown(std::string why) {
@@ -761,6 +816,7 @@ class Builder {
   int subject_table_ = -1;
   std::map<size_t, int> lets_;  // let index -> its plan
   std::set<size_t> planning_;
+  std::map<std::string, int> made_;  // Signature -> operator
 };
 
 }  // namespace
@@ -796,22 +852,29 @@ std::unique_ptr<RulePlan> RulePlan::BuildPeriods(const RuleInput& rule, const Fa
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
 }
 
-std::unique_ptr<RulePlan> RulePlan::BuildValue(const RuleInput& rule, const FactSet& facts,
-                                               const RecordTypes& types, const Activation& base,
-                                               Relations* relations) {
-  if (rule.when == nullptr) return nullptr;
+std::unique_ptr<RulePlan> RulePlan::BuildValues(const RuleInput& rule,
+                                                const std::vector<const Program*>& roots,
+                                                const FactSet& facts, const RecordTypes& types,
+                                                const Activation& base, Relations* relations) {
   auto impl = std::make_unique<Impl>();
   impl->facts = &facts;
-  const int root = Builder(rule, facts, types, base, relations, impl.get()).Build();
-  if (root < 0) return nullptr;
-  switch (impl->nodes[static_cast<size_t>(root)].kind) {
-    case K::kNull: case K::kBool: case K::kInt: case K::kDecimal: case K::kDate:
-    case K::kString: case K::kPeriod:
-      break;
-    default:
-      return nullptr;
+  Builder builder(rule, facts, types, base, relations, impl.get());
+  bool any = false;
+  for (const Program* program : roots) {
+    int root = builder.BuildRoot(*program);
+    if (root >= 0) {
+      switch (impl->nodes[static_cast<size_t>(root)].kind) {
+        case K::kNull: case K::kBool: case K::kInt: case K::kDecimal: case K::kDate:
+        case K::kString: case K::kPeriod:
+          any = any || impl->nodes[static_cast<size_t>(root)].op != Op::kUnknown;
+          break;
+        default:
+          root = -1;
+      }
+    }
+    impl->roots.push_back(root);
   }
-  impl->root = root;
+  if (!any) return nullptr;
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
 }
 

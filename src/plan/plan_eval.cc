@@ -649,9 +649,23 @@ class Runner {
 
 }  // namespace
 
-void RulePlan::Values(const std::vector<uint32_t>& rows,
-                      std::vector<std::optional<Value>>* out) const {
-  out->assign(rows.size(), std::nullopt);
+void RulePlan::Columns(const std::vector<uint32_t>& rows,
+                       std::vector<PlannedColumn>* out) const {
+  out->assign(impl_->roots.size(), PlannedColumn{});
+  for (size_t k = 0; k < impl_->roots.size(); ++k) {
+    PlannedColumn& c = (*out)[k];
+    c.state.assign(rows.size(), PlannedColumn::kUnknown);
+    if (impl_->roots[k] < 0) continue;
+    switch (impl_->nodes[static_cast<size_t>(impl_->roots[k])].kind) {
+      case K::kBool: c.kind = ValueKind::kBool; c.ints.resize(rows.size()); break;
+      case K::kInt: c.kind = ValueKind::kInt; c.ints.resize(rows.size()); break;
+      case K::kDate: c.kind = ValueKind::kDate; c.ints.resize(rows.size()); break;
+      case K::kDecimal: c.kind = ValueKind::kDecimal; c.decimals.resize(rows.size()); break;
+      case K::kString: c.kind = ValueKind::kString; c.strings.resize(rows.size()); break;
+      case K::kPeriod: c.kind = ValueKind::kPeriod; c.periods.resize(rows.size()); break;
+      default: break;  // null
+    }
+  }
   // In batches small enough for the operators' outputs to stay in cache.
   constexpr size_t kBatch = 4096;
   for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
@@ -664,22 +678,45 @@ void RulePlan::Values(const std::vector<uint32_t>& rows,
     f.steps.assign(f.n, 0);
     Runner runner(*impl_);
     runner.SetFrames(&f, nullptr, {});
-    const Vec& v = runner.Eval(impl_->root, f);
-    for (size_t i = 0; i < f.n; ++i) {
-      std::optional<Value>& cell = (*out)[begin + i];
-      if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
-      if (v.st[i] == kNullRow || v.kind == K::kNull) {
-        cell = Value::Null();
-        continue;
+    for (size_t k = 0; k < impl_->roots.size(); ++k) {
+      if (impl_->roots[k] < 0) continue;
+      // The steps of the expressions before are not this one's.
+      std::fill(f.steps.begin(), f.steps.end(), 0);
+      const Vec& v = runner.Eval(impl_->roots[k], f);
+      PlannedColumn& c = (*out)[k];
+      const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
+      if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
+      // A string column read as it is: the codes of its dictionary too.
+      const Vec* rows_read = nullptr;
+      if (node.op == Op::kColumn && v.kind == K::kString) {
+        const ::zhucun::Column& column = impl_->facts->tables()[node.table].column(node.column);
+        const PlannedColumn& c = (*out)[k];
+        if (column.type() == ColumnType::kString && (c.codes_of == nullptr || c.codes_of == &column)) {
+          (*out)[k].codes_of = &column;
+          (*out)[k].codes.resize(rows.size());
+          rows_read = &runner.Eval(node.kids[0], f);
+        }
       }
-      switch (v.kind) {
-        case K::kBool: cell = Value::Bool(v.i[i] != 0); break;
-        case K::kInt: cell = Value::Int(v.i[i]); break;
-        case K::kDecimal: cell = Value::FromDecimal(v.d[i]); break;
-        case K::kDate: cell = Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(v.i[i]))); break;
-        case K::kString: cell = Value::String(std::string(v.s[i])); break;
-        case K::kPeriod: cell = Value::FromPeriod(v.p[i]); break;
-        default: break;
+      for (size_t i = 0; i < f.n; ++i) {
+        if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
+        const size_t r = begin + i;
+        if (v.st[i] == kNullRow || v.kind == K::kNull) {
+          c.state[r] = PlannedColumn::kNull;
+          continue;
+        }
+        c.state[r] = PlannedColumn::kValue;
+        switch (v.kind) {
+          case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[i]; break;
+          case K::kDecimal: c.decimals[r] = v.d[i]; break;
+          case K::kString:
+            c.strings[r] = v.s[i];
+            if (rows_read != nullptr) {
+              c.codes[r] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[i])];
+            }
+            break;
+          case K::kPeriod: c.periods[r] = v.p[i]; break;
+          default: c.state[r] = PlannedColumn::kUnknown; break;
+        }
       }
     }
   }

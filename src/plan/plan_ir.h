@@ -88,6 +88,7 @@ struct PNode {
 struct RulePlan::Impl {
   std::vector<PNode> nodes;  // children before parents
   int root = -1;
+  std::vector<int> roots;  // BuildValues: per expression, its operator or -1
   const FactSet* facts = nullptr;
   // The fewest comprehension steps any program of the rule may take: a pair
   // whose comprehensions may take as many is unknown.

@@ -23,6 +23,36 @@ Decimal DecimalAt(const Vec& v, size_t i) {
   return v.kind == K::kInt ? Decimal::FromInt(v.i[i]) : v.d[i];
 }
 
+// Decimal::Add, Sub, Mul and Compare, with their common case inline (the
+// same scale; no overflow of the coefficients): the same results.
+inline bool AddDecimals(Op op, Decimal a, Decimal b, Decimal* out) {
+  int64_t r = 0;
+  if (a.scale() == b.scale() &&
+      !(op == Op::kAdd ? __builtin_add_overflow(a.coefficient(), b.coefficient(), &r)
+                       : __builtin_sub_overflow(a.coefficient(), b.coefficient(), &r))) {
+    *out = Decimal::FromUnscaled(r, a.scale());
+    return true;
+  }
+  return op == Op::kAdd ? Decimal::Add(a, b, out) : Decimal::Sub(a, b, out);
+}
+
+inline bool MulDecimals(Decimal a, Decimal b, Decimal* out) {
+  int64_t r = 0;
+  if (a.scale() + b.scale() <= Decimal::kMaxScale &&
+      !__builtin_mul_overflow(a.coefficient(), b.coefficient(), &r)) {
+    *out = Decimal::FromUnscaled(r, a.scale() + b.scale());
+    return true;
+  }
+  return Decimal::Mul(a, b, out);
+}
+
+inline int CompareDecimals(Decimal a, Decimal b) {
+  if (a.scale() == b.scale()) {
+    return a.coefficient() < b.coefficient() ? -1 : (a.coefficient() > b.coefficient() ? 1 : 0);
+  }
+  return Decimal::Compare(a, b);
+}
+
 void Resize(Vec* v, K kind, size_t n) {
   v->kind = kind;
   v->st.assign(n, kUnknownRow);
@@ -334,7 +364,7 @@ Vec Order(Op op, const Vec& a, const Vec& b) {
     if (a.kind == K::kString) {
       c = a.s[i] < b.s[i] ? -1 : a.s[i] == b.s[i] ? 0 : 1;
     } else if (a.kind == K::kDecimal || b.kind == K::kDecimal) {
-      c = Decimal::Compare(DecimalAt(a, i), DecimalAt(b, i));
+      c = CompareDecimals(DecimalAt(a, i), DecimalAt(b, i));
     } else {
       c = a.i[i] < b.i[i] ? -1 : a.i[i] == b.i[i] ? 0 : 1;
     }
@@ -382,9 +412,7 @@ Vec Arith(const PNode& n, const Vec& a, const Vec& b) {
     } else {  // decimals
       Decimal r;
       const Decimal x = DecimalAt(a, i), y = DecimalAt(b, i);
-      const bool ok = n.op == Op::kAdd   ? Decimal::Add(x, y, &r)
-                      : n.op == Op::kSub ? Decimal::Sub(x, y, &r)
-                                         : Decimal::Mul(x, y, &r);
+      const bool ok = n.op == Op::kMul ? MulDecimals(x, y, &r) : AddDecimals(n.op, x, y, &r);
       if (!ok) continue;
       out.st[i] = kValueRow;
       out.d[i] = r;

@@ -32,10 +32,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "zhucun/date.h"
+#include "zhucun/decimal.h"
 #include "zhucun/expr.h"
 #include "zhucun/fact_table.h"
 #include "zhucun/records.h"
@@ -65,6 +67,24 @@ struct RuleInput {
   const Program* when = nullptr;
 };
 
+// One expression's values over rows, as the plan computed them: per row
+// unknown (the row evaluator must compute it: where the plan cannot, or
+// where it may be an error), null, or a value of `kind`, in the vector of
+// that kind.
+struct PlannedColumn {
+  static constexpr uint8_t kUnknown = 0, kValue = 1, kNull = 2;
+  ValueKind kind = ValueKind::kNull;
+  std::vector<uint8_t> state;
+  std::vector<int64_t> ints;                // kBool (0/1), kInt, kDate (day number)
+  std::vector<Decimal> decimals;            // kDecimal
+  std::vector<std::string_view> strings;    // kString: views of the facts' or the plan's text
+  std::vector<Period> periods;              // kPeriod
+  // kString read from a column of the facts (`row.name`): that column, and
+  // each value row's code in its dictionary (`strings` has the same text).
+  const Column* codes_of = nullptr;
+  std::vector<int32_t> codes;
+};
+
 class RulePlan {
  public:
   ~RulePlan();
@@ -90,17 +110,18 @@ class RulePlan {
   void Periods(const std::vector<uint32_t>& rows,
                std::vector<std::optional<std::vector<Period>>>* out) const;
 
-  // Plans an expression over the subject rows alone (given as `rule.when`;
-  // a derived table's let or column): its value; null when the plan cannot
-  // compute it anywhere.
-  static std::unique_ptr<RulePlan> BuildValue(const RuleInput& rule, const FactSet& facts,
-                                              const RecordTypes& types, const Activation& base,
-                                              Relations* relations);
+  // Plans several expressions over the subject rows together (a derived
+  // table's lets and columns; `rule.when` is not read): an operator they
+  // share — a let and the column that reads it, an inlined function called
+  // twice — is computed once per row. Null when none can be computed.
+  static std::unique_ptr<RulePlan> BuildValues(const RuleInput& rule,
+                                               const std::vector<const Program*>& roots,
+                                               const FactSet& facts, const RecordTypes& types,
+                                               const Activation& base, Relations* relations);
 
-  // For a plan made by BuildValue: each row's value, exactly as the row
-  // evaluator's, or nullopt where the row evaluator must compute it (an
-  // error among them).
-  void Values(const std::vector<uint32_t>& rows, std::vector<std::optional<Value>>* out) const;
+  // For a plan made by BuildValues: each expression's values over `rows`,
+  // (*out)[k] for roots[k], exactly the row evaluator's where known.
+  void Columns(const std::vector<uint32_t>& rows, std::vector<PlannedColumn>* out) const;
 
   // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
   // periods — sets keep[i] to 0 where `when` is false for certain, 1 where

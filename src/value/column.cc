@@ -74,6 +74,20 @@ Column& Column::operator=(const Column& other) {
   return *this;
 }
 
+Column Column::StringsCodedAs(const Column& coded_as, std::vector<int32_t> codes) {
+  Column c(ColumnType::kString);
+  c.dictionary_ = coded_as.dictionary_;
+  c.int32s_ = std::move(codes);
+  return c;
+}
+
+std::vector<std::string>& Column::dictionary() {
+  if (dictionary_.use_count() > 1) {  // shared (StringsCodedAs): this one's own copy
+    dictionary_ = std::make_shared<std::vector<std::string>>(*dictionary_);
+  }
+  return *dictionary_;
+}
+
 Column Column::Bools(std::vector<uint8_t> v) {
   Column c(ColumnType::kBool);
   c.bools_ = std::move(v);

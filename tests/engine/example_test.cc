@@ -84,9 +84,10 @@ void ExpectExampleOutput(const std::string& example) {
   EXPECT_EQ(grades.name, "assessment_grades");
   EXPECT_EQ(grades.columns,
             (std::vector<std::string>{"member_id", "year", "composite", "grade"}));
-  std::set<std::vector<std::string>> got_grades(grades.rows.begin(), grades.rows.end());
+  std::set<std::vector<std::string>> got_grades;
+  for (size_t r = 0; r < grades.num_rows(); ++r) got_grades.insert(grades.Row(r));
   const auto want_grades = ReadColumns(kExample + "/expected/assessment_grades.csv", 4);
-  EXPECT_EQ(got_grades.size(), grades.rows.size()) << "duplicate grade rows";
+  EXPECT_EQ(got_grades.size(), grades.num_rows()) << "duplicate grade rows";
   for (const auto& row : want_grades) {
     EXPECT_TRUE(got_grades.count(row)) << "missing grade " << Show(row);
   }
@@ -135,7 +136,7 @@ TEST(ExampleTest, ReportIsTheSameForAnyNumberOfThreads) {
                       "," + f.message);
     }
     for (const DerivedTable& d : report.value().derived) {
-      for (const auto& row : d.rows) lines.push_back(d.name + ":" + Show(row));
+      for (size_t r = 0; r < d.num_rows(); ++r) lines.push_back(d.name + ":" + Show(d.Row(r)));
     }
     return lines;
   };

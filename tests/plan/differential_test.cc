@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "expr/stdlib.h"
 #include "qiannan_gen.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
@@ -65,9 +67,9 @@ Outcome Check(const Policy& policy, const std::shared_ptr<const FactSet>& facts,
                         f.message);
   }
   for (const DerivedTable& d : report.value().derived) {
-    for (const auto& row : d.rows) {
+    for (size_t r = 0; r < d.num_rows(); ++r) {
       std::string line = d.name;
-      for (const std::string& cell : row) line += "|" + cell;
+      for (const std::string& cell : d.Row(r)) line += "|" + cell;
       out.lines.push_back(line);
     }
   }
@@ -429,9 +431,12 @@ TEST(DifferentialTest, GeneratedRulesGiveTheSameReportWithAndWithoutPlans) {
 // Generated derived tables: columns and lets computed by the plan where it
 // can, by the row evaluator elsewhere. `errors` adds columns and lets that
 // fail on some rows (a null end date in arithmetic, a missing map key).
-std::string WriteDerivedPack(uint32_t seed, bool errors) {
+// With `first` >= 0, column c0 is values[first] (every value in turn).
+std::string WriteDerivedPack(uint32_t seed, bool errors, bool sorted = true, int first = -1) {
   const std::string dir = QiannanBasedPack(
-      "zhucun_plan_derived_" + std::to_string(seed) + (errors ? "_errors" : ""), "derived.yaml");
+      "zhucun_plan_derived_" + std::to_string(seed) + (errors ? "_errors" : "") +
+          (sorted ? "" : "_unsorted"),
+      "derived.yaml");
   std::vector<std::string> values = {
       "member.start_date + 30", "member.end_date", "member.payments.size()",
       "sum(member.payments.map(p, p.living_allowance))",
@@ -459,9 +464,12 @@ std::string WriteDerivedPack(uint32_t seed, bool errors) {
   if (errors) out << "      length: member.end_date - member.start_date\n";
   out << "    columns:\n      member_id: member.member_id\n";
   for (int c = 0; c < 8; ++c) {
-    out << "      c" << c << ": \"" << values[gen.Pick(values.size())] << "\"\n";
+    const size_t pick = gen.Pick(values.size());
+    out << "      c" << c << ": \""
+        << values[c == 0 && first >= 0 ? static_cast<size_t>(first) % values.size() : pick]
+        << "\"\n";
   }
-  out << "    sort_by: [c0, member_id]\n";
+  if (sorted) out << "    sort_by: [c0, member_id]\n";
   return dir;
 }
 
@@ -486,6 +494,78 @@ TEST(DifferentialTest, GeneratedDerivedTablesGiveTheSameRowsWithAndWithoutPlans)
     }
   }
   EXPECT_GT(planned_rows, kSanitized ? 100u : 1000u) << "the plans computed (almost) no derived row";
+  std::filesystem::remove_all(data);
+}
+
+// The derived table's typed cells (DerivedTable::cells) and its order,
+// against their definitions: a column is typed where its values that are
+// not null have one kind (decimals one scale) among bool, int, double,
+// decimal, date and string, and holds Values otherwise; `sort_by` is a
+// stable sort of the table's rows by CEL's ordering of the sort columns,
+// where values CEL cannot order (a null, periods) are equal.
+TEST(DerivedTablesTest, CellsAreTypedAndSortedAsDefined) {
+  const std::string data = Generate("zhucun_plan_derived_sort_data", 0, 0.02);
+  size_t typed = 0, boxed = 0;
+  for (uint32_t seed = 1; seed <= 20; ++seed) {  // (c0: each of the 20 values)
+    for (bool plan : {true, false}) {
+      const auto report = [&](bool sorted) {
+        const std::string dir = WriteDerivedPack(seed, false, sorted, static_cast<int>(seed) - 1);
+        SourceManager sources;
+        auto policy = Policy::Load(dir, sources);
+        EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+        auto facts = Read(policy.value(), data, false, sources);
+        CheckOptions options;
+        options.as_of = *Date::Parse("2024-06-30");
+        options.plan = plan;
+        auto r = policy.value().Check(facts, options);
+        EXPECT_TRUE(r.ok()) << r.diagnostics().Render(sources);
+        std::filesystem::remove_all(dir);
+        return std::move(r).value().derived.at(0);
+      };
+      const DerivedTable unsorted = report(false), sorted = report(true);
+      const std::string what = "seed " + std::to_string(seed) + (plan ? ", plan" : "");
+      ASSERT_EQ(unsorted.num_rows(), sorted.num_rows()) << what;
+      ASSERT_GT(unsorted.num_rows(), 10u) << what;
+      for (size_t c = 0; c < unsorted.cells.size(); ++c) {
+        std::set<std::pair<ValueKind, int>> kinds;
+        for (size_t r = 0; r < unsorted.num_rows(); ++r) {
+          const Value v = unsorted.cells[c].Get(r);
+          if (v.is_null()) continue;
+          kinds.emplace(v.kind(), v.kind() == ValueKind::kDecimal ? v.decimal_value().scale() : 0);
+        }
+        const std::set<ValueKind> typed_kinds = {ValueKind::kBool, ValueKind::kInt,
+                                                 ValueKind::kDouble, ValueKind::kDecimal,
+                                                 ValueKind::kDate, ValueKind::kString};
+        const bool one_kind = kinds.size() == 1 && typed_kinds.count(kinds.begin()->first) != 0;
+        EXPECT_EQ(unsorted.cells[c].type() != ColumnType::kValue, one_kind)
+            << what << ", column " << unsorted.columns[c];
+        ++(one_kind ? typed : boxed);
+      }
+      // The reference order: a stable sort by c0, then member_id.
+      std::vector<size_t> order(unsorted.num_rows());
+      for (size_t r = 0; r < order.size(); ++r) order[r] = r;
+      std::vector<size_t> keys;
+      for (const std::string name : {"c0", "member_id"}) {
+        keys.push_back(static_cast<size_t>(
+            std::find(unsorted.columns.begin(), unsorted.columns.end(), name) -
+            unsorted.columns.begin()));
+      }
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        for (size_t k : keys) {
+          Value error;
+          const int cmp = internal::CelCompare(unsorted.cells[k].Get(a), unsorted.cells[k].Get(b),
+                                               &error);
+          if (cmp != 0 && cmp != 2) return cmp < 0;
+        }
+        return false;
+      });
+      for (size_t r = 0; r < order.size(); ++r) {
+        ASSERT_EQ(sorted.Row(r), unsorted.Row(order[r])) << what << ", row " << r;
+      }
+    }
+  }
+  EXPECT_GT(typed, 0u);
+  EXPECT_GT(boxed, 0u);
   std::filesystem::remove_all(data);
 }
 

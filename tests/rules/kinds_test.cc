@@ -278,7 +278,9 @@ TEST_F(KindsPackTest, KindsFindWhatTheirTwinsFind) {
   ASSERT_EQ(report.derived.size(), 1u);
   EXPECT_EQ(report.derived[0].columns,
             (std::vector<std::string>{"member_id", "year", "total", "grade"}));
-  EXPECT_EQ(report.derived[0].rows,
+  std::vector<std::vector<std::string>> rows;
+  for (size_t r = 0; r < report.derived[0].num_rows(); ++r) rows.push_back(report.derived[0].Row(r));
+  EXPECT_EQ(rows,
             (std::vector<std::vector<std::string>>{
                 {"M1", "2023", "87.0", "good"},
                 {"M2", "2023", "62.0", "fair"},

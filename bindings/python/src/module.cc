@@ -256,8 +256,15 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
   }
   py::list derived;
   for (const DerivedTable& d : r.derived) {
+    // Each column's cell texts (the Python side types them by `types`).
+    py::list cells;
+    for (size_t c = 0; c < d.columns.size(); ++c) {
+      py::list texts(d.num_rows());
+      for (size_t r = 0; r < d.num_rows(); ++r) texts[r] = py::str(d.Text(r, c));
+      cells.append(std::move(texts));
+    }
     derived.append(py::dict("name"_a = d.name, "columns"_a = d.columns,
-                            "types"_a = d.types, "rows"_a = d.rows));
+                            "types"_a = d.types, "cells"_a = cells));
   }
   py::object profile_dict = py::none();
   if (r.profile) {

@@ -212,10 +212,9 @@ class Report:
         self.findings: pd.DataFrame = findings
         self.derived: Dict[str, pd.DataFrame] = {}
         for d in native["derived"]:
-            columns = list(zip(*d["rows"])) if d["rows"] else [()] * len(d["columns"])
             self.derived[d["name"]] = pd.DataFrame({
-                name: _typed_column(name, type_name, list(cells))
-                for name, type_name, cells in zip(d["columns"], d["types"], columns)
+                name: _typed_column(name, type_name, cells)
+                for name, type_name, cells in zip(d["columns"], d["types"], d["cells"])
             })
         self.warnings: List[Diagnostic] = [Diagnostic._from_native(w) for w in native["warnings"]]
         self._profile = native["profile"]

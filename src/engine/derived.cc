@@ -1,0 +1,490 @@
+// The derived tables of Policy::Check: each row of the `from` table through
+// the table's lets and columns, into typed columns (DerivedTable::cells),
+// sorted as the pack says.
+//
+// Where the plan can, it computes every let and column of every row at once
+// (rule_plan.h, BuildValues); a row for which any of them is unknown — one
+// the plan does not express, or one that may be an error — goes through the
+// row evaluator, the reference semantics, as every row does without a plan.
+// The cells are the same either way: a column's storage depends only on its
+// values (CellColumn), and the sort compares them as CEL's `<` does.
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine/policy_impl.h"
+#include "expr/stdlib.h"
+#include "plan/rule_plan.h"
+#include "source/quote.h"
+#include "zhucun/column.h"
+#include "zhucun/engine.h"
+#include "zhucun/records.h"
+
+namespace zhucun {
+
+size_t DerivedTable::num_rows() const { return cells.empty() ? 0 : cells.front().size(); }
+
+std::string DerivedTable::Text(size_t row, size_t column) const {
+  return internal::Text(cells[column].Get(row));
+}
+
+std::vector<std::string> DerivedTable::Row(size_t row) const {
+  std::vector<std::string> out;
+  out.reserve(cells.size());
+  for (size_t c = 0; c < cells.size(); ++c) out.push_back(Text(row, c));
+  return out;
+}
+
+namespace internal {
+
+namespace {
+
+// One column of a derived table, row by row. Its storage is typed while
+// every value that is not null has one kind (a decimal also one scale) —
+// bool, int, double, decimal, date or string — and Values otherwise, so
+// the result depends only on the values appended, however they came.
+class CellColumn {
+ public:
+  void Reserve(size_t rows) { reserve_ = rows; }
+
+  void AppendNull() {
+    if (!started_) {
+      ++leading_nulls_;
+    } else if (typed_) {
+      PushDefault();
+      valid_.push_back(0);
+    } else {
+      column_.values().push_back(Value::Null());
+    }
+  }
+
+  // A bool (0/1), int or date (day number).
+  void AppendInt(ValueKind kind, int64_t v) {
+    if (!Expect(kind, 0)) return column_.values().push_back(Box(kind, v));
+    switch (column_.type()) {
+      case ColumnType::kBool: column_.bools().push_back(v != 0 ? 1 : 0); break;
+      case ColumnType::kDate: column_.int32s().push_back(static_cast<int32_t>(v)); break;
+      default: column_.ints().push_back(v); break;
+    }
+    valid_.push_back(1);
+  }
+
+  void AppendDecimal(Decimal d) {
+    if (!Expect(ValueKind::kDecimal, d.scale())) {
+      return column_.values().push_back(Value::FromDecimal(d));
+    }
+    column_.ints().push_back(d.coefficient());
+    valid_.push_back(1);
+  }
+
+  void AppendString(std::string_view s) {
+    if (!Expect(ValueKind::kString, 0)) {
+      return column_.values().push_back(Value::String(std::string(s)));
+    }
+    if (source_ != nullptr) OwnDictionary();
+    column_.int32s().push_back(Code(s));
+    valid_.push_back(1);
+  }
+
+  // A string that is `code` in the dictionary of the facts' column
+  // `source`: while every string so far is, the column shares that
+  // dictionary (a key column copied is not coded again).
+  void AppendCode(const Column* source, int32_t code) {
+    const bool first = !started_;
+    if (!Expect(ValueKind::kString, 0)) {
+      return column_.values().push_back(Value::String(source->dictionary()[static_cast<size_t>(code)]));
+    }
+    if (first) source_ = source;
+    if (source_ != source) {
+      return AppendString(source->dictionary()[static_cast<size_t>(code)]);
+    }
+    column_.int32s().push_back(code);
+    valid_.push_back(1);
+  }
+
+  void Append(const Value& v) {
+    switch (v.kind()) {
+      case ValueKind::kNull: return AppendNull();
+      case ValueKind::kBool: return AppendInt(v.kind(), v.bool_value() ? 1 : 0);
+      case ValueKind::kInt: return AppendInt(v.kind(), v.int_value());
+      case ValueKind::kDate: return AppendInt(v.kind(), v.date_value().day_number());
+      case ValueKind::kDecimal: return AppendDecimal(v.decimal_value());
+      case ValueKind::kString: return AppendString(v.string_value());
+      case ValueKind::kDouble:
+        if (Expect(v.kind(), 0)) {
+          column_.doubles().push_back(v.double_value());
+          valid_.push_back(1);
+          return;
+        }
+        break;
+      default:
+        Expect(v.kind(), 0);  // (a column of Values from now on)
+        break;
+    }
+    column_.values().push_back(v);
+  }
+
+  Column Finish() && {
+    if (!started_) return Column::Values(std::vector<Value>(leading_nulls_, Value::Null()));
+    if (typed_ && source_ != nullptr) {
+      column_ = Column::StringsCodedAs(*source_, std::move(column_.int32s()));
+    }
+    if (typed_ && std::find(valid_.begin(), valid_.end(), 0) != valid_.end()) {
+      column_.set_valid(std::move(valid_));
+    }
+    return std::move(column_);
+  }
+
+ private:
+  static Value Box(ValueKind kind, int64_t v) {
+    switch (kind) {
+      case ValueKind::kBool: return Value::Bool(v != 0);
+      case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(v)));
+      default: return Value::Int(v);
+    }
+  }
+
+  // Whether a value of `kind` (a decimal of `scale`) goes into the typed
+  // storage; the first value decides the column's type, a value of another
+  // kind makes it a column of Values.
+  bool Expect(ValueKind kind, int scale) {
+    if (!started_) {
+      started_ = true;
+      ColumnType type = ColumnType::kValue;
+      switch (kind) {
+        case ValueKind::kBool: type = ColumnType::kBool; break;
+        case ValueKind::kInt: type = ColumnType::kInt; break;
+        case ValueKind::kDouble: type = ColumnType::kDouble; break;
+        case ValueKind::kDecimal: type = ColumnType::kDecimal; break;
+        case ValueKind::kDate: type = ColumnType::kDate; break;
+        case ValueKind::kString: type = ColumnType::kString; break;
+        default: break;
+      }
+      kind_ = kind;
+      column_ = Column(type, kind == ValueKind::kDecimal ? scale : 0);
+      switch (type) {
+        case ColumnType::kBool: column_.bools().reserve(reserve_); break;
+        case ColumnType::kInt: case ColumnType::kDecimal: column_.ints().reserve(reserve_); break;
+        case ColumnType::kDouble: column_.doubles().reserve(reserve_); break;
+        case ColumnType::kDate: case ColumnType::kString: column_.int32s().reserve(reserve_); break;
+        default: column_.values().reserve(reserve_); break;
+      }
+      valid_.reserve(reserve_);
+      if (type == ColumnType::kValue) {
+        column_.values().assign(leading_nulls_, Value::Null());
+        leading_nulls_ = 0;
+        return false;
+      }
+      typed_ = true;
+      for (; leading_nulls_ > 0; --leading_nulls_) {
+        PushDefault();
+        valid_.push_back(0);
+      }
+      return true;
+    }
+    if (!typed_) return false;
+    if (kind == kind_ && (kind != ValueKind::kDecimal || scale == column_.scale())) return true;
+    Unbox();
+    return false;
+  }
+
+  void PushDefault() {
+    switch (column_.type()) {
+      case ColumnType::kBool: column_.bools().push_back(0); break;
+      case ColumnType::kDouble: column_.doubles().push_back(0); break;
+      case ColumnType::kDate:
+      case ColumnType::kString: column_.int32s().push_back(0); break;
+      default: column_.ints().push_back(0); break;
+    }
+  }
+
+  // The strings so far coded in the column's own dictionary instead of
+  // the source's.
+  void OwnDictionary() {
+    const std::vector<std::string>& from = source_->dictionary();
+    source_ = nullptr;
+    std::vector<int32_t> recode(from.size(), -1);
+    for (size_t i = 0; i < valid_.size(); ++i) {
+      if (valid_[i] == 0) continue;
+      int32_t& code = column_.int32s()[i];
+      int32_t& to = recode[static_cast<size_t>(code)];
+      if (to < 0) to = Code(from[static_cast<size_t>(code)]);
+      code = to;
+    }
+  }
+
+  // The typed cells so far as Values; from now on a column of Values.
+  void Unbox() {
+    if (!typed_) return;
+    if (source_ != nullptr) OwnDictionary();
+    if (std::find(valid_.begin(), valid_.end(), 0) != valid_.end()) column_.set_valid(valid_);
+    std::vector<Value> values;
+    values.reserve(column_.size() + 1);
+    for (size_t i = 0; i < column_.size(); ++i) values.push_back(column_.Get(i));
+    column_ = Column::Values(std::move(values));
+    valid_.clear();
+    typed_ = false;
+  }
+
+  int32_t Code(std::string_view s) {
+    if (s == last_ && !column_.dictionary().empty()) return last_code_;
+    std::string key(s);
+    auto it = codes_.find(key);
+    if (it == codes_.end()) {
+      it = codes_.emplace(key, static_cast<int32_t>(column_.dictionary().size())).first;
+      column_.dictionary().push_back(std::move(key));
+    }
+    last_.assign(s);
+    last_code_ = it->second;
+    return it->second;
+  }
+
+  Column column_;
+  size_t reserve_ = 0;    // the rows expected
+  bool started_ = false;  // a value that is not null came
+  bool typed_ = false;    // the storage is typed (else Values)
+  ValueKind kind_ = ValueKind::kNull;
+  size_t leading_nulls_ = 0;  // nulls before the first value
+  std::vector<uint8_t> valid_;
+  const Column* source_ = nullptr;  // the facts' column whose codes the strings are
+  std::unordered_map<std::string, int32_t> codes_;
+  std::string last_;  // the string last coded
+  int32_t last_code_ = 0;
+};
+
+// Appends row r of a planned column (known, not unknown).
+void AppendPlanned(const PlannedColumn& c, size_t r, CellColumn* out) {
+  if (c.state[r] == PlannedColumn::kNull) return out->AppendNull();
+  switch (c.kind) {
+    case ValueKind::kBool:
+    case ValueKind::kInt:
+    case ValueKind::kDate: return out->AppendInt(c.kind, c.ints[r]);
+    case ValueKind::kDecimal: return out->AppendDecimal(c.decimals[r]);
+    case ValueKind::kString:
+      if (c.codes_of != nullptr) return out->AppendCode(c.codes_of, c.codes[r]);
+      return out->AppendString(c.strings[r]);
+    case ValueKind::kPeriod: return out->Append(Value::FromPeriod(c.periods[r]));
+    default: return out->AppendNull();
+  }
+}
+
+// Compares two rows of a column as CEL's `<` would order them: -1, 0 or 1;
+// 0 also where CEL cannot compare them (a null, a list, two periods).
+class CellOrder {
+ public:
+  explicit CellOrder(const Column& c) : c_(c) {}
+
+  // Before many comparisons: ranks strings once (a dictionary may be as
+  // large as the column, so only when a sort is needed).
+  void Rank() {
+    if (c_.type() == ColumnType::kString) {
+      // Each code's rank among the dictionary's strings, in byte order.
+      const std::vector<std::string>& dict = c_.dictionary();
+      std::vector<int32_t> order(dict.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(),
+                [&](int32_t a, int32_t b) { return dict[static_cast<size_t>(a)] < dict[static_cast<size_t>(b)]; });
+      rank_.resize(dict.size());
+      for (size_t i = 0; i < order.size(); ++i) rank_[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);
+    }
+  }
+
+  // Whether the order is a strict weak one: a typed column of anything
+  // but doubles, without nulls.
+  bool strict() const {
+    switch (c_.type()) {
+      case ColumnType::kBool: case ColumnType::kInt: case ColumnType::kDecimal:
+      case ColumnType::kDate: case ColumnType::kString:
+        return c_.valid().empty();
+      default:
+        return false;
+    }
+  }
+
+  int operator()(size_t a, size_t b) const {
+    const std::vector<uint8_t>& valid = c_.valid();
+    if (!valid.empty() && (valid[a] == 0 || valid[b] == 0)) return 0;
+    switch (c_.type()) {
+      case ColumnType::kBool: return Cmp(c_.bools()[a], c_.bools()[b]);
+      case ColumnType::kInt:
+      case ColumnType::kDecimal: return Cmp(c_.ints()[a], c_.ints()[b]);  // (one scale)
+      case ColumnType::kDate: return Cmp(c_.int32s()[a], c_.int32s()[b]);
+      case ColumnType::kString: {
+        const auto ca = static_cast<size_t>(c_.int32s()[a]);
+        const auto cb = static_cast<size_t>(c_.int32s()[b]);
+        if (!rank_.empty()) return Cmp(rank_[ca], rank_[cb]);
+        const int cmp = c_.dictionary()[ca].compare(c_.dictionary()[cb]);
+        return cmp < 0 ? -1 : (cmp > 0 ? 1 : 0);
+      }
+      default: {
+        Value error;
+        const int cmp = CelCompare(c_.Get(a), c_.Get(b), &error);
+        return error.is_error() || cmp == 2 ? 0 : cmp;  // (2: NaN, unordered)
+      }
+    }
+  }
+
+ private:
+  template <typename T>
+  static int Cmp(T a, T b) {
+    return a < b ? -1 : (b < a ? 1 : 0);
+  }
+
+  const Column& c_;
+  std::vector<int32_t> rank_;
+};
+
+// The rows of `c` in the order `perm`.
+Column Permute(const Column& c, const std::vector<uint32_t>& perm) {
+  const auto gather = [&](const auto& v) {
+    std::remove_cvref_t<decltype(v)> out;
+    out.reserve(perm.size());
+    for (uint32_t r : perm) out.push_back(v[r]);
+    return out;
+  };
+  Column out;
+  switch (c.type()) {
+    case ColumnType::kBool: out = Column::Bools(gather(c.bools())); break;
+    case ColumnType::kInt: out = Column::Ints(gather(c.ints())); break;
+    case ColumnType::kDouble: out = Column::Doubles(gather(c.doubles())); break;
+    case ColumnType::kDecimal: out = Column::Decimals(gather(c.ints()), c.scale()); break;
+    case ColumnType::kDate: out = Column::Dates(gather(c.int32s())); break;
+    case ColumnType::kString: out = Column::StringsCodedAs(c, gather(c.int32s())); break;
+    default: out = Column::Values(gather(c.values())); break;
+  }
+  if (!c.valid().empty()) out.set_valid(gather(c.valid()));
+  return out;
+}
+
+}  // namespace
+
+DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts,
+                             const RecordSet& records, const Activation& base, bool plan,
+                             Diagnostics* diags, RuleProfile* profile) {
+  DerivedTable table;
+  table.name = d.spec.name;
+  for (const auto& [name, program] : d.columns) {
+    table.columns.push_back(name);
+    table.types.push_back(program.result_type().ToString());
+  }
+  const FactTable* from_table = facts.table(d.spec.from);
+  const size_t num_rows = from_table == nullptr ? 0 : from_table->num_rows();
+  std::vector<uint32_t> all(num_rows);
+  std::iota(all.begin(), all.end(), 0);
+
+  // Every let and column of every row, where the plan can: a row is
+  // planned when all of them are known (an error in any fails the row).
+  std::unique_ptr<RulePlan> value_plan;
+  std::vector<PlannedColumn> planned;
+  if (plan && from_table != nullptr) {
+    Relations relations(records);
+    RuleInput input;
+    input.subject_var = d.spec.as;
+    input.subject_table = d.spec.from;
+    std::vector<const Program*> roots;
+    for (const auto& [name, program] : d.lets) {
+      input.lets.emplace_back(name, &program);
+      roots.push_back(&program);
+    }
+    for (const auto& column : d.columns) roots.push_back(&column.second);
+    value_plan = RulePlan::BuildValues(input, roots, facts, *p.types, base, &relations);
+    if (value_plan) value_plan->Columns(all, &planned);
+  }
+
+  std::vector<CellColumn> cells(d.columns.size());
+  for (CellColumn& c : cells) c.Reserve(num_rows);
+  uint64_t planned_rows = 0, lets_computed = 0;
+  for (uint32_t r = 0; r < num_rows; ++r) {
+    bool known = !planned.empty();
+    for (size_t k = 0; known && k < planned.size(); ++k) {
+      known = planned[k].state[r] != PlannedColumn::kUnknown;
+    }
+    if (known) {
+      for (size_t c = 0; c < cells.size(); ++c) {
+        AppendPlanned(planned[d.lets.size() + c], r, &cells[c]);
+      }
+      ++planned_rows;
+      continue;
+    }
+    Activation act = base;
+    act.Bind(d.spec.as, records.Row(d.spec.from, r));
+    bool ok = true;
+    for (const auto& [name, program] : d.lets) {
+      ++lets_computed;
+      Value v = program.Evaluate(act);
+      if (v.is_error()) {
+        diags->Error("engine.eval_error",
+                     "derived " + Quote(d.spec.name) + " on line " +
+                         std::to_string(from_table->line(r)) + ": " + v.error_message(),
+                     d.spec.span);
+        ok = false;
+        break;
+      }
+      act.Bind(name, std::move(v));
+    }
+    if (!ok) continue;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const auto& [name, program] = d.columns[c];
+      Value v = program.Evaluate(act);
+      if (v.is_error()) {
+        diags->Error("engine.eval_error",
+                     "derived " + Quote(d.spec.name) + " column " + Quote(name) + " on line " +
+                         std::to_string(from_table->line(r)) + ": " + v.error_message(),
+                     d.spec.span);
+      }
+      cells[c].Append(v);
+    }
+  }
+  for (CellColumn& c : cells) table.cells.push_back(std::move(c).Finish());
+
+  // Sorted (stably) by the sort columns, unless the rows already are.
+  std::vector<CellOrder> keys;
+  for (const std::string& c : d.spec.sort_by) {
+    auto it = std::find(table.columns.begin(), table.columns.end(), c);
+    if (it != table.columns.end()) {
+      keys.emplace_back(table.cells[static_cast<size_t>(it - table.columns.begin())]);
+    }
+  }
+  const auto compare = [&](size_t a, size_t b) {
+    for (const CellOrder& key : keys) {
+      if (const int cmp = key(a, b); cmp != 0) return cmp;
+    }
+    return 0;
+  };
+  // The check is exact only where the order is a strict weak one: typed
+  // keys without nulls (a null is equal to everything, so [2, null, 1] is
+  // in order pairwise, and the sort may still move 1 before 2).
+  const size_t rows = table.num_rows();
+  bool sorted = true;
+  for (const CellOrder& key : keys) sorted = sorted && key.strict();
+  for (size_t r = 1; sorted && r < rows && !keys.empty(); ++r) sorted = compare(r - 1, r) <= 0;
+  if (!sorted) {
+    for (CellOrder& key : keys) key.Rank();
+    std::vector<uint32_t> perm(rows);
+    std::iota(perm.begin(), perm.end(), 0);
+    std::stable_sort(perm.begin(), perm.end(),
+                     [&](uint32_t a, uint32_t b) { return compare(a, b) < 0; });
+    keys.clear();  // (they refer to the columns replaced)
+    for (Column& c : table.cells) c = Permute(c, perm);
+  }
+
+  if (profile != nullptr) {
+    profile->rule = "derived:" + d.spec.name;
+    profile->path = value_plan ? "plan, then row evaluator" : "row evaluator";
+    profile->subjects = profile->judged = num_rows;
+    profile->evaluated = num_rows - planned_rows;
+    profile->lets_computed = lets_computed;
+    profile->lets_bound = num_rows * d.lets.size();
+    profile->findings = rows;
+  }
+  return table;
+}
+
+}  // namespace internal
+
+}  // namespace zhucun

@@ -1,0 +1,149 @@
+// Derived tables in the report (issue 10): typed cells (DerivedTable::cells)
+// and their texts, and the order of `sort_by`, with and without plans.
+// tests/plan/differential_test.cc checks both on generated tables.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "../facts/facts_test_util.h"
+#include "zhucun/csv.h"
+#include "zhucun/engine.h"
+
+namespace zhucun {
+namespace {
+
+using testing::kSourceDir;
+using testing::TempDir;
+
+// Teams T1, T2, ... ending on `ends` (empty: not ended); by default T1
+// ended 2024-05-01, T2-T7 have not ended, T8 ended 2024-01-01. The pack has
+// one derived table, `derived`.
+const std::vector<std::string> kEnds = {"2024-05-01", "", "", "", "", "", "", "2024-01-01"};
+
+DerivedTable Ends(const std::string& derived, bool plan,
+                  const std::vector<std::string>& ends = kEnds) {
+  TempDir pack;
+  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
+  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
+  pack.Write("pack.yaml",
+             "name: derived\nversion: 1.0.0\ntitle: 派生表\n"
+             "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
+             "includes: [schema.yaml, derived.yaml]\n");
+  pack.Write("derived.yaml", derived);
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return {};
+  TempDir data;
+  data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
+  data.Write("villages.csv", "village_id,county_id,name,category\nV1,C1,新场村,weak\n");
+  std::string teams = "team_id,village_id,start_date,end_date\n";
+  for (size_t t = 0; t < ends.size(); ++t) {
+    teams += "T" + std::to_string(t + 1) + ",V1,2022-01-01," + ends[t] + "\n";
+  }
+  data.Write("teams.csv", teams);
+  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
+  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+  CheckOptions options;
+  options.as_of = *Date::Parse("2024-06-30");
+  options.plan = plan;
+  auto report = policy.value().Check(
+      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+  if (!report.ok() || report.value().derived.size() != 1) return {};
+  Report r = std::move(report).value();
+  return std::move(r.derived[0]);  // (a copy of a Column copies its dictionary)
+}
+
+std::vector<std::string> Column(const DerivedTable& t, size_t c) {
+  std::vector<std::string> out;
+  for (size_t r = 0; r < t.num_rows(); ++r) out.push_back(t.Text(r, c));
+  return out;
+}
+
+const char kTypes[] =
+    "derived:\n"
+    "  - name: ends\n"
+    "    from: teams\n"
+    "    as: t\n"
+    "    columns:\n"
+    "      team_id: t.team_id\n"
+    "      end: t.end_date\n"
+    "      pay: \"t.end_date == null ? decimal('1.50') : decimal('2.25')\"\n"
+    "      open: t.end_date == null\n"
+    "      state: \"t.end_date == null ? 'open' : t.end_date\"\n"
+    "      none: \"t.end_date == null ? null : null\"\n";
+
+TEST(DerivedTableTest, CellsAreTypedWhereTheValuesHaveOneKind) {
+  for (bool plan : {true, false}) {
+    const DerivedTable t = Ends(kTypes, plan);
+    ASSERT_EQ(t.num_rows(), 8u);
+    ASSERT_EQ(t.columns, (std::vector<std::string>{"team_id", "end", "pay", "open", "state", "none"}));
+    EXPECT_EQ(t.cells[0].type(), ColumnType::kString);
+    EXPECT_EQ(t.cells[1].type(), ColumnType::kDate);
+    EXPECT_EQ(t.cells[2].type(), ColumnType::kDecimal);
+    EXPECT_EQ(t.cells[2].scale(), 2);
+    EXPECT_EQ(t.cells[3].type(), ColumnType::kBool);
+    EXPECT_EQ(t.cells[4].type(), ColumnType::kValue) << "strings and dates: no one kind";
+    EXPECT_EQ(t.cells[5].type(), ColumnType::kValue) << "only nulls";
+    EXPECT_EQ(t.Row(0), (std::vector<std::string>{"T1", "2024-05-01", "2.25", "false",
+                                                  "2024-05-01", ""}));
+    EXPECT_EQ(t.Row(1), (std::vector<std::string>{"T2", "", "1.50", "true", "open", ""}));
+    EXPECT_FALSE(t.cells[1].view().IsValid(1));
+    EXPECT_TRUE(t.cells[1].view().IsValid(0));
+  }
+}
+
+// A column of the facts' strings copied as it is shares the facts'
+// dictionary (both columns here share it with teams.team_id); changing one
+// column's dictionary copies it first, so neither the other column nor the
+// facts change.
+TEST(DerivedTableTest, AStringColumnCopiedSharesTheFactsDictionaryUntilChanged) {
+  for (bool plan : {true, false}) {
+    DerivedTable t = Ends(
+        "derived:\n  - name: ids\n    from: teams\n    as: t\n"
+        "    columns: {a: t.team_id, b: t.team_id}\n",
+        plan);
+    ASSERT_EQ(t.cells[0].type(), ColumnType::kString);
+    t.cells[0].dictionary()[0] = "changed";
+    EXPECT_EQ(t.Text(0, 0), "changed");
+    EXPECT_EQ(t.Text(0, 1), "T1");
+  }
+}
+
+// sort_by is a stable sort by CEL's order, in which a null is equal to
+// everything (so the order is not a strict weak one, and the result is
+// what std::stable_sort makes of it, as it always was): these 14 ends are
+// in order pair by pair, yet the sort moves T8 ahead.
+TEST(DerivedTableTest, SortByIsAStableSortWhereNullEqualsEverything) {
+  const std::string sorted =
+      "derived:\n"
+      "  - name: ends\n"
+      "    from: teams\n"
+      "    as: t\n"
+      "    columns:\n"
+      "      team_id: t.team_id\n"
+      "      end: t.end_date\n"
+      "    sort_by: [end]\n";
+  const std::string jan = "2024-01-01", feb = "2024-02-01", mar = "2024-03-01";
+  const std::vector<std::string> ends = {"", feb, "", "", jan, mar, "", jan, "", "", jan, "", "", ""};
+  for (bool plan : {true, false}) {
+    const DerivedTable t = Ends(sorted, plan, ends);
+    EXPECT_EQ(Column(t, 0),
+              (std::vector<std::string>{"T1", "T8", "T2", "T3", "T4", "T5", "T6", "T7", "T9",
+                                        "T10", "T11", "T12", "T13", "T14"}));
+  }
+  // By a typed key without nulls, in order already: as it is.
+  const DerivedTable by_id = Ends(
+      "derived:\n  - name: ends\n    from: teams\n    as: t\n"
+      "    columns: {team_id: t.team_id, start: t.start_date}\n    sort_by: [start, team_id]\n",
+      true);
+  EXPECT_EQ(Column(by_id, 0),
+            (std::vector<std::string>{"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"}));
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <iterator>
 #include <mutex>
 #include <string>
@@ -55,7 +56,6 @@ std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
 
 namespace {
 
-using internal::CompiledDerived;
 using internal::CompiledRule;
 using internal::MessagePart;
 using internal::PolicyImpl;
@@ -378,9 +378,11 @@ double ThreadCpuMilliseconds() {
 // subjects, each with its own findings and diagnostics, concatenated in
 // (rule, subject) order afterwards, so the result never depends on timing.
 // With `profile`, each rule's time, counts and findings go there, one entry
-// per rule.
+// per rule. The threads run `tasks` (the derived tables, each one task)
+// first, then the chunks.
 void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
-              Date from, const CheckOptions& options, std::vector<Finding>* findings,
+              Date from, const CheckOptions& options,
+              const std::vector<std::function<void()>>& tasks, std::vector<Finding>* findings,
               Diagnostics* diags, Profile* profile) {
   std::vector<Subjects> subjects;
   subjects.reserve(p.rules.size());
@@ -414,14 +416,18 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     RuleRunner::Counts counts;
     double milliseconds = 0;
   };
-  constexpr size_t kChunk = 256;  // subjects; small enough to balance 1 rule
+  size_t threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<Chunk> chunks;
   for (size_t r = 0; r < p.rules.size(); ++r) {
-    for (size_t b = 0; b < subjects[r].size(); b += kChunk) {
+    // Large enough for a plan's column operators to pay off, small enough
+    // for the threads to share even one rule (four chunks each at least).
+    const size_t chunk = std::clamp<size_t>(subjects[r].size() / (threads * 4), 256, 1024);
+    for (size_t b = 0; b < subjects[r].size(); b += chunk) {
       Chunk c;
       c.rule = r;
       c.begin = b;
-      c.end = std::min(subjects[r].size(), b + kChunk);
+      c.end = std::min(subjects[r].size(), b + chunk);
       chunks.push_back(std::move(c));
     }
   }
@@ -430,8 +436,12 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   std::exception_ptr failure;  // the first exception of any thread
   auto work = [&] {
     try {
-      for (size_t i = next++; i < chunks.size(); i = next++) {
-        Chunk& c = chunks[i];
+      for (size_t t = next++; t < tasks.size() + chunks.size(); t = next++) {
+        if (t < tasks.size()) {
+          tasks[t]();
+          continue;
+        }
+        Chunk& c = chunks[t - tasks.size()];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
         RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(), records,
                    base, from, options.as_of, &c.findings, &c.diags, &c.counts)
@@ -439,14 +449,12 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }
     } catch (...) {
-      next = chunks.size();  // the others stop too
+      next = tasks.size() + chunks.size();  // the others stop too
       const std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
     }
   };
-  size_t threads = options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, chunks.size());
+  threads = std::min(threads, tasks.size() + chunks.size());
   std::vector<std::thread> pool;
   try {
     for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
@@ -497,7 +505,27 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
   const auto start = std::chrono::steady_clock::now();
   if (options.profile) report.profile.emplace();
   Profile* profile = report.profile ? &*report.profile : nullptr;
-  RunRules(p, *records, base, *from, options, &report.findings, &diags, profile);
+  // The derived tables, each a task of the threads that run the rules.
+  report.derived.resize(p.derived.size());
+  std::vector<Diagnostics> derived_diags(p.derived.size());
+  std::vector<RuleProfile> derived_profiles(p.derived.size());
+  std::vector<std::function<void()>> tasks;
+  for (size_t i = 0; i < p.derived.size(); ++i) {
+    tasks.emplace_back([&, i] {
+      const double derived_start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
+      report.derived[i] = internal::EvaluateDerived(p, p.derived[i], *facts, *records, base,
+                                                    options.plan, &derived_diags[i],
+                                                    profile != nullptr ? &derived_profiles[i] : nullptr);
+      if (profile != nullptr) {
+        derived_profiles[i].milliseconds = ThreadCpuMilliseconds() - derived_start;
+      }
+    });
+  }
+  RunRules(p, *records, base, *from, options, tasks, &report.findings, &diags, profile);
+  for (size_t i = 0; i < p.derived.size(); ++i) {
+    diags.Append(derived_diags[i]);
+    if (profile != nullptr) profile->rules.push_back(std::move(derived_profiles[i]));
+  }
   // Rows left out in lenient mode are findings too (DATA.md).
   for (const RejectedRow& r : facts->rejected()) {
     report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
@@ -509,16 +537,6 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
               if (a.subject != b.subject) return a.subject < b.subject;
               return a.period < b.period;
             });
-  for (const CompiledDerived& d : p.derived) {
-    const double derived_start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-    RuleProfile r;
-    report.derived.push_back(internal::EvaluateDerived(p, d, *facts, *records, base, options.plan,
-                                                       &diags, profile != nullptr ? &r : nullptr));
-    if (profile != nullptr) {
-      r.milliseconds = ThreadCpuMilliseconds() - derived_start;
-      profile->rules.push_back(std::move(r));
-    }
-  }
   if (profile != nullptr) profile->evaluation_milliseconds = MillisecondsSince(start);
   if (diags.has_errors()) return Result<Report>(std::move(diags));
   return Result<Report>(std::move(report), std::move(diags));

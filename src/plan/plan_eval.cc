@@ -751,6 +751,30 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
 
 void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                       std::vector<uint8_t>* keep) const {
+  // In batches of pairs small enough for the operators' outputs (and the
+  // joins they make) to stay in cache.
+  constexpr size_t kBatch = 4096;
+  if (rows.size() <= kBatch) return FilterBatch(rows, periods, keep);
+  keep->clear();
+  keep->reserve(rows.size());
+  std::vector<uint32_t> batch_rows;
+  std::vector<Period> batch_periods;
+  std::vector<uint8_t> batch_keep;
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    const size_t end = std::min(rows.size(), begin + kBatch);
+    batch_rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                      rows.begin() + static_cast<std::ptrdiff_t>(end));
+    if (!periods.empty()) {
+      batch_periods.assign(periods.begin() + static_cast<std::ptrdiff_t>(begin),
+                           periods.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+    FilterBatch(batch_rows, batch_periods, &batch_keep);
+    keep->insert(keep->end(), batch_keep.begin(), batch_keep.end());
+  }
+}
+
+void RulePlan::FilterBatch(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+                           std::vector<uint8_t>* keep) const {
   Frame f;
   f.n = rows.size();
   f.vars.resize(1);

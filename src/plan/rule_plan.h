@@ -136,6 +136,9 @@ class RulePlan {
 
  private:
   explicit RulePlan(std::unique_ptr<Impl> impl);
+  // Filter on pairs few enough to be one batch.
+  void FilterBatch(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+                   std::vector<uint8_t>* keep) const;
   std::unique_ptr<Impl> impl_;
 };
 

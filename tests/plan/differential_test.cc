@@ -506,7 +506,8 @@ TEST(DifferentialTest, GeneratedDerivedTablesGiveTheSameRowsWithAndWithoutPlans)
 TEST(DerivedTablesTest, CellsAreTypedAndSortedAsDefined) {
   const std::string data = Generate("zhucun_plan_derived_sort_data", 0, 0.02);
   size_t typed = 0, boxed = 0;
-  for (uint32_t seed = 1; seed <= 20; ++seed) {  // (c0: each of the 20 values)
+  // c0: each of the 20 values in turn (under a sanitizer, every fourth).
+  for (uint32_t seed = 1; seed <= 20; seed += kSanitized ? 4 : 1) {
     for (bool plan : {true, false}) {
       const auto report = [&](bool sorted) {
         const std::string dir = WriteDerivedPack(seed, false, sorted, static_cast<int>(seed) - 1);

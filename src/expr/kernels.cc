@@ -2,8 +2,11 @@
 
 #include <cstring>
 
+// Not under a sanitizer: the clones' resolvers run while the program is
+// being relocated, before the sanitizer's runtime is up (ThreadSanitizer
+// crashes there).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define ZHUCUN_KERNEL __attribute__((target_clones("avx2", "default")))
 #else
 #define ZHUCUN_KERNEL

@@ -317,21 +317,22 @@ class Runner {
       out.le.assign(size, static_cast<uint32_t>(list.size()));
       return out;
     }
+    // (Filled directly, one value for every row.)
     Vec out;
-    Resize(&out, n.kind, size);
+    out.kind = n.kind;
     const Value& v = n.constant;
-    for (size_t i = 0; i < size; ++i) {
-      out.st[i] = n.kind == K::kNull ? kNullRow : kValueRow;
-      switch (n.kind) {
-        case K::kBool: out.i[i] = v.bool_value(); break;
-        case K::kInt: out.i[i] = v.int_value(); break;
-        case K::kDate: out.i[i] = v.date_value().day_number(); break;
-        case K::kDecimal: out.d[i] = v.decimal_value(); break;
-        case K::kString: out.s[i] = v.string_value(); break;
-        case K::kPeriod: out.p[i] = v.period_value(); break;
-        default: out.st[i] = n.kind == K::kNull ? kNullRow : kUnknownRow; break;
-      }
+    uint8_t state = kValueRow;
+    switch (n.kind) {
+      case K::kBool: out.i.assign(size, v.bool_value()); break;
+      case K::kInt: out.i.assign(size, v.int_value()); break;
+      case K::kDate: out.i.assign(size, v.date_value().day_number()); break;
+      case K::kDecimal: out.d.assign(size, v.decimal_value()); break;
+      case K::kString: out.s.assign(size, v.string_value()); break;
+      case K::kPeriod: out.p.assign(size, v.period_value()); break;
+      case K::kNull: state = kNullRow; break;
+      default: Resize(&out, n.kind, size); return out;  // unknown
     }
+    out.st.assign(size, state);
     return out;
   }
 

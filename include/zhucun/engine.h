@@ -107,7 +107,9 @@ struct RuleProfile {
   uint64_t lets_computed = 0;
   uint64_t lets_bound = 0;
   /// Pairs the row evaluator judged: `judged`, less the pairs the plan
-  /// dropped because `when` is false for them for certain.
+  /// dropped because `when` is false for them for certain, and (for a rule
+  /// without periods) the findings the plan wrote itself, knowing `when`
+  /// true and every hole of the message.
   uint64_t evaluated = 0;
   /// Findings (rows, for a derived table).
   uint64_t findings = 0;

@@ -150,15 +150,22 @@ class RuleRunner {
 
   // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
   // the plan of its `periods:` (only with `plan`), or null.
+  // `findings_plan`: for a rule without periods, the plan of its `when`
+  // and its message's holes together (RulePlan::BuildValues), or null.
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
-             const internal::RulePlan* periods_plan, const RecordSet& records,
-             const Activation& base, Date from, Date as_of, std::vector<Finding>* findings,
-             Diagnostics* diags, Counts* counts)
-      : rule_(rule), plan_(plan), periods_plan_(periods_plan), records_(records), base_(base),
-        from_(from), as_of_(as_of), findings_(findings), diags_(diags), counts_(counts) {}
+             const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
+             const RecordSet& records, const Activation& base, Date from, Date as_of,
+             std::vector<Finding>* findings, Diagnostics* diags, Counts* counts)
+      : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
+        records_(records), base_(base), from_(from), as_of_(as_of), findings_(findings),
+        diags_(diags), counts_(counts) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
+    if (findings_plan_ != nullptr) {
+      RunFindingsPlanned(begin, end);
+      return;
+    }
     if (plan_ != nullptr) {
       RunPlanned(begin, end);
       return;
@@ -168,6 +175,61 @@ class RuleRunner {
       if (s.name.empty()) continue;
       ++counts_->subjects;
       Subject(s.name, s.value);
+    }
+  }
+
+  // With a findings plan (a rule on the rows of a table, without periods):
+  // the plan computes `when` and the message's holes for every subject; a
+  // subject whose `when` is known false is dropped, one whose `when` is
+  // known true and whose holes are all known is a finding made here, and
+  // the row evaluator judges the rest, in subject order as without a plan.
+  void RunFindingsPlanned(size_t begin, size_t end) {
+    std::vector<uint32_t> rows;
+    for (size_t i = begin; i < end; ++i) rows.push_back(static_cast<uint32_t>(i));
+    std::vector<internal::PlannedColumn> planned;
+    findings_plan_->Columns(rows, &planned);
+    const internal::PlannedColumn& when = planned[0];
+    const auto known = [](const internal::PlannedColumn& c, size_t i) {
+      return c.state[i] != internal::PlannedColumn::kUnknown;
+    };
+    for (size_t s = 0; s < rows.size(); ++s) {
+      ++counts_->subjects;
+      ++counts_->judged;
+      const bool decided = when.kind == ValueKind::kBool &&
+                           when.state[s] == internal::PlannedColumn::kValue;
+      if (decided && when.ints[s] == 0) continue;  // false: no finding
+      bool holes = decided;
+      for (size_t k = 1; holes && k < planned.size(); ++k) holes = known(planned[k], s);
+      const uint32_t r = rows[s];
+      Value row = records_.Row(rule_.spec.subject.table, r);
+      const std::string name = RowSubjectName(rule_.spec.subject, row, r);
+      if (holes) {  // true, and the message known
+        std::string message;
+        size_t hole = 1;
+        for (const MessagePart& part : rule_.message) {
+          message += part.program ? Text(PlannedValue(planned[hole++], s)) : part.text;
+        }
+        findings_->push_back({rule_.spec.id, name, "", rule_.spec.severity, std::move(message)});
+        continue;
+      }
+      ++counts_->kept;
+      Activation act = SubjectActivation(std::move(row));
+      Evaluate(name, "", act, /*count=*/false);
+      counts_->lets_computed += act.lazy_evaluations();
+    }
+  }
+
+  // Row i of a planned column that is known there.
+  static Value PlannedValue(const internal::PlannedColumn& c, size_t i) {
+    if (c.state[i] == internal::PlannedColumn::kNull) return Value::Null();
+    switch (c.kind) {
+      case ValueKind::kBool: return Value::Bool(c.ints[i] != 0);
+      case ValueKind::kInt: return Value::Int(c.ints[i]);
+      case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(c.ints[i])));
+      case ValueKind::kDecimal: return Value::FromDecimal(c.decimals[i]);
+      case ValueKind::kString: return Value::String(std::string(c.strings[i]));
+      case ValueKind::kPeriod: return Value::FromPeriod(c.periods[i]);
+      default: return Value::Null();
     }
   }
 
@@ -351,6 +413,7 @@ class RuleRunner {
   const CompiledRule& rule_;
   const internal::RulePlan* plan_;
   const internal::RulePlan* periods_plan_;
+  const internal::RulePlan* findings_plan_;
   const RecordSet& records_;
   const Activation& base_;
   Date from_;
@@ -392,6 +455,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   internal::Relations relations(records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(p.rules.size());
   std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(p.rules.size());
+  std::vector<std::unique_ptr<internal::RulePlan>> findings_plans(p.rules.size());
   for (size_t r = 0; options.plan && r < p.rules.size(); ++r) {
     const CompiledRule& rule = p.rules[r];
     if (rule.spec.subject.kind != internal::SubjectSpec::Kind::kTable || !rule.when) continue;
@@ -401,6 +465,14 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     for (const auto& [name, program] : rule.lets) input.lets.emplace_back(name, &program);
     input.when = &*rule.when;
     plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
+    if (plans[r] && !rule.periods && !rule.spec.period) {
+      std::vector<const Program*> roots = {&*rule.when};
+      for (const MessagePart& part : rule.message) {
+        if (part.program) roots.push_back(&*part.program);
+      }
+      findings_plans[r] =
+          internal::RulePlan::BuildValues(input, roots, records.facts(), *p.types, base, &relations);
+    }
     if (plans[r] && rule.periods) {
       input.when = &*rule.periods;
       periods_plans[r] =
@@ -443,7 +515,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         }
         Chunk& c = chunks[t - tasks.size()];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-        RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(), records,
+        RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(),
+                   findings_plans[c.rule].get(), records,
                    base, from, options.as_of, &c.findings, &c.diags, &c.counts)
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;

@@ -363,9 +363,12 @@ std::string WriteGeneratedPack(size_t count, uint32_t seed,
     if (s.table == "members") {
       rule << "    let:\n      late: member.end_date != null && member.end_date > as_of - 30\n";
     }
+    // The message: the key, the period, and a generated expression (the
+    // plan computes holes too; one that fails shows its error inline).
     rule << "    when: \"" << gen.Expression(s, with_period, 3) << "\"\n"
          << "    message: \"" << s.var << " {" << s.var << "." << s.table.substr(0, s.table.size() - 1)
-         << "_id}" << (with_period ? " in {period}" : "") << "\"\n";
+         << "_id}" << (with_period ? " in {period}" : "") << " {" << gen.Expression(s, with_period, 2)
+         << "}" << (s.table == "members" ? " {late}" : "") << "\"\n";
     if (leave_out.count(id) == 0) rules << rule.str();
   }
   return dir;

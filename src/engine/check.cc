@@ -207,7 +207,7 @@ class RuleRunner {
         std::string message;
         size_t hole = 1;
         for (const MessagePart& part : rule_.message) {
-          message += part.program ? Text(PlannedValue(planned[hole++], s)) : part.text;
+          message += part.program ? Text(planned[hole++].Get(s)) : part.text;
         }
         findings_->push_back({rule_.spec.id, name, "", rule_.spec.severity, std::move(message)});
         continue;
@@ -216,20 +216,6 @@ class RuleRunner {
       Activation act = SubjectActivation(std::move(row));
       Evaluate(name, "", act, /*count=*/false);
       counts_->lets_computed += act.lazy_evaluations();
-    }
-  }
-
-  // Row i of a planned column that is known there.
-  static Value PlannedValue(const internal::PlannedColumn& c, size_t i) {
-    if (c.state[i] == internal::PlannedColumn::kNull) return Value::Null();
-    switch (c.kind) {
-      case ValueKind::kBool: return Value::Bool(c.ints[i] != 0);
-      case ValueKind::kInt: return Value::Int(c.ints[i]);
-      case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(c.ints[i])));
-      case ValueKind::kDecimal: return Value::FromDecimal(c.decimals[i]);
-      case ValueKind::kString: return Value::String(std::string(c.strings[i]));
-      case ValueKind::kPeriod: return Value::FromPeriod(c.periods[i]);
-      default: return Value::Null();
     }
   }
 

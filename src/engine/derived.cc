@@ -268,8 +268,7 @@ void AppendPlanned(const PlannedColumn& c, size_t r, CellColumn* out) {
     case ValueKind::kString:
       if (c.codes_of != nullptr) return out->AppendCode(c.codes_of, c.codes[r]);
       return out->AppendString(c.strings[r]);
-    case ValueKind::kPeriod: return out->Append(Value::FromPeriod(c.periods[r]));
-    default: return out->AppendNull();
+    default: return out->Append(c.Get(r));
   }
 }
 

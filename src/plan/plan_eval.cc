@@ -650,6 +650,19 @@ class Runner {
 
 }  // namespace
 
+Value PlannedColumn::Get(size_t i) const {
+  if (state[i] != kValue) return Value::Null();
+  switch (kind) {
+    case ValueKind::kBool: return Value::Bool(ints[i] != 0);
+    case ValueKind::kInt: return Value::Int(ints[i]);
+    case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(ints[i])));
+    case ValueKind::kDecimal: return Value::FromDecimal(decimals[i]);
+    case ValueKind::kString: return Value::String(std::string(strings[i]));
+    case ValueKind::kPeriod: return Value::FromPeriod(periods[i]);
+    default: return Value::Null();
+  }
+}
+
 void RulePlan::Columns(const std::vector<uint32_t>& rows,
                        std::vector<PlannedColumn>* out) const {
   out->assign(impl_->roots.size(), PlannedColumn{});

@@ -83,6 +83,9 @@ struct PlannedColumn {
   // each value row's code in its dictionary (`strings` has the same text).
   const Column* codes_of = nullptr;
   std::vector<int32_t> codes;
+
+  // Row i as a Value (where it is known: a value or null).
+  Value Get(size_t i) const;
 };
 
 class RulePlan {

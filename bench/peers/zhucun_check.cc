@@ -2,7 +2,7 @@
 // loaded and the CSV folder read once (zhucun::ReadCsvFolder, the reader of
 // `zhucun check`); then, best of `repeat`, Policy::Check with `threads`
 // threads: every rule and the member_grades table (one row per member:
-// member_id, the exact composite as text, the grade). Built by run.py
+// member_id, the exact composite, the grade: typed columns, DerivedTable::cells). Built by run.py
 // against the library of a build tree:
 //
 //   g++ -O2 -std=c++20 -I include -I BUILD/include zhucun_check.cc BUILD/libzhucun.a \

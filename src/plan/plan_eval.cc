@@ -650,6 +650,24 @@ class Runner {
 
 }  // namespace
 
+namespace {
+
+// Operators run over batches of at most this many rows (or pairs), small
+// enough for their outputs, and the joins they make, to stay in cache.
+constexpr size_t kBatch = 4096;
+
+// The frame of the subject rows rows[0, n).
+Frame RowsFrame(const uint32_t* rows, size_t n) {
+  Frame f;
+  f.n = n;
+  f.vars.resize(1);
+  f.vars[0].assign(rows, rows + n);
+  f.steps.assign(n, 0);
+  return f;
+}
+
+}  // namespace
+
 Value PlannedColumn::Get(size_t i) const {
   if (state[i] != kValue) return Value::Null();
   switch (kind) {
@@ -680,16 +698,8 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows,
       default: break;  // null
     }
   }
-  // In batches small enough for the operators' outputs to stay in cache.
-  constexpr size_t kBatch = 4096;
   for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
-    const size_t end = std::min(rows.size(), begin + kBatch);
-    Frame f;
-    f.n = end - begin;
-    f.vars.resize(1);
-    f.vars[0].assign(rows.begin() + static_cast<std::ptrdiff_t>(begin),
-                     rows.begin() + static_cast<std::ptrdiff_t>(end));
-    f.steps.assign(f.n, 0);
+    Frame f = RowsFrame(rows.data() + begin, std::min(rows.size() - begin, kBatch));
     Runner runner(*impl_);
     runner.SetFrames(&f, nullptr, {});
     for (size_t k = 0; k < impl_->roots.size(); ++k) {
@@ -738,11 +748,7 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows,
 
 void RulePlan::Periods(const std::vector<uint32_t>& rows,
                        std::vector<std::optional<std::vector<Period>>>* out) const {
-  Frame f;
-  f.n = rows.size();
-  f.vars.resize(1);
-  f.vars[0].assign(rows.begin(), rows.end());
-  f.steps.assign(f.n, 0);
+  Frame f = RowsFrame(rows.data(), rows.size());
   Runner runner(*impl_);
   runner.SetFrames(&f, nullptr, {});
   const Vec& list = runner.Eval(impl_->root, f);
@@ -765,41 +771,22 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
 
 void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                       std::vector<uint8_t>* keep) const {
-  // In batches of pairs small enough for the operators' outputs (and the
-  // joins they make) to stay in cache.
-  constexpr size_t kBatch = 4096;
-  if (rows.size() <= kBatch) return FilterBatch(rows, periods, keep);
-  keep->clear();
-  keep->reserve(rows.size());
-  std::vector<uint32_t> batch_rows;
-  std::vector<Period> batch_periods;
-  std::vector<uint8_t> batch_keep;
+  keep->assign(rows.size(), 1);
   for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
-    const size_t end = std::min(rows.size(), begin + kBatch);
-    batch_rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(begin),
-                      rows.begin() + static_cast<std::ptrdiff_t>(end));
-    if (!periods.empty()) {
-      batch_periods.assign(periods.begin() + static_cast<std::ptrdiff_t>(begin),
-                           periods.begin() + static_cast<std::ptrdiff_t>(end));
-    }
-    FilterBatch(batch_rows, batch_periods, &batch_keep);
-    keep->insert(keep->end(), batch_keep.begin(), batch_keep.end());
+    FilterBatch(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
+                std::min(rows.size() - begin, kBatch), keep->data() + begin);
   }
 }
 
-void RulePlan::FilterBatch(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-                           std::vector<uint8_t>* keep) const {
-  Frame f;
-  f.n = rows.size();
-  f.vars.resize(1);
-  f.vars[0].assign(rows.begin(), rows.end());
-  f.periods = periods;
-  f.steps.assign(f.n, 0);
+void RulePlan::FilterBatch(const uint32_t* rows, const Period* periods, size_t n,
+                           uint8_t* keep) const {
+  Frame f = RowsFrame(rows, n);
+  if (periods != nullptr) f.periods.assign(periods, periods + n);
   Runner runner(*impl_);
   // The distinct subjects of the pairs (a subject's pairs are consecutive).
   Frame subjects;
   std::vector<uint32_t> subject_of;
-  const bool by_subject = !periods.empty();
+  const bool by_subject = periods != nullptr;
   if (by_subject) {
     subjects.vars.resize(1);
     for (size_t i = 0; i < f.n; ++i) {
@@ -811,12 +798,11 @@ void RulePlan::FilterBatch(const std::vector<uint32_t>& rows, const std::vector<
   }
   runner.SetFrames(&f, by_subject ? &subjects : nullptr, subject_of);
   const Vec& when = runner.Eval(impl_->root, f);
-  keep->assign(f.n, 1);
   for (size_t i = 0; i < f.n; ++i) {
     const uint64_t steps = f.steps[i] + (by_subject ? subjects.steps[subject_of[i]] : 0);
     const bool known_false = when.kind == K::kBool && when.st[i] == kValueRow &&
                              when.i[i] == 0 && steps < impl_->max_steps;
-    (*keep)[i] = known_false ? 0 : 1;
+    keep[i] = known_false ? 0 : 1;
   }
 }
 

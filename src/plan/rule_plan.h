@@ -139,9 +139,9 @@ class RulePlan {
 
  private:
   explicit RulePlan(std::unique_ptr<Impl> impl);
-  // Filter on pairs few enough to be one batch.
-  void FilterBatch(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-                   std::vector<uint8_t>* keep) const;
+  // Filter on the n pairs (rows[i], periods[i]) of one batch (`periods`
+  // null for a rule without periods), into keep[0, n).
+  void FilterBatch(const uint32_t* rows, const Period* periods, size_t n, uint8_t* keep) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -4,19 +4,18 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include "../facts/facts_test_util.h"
+#include "engine_test_util.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
 namespace zhucun {
 namespace {
 
-using testing::kSourceDir;
 using testing::TempDir;
+using testing::WriteSmallPack;
 
 // Teams T1, T2, ... ending on `ends` (empty: not ended); by default T1
 // ended 2024-05-01, T2-T7 have not ended, T8 ended 2024-01-01. The pack has
@@ -26,13 +25,7 @@ const std::vector<std::string> kEnds = {"2024-05-01", "", "", "", "", "", "", "2
 DerivedTable Ends(const std::string& derived, bool plan,
                   const std::vector<std::string>& ends = kEnds) {
   TempDir pack;
-  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
-  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
-  pack.Write("pack.yaml",
-             "name: derived\nversion: 1.0.0\ntitle: 派生表\n"
-             "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
-             "includes: [schema.yaml, derived.yaml]\n");
-  pack.Write("derived.yaml", derived);
+  WriteSmallPack(pack, "derived", "derived.yaml", derived);
   SourceManager sources;
   Result<Policy> policy = Policy::Load(pack.path(), sources);
   EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);

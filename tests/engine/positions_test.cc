@@ -7,15 +7,15 @@
 #include <fstream>
 #include <string>
 
-#include "../facts/facts_test_util.h"
+#include "engine_test_util.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
 namespace zhucun {
 namespace {
 
-using testing::kSourceDir;
 using testing::TempDir;
+using testing::WriteSmallSchema;
 
 // `text` without the folder name `dir` + "/".
 std::string Unrooted(std::string text, const std::string& dir) {
@@ -28,8 +28,7 @@ std::string Unrooted(std::string text, const std::string& dir) {
 // A pack of tests/testdata/packs/explain_ok's schema and `rules`.
 void WritePack(const TempDir& pack, const std::string& rules,
                bool window_start = true) {
-  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
-  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
+  WriteSmallSchema(pack);
   pack.Write("pack.yaml",
              std::string("name: positions\nversion: 1.0.0\ntitle: 位置\n") +
                  (window_start

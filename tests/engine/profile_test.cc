@@ -8,27 +8,21 @@
 #include <fstream>
 #include <string>
 
-#include "../facts/facts_test_util.h"
+#include "engine_test_util.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
 namespace zhucun {
 namespace {
 
-using testing::kSourceDir;
 using testing::TempDir;
+using testing::WriteSmallPack;
 
 // Two teams, T1 from 2022-01-01 (weak village) and T2 from 2024-03-10
 // (poor), checked as of 2024-06-30 from 2024-01-01: six months judged.
 Report CheckWithProfile(const std::string& rules, bool profile = true, bool plan = true) {
   TempDir pack;
-  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
-  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
-  pack.Write("pack.yaml",
-             "name: profile\nversion: 1.0.0\ntitle: 剖析\n"
-             "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
-             "includes: [schema.yaml, rules.yaml]\n");
-  pack.Write("rules.yaml", rules);
+  WriteSmallPack(pack, "profile", "rules.yaml", rules);
   SourceManager sources;
   Result<Policy> policy = Policy::Load(pack.path(), sources);
   EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);

@@ -1,0 +1,35 @@
+#ifndef ZHUCUN_TESTS_ENGINE_ENGINE_TEST_UTIL_H_
+#define ZHUCUN_TESTS_ENGINE_ENGINE_TEST_UTIL_H_
+
+// Helpers shared by the engine tests: small packs on the schema of
+// tests/testdata/packs/explain_ok (four tables of rules/qiannan, cut down:
+// counties, villages, teams, members). Header-only, in zhucun::testing.
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "../facts/facts_test_util.h"
+
+namespace zhucun::testing {
+
+// Writes explain_ok's schema into `pack` as schema.yaml.
+inline void WriteSmallSchema(const TempDir& pack) {
+  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
+  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
+}
+
+// A pack named `name` in `pack`: the small schema, a `window_start` of
+// 2024-01-01, and `file` (rules or derived tables) holding `text`.
+inline void WriteSmallPack(const TempDir& pack, const std::string& name, const std::string& file,
+                           const std::string& text) {
+  WriteSmallSchema(pack);
+  pack.Write("pack.yaml", "name: " + name + "\nversion: 1.0.0\ntitle: " + name + "\n" +
+                              "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
+                              "includes: [schema.yaml, " + file + "]\n");
+  pack.Write(file, text);
+}
+
+}  // namespace zhucun::testing
+
+#endif  // ZHUCUN_TESTS_ENGINE_ENGINE_TEST_UTIL_H_

@@ -83,9 +83,10 @@ struct CheckOptions {
   unsigned threads = 0;
   /// Measure where the evaluation spends its time (Report::profile).
   bool profile = false;
-  /// Plan each rule on the rows of a table into column operators that drop
-  /// the (subject, period) pairs whose `when` is false for certain, before
-  /// the row evaluator judges the rest. The findings, messages and errors
+  /// Plan each rule on the rows of a table or on the prefecture into column
+  /// operators that drop the (subject, period) pairs whose `when` is false
+  /// for certain, and write the findings whose `when` and message they
+  /// know, before the row evaluator judges the rest. The findings, messages and errors
   /// are the same either way; false evaluates every pair with the row
   /// evaluator alone (the reference semantics, for differential tests).
   bool plan = true;
@@ -107,9 +108,9 @@ struct RuleProfile {
   uint64_t lets_computed = 0;
   uint64_t lets_bound = 0;
   /// Pairs the row evaluator judged: `judged`, less the pairs the plan
-  /// dropped because `when` is false for them for certain, and (for a rule
-  /// without periods) the findings the plan wrote itself, knowing `when`
-  /// true and every hole of the message.
+  /// dropped because `when` is false for them for certain, and the findings
+  /// the plan wrote itself, knowing `when` true and every hole of the
+  /// message.
   uint64_t evaluated = 0;
   /// Findings (rows, for a derived table).
   uint64_t findings = 0;

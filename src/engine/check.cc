@@ -150,8 +150,8 @@ class RuleRunner {
 
   // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
   // the plan of its `periods:` (only with `plan`), or null.
-  // `findings_plan`: for a rule without periods, the plan of its `when`
-  // and its message's holes together (RulePlan::BuildValues), or null.
+  // `findings_plan`: the plan of its `when` and its message's holes
+  // together (RulePlan::BuildValues; only with `plan`), or null.
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
              const RecordSet& records, const Activation& base, Date from, Date as_of,
@@ -162,12 +162,8 @@ class RuleRunner {
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
-    if (findings_plan_ != nullptr) {
-      RunFindingsPlanned(begin, end);
-      return;
-    }
     if (plan_ != nullptr) {
-      RunPlanned(begin, end);
+      RunPlanned(subjects, begin, end);
       return;
     }
     for (size_t i = begin; i < end; ++i) {
@@ -178,53 +174,16 @@ class RuleRunner {
     }
   }
 
-  // With a findings plan (a rule on the rows of a table, without periods):
-  // the plan computes `when` and the message's holes for every subject; a
-  // subject whose `when` is known false is dropped, one whose `when` is
-  // known true and whose holes are all known is a finding made here, and
-  // the row evaluator judges the rest, in subject order as without a plan.
-  void RunFindingsPlanned(size_t begin, size_t end) {
-    std::vector<uint32_t> rows;
-    for (size_t i = begin; i < end; ++i) rows.push_back(static_cast<uint32_t>(i));
-    std::vector<internal::PlannedColumn> planned;
-    findings_plan_->Columns(rows, &planned);
-    const internal::PlannedColumn& when = planned[0];
-    const auto known = [](const internal::PlannedColumn& c, size_t i) {
-      return c.state[i] != internal::PlannedColumn::kUnknown;
-    };
-    for (size_t s = 0; s < rows.size(); ++s) {
-      ++counts_->subjects;
-      ++counts_->judged;
-      const bool decided = when.kind == ValueKind::kBool &&
-                           when.state[s] == internal::PlannedColumn::kValue;
-      if (decided && when.ints[s] == 0) continue;  // false: no finding
-      bool holes = decided;
-      for (size_t k = 1; holes && k < planned.size(); ++k) holes = known(planned[k], s);
-      const uint32_t r = rows[s];
-      Value row = records_.Row(rule_.spec.subject.table, r);
-      const std::string name = RowSubjectName(rule_.spec.subject, row, r);
-      if (holes) {  // true, and the message known
-        std::string message;
-        size_t hole = 1;
-        for (const MessagePart& part : rule_.message) {
-          message += part.program ? Text(planned[hole++].Get(s)) : part.text;
-        }
-        findings_->push_back({rule_.spec.id, name, "", rule_.spec.severity, std::move(message)});
-        continue;
-      }
-      ++counts_->kept;
-      Activation act = SubjectActivation(std::move(row));
-      Evaluate(name, "", act, /*count=*/false);
-      counts_->lets_computed += act.lazy_evaluations();
-    }
-  }
-
-  // With a plan (a rule on the rows of a table): the pairs of the subjects
-  // are listed first (with the periods of each, which may be an error),
-  // the plan drops those whose `when` is false for certain, and the row
-  // evaluator judges the others, subject by subject in the same order as
-  // without a plan, so the findings and errors are the same.
-  void RunPlanned(size_t begin, size_t end) {
+  // With a plan (a rule on the rows of a table, or on the prefecture): the
+  // pairs of the subjects are listed first (with the periods of each, which
+  // may be an error). With a findings plan, `when` and the message's holes
+  // are computed for every pair: a pair whose `when` is known false is
+  // dropped, one whose `when` is known true and whose holes are all known
+  // is a finding made here. Else the plan drops the pairs whose `when` is
+  // false for certain. The row evaluator judges the others, subject by
+  // subject in the same order as without a plan, so the findings and errors
+  // are the same.
+  void RunPlanned(const Subjects& subjects, size_t begin, size_t end) {
     const bool has_periods = rule_.spec.period || rule_.periods;
     std::vector<uint32_t> rows;
     std::vector<Period> periods;
@@ -257,8 +216,7 @@ class RuleRunner {
       if (!planned_periods.empty() && planned_periods[i - begin]) {
         list = &*planned_periods[i - begin];
       } else if (rule_.periods) {
-        Activation& act = acts[i - begin].emplace(
-            SubjectActivation(records_.Row(rule_.spec.subject.table, r)));
+        Activation& act = acts[i - begin].emplace(SubjectActivation(subjects.Get(i).value));
         std::string error;
         own = internal::PeriodsOf(rule_, act, from_, as_of_, &error);
         if (!own) {
@@ -273,38 +231,70 @@ class RuleRunner {
       }
     }
     first_pair.push_back(rows.size());
+    // Per pair: kDrop, kJudge (the row evaluator), or kFound (a finding
+    // whose message is `planned`'s).
+    enum : uint8_t { kDrop = 0, kJudge = 1, kFound = 2 };
     std::vector<uint8_t> keep;
-    plan_->Filter(rows, periods, &keep);
+    std::vector<internal::PlannedColumn> planned;
+    if (findings_plan_ != nullptr) {
+      findings_plan_->Columns(rows, periods, &planned);
+      const internal::PlannedColumn& when = planned[0];
+      keep.assign(rows.size(), kJudge);
+      for (size_t k = 0; k < rows.size(); ++k) {
+        if (when.kind != ValueKind::kBool || when.state[k] != internal::PlannedColumn::kValue) {
+          continue;
+        }
+        if (when.ints[k] == 0) {
+          keep[k] = kDrop;
+          continue;
+        }
+        bool holes = true;
+        for (size_t h = 1; holes && h < planned.size(); ++h) {
+          holes = planned[h].state[k] != internal::PlannedColumn::kUnknown;
+        }
+        if (holes) keep[k] = kFound;
+      }
+    } else {
+      plan_->Filter(rows, periods, &keep);
+    }
     for (size_t s = 0; s + begin < end; ++s) {
       ++counts_->subjects;
       const size_t b = first_pair[s], e = first_pair[s + 1];
       counts_->judged += e - b;
       size_t kept = 0;
-      for (size_t k = b; k < e; ++k) kept += keep[k];
-      counts_->kept += kept;
+      for (size_t k = b; k < e; ++k) {
+        kept += keep[k] != kDrop;
+        counts_->kept += keep[k] == kJudge;
+      }
       if (kept == 0 && !errors[s]) {
         if (acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
         continue;
       }
-      const auto r = static_cast<uint32_t>(begin + s);
-      Value row = records_.Row(rule_.spec.subject.table, r);
-      const std::string name = RowSubjectName(rule_.spec.subject, row, r);
+      SubjectValue subject = subjects.Get(begin + s);
       if (errors[s]) {
         counts_->lets_computed += acts[s]->lazy_evaluations();
-        Fail(name, "", Value::Error(*errors[s]));
+        Fail(subject.name, "", Value::Error(*errors[s]));
         continue;
       }
-      Activation act = acts[s] ? std::move(*acts[s]) : SubjectActivation(std::move(row));
+      std::optional<Activation> act = std::move(acts[s]);
       for (size_t k = b; k < e; ++k) {
-        if (keep[k] == 0) continue;
-        if (!has_periods) {
-          Evaluate(name, "", act, /*count=*/false);
+        if (keep[k] == kDrop) continue;
+        const std::string period = has_periods ? periods[k].label() : "";
+        if (keep[k] == kFound) {
+          std::string message;
+          size_t hole = 1;
+          for (const MessagePart& part : rule_.message) {
+            message += part.program ? Text(planned[hole++].Get(k)) : part.text;
+          }
+          findings_->push_back(
+              {rule_.spec.id, subject.name, period, rule_.spec.severity, std::move(message)});
           continue;
         }
-        act.Bind("period", Value::FromPeriod(periods[k]));
-        Evaluate(name, periods[k].label(), act, /*count=*/false);
+        if (!act) act.emplace(SubjectActivation(std::move(subject.value)));
+        if (has_periods) act->Bind("period", Value::FromPeriod(periods[k]));
+        Evaluate(subject.name, period, *act, /*count=*/false);
       }
-      counts_->lets_computed += act.lazy_evaluations();
+      if (act) counts_->lets_computed += act->lazy_evaluations();
     }
   }
 
@@ -444,20 +434,26 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   std::vector<std::unique_ptr<internal::RulePlan>> findings_plans(p.rules.size());
   for (size_t r = 0; options.plan && r < p.rules.size(); ++r) {
     const CompiledRule& rule = p.rules[r];
-    if (rule.spec.subject.kind != internal::SubjectSpec::Kind::kTable || !rule.when) continue;
-    internal::RuleInput input;
-    input.subject_var = rule.spec.subject.as;
-    input.subject_table = rule.spec.subject.table;
+    const bool table = rule.spec.subject.kind == internal::SubjectSpec::Kind::kTable;
+    if (!(table || rule.spec.subject.kind == internal::SubjectSpec::Kind::kPrefecture) ||
+        !rule.when) {
+      continue;
+    }
+    internal::RuleInput input;  // (the prefecture: no subject row)
+    if (table) {
+      input.subject_var = rule.spec.subject.as;
+      input.subject_table = rule.spec.subject.table;
+    }
     for (const auto& [name, program] : rule.lets) input.lets.emplace_back(name, &program);
     input.when = &*rule.when;
     plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
-    if (plans[r] && !rule.periods && !rule.spec.period) {
-      std::vector<const Program*> roots = {&*rule.when};
+    if (plans[r]) {
+      std::vector<const Program*> holes;
       for (const MessagePart& part : rule.message) {
-        if (part.program) roots.push_back(&*part.program);
+        if (part.program) holes.push_back(&*part.program);
       }
-      findings_plans[r] =
-          internal::RulePlan::BuildValues(input, roots, records.facts(), *p.types, base, &relations);
+      findings_plans[r] = internal::RulePlan::BuildFindings(input, holes, records.facts(),
+                                                            *p.types, base, &relations);
     }
     if (plans[r] && rule.periods) {
       input.when = &*rule.periods;

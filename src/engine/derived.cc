@@ -392,7 +392,7 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
     }
     for (const auto& column : d.columns) roots.push_back(&column.second);
     value_plan = RulePlan::BuildValues(input, roots, facts, *p.types, base, &relations);
-    if (value_plan) value_plan->Columns(all, &planned);
+    if (value_plan) value_plan->Columns(all, {}, &planned);
   }
 
   std::vector<CellColumn> cells(d.columns.size());

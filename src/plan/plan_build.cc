@@ -28,6 +28,20 @@ const GroupIndex& Relations::Reverse(size_t table, size_t column) {
   return *built_.back().second;
 }
 
+const GroupIndex& Relations::All(size_t table) {
+  constexpr size_t kAll = SIZE_MAX;  // (no column has this index)
+  for (const auto& [key, index] : built_) {
+    if (key == std::make_pair(table, kAll)) return *index;
+  }
+  auto index = std::make_unique<GroupIndex>();
+  const size_t n = records_.facts().tables()[table].num_rows();
+  index->offsets = {0, static_cast<uint32_t>(n)};
+  index->rows.resize(n);
+  for (size_t r = 0; r < n; ++r) index->rows[r] = static_cast<uint32_t>(r);
+  built_.emplace_back(std::make_pair(table, kAll), std::move(index));
+  return *built_.back().second;
+}
+
 namespace {
 
 // The base activation as a row source, for folding constants.
@@ -91,6 +105,7 @@ class Builder {
       : rule_(rule), facts_(facts), types_(types), base_(base), relations_(relations),
         plan_(plan) {
     subject_table_ = facts.schema().TableIndex(rule.subject_table);
+    prefecture_ = rule.subject_table.empty();
     plan->max_steps = rule.when != nullptr ? ImplOf(*rule.when).max_comprehension_steps
                                            : UINT64_MAX;
     for (const auto& [name, program] : rule.lets) {
@@ -104,7 +119,7 @@ class Builder {
   // The plan of `program` (the `when`, or one of several expressions planned
   // together), or -1.
   int BuildRoot(const Program& program) {
-    if (subject_table_ < 0) return -1;
+    if (subject_table_ < 0 && !prefecture_) return -1;
     std::set<std::string_view> reserved = {rule_.subject_var, "period", "facts"};
     reserved.insert(std::begin(kBaseNames), std::end(kBaseNames));
     for (const auto& let : rule_.lets) {
@@ -130,7 +145,7 @@ class Builder {
   int Add(PNode n) {
     n.period = n.op == Op::kPeriod;
     n.loops = n.op == Op::kExists || n.op == Op::kAll || n.op == Op::kFilterSize ||
-              n.op == Op::kMapRel || n.op == Op::kFilterList;
+              n.op == Op::kMapRel || n.op == Op::kFilterList || n.op == Op::kRelFilter;
     for (int k : n.kids) {
       n.period = n.period || At(k).period;
       n.loops = n.loops || At(k).loops;
@@ -269,7 +284,7 @@ class Builder {
       }
       return Unknown(n.name);
     }
-    if (n.name == rule_.subject_var) {
+    if (!prefecture_ && n.name == rule_.subject_var) {
       PNode v;
       v.op = Op::kSubject;
       v.kind = K::kRow;
@@ -300,6 +315,25 @@ class Builder {
 
   int Select(const ProgramImpl& p, const Node& n, Scope& scope) {
     if (n.test_only) return Unknown("has()");
+    const Node& t = p.ast.node(n.target);
+    if (t.kind == ExprKind::kIdent && t.name == "facts" && p.local_slots[n.target] < 0) {
+      // facts.<table>: every row of the table, a relation of one group.
+      const int table = facts_.schema().TableIndex(n.name);
+      if (table < 0) return Unknown("facts." + n.name);
+      PNode whole;
+      whole.op = Op::kFacts;
+      whole.kind = K::kRow;
+      whole.table = SIZE_MAX;
+      whole.text = "facts";
+      PNode v;
+      v.op = Op::kRelation;
+      v.kind = K::kRelation;
+      v.table = static_cast<size_t>(table);
+      v.groups = &relations_->All(static_cast<size_t>(table));
+      v.kids = {Add(std::move(whole))};
+      v.text = "facts." + n.name;
+      return Add(std::move(v));
+    }
     const int target = Visit(p, n.target, scope);
     if (At(target).kind != K::kRow) return Unknown("." + n.name);
     const size_t table = At(target).table;
@@ -558,6 +592,12 @@ class Builder {
         if (At(kids[0]).kind != K::kInt || At(kids[1]).kind != K::kInt) break;
         return node(Op::kCeilDiv, K::kInt, std::move(kids), "ceil_div()");
       }
+      case Fn::kToDecimal: {
+        if (operands.size() != 1) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kInt && At(kids[0]).kind != K::kDecimal) break;
+        return node(Op::kToDecimal, K::kDecimal, std::move(kids), "decimal()");
+      }
       case Fn::kCoveredDays: {
         if (operands.size() < 2) break;
         std::vector<int> kids = visit_all();
@@ -604,7 +644,11 @@ class Builder {
   std::optional<Local> LocalOf(int range, const std::string& name, const Scope& scope) const {
     const PNode& r = At(range);
     const int slot = static_cast<int>(scope.size()) + 1;
-    if (r.kind == K::kRelation) return Local{name, slot, r.table, K::kRow};
+    if (r.kind == K::kRelation) {
+      // A filtered relation's rows are bound where its predicate bound them.
+      if (r.op == Op::kRelFilter && r.slot != slot) return std::nullopt;
+      return Local{name, slot, r.table, K::kRow};
+    }
     const K element = static_cast<K>(r.table);
     if (r.kind == K::kList && element != K::kSpan && (r.op != Op::kConst || element != K::kUnknown)) {
       return Local{name, slot, 0, element};
@@ -780,12 +824,22 @@ class Builder {
     }
     const int range = Visit(p, n.iter_range, scope);
     std::optional<Local> local = LocalOf(range, n.iter_var, scope);
-    if (!local || (op == Op::kFilterList && local->kind == K::kRow)) {
-      return Unknown("comprehension over " + At(range).text);
-    }
+    if (!local) return Unknown("comprehension over " + At(range).text);
     scope.push_back(*local);
     const int pred = Visit(p, predicate, scope);
     scope.pop_back();
+    if (op == Op::kFilterList && local->kind == K::kRow) {
+      // A relation's rows for which the predicate holds: a relation again
+      // (its rows bound in the same slot wherever it is read).
+      PNode v;
+      v.op = Op::kRelFilter;
+      v.kind = K::kRelation;
+      v.table = local->table;
+      v.kids = {range, pred};
+      v.slot = local->slot;
+      v.text = ".filter(" + n.iter_var + ")";
+      return Add(std::move(v));
+    }
     if (op == Op::kFilterList) {
       PNode v;
       v.op = op;
@@ -814,6 +868,7 @@ class Builder {
   Relations* relations_;
   RulePlan::Impl* plan_;
   int subject_table_ = -1;
+  bool prefecture_ = false;  // a rule on the prefecture: no subject row
   std::map<size_t, int> lets_;  // let index -> its plan
   std::set<size_t> planning_;
   std::map<std::string, int> made_;  // Signature -> operator
@@ -876,6 +931,18 @@ std::unique_ptr<RulePlan> RulePlan::BuildValues(const RuleInput& rule,
   }
   if (!any) return nullptr;
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
+}
+
+std::unique_ptr<RulePlan> RulePlan::BuildFindings(const RuleInput& rule,
+                                                  const std::vector<const Program*>& holes,
+                                                  const FactSet& facts, const RecordTypes& types,
+                                                  const Activation& base, Relations* relations) {
+  if (rule.when == nullptr) return nullptr;
+  std::vector<const Program*> roots = {rule.when};
+  roots.insert(roots.end(), holes.begin(), holes.end());
+  std::unique_ptr<RulePlan> plan = BuildValues(rule, roots, facts, types, base, relations);
+  if (plan) plan->impl_->guarded = true;
+  return plan;
 }
 
 std::string RulePlan::Dump() const {

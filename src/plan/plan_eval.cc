@@ -63,6 +63,12 @@ class Runner {
     return *m.value;
   }
 
+  // Operator `id` on frame f where operator `guard` (a bool) is not known
+  // false (the other rows may be left unknown).
+  const Vec& EvalWhere(int id, Frame& f, int guard) {
+    return EvalFor(id, f, Narrow(Eval(guard, f), false, f));
+  }
+
  private:
   // Whether a memo computed every row `active` needs.
   static bool Covers(const Frame::Memo& m, const std::vector<uint8_t>* active) {
@@ -117,8 +123,26 @@ class Runner {
     switch (n.op) {
       case Op::kUnknown:
       case Op::kRelation:  // only read through its parent
+      case Op::kRelFilter:
         Resize(&out, K::kUnknown, f.n);
         return out;
+      case Op::kFacts:
+        Resize(&out, K::kRow, f.n);
+        out.table = n.table;
+        std::fill(out.st.begin(), out.st.end(), kValueRow);  // (row 0 of each)
+        return out;
+      case Op::kToDecimal: {
+        const Vec& x = Eval(n.kids[0], f);
+        Resize(&out, K::kDecimal, f.n);
+        if (x.kind == K::kDecimal) return x;
+        if (x.kind != K::kInt) return out;
+        for (size_t i = 0; i < f.n; ++i) {
+          if (x.st[i] != kValueRow) continue;  // (decimal(null) is an error)
+          out.st[i] = kValueRow;
+          out.d[i] = Decimal::FromInt(x.i[i]);
+        }
+        return out;
+      }
       case Op::kConst: return Const(n, f.n);
       case Op::kLocal:
         if (n.kind != K::kRow) return f.values[static_cast<size_t>(n.slot)];
@@ -323,16 +347,16 @@ class Runner {
     const Value& v = n.constant;
     uint8_t state = kValueRow;
     switch (n.kind) {
-      case K::kBool: out.i.assign(size, v.bool_value()); break;
-      case K::kInt: out.i.assign(size, v.int_value()); break;
-      case K::kDate: out.i.assign(size, v.date_value().day_number()); break;
-      case K::kDecimal: out.d.assign(size, v.decimal_value()); break;
-      case K::kString: out.s.assign(size, v.string_value()); break;
-      case K::kPeriod: out.p.assign(size, v.period_value()); break;
+      case K::kBool: Fill<int64_t>(&out.i, size, v.bool_value()); break;
+      case K::kInt: Fill<int64_t>(&out.i, size, v.int_value()); break;
+      case K::kDate: Fill<int64_t>(&out.i, size, v.date_value().day_number()); break;
+      case K::kDecimal: Fill(&out.d, size, v.decimal_value()); break;
+      case K::kString: Fill<std::string_view>(&out.s, size, v.string_value()); break;
+      case K::kPeriod: Fill(&out.p, size, v.period_value()); break;
       case K::kNull: state = kNullRow; break;
       default: Resize(&out, n.kind, size); return out;  // unknown
     }
-    out.st.assign(size, state);
+    Fill(&out.st, size, state);
     return out;
   }
 
@@ -405,9 +429,19 @@ class Runner {
 
   Vec RelSize(const PNode& n, Frame& f) {
     const PNode& rel = plan_.nodes[static_cast<size_t>(n.kids[0])];
-    const Vec& parents = Eval(rel.kids[0], f);
     Vec out;
     Resize(&out, K::kInt, f.n);
+    if (rel.op == Op::kRelFilter) {  // the rows its predicate keeps
+      const std::shared_ptr<Joined> j = JoinOnce(n.kids[0], rel.slot, f);
+      for (size_t i = 0; i < f.n; ++i) {
+        if (j->known[i] == 0) continue;
+        out.st[i] = kValueRow;
+        out.i[i] = 0;
+      }
+      for (uint32_t i : j->parent_of) ++out.i[i];
+      return out;
+    }
+    const Vec& parents = Eval(rel.kids[0], f);
     for (size_t i = 0; i < f.n; ++i) {
       if (parents.st[i] != kValueRow) continue;
       const auto [b, e] = Span(*rel.groups, parents.i[i]);
@@ -429,6 +463,41 @@ class Runner {
     child.vars.resize(slot + 1);
     child.values.resize(slot + 1);
     known->assign(f.n, 0);
+    if (range.op == Op::kRelFilter) {
+      // The relation's rows for which the predicate is true, its conjuncts
+      // one after the other, each over the rows the ones before did not
+      // find false; a row of f with a row for which the predicate is not a
+      // known bool is unknown.
+      Frame cur = Join(range.kids[0], slot_in, f, known, parent_of);
+      std::vector<uint8_t> unsure(cur.n, 0);  // a conjunct was unknown
+      std::vector<int> conjuncts;
+      Conjuncts(range.kids[1], &conjuncts);
+      for (int c : conjuncts) {
+        const Vec& v = Eval(c, cur);
+        std::vector<uint32_t> in;
+        for (size_t k = 0; k < cur.n; ++k) {
+          f.steps[(*parent_of)[k]] += cur.steps[k];
+          cur.steps[k] = 0;
+          if (v.kind != K::kBool || v.st[k] != kValueRow) {
+            unsure[k] = 1;
+            in.push_back(static_cast<uint32_t>(k));
+          } else if (v.i[k] != 0) {
+            in.push_back(static_cast<uint32_t>(k));
+          }
+        }
+        if (in.size() < cur.n) Keep(in, &cur, parent_of, &unsure);
+      }
+      std::vector<uint32_t> in;
+      for (size_t k = 0; k < cur.n; ++k) {
+        if (unsure[k] != 0) (*known)[(*parent_of)[k]] = 0;
+      }
+      for (size_t k = 0; k < cur.n; ++k) {
+        if ((*known)[(*parent_of)[k]] != 0) in.push_back(static_cast<uint32_t>(k));
+      }
+      if (in.size() < cur.n) Keep(in, &cur, parent_of, &unsure);
+      for (uint32_t i : *parent_of) ++f.steps[i];  // (the comprehension over them)
+      return cur;
+    }
     if (range.kind == K::kRelation) {
       const Vec& parents = Eval(range.kids[0], f);
       for (size_t i = 0; i < f.n; ++i) {
@@ -457,30 +526,105 @@ class Runner {
       }
       if (list.kind == K::kList) child.values[slot] = Gather(*list.elems, elements);
     }
-    child.n = parent_of->size();
+    Bind(f, slot, *parent_of, &child);
+    return child;
+  }
+
+  // The rows `in` of *f (and of the vectors along), in a new frame.
+  static void Keep(const std::vector<uint32_t>& in, Frame* f, std::vector<uint32_t>* parent_of,
+                   std::vector<uint8_t>* unsure) {
+    Frame out;
+    out.n = in.size();
+    out.vars.resize(f->vars.size());
+    for (size_t s = 0; s < f->vars.size(); ++s) {
+      if (f->vars[s].empty()) continue;
+      out.vars[s].reserve(in.size());
+      for (uint32_t k : in) out.vars[s].push_back(f->vars[s][k]);
+    }
+    out.values.resize(f->values.size());
+    for (size_t s = 0; s < f->values.size(); ++s) {
+      if (!f->values[s].st.empty()) out.values[s] = Gather(f->values[s], in);
+    }
+    for (size_t x = 0; x < in.size(); ++x) {
+      const uint32_t k = in[x];
+      if (!f->periods.empty()) out.periods.push_back(f->periods[k]);
+      (*parent_of)[x] = (*parent_of)[k];
+      (*unsure)[x] = (*unsure)[k];
+    }
+    parent_of->resize(in.size());
+    unsure->resize(in.size());
+    out.steps.assign(out.n, 0);
+    *f = std::move(out);
+  }
+
+  // The operands of `id`'s `&&`s, left to right.
+  void Conjuncts(int id, std::vector<int>* out) const {
+    const PNode& n = plan_.nodes[static_cast<size_t>(id)];
+    if (n.op != Op::kAnd) {
+      out->push_back(id);
+      return;
+    }
+    Conjuncts(n.kids[0], out);
+    Conjuncts(n.kids[1], out);
+  }
+
+  // Join, made once per frame for a filtered relation (its predicate is
+  // computed once however many comprehensions read it; its steps are
+  // counted for each, as the row evaluator may take them again).
+  std::shared_ptr<Joined> JoinOnce(int range_id, int slot, Frame& f) {
+    const bool once = plan_.nodes[static_cast<size_t>(range_id)].op == Op::kRelFilter;
+    if (once) {
+      for (const Frame::JoinMemo& m : f.joins) {
+        if (m.range != range_id || !Covers(m.rows, f.active)) continue;
+        for (size_t i = 0; i < f.n; ++i) f.steps[i] += m.rows.steps[i];
+        return m.joined;
+      }
+    }
+    auto j = std::make_shared<Joined>();
+    std::vector<uint64_t> before;
+    if (once) before = f.steps;
+    j->child = Join(range_id, slot, f, &j->known, &j->parent_of);
+    if (once) {
+      Frame::JoinMemo& m = f.joins.emplace_back();
+      m.range = range_id;
+      m.joined = j;
+      m.rows.all = f.active == nullptr;
+      if (!m.rows.all) m.rows.active = *f.active;
+      m.rows.steps.resize(f.n);
+      for (size_t i = 0; i < f.n; ++i) m.rows.steps[i] = f.steps[i] - before[i];
+    }
+    return j;
+  }
+
+  // The joined frame `child` (its variable `slot` bound) gets the variables
+  // of the slots before, the values and the period of each row's parent
+  // in f.
+  static void Bind(const Frame& f, size_t slot, const std::vector<uint32_t>& parent_of,
+                   Frame* child) {
+    child->n = parent_of.size();
     for (size_t s = 0; s < slot; ++s) {
       if (s < f.vars.size() && !f.vars[s].empty()) {
-        child.vars[s].resize(child.n);
-        for (size_t j = 0; j < child.n; ++j) child.vars[s][j] = f.vars[s][(*parent_of)[j]];
+        child->vars[s].resize(child->n);
+        for (size_t j = 0; j < child->n; ++j) child->vars[s][j] = f.vars[s][parent_of[j]];
       }
       if (s < f.values.size() && !f.values[s].st.empty()) {
-        child.values[s] = Gather(f.values[s], *parent_of);
+        child->values[s] = Gather(f.values[s], parent_of);
       }
     }
     if (!f.periods.empty()) {
-      child.periods.resize(child.n);
-      for (size_t j = 0; j < child.n; ++j) child.periods[j] = f.periods[(*parent_of)[j]];
+      child->periods.resize(child->n);
+      for (size_t j = 0; j < child->n; ++j) child->periods[j] = f.periods[parent_of[j]];
     }
-    child.steps.assign(child.n, 0);
-    return child;
+    child->steps.assign(child->n, 0);
   }
 
   // exists, all or filter(...).size() over a relation: the rows of f joined
   // with their child rows, the predicate over the join, grouped back.
   Vec Comprehension(const PNode& n, Frame& f) {
-    std::vector<uint8_t> known;
-    std::vector<uint32_t> parent_of;
-    Frame child = Join(n.kids[0], n.slot, f, &known, &parent_of);
+    const std::shared_ptr<Joined> joined = JoinOnce(n.kids[0], n.slot, f);
+    Frame& child = joined->child;
+    const std::vector<uint8_t>& known = joined->known;
+    const std::vector<uint32_t>& parent_of = joined->parent_of;
     const Vec& pred = Eval(n.kids[1], child);
     Vec out;
     Resize(&out, n.op == Op::kFilterSize ? K::kInt : K::kBool, f.n);
@@ -547,9 +691,10 @@ class Runner {
   // (`predicate`; -1: none) holds. Known where every P is a known bool and
   // every F of an element P keeps is known (a null is an element).
   Vec Collect(const PNode& n, Frame& f, int element_id, int predicate_id) {
-    std::vector<uint8_t> owner;
-    std::vector<uint32_t> parent_of;
-    Frame child = Join(n.kids[0], n.slot, f, &owner, &parent_of);
+    const std::shared_ptr<Joined> joined = JoinOnce(n.kids[0], n.slot, f);
+    Frame& child = joined->child;
+    const std::vector<uint8_t>& owner = joined->known;
+    const std::vector<uint32_t>& parent_of = joined->parent_of;
     const Vec* keep = predicate_id >= 0 ? &Eval(predicate_id, child) : nullptr;
     const Vec& element =
         element_id >= 0 ? Eval(element_id, child) : child.values[static_cast<size_t>(n.slot)];
@@ -628,8 +773,8 @@ class Runner {
 
   Vec Cond(const PNode& n, Frame& f) {
     const Vec& c = Eval(n.kids[0], f);
-    Vec a = EvalFor(n.kids[1], f, Narrow(c, false, f));
-    Vec b = EvalFor(n.kids[2], f, Narrow(c, true, f));
+    const Vec& a = EvalFor(n.kids[1], f, Narrow(c, false, f));
+    const Vec& b = EvalFor(n.kids[2], f, Narrow(c, true, f));
     if (n.kind == K::kList) return CondLists(n, c, a, b);
     Vec out;
     Resize(&out, n.kind, f.n);
@@ -666,6 +811,42 @@ Frame RowsFrame(const uint32_t* rows, size_t n) {
   return f;
 }
 
+// A batch of pairs (rows[i], periods[i]) — `periods` null for a rule
+// without periods — and, with periods, the frame of their distinct
+// subjects (a subject's pairs are consecutive): what does not read the
+// period is computed once per subject.
+struct PairFrames {
+  PairFrames(const uint32_t* rows, const Period* periods, size_t n)
+      : pairs(RowsFrame(rows, n)), by_subject(periods != nullptr) {
+    if (!by_subject) return;
+    pairs.periods.assign(periods, periods + n);
+    subjects.vars.resize(1);
+    for (size_t i = 0; i < n; ++i) {
+      if (i == 0 || rows[i] != rows[i - 1]) subjects.vars[0].push_back(static_cast<int32_t>(rows[i]));
+      subject_of.push_back(static_cast<uint32_t>(subjects.vars[0].size() - 1));
+    }
+    subjects.n = subjects.vars[0].size();
+    subjects.steps.assign(subjects.n, 0);
+  }
+
+  void Attach(Runner* runner) { runner->SetFrames(&pairs, by_subject ? &subjects : nullptr, subject_of); }
+
+  // The comprehension steps taken for pair i.
+  uint64_t Steps(size_t i) const {
+    return pairs.steps[i] + (by_subject ? subjects.steps[subject_of[i]] : 0);
+  }
+
+  void ResetSteps() {
+    std::fill(pairs.steps.begin(), pairs.steps.end(), 0);
+    std::fill(subjects.steps.begin(), subjects.steps.end(), 0);
+  }
+
+  Frame pairs;
+  Frame subjects;
+  std::vector<uint32_t> subject_of;
+  bool by_subject;
+};
+
 }  // namespace
 
 Value PlannedColumn::Get(size_t i) const {
@@ -681,7 +862,7 @@ Value PlannedColumn::Get(size_t i) const {
   }
 }
 
-void RulePlan::Columns(const std::vector<uint32_t>& rows,
+void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                        std::vector<PlannedColumn>* out) const {
   out->assign(impl_->roots.size(), PlannedColumn{});
   for (size_t k = 0; k < impl_->roots.size(); ++k) {
@@ -699,14 +880,18 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows,
     }
   }
   for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
-    Frame f = RowsFrame(rows.data() + begin, std::min(rows.size() - begin, kBatch));
+    PairFrames frames(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
+                      std::min(rows.size() - begin, kBatch));
+    Frame& f = frames.pairs;
     Runner runner(*impl_);
-    runner.SetFrames(&f, nullptr, {});
+    frames.Attach(&runner);
     for (size_t k = 0; k < impl_->roots.size(); ++k) {
       if (impl_->roots[k] < 0) continue;
       // The steps of the expressions before are not this one's.
-      std::fill(f.steps.begin(), f.steps.end(), 0);
-      const Vec& v = runner.Eval(impl_->roots[k], f);
+      frames.ResetSteps();
+      const Vec& v = impl_->guarded && k > 0 && impl_->roots[0] >= 0
+                         ? runner.EvalWhere(impl_->roots[k], f, impl_->roots[0])
+                         : runner.Eval(impl_->roots[k], f);
       PlannedColumn& c = (*out)[k];
       const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
       if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
@@ -722,7 +907,7 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows,
         }
       }
       for (size_t i = 0; i < f.n; ++i) {
-        if (v.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) continue;
+        if (v.st[i] == kUnknownRow || frames.Steps(i) >= impl_->max_steps) continue;
         const size_t r = begin + i;
         if (v.st[i] == kNullRow || v.kind == K::kNull) {
           c.state[r] = PlannedColumn::kNull;
@@ -780,28 +965,13 @@ void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Perio
 
 void RulePlan::FilterBatch(const uint32_t* rows, const Period* periods, size_t n,
                            uint8_t* keep) const {
-  Frame f = RowsFrame(rows, n);
-  if (periods != nullptr) f.periods.assign(periods, periods + n);
+  PairFrames frames(rows, periods, n);
   Runner runner(*impl_);
-  // The distinct subjects of the pairs (a subject's pairs are consecutive).
-  Frame subjects;
-  std::vector<uint32_t> subject_of;
-  const bool by_subject = periods != nullptr;
-  if (by_subject) {
-    subjects.vars.resize(1);
-    for (size_t i = 0; i < f.n; ++i) {
-      if (i == 0 || rows[i] != rows[i - 1]) subjects.vars[0].push_back(static_cast<int32_t>(rows[i]));
-      subject_of.push_back(static_cast<uint32_t>(subjects.vars[0].size() - 1));
-    }
-    subjects.n = subjects.vars[0].size();
-    subjects.steps.assign(subjects.n, 0);
-  }
-  runner.SetFrames(&f, by_subject ? &subjects : nullptr, subject_of);
-  const Vec& when = runner.Eval(impl_->root, f);
-  for (size_t i = 0; i < f.n; ++i) {
-    const uint64_t steps = f.steps[i] + (by_subject ? subjects.steps[subject_of[i]] : 0);
+  frames.Attach(&runner);
+  const Vec& when = runner.Eval(impl_->root, frames.pairs);
+  for (size_t i = 0; i < n; ++i) {
     const bool known_false = when.kind == K::kBool && when.st[i] == kValueRow &&
-                             when.i[i] == 0 && steps < impl_->max_steps;
+                             when.i[i] == 0 && frames.Steps(i) < impl_->max_steps;
     keep[i] = known_false ? 0 : 1;
   }
 }

@@ -26,7 +26,8 @@ enum class K : uint8_t {
   kNull,     // the constant null
   kBool, kInt, kDecimal, kDate, kString, kPeriod,
   kRow,       // a row of `table` (a record); null where a reference is null
-  kRelation,  // a reverse relation (only as the range of a comprehension or size())
+  kRelation,  // a reverse relation, or `facts.<table>`, perhaps filtered (only as
+              // the range of a comprehension or size())
   kList,      // a list: a constant (kConst), or per row a run of `elems`
   kMap,       // a constant map (only as the right operand of `in`, or indexed)
   kSpan,      // a span [start, end] for covered_days: start a date, end a date or null
@@ -67,6 +68,9 @@ enum class Op : uint8_t {
   kInMap,      // kids[0] (a string) in constant (a map)
   kIndexMap,   // constant (a map)[kids[0] (a string)]
   kListSize,   // kids[0] (a list).size()
+  kFacts,      // `facts`: a row (0) whose reverse relations are whole tables
+  kRelFilter,  // kids[0] (a relation).filter(slot, kids[1]): a relation
+  kToDecimal,  // decimal(kids[0]) of an int or a decimal
 };
 
 struct PNode {
@@ -89,6 +93,9 @@ struct RulePlan::Impl {
   std::vector<PNode> nodes;  // children before parents
   int root = -1;
   std::vector<int> roots;  // BuildValues: per expression, its operator or -1
+  // BuildFindings: the expressions after the first are needed only where
+  // the first (a `when`) is not known false.
+  bool guarded = false;
   const FactSet* facts = nullptr;
   // The fewest comprehension steps any program of the rule may take: a pair
   // whose comprehensions may take as many is unknown.
@@ -103,6 +110,16 @@ inline constexpr uint8_t kNullRow = 2;
 // One operator's output over a batch: a state per row, and the values in the
 // vector of its kind.
 struct Vec {
+  Vec() = default;
+  Vec(const Vec&) = default;
+  Vec(Vec&&) noexcept = default;
+  Vec& operator=(const Vec&) = default;
+  Vec& operator=(Vec&&) noexcept = default;
+  // Gives its buffers to this thread's pool (Reuse, plan_kernels.h): a
+  // batch's operators then fill memory already mapped instead of fresh
+  // pages.
+  ~Vec();
+
   K kind = K::kUnknown;
   std::vector<uint8_t> st;
   std::vector<int64_t> i;            // kBool (0/1), kInt, kDate (day number), kRow
@@ -143,6 +160,23 @@ struct Frame {
   };
   std::vector<Memo> memo;
   std::deque<Vec> store;
+  // The joins of this frame with a filtered relation (plan_eval.cc), made
+  // once however many comprehensions read it.
+  struct JoinMemo {
+    int range = -1;
+    Memo rows;  // (its `value` unused)
+    std::shared_ptr<struct Joined> joined;
+  };
+  std::vector<JoinMemo> joins;
+};
+
+// The rows of a frame joined with the elements of a range: the joined
+// frame, per row of the frame whether its range is known, and per joined
+// row its row of the frame.
+struct Joined {
+  Frame child;
+  std::vector<uint8_t> known;
+  std::vector<uint32_t> parent_of;
 };
 
 }  // namespace zhucun::internal

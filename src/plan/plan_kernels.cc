@@ -17,6 +17,78 @@
 
 namespace zhucun::internal {
 
+namespace {
+
+// The buffers of one element type that this thread's destroyed Vecs left:
+// at most kKept, each of at least kSmallest elements (smaller ones are as
+// cheap to allocate anew).
+template <typename T>
+class Pool {
+ public:
+  static Pool& Mine() {
+    thread_local Pool pool;
+    return pool;
+  }
+
+  void Give(std::vector<T>* v) {
+    if (v->capacity() < kSmallest || free_.size() >= kKept) return;
+    v->clear();
+    free_.push_back(std::move(*v));
+  }
+
+  // A buffer of at least n elements, or false.
+  bool Take(size_t n, std::vector<T>* out) {
+    for (size_t k = free_.size(); k-- > 0;) {
+      if (free_[k].capacity() < n) continue;
+      *out = std::move(free_[k]);
+      free_[k] = std::move(free_.back());
+      free_.pop_back();
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kSmallest = 512;
+  static constexpr size_t kKept = 64;
+  std::vector<std::vector<T>> free_;
+};
+
+template <typename T>
+void Give(std::vector<T>* v) {
+  Pool<T>::Mine().Give(v);
+}
+
+}  // namespace
+
+template <typename T>
+void Reuse(std::vector<T>* v, size_t n) {
+  if (v->capacity() >= n) return;
+  std::vector<T> buffer;
+  if (!Pool<T>::Mine().Take(n, &buffer)) return;
+  buffer.assign(v->begin(), v->end());
+  Give(v);
+  *v = std::move(buffer);
+}
+
+template void Reuse(std::vector<uint8_t>*, size_t);
+template void Reuse(std::vector<int64_t>*, size_t);
+template void Reuse(std::vector<uint32_t>*, size_t);
+template void Reuse(std::vector<Decimal>*, size_t);
+template void Reuse(std::vector<std::string_view>*, size_t);
+template void Reuse(std::vector<Period>*, size_t);
+
+Vec::~Vec() {
+  Give(&st);
+  Give(&i);
+  Give(&d);
+  Give(&s);
+  Give(&p);
+  Give(&j);
+  Give(&lb);
+  Give(&le);
+}
+
 bool IsNumber(K k) { return k == K::kInt || k == K::kDecimal; }
 
 Decimal DecimalAt(const Vec& v, size_t i) {
@@ -55,12 +127,12 @@ inline int CompareDecimals(Decimal a, Decimal b) {
 
 void Resize(Vec* v, K kind, size_t n) {
   v->kind = kind;
-  v->st.assign(n, kUnknownRow);
+  Fill(&v->st, n, kUnknownRow);
   switch (kind) {
-    case K::kBool: case K::kInt: case K::kDate: case K::kRow: v->i.assign(n, 0); break;
-    case K::kDecimal: v->d.assign(n, Decimal()); break;
-    case K::kString: v->s.assign(n, std::string_view()); break;
-    case K::kPeriod: v->p.assign(n, Period()); break;
+    case K::kBool: case K::kInt: case K::kDate: case K::kRow: Fill<int64_t>(&v->i, n, 0); break;
+    case K::kDecimal: Fill(&v->d, n, Decimal()); break;
+    case K::kString: Fill(&v->s, n, std::string_view()); break;
+    case K::kPeriod: Fill(&v->p, n, Period()); break;
     default: break;
   }
 }

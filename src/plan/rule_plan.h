@@ -13,7 +13,11 @@
 // the child rows through the relation's index spans (offsets + row ids, built
 // once per check), the predicate runs column-at-a-time over the joined rows,
 // and the results are grouped back by pair. A `let` the `when` reads is
-// planned where it is read.
+// planned where it is read. `facts.<table>` (every row of the table, one
+// group) is a relation too, so a rule on the prefecture — one subject, no
+// row — is planned like one on a table; a relation's `filter(...)` read as
+// a value (a let, a filter of a filter) is a relation whose rows are those
+// its predicate finds true, joined once per batch however often it is read.
 //
 // Every value of the plan is three-valued: known (equal to what the row
 // evaluator would compute), null, or unknown. Unknown is what the plan gives
@@ -52,6 +56,8 @@ class Relations {
   explicit Relations(const RecordSet& records) : records_(records) {}
   // The rows of `table` grouped by the row their column `column` refers to.
   const GroupIndex& Reverse(size_t table, size_t column);
+  // Every row of `table` as one group (`facts.<table>`), in table order.
+  const GroupIndex& All(size_t table);
 
  private:
   const RecordSet& records_;
@@ -122,9 +128,19 @@ class RulePlan {
                                                const FactSet& facts, const RecordTypes& types,
                                                const Activation& base, Relations* relations);
 
-  // For a plan made by BuildValues: each expression's values over `rows`,
-  // (*out)[k] for roots[k], exactly the row evaluator's where known.
-  void Columns(const std::vector<uint32_t>& rows, std::vector<PlannedColumn>* out) const;
+  // BuildValues of a rule's `when` and its message's holes: the holes are
+  // computed only where `when` is not known false (elsewhere unknown).
+  static std::unique_ptr<RulePlan> BuildFindings(const RuleInput& rule,
+                                                 const std::vector<const Program*>& holes,
+                                                 const FactSet& facts, const RecordTypes& types,
+                                                 const Activation& base, Relations* relations);
+
+  // For a plan made by BuildValues or BuildFindings: each expression's values over the pairs
+  // (rows[i], periods[i]) — `periods` empty for expressions without a
+  // period — (*out)[k] for roots[k], exactly the row evaluator's where
+  // known. A subject's pairs are consecutive.
+  void Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+               std::vector<PlannedColumn>* out) const;
 
   // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
   // periods — sets keep[i] to 0 where `when` is false for certain, 1 where

@@ -91,9 +91,43 @@ TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
   EXPECT_NE(text.find("  team.short_month "), std::string::npos) << text;
 }
 
+// kShortMonth with a message the plan cannot write (`string()` is not one
+// of its operators).
+const char kShortMonthSpelled[] =
+      "rules:\n"
+      "  - id: team.short_month\n"
+      "    title: 测试\n"
+      "    severity: warning\n"
+      "    subject: teams\n"
+      "    period: month\n"
+      "    let:\n"
+      "      weak: team.village.category == 'weak'\n"
+      "      days: period.end() - period.start() + 1\n"
+      "      never: team.team_id.size() / 0\n"
+      "    when: weak && days < 30\n"
+      "    message: \"{string(days)} days\"\n";
+
+// The plan drops the eleven pairs whose `when` it knows false; the row
+// evaluator judges the one left (its message unknown to the plan), binding
+// and computing the lets of T1 alone.
+TEST(ProfileTest, RowEvaluatorJudgesThePairsThePlanKeeps) {
+  const Report report = CheckWithProfile(kShortMonthSpelled);
+  ASSERT_TRUE(report.profile.has_value());
+  const RuleProfile& r = report.profile->rules.at(0);
+  EXPECT_EQ(r.path, "plan, then row evaluator");
+  EXPECT_EQ(r.judged, 12u);
+  EXPECT_EQ(r.evaluated, 1u);  // T1 in 2024-02
+  EXPECT_EQ(r.lets_computed, 2u);  // weak and days, for that pair
+  EXPECT_EQ(r.lets_bound, 2u + 1u);  // T1's weak and never; days once
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].period, "2024-02");
+  EXPECT_EQ(report.findings[0].message, "29 days");
+}
+
 // With the plan (src/plan): `weak` (T1 only) and `days < 30` (February
-// only) are known for every pair, so the row evaluator judges one pair, and
-// binds and computes the lets of T1 alone.
+// only) are known for every pair, and so is the message's `{days}`: the
+// plan writes the one finding itself, and the row evaluator judges no pair
+// and computes no let.
 TEST(ProfileTest, PlanDropsThePairsWhoseWhenIsFalse) {
   const Report report = CheckWithProfile(kShortMonth);
   ASSERT_TRUE(report.profile.has_value());
@@ -101,10 +135,10 @@ TEST(ProfileTest, PlanDropsThePairsWhoseWhenIsFalse) {
   EXPECT_EQ(r.path, "plan, then row evaluator");
   EXPECT_EQ(r.subjects, 2u);
   EXPECT_EQ(r.judged, 12u);
-  EXPECT_EQ(r.evaluated, 1u);  // T1 in 2024-02
-  EXPECT_EQ(r.lets_computed, 2u);  // weak and days, for that pair
-  EXPECT_EQ(r.lets_bound, 2u + 1u);  // T1's weak and never; days once
-  EXPECT_EQ(r.findings, 1u);
+  EXPECT_EQ(r.evaluated, 0u);
+  EXPECT_EQ(r.lets_computed, 0u);
+  EXPECT_EQ(r.lets_bound, 0u);
+  EXPECT_EQ(r.findings, 1u);  // T1 in 2024-02
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].period, "2024-02");
   EXPECT_EQ(report.findings[0].message, "29 days");

@@ -233,7 +233,8 @@ std::vector<Subject> Subjects() {
         "params.core_roles.exists(r, member.role == r)",
         "params.bundle_kinds.filter(k, !member.team.bundles.exists(b, b.kind == k)).size() > 1",
         "['leave', 'absent'].all(k, member.absences.exists(a, a.kind == k))",
-        "[1, 2, 3].exists(n, member.payments.size() == n * 12)"},
+        "[1, 2, 3].exists(n, member.payments.size() == n * 12)",
+        "facts.teams.filter(t, t.village_id == member.team.village_id).size() > 1"},
        {"active_throughout(member, period)", "served(member, period)",
         "member.trainings.exists(t, t.date in period)",
         "member.payments.exists(p, p.month.start() >= period.start() && p.month.end() <= period.end())",
@@ -286,6 +287,31 @@ std::vector<Subject> Subjects() {
         "team.bundles.all(b, b.amount > decimal('0'))", "team.bundles.exists(b, b.kind == 'funds')"},
        {"active_throughout(team, period)", "team.start_date in period"},
        {}},
+      // The prefecture (no subject row): `facts.<table>`, filtered relations
+      // (a filter of a filter, a let read twice), `decimal()`, and filters
+      // whose conjuncts fail where another is false (CEL's `&&`).
+      {"prefecture",
+       "",
+       {"facts.members.filter(m, m.role == 'first_secretary').size() > 20",
+        "facts.teams.exists(t, t.end_date == null)",
+        "facts.payments.all(p, p.living_allowance >= decimal('1000'))",
+        "facts.absences.filter(a, a.kind == 'absent' && a.approved_by == null).size() * 10 > facts.absences.size()",
+        "facts.assessments.filter(a, a.daily_score <= decimal('100')).filter(a, params.weight_daily * a.daily_score + params.weight_half_year * a.half_year_score + params.weight_year_end * a.year_end_score >= decimal('90')).size() > 3",
+        "decimal(facts.members.filter(m, is_core(m)).size()) > decimal('0.3') * facts.members.size()",
+        "facts.members.filter(m, m.end_date < as_of && m.role == 'other').size() > 0",
+        "facts.members.filter(m, m.role == 'nobody' && m.end_date < as_of).size() == 0",
+        "facts.members.filter(m, 1 / (m.payments.size() - 3) > 0).size() > 0",
+        "facts.members.filter(m, is_core(m)).exists(m, m.payments.size() > 40)",
+        "facts.members.filter(m, m.end_date < as_of && m.role == 'other').exists(m, m.role != '')",
+        "facts.members.filter(m, m.end_date < as_of && m.role == 'nobody').filter(m, m.role != '').size() == 0",
+        "facts.members.filter(m, m.role == 'nobody' && m.end_date < as_of).all(m, false)",
+        "graded.size() > 0 && decimal(graded.filter(a, params.weight_daily * a.daily_score + params.weight_half_year * a.half_year_score + params.weight_year_end * a.year_end_score >= decimal('90')).size()) > decimal('0.1') * graded.size()"},
+       {"facts.work_funds.filter(w, year_of(w.year) == period).size() > 5",
+        "facts.trainings.exists(t, t.date in period)",
+        "facts.payments.filter(p, p.month.start() >= period.start() && p.month.end() <= period.end() && p.transport_reimbursements > 2).size() > 10",
+        "facts.assessments.filter(a, year_of(a.year) == period && a.daily_score <= decimal('100')).size() > 100"},
+       {"facts.assessments.filter(a, year_of(a.year).start() <= as_of).map(a, year_of(a.year))",
+        "facts.work_funds.map(w, year_of(w.year))"}},
   };
 }
 
@@ -363,12 +389,17 @@ std::string WriteGeneratedPack(size_t count, uint32_t seed,
     if (s.table == "members") {
       rule << "    let:\n      late: member.end_date != null && member.end_date > as_of - 30\n";
     }
+    if (s.table == "prefecture") {
+      rule << "    let:\n      graded: facts.assessments.filter(a, a.daily_score <= decimal('100'))\n";
+    }
     // The message: the key, the period, and a generated expression (the
     // plan computes holes too; one that fails shows its error inline).
+    const std::string key =
+        s.var.empty() ? "" : " {" + s.var + "." + s.table.substr(0, s.table.size() - 1) + "_id}";
     rule << "    when: \"" << gen.Expression(s, with_period, 3) << "\"\n"
-         << "    message: \"" << s.var << " {" << s.var << "." << s.table.substr(0, s.table.size() - 1)
-         << "_id}" << (with_period ? " in {period}" : "") << " {" << gen.Expression(s, with_period, 2)
-         << "}" << (s.table == "members" ? " {late}" : "") << "\"\n";
+         << "    message: \"" << s.var << key << (with_period ? " in {period}" : "") << " {"
+         << gen.Expression(s, with_period, 2) << "}" << (s.table == "members" ? " {late}" : "")
+         << (s.table == "prefecture" ? " {graded.size()}" : "") << "\"\n";
     if (leave_out.count(id) == 0) rules << rule.str();
   }
   return dir;

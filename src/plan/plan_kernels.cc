@@ -19,9 +19,12 @@ namespace zhucun::internal {
 
 namespace {
 
+// The bytes this thread's pools hold, all types together.
+thread_local size_t pooled_bytes = 0;
+
 // The buffers of one element type that this thread's destroyed Vecs left:
 // at most kKept, each of at least kSmallest elements (smaller ones are as
-// cheap to allocate anew).
+// cheap to allocate anew), kMaxBytes in all the pools of the thread.
 template <typename T>
 class Pool {
  public:
@@ -31,9 +34,14 @@ class Pool {
   }
 
   void Give(std::vector<T>* v) {
-    if (v->capacity() < kSmallest || free_.size() >= kKept) return;
+    const size_t bytes = v->capacity() * sizeof(T);
+    if (v->capacity() < kSmallest || free_.size() >= kKept ||
+        pooled_bytes + bytes > kMaxBytes) {
+      return;
+    }
     v->clear();
     free_.push_back(std::move(*v));
+    pooled_bytes += bytes;
   }
 
   // A buffer of at least n elements, or false.
@@ -43,14 +51,22 @@ class Pool {
       *out = std::move(free_[k]);
       free_[k] = std::move(free_.back());
       free_.pop_back();
+      pooled_bytes -= out->capacity() * sizeof(T);
       return true;
     }
     return false;
   }
 
+  void Release() {
+    for (const std::vector<T>& v : free_) pooled_bytes -= v.capacity() * sizeof(T);
+    free_.clear();
+    free_.shrink_to_fit();
+  }
+
  private:
   static constexpr size_t kSmallest = 512;
   static constexpr size_t kKept = 64;
+  static constexpr size_t kMaxBytes = size_t{32} << 20;
   std::vector<std::vector<T>> free_;
 };
 
@@ -60,6 +76,15 @@ void Give(std::vector<T>* v) {
 }
 
 }  // namespace
+
+void ReleasePlanBuffers() {
+  Pool<uint8_t>::Mine().Release();
+  Pool<int64_t>::Mine().Release();
+  Pool<uint32_t>::Mine().Release();
+  Pool<Decimal>::Mine().Release();
+  Pool<std::string_view>::Mine().Release();
+  Pool<Period>::Mine().Release();
+}
 
 template <typename T>
 void Reuse(std::vector<T>* v, size_t n) {

@@ -508,7 +508,6 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       const std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
     }
-    internal::ReleasePlanBuffers();  // (none kept once the check is done)
   };
   threads = std::min(threads, tasks.size() + chunks.size());
   std::vector<std::thread> pool;

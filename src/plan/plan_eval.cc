@@ -347,16 +347,16 @@ class Runner {
     const Value& v = n.constant;
     uint8_t state = kValueRow;
     switch (n.kind) {
-      case K::kBool: Fill<int64_t>(&out.i, size, v.bool_value()); break;
-      case K::kInt: Fill<int64_t>(&out.i, size, v.int_value()); break;
-      case K::kDate: Fill<int64_t>(&out.i, size, v.date_value().day_number()); break;
-      case K::kDecimal: Fill(&out.d, size, v.decimal_value()); break;
-      case K::kString: Fill<std::string_view>(&out.s, size, v.string_value()); break;
-      case K::kPeriod: Fill(&out.p, size, v.period_value()); break;
+      case K::kBool: out.i.assign(size, v.bool_value()); break;
+      case K::kInt: out.i.assign(size, v.int_value()); break;
+      case K::kDate: out.i.assign(size, v.date_value().day_number()); break;
+      case K::kDecimal: out.d.assign(size, v.decimal_value()); break;
+      case K::kString: out.s.assign(size, v.string_value()); break;
+      case K::kPeriod: out.p.assign(size, v.period_value()); break;
       case K::kNull: state = kNullRow; break;
       default: Resize(&out, n.kind, size); return out;  // unknown
     }
-    Fill(&out.st, size, state);
+    out.st.assign(size, state);
     return out;
   }
 

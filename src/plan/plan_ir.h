@@ -110,16 +110,6 @@ inline constexpr uint8_t kNullRow = 2;
 // One operator's output over a batch: a state per row, and the values in the
 // vector of its kind.
 struct Vec {
-  Vec() = default;
-  Vec(const Vec&) = default;
-  Vec(Vec&&) noexcept = default;
-  Vec& operator=(const Vec&) = default;
-  Vec& operator=(Vec&&) noexcept = default;
-  // Gives its buffers to this thread's pool (Reuse, plan_kernels.h): a
-  // batch's operators then fill memory already mapped instead of fresh
-  // pages.
-  ~Vec();
-
   K kind = K::kUnknown;
   std::vector<uint8_t> st;
   std::vector<int64_t> i;            // kBool (0/1), kInt, kDate (day number), kRow

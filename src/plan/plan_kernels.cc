@@ -17,103 +17,6 @@
 
 namespace zhucun::internal {
 
-namespace {
-
-// The bytes this thread's pools hold, all types together.
-thread_local size_t pooled_bytes = 0;
-
-// The buffers of one element type that this thread's destroyed Vecs left:
-// at most kKept, each of at least kSmallest elements (smaller ones are as
-// cheap to allocate anew), kMaxBytes in all the pools of the thread.
-template <typename T>
-class Pool {
- public:
-  static Pool& Mine() {
-    thread_local Pool pool;
-    return pool;
-  }
-
-  void Give(std::vector<T>* v) {
-    const size_t bytes = v->capacity() * sizeof(T);
-    if (v->capacity() < kSmallest || free_.size() >= kKept ||
-        pooled_bytes + bytes > kMaxBytes) {
-      return;
-    }
-    v->clear();
-    free_.push_back(std::move(*v));
-    pooled_bytes += bytes;
-  }
-
-  // A buffer of at least n elements, or false.
-  bool Take(size_t n, std::vector<T>* out) {
-    for (size_t k = free_.size(); k-- > 0;) {
-      if (free_[k].capacity() < n) continue;
-      *out = std::move(free_[k]);
-      free_[k] = std::move(free_.back());
-      free_.pop_back();
-      pooled_bytes -= out->capacity() * sizeof(T);
-      return true;
-    }
-    return false;
-  }
-
-  void Release() {
-    for (const std::vector<T>& v : free_) pooled_bytes -= v.capacity() * sizeof(T);
-    free_.clear();
-    free_.shrink_to_fit();
-  }
-
- private:
-  static constexpr size_t kSmallest = 512;
-  static constexpr size_t kKept = 64;
-  static constexpr size_t kMaxBytes = size_t{32} << 20;
-  std::vector<std::vector<T>> free_;
-};
-
-template <typename T>
-void Give(std::vector<T>* v) {
-  Pool<T>::Mine().Give(v);
-}
-
-}  // namespace
-
-void ReleasePlanBuffers() {
-  Pool<uint8_t>::Mine().Release();
-  Pool<int64_t>::Mine().Release();
-  Pool<uint32_t>::Mine().Release();
-  Pool<Decimal>::Mine().Release();
-  Pool<std::string_view>::Mine().Release();
-  Pool<Period>::Mine().Release();
-}
-
-template <typename T>
-void Reuse(std::vector<T>* v, size_t n) {
-  if (v->capacity() >= n) return;
-  std::vector<T> buffer;
-  if (!Pool<T>::Mine().Take(n, &buffer)) return;
-  buffer.assign(v->begin(), v->end());
-  Give(v);
-  *v = std::move(buffer);
-}
-
-template void Reuse(std::vector<uint8_t>*, size_t);
-template void Reuse(std::vector<int64_t>*, size_t);
-template void Reuse(std::vector<uint32_t>*, size_t);
-template void Reuse(std::vector<Decimal>*, size_t);
-template void Reuse(std::vector<std::string_view>*, size_t);
-template void Reuse(std::vector<Period>*, size_t);
-
-Vec::~Vec() {
-  Give(&st);
-  Give(&i);
-  Give(&d);
-  Give(&s);
-  Give(&p);
-  Give(&j);
-  Give(&lb);
-  Give(&le);
-}
-
 bool IsNumber(K k) { return k == K::kInt || k == K::kDecimal; }
 
 Decimal DecimalAt(const Vec& v, size_t i) {
@@ -152,12 +55,12 @@ inline int CompareDecimals(Decimal a, Decimal b) {
 
 void Resize(Vec* v, K kind, size_t n) {
   v->kind = kind;
-  Fill(&v->st, n, kUnknownRow);
+  v->st.assign(n, kUnknownRow);
   switch (kind) {
-    case K::kBool: case K::kInt: case K::kDate: case K::kRow: Fill<int64_t>(&v->i, n, 0); break;
-    case K::kDecimal: Fill(&v->d, n, Decimal()); break;
-    case K::kString: Fill(&v->s, n, std::string_view()); break;
-    case K::kPeriod: Fill(&v->p, n, Period()); break;
+    case K::kBool: case K::kInt: case K::kDate: case K::kRow: v->i.assign(n, 0); break;
+    case K::kDecimal: v->d.assign(n, Decimal()); break;
+    case K::kString: v->s.assign(n, std::string_view()); break;
+    case K::kPeriod: v->p.assign(n, Period()); break;
     default: break;
   }
 }

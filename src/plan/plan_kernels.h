@@ -15,16 +15,6 @@
 namespace zhucun::internal {
 
 // Batches.
-// Gives `v` a capacity of at least n, from this thread's pool of the
-// buffers of the Vecs destroyed, if it has one large enough.
-template <typename T>
-void Reuse(std::vector<T>* v, size_t n);
-// n copies of x in *v (Reuse, then assign).
-template <typename T>
-void Fill(std::vector<T>* v, size_t n, const T& x) {
-  Reuse(v, n);
-  v->assign(n, x);
-}
 bool IsNumber(K k);
 // Row i of an int or decimal batch as a decimal.
 Decimal DecimalAt(const Vec& v, size_t i);

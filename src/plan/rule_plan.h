@@ -94,11 +94,6 @@ struct PlannedColumn {
   Value Get(size_t i) const;
 };
 
-// Frees the buffers this thread's plans left for the next batches (each
-// thread keeps at most 32 MB of them): call it when the thread has no more
-// plans to run.
-void ReleasePlanBuffers();
-
 class RulePlan {
  public:
   ~RulePlan();

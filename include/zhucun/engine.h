@@ -26,6 +26,7 @@
 #include "zhucun/date.h"
 #include "zhucun/export.h"
 #include "zhucun/fact_table.h"
+#include "zhucun/records.h"
 #include "zhucun/result.h"
 #include "zhucun/schema.h"
 #include "zhucun/source.h"
@@ -139,6 +140,11 @@ struct Report {
   std::vector<DerivedTable> derived;
   /// Set when CheckOptions::profile asked for it.
   std::optional<Profile> profile;
+  /// The facts as records, with the relations' indexes the check built:
+  /// while a Report holds them, Policy::Explain and Policy::SummaryGroups
+  /// (and another Check) on the same facts reuse them instead of building
+  /// them again.
+  std::shared_ptr<const RecordSet> records;
 };
 
 /// Why a rule fired, or did not, for one subject and period: what

@@ -551,12 +551,13 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
                              const CheckOptions& options) const {
   const PolicyImpl& p = *impl_;
   Diagnostics diags;
-  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
   std::optional<Date> from = internal::WindowStart(p, options, &diags);
   if (!from) return Result<Report>(std::move(diags));
   const Activation base = internal::BaseActivation(p, *records, *from, options.as_of);
 
   Report report;
+  report.records = records;
   const auto start = std::chrono::steady_clock::now();
   if (options.profile) report.profile.emplace();
   Profile* profile = report.profile ? &*report.profile : nullptr;

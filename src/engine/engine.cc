@@ -21,6 +21,17 @@
 namespace zhucun {
 namespace internal {
 
+std::shared_ptr<const RecordSet> RecordsFor(const PolicyImpl& p,
+                                            const std::shared_ptr<const FactSet>& facts) {
+  const std::lock_guard<std::mutex> lock(p.records_mutex);
+  std::shared_ptr<const RecordSet> records = p.last_records.lock();
+  if (records == nullptr || &records->facts() != facts.get()) {
+    records = RecordSet::Make(facts, *p.types);
+    p.last_records = records;
+  }
+  return records;
+}
+
 std::string Text(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kNull: return "";

@@ -357,7 +357,7 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
   e.severity = rule->spec.severity;
   e.source = rule->spec.source;
 
-  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
   const std::optional<Date> from = internal::WindowStart(p, options, &diags);
   if (!from) return Result<Explanation>(std::move(diags));
   Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
@@ -533,7 +533,7 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
   if (p.summary_keys.empty()) {
     return Result<std::vector<std::string>>(std::move(groups));
   }
-  std::shared_ptr<const RecordSet> records = RecordSet::Make(facts, *p.types);
+  std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
   const std::optional<Date> from = internal::WindowStart(p, options, &diags);
   if (!from) return Result<std::vector<std::string>>(std::move(diags));
   Activation act = internal::BaseActivation(p, *records, *from, options.as_of);

@@ -5,6 +5,7 @@
 // compiles and checks, explain.cc explains one finding).
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -64,7 +65,17 @@ struct PolicyImpl {
   std::vector<CompiledRule> rules;
   std::vector<CompiledDerived> derived;
   std::vector<CompiledSummaryKey> summary_keys;
+  // The record set (rows and relation indexes) a check last built, while a
+  // Report holds it: Check, Explain and SummaryGroups on the same facts
+  // reuse it instead of building it again (RecordsFor).
+  mutable std::mutex records_mutex;
+  mutable std::weak_ptr<const RecordSet> last_records;
 };
+
+// The record set of `facts` for `p`: the one the last check built if it is
+// still held (by a Report) and of the same facts, else a new one.
+std::shared_ptr<const RecordSet> RecordsFor(const PolicyImpl& p,
+                                            const std::shared_ptr<const FactSet>& facts);
 
 // Compiles an expression written in the pack, with diagnostics pointing
 // into the pack's file where its text can be found there; `what` names the

@@ -340,6 +340,32 @@ TEST_F(ExplainTest, EveryFindingOfCheckIsExplainedAsFired) {
 
 // rules/qiannan on ../shared/spec/example: every finding explains as fired
 // with the same message, and the summary groups are the subjects' counties.
+// Report::records: a check's record set (rows and relation indexes) is
+// reused by another check (and by Explain and SummaryGroups) on the same
+// facts while a report holds it, never for other facts, and the policy
+// itself does not keep it alive.
+TEST_F(ExplainTest, ChecksOnTheSameFactsShareTheirRecordsWhileAReportHoldsThem) {
+  std::weak_ptr<const RecordSet> held;
+  {
+    auto first = policy_->Check(facts_, options_);
+    ASSERT_TRUE(first.ok()) << first.diagnostics().Render(sources_);
+    auto second = policy_->Check(facts_, options_);
+    ASSERT_TRUE(second.ok()) << second.diagnostics().Render(sources_);
+    ASSERT_NE(first.value().records, nullptr);
+    EXPECT_EQ(first.value().records, second.value().records);
+    EXPECT_EQ(&first.value().records->facts(), facts_.get());
+    EXPECT_TRUE(Explain("team.cadres", "teams:T1").ok());
+
+    auto other = ReadCsvFolder(policy_->schema(), kData, CsvOptions{}, sources_);
+    ASSERT_TRUE(other.ok());
+    auto third = policy_->Check(std::make_shared<const FactSet>(std::move(other).value()), options_);
+    ASSERT_TRUE(third.ok()) << third.diagnostics().Render(sources_);
+    EXPECT_NE(third.value().records, first.value().records);
+    held = first.value().records;
+  }
+  EXPECT_TRUE(held.expired());
+}
+
 TEST(ExplainExampleTest, QiannanFindingsExplainAsFiredAndHaveCounties) {
   SourceManager sources;
   auto policy = Policy::Load(kSourceDir + "/rules/qiannan", sources);

@@ -373,13 +373,14 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
   }
   const FactTable* from_table = facts.table(d.spec.from);
   const size_t num_rows = from_table == nullptr ? 0 : from_table->num_rows();
-  std::vector<uint32_t> all(num_rows);
-  std::iota(all.begin(), all.end(), 0);
 
-  // Every let and column of every row, where the plan can: a row is
-  // planned when all of them are known (an error in any fails the row).
+  // Every let and column of every row, where the plan can, block by block:
+  // a row is planned when all of them are known (an error in any fails the
+  // row).
   std::unique_ptr<RulePlan> value_plan;
   std::vector<PlannedColumn> planned;
+  std::vector<uint32_t> block;
+  constexpr uint32_t kBlock = 4096;
   if (plan && from_table != nullptr) {
     Relations relations(records);
     RuleInput input;
@@ -392,20 +393,25 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
     }
     for (const auto& column : d.columns) roots.push_back(&column.second);
     value_plan = RulePlan::BuildValues(input, roots, facts, *p.types, base, &relations);
-    if (value_plan) value_plan->Columns(all, {}, &planned);
   }
 
   std::vector<CellColumn> cells(d.columns.size());
   for (CellColumn& c : cells) c.Reserve(num_rows);
   uint64_t planned_rows = 0, lets_computed = 0;
   for (uint32_t r = 0; r < num_rows; ++r) {
+    const uint32_t b = r % kBlock;  // r's row in the block
+    if (value_plan && b == 0) {
+      block.resize(std::min(kBlock, static_cast<uint32_t>(num_rows) - r));
+      std::iota(block.begin(), block.end(), r);
+      value_plan->Columns(block, {}, &planned);
+    }
     bool known = !planned.empty();
     for (size_t k = 0; known && k < planned.size(); ++k) {
-      known = planned[k].state[r] != PlannedColumn::kUnknown;
+      known = planned[k].state[b] != PlannedColumn::kUnknown;
     }
     if (known) {
       for (size_t c = 0; c < cells.size(); ++c) {
-        AppendPlanned(planned[d.lets.size() + c], r, &cells[c]);
+        AppendPlanned(planned[d.lets.size() + c], b, &cells[c]);
       }
       ++planned_rows;
       continue;

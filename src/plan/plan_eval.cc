@@ -864,9 +864,14 @@ Value PlannedColumn::Get(size_t i) const {
 
 void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                        std::vector<PlannedColumn>* out) const {
-  out->assign(impl_->roots.size(), PlannedColumn{});
+  // (The columns of an earlier call keep their buffers: a caller planning
+  // its rows block by block fills the same memory each time.)
+  out->resize(impl_->roots.size());
   for (size_t k = 0; k < impl_->roots.size(); ++k) {
     PlannedColumn& c = (*out)[k];
+    c.kind = ValueKind::kNull;
+    c.codes_of = nullptr;
+    c.codes.clear();
     c.state.assign(rows.size(), PlannedColumn::kUnknown);
     if (impl_->roots[k] < 0) continue;
     switch (impl_->nodes[static_cast<size_t>(impl_->roots[k])].kind) {

@@ -507,6 +507,37 @@ std::string WriteDerivedPack(uint32_t seed, bool errors, bool sorted = true, int
   return dir;
 }
 
+// A derived table over more rows than the plan computes at a time (4096):
+// rows computed by the plan and by the row evaluator (where `string()`,
+// which the plan does not express, is needed) on both sides of a block's
+// end, typed columns read from the row, its parent and the parameters.
+TEST(DifferentialTest, DerivedTableLongerThanABlockGivesTheSameRows) {
+  const std::string data = Generate("zhucun_plan_derived_long_data", 0, 0.02);
+  const std::string dir = QiannanBasedPack("zhucun_plan_derived_long", "derived.yaml");
+  std::ofstream(dir + "/derived.yaml")
+      << "derived:\n  - name: long_values\n    from: payments\n    as: payment\n"
+      << "    columns:\n"
+      << "      member_id: payment.member_id\n"
+      << "      month: payment.month\n"
+      << "      doubled: payment.living_allowance * 2\n"
+      << "      short: payment.living_allowance < params.min_living_allowance\n"
+      << "      role: payment.member.role\n"
+      << "      note: \"payment.transport_reimbursements > 1 && string(payment.month) != ''\"\n"
+      << "    sort_by: [member_id, month]\n";
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), data, false, sources);
+  ASSERT_NE(facts, nullptr);
+  const size_t rows = facts->table("payments")->num_rows();
+  ASSERT_GT(rows, 4096u) << "the data no longer crosses a block";
+  const uint64_t planned = ExpectSameBothWays(policy.value(), facts, sources, "long derived");
+  EXPECT_GT(planned, 0u);
+  EXPECT_LT(planned, rows * Dates().size()) << "every row planned: no row evaluator row";
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(data);
+}
+
 TEST(DifferentialTest, GeneratedDerivedTablesGiveTheSameRowsWithAndWithoutPlans) {
   const std::string data = Generate("zhucun_plan_derived_data", 0, 0.02);
   uint64_t planned_rows = 0;

@@ -239,9 +239,30 @@ class Runner {
         const Vec& x = Eval(n.kids[0], f);
         Resize(&out, n.kind, f.n);
         const ValueMap& map = n.constant.map_value();
+        // The last keys looked up, by where their text is: a key read from
+        // the facts is a view of its column's dictionary, so equal keys
+        // are mostly one text (a different text is looked up anew).
+        constexpr size_t kSeen = 8;
+        std::string_view seen[kSeen];
+        const Value* found[kSeen] = {};
+        size_t next_seen = 0;
         for (size_t i = 0; i < f.n; ++i) {
           if (x.st[i] != kValueRow) continue;  // a null key: left to the row evaluator
-          const Value* v = map.Find(x.s[i]);
+          const std::string_view key = x.s[i];
+          const Value* v = nullptr;
+          size_t k = 0;
+          while (k < kSeen && !(seen[k].data() == key.data() && seen[k].size() == key.size() &&
+                                key.data() != nullptr)) {
+            ++k;
+          }
+          if (k < kSeen) {
+            v = found[k];
+          } else {
+            v = map.Find(key);
+            seen[next_seen] = key;
+            found[next_seen] = v;
+            next_seen = (next_seen + 1) % kSeen;
+          }
           if (n.op == Op::kInMap) {
             out.st[i] = kValueRow;
             out.i[i] = v != nullptr;

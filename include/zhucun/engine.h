@@ -115,6 +115,16 @@ struct RuleProfile {
   uint64_t evaluated = 0;
   /// Findings (rows, for a derived table).
   uint64_t findings = 0;
+  /// One step of a rule's plan: a top-level `&&` operand of its `when`, as
+  /// written (the whole `when` if it is not a conjunction), and the pairs
+  /// for which neither it nor an operand before it is known false — the
+  /// pairs the plan still kept after that step.
+  struct Step {
+    std::string condition;
+    uint64_t kept = 0;
+  };
+  /// For a rule the plan ran, its steps in order (else empty).
+  std::vector<Step> steps;
   /// How it was evaluated: "row evaluator" (each subject and period through
   /// the compiled expressions), or "plan, then row evaluator" (the rule's
   /// plan over all its pairs, then the row evaluator over the `evaluated`

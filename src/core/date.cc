@@ -1,5 +1,6 @@
 #include "zhucun/date.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,38 @@ constexpr Ymd CivilFromDays(int64_t z) {
   const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   return Ymd{yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+// The first day of each month of the years kFirstYear..kLastYear, and of
+// the January after: Period::start() and end() are on the planner's hot
+// path (every judged month of every posting), DaysFromCivil's divisions
+// are not needed there.
+constexpr int kFirstYear = 1900;
+constexpr int kLastYear = 2199;
+constexpr auto kMonthStarts = [] {
+  std::array<int32_t, (kLastYear - kFirstYear + 1) * 12 + 1> starts{};
+  for (int y = kFirstYear; y <= kLastYear; ++y) {
+    for (int m = 1; m <= 12; ++m) {
+      starts[static_cast<size_t>((y - kFirstYear) * 12 + m - 1)] =
+          static_cast<int32_t>(DaysFromCivil(y, m, 1));
+    }
+  }
+  starts.back() = static_cast<int32_t>(DaysFromCivil(kLastYear + 1, 1, 1));
+  return starts;
+}();
+
+// The day number of the first of month m (1..12, or 13: January of y + 1)
+// of year y.
+int64_t MonthStart(int64_t y, int m) {
+  if (m == 13) {
+    ++y;
+    m = 1;
+  }
+  const int64_t at = (y - kFirstYear) * 12 + m - 1;
+  if (at >= 0 && at < static_cast<int64_t>(kMonthStarts.size())) {
+    return kMonthStarts[static_cast<size_t>(at)];
+  }
+  return DaysFromCivil(y, m, 1);
 }
 
 constexpr int64_t kMinDay = DaysFromCivil(Date::kMinYear, 1, 1);
@@ -215,14 +248,14 @@ std::optional<Period> Period::Parse(std::string_view label) {
 
 Date Period::start() const {
   const int first_month = (index_ - 1) * internal::MonthsPer(kind_) + 1;
-  return Date::FromDayNumber(
-      static_cast<int32_t>(internal::DaysFromCivil(year_, first_month, 1)));
+  return Date::FromDayNumber(static_cast<int32_t>(internal::MonthStart(year_, first_month)));
 }
 
 Date Period::end() const {
+  // The day before the next period's first.
   const int last_month = index_ * internal::MonthsPer(kind_);
-  return Date::FromDayNumber(static_cast<int32_t>(internal::DaysFromCivil(
-      year_, last_month, internal::DaysInMonth(year_, last_month))));
+  return Date::FromDayNumber(
+      static_cast<int32_t>(internal::MonthStart(year_, last_month + 1) - 1));
 }
 
 std::string Period::label() const {

@@ -146,19 +146,24 @@ class RuleRunner {
     uint64_t lets_computed = 0;
     uint64_t lets_bound = 0;
     uint64_t kept = 0;  // with a plan: the pairs the row evaluator judged
+    // With `count_steps`: per step of the plan, the pairs it kept.
+    std::vector<uint64_t> kept_after;
   };
 
   // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
   // the plan of its `periods:` (only with `plan`), or null.
   // `findings_plan`: the plan of its `when` and its message's holes
   // together (RulePlan::BuildValues; only with `plan`), or null.
+  // `count_steps`: count the pairs each step of the plan keeps (the
+  // profile's).
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
              const RecordSet& records, const Activation& base, Date from, Date as_of,
-             std::vector<Finding>* findings, Diagnostics* diags, Counts* counts)
+             std::vector<Finding>* findings, Diagnostics* diags, Counts* counts,
+             bool count_steps)
       : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
         records_(records), base_(base), from_(from), as_of_(as_of), findings_(findings),
-        diags_(diags), counts_(counts) {}
+        diags_(diags), counts_(counts), count_steps_(count_steps) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
@@ -237,7 +242,8 @@ class RuleRunner {
     std::vector<uint8_t> keep;
     std::vector<internal::PlannedColumn> planned;
     if (findings_plan_ != nullptr) {
-      findings_plan_->Columns(rows, periods, &planned);
+      findings_plan_->Columns(rows, periods, &planned,
+                              count_steps_ ? &counts_->kept_after : nullptr);
       const internal::PlannedColumn& when = planned[0];
       keep.assign(rows.size(), kJudge);
       for (size_t k = 0; k < rows.size(); ++k) {
@@ -255,7 +261,7 @@ class RuleRunner {
         if (holes) keep[k] = kFound;
       }
     } else {
-      plan_->Filter(rows, periods, &keep);
+      plan_->Filter(rows, periods, &keep, count_steps_ ? &counts_->kept_after : nullptr);
     }
     for (size_t s = 0; s + begin < end; ++s) {
       ++counts_->subjects;
@@ -397,6 +403,7 @@ class RuleRunner {
   std::vector<Finding>* findings_;
   Diagnostics* diags_;
   Counts* counts_;
+  bool count_steps_;
 };
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
@@ -446,6 +453,10 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
     for (const auto& [name, program] : rule.lets) input.lets.emplace_back(name, &program);
     input.when = &*rule.when;
+    if (profile != nullptr) {  // the steps: `when`'s top-level `&&` operands
+      for (const auto& [text, program] : rule.conditions) input.steps.push_back(&program);
+      if (rule.conditions.empty()) input.steps.push_back(&*rule.when);
+    }
     plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
     if (plans[r]) {
       std::vector<const Program*> holes;
@@ -499,7 +510,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
         RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(),
                    findings_plans[c.rule].get(), records,
-                   base, from, options.as_of, &c.findings, &c.diags, &c.counts)
+                   base, from, options.as_of, &c.findings, &c.diags, &c.counts,
+                   profile != nullptr)
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }
@@ -525,6 +537,13 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       RuleProfile r;
       r.rule = p.rules[i].spec.id;
       r.path = plans[i] ? "plan, then row evaluator" : "row evaluator";
+      if (plans[i]) {
+        const CompiledRule& rule = p.rules[i];
+        for (const auto& [text, program] : rule.conditions) r.steps.push_back({text, 0});
+        if (rule.conditions.empty()) {
+          r.steps.push_back({internal::CollapseSpace(rule.spec.when.text), 0});
+        }
+      }
       profile->rules.push_back(std::move(r));
     }
     for (const Chunk& c : chunks) {
@@ -536,6 +555,9 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       r.lets_bound += c.counts.lets_bound;
       r.evaluated += plans[c.rule] ? c.counts.kept : c.counts.judged;
       r.findings += c.findings.size();
+      for (size_t k = 0; k < c.counts.kept_after.size() && k < r.steps.size(); ++k) {
+        r.steps[k].kept += c.counts.kept_after[k];
+      }
     }
   }
   for (Chunk& c : chunks) {

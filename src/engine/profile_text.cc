@@ -78,6 +78,22 @@ std::string FormatProfile(const Profile& profile) {
          " ms in all); judged: (subject, period) pairs; evaluated: the pairs the row "
          "evaluator judged (a plan drops those whose `when` it finds false); lets: lets "
          "computed, of the lets bound (a let is computed only where `when` needs it)\n";
+  // Each planned rule's steps: the pairs judged, then kept after each
+  // top-level `&&` operand of its `when`.
+  bool any_steps = false;
+  for (const RuleProfile* r : rules) {
+    if (r->steps.empty()) continue;
+    if (!any_steps) {
+      out += "  plan steps: the pairs judged, then those the plan kept after each `&&` "
+             "operand of `when` (the rest it found false)\n";
+      any_steps = true;
+    }
+    out += "  " + r->rule + ": " + Thousands(r->judged);
+    for (const RuleProfile::Step& step : r->steps) {
+      out += " -> " + Thousands(step.kept) + " " + CutToWidth(step.condition, 40);
+    }
+    out += '\n';
+  }
   out += "evaluation: " + Milliseconds(profile.evaluation_milliseconds) + " ms\n";
   return out;
 }

@@ -116,6 +116,15 @@ class Builder {
   // The plan of `when`, or -1 when the rule cannot be planned.
   int Build() { return BuildRoot(*rule_.when); }
 
+  // The plans of the rule's steps (RuleInput::steps): bools, or -1.
+  void BuildSteps() {
+    for (const Program* step : rule_.steps) {
+      int id = BuildRoot(*step);
+      if (id >= 0 && At(id).kind != K::kBool) id = -1;
+      plan_->steps.push_back(id);
+    }
+  }
+
   // The plan of `program` (the `when`, or one of several expressions planned
   // together), or -1.
   int BuildRoot(const Program& program) {
@@ -885,9 +894,11 @@ std::unique_ptr<RulePlan> RulePlan::Build(const RuleInput& rule, const FactSet& 
   if (rule.when == nullptr) return nullptr;
   auto impl = std::make_unique<Impl>();
   impl->facts = &facts;
-  const int root = Builder(rule, facts, types, base, relations, impl.get()).Build();
+  Builder builder(rule, facts, types, base, relations, impl.get());
+  const int root = builder.Build();
   if (root < 0 || impl->nodes[static_cast<size_t>(root)].kind != K::kBool) return nullptr;
   impl->root = root;
+  builder.BuildSteps();
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
 }
 
@@ -930,6 +941,7 @@ std::unique_ptr<RulePlan> RulePlan::BuildValues(const RuleInput& rule,
     impl->roots.push_back(root);
   }
   if (!any) return nullptr;
+  builder.BuildSteps();
   return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
 }
 

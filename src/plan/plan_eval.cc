@@ -63,6 +63,22 @@ class Runner {
     return *m.value;
   }
 
+  // Adds to (*kept)[k] the rows of f for which no step up to k (the
+  // operators `steps`, bools; -1 keeps every row) is known false.
+  void CountSteps(const std::vector<int>& steps, Frame& f, std::vector<uint64_t>* kept) {
+    kept->resize(steps.size());
+    std::vector<uint8_t> active(f.n, 1);
+    for (size_t k = 0; k < steps.size(); ++k) {
+      if (steps[k] >= 0) {
+        const Vec& v = EvalFor(steps[k], f, active);
+        for (size_t i = 0; i < f.n; ++i) {
+          if (v.kind == K::kBool && v.st[i] == kValueRow && v.i[i] == 0) active[i] = 0;
+        }
+      }
+      (*kept)[k] += static_cast<uint64_t>(std::count(active.begin(), active.end(), 1));
+    }
+  }
+
   // Operator `id` on frame f where operator `guard` (a bool) is not known
   // false (the other rows may be left unknown).
   const Vec& EvalWhere(int id, Frame& f, int guard) {
@@ -884,7 +900,8 @@ Value PlannedColumn::Get(size_t i) const {
 }
 
 void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-                       std::vector<PlannedColumn>* out) const {
+                       std::vector<PlannedColumn>* out,
+                       std::vector<uint64_t>* kept_after) const {
   // (The columns of an earlier call keep their buffers: a caller planning
   // its rows block by block fills the same memory each time.)
   out->resize(impl_->roots.size());
@@ -954,6 +971,8 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         }
       }
     }
+    // (After the roots: the steps read what `when` computed.)
+    if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);
   }
 }
 
@@ -981,16 +1000,16 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
 }
 
 void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-                      std::vector<uint8_t>* keep) const {
+                      std::vector<uint8_t>* keep, std::vector<uint64_t>* kept_after) const {
   keep->assign(rows.size(), 1);
   for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
     FilterBatch(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
-                std::min(rows.size() - begin, kBatch), keep->data() + begin);
+                std::min(rows.size() - begin, kBatch), keep->data() + begin, kept_after);
   }
 }
 
 void RulePlan::FilterBatch(const uint32_t* rows, const Period* periods, size_t n,
-                           uint8_t* keep) const {
+                           uint8_t* keep, std::vector<uint64_t>* kept_after) const {
   PairFrames frames(rows, periods, n);
   Runner runner(*impl_);
   frames.Attach(&runner);
@@ -1000,6 +1019,8 @@ void RulePlan::FilterBatch(const uint32_t* rows, const Period* periods, size_t n
                              when.i[i] == 0 && frames.Steps(i) < impl_->max_steps;
     keep[i] = known_false ? 0 : 1;
   }
+  // (After `when`: the steps read what it computed.)
+  if (kept_after != nullptr) runner.CountSteps(impl_->steps, frames.pairs, kept_after);
 }
 
 }  // namespace zhucun::internal

@@ -96,6 +96,8 @@ struct RulePlan::Impl {
   // BuildFindings: the expressions after the first are needed only where
   // the first (a `when`) is not known false.
   bool guarded = false;
+  // Per RuleInput::steps, its operator or -1 (unknown: it keeps every pair).
+  std::vector<int> steps;
   const FactSet* facts = nullptr;
   // The fewest comprehension steps any program of the rule may take: a pair
   // whose comprehensions may take as many is unknown.

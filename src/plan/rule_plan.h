@@ -71,6 +71,9 @@ struct RuleInput {
   std::string subject_table;
   std::vector<std::pair<std::string, const Program*>> lets;
   const Program* when = nullptr;
+  // For the profile: the top-level `&&` operands of `when`, in order (the
+  // plan counts the pairs each keeps, see `kept_after`).
+  std::vector<const Program*> steps;
 };
 
 // One expression's values over rows, as the plan computed them: per row
@@ -139,14 +142,19 @@ class RulePlan {
   // (rows[i], periods[i]) — `periods` empty for expressions without a
   // period — (*out)[k] for roots[k], exactly the row evaluator's where
   // known. A subject's pairs are consecutive.
+  // With `kept_after`, adds to (*kept_after)[k] the pairs for which no
+  // operand of RuleInput::steps up to k is known false (what the plan kept
+  // after that step).
   void Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-               std::vector<PlannedColumn>* out) const;
+               std::vector<PlannedColumn>* out,
+               std::vector<uint64_t>* kept_after = nullptr) const;
 
   // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
   // periods — sets keep[i] to 0 where `when` is false for certain, 1 where
-  // the row evaluator must judge the pair. Thread-safe.
+  // the row evaluator must judge the pair; `kept_after` as for Columns.
+  // Thread-safe.
   void Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-              std::vector<uint8_t>* keep) const;
+              std::vector<uint8_t>* keep, std::vector<uint64_t>* kept_after = nullptr) const;
 
   // The plan, one operator per line, children before parents (tests, docs).
   std::string Dump() const;
@@ -157,7 +165,8 @@ class RulePlan {
   explicit RulePlan(std::unique_ptr<Impl> impl);
   // Filter on the n pairs (rows[i], periods[i]) of one batch (`periods`
   // null for a rule without periods), into keep[0, n).
-  void FilterBatch(const uint32_t* rows, const Period* periods, size_t n, uint8_t* keep) const;
+  void FilterBatch(const uint32_t* rows, const Period* periods, size_t n, uint8_t* keep,
+                   std::vector<uint64_t>* kept_after) const;
   std::unique_ptr<Impl> impl_;
 };
 

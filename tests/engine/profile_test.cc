@@ -81,6 +81,7 @@ TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].period, "2024-02");
   EXPECT_EQ(r.path, "row evaluator");
+  EXPECT_TRUE(r.steps.empty());  // no plan, no steps
   EXPECT_GE(r.milliseconds, 0.0);
   EXPECT_GE(p.evaluation_milliseconds, 0.0);
   EXPECT_GE(p.threads, 1u);
@@ -139,12 +140,20 @@ TEST(ProfileTest, PlanDropsThePairsWhoseWhenIsFalse) {
   EXPECT_EQ(r.lets_computed, 0u);
   EXPECT_EQ(r.lets_bound, 0u);
   EXPECT_EQ(r.findings, 1u);  // T1 in 2024-02
+  // The plan's steps: `weak` keeps T1's six months, `days < 30` February.
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(r.steps[0].condition, "weak");
+  EXPECT_EQ(r.steps[0].kept, 6u);
+  EXPECT_EQ(r.steps[1].condition, "days < 30");
+  EXPECT_EQ(r.steps[1].kept, 1u);
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].period, "2024-02");
   EXPECT_EQ(report.findings[0].message, "29 days");
   const std::string text = FormatProfile(*report.profile);
   EXPECT_NE(text.find(" evaluated "), std::string::npos) << text;
   EXPECT_NE(text.find("plan, then row evaluator"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  team.short_month: 12 -> 6 weak -> 1 days < 30\n"), std::string::npos)
+      << text;
 }
 
 // `facts` holds only the tables the pack reads as `facts.<table>` (listing

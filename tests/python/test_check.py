@@ -187,7 +187,7 @@ def test_profile(policy):
     report = policy.check(data, as_of="2024-06-30", profile=True, threads=1)
     p = report.profile
     assert list(p.columns) == ["rule", "ms", "subjects", "judged", "evaluated",
-                               "lets_computed", "lets_bound", "findings", "path"]
+                               "lets_computed", "lets_bound", "findings", "path", "steps"]
     assert len(p) == len(policy.info().rules) + 1  # and the derived table
     assert list(p["ms"]) == sorted(p["ms"], reverse=True)
     by_rule = p.set_index("rule")
@@ -196,6 +196,14 @@ def test_profile(policy):
     assert by_rule.loc["derived:assessment_grades", "findings"] == len(
         report.derived["assessment_grades"])
     assert (p["lets_computed"] <= p["lets_bound"]).all()
+    # The plan's steps: each `&&` operand of `when` keeps at most what the
+    # one before kept, and the last at least what the row evaluator judged.
+    steps = by_rule.loc["leave.unapproved", "steps"]
+    assert [c for c, _ in steps][:2] == ["absence.kind == 'leave'", "in_window(absence.start_date)"]
+    kept = [by_rule.loc["leave.unapproved", "judged"]] + [k for _, k in steps]
+    assert kept == sorted(kept, reverse=True)
+    assert kept[-1] >= by_rule.loc["leave.unapproved", "evaluated"]
+    assert by_rule.loc["derived:assessment_grades", "steps"] == []
     assert p.attrs["threads"] == 1 and p.attrs["evaluation_ms"] > 0
     assert p.attrs["text"].splitlines()[-1].startswith("evaluation: ")
     assert policy.check(data, as_of="2024-06-30").profile is None

@@ -270,10 +270,14 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
   if (r.profile) {
     py::list rules;
     for (const RuleProfile& p : r.profile->rules) {
+      py::list steps;
+      for (const RuleProfile::Step& step : p.steps) {
+        steps.append(py::make_tuple(step.condition, step.kept));
+      }
       rules.append(py::dict("rule"_a = p.rule, "ms"_a = p.milliseconds,
                             "subjects"_a = p.subjects, "judged"_a = p.judged,
                             "evaluated"_a = p.evaluated, "lets_computed"_a = p.lets_computed, "lets_bound"_a = p.lets_bound,
-                            "findings"_a = p.findings, "path"_a = p.path));
+                            "findings"_a = p.findings, "path"_a = p.path, "steps"_a = steps));
     }
     profile_dict = py::dict("rules"_a = rules,
                             "evaluation_ms"_a = r.profile->evaluation_milliseconds,

@@ -225,14 +225,16 @@ class Report:
         table, slowest first (``rule``, ``ms`` of CPU time, ``subjects``,
         ``judged`` (subject, period) pairs, ``evaluated`` (of those, the
         pairs the row evaluator judged after the plan), ``lets_computed`` of
-        ``lets_bound``, ``findings``, ``path``), as ``zhucun check
-        --profile`` prints; ``attrs["evaluation_ms"]`` is the wall time of
+        ``lets_bound``, ``findings``, ``path``, ``steps``: for a planned
+        rule, each top-level ``&&`` operand of its ``when`` with the pairs
+        the plan still kept after it, as ``(condition, kept)`` tuples), as
+        ``zhucun check --profile`` prints; ``attrs["evaluation_ms"]`` is the wall time of
         the evaluation and ``attrs["text"]`` the CLI's text. None otherwise."""
         if self._profile is None:
             return None
         df = pd.DataFrame(self._profile["rules"],
                           columns=["rule", "ms", "subjects", "judged", "evaluated",
-                                   "lets_computed", "lets_bound", "findings", "path"])
+                                   "lets_computed", "lets_bound", "findings", "path", "steps"])
         df = df.sort_values("ms", ascending=False, kind="stable").reset_index(drop=True)
         df.attrs["evaluation_ms"] = self._profile["evaluation_ms"]
         df.attrs["threads"] = self._profile["threads"]

@@ -42,6 +42,39 @@ const GroupIndex& Relations::All(size_t table) {
   return *built_.back().second;
 }
 
+Relations::Composed Relations::Compose(const GroupIndex& outer,
+                                       const std::vector<uint32_t>* outer_steps,
+                                       const GroupIndex& inner,
+                                       const std::vector<uint32_t>* inner_steps) {
+  for (const auto& b : composed_) {
+    if (b->outer == &outer && b->inner == &inner) return {b->groups.get(), &b->steps};
+  }
+  auto b = std::make_unique<Built>();
+  b->outer = &outer;
+  b->inner = &inner;
+  b->groups = std::make_unique<GroupIndex>();
+  GroupIndex& g = *b->groups;
+  const auto span = [](const GroupIndex& x, size_t row) -> std::pair<uint32_t, uint32_t> {
+    if (row + 1 >= x.offsets.size()) return {0, 0};
+    return {x.offsets[row], x.offsets[row + 1]};
+  };
+  g.offsets.push_back(0);
+  for (size_t p = 0; p + 1 < outer.offsets.size(); ++p) {
+    const auto [ob, oe] = span(outer, p);
+    uint64_t steps = (outer_steps != nullptr ? (*outer_steps)[p] : 0) + (oe - ob);
+    for (uint32_t k = ob; k < oe; ++k) {
+      const uint32_t c = outer.rows[k];
+      const auto [ib, ie] = span(inner, c);
+      g.rows.insert(g.rows.end(), inner.rows.begin() + ib, inner.rows.begin() + ie);
+      if (inner_steps != nullptr && c < inner_steps->size()) steps += (*inner_steps)[c];
+    }
+    g.offsets.push_back(static_cast<uint32_t>(g.rows.size()));
+    b->steps.push_back(static_cast<uint32_t>(std::min<uint64_t>(steps, UINT32_MAX)));
+  }
+  composed_.push_back(std::move(b));
+  return {composed_.back()->groups.get(), &composed_.back()->steps};
+}
+
 namespace {
 
 // The base activation as a row source, for folding constants.
@@ -185,6 +218,7 @@ class Builder {
     put(n.column);
     put(n.refs);
     put(n.groups);
+    put(n.steps);
     put(n.flatten);
     put(n.kids.size());
     for (int k : n.kids) put(k);
@@ -601,6 +635,12 @@ class Builder {
         if (At(kids[0]).kind != K::kInt || At(kids[1]).kind != K::kInt) break;
         return node(Op::kCeilDiv, K::kInt, std::move(kids), "ceil_div()");
       }
+      case Fn::kAddYears: {
+        if (operands.size() != 2) break;
+        std::vector<int> kids = visit_all();
+        if (At(kids[0]).kind != K::kDate || At(kids[1]).kind != K::kInt) break;
+        return node(Op::kAddYears, K::kDate, std::move(kids), "add_years()");
+      }
       case Fn::kToDecimal: {
         if (operands.size() != 1) break;
         std::vector<int> kids = visit_all();
@@ -627,7 +667,7 @@ class Builder {
         const ExprId mapped = MapExpression(p, o);
         if (mapped == kNoExpr) break;
         const int list = MapRelation(p, o, mapped, scope, /*flatten=*/true);
-        if (!At(list).flatten) break;
+        if (!At(list).flatten && At(list).kind != K::kRelation) break;
         return list;
       }
       case Fn::kSize: {
@@ -775,6 +815,27 @@ class Builder {
     scope.push_back(*local);
     const int element = Visit(p, mapped, scope);
     scope.pop_back();
+    if (flatten && pred < 0) {
+      // relation.map(x, x.other).flatten(): the rows of a relation of each
+      // row of a relation, a relation composed of the two.
+      const PNode& outer = At(rel);
+      const PNode& inner = At(element);
+      if (outer.op == Op::kRelation && inner.op == Op::kRelation &&
+          At(inner.kids[0]).op == Op::kLocal && At(inner.kids[0]).slot == slot &&
+          At(inner.kids[0]).kind == K::kRow) {
+        const Relations::Composed c =
+            relations_->Compose(*outer.groups, outer.steps, *inner.groups, inner.steps);
+        PNode v;
+        v.op = Op::kRelation;
+        v.kind = K::kRelation;
+        v.table = inner.table;
+        v.groups = c.groups;
+        v.steps = c.steps;
+        v.kids = outer.kids;
+        v.text = outer.text + ".map(" + n.iter_var + ", " + inner.text + ").flatten()";
+        return Add(std::move(v));
+      }
+    }
     // With flatten, the mapped lists' elements (a list the plan computes).
     const PNode& e = At(element);
     const bool lists = flatten && e.kind == K::kList && e.op != Op::kConst;

@@ -147,6 +147,22 @@ class Runner {
         out.table = n.table;
         std::fill(out.st.begin(), out.st.end(), kValueRow);  // (row 0 of each)
         return out;
+      case Op::kAddYears: {  // as the row evaluator's; out of range: unknown
+        const Vec& d = Eval(n.kids[0], f);
+        const Vec& y = Eval(n.kids[1], f);
+        Resize(&out, K::kDate, f.n);
+        if (d.kind != K::kDate || y.kind != K::kInt) return out;
+        for (size_t i = 0; i < f.n; ++i) {
+          if (d.st[i] != kValueRow || y.st[i] != kValueRow) continue;
+          if (y.i[i] < -10000 || y.i[i] > 10000) continue;
+          const std::optional<Date> r = Date::FromDayNumber(static_cast<int32_t>(d.i[i]))
+                                            .AddYears(static_cast<int>(y.i[i]));
+          if (!r) continue;
+          out.st[i] = kValueRow;
+          out.i[i] = r->day_number();
+        }
+        return out;
+      }
       case Op::kToDecimal: {
         const Vec& x = Eval(n.kids[0], f);
         Resize(&out, K::kDecimal, f.n);
@@ -458,6 +474,13 @@ class Runner {
     return out;
   }
 
+  // The map steps of listing a composed relation's rows of `row` (none for
+  // a relation read as it is).
+  static uint64_t ListingSteps(const PNode& rel, int64_t row) {
+    if (rel.steps == nullptr || static_cast<size_t>(row) >= rel.steps->size()) return 0;
+    return (*rel.steps)[static_cast<size_t>(row)];
+  }
+
   static std::pair<uint32_t, uint32_t> Span(const GroupIndex& g, int64_t row) {
     const auto r = static_cast<size_t>(row);
     if (r + 1 >= g.offsets.size()) return {0, 0};
@@ -484,6 +507,7 @@ class Runner {
       const auto [b, e] = Span(*rel.groups, parents.i[i]);
       out.st[i] = kValueRow;
       out.i[i] = e - b;
+      f.steps[i] += ListingSteps(rel, parents.i[i]);
     }
     return out;
   }
@@ -546,7 +570,7 @@ class Runner {
           parent_of->push_back(static_cast<uint32_t>(i));
           child.vars[slot].push_back(static_cast<int32_t>(range.groups->rows[k]));
         }
-        f.steps[i] += e - b;
+        f.steps[i] += e - b + ListingSteps(range, parents.i[i]);
       }
     } else {
       const Vec& list = Eval(range_id, f);

@@ -71,6 +71,7 @@ enum class Op : uint8_t {
   kFacts,      // `facts`: a row (0) whose reverse relations are whole tables
   kRelFilter,  // kids[0] (a relation).filter(slot, kids[1]): a relation
   kToDecimal,  // decimal(kids[0]) of an int or a decimal
+  kAddYears,   // add_years(kids[0] (a date), kids[1] (an int))
 };
 
 struct PNode {
@@ -82,6 +83,9 @@ struct PNode {
   size_t column = 0;                   // kColumn, kForward: the column
   const std::vector<int32_t>* refs = nullptr;  // kForward
   const GroupIndex* groups = nullptr;  // kRelation
+  // kRelation composed of relations (Relations::Compose): per parent row,
+  // the map steps the row evaluator takes to list its rows; else null.
+  const std::vector<uint32_t>* steps = nullptr;
   Value constant;                      // kConst, kInList
   std::string text;                    // for Dump
   bool period = false;  // reads the period (itself or through a child)

@@ -59,9 +59,27 @@ class Relations {
   // Every row of `table` as one group (`facts.<table>`), in table order.
   const GroupIndex& All(size_t table);
 
+  // `outer` composed with `inner` (a parent's rows in `outer`, and each
+  // one's rows in `inner`, flattened in order: `a.map(b, b.r).flatten()`),
+  // with, per parent, the map steps that list them: its `outer_steps` (or
+  // none), one per outer row, and the `inner_steps` of each.
+  struct Composed {
+    const GroupIndex* groups;
+    const std::vector<uint32_t>* steps;
+  };
+  Composed Compose(const GroupIndex& outer, const std::vector<uint32_t>* outer_steps,
+                   const GroupIndex& inner, const std::vector<uint32_t>* inner_steps);
+
  private:
+  struct Built {
+    const GroupIndex* outer;
+    const GroupIndex* inner;
+    std::unique_ptr<GroupIndex> groups;
+    std::vector<uint32_t> steps;
+  };
   const RecordSet& records_;
   std::vector<std::pair<std::pair<size_t, size_t>, std::unique_ptr<GroupIndex>>> built_;
+  std::vector<std::unique_ptr<Built>> composed_;
 };
 
 // What the planner needs of a rule: its subject variable and table, its

@@ -188,9 +188,14 @@ class Builder {
     n.period = n.op == Op::kPeriod;
     n.loops = n.op == Op::kExists || n.op == Op::kAll || n.op == Op::kFilterSize ||
               n.op == Op::kMapRel || n.op == Op::kFilterList || n.op == Op::kRelFilter;
+    n.reads = n.op == Op::kSubject ? 1
+              : n.op != Op::kLocal    ? 0
+              : n.slot < 64           ? uint64_t{1} << n.slot
+                                      : ~uint64_t{0};
     for (int k : n.kids) {
       n.period = n.period || At(k).period;
       n.loops = n.loops || At(k).loops;
+      n.reads |= At(k).reads;
     }
     std::optional<std::string> key = Signature(n);
     if (key) {

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "expr/stdlib.h"
@@ -20,6 +22,44 @@
 namespace zhucun::internal {
 
 namespace {
+
+// Operators run over batches of at most this many rows (or pairs), small
+// enough for their outputs, and the joins they make, to stay in cache; a
+// join with more rows is evaluated a slice of this many at a time.
+constexpr size_t kBatch = 4096;
+
+// Rows [begin, end) of f, in a frame of their own (without memos).
+Frame Slice(const Frame& f, size_t begin, size_t end) {
+  Frame out;
+  out.n = end - begin;
+  out.vars.resize(f.vars.size());
+  for (size_t s = 0; s < f.vars.size(); ++s) {
+    if (!f.vars[s].empty()) out.vars[s].assign(f.vars[s].begin() + begin, f.vars[s].begin() + end);
+  }
+  out.values.resize(f.values.size());
+  std::vector<uint32_t> rows(out.n);
+  for (size_t j = 0; j < out.n; ++j) rows[j] = static_cast<uint32_t>(begin + j);
+  for (size_t s = 0; s < f.values.size(); ++s) {
+    if (!f.values[s].st.empty()) out.values[s] = Gather(f.values[s], rows);
+  }
+  if (!f.periods.empty()) out.periods.assign(f.periods.begin() + begin, f.periods.begin() + end);
+  out.steps.assign(out.n, 0);
+  return out;
+}
+
+// Calls fn(slice, begin) for f (whole, with its memos, when it is small)
+// or for each slice of kBatch rows of it, in order.
+template <typename Fn>
+void ForSlices(Frame& f, Fn fn) {
+  if (f.n <= kBatch) {
+    fn(f, size_t{0});
+    return;
+  }
+  for (size_t begin = 0; begin < f.n; begin += kBatch) {
+    Frame slice = Slice(f, begin, std::min(f.n, begin + kBatch));
+    fn(slice, begin);
+  }
+}
 
 class Runner {
  public:
@@ -529,24 +569,64 @@ class Runner {
       // one after the other, each over the rows the ones before did not
       // find false; a row of f with a row for which the predicate is not a
       // known bool is unknown.
-      Frame cur = Join(range.kids[0], slot_in, f, known, parent_of);
-      std::vector<uint8_t> unsure(cur.n, 0);  // a conjunct was unknown
       std::vector<int> conjuncts;
       Conjuncts(range.kids[1], &conjuncts);
-      for (int c : conjuncts) {
-        const Vec& v = Eval(c, cur);
-        std::vector<uint32_t> in;
-        for (size_t k = 0; k < cur.n; ++k) {
-          f.steps[(*parent_of)[k]] += cur.steps[k];
-          cur.steps[k] = 0;
-          if (v.kind != K::kBool || v.st[k] != kValueRow) {
-            unsure[k] = 1;
-            in.push_back(static_cast<uint32_t>(k));
-          } else if (v.i[k] != 0) {
-            in.push_back(static_cast<uint32_t>(k));
+      Frame cur;
+      size_t first = 0;  // the first conjunct not applied yet
+      if (EquiJoin(range, conjuncts[0], slot, f, known, parent_of, &cur)) {
+        first = 1;
+      } else {
+        cur = Join(range.kids[0], slot_in, f, known, parent_of);
+      }
+      std::vector<uint8_t> unsure(cur.n, 0);  // a conjunct was unknown
+      // The conjuncts over the rows of `rows` (their rows of f `parents`),
+      // keeping those no conjunct finds false.
+      const auto apply = [&](Frame& rows, std::vector<uint32_t>* parents,
+                             std::vector<uint8_t>* unknown) {
+        for (size_t ci = first; ci < conjuncts.size(); ++ci) {
+          const Vec& v = Eval(conjuncts[ci], rows);
+          std::vector<uint32_t> in;
+          for (size_t k = 0; k < rows.n; ++k) {
+            f.steps[(*parents)[k]] += rows.steps[k];
+            rows.steps[k] = 0;
+            if (v.kind != K::kBool || v.st[k] != kValueRow) {
+              (*unknown)[k] = 1;
+              in.push_back(static_cast<uint32_t>(k));
+            } else if (v.i[k] != 0) {
+              in.push_back(static_cast<uint32_t>(k));
+            }
           }
+          if (in.size() < rows.n) Keep(in, &rows, parents, unknown);
         }
-        if (in.size() < cur.n) Keep(in, &cur, parent_of, &unsure);
+      };
+      bool values = false;  // (a frame with values is not sliced)
+      for (const Vec& v : cur.values) values = values || !v.st.empty();
+      if (cur.n <= kBatch || values) {
+        apply(cur, parent_of, &unsure);
+      } else {
+        // A slice at a time, the rows kept appended in order.
+        Frame all = std::move(cur);
+        const std::vector<uint32_t> all_parents = std::move(*parent_of);
+        cur = Frame();
+        cur.vars.resize(all.vars.size());
+        cur.values.resize(all.values.size());
+        parent_of->clear();
+        unsure.clear();
+        for (size_t begin = 0; begin < all.n; begin += kBatch) {
+          const size_t end = std::min(all.n, begin + kBatch);
+          Frame rows = Slice(all, begin, end);
+          std::vector<uint32_t> parents(all_parents.begin() + begin, all_parents.begin() + end);
+          std::vector<uint8_t> unknown(rows.n, 0);
+          apply(rows, &parents, &unknown);
+          for (size_t s = 0; s < rows.vars.size(); ++s) {
+            cur.vars[s].insert(cur.vars[s].end(), rows.vars[s].begin(), rows.vars[s].end());
+          }
+          cur.periods.insert(cur.periods.end(), rows.periods.begin(), rows.periods.end());
+          parent_of->insert(parent_of->end(), parents.begin(), parents.end());
+          unsure.insert(unsure.end(), unknown.begin(), unknown.end());
+        }
+        cur.n = parent_of->size();
+        cur.steps.assign(cur.n, 0);
       }
       std::vector<uint32_t> in;
       for (size_t k = 0; k < cur.n; ++k) {
@@ -589,6 +669,124 @@ class Runner {
     }
     Bind(f, slot, *parent_of, &child);
     return child;
+  }
+
+  // A filtered relation whose first conjunct is `x == y` — x reading the
+  // relation's row (in `slot`) and nothing of the frame nor the period, y
+  // not reading that row — joined by hashing: x is computed once per row
+  // of each group, and each row of f is joined only with the rows whose x
+  // equals its y, instead of with all of them (the row evaluator's steps
+  // over all are still counted). Only where every x and y needed is a
+  // value of one kind and the join would repeat the groups' rows; false
+  // (and nothing changed) otherwise.
+  bool EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
+                std::vector<uint8_t>* known, std::vector<uint32_t>* parent_of, Frame* out) {
+    const PNode& eq = plan_.nodes[static_cast<size_t>(conjunct)];
+    const PNode& rel = plan_.nodes[static_cast<size_t>(range.kids[0])];
+    if (eq.op != Op::kEq || rel.op != Op::kRelation || slot >= 64) return false;
+    const uint64_t row_bit = uint64_t{1} << slot;
+    int x = -1, y = -1;
+    for (int side = 0; side < 2 && x < 0; ++side) {
+      const PNode& a = plan_.nodes[static_cast<size_t>(eq.kids[side])];
+      const PNode& b = plan_.nodes[static_cast<size_t>(eq.kids[1 - side])];
+      if (!a.period && (a.reads & (row_bit - 1)) == 0 && (a.reads & row_bit) != 0 &&
+          (b.reads & row_bit) == 0) {
+        x = eq.kids[side];
+        y = eq.kids[1 - side];
+      }
+    }
+    if (x < 0) return false;
+    const K kind = plan_.nodes[static_cast<size_t>(x)].kind;
+    if (kind != plan_.nodes[static_cast<size_t>(y)].kind ||
+        (kind != K::kInt && kind != K::kDate && kind != K::kPeriod && kind != K::kString)) {
+      return false;
+    }
+    // The rows of f needed, and their groups (each once).
+    const Vec& parents = Eval(rel.kids[0], f);
+    std::vector<int64_t> groups;
+    std::unordered_map<int64_t, size_t> group_of;
+    uint64_t joined = 0, distinct = 0;
+    for (size_t i = 0; i < f.n; ++i) {
+      if (parents.st[i] != kValueRow || (f.active != nullptr && (*f.active)[i] == 0)) continue;
+      const auto [b, e] = Span(*rel.groups, parents.i[i]);
+      joined += e - b;
+      if (group_of.emplace(parents.i[i], groups.size()).second) {
+        groups.push_back(parents.i[i]);
+        distinct += e - b;
+      }
+    }
+    if (joined < 1024 || joined < 2 * distinct) return false;  // (would not pay)
+    const Vec& yv = Eval(y, f);
+    for (size_t i = 0; i < f.n; ++i) {
+      if (parents.st[i] != kValueRow || (f.active != nullptr && (*f.active)[i] == 0)) continue;
+      if (yv.kind != kind || yv.st[i] != kValueRow) return false;
+    }
+    // x over the groups' rows, once.
+    Frame rows;
+    rows.vars.resize(slot + 1);
+    rows.values.resize(slot + 1);
+    std::vector<size_t> begin_of;  // per group, its first row in `rows`
+    for (int64_t g : groups) {
+      begin_of.push_back(rows.vars[slot].size());
+      const auto [b, e] = Span(*rel.groups, g);
+      for (uint32_t k = b; k < e; ++k) rows.vars[slot].push_back(static_cast<int32_t>(rel.groups->rows[k]));
+    }
+    begin_of.push_back(rows.vars[slot].size());
+    rows.n = rows.vars[slot].size();
+    rows.steps.assign(rows.n, 0);
+    // Per group: each x's rows, in order, and the steps x took (x a slice
+    // of rows at a time).
+    const auto key = [kind](const Vec& v, size_t i) -> int64_t {
+      if (kind != K::kPeriod) return v.i[i];
+      const Period& p = v.p[i];
+      return (static_cast<int64_t>(p.kind()) << 48) | (static_cast<int64_t>(p.year()) << 8) | p.index();
+    };
+    std::vector<std::unordered_map<int64_t, std::vector<uint32_t>>> by_number(groups.size());
+    std::vector<std::unordered_map<std::string_view, std::vector<uint32_t>>> by_text(groups.size());
+    std::vector<uint64_t> x_steps(groups.size(), 0);
+    bool all_known = true;
+    size_t gi = 0;  // the group of the row at hand
+    ForSlices(rows, [&](Frame& part, size_t begin) {
+      const Vec& xv = Eval(x, part);
+      for (size_t k = 0; k < part.n && all_known; ++k) {
+        if (xv.kind != kind || xv.st[k] != kValueRow) {
+          all_known = false;
+          break;
+        }
+        const size_t j = begin + k;
+        while (j >= begin_of[gi + 1]) ++gi;
+        if (kind == K::kString) {
+          by_text[gi][xv.s[k]].push_back(static_cast<uint32_t>(j));
+        } else {
+          by_number[gi][key(xv, k)].push_back(static_cast<uint32_t>(j));
+        }
+        x_steps[gi] += part.steps[k];
+      }
+    });
+    if (!all_known) return false;
+    out->vars.resize(slot + 1);
+    out->values.resize(slot + 1);
+    for (size_t i = 0; i < f.n; ++i) {
+      if (parents.st[i] != kValueRow || (f.active != nullptr && (*f.active)[i] == 0)) continue;
+      const size_t gi = group_of.at(parents.i[i]);
+      (*known)[i] = 1;
+      f.steps[i] += (begin_of[gi + 1] - begin_of[gi]) + x_steps[gi];
+      const std::vector<uint32_t>* match = nullptr;
+      if (kind == K::kString) {
+        auto it = by_text[gi].find(yv.s[i]);
+        if (it != by_text[gi].end()) match = &it->second;
+      } else {
+        auto it = by_number[gi].find(key(yv, i));
+        if (it != by_number[gi].end()) match = &it->second;
+      }
+      if (match == nullptr) continue;
+      for (uint32_t j : *match) {
+        parent_of->push_back(static_cast<uint32_t>(i));
+        out->vars[slot].push_back(rows.vars[slot][j]);
+      }
+    }
+    Bind(f, slot, *parent_of, out);
+    return true;
   }
 
   // The rows `in` of *f (and of the vectors along), in a new frame.
@@ -686,23 +884,25 @@ class Runner {
     Frame& child = joined->child;
     const std::vector<uint8_t>& known = joined->known;
     const std::vector<uint32_t>& parent_of = joined->parent_of;
-    const Vec& pred = Eval(n.kids[1], child);
     Vec out;
     Resize(&out, n.op == Op::kFilterSize ? K::kInt : K::kBool, f.n);
     // Per parent: how many children were true, false and neither.
     std::vector<uint32_t> yes(f.n, 0), no(f.n, 0), other(f.n, 0);
-    const bool is_bool = pred.kind == K::kBool;
-    for (size_t j = 0; j < child.n; ++j) {
-      const uint32_t i = parent_of[j];
-      f.steps[i] += child.steps[j];
-      if (!is_bool || pred.st[j] != kValueRow) {
-        ++other[i];
-      } else if (pred.i[j] != 0) {
-        ++yes[i];
-      } else {
-        ++no[i];
+    ForSlices(child, [&](Frame& rows, size_t begin) {
+      const Vec& pred = Eval(n.kids[1], rows);
+      const bool is_bool = pred.kind == K::kBool;
+      for (size_t j = 0; j < rows.n; ++j) {
+        const uint32_t i = parent_of[begin + j];
+        f.steps[i] += rows.steps[j];
+        if (!is_bool || pred.st[j] != kValueRow) {
+          ++other[i];
+        } else if (pred.i[j] != 0) {
+          ++yes[i];
+        } else {
+          ++no[i];
+        }
       }
-    }
+    });
     for (size_t i = 0; i < f.n; ++i) {
       if (known[i] == 0) continue;
       switch (n.op) {
@@ -756,41 +956,48 @@ class Runner {
     Frame& child = joined->child;
     const std::vector<uint8_t>& owner = joined->known;
     const std::vector<uint32_t>& parent_of = joined->parent_of;
-    const Vec* keep = predicate_id >= 0 ? &Eval(predicate_id, child) : nullptr;
-    const Vec& element =
-        element_id >= 0 ? Eval(element_id, child) : child.values[static_cast<size_t>(n.slot)];
     Vec out = NewList(static_cast<K>(n.table), f.n);
     std::vector<uint8_t> known(f.n, 1);
-    const auto kept = [&](size_t j) { return keep == nullptr || keep->i[j] != 0; };
-    for (size_t j = 0; j < child.n; ++j) {
-      const uint32_t i = parent_of[j];
-      f.steps[i] += child.steps[j] + (element_id >= 0 ? 1 : 0);  // and the map's step
-      if (keep != nullptr && (keep->kind != K::kBool || keep->st[j] != kValueRow)) {
-        known[i] = 0;
-      } else if (kept(j) && (n.flatten ? element.st[j] != kValueRow : element.st[j] == kUnknownRow)) {
-        known[i] = 0;  // (flatten keeps a null element; the plan does not)
+    // Per row of f, its elements in out.elems (the joined rows of a row of
+    // f are consecutive, so are its elements): [first, last).
+    std::vector<uint32_t> first(f.n, UINT32_MAX), last(f.n, 0);
+    ForSlices(child, [&](Frame& rows, size_t begin) {
+      const Vec* keep = predicate_id >= 0 ? &Eval(predicate_id, rows) : nullptr;
+      const Vec& element =
+          element_id >= 0 ? Eval(element_id, rows) : rows.values[static_cast<size_t>(n.slot)];
+      for (size_t k = 0; k < rows.n; ++k) {
+        const uint32_t i = parent_of[begin + k];
+        f.steps[i] += rows.steps[k] + (element_id >= 0 ? 1 : 0);  // and the map's step
+        if (keep != nullptr && (keep->kind != K::kBool || keep->st[k] != kValueRow)) {
+          known[i] = 0;
+          continue;
+        }
+        if (keep != nullptr && keep->i[k] == 0) continue;  // filtered out
+        if (n.flatten ? element.st[k] != kValueRow : element.st[k] == kUnknownRow) {
+          known[i] = 0;  // (flatten keeps a null element; the plan does not)
+          continue;
+        }
+        if (known[i] == 0) continue;
+        if (first[i] == UINT32_MAX) first[i] = static_cast<uint32_t>(out.elems->st.size());
+        if (!n.flatten) {
+          Append(element, k, out.elems.get());
+        } else {
+          for (uint32_t e = element.lb[k]; e < element.le[k]; ++e) {
+            Append(*element.elems, e, out.elems.get());
+          }
+        }
+        last[i] = static_cast<uint32_t>(out.elems->st.size());
       }
-    }
-    size_t j = 0;
+    });
     for (size_t i = 0; i < f.n; ++i) {
       const bool value = owner[i] != 0 && known[i] != 0;
       if (value) out.st[i] = kValueRow;
-      out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
-      for (; j < child.n && parent_of[j] == i; ++j) {
-        if (!value || !kept(j)) continue;
-        if (!n.flatten) {
-          Append(element, j, out.elems.get());
-          continue;
-        }
-        for (uint32_t k = element.lb[j]; k < element.le[j]; ++k) {
-          Append(*element.elems, k, out.elems.get());
-        }
-      }
-      out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+      const bool any = value && first[i] != UINT32_MAX;
+      out.lb.push_back(any ? first[i] : 0);
+      out.le.push_back(any ? last[i] : 0);
     }
     return out;
   }
-
 
   // covered_days(p, spans, ...) as the row evaluator's: the days of p every
   // list of spans covers.
@@ -858,9 +1065,6 @@ class Runner {
 
 namespace {
 
-// Operators run over batches of at most this many rows (or pairs), small
-// enough for their outputs, and the joins they make, to stay in cache.
-constexpr size_t kBatch = 4096;
 
 // The frame of the subject rows rows[0, n).
 Frame RowsFrame(const uint32_t* rows, size_t n) {

@@ -91,6 +91,9 @@ struct PNode {
   bool period = false;  // reads the period (itself or through a child)
   bool loops = false;   // iterates over a relation (itself or a child)
   bool flatten = false; // kMapRel: `.flatten()` of a map to lists
+  // The variable slots it reads (itself or through a child): bit 0 the
+  // subject, bit s a comprehension's variable in slot s.
+  uint64_t reads = 0;
 };
 
 struct RulePlan::Impl {

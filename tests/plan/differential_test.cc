@@ -317,9 +317,16 @@ std::vector<Subject> Subjects() {
        {"facts.work_funds.filter(w, year_of(w.year) == period).size() > 5",
         "facts.trainings.exists(t, t.date in period)",
         "facts.payments.filter(p, p.month.start() >= period.start() && p.month.end() <= period.end() && p.transport_reimbursements > 2).size() > 10",
-        "facts.assessments.filter(a, year_of(a.year) == period && a.daily_score <= decimal('100')).size() > 100"},
+        "facts.assessments.filter(a, year_of(a.year) == period && a.daily_score <= decimal('100')).size() > 100",
+        // Filtered relations whose first conjunct is an equality (a hash
+        // join: a period, a string, an int), against the same count made
+        // without one.
+        "facts.assessments.filter(a, year_of(a.year) == period && a.daily_score > decimal('80')).filter(a, a.year_end_score > decimal('85')).size() == facts.assessments.filter(a, a.daily_score > decimal('80') && a.year_end_score > decimal('85') && year_of(a.year) == period).size()",
+        "facts.members.filter(m, m.role == 'first_secretary' && m.end_date == null).filter(m, m.start_date < period.start()).size() > 3",
+        "facts.work_funds.filter(w, w.year == 2023).exists(w, year_of(w.year) == period)"},
        {"facts.assessments.filter(a, year_of(a.year).start() <= as_of).map(a, year_of(a.year))",
-        "facts.work_funds.map(w, year_of(w.year))"}},
+        "facts.work_funds.map(w, year_of(w.year))",
+        "facts.payments.filter(p, p.transport_reimbursements > 2).map(p, p.month)"}},
   };
 }
 

@@ -4,7 +4,6 @@
 // (`false && x`, `true || x`).
 
 #include <algorithm>
-#include <bitset>
 #include <memory>
 #include <optional>
 #include <cstdint>
@@ -1007,7 +1006,7 @@ class Runner {
     for (size_t k = 1; k < n.kids.size(); ++k) lists.push_back(&Eval(n.kids[k], f));
     Vec out;
     Resize(&out, K::kInt, f.n);
-    constexpr size_t kMaxDays = 366;
+    std::vector<std::pair<int64_t, int64_t>> every, spans, both;  // (reused row to row)
     for (size_t i = 0; i < f.n; ++i) {
       if (p.st[i] != kValueRow) continue;
       bool known = true;
@@ -1021,20 +1020,34 @@ class Runner {
       if (!known) continue;
       const int64_t first = p.p[i].start().day_number();
       const int64_t last = p.p[i].end().day_number();
-      std::bitset<kMaxDays> every;
-      every.set();
+      // The days every list covers, as sorted disjoint intervals: each
+      // list's spans cut to the period and merged, intersected in turn.
+      every.assign(1, {first, last});
       for (const Vec* lp : lists) {
         const Vec& l = *lp;
-        std::bitset<kMaxDays> covered;
+        spans.clear();
         for (uint32_t k = l.lb[i]; k < l.le[i]; ++k) {
           const int64_t a = std::max(l.elems->i[k], first);
           const int64_t b = std::min(l.elems->j[k], last);
-          for (int64_t d = a; d <= b; ++d) covered.set(static_cast<size_t>(d - first));
+          if (a <= b) spans.emplace_back(a, b);
         }
-        every &= covered;
+        std::sort(spans.begin(), spans.end());
+        both.clear();
+        size_t x = 0;
+        for (size_t y = 0; y < spans.size() && x < every.size();) {
+          // spans[y] merged with the spans after it that overlap it.
+          int64_t a = spans[y].first, b = spans[y].second;
+          for (++y; y < spans.size() && spans[y].first <= b + 1; ++y) b = std::max(b, spans[y].second);
+          for (; x < every.size() && every[x].second < a; ++x) {}
+          for (size_t z = x; z < every.size() && every[z].first <= b; ++z) {
+            both.emplace_back(std::max(a, every[z].first), std::min(b, every[z].second));
+          }
+        }
+        every.swap(both);
       }
-      out.st[i] = kValueRow;
-      out.i[i] = static_cast<int64_t>(every.count());
+      int64_t days = 0;
+      for (const auto& [a, b] : every) days += b - a + 1;      out.st[i] = kValueRow;
+      out.i[i] = days;
     }
     return out;
   }

@@ -486,8 +486,11 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   std::vector<Chunk> chunks;
   for (size_t r = 0; r < p.rules.size(); ++r) {
     // Large enough for a plan's column operators to pay off, small enough
-    // for the threads to share even one rule (four chunks each at least).
-    const size_t chunk = std::clamp<size_t>(subjects[r].size() / (threads * 4), 256, 1024);
+    // for the threads to share even one rule (four chunks each at least);
+    // a subject with periods is many pairs, so fewer subjects.
+    const bool periods = p.rules[r].periods || p.rules[r].spec.period;
+    const size_t chunk =
+        std::clamp<size_t>(subjects[r].size() / (threads * 4), 256, periods ? 1024 : 4096);
     for (size_t b = 0; b < subjects[r].size(); b += chunk) {
       Chunk c;
       c.rule = r;

@@ -94,25 +94,18 @@ TEST(ProfileTest, CountsSubjectsPeriodsLetsAndFindings) {
 
 // kShortMonth with a message the plan cannot write (`string()` is not one
 // of its operators).
-const char kShortMonthSpelled[] =
-      "rules:\n"
-      "  - id: team.short_month\n"
-      "    title: 测试\n"
-      "    severity: warning\n"
-      "    subject: teams\n"
-      "    period: month\n"
-      "    let:\n"
-      "      weak: team.village.category == 'weak'\n"
-      "      days: period.end() - period.start() + 1\n"
-      "      never: team.team_id.size() / 0\n"
-      "    when: weak && days < 30\n"
-      "    message: \"{string(days)} days\"\n";
+std::string ShortMonthSpelled() {
+  std::string rules = kShortMonth;
+  const std::string message = "\"{days} days\"";
+  rules.replace(rules.find(message), message.size(), "\"{string(days)} days\"");
+  return rules;
+}
 
 // The plan drops the eleven pairs whose `when` it knows false; the row
 // evaluator judges the one left (its message unknown to the plan), binding
 // and computing the lets of T1 alone.
 TEST(ProfileTest, RowEvaluatorJudgesThePairsThePlanKeeps) {
-  const Report report = CheckWithProfile(kShortMonthSpelled);
+  const Report report = CheckWithProfile(ShortMonthSpelled());
   ASSERT_TRUE(report.profile.has_value());
   const RuleProfile& r = report.profile->rules.at(0);
   EXPECT_EQ(r.path, "plan, then row evaluator");

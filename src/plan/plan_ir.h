@@ -3,7 +3,7 @@
 
 // The planner's operators and the column batches they run over
 // (rule_plan.h explains the plan; plan_build.cc makes it from a rule's
-// compiled expressions, plan_eval.cc runs it).
+// compiled expressions, plan_runner.h runs it).
 
 #include <cstdint>
 #include <deque>
@@ -159,7 +159,7 @@ struct Frame {
   };
   std::vector<Memo> memo;
   std::deque<Vec> store;
-  // The joins of this frame with a filtered relation (plan_eval.cc), made
+  // The joins of this frame with a filtered relation (plan_join.cc), made
   // once however many comprehensions read it.
   struct JoinMemo {
     int range = -1;

@@ -1,0 +1,204 @@
+// RulePlan's methods (rule_plan.h): the rows and pairs of a call cut into
+// batches of kBatch, each a frame (with, for pairs, the frame of their
+// subjects) run by a Runner (plan_runner.h).
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "plan/plan_ir.h"
+#include "plan/plan_kernels.h"
+#include "plan/plan_runner.h"
+#include "plan/rule_plan.h"
+
+namespace zhucun::internal {
+
+namespace {
+
+// The frame of the subject rows rows[0, n).
+Frame RowsFrame(const uint32_t* rows, size_t n) {
+  Frame f;
+  f.n = n;
+  f.vars.resize(1);
+  f.vars[0].assign(rows, rows + n);
+  f.steps.assign(n, 0);
+  return f;
+}
+
+// A batch of pairs (rows[i], periods[i]) — `periods` null for a rule
+// without periods — and, with periods, the frame of their distinct
+// subjects (a subject's pairs are consecutive): what does not read the
+// period is computed once per subject.
+struct PairFrames {
+  PairFrames(const uint32_t* rows, const Period* periods, size_t n)
+      : pairs(RowsFrame(rows, n)), by_subject(periods != nullptr) {
+    if (!by_subject) return;
+    pairs.periods.assign(periods, periods + n);
+    subjects.vars.resize(1);
+    for (size_t i = 0; i < n; ++i) {
+      if (i == 0 || rows[i] != rows[i - 1]) subjects.vars[0].push_back(static_cast<int32_t>(rows[i]));
+      subject_of.push_back(static_cast<uint32_t>(subjects.vars[0].size() - 1));
+    }
+    subjects.n = subjects.vars[0].size();
+    subjects.steps.assign(subjects.n, 0);
+  }
+
+  void Attach(Runner* runner) { runner->SetFrames(&pairs, by_subject ? &subjects : nullptr, subject_of); }
+
+  // The comprehension steps taken for pair i.
+  uint64_t Steps(size_t i) const {
+    return pairs.steps[i] + (by_subject ? subjects.steps[subject_of[i]] : 0);
+  }
+
+  void ResetSteps() {
+    std::fill(pairs.steps.begin(), pairs.steps.end(), 0);
+    std::fill(subjects.steps.begin(), subjects.steps.end(), 0);
+  }
+
+  Frame pairs;
+  Frame subjects;
+  std::vector<uint32_t> subject_of;
+  bool by_subject;
+};
+
+}  // namespace
+
+Value PlannedColumn::Get(size_t i) const {
+  if (state[i] != kValue) return Value::Null();
+  switch (kind) {
+    case ValueKind::kBool: return Value::Bool(ints[i] != 0);
+    case ValueKind::kInt: return Value::Int(ints[i]);
+    case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(ints[i])));
+    case ValueKind::kDecimal: return Value::FromDecimal(decimals[i]);
+    case ValueKind::kString: return Value::String(std::string(strings[i]));
+    case ValueKind::kPeriod: return Value::FromPeriod(periods[i]);
+    default: return Value::Null();
+  }
+}
+
+void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+                       std::vector<PlannedColumn>* out,
+                       std::vector<uint64_t>* kept_after) const {
+  // (The columns of an earlier call keep their buffers: a caller planning
+  // its rows block by block fills the same memory each time.)
+  out->resize(impl_->roots.size());
+  for (size_t k = 0; k < impl_->roots.size(); ++k) {
+    PlannedColumn& c = (*out)[k];
+    c.kind = ValueKind::kNull;
+    c.codes_of = nullptr;
+    c.codes.clear();
+    c.state.assign(rows.size(), PlannedColumn::kUnknown);
+    if (impl_->roots[k] < 0) continue;
+    switch (impl_->nodes[static_cast<size_t>(impl_->roots[k])].kind) {
+      case K::kBool: c.kind = ValueKind::kBool; c.ints.resize(rows.size()); break;
+      case K::kInt: c.kind = ValueKind::kInt; c.ints.resize(rows.size()); break;
+      case K::kDate: c.kind = ValueKind::kDate; c.ints.resize(rows.size()); break;
+      case K::kDecimal: c.kind = ValueKind::kDecimal; c.decimals.resize(rows.size()); break;
+      case K::kString: c.kind = ValueKind::kString; c.strings.resize(rows.size()); break;
+      case K::kPeriod: c.kind = ValueKind::kPeriod; c.periods.resize(rows.size()); break;
+      default: break;  // null
+    }
+  }
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    PairFrames frames(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
+                      std::min(rows.size() - begin, kBatch));
+    Frame& f = frames.pairs;
+    Runner runner(*impl_);
+    frames.Attach(&runner);
+    for (size_t k = 0; k < impl_->roots.size(); ++k) {
+      if (impl_->roots[k] < 0) continue;
+      // The steps of the expressions before are not this one's.
+      frames.ResetSteps();
+      const Vec& v = impl_->guarded && k > 0 && impl_->roots[0] >= 0
+                         ? runner.EvalWhere(impl_->roots[k], f, impl_->roots[0])
+                         : runner.Eval(impl_->roots[k], f);
+      PlannedColumn& c = (*out)[k];
+      const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
+      if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
+      // A string column read as it is: the codes of its dictionary too.
+      const Vec* rows_read = nullptr;
+      if (node.op == Op::kColumn && v.kind == K::kString) {
+        const ::zhucun::Column& column = impl_->facts->tables()[node.table].column(node.column);
+        const PlannedColumn& c = (*out)[k];
+        if (column.type() == ColumnType::kString && (c.codes_of == nullptr || c.codes_of == &column)) {
+          (*out)[k].codes_of = &column;
+          (*out)[k].codes.resize(rows.size());
+          rows_read = &runner.Eval(node.kids[0], f);
+        }
+      }
+      for (size_t i = 0; i < f.n; ++i) {
+        if (v.st[i] == kUnknownRow || frames.Steps(i) >= impl_->max_steps) continue;
+        const size_t r = begin + i;
+        if (v.st[i] == kNullRow || v.kind == K::kNull) {
+          c.state[r] = PlannedColumn::kNull;
+          continue;
+        }
+        c.state[r] = PlannedColumn::kValue;
+        switch (v.kind) {
+          case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[i]; break;
+          case K::kDecimal: c.decimals[r] = v.d[i]; break;
+          case K::kString:
+            c.strings[r] = v.s[i];
+            if (rows_read != nullptr) {
+              c.codes[r] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[i])];
+            }
+            break;
+          case K::kPeriod: c.periods[r] = v.p[i]; break;
+          default: c.state[r] = PlannedColumn::kUnknown; break;
+        }
+      }
+    }
+    // (After the roots: the steps read what `when` computed.)
+    if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);
+  }
+}
+
+void RulePlan::Periods(const std::vector<uint32_t>& rows,
+                       std::vector<std::optional<std::vector<Period>>>* out) const {
+  Frame f = RowsFrame(rows.data(), rows.size());
+  Runner runner(*impl_);
+  runner.SetFrames(&f, nullptr, {});
+  const Vec& list = runner.Eval(impl_->root, f);
+  out->assign(f.n, std::nullopt);
+  for (size_t i = 0; i < f.n; ++i) {
+    if (list.kind != K::kList || list.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) {
+      continue;
+    }
+    std::vector<Period>& periods = (*out)[i].emplace();
+    if (list.st[i] != kValueRow) continue;  // null: no periods
+    for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
+      if (list.elems->kind == K::kPeriod && list.elems->st[k] == kValueRow) {
+        periods.push_back(list.elems->p[k]);
+      }
+    }
+    std::sort(periods.begin(), periods.end());
+    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+  }
+}
+
+void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+                      std::vector<uint8_t>* keep, std::vector<uint64_t>* kept_after) const {
+  keep->assign(rows.size(), 1);
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    FilterBatch(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
+                std::min(rows.size() - begin, kBatch), keep->data() + begin, kept_after);
+  }
+}
+
+void RulePlan::FilterBatch(const uint32_t* rows, const Period* periods, size_t n,
+                           uint8_t* keep, std::vector<uint64_t>* kept_after) const {
+  PairFrames frames(rows, periods, n);
+  Runner runner(*impl_);
+  frames.Attach(&runner);
+  const Vec& when = runner.Eval(impl_->root, frames.pairs);
+  for (size_t i = 0; i < n; ++i) {
+    const bool known_false = when.kind == K::kBool && when.st[i] == kValueRow &&
+                             when.i[i] == 0 && frames.Steps(i) < impl_->max_steps;
+    keep[i] = known_false ? 0 : 1;
+  }
+  // (After `when`: the steps read what it computed.)
+  if (kept_after != nullptr) runner.CountSteps(impl_->steps, frames.pairs, kept_after);
+}
+
+}  // namespace zhucun::internal

@@ -17,64 +17,6 @@
 
 namespace zhucun::internal {
 
-const GroupIndex& Relations::Reverse(size_t table, size_t column) {
-  if (const GroupIndex* g = records_.ReverseIndex(table, column)) return *g;
-  for (const auto& [key, index] : built_) {
-    if (key == std::make_pair(table, column)) return *index;
-  }
-  const FactTable& t = records_.facts().tables()[table];
-  auto index = std::make_unique<GroupIndex>(t.GroupBy(t.schema().columns[column].name));
-  built_.emplace_back(std::make_pair(table, column), std::move(index));
-  return *built_.back().second;
-}
-
-const GroupIndex& Relations::All(size_t table) {
-  constexpr size_t kAll = SIZE_MAX;  // (no column has this index)
-  for (const auto& [key, index] : built_) {
-    if (key == std::make_pair(table, kAll)) return *index;
-  }
-  auto index = std::make_unique<GroupIndex>();
-  const size_t n = records_.facts().tables()[table].num_rows();
-  index->offsets = {0, static_cast<uint32_t>(n)};
-  index->rows.resize(n);
-  for (size_t r = 0; r < n; ++r) index->rows[r] = static_cast<uint32_t>(r);
-  built_.emplace_back(std::make_pair(table, kAll), std::move(index));
-  return *built_.back().second;
-}
-
-Relations::Composed Relations::Compose(const GroupIndex& outer,
-                                       const std::vector<uint32_t>* outer_steps,
-                                       const GroupIndex& inner,
-                                       const std::vector<uint32_t>* inner_steps) {
-  for (const auto& b : composed_) {
-    if (b->outer == &outer && b->inner == &inner) return {b->groups.get(), &b->steps};
-  }
-  auto b = std::make_unique<Built>();
-  b->outer = &outer;
-  b->inner = &inner;
-  b->groups = std::make_unique<GroupIndex>();
-  GroupIndex& g = *b->groups;
-  const auto span = [](const GroupIndex& x, size_t row) -> std::pair<uint32_t, uint32_t> {
-    if (row + 1 >= x.offsets.size()) return {0, 0};
-    return {x.offsets[row], x.offsets[row + 1]};
-  };
-  g.offsets.push_back(0);
-  for (size_t p = 0; p + 1 < outer.offsets.size(); ++p) {
-    const auto [ob, oe] = span(outer, p);
-    uint64_t steps = (outer_steps != nullptr ? (*outer_steps)[p] : 0) + (oe - ob);
-    for (uint32_t k = ob; k < oe; ++k) {
-      const uint32_t c = outer.rows[k];
-      const auto [ib, ie] = span(inner, c);
-      g.rows.insert(g.rows.end(), inner.rows.begin() + ib, inner.rows.begin() + ie);
-      if (inner_steps != nullptr && c < inner_steps->size()) steps += (*inner_steps)[c];
-    }
-    g.offsets.push_back(static_cast<uint32_t>(g.rows.size()));
-    b->steps.push_back(static_cast<uint32_t>(std::min<uint64_t>(steps, UINT32_MAX)));
-  }
-  composed_.push_back(std::move(b));
-  return {composed_.back()->groups.get(), &composed_.back()->steps};
-}
-
 namespace {
 
 // The base activation as a row source, for folding constants.

@@ -153,16 +153,16 @@ class RuleRunner {
   // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
   // the plan of its `periods:` (only with `plan`), or null.
   // `findings_plan`: the plan of its `when` and its message's holes
-  // together (RulePlan::BuildValues; only with `plan`), or null.
+  // together (RulePlan::BuildFindings; only with `plan`), or null.
   // `count_steps`: count the pairs each step of the plan keeps (the
   // profile's).
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
-             const RecordSet& records, const Activation& base, Date from, Date as_of,
+             const Activation& base, Date from, Date as_of,
              std::vector<Finding>* findings, Diagnostics* diags, Counts* counts,
              bool count_steps)
       : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
-        records_(records), base_(base), from_(from), as_of_(as_of), findings_(findings),
+        base_(base), from_(from), as_of_(as_of), findings_(findings),
         diags_(diags), counts_(counts), count_steps_(count_steps) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
@@ -396,7 +396,6 @@ class RuleRunner {
   const internal::RulePlan* plan_;
   const internal::RulePlan* periods_plan_;
   const internal::RulePlan* findings_plan_;
-  const RecordSet& records_;
   const Activation& base_;
   Date from_;
   Date as_of_;
@@ -512,9 +511,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         Chunk& c = chunks[t - tasks.size()];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
         RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(),
-                   findings_plans[c.rule].get(), records,
-                   base, from, options.as_of, &c.findings, &c.diags, &c.counts,
-                   profile != nullptr)
+                   findings_plans[c.rule].get(), base, from, options.as_of, &c.findings,
+                   &c.diags, &c.counts, profile != nullptr)
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }

@@ -10,6 +10,8 @@
 // values (CellColumn), and the sort compares them as CEL's `<` does.
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -82,12 +84,15 @@ class CellColumn {
     valid_.push_back(1);
   }
 
-  void AppendString(std::string_view s) {
+  // `stable`: the text stays where it is until the column is finished (a
+  // view of the facts' or the plan's text), so its code is remembered by
+  // where it is.
+  void AppendString(std::string_view s, bool stable = false) {
     if (!Expect(ValueKind::kString, 0)) {
       return column_.values().push_back(Value::String(std::string(s)));
     }
     if (source_ != nullptr) OwnDictionary();
-    column_.int32s().push_back(Code(s));
+    column_.int32s().push_back(Code(s, stable));
     valid_.push_back(1);
   }
 
@@ -231,18 +236,34 @@ class CellColumn {
     typed_ = false;
   }
 
-  int32_t Code(std::string_view s) {
-    if (s == last_ && !column_.dictionary().empty()) return last_code_;
-    std::string key(s);
-    auto it = codes_.find(key);
-    if (it == codes_.end()) {
-      it = codes_.emplace(key, static_cast<int32_t>(column_.dictionary().size())).first;
-      column_.dictionary().push_back(std::move(key));
+  // The code of `s` in the column's dictionary (added if new). The codes
+  // of stable texts met last are remembered by where the text is: a text
+  // that is not stable cannot be where a stable one still is.
+  int32_t Code(std::string_view s, bool stable = true) {
+    for (const Seen& seen : seen_) {
+      if (seen.data == s.data() && seen.size == s.size() && seen.data != nullptr) return seen.code;
     }
-    last_.assign(s);
-    last_code_ = it->second;
+    auto it = codes_.find(s);
+    if (it == codes_.end()) {
+      it = codes_.emplace(std::string(s), static_cast<int32_t>(column_.dictionary().size())).first;
+      column_.dictionary().emplace_back(s);
+    }
+    if (stable) {
+      seen_[next_seen_] = {s.data(), s.size(), it->second};
+      next_seen_ = (next_seen_ + 1) % seen_.size();
+    }
     return it->second;
   }
+
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Seen {
+    const char* data = nullptr;
+    size_t size = 0;
+    int32_t code = 0;
+  };
 
   Column column_;
   size_t reserve_ = 0;    // the rows expected
@@ -252,9 +273,9 @@ class CellColumn {
   size_t leading_nulls_ = 0;  // nulls before the first value
   std::vector<uint8_t> valid_;
   const Column* source_ = nullptr;  // the facts' column whose codes the strings are
-  std::unordered_map<std::string, int32_t> codes_;
-  std::string last_;  // the string last coded
-  int32_t last_code_ = 0;
+  std::unordered_map<std::string, int32_t, TextHash, std::equal_to<>> codes_;
+  std::array<Seen, 8> seen_{};  // the stable texts coded last
+  size_t next_seen_ = 0;
 };
 
 // Appends row r of a planned column (known, not unknown).
@@ -267,7 +288,7 @@ void AppendPlanned(const PlannedColumn& c, size_t r, CellColumn* out) {
     case ValueKind::kDecimal: return out->AppendDecimal(c.decimals[r]);
     case ValueKind::kString:
       if (c.codes_of != nullptr) return out->AppendCode(c.codes_of, c.codes[r]);
-      return out->AppendString(c.strings[r]);
+      return out->AppendString(c.strings[r], /*stable=*/true);  // (the facts' or the plan's)
     default: return out->Append(c.Get(r));
   }
 }

@@ -105,11 +105,16 @@ const Vec& Runner::EvalPerSubject(int id, const Frame& pairs) {
 // `active` narrowed to the rows where `a` is not `decisive` (the rows
 // whose `&&` (decisive false) or `||` (true) still needs its other side).
 std::vector<uint8_t> Runner::Narrow(const Vec& a, bool decisive, const Frame& f) {
-  std::vector<uint8_t> out(f.n);
-  const bool is_bool = a.kind == K::kBool;
+  std::vector<uint8_t> out(f.n, 1);
+  if (f.active != nullptr) out = *f.active;
+  if (a.kind != K::kBool) return out;
+  // (Without branches: decided where a value equal to `decisive`.)
+  const uint8_t* st = a.st.data();
+  const int64_t* v = a.i.data();
+  const int64_t want = decisive ? 1 : 0;
   for (size_t i = 0; i < f.n; ++i) {
-    const bool decided = is_bool && a.st[i] == kValueRow && (a.i[i] != 0) == decisive;
-    out[i] = (f.active == nullptr || (*f.active)[i] != 0) && !decided;
+    const uint8_t decided = static_cast<uint8_t>((st[i] == kValueRow) & ((v[i] != 0) == (want != 0)));
+    out[i] = static_cast<uint8_t>((out[i] != 0) & (decided ^ 1));
   }
   return out;
 }

@@ -134,6 +134,72 @@ class CellColumn {
     column_.values().push_back(v);
   }
 
+  // Row r of a planned column (known, not unknown).
+  void Append(const PlannedColumn& c, size_t r) {
+    if (c.state[r] == PlannedColumn::kNull) return AppendNull();
+    switch (c.kind) {
+      case ValueKind::kBool:
+      case ValueKind::kInt:
+      case ValueKind::kDate: return AppendInt(c.kind, c.ints[r]);
+      case ValueKind::kDecimal: return AppendDecimal(c.decimals[r]);
+      case ValueKind::kString:
+        if (c.codes_of != nullptr) return AppendCode(c.codes_of, c.codes[r]);
+        return AppendString(c.strings[r], /*stable=*/true);  // (the facts' or the plan's)
+      default: return Append(c.Get(r));
+    }
+  }
+
+  // Rows [0, n) of a planned column (all known): as Append row by row,
+  // the rows that go into the typed storage as it is in one loop.
+  void AppendAll(const PlannedColumn& c, size_t n) {
+    size_t r = 0;
+    for (; r < n && !started_; ++r) Append(c, r);
+    if (typed_ && c.kind == kind_) {
+      const auto null = [&](size_t i) { return c.state[i] == PlannedColumn::kNull; };
+      switch (c.kind) {
+        case ValueKind::kDecimal:
+          for (; r < n && (null(r) || c.decimals[r].scale() == column_.scale()); ++r) {
+            if (null(r)) {
+              PushDefault();
+            } else {
+              column_.ints().push_back(c.decimals[r].coefficient());
+            }
+            valid_.push_back(null(r) ? 0 : 1);
+          }
+          break;
+        case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
+          for (; r < n; ++r) {
+            if (null(r)) {
+              PushDefault();
+            } else if (c.kind == ValueKind::kBool) {
+              column_.bools().push_back(c.ints[r] != 0 ? 1 : 0);
+            } else if (c.kind == ValueKind::kDate) {
+              column_.int32s().push_back(static_cast<int32_t>(c.ints[r]));
+            } else {
+              column_.ints().push_back(c.ints[r]);
+            }
+            valid_.push_back(null(r) ? 0 : 1);
+          }
+          break;
+        case ValueKind::kString:
+          if (c.codes_of != nullptr ? source_ != c.codes_of : source_ != nullptr) break;
+          for (; r < n; ++r) {
+            if (null(r)) {
+              PushDefault();
+            } else {
+              column_.int32s().push_back(c.codes_of != nullptr ? c.codes[r]
+                                                               : Code(c.strings[r], /*stable=*/true));
+            }
+            valid_.push_back(null(r) ? 0 : 1);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    for (; r < n; ++r) Append(c, r);  // (from a value of another kind or scale on)
+  }
+
   Column Finish() && {
     if (!started_) return Column::Values(std::vector<Value>(leading_nulls_, Value::Null()));
     if (typed_ && source_ != nullptr) {
@@ -278,21 +344,6 @@ class CellColumn {
   size_t next_seen_ = 0;
 };
 
-// Appends row r of a planned column (known, not unknown).
-void AppendPlanned(const PlannedColumn& c, size_t r, CellColumn* out) {
-  if (c.state[r] == PlannedColumn::kNull) return out->AppendNull();
-  switch (c.kind) {
-    case ValueKind::kBool:
-    case ValueKind::kInt:
-    case ValueKind::kDate: return out->AppendInt(c.kind, c.ints[r]);
-    case ValueKind::kDecimal: return out->AppendDecimal(c.decimals[r]);
-    case ValueKind::kString:
-      if (c.codes_of != nullptr) return out->AppendCode(c.codes_of, c.codes[r]);
-      return out->AppendString(c.strings[r], /*stable=*/true);  // (the facts' or the plan's)
-    default: return out->Append(c.Get(r));
-  }
-}
-
 // Compares two rows of a column as CEL's `<` would order them: -1, 0 or 1;
 // 0 also where CEL cannot compare them (a null, a list, two periods).
 class CellOrder {
@@ -430,10 +481,23 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
     for (size_t k = 0; known && k < planned.size(); ++k) {
       known = planned[k].state[b] != PlannedColumn::kUnknown;
     }
-    if (known) {
-      for (size_t c = 0; c < cells.size(); ++c) {
-        AppendPlanned(planned[d.lets.size() + c], b, &cells[c]);
+    if (known && b == 0) {  // every row of the block known: a column at a time
+      for (size_t k = 0; known && k < planned.size(); ++k) {
+        known = std::find(planned[k].state.begin(), planned[k].state.end(),
+                          PlannedColumn::kUnknown) == planned[k].state.end();
       }
+      if (known) {
+        for (size_t c = 0; c < cells.size(); ++c) {
+          cells[c].AppendAll(planned[d.lets.size() + c], block.size());
+        }
+        planned_rows += block.size();
+        r += static_cast<uint32_t>(block.size()) - 1;
+        continue;
+      }
+      known = true;  // (row 0 of the block is)
+    }
+    if (known) {
+      for (size_t c = 0; c < cells.size(); ++c) cells[c].Append(planned[d.lets.size() + c], b);
       ++planned_rows;
       continue;
     }

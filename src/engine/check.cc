@@ -195,8 +195,9 @@ class RuleRunner {
     std::vector<size_t> first_pair;  // per subject, its first pair; then the end
     std::vector<std::optional<std::string>> errors;  // per subject: its periods' error
     // Per subject, when the rule lists its periods: the activation that
-    // listed them (its lets computed there are not computed again).
-    std::vector<std::optional<Activation>> acts(end - begin);
+    // listed them (its lets computed there are not computed again). Empty
+    // for a rule without `periods:`.
+    std::vector<std::optional<Activation>> acts(rule_.periods ? end - begin : 0);
     std::vector<Period> enumerated;
     if (rule_.spec.period && !rule_.periods) {
       enumerated = Period::Enumerate(*rule_.spec.period, from_, as_of_);
@@ -273,7 +274,7 @@ class RuleRunner {
         counts_->kept += keep[k] == kJudge;
       }
       if (kept == 0 && !errors[s]) {
-        if (acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
+        if (!acts.empty() && acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
         continue;
       }
       SubjectValue subject = subjects.Get(begin + s);
@@ -282,7 +283,8 @@ class RuleRunner {
         Fail(subject.name, "", Value::Error(*errors[s]));
         continue;
       }
-      std::optional<Activation> act = std::move(acts[s]);
+      std::optional<Activation> act;
+      if (!acts.empty()) act = std::move(acts[s]);
       for (size_t k = b; k < e; ++k) {
         if (keep[k] == kDrop) continue;
         const std::string period = has_periods ? periods[k].label() : "";

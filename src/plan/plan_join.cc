@@ -16,22 +16,31 @@
 
 namespace zhucun::internal {
 
-Frame Slice(const Frame& f, size_t begin, size_t end) {
+Frame Rows(const Frame& f, const std::vector<uint32_t>& rows) {
   Frame out;
-  out.n = end - begin;
+  out.n = rows.size();
   out.vars.resize(f.vars.size());
   for (size_t s = 0; s < f.vars.size(); ++s) {
-    if (!f.vars[s].empty()) out.vars[s].assign(f.vars[s].begin() + begin, f.vars[s].begin() + end);
+    if (f.vars[s].empty()) continue;
+    out.vars[s].reserve(rows.size());
+    for (uint32_t k : rows) out.vars[s].push_back(f.vars[s][k]);
   }
   out.values.resize(f.values.size());
-  std::vector<uint32_t> rows(out.n);
-  for (size_t j = 0; j < out.n; ++j) rows[j] = static_cast<uint32_t>(begin + j);
   for (size_t s = 0; s < f.values.size(); ++s) {
     if (!f.values[s].st.empty()) out.values[s] = Gather(f.values[s], rows);
   }
-  if (!f.periods.empty()) out.periods.assign(f.periods.begin() + begin, f.periods.begin() + end);
+  if (!f.periods.empty()) {
+    out.periods.reserve(rows.size());
+    for (uint32_t k : rows) out.periods.push_back(f.periods[k]);
+  }
   out.steps.assign(out.n, 0);
   return out;
+}
+
+Frame Slice(const Frame& f, size_t begin, size_t end) {
+  std::vector<uint32_t> rows(end - begin);
+  for (size_t j = 0; j < rows.size(); ++j) rows[j] = static_cast<uint32_t>(begin + j);
+  return Rows(f, rows);
 }
 
 // The map steps of listing a composed relation's rows of `row` (none for
@@ -221,13 +230,18 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
       (kind != K::kInt && kind != K::kDate && kind != K::kPeriod && kind != K::kString)) {
     return false;
   }
-  // The rows of f needed, and their groups (each once).
+  // The rows of f needed (with a parent row), and their groups (each once).
   const Vec& parents = Eval(rel.kids[0], f);
+  std::vector<uint32_t> needed;
+  for (size_t i = 0; i < f.n; ++i) {
+    if (parents.st[i] == kValueRow && (f.active == nullptr || (*f.active)[i] != 0)) {
+      needed.push_back(static_cast<uint32_t>(i));
+    }
+  }
   std::vector<int64_t> groups;
   std::unordered_map<int64_t, size_t> group_of;
   uint64_t joined = 0, distinct = 0;
-  for (size_t i = 0; i < f.n; ++i) {
-    if (parents.st[i] != kValueRow || (f.active != nullptr && (*f.active)[i] == 0)) continue;
+  for (uint32_t i : needed) {
     const auto [b, e] = Span(*rel.groups, parents.i[i]);
     joined += e - b;
     if (group_of.emplace(parents.i[i], groups.size()).second) {
@@ -237,8 +251,7 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
   }
   if (joined < 1024 || joined < 2 * distinct) return false;  // (would not pay)
   const Vec& yv = Eval(y, f);
-  for (size_t i = 0; i < f.n; ++i) {
-    if (parents.st[i] != kValueRow || (f.active != nullptr && (*f.active)[i] == 0)) continue;
+  for (uint32_t i : needed) {
     if (yv.kind != kind || yv.st[i] != kValueRow) return false;
   }
   // x over the groups' rows, once.
@@ -286,8 +299,7 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
   if (!all_known) return false;
   out->vars.resize(slot + 1);
   out->values.resize(slot + 1);
-  for (size_t i = 0; i < f.n; ++i) {
-    if (parents.st[i] != kValueRow || (f.active != nullptr && (*f.active)[i] == 0)) continue;
+  for (uint32_t i : needed) {
     const size_t gi = group_of.at(parents.i[i]);
     (*known)[i] = 1;
     f.steps[i] += (begin_of[gi + 1] - begin_of[gi]) + x_steps[gi];
@@ -312,28 +324,13 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
 // The rows `in` of *f (and of the vectors along), in a new frame.
 void Runner::Keep(const std::vector<uint32_t>& in, Frame* f, std::vector<uint32_t>* parent_of,
                   std::vector<uint8_t>* unsure) {
-  Frame out;
-  out.n = in.size();
-  out.vars.resize(f->vars.size());
-  for (size_t s = 0; s < f->vars.size(); ++s) {
-    if (f->vars[s].empty()) continue;
-    out.vars[s].reserve(in.size());
-    for (uint32_t k : in) out.vars[s].push_back(f->vars[s][k]);
-  }
-  out.values.resize(f->values.size());
-  for (size_t s = 0; s < f->values.size(); ++s) {
-    if (!f->values[s].st.empty()) out.values[s] = Gather(f->values[s], in);
-  }
+  *f = Rows(*f, in);
   for (size_t x = 0; x < in.size(); ++x) {
-    const uint32_t k = in[x];
-    if (!f->periods.empty()) out.periods.push_back(f->periods[k]);
-    (*parent_of)[x] = (*parent_of)[k];
-    (*unsure)[x] = (*unsure)[k];
+    (*parent_of)[x] = (*parent_of)[in[x]];
+    (*unsure)[x] = (*unsure)[in[x]];
   }
   parent_of->resize(in.size());
   unsure->resize(in.size());
-  out.steps.assign(out.n, 0);
-  *f = std::move(out);
 }
 
 // The operands of `id`'s `&&`s, left to right.

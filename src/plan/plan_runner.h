@@ -24,7 +24,10 @@ namespace zhucun::internal {
 // join with more rows is evaluated a slice of this many at a time.
 inline constexpr size_t kBatch = 4096;
 
-// Rows [begin, end) of f, in a frame of their own (without memos).
+// The rows `rows` of f (its variables, values and periods), in a frame of
+// their own (without memos).
+Frame Rows(const Frame& f, const std::vector<uint32_t>& rows);
+// Rows [begin, end) of f.
 Frame Slice(const Frame& f, size_t begin, size_t end);
 
 // Calls fn(slice, begin) for f (whole, with its memos, when it is small)

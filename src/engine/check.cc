@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <ctime>
 #include <exception>
 #include <functional>
 #include <iterator>
 #include <mutex>
+#include <numeric>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "engine/policy_impl.h"
+#include "engine/row_name.h"
 #include "expr/stdlib.h"
 #include "plan/rule_plan.h"
 #include "source/quote.h"
@@ -69,34 +72,26 @@ struct SubjectValue {
   Value value;
 };
 
-// The name of the subject that is row `r` (`row`) of a rule on a table:
-// `<table>:<key>`, with the subject's label for the table if it has one.
-std::string RowSubjectName(const internal::SubjectSpec& spec, const Value& row, uint32_t r) {
-  std::string name = row.record_source().RowName(r);
-  if (!spec.label.empty() && spec.label != spec.table) {
-    name = spec.label + name.substr(name.find(':'));
-  }
-  return name;
-}
-
 // The subjects of a rule, in table (or group) order, made one at a time so
 // that only the subjects being evaluated are in memory.
 class Subjects {
  public:
   Subjects(const CompiledRule& rule, const RecordSet& records)
       : spec_(rule.spec.subject), records_(records) {
-    const FactTable* t = records.facts().table(spec_.table);
+    table_ = records.facts().table(spec_.table);
     switch (spec_.kind) {
       case internal::SubjectSpec::Kind::kPrefecture:
         size_ = 1;
         break;
       case internal::SubjectSpec::Kind::kTable:
-        size_ = t == nullptr ? 0 : t->num_rows();
+        if (table_ == nullptr) break;
+        size_ = table_->num_rows();
+        key_index_ = table_->schema().ColumnIndex(table_->schema().key);
         break;
       case internal::SubjectSpec::Kind::kGroup:
-        if (t == nullptr) break;
-        groups_ = t->GroupBy(spec_.group_by);
-        key_ = t->column(spec_.group_by);
+        if (table_ == nullptr) break;
+        groups_ = table_->GroupBy(spec_.group_by);
+        key_ = table_->column(spec_.group_by);
         size_ = groups_.size();
         break;
     }
@@ -104,33 +99,59 @@ class Subjects {
 
   size_t size() const { return size_; }
 
-  // The i-th subject; an empty group has an empty name (and no subject).
-  SubjectValue Get(size_t i) const {
+  // The name of the i-th subject: `prefecture` (or the subject's label),
+  // `<table>:<key>` for row i of a table (the label for the table if the
+  // subject has one), `<label>:<value>` for a group; empty for an empty
+  // group (no subject).
+  std::string Name(size_t i) const {
     switch (spec_.kind) {
       case internal::SubjectSpec::Kind::kPrefecture:
-        return {spec_.label.empty() ? "prefecture" : spec_.label, Value()};
+        return spec_.label.empty() ? "prefecture" : spec_.label;
       case internal::SubjectSpec::Kind::kTable: {
-        const auto r = static_cast<uint32_t>(i);
-        Value row = records_.Row(spec_.table, r);
-        std::string name = RowSubjectName(spec_, row, r);
-        return {std::move(name), std::move(row)};
+        std::string name = internal::RowName(*table_, key_index_, static_cast<uint32_t>(i));
+        if (!spec_.label.empty() && spec_.label != spec_.table) {
+          name = spec_.label + name.substr(name.find(':'));
+        }
+        return name;
       }
+      case internal::SubjectSpec::Kind::kGroup:
+        if (groups_.offsets[i] == groups_.offsets[i + 1]) return {};
+        return spec_.label + ":" + Text(key_->Get(groups_.rows[groups_.offsets[i]]));
+    }
+    return {};
+  }
+
+  // The value bound to the rule's `as` for the i-th subject: its row, the
+  // list of its group's rows, or null for the prefecture.
+  Value Bound(size_t i) const {
+    switch (spec_.kind) {
+      case internal::SubjectSpec::Kind::kPrefecture:
+        return Value();
+      case internal::SubjectSpec::Kind::kTable:
+        return records_.Row(spec_.table, static_cast<uint32_t>(i));
       case internal::SubjectSpec::Kind::kGroup: {
         ValueList rows;
         for (uint32_t k = groups_.offsets[i]; k < groups_.offsets[i + 1]; ++k) {
           rows.push_back(records_.Row(spec_.table, groups_.rows[k]));
         }
-        if (rows.empty()) return {};
-        const std::string value = Text(key_->Get(groups_.rows[groups_.offsets[i]]));
-        return {spec_.label + ":" + value, Value::List(std::move(rows))};
+        return Value::List(std::move(rows));
       }
     }
-    return {};
+    return Value();
+  }
+
+  // The i-th subject; an empty group has an empty name (and no subject).
+  SubjectValue Get(size_t i) const {
+    std::string name = Name(i);
+    if (name.empty()) return {};
+    return {std::move(name), Bound(i)};
   }
 
  private:
   const internal::SubjectSpec& spec_;
   const RecordSet& records_;
+  const FactTable* table_ = nullptr;
+  int key_index_ = -1;  // kTable: the key column, or -1
   size_t size_ = 0;
   GroupIndex groups_;
   const Column* key_ = nullptr;
@@ -209,20 +230,20 @@ class RuleRunner {
       for (size_t i = begin; i < end; ++i) subject_rows.push_back(static_cast<uint32_t>(i));
       periods_plan_->Periods(subject_rows, &planned_periods);
     }
-    for (size_t i = begin; i < end; ++i) {
+    if (!has_periods) {  // a pair per subject (first_pair and errors stay empty)
+      rows.resize(end - begin);
+      for (size_t i = begin; i < end; ++i) rows[i - begin] = static_cast<uint32_t>(i);
+    }
+    for (size_t i = begin; has_periods && i < end; ++i) {
       const auto r = static_cast<uint32_t>(i);
       first_pair.push_back(rows.size());
       errors.emplace_back();
-      if (!has_periods) {
-        rows.push_back(r);
-        continue;
-      }
       const std::vector<Period>* list = &enumerated;
       std::optional<std::vector<Period>> own;
       if (!planned_periods.empty() && planned_periods[i - begin]) {
         list = &*planned_periods[i - begin];
       } else if (rule_.periods) {
-        Activation& act = acts[i - begin].emplace(SubjectActivation(subjects.Get(i).value));
+        Activation& act = acts[i - begin].emplace(SubjectActivation(subjects.Bound(i)));
         std::string error;
         own = internal::PeriodsOf(rule_, act, from_, as_of_, &error);
         if (!own) {
@@ -236,7 +257,7 @@ class RuleRunner {
         periods.push_back(p);
       }
     }
-    first_pair.push_back(rows.size());
+    if (has_periods) first_pair.push_back(rows.size());
     // Per pair: kDrop, kJudge (the row evaluator), or kFound (a finding
     // whose message is `planned`'s).
     enum : uint8_t { kDrop = 0, kJudge = 1, kFound = 2 };
@@ -266,21 +287,23 @@ class RuleRunner {
     }
     for (size_t s = 0; s + begin < end; ++s) {
       ++counts_->subjects;
-      const size_t b = first_pair[s], e = first_pair[s + 1];
+      const size_t b = has_periods ? first_pair[s] : s;
+      const size_t e = has_periods ? first_pair[s + 1] : s + 1;
+      const bool failed = has_periods && errors[s];
       counts_->judged += e - b;
       size_t kept = 0;
       for (size_t k = b; k < e; ++k) {
         kept += keep[k] != kDrop;
         counts_->kept += keep[k] == kJudge;
       }
-      if (kept == 0 && !errors[s]) {
+      if (kept == 0 && !failed) {
         if (!acts.empty() && acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
         continue;
       }
-      SubjectValue subject = subjects.Get(begin + s);
-      if (errors[s]) {
+      const std::string name = subjects.Name(begin + s);
+      if (failed) {
         counts_->lets_computed += acts[s]->lazy_evaluations();
-        Fail(subject.name, "", Value::Error(*errors[s]));
+        Fail(name, "", Value::Error(*errors[s]));
         continue;
       }
       std::optional<Activation> act;
@@ -295,12 +318,12 @@ class RuleRunner {
             message += part.program ? Text(planned[hole++].Get(k)) : part.text;
           }
           findings_->push_back(
-              {rule_.spec.id, subject.name, period, rule_.spec.severity, std::move(message)});
+              {rule_.spec.id, name, period, rule_.spec.severity, std::move(message)});
           continue;
         }
-        if (!act) act.emplace(SubjectActivation(std::move(subject.value)));
+        if (!act) act.emplace(SubjectActivation(subjects.Bound(begin + s)));
         if (has_periods) act->Bind("period", Value::FromPeriod(periods[k]));
-        Evaluate(subject.name, period, *act, /*count=*/false);
+        Evaluate(name, period, *act, /*count=*/false);
       }
       if (act) counts_->lets_computed += act->lazy_evaluations();
     }
@@ -563,10 +586,54 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       }
     }
   }
-  for (Chunk& c : chunks) {
-    findings->insert(findings->end(), std::make_move_iterator(c.findings.begin()),
-                     std::make_move_iterator(c.findings.end()));
-    diags->Append(c.diags);
+  // The findings rule by rule in order of id (each rule's chunks are
+  // consecutive), so that sorting them (SortFindings) mostly finds them in
+  // order; the diagnostics in the order of the rules.
+  size_t total = findings->size();
+  std::vector<size_t> first_chunk(p.rules.size() + 1, chunks.size());
+  for (size_t k = chunks.size(); k-- > 0;) {
+    first_chunk[chunks[k].rule] = k;
+    total += chunks[k].findings.size();
+  }
+  for (size_t r = p.rules.size(); r-- > 0;) {
+    first_chunk[r] = std::min(first_chunk[r], first_chunk[r + 1]);
+  }
+  std::vector<size_t> by_id(p.rules.size());
+  std::iota(by_id.begin(), by_id.end(), size_t{0});
+  std::stable_sort(by_id.begin(), by_id.end(), [&p](size_t a, size_t b) {
+    return p.rules[a].spec.id < p.rules[b].spec.id;
+  });
+  findings->reserve(total);
+  for (const size_t r : by_id) {
+    for (size_t k = first_chunk[r]; k < first_chunk[r + 1]; ++k) {
+      findings->insert(findings->end(), std::make_move_iterator(chunks[k].findings.begin()),
+                       std::make_move_iterator(chunks[k].findings.end()));
+    }
+  }
+  for (const Chunk& c : chunks) diags->Append(c.diags);
+}
+
+// Sorts findings by rule, subject and period. Each rule's findings usually
+// come together and the rules in order (RunRules), and a rule's findings
+// often in order of subject already: only what is out of order is sorted.
+void SortFindings(std::vector<Finding>* findings) {
+  const auto less = [](const Finding& a, const Finding& b) {
+    if (const int c = a.rule.compare(b.rule); c != 0) return c < 0;
+    if (const int c = a.subject.compare(b.subject); c != 0) return c < 0;
+    return a.period < b.period;
+  };
+  std::vector<Finding>& f = *findings;
+  for (size_t b = 0; b < f.size();) {
+    size_t e = b + 1;
+    while (e < f.size() && f[e].rule == f[b].rule) ++e;
+    if (e < f.size() && f[e].rule < f[b].rule) {  // not grouped by rule in order
+      std::stable_sort(f.begin(), f.end(), less);
+      return;
+    }
+    const auto first = f.begin() + static_cast<std::ptrdiff_t>(b);
+    const auto last = f.begin() + static_cast<std::ptrdiff_t>(e);
+    if (!std::is_sorted(first, last, less)) std::stable_sort(first, last, less);
+    b = e;
   }
 }
 
@@ -612,12 +679,7 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
     report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
                                "", "error", r.reason});
   }
-  std::sort(report.findings.begin(), report.findings.end(),
-            [](const Finding& a, const Finding& b) {
-              if (a.rule != b.rule) return a.rule < b.rule;
-              if (a.subject != b.subject) return a.subject < b.subject;
-              return a.period < b.period;
-            });
+  SortFindings(&report.findings);
   if (profile != nullptr) profile->evaluation_milliseconds = MillisecondsSince(start);
   if (diags.has_errors()) return Result<Report>(std::move(diags));
   return Result<Report>(std::move(report), std::move(diags));

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "engine/row_name.h"
+
 namespace zhucun {
 namespace {
 
@@ -181,12 +183,7 @@ class RecordSet::TableSource : public RecordSource {
   }
 
   std::string RowName(uint32_t row) const override {
-    const FactTable& ft = set_->facts_->tables()[table_];
-    if (key_ >= 0) {
-      Value key = ft.column(static_cast<size_t>(key_)).Get(row);
-      if (key.kind() == ValueKind::kString) return ft.name() + ":" + key.string_value();
-    }
-    return ft.name() + ":" + std::to_string(ft.line(row));
+    return internal::RowName(set_->facts_->tables()[table_], key_, row);
   }
 
  private:

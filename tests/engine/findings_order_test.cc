@@ -1,0 +1,108 @@
+// The order of Report::findings (POLICY.md, "Output": by rule id, then
+// subject, then period) whatever the order of the rules in the pack and of
+// the rows in the files: RunRules gathers the findings rule by rule in
+// order of id and SortFindings sorts only what is still out of order.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine_test_util.h"
+#include "zhucun/csv.h"
+#include "zhucun/engine.h"
+
+namespace zhucun {
+namespace {
+
+using testing::TempDir;
+using testing::WriteSmallPack;
+
+// Rules written out of order of id; `b.*` with periods.
+const char kRules[] =
+    "rules:\n"
+    "  - id: village.z_weak\n"
+    "    title: 测试\n"
+    "    severity: warning\n"
+    "    subject: villages\n"
+    "    when: village.category == 'weak'\n"
+    "    message: weak\n"
+    "  - id: team.b_month\n"
+    "    title: 测试\n"
+    "    severity: warning\n"
+    "    subject: teams\n"
+    "    period: quarter\n"
+    "    when: true\n"
+    "    message: \"{team.team_id}\"\n"
+    "  - id: team.a_all\n"
+    "    title: 测试\n"
+    "    severity: error\n"
+    "    subject: teams\n"
+    "    when: true\n"
+    "    message: all\n";
+
+struct Key {
+  std::string rule, subject, period;
+  bool operator==(const Key&) const = default;
+};
+
+std::vector<Key> Check(const std::string& villages, const std::string& teams, bool plan,
+                       size_t threads) {
+  TempDir pack;
+  WriteSmallPack(pack, "order", "rules.yaml", kRules);
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return {};
+  TempDir data;
+  data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
+  data.Write("villages.csv", villages);
+  data.Write("teams.csv", teams);
+  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
+  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+  CheckOptions options;
+  options.as_of = *Date::Parse("2024-06-30");
+  options.plan = plan;
+  options.threads = threads;
+  auto report = policy.value().Check(
+      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+  std::vector<Key> keys;
+  if (!report.ok()) return keys;
+  for (const Finding& f : report.value().findings) keys.push_back({f.rule, f.subject, f.period});
+  return keys;
+}
+
+TEST(FindingsOrderTest, ByRuleIdThenSubjectThenPeriodWhateverTheFileOrder) {
+  const std::string villages =
+      "village_id,county_id,name,category\n"
+      "V2,C1,良亩村,weak\nV10,C1,新场村,weak\nV1,C1,甲村,poor\nV3,C1,乙村,weak\n";
+  const std::string teams =
+      "team_id,village_id,start_date,end_date\n"
+      "T3,V1,2024-01-01,\nT1,V2,2024-01-01,\nT2,V3,2024-04-01,\n";
+  const std::vector<Key> expected = {
+      {"team.a_all", "teams:T1", ""},
+      {"team.a_all", "teams:T2", ""},
+      {"team.a_all", "teams:T3", ""},
+      {"team.b_month", "teams:T1", "2024-Q1"},
+      {"team.b_month", "teams:T1", "2024-Q2"},
+      {"team.b_month", "teams:T2", "2024-Q1"},  // (every quarter of the window)
+      {"team.b_month", "teams:T2", "2024-Q2"},
+      {"team.b_month", "teams:T3", "2024-Q1"},
+      {"team.b_month", "teams:T3", "2024-Q2"},
+      // Text order of the keys: V10 before V2.
+      {"village.z_weak", "villages:V10", ""},
+      {"village.z_weak", "villages:V2", ""},
+      {"village.z_weak", "villages:V3", ""},
+  };
+  for (const bool plan : {true, false}) {
+    for (const size_t threads : {size_t{1}, size_t{2}}) {
+      EXPECT_EQ(Check(villages, teams, plan, threads), expected)
+          << "plan " << plan << ", threads " << threads;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -25,6 +25,7 @@
 #include "zhucun/column.h"
 #include "zhucun/date.h"
 #include "zhucun/export.h"
+#include "zhucun/expr.h"
 #include "zhucun/fact_table.h"
 #include "zhucun/records.h"
 #include "zhucun/result.h"
@@ -293,6 +294,13 @@ class ZHUCUN_API Policy {
   /// is named `param NAME` and holds the value written out in flow style).
   static Result<Policy> Load(const std::string& dir, SourceManager& sources,
                              const std::map<std::string, ParamValue>& params);
+  /// The same, with `limits` on every expression of the pack (nesting,
+  /// length, and the comprehension steps one evaluation may take, beyond
+  /// which it is an error) instead of CompileOptions' defaults: for a
+  /// service that takes packs it does not trust, or a test of the limits.
+  static Result<Policy> Load(const std::string& dir, SourceManager& sources,
+                             const std::map<std::string, std::string>& params,
+                             const CompileOptions& limits);
 
   /// The schema of the pack's fact tables.
   const Schema& schema() const;

@@ -87,8 +87,8 @@ bool BreaksAreBetweenTokens(std::string_view raw) {
 }  // namespace
 
 Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& sources,
-                            const std::string& what) {
-  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources);
+                            const std::string& what, const CompileOptions& limits) {
+  if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources, limits);
   // A block (`>-`, `|`) or multi-line scalar: the file's own lines read the
   // same as the folded value, so compile them and errors point into the file.
   if (e.file != kNoFile && e.raw_end > e.offset) {
@@ -96,14 +96,15 @@ Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& so
     if (e.raw_end <= file_text.size()) {
       const std::string_view raw = file_text.substr(e.offset, e.raw_end - e.offset);
       if (CollapseSpace(raw) == CollapseSpace(e.text) && BreaksAreBetweenTokens(raw)) {
-        return env.CompileAt(raw, e.file, e.offset, sources);
+        return env.CompileAt(raw, e.file, e.offset, sources, limits);
       }
     }
   }
   const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
   return env.Compile(e.text, sources,
                      sources.name(e.span.file) + ":" + std::to_string(lc.line) +
-                         " (" + what + ")");
+                         " (" + what + ")",
+                     limits);
 }
 
 std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options,
@@ -197,7 +198,8 @@ std::optional<std::set<std::string>> FactsRead(const PolicyImpl& p) {
 
 // Splits "text {expr} text" into parts; `{{` and `}}` are literal braces.
 bool ParseTemplate(const ExprText& t, const Env& env, SourceManager& sources,
-                   std::vector<MessagePart>* parts, Diagnostics* diags) {
+                   const CompileOptions& limits, std::vector<MessagePart>* parts,
+                   Diagnostics* diags) {
   const std::string& s = t.text;
   std::string literal;
   bool ok = true;
@@ -230,7 +232,7 @@ bool ParseTemplate(const ExprText& t, const Env& env, SourceManager& sources,
     hole.offset = t.offset + static_cast<uint32_t>(i + 1);
     hole.exact = t.exact;
     hole.span = t.span;
-    auto program = CompileText(env, hole, sources, "message");
+    auto program = CompileText(env, hole, sources, "message", limits);
     diags->Append(program.diagnostics());
     if (program.ok()) {
       parts->push_back({"", std::move(program).value()});
@@ -261,19 +263,19 @@ Env BaseEnv(const PolicyImpl& p, SourceManager& sources, Diagnostics* diags) {
   for (const internal::FunctionSpec& f : p.pack.functions) {
     diags->Append(env.DefineFunction(f.name, f.params, f.body.text,
                                      f.body.exact ? f.body.file : kNoFile,
-                                     f.body.offset, sources));
+                                     f.body.offset, sources, p.limits));
   }
   return env;
 }
 
 // Compiles `lets` in order into `env` (each declared for the ones after).
 bool CompileLets(const std::vector<internal::LetSpec>& lets, Env* env,
-                 SourceManager& sources,
+                 SourceManager& sources, const CompileOptions& limits,
                  std::vector<std::pair<std::string, Program>>* out,
                  Diagnostics* diags) {
   bool ok = true;
   for (const internal::LetSpec& let : lets) {
-    auto program = CompileText(*env, let.expr, sources, let.name);
+    auto program = CompileText(*env, let.expr, sources, let.name, limits);
     diags->Append(program.diagnostics());
     if (!program.ok()) {
       ok = false;
@@ -379,7 +381,8 @@ namespace {
 // the errors in *out) when anything is wrong.
 std::shared_ptr<PolicyImpl> LoadImpl(
     const std::string& dir, SourceManager& sources,
-    const std::map<std::string, GivenParam>& params, Diagnostics* out) {
+    const std::map<std::string, GivenParam>& params, const CompileOptions& limits,
+    Diagnostics* out) {
   Result<internal::PackSpec> pack = internal::LoadPack(dir, sources);
   Diagnostics diags = pack.diagnostics();
   if (!pack.ok()) {
@@ -388,6 +391,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   }
   auto p = std::make_shared<PolicyImpl>();
   p->pack = std::move(pack).value();
+  p->limits = limits;
   p->types = std::make_unique<RecordTypes>(p->pack.schema);
   for (const internal::ParamSpec& ps : p->pack.params) {
     Value v = ps.value;
@@ -423,12 +427,12 @@ std::shared_ptr<PolicyImpl> LoadImpl(
       env.Declare(subject.as, Type::List(p->types->TypeOf(subject.table)));
     }
     if (rs.periods.present()) {
-      auto program = CompileText(env, rs.periods, sources, "periods");
+      auto program = CompileText(env, rs.periods, sources, "periods", p->limits);
       diags.Append(program.diagnostics());
       if (program.ok()) rule.periods = std::move(program).value();
     }
     if (rs.period || rs.periods.present()) env.Declare("period", Type::Period());
-    CompileLets(rs.lets, &env, sources, &rule.lets, &diags);
+    CompileLets(rs.lets, &env, sources, p->limits, &rule.lets, &diags);
     // A let that reads neither `period` nor such a let has one value per
     // subject.
     for (const auto& [name, program] : rule.lets) {
@@ -439,7 +443,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
       rule.let_per_period.push_back(per_period);
     }
     if (rs.when.present()) {
-      auto program = CompileText(env, rs.when, sources, "when");
+      auto program = CompileText(env, rs.when, sources, "when", p->limits);
       diags.Append(program.diagnostics());
       if (program.ok()) {
         const TypeKind k = program.value().result_type().kind();
@@ -454,10 +458,10 @@ std::shared_ptr<PolicyImpl> LoadImpl(
       }
     }
     if (rs.message.present()) {
-      ParseTemplate(rs.message, env, sources, &rule.message, &diags);
+      ParseTemplate(rs.message, env, sources, p->limits, &rule.message, &diags);
     }
     // For Explain (explain.cc).
-    if (rule.when) internal::CompileConditions(env, rs.when, &rule);
+    if (rule.when) internal::CompileConditions(env, rs.when, p->limits, &rule);
     p->rules.push_back(std::move(rule));
   }
   for (const internal::DerivedSpec& ds : p->pack.derived) {
@@ -465,9 +469,9 @@ std::shared_ptr<PolicyImpl> LoadImpl(
     d.spec = ds;
     Env env = base;
     env.Declare(ds.as, p->types->TypeOf(ds.from));
-    CompileLets(ds.lets, &env, sources, &d.lets, &diags);
+    CompileLets(ds.lets, &env, sources, p->limits, &d.lets, &diags);
     for (const auto& [name, expr] : ds.columns) {
-      auto program = CompileText(env, expr, sources, name);
+      auto program = CompileText(env, expr, sources, name, p->limits);
       diags.Append(program.diagnostics());
       if (program.ok()) d.columns.emplace_back(name, std::move(program).value());
     }
@@ -486,12 +490,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
 
 Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
                             const std::map<std::string, std::string>& params) {
-  std::map<std::string, GivenParam> given;
-  for (const auto& [name, text] : params) given[name].text = &text;
-  Diagnostics diags;
-  std::shared_ptr<PolicyImpl> p = LoadImpl(dir, sources, given, &diags);
-  if (p == nullptr) return Result<Policy>(std::move(diags));
-  return Result<Policy>(Policy(std::move(p)), std::move(diags));
+  return Load(dir, sources, params, CompileOptions{});
 }
 
 Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
@@ -499,7 +498,18 @@ Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
   std::map<std::string, GivenParam> given;
   for (const auto& [name, value] : params) given[name].value = &value;
   Diagnostics diags;
-  std::shared_ptr<PolicyImpl> p = LoadImpl(dir, sources, given, &diags);
+  std::shared_ptr<PolicyImpl> p = LoadImpl(dir, sources, given, CompileOptions{}, &diags);
+  if (p == nullptr) return Result<Policy>(std::move(diags));
+  return Result<Policy>(Policy(std::move(p)), std::move(diags));
+}
+
+Result<Policy> Policy::Load(const std::string& dir, SourceManager& sources,
+                            const std::map<std::string, std::string>& params,
+                            const CompileOptions& limits) {
+  std::map<std::string, GivenParam> given;
+  for (const auto& [name, text] : params) given[name].text = &text;
+  Diagnostics diags;
+  std::shared_ptr<PolicyImpl> p = LoadImpl(dir, sources, given, limits, &diags);
   if (p == nullptr) return Result<Policy>(std::move(diags));
   return Result<Policy>(Policy(std::move(p)), std::move(diags));
 }

@@ -253,14 +253,14 @@ std::string Plural(PeriodKind kind) {
 
 }  // namespace
 
-void CompileConditions(const Env& env, const ExprText& when,
+void CompileConditions(const Env& env, const ExprText& when, const CompileOptions& limits,
                        CompiledRule* rule) {
   rule->conditions.clear();
   SourceManager unused;
   for (const auto& [begin, end] : Conjuncts(when.text)) {
     const std::string_view text =
         std::string_view(when.text).substr(begin, end - begin);
-    auto program = env.CompileAt(text, kNoFile, 0, unused);
+    auto program = env.CompileAt(text, kNoFile, 0, unused, limits);
     if (!program.ok()) {
       rule->conditions.clear();
       return;
@@ -277,7 +277,7 @@ void CompileSummary(const Env& base, PolicyImpl* p, SourceManager& sources,
     if (p->pack.schema.FindTable(k.table) == nullptr) continue;
     Env env = base;
     env.Declare(k.as, p->types->TypeOf(k.table));
-    auto program = CompileText(env, k.expr, sources, "summary key");
+    auto program = CompileText(env, k.expr, sources, "summary key", p->limits);
     diags->Append(program.diagnostics());
     if (!program.ok()) continue;
     const Type& type = program.value().result_type();

@@ -56,6 +56,8 @@ struct CompiledSummaryKey {
 
 struct PolicyImpl {
   PackSpec pack;
+  // The limits every expression of the pack is compiled with.
+  CompileOptions limits;
   // The tables some expression reads as `facts.<table>`: the only ones the
   // `facts` variable holds (listing every row of a table costs); nullopt
   // when an expression reads `facts` otherwise (then every table).
@@ -81,7 +83,7 @@ std::shared_ptr<const RecordSet> RecordsFor(const PolicyImpl& p,
 // into the pack's file where its text can be found there; `what` names the
 // expression otherwise.
 Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& sources,
-                            const std::string& what);
+                            const std::string& what, const CompileOptions& limits);
 
 // `s` with every run of whitespace made one space, none at either end:
 // `a  b\n   c` -> `a b c`.
@@ -118,7 +120,8 @@ std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
 // Splits the rule's `when` into its top-level `&&` operands and compiles
 // each in `env` (the rule's, with its lets) into rule->conditions
 // (explain.cc). Leaves them empty if `when` is not a conjunction.
-void CompileConditions(const Env& env, const ExprText& when, CompiledRule* rule);
+void CompileConditions(const Env& env, const ExprText& when, const CompileOptions& limits,
+                       CompiledRule* rule);
 
 // Type-checks the pack's `summary: key:` expressions (explain.cc) in `base`
 // with the table's row declared, into p->summary_keys.

@@ -167,6 +167,7 @@ class Builder {
     put(n.groups);
     put(n.steps);
     put(n.flatten);
+    put(n.let_root);
     put(n.kids.size());
     for (int k : n.kids) put(k);
     const Value& c = n.constant;
@@ -295,7 +296,12 @@ class Builder {
       if (!planning_.insert(i).second) return Unknown(n.name);  // depends on itself
       Scope let_scope;
       const ProgramImpl& lp = ImplOf(*rule_.lets[i].second);
-      const int node = Visit(lp, lp.ast.root, let_scope);
+      int node = Visit(lp, lp.ast.root, let_scope);
+      if (node >= 0 && At(node).loops) {  // (an operator of its own, see PNode::let_root)
+        PNode root = At(node);
+        root.let_root = true;
+        node = Add(std::move(root));
+      }
       planning_.erase(i);
       lets_.emplace(i, node);
       return node;

@@ -34,8 +34,11 @@ const Vec& Runner::Eval(int id, Frame& f) {
   const bool loops = plan_.nodes[index].loops;
   const bool per_subject = &f == pairs_ && subjects_ != nullptr && !plan_.nodes[index].period;
   if (m.value != nullptr && Covers(m, f.active)) {
-    // Its steps are counted again: the row evaluator may compute it again.
-    for (size_t i = 0; i < m.steps.size(); ++i) f.steps[i] += m.steps[i];
+    // Its steps are counted again: the row evaluator may compute it again
+    // (not a let: computed once, see PNode::let_root).
+    if (!plan_.nodes[index].let_root) {
+      for (size_t i = 0; i < m.steps.size(); ++i) f.steps[i] += m.steps[i];
+    }
     if (per_subject && loops) EvalPerSubject(id, f);
     return *m.value;
   }
@@ -73,7 +76,15 @@ void Runner::CountSteps(const std::vector<int>& steps, Frame& f, std::vector<uin
 // Operator `id` on frame f where operator `guard` (a bool) is not known
 // false (the other rows may be left unknown).
 const Vec& Runner::EvalWhere(int id, Frame& f, int guard) {
-  return EvalFor(id, f, Narrow(Eval(guard, f), false, f));
+  // The guard is a program of its own (a `when`), its steps counted there:
+  // reading it here takes none of this one's.
+  std::vector<uint64_t> steps = f.steps;
+  std::vector<uint64_t> subject_steps;
+  if (subjects_ != nullptr) subject_steps = subjects_->steps;
+  const std::vector<uint8_t> active = Narrow(Eval(guard, f), false, f);
+  f.steps = std::move(steps);
+  if (subjects_ != nullptr) subjects_->steps = std::move(subject_steps);
+  return EvalFor(id, f, active);
 }
 
 // Whether a memo computed every row `active` needs.

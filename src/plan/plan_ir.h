@@ -91,6 +91,11 @@ struct PNode {
   bool period = false;  // reads the period (itself or through a child)
   bool loops = false;   // iterates over a relation (itself or a child)
   bool flatten = false; // kMapRel: `.flatten()` of a map to lists
+  // The root of a let that iterates: the row evaluator computes a let once
+  // per activation, in a program of its own, so its steps are counted
+  // once per frame however many operators read it (an expression written
+  // twice is computed twice, and counted twice).
+  bool let_root = false;
   // The variable slots it reads (itself or through a child): bit 0 the
   // subject, bit s a comprehension's variable in slot s.
   uint64_t reads = 0;

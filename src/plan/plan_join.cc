@@ -345,14 +345,21 @@ void Runner::Conjuncts(int id, std::vector<int>* out) const {
 }
 
 // Join, made once per frame for a filtered relation (its predicate is
-// computed once however many comprehensions read it; its steps are
-// counted for each, as the row evaluator may take them again).
+// computed once however many comprehensions read it). Its steps are
+// counted for each reader, as the row evaluator may take them again,
+// except those of a let's filter (PNode::let_root: the row evaluator
+// filters once); each reader's iteration over the rows kept is counted
+// for each (Join counts it with the filter's).
 std::shared_ptr<Joined> Runner::JoinOnce(int range_id, int slot, Frame& f) {
-  const bool once = plan_.nodes[static_cast<size_t>(range_id)].op == Op::kRelFilter;
+  const PNode& range = plan_.nodes[static_cast<size_t>(range_id)];
+  const bool once = range.op == Op::kRelFilter;
   if (once) {
     for (const Frame::JoinMemo& m : f.joins) {
       if (m.range != range_id || !Covers(m.rows, f.active)) continue;
-      for (size_t i = 0; i < f.n; ++i) f.steps[i] += m.rows.steps[i];
+      if (!range.let_root) {
+        for (size_t i = 0; i < f.n; ++i) f.steps[i] += m.rows.steps[i];
+      }
+      for (uint32_t i : m.joined->parent_of) ++f.steps[i];  // (the reader's iteration)
       return m.joined;
     }
   }
@@ -368,6 +375,7 @@ std::shared_ptr<Joined> Runner::JoinOnce(int range_id, int slot, Frame& f) {
     if (!m.rows.all) m.rows.active = *f.active;
     m.rows.steps.resize(f.n);
     for (size_t i = 0; i < f.n; ++i) m.rows.steps[i] = f.steps[i] - before[i];
+    for (uint32_t i : j->parent_of) --m.rows.steps[i];  // (the first reader's iteration)
   }
   return j;
 }

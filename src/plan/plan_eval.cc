@@ -3,6 +3,7 @@
 // and the operators that read columns, constants, lists and periods.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -277,29 +278,25 @@ Vec Runner::Compute(int id, Frame& f) {
       const Vec& x = Eval(n.kids[0], f);
       Resize(&out, n.kind, f.n);
       const ValueMap& map = n.constant.map_value();
-      // The last keys looked up, by where their text is: a key read from
-      // the facts is a view of its column's dictionary, so equal keys
-      // are mostly one text (a different text is looked up anew).
-      constexpr size_t kSeen = 8;
-      std::string_view seen[kSeen];
-      const Value* found[kSeen] = {};
-      size_t next_seen = 0;
+      // Keys looked up, remembered by where their text is (a slot per
+      // address): a key read from the facts is a view of its column's
+      // dictionary, so equal keys are mostly one text (a different text
+      // is looked up anew).
+      constexpr size_t kSeen = 64;
+      std::array<std::string_view, kSeen> seen{};
+      std::array<const Value*, kSeen> found{};
       for (size_t i = 0; i < f.n; ++i) {
         if (x.st[i] != kValueRow) continue;  // a null key: left to the row evaluator
         const std::string_view key = x.s[i];
+        const size_t slot = (reinterpret_cast<uintptr_t>(key.data()) >> 3) % kSeen;
         const Value* v = nullptr;
-        size_t k = 0;
-        while (k < kSeen && !(seen[k].data() == key.data() && seen[k].size() == key.size() &&
-                              key.data() != nullptr)) {
-          ++k;
-        }
-        if (k < kSeen) {
-          v = found[k];
+        if (key.data() != nullptr && seen[slot].data() == key.data() &&
+            seen[slot].size() == key.size()) {
+          v = found[slot];
         } else {
           v = map.Find(key);
-          seen[next_seen] = key;
-          found[next_seen] = v;
-          next_seen = (next_seen + 1) % kSeen;
+          seen[slot] = key;
+          found[slot] = v;
         }
         if (n.op == Op::kInMap) {
           out.st[i] = kValueRow;
@@ -562,9 +559,28 @@ Vec Runner::Cond(const PNode& n, Frame& f) {
   Resize(&out, n.kind, f.n);
   out.table = n.table;
   if (c.kind != K::kBool || a.kind != n.kind || b.kind != n.kind) return out;
-  for (size_t i = 0; i < f.n; ++i) {
-    if (c.st[i] != kValueRow) continue;
-    CopyRow(c.i[i] != 0 ? a : b, i, &out, i);
+  // Row i of a where c is true, of b where false (a loop per kind).
+  const auto select = [&](const auto& av, const auto& bv, auto& ov) {
+    const uint8_t* cs = c.st.data();
+    const int64_t* ci = c.i.data();
+    for (size_t i = 0; i < f.n; ++i) {
+      if (cs[i] != kValueRow) continue;
+      const bool yes = ci[i] != 0;
+      const uint8_t st = yes ? a.st[i] : b.st[i];
+      out.st[i] = st;
+      if (st == kValueRow) ov[i] = yes ? av[i] : bv[i];
+    }
+  };
+  switch (n.kind) {
+    case K::kBool: case K::kInt: case K::kDate: case K::kRow: select(a.i, b.i, out.i); break;
+    case K::kDecimal: select(a.d, b.d, out.d); break;
+    case K::kString: select(a.s, b.s, out.s); break;
+    case K::kPeriod: select(a.p, b.p, out.p); break;
+    default:
+      for (size_t i = 0; i < f.n; ++i) {
+        if (c.st[i] == kValueRow) CopyRow(c.i[i] != 0 ? a : b, i, &out, i);
+      }
+      break;
   }
   return out;
 }

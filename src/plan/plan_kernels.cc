@@ -364,33 +364,67 @@ Vec Equal(bool eq, const Vec& a, const Vec& b) {
   return out;
 }
 
+namespace {
+
+// out (bools) from cmp(i) (-1, 0 or 1: a's row i against b's) for `op`,
+// where both rows are values; the loop made once per pair of kinds.
+template <typename Cmp>
+void OrderRows(Op op, const Vec& a, const Vec& b, Vec* out, Cmp cmp) {
+  // The result for c = -1, 0, 1.
+  const std::array<int64_t, 3> result = op == Op::kLt   ? std::array<int64_t, 3>{1, 0, 0}
+                                        : op == Op::kLe ? std::array<int64_t, 3>{1, 1, 0}
+                                        : op == Op::kGt ? std::array<int64_t, 3>{0, 0, 1}
+                                                        : std::array<int64_t, 3>{0, 1, 1};
+  const size_t n = a.st.size();
+  const uint8_t* as = a.st.data();
+  const uint8_t* bs = b.st.data();
+  uint8_t* os = out->st.data();
+  int64_t* oi = out->i.data();
+  for (size_t i = 0; i < n; ++i) {
+    if (as[i] != kValueRow || bs[i] != kValueRow) continue;
+    os[i] = kValueRow;
+    oi[i] = result[static_cast<size_t>(cmp(i) + 1)];
+  }
+}
+
+template <typename T>
+int Sign(T x, T y) {
+  return (x > y) - (x < y);
+}
+
+}  // namespace
+
 // CEL's ordering (CelCompare): numbers with numbers, and bools, strings
 // and dates with their own kind; anything else (null too) is an error.
 Vec Order(Op op, const Vec& a, const Vec& b) {
   Vec out;
-  const size_t n = a.st.size();
-  Resize(&out, K::kBool, n);
+  Resize(&out, K::kBool, a.st.size());
   const bool numbers = IsNumber(a.kind) && IsNumber(b.kind);
   const bool same = a.kind == b.kind &&
                     (a.kind == K::kBool || a.kind == K::kString || a.kind == K::kDate);
   if (!numbers && !same) return out;
-  for (size_t i = 0; i < n; ++i) {
-    if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
-    int c = 0;
-    if (a.kind == K::kString) {
-      c = a.s[i] < b.s[i] ? -1 : a.s[i] == b.s[i] ? 0 : 1;
-    } else if (a.kind == K::kDecimal || b.kind == K::kDecimal) {
-      c = CompareDecimals(DecimalAt(a, i), DecimalAt(b, i));
-    } else {
-      c = a.i[i] < b.i[i] ? -1 : a.i[i] == b.i[i] ? 0 : 1;
-    }
-    out.st[i] = kValueRow;
-    switch (op) {
-      case Op::kLt: out.i[i] = c < 0; break;
-      case Op::kLe: out.i[i] = c <= 0; break;
-      case Op::kGt: out.i[i] = c > 0; break;
-      default: out.i[i] = c >= 0; break;
-    }
+  if (a.kind == K::kString) {
+    const std::string_view* x = a.s.data();
+    const std::string_view* y = b.s.data();
+    OrderRows(op, a, b, &out, [x, y](size_t i) { return Sign(x[i].compare(y[i]), 0); });
+  } else if (a.kind == K::kDecimal && b.kind == K::kDecimal) {
+    const Decimal* x = a.d.data();
+    const Decimal* y = b.d.data();
+    OrderRows(op, a, b, &out, [x, y](size_t i) { return CompareDecimals(x[i], y[i]); });
+  } else if (a.kind == K::kDecimal) {
+    const Decimal* x = a.d.data();
+    const int64_t* y = b.i.data();
+    OrderRows(op, a, b, &out,
+              [x, y](size_t i) { return CompareDecimals(x[i], Decimal::FromInt(y[i])); });
+  } else if (b.kind == K::kDecimal) {
+    const int64_t* x = a.i.data();
+    const Decimal* y = b.d.data();
+    OrderRows(op, a, b, &out,
+              [x, y](size_t i) { return CompareDecimals(Decimal::FromInt(x[i]), y[i]); });
+  } else {  // ints, dates, bools
+    const int64_t* x = a.i.data();
+    const int64_t* y = b.i.data();
+    OrderRows(op, a, b, &out, [x, y](size_t i) { return Sign(x[i], y[i]); });
   }
   return out;
 }
@@ -402,6 +436,22 @@ Vec Arith(const PNode& n, const Vec& a, const Vec& b) {
   const size_t size = a.st.size();
   Resize(&out, n.kind, size);
   if (a.kind == K::kUnknown || b.kind == K::kUnknown) return out;
+  if (n.kind == K::kDecimal && a.kind == K::kDecimal && b.kind == K::kDecimal) {
+    // (The common case, in a loop of its own.)
+    const uint8_t* as = a.st.data();
+    const uint8_t* bs = b.st.data();
+    const Decimal* x = a.d.data();
+    const Decimal* y = b.d.data();
+    uint8_t* os = out.st.data();
+    Decimal* od = out.d.data();
+    for (size_t i = 0; i < size; ++i) {
+      if (as[i] != kValueRow || bs[i] != kValueRow) continue;
+      const bool ok = n.op == Op::kMul ? MulDecimals(x[i], y[i], &od[i])
+                                       : AddDecimals(n.op, x[i], y[i], &od[i]);
+      if (ok) os[i] = kValueRow;
+    }
+    return out;
+  }
   for (size_t i = 0; i < size; ++i) {
     if (a.st[i] != kValueRow || b.st[i] != kValueRow) continue;
     if (n.kind == K::kInt && a.kind == K::kInt) {

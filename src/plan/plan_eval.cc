@@ -517,6 +517,28 @@ Vec Runner::CoveredDays(const PNode& n, Frame& f) {
     if (!known) continue;
     const int64_t first = p.p[i].start().day_number();
     const int64_t last = p.p[i].end().day_number();
+    // Lists of at most one span each (a posting's service, no absence):
+    // their intersection with the period.
+    bool single = true;
+    int64_t lo = first, hi = last;
+    for (const Vec* lp : lists) {
+      const uint32_t b = lp->lb[i], e = lp->le[i];
+      if (e - b > 1) {
+        single = false;
+        break;
+      }
+      if (e == b) {
+        hi = lo - 1;  // (no days)
+      } else {
+        lo = std::max(lo, lp->elems->i[b]);
+        hi = std::min(hi, lp->elems->j[b]);
+      }
+    }
+    if (single) {
+      out.st[i] = kValueRow;
+      out.i[i] = hi >= lo ? hi - lo + 1 : 0;
+      continue;
+    }
     // The days every list covers, as sorted disjoint intervals: each
     // list's spans cut to the period and merged, intersected in turn.
     every.assign(1, {first, last});

@@ -266,8 +266,29 @@ Vec InVec(const Vec& x, const Vec& list) {
     return out;
   }
   const Vec& e = *list.elems;
+  // A value among elements of its own kind (values or nulls, as a list
+  // that is a value holds): equal values, in a loop of their own.
+  const auto same_kind = [&](const auto& xs, const auto& es) {
+    for (size_t i = 0; i < n; ++i) {
+      if (x.st[i] != kValueRow || list.st[i] != kValueRow) continue;
+      bool found = false;
+      for (uint32_t k = list.lb[i]; k < list.le[i] && !found; ++k) {
+        found = e.st[k] == kValueRow && es[k] == xs[i];
+      }
+      out.st[i] = kValueRow;
+      out.i[i] = found;
+    }
+  };
+  if (x.kind == e.kind) {
+    switch (x.kind) {
+      case K::kPeriod: same_kind(x.p, e.p); break;
+      case K::kString: same_kind(x.s, e.s); break;
+      case K::kInt: case K::kDate: same_kind(x.i, e.i); break;
+      default: break;
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
-    if (x.st[i] == kUnknownRow || list.st[i] != kValueRow) continue;
+    if (x.st[i] == kUnknownRow || list.st[i] != kValueRow || out.st[i] == kValueRow) continue;
     bool found = false, known = true;
     for (uint32_t k = list.lb[i]; k < list.le[i] && !found; ++k) {
       const std::optional<bool> r = EqualsAt(x, i, e, k);

@@ -108,6 +108,7 @@ bool LoadData(const std::string& command, const DataArgs& args,
   CsvOptions csv;
   csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
   csv.encoding = args.encoding;
+  csv.threads = args.threads;
   Result<FactSet> facts =
       ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
   err << facts.diagnostics().Render(sources);
@@ -136,7 +137,8 @@ void PrintRowCounts(const FactSet& facts, const char* kept, const char* left,
 // `zhucun load`: reads a data folder against a pack's schema and reports
 // every problem, and per table the rows read, accepted and rejected.
 int RunLoad(const std::string& rules, const std::string& data, bool lenient,
-            const std::string& encoding, std::ostream& out, std::ostream& err) {
+            const std::string& encoding, unsigned threads, std::ostream& out,
+            std::ostream& err) {
   SourceManager sources;
   const std::string schema_path = rules + "/schema.yaml";
   Result<Schema> schema = LoadSchema(schema_path, sources);
@@ -147,6 +149,7 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   CsvOptions options;
   options.strictness = lenient ? Strictness::kLenient : Strictness::kStrict;
   options.encoding = encoding;
+  options.threads = threads;
   Result<FactSet> facts = ReadCsvFolder(schema.value(), data, options, sources);
   err << facts.diagnostics().Render(sources);
   if (!facts.ok()) return kExitUsage;
@@ -242,7 +245,6 @@ struct CheckArgs : DataArgs {
   std::string out_dir;
   bool profile = false;
   bool no_plan = false;
-  unsigned threads = 0;
 };
 
 // `zhucun check` (DATA.md, "The CLI contract").
@@ -305,6 +307,7 @@ Command AddLoadCommand(CLI::App& app) {
     std::string data;
     std::string encoding = "utf-8";
     bool lenient = false;
+    unsigned threads = 0;
   };
   auto args = std::make_shared<Args>();
   load->add_option("--rules", args->rules, "The policy pack folder (holds schema.yaml)")
@@ -315,9 +318,13 @@ Command AddLoadCommand(CLI::App& app) {
       ->capture_default_str();
   load->add_flag("--lenient", args->lenient,
                  "Leave bad rows out and list them instead of failing");
+  load->add_option("--threads", args->threads,
+                   "Threads that read the files (0: one per core); the result is "
+                   "the same for any number")
+      ->capture_default_str();
   return {load, [args](std::ostream& out, std::ostream& err) {
             return RunLoad(args->rules, args->data, args->lenient, args->encoding,
-                           out, err);
+                           args->threads, out, err);
           }};
 }
 
@@ -339,7 +346,8 @@ Command AddCheckCommand(CLI::App& app) {
                   "Judge every (subject, period) pair with the row evaluator, "
                   "without the rules' plans (the same findings, slower)");
   check->add_option("--threads", args->threads,
-                    "Threads that evaluate rules (0: one per core)")
+                    "Threads that read the files and evaluate the rules (0: one "
+                    "per core); the report is the same for any number")
       ->capture_default_str();
   return {check, [args](std::ostream& out, std::ostream& err) {
             return RunCheck(*args, out, err);

@@ -47,6 +47,9 @@ struct DataArgs {
   std::string encoding = "utf-8";
   bool lenient = false;
   std::vector<std::string> params;
+  // Threads that read the files (and, for `check`, evaluate the rules);
+  // 0: one per core.
+  unsigned threads = 0;
 };
 CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args);  // check_command.cc
 

@@ -1,4 +1,4 @@
-// `zhucun load --rules DIR --data DIR [--lenient] [--encoding E]`, run
+// `zhucun load --rules DIR --data DIR [--lenient] [--encoding E] [--threads N]`, run
 // in-process through RunCli: exit 0 when every row is valid, 2 with the
 // rendered diagnostics on stderr for bad input in strict mode (or a
 // malformed file, a bad schema, bad usage), 1 with the per-table accounting
@@ -143,6 +143,25 @@ TEST(CliLoadTest, LenientIsExitOneWithTheAccounting) {
             "trainings             0         0         0\n"
             "enterprises           0         0         0\n"
             "absences              0         0         0\n");
+}
+
+// `--threads N` reads with N threads (0, the default: one per core): the
+// same diagnostics and accounting for any number.
+TEST(CliLoadTest, ThreadsGiveTheSameResult) {
+  TempDir dir;
+  WriteBase(dir);
+  const CliRun all = RunZhucun({"load", "--rules", kRules, "--data", dir.path(), "--lenient"});
+  for (const char* threads : {"1", "2", "3"}) {
+    const CliRun r = RunZhucun(
+        {"load", "--rules", kRules, "--data", dir.path(), "--lenient", "--threads", threads});
+    EXPECT_EQ(r.exit_code, 1) << threads;
+    EXPECT_EQ(r.out, all.out) << threads;
+    EXPECT_EQ(r.err, all.err) << threads;
+  }
+  const CliRun bad = RunZhucun({"load", "--rules", kRules, "--data", dir.path(), "--threads",
+                                "-1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "Could not convert: --threads = -1\nRun with --help for more information.\n");
 }
 
 TEST(CliLoadTest, LenientWithAMalformedFileIsExitTwo) {

@@ -459,6 +459,14 @@ Vec Runner::Comprehension(const PNode& n, Frame& f) {
 // (`predicate`; -1: none) holds. Known where every P is a known bool and
 // every F of an element P keeps is known (a null is an element).
 Vec Runner::Collect(const PNode& n, Frame& f, int element_id, int predicate_id) {
+  if (element_id < 0 && predicate_id >= 0 && !n.flatten) {
+    const PNode& range = plan_.nodes[static_cast<size_t>(n.kids[0])];
+    const PNode& p = plan_.nodes[static_cast<size_t>(predicate_id)];
+    const bool own = n.slot < 64 && p.reads == (uint64_t{1} << n.slot);
+    if (range.kind == K::kList && range.op != Op::kRelation && own && !p.period && !p.loops) {
+      return FilterElements(n, f, predicate_id);
+    }
+  }
   const std::shared_ptr<Joined> joined = JoinOnce(n.kids[0], n.slot, f);
   Frame& child = joined->child;
   const std::vector<uint8_t>& owner = joined->known;
@@ -503,6 +511,62 @@ Vec Runner::Collect(const PNode& n, Frame& f, int element_id, int predicate_id) 
     out.lb.push_back(any ? first[i] : 0);
     out.le.push_back(any ? last[i] : 0);
   }
+  return out;
+}
+
+// list.filter(x, P) where P reads x alone (not the frame's rows nor the
+// period) and iterates over nothing: P is evaluated once per element of
+// the lists (rows may share elements), a slice of elements at a time,
+// instead of once per joined row. Known where every P of the row's
+// elements is a known bool, as Collect's.
+Vec Runner::FilterElements(const PNode& n, Frame& f, int predicate_id) {
+  const Vec& list = Eval(n.kids[0], f);
+  Vec out = NewList(static_cast<K>(n.table), f.n);
+  if (list.kind != K::kList) {
+    out.lb.assign(f.n, 0);
+    out.le.assign(f.n, 0);
+    return out;
+  }
+  const Vec& elems = *list.elems;
+  const auto slot = static_cast<size_t>(n.slot);
+  // Per element: 0 filtered out, 1 kept, 2 not known.
+  const size_t count = elems.st.size();
+  std::vector<uint8_t> keep(count, 2);
+  std::vector<uint32_t> index;
+  for (size_t begin = 0; begin < count; begin += kBatch) {
+    const size_t end = std::min(count, begin + kBatch);
+    index.resize(end - begin);
+    for (size_t k = begin; k < end; ++k) index[k - begin] = static_cast<uint32_t>(k);
+    Frame e;
+    e.n = end - begin;
+    e.vars.resize(slot + 1);
+    e.values.resize(slot + 1);
+    e.values[slot] = Gather(elems, index);
+    e.steps.assign(e.n, 0);
+    const Vec& v = Eval(predicate_id, e);
+    if (v.kind != K::kBool) continue;
+    for (size_t k = 0; k < e.n; ++k) {
+      if (v.st[k] == kValueRow) keep[begin + k] = v.i[k] != 0 ? 1 : 0;
+    }
+  }
+  std::vector<uint32_t> taken;
+  out.lb.resize(f.n);
+  out.le.resize(f.n);
+  for (size_t i = 0; i < f.n; ++i) {
+    const auto first = static_cast<uint32_t>(taken.size());
+    bool known = list.st[i] == kValueRow;
+    for (uint32_t k = known ? list.lb[i] : 0; known && k < list.le[i]; ++k) {
+      known = keep[k] != 2;
+      if (keep[k] == 1) taken.push_back(k);
+    }
+    if (list.st[i] == kValueRow) f.steps[i] += list.le[i] - list.lb[i];
+    if (!known) taken.resize(first);
+    out.st[i] = known ? kValueRow : kUnknownRow;
+    out.lb[i] = known ? first : 0;
+    out.le[i] = known ? static_cast<uint32_t>(taken.size()) : 0;
+  }
+  *out.elems = Gather(elems, taken);
+  out.elems->kind = elems.kind;
   return out;
 }
 

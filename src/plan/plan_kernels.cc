@@ -162,8 +162,14 @@ Vec NewList(K element, size_t n) {
 Vec Months(const Vec& a, const Vec& b) {
   const size_t n = a.st.size();
   Vec out = NewList(K::kPeriod, n);
+  // Per row: its first month and how many (the months from the first
+  // date's to the last date's, none if the first date is after the last).
+  std::vector<Period> first_month(n);
+  out.lb.resize(n);
+  out.le.resize(n);
+  uint32_t total = 0;
   for (size_t i = 0; i < n; ++i) {
-    out.lb.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    out.lb[i] = total;
     // The last year's months are left to the row evaluator (the month
     // after December 9999 does not exist).
     if (a.st[i] == kValueRow && b.st[i] == kValueRow &&
@@ -171,13 +177,20 @@ Vec Months(const Vec& a, const Vec& b) {
       out.st[i] = kValueRow;
       const Date first = Date::FromDayNumber(static_cast<int32_t>(a.i[i]));
       const Date last = Date::FromDayNumber(static_cast<int32_t>(b.i[i]));
-      for (Period m = Period::Of(PeriodKind::kMonth, first); first <= last && m.start() <= last;
-           m = m.Next()) {
-        out.elems->st.push_back(kValueRow);
-        out.elems->p.push_back(m);
+      if (first <= last) {
+        const Period f = Period::Of(PeriodKind::kMonth, first);
+        const Period l = Period::Of(PeriodKind::kMonth, last);
+        first_month[i] = f;
+        total += static_cast<uint32_t>((l.year() - f.year()) * 12 + (l.index() - f.index()) + 1);
       }
     }
-    out.le.push_back(static_cast<uint32_t>(out.elems->st.size()));
+    out.le[i] = total;
+  }
+  out.elems->st.assign(total, kValueRow);
+  out.elems->p.resize(total);
+  for (size_t i = 0; i < n; ++i) {
+    Period m = first_month[i];
+    for (uint32_t k = out.lb[i]; k < out.le[i]; ++k, m = m.Next()) out.elems->p[k] = m;
   }
   return out;
 }

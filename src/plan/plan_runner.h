@@ -145,6 +145,9 @@ class Runner {
   // every F of an element P keeps is known (a null is an element).
   Vec Collect(const PNode& n, Frame& f, int element_id, int predicate_id);
 
+  // list.filter(x, P), P reading x alone: P once per element (Collect).
+  Vec FilterElements(const PNode& n, Frame& f, int predicate_id);
+
   // covered_days(p, spans, ...) as the row evaluator's: the days of p every
   // list of spans covers.
   Vec CoveredDays(const PNode& n, Frame& f);

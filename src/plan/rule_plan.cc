@@ -172,7 +172,7 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
         periods.push_back(list.elems->p[k]);
       }
     }
-    std::sort(periods.begin(), periods.end());
+    if (!std::is_sorted(periods.begin(), periods.end())) std::sort(periods.begin(), periods.end());
     periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
   }
 }

@@ -5,7 +5,10 @@
 #      tests, the CLI tests, the library-never-prints `nm` check, and the
 #      find_package and add_subdirectory consumers (tests/install);
 #   2. builds the debug-asan preset (AddressSanitizer + UBSan) and runs its
-#      ctest (the same tests except the consumers).
+#      ctest (the same tests except the consumers);
+#   3. builds the tsan preset (ThreadSanitizer) and runs the tests that
+#      run threads: checks on several threads and on a shared pool, the
+#      parallel CSV reader, the planner's differential tests on the pack.
 # Stops at the first failure. .ci/run calls exactly this.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -29,4 +32,14 @@ step "test debug-asan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest debug-asan
+# ThreadSanitizer: only the test binaries with threads are built, and of
+# them the tests that run threads (TSan slows them down 5-15 times). A
+# binary that cannot start under TSan (src/expr/kernels.cc's note) fails
+# every one of them.
+configure_and_build tsan zhucun_engine_tests zhucun_plan_tests zhucun_facts_tests
+step "test tsan"
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir "$BUILD_ROOT/tsan" --output-on-failure --no-tests=error \
+        --parallel "$JOBS" \
+        -R '^(ThreadPoolTest|PoolCheckTest|FindingsOrderTest|ExampleTest|ProfileTest|DerivedTableTest|ExplainTest|ParallelReaderTest)\.|^DifferentialTest\.(QiannanPack|TestPacks)'
 step "all tests passed"

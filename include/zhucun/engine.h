@@ -31,6 +31,7 @@
 #include "zhucun/result.h"
 #include "zhucun/schema.h"
 #include "zhucun/source.h"
+#include "zhucun/thread_pool.h"
 #include "zhucun/value.h"
 
 namespace zhucun {
@@ -80,9 +81,13 @@ struct CheckOptions {
   /// The start of the evaluation window; the pack's `window_start`
   /// parameter when not given.
   std::optional<Date> from;
-  /// Threads that evaluate rules (0: one per hardware thread). The report
-  /// is the same for any number.
+  /// Threads that evaluate rules (0: one per hardware thread, or with a
+  /// pool every thread of it besides the caller's). The report is the same
+  /// for any number.
   unsigned threads = 0;
+  /// Threads shared with other checks (thread_pool.h); null: the check
+  /// starts its own and stops them when it is done.
+  std::shared_ptr<ThreadPool> pool;
   /// Measure where the evaluation spends its time (Report::profile).
   bool profile = false;
   /// Plan each rule on the rows of a table or on the prefecture into column

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <ctime>
 #include <exception>
@@ -27,6 +28,7 @@
 #include "source/quote.h"
 #include "zhucun/expr.h"
 #include "zhucun/records.h"
+#include "zhucun/thread_pool.h"
 
 namespace zhucun {
 
@@ -444,6 +446,56 @@ double ThreadCpuMilliseconds() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
+// Runs `work` on this thread and on up to threads - 1 more of its own,
+// started here and joined before it returns; the threads that ran it.
+size_t RunOnThreads(size_t threads, const std::function<void()>& work) {
+  std::vector<std::thread> started;
+  try {
+    for (size_t t = 1; t < threads; ++t) started.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the ones started and this one do the work.
+  }
+  work();
+  for (std::thread& t : started) t.join();
+  return started.size() + 1;
+}
+
+// The same on threads of `pool` (shared with other checks): `work` is
+// posted threads - 1 times and run here; it returns when this thread's run
+// and every run a pool thread began are done. A post that a busy pool
+// starts later does nothing (`work`, on this stack, is not touched after).
+size_t RunOnPool(ThreadPool& pool, size_t threads, const std::function<void()>& work) {
+  struct Helpers {
+    std::mutex mutex;
+    std::condition_variable done;
+    size_t running = 0;
+    size_t ran = 0;
+    bool closed = false;
+  };
+  auto helpers = std::make_shared<Helpers>();
+  for (size_t t = 1; t < threads; ++t) {
+    pool.Post([helpers, &work] {
+      {
+        const std::lock_guard<std::mutex> lock(helpers->mutex);
+        if (helpers->closed) return;
+        ++helpers->running;
+        ++helpers->ran;
+      }
+      work();
+      {
+        const std::lock_guard<std::mutex> lock(helpers->mutex);
+        --helpers->running;
+      }
+      helpers->done.notify_all();
+    });
+  }
+  work();
+  std::unique_lock<std::mutex> lock(helpers->mutex);
+  helpers->closed = true;
+  helpers->done.wait(lock, [&] { return helpers->running == 0; });
+  return helpers->ran + 1;
+}
+
 // Evaluates every rule, in parallel: the work is cut into chunks of
 // subjects, each with its own findings and diagnostics, concatenated in
 // (rule, subject) order afterwards, so the result never depends on timing.
@@ -506,7 +558,10 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     double milliseconds = 0;
   };
   size_t threads = options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == 0) {
+    threads = options.pool != nullptr ? options.pool->size() + 1
+                                      : std::max(1u, std::thread::hardware_concurrency());
+  }
   std::vector<Chunk> chunks;
   for (size_t r = 0; r < p.rules.size(); ++r) {
     // Large enough for a plan's column operators to pay off, small enough
@@ -548,17 +603,11 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
   };
   threads = std::min(threads, tasks.size() + chunks.size());
-  std::vector<std::thread> pool;
-  try {
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-    // No more threads to be had: the ones started and this one do the work.
-  }
-  work();
-  for (std::thread& t : pool) t.join();
+  const size_t used = options.pool != nullptr ? RunOnPool(*options.pool, threads, work)
+                                              : RunOnThreads(threads, work);
   if (failure) std::rethrow_exception(failure);
   if (profile != nullptr) {
-    profile->threads = static_cast<unsigned>(std::max<size_t>(1, pool.size() + 1));
+    profile->threads = static_cast<unsigned>(std::max<size_t>(1, used));
     for (size_t i = 0; i < p.rules.size(); ++i) {
       RuleProfile r;
       r.rule = p.rules[i].spec.id;

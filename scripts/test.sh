@@ -41,5 +41,5 @@ step "test tsan"
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir "$BUILD_ROOT/tsan" --output-on-failure --no-tests=error \
         --parallel "$JOBS" \
-        -R '^(ThreadPoolTest|PoolCheckTest|FindingsOrderTest|ExampleTest|ProfileTest|DerivedTableTest|ExplainTest|ParallelReaderTest)\.|^DifferentialTest\.(QiannanPack|TestPacks)'
+        -R '^(ThreadPoolTest|PoolCheckTest|PolicyHandleTest|FindingsOrderTest|ExampleTest|ProfileTest|DerivedTableTest|ExplainTest|ParallelReaderTest)\.|^DifferentialTest\.(QiannanPack|TestPacks)'
 step "all tests passed"

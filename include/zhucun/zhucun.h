@@ -14,6 +14,7 @@
 #include "zhucun/expr.h"
 #include "zhucun/fact_table.h"
 #include "zhucun/pack_test.h"
+#include "zhucun/policy_handle.h"
 #include "zhucun/records.h"
 #include "zhucun/result.h"
 #include "zhucun/schema.h"

@@ -150,52 +150,61 @@ class CellColumn {
   }
 
   // Rows [0, n) of a planned column (all known): as Append row by row,
-  // the rows that go into the typed storage as it is in one loop.
+  // the rows that go into the typed storage as it is in one loop each.
   void AppendAll(const PlannedColumn& c, size_t n) {
     size_t r = 0;
     for (; r < n && !started_; ++r) Append(c, r);
+    const uint8_t* state = c.state.data();
+    const auto null = [state](size_t i) { return state[i] == PlannedColumn::kNull; };
+    // The rows [r, end) that go in as they are.
+    size_t end = r;
     if (typed_ && c.kind == kind_) {
-      const auto null = [&](size_t i) { return c.state[i] == PlannedColumn::kNull; };
       switch (c.kind) {
         case ValueKind::kDecimal:
-          for (; r < n && (null(r) || c.decimals[r].scale() == column_.scale()); ++r) {
-            if (null(r)) {
-              PushDefault();
-            } else {
-              column_.ints().push_back(c.decimals[r].coefficient());
-            }
-            valid_.push_back(null(r) ? 0 : 1);
-          }
+          while (end < n && (null(end) || c.decimals[end].scale() == column_.scale())) ++end;
           break;
         case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
-          for (; r < n; ++r) {
-            if (null(r)) {
-              PushDefault();
-            } else if (c.kind == ValueKind::kBool) {
-              column_.bools().push_back(c.ints[r] != 0 ? 1 : 0);
-            } else if (c.kind == ValueKind::kDate) {
-              column_.int32s().push_back(static_cast<int32_t>(c.ints[r]));
-            } else {
-              column_.ints().push_back(c.ints[r]);
-            }
-            valid_.push_back(null(r) ? 0 : 1);
-          }
+          end = n;
           break;
         case ValueKind::kString:
-          if (c.codes_of != nullptr ? source_ != c.codes_of : source_ != nullptr) break;
-          for (; r < n; ++r) {
-            if (null(r)) {
-              PushDefault();
-            } else {
-              column_.int32s().push_back(c.codes_of != nullptr ? c.codes[r]
-                                                               : Code(c.strings[r], /*stable=*/true));
-            }
-            valid_.push_back(null(r) ? 0 : 1);
-          }
+          if (c.codes_of != nullptr ? source_ == c.codes_of : source_ == nullptr) end = n;
           break;
         default:
           break;
       }
+    }
+    const size_t count = end - r;
+    if (count > 0) {
+      const size_t at = valid_.size();
+      valid_.resize(at + count);
+      for (size_t k = 0; k < count; ++k) valid_[at + k] = null(r + k) ? 0 : 1;
+      // Storage [at, at + count) from rows [r, end), 0 where null.
+      const auto fill = [&](auto& storage, auto value) {
+        storage.resize(at + count);
+        for (size_t k = 0; k < count; ++k) {
+          storage[at + k] = null(r + k) ? 0 : value(r + k);
+        }
+      };
+      switch (c.kind) {
+        case ValueKind::kDecimal:
+          fill(column_.ints(), [&](size_t i) { return c.decimals[i].coefficient(); });
+          break;
+        case ValueKind::kBool:
+          fill(column_.bools(), [&](size_t i) { return static_cast<uint8_t>(c.ints[i] != 0); });
+          break;
+        case ValueKind::kDate:
+          fill(column_.int32s(), [&](size_t i) { return static_cast<int32_t>(c.ints[i]); });
+          break;
+        case ValueKind::kString:
+          fill(column_.int32s(), [&](size_t i) {
+            return c.codes_of != nullptr ? c.codes[i] : Code(c.strings[i], /*stable=*/true);
+          });
+          break;
+        default:  // ints
+          fill(column_.ints(), [&](size_t i) { return c.ints[i]; });
+          break;
+      }
+      r = end;
     }
     for (; r < n; ++r) Append(c, r);  // (from a value of another kind or scale on)
   }

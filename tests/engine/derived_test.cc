@@ -26,10 +26,6 @@ DerivedTable Ends(const std::string& derived, bool plan,
                   const std::vector<std::string>& ends = kEnds) {
   TempDir pack;
   WriteSmallPack(pack, "derived", "derived.yaml", derived);
-  SourceManager sources;
-  Result<Policy> policy = Policy::Load(pack.path(), sources);
-  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
-  if (!policy.ok()) return {};
   TempDir data;
   data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
   data.Write("villages.csv", "village_id,county_id,name,category\nV1,C1,新场村,weak\n");
@@ -38,16 +34,13 @@ DerivedTable Ends(const std::string& derived, bool plan,
     teams += "T" + std::to_string(t + 1) + ",V1,2022-01-01," + ends[t] + "\n";
   }
   data.Write("teams.csv", teams);
-  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
-  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
   CheckOptions options;
-  options.as_of = *Date::Parse("2024-06-30");
   options.plan = plan;
-  auto report = policy.value().Check(
-      std::make_shared<const FactSet>(std::move(facts).value()), options);
-  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
-  if (!report.ok() || report.value().derived.size() != 1) return {};
-  Report r = std::move(report).value();
+  Report r = testing::CheckFolders(pack, data, options);
+  if (r.derived.size() != 1) {
+    ADD_FAILURE() << "expected one derived table, got " << r.derived.size();
+    return {};
+  }
   return std::move(r.derived[0]);  // (a copy of a Column copies its dictionary)
 }
 

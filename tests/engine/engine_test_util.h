@@ -7,9 +7,13 @@
 
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "../facts/facts_test_util.h"
+#include "zhucun/csv.h"
+#include "zhucun/engine.h"
 
 namespace zhucun::testing {
 
@@ -28,6 +32,24 @@ inline void WriteSmallPack(const TempDir& pack, const std::string& name, const s
                               "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
                               "includes: [schema.yaml, " + file + "]\n");
   pack.Write(file, text);
+}
+
+// Loads the pack in `pack`, reads the CSV files of `data` against its
+// schema and checks them with `options` (as_of 2024-06-30): the report, or
+// an empty one with the failure added to the test.
+inline Report CheckFolders(const TempDir& pack, const TempDir& data, CheckOptions options) {
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  if (!policy.ok()) return {};
+  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
+  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+  if (!facts.ok()) return {};
+  options.as_of = *Date::Parse("2024-06-30");
+  auto report = policy.value().Check(
+      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+  return report.ok() ? std::move(report).value() : Report{};
 }
 
 }  // namespace zhucun::testing

@@ -51,26 +51,17 @@ std::vector<Key> Check(const std::string& villages, const std::string& teams, bo
                        size_t threads) {
   TempDir pack;
   WriteSmallPack(pack, "order", "rules.yaml", kRules);
-  SourceManager sources;
-  Result<Policy> policy = Policy::Load(pack.path(), sources);
-  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
-  if (!policy.ok()) return {};
   TempDir data;
   data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
   data.Write("villages.csv", villages);
   data.Write("teams.csv", teams);
-  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
-  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
   CheckOptions options;
-  options.as_of = *Date::Parse("2024-06-30");
   options.plan = plan;
-  options.threads = threads;
-  auto report = policy.value().Check(
-      std::make_shared<const FactSet>(std::move(facts).value()), options);
-  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+  options.threads = static_cast<unsigned>(threads);
   std::vector<Key> keys;
-  if (!report.ok()) return keys;
-  for (const Finding& f : report.value().findings) keys.push_back({f.rule, f.subject, f.period});
+  for (const Finding& f : testing::CheckFolders(pack, data, options).findings) {
+    keys.push_back({f.rule, f.subject, f.period});
+  }
   return keys;
 }
 

@@ -23,10 +23,6 @@ using testing::WriteSmallPack;
 Report CheckWithProfile(const std::string& rules, bool profile = true, bool plan = true) {
   TempDir pack;
   WriteSmallPack(pack, "profile", "rules.yaml", rules);
-  SourceManager sources;
-  Result<Policy> policy = Policy::Load(pack.path(), sources);
-  EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
-  if (!policy.ok()) return {};
   TempDir data;
   data.Write("counties.csv", "county_id,name\nC1,都匀市\n");
   data.Write("villages.csv",
@@ -34,16 +30,10 @@ Report CheckWithProfile(const std::string& rules, bool profile = true, bool plan
   data.Write("teams.csv",
              "team_id,village_id,start_date,end_date\n"
              "T1,V1,2022-01-01,\nT2,V2,2024-03-10,\n");
-  auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
-  EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
   CheckOptions options;
-  options.as_of = *Date::Parse("2024-06-30");
   options.profile = profile;
   options.plan = plan;
-  auto report = policy.value().Check(
-      std::make_shared<const FactSet>(std::move(facts).value()), options);
-  EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
-  return report.ok() ? std::move(report).value() : Report{};
+  return testing::CheckFolders(pack, data, options);
 }
 
 const char kShortMonth[] =

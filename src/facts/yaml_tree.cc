@@ -364,14 +364,22 @@ bool ReadFileLimited(const std::string& path, size_t max_bytes,
     *why = ErrnoText(errno != 0 ? errno : ENOENT);
     return false;
   }
-  // Read at most one byte past the limit: the file may have grown.
-  out->resize(max_bytes + 1);
-  in.read(out->data(), static_cast<std::streamsize>(out->size()));
+  // Read at most one byte past the limit (the file may have grown), a
+  // block at a time: the string holds what the file has, not the limit.
+  out->clear();
+  if (!ec) out->reserve(static_cast<size_t>(std::min<uint64_t>(file_size, max_bytes)) + 1);
+  char block[1 << 16];
+  while (out->size() <= max_bytes) {
+    const size_t want = std::min(sizeof block, max_bytes + 1 - out->size());
+    in.read(block, static_cast<std::streamsize>(want));
+    const auto got = static_cast<size_t>(in.gcount());
+    out->append(block, got);
+    if (got < want) break;  // the end of the file (or an error, below)
+  }
   if (in.bad()) {
     *why = ErrnoText(errno != 0 ? errno : EIO);
     return false;
   }
-  out->resize(static_cast<size_t>(in.gcount()));
   return true;
 }
 

@@ -59,7 +59,7 @@ class ZHUCUN_API ValueMap {
   const Value* Find(const Value& key) const;
   /// The value under a string key, or nullptr.
   const Value* Find(std::string_view key) const;
-  size_t size() const { return entries_.size(); }
+  size_t size() const;
   const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
 
  private:
@@ -140,6 +140,10 @@ class ZHUCUN_API Value {
                ErrorRep, RecordRep>
       rep_;
 };
+
+// Defined here, where Value is complete (clang instantiates the vector's
+// size() at its use in the class body).
+inline size_t ValueMap::size() const { return entries_.size(); }
 
 /// Where record values get their fields: typically one table of a FactSet,
 /// with its references to other tables as record-valued fields and the rows

@@ -242,7 +242,7 @@ bool Expander::ReadArgs() {
     const KindArgSpec& d = rule_.arg_details[i];
     const auto def = std::find_if(
         kind_.args.begin(), kind_.args.end(),
-        [&](const ArgDef& a) { return name == a.name; });
+        [&name = name](const ArgDef& a) { return name == a.name; });
     if (def == kind_.args.end()) {
       const std::string match = ClosestMatch(name, ArgNames());
       std::string help;

@@ -4,7 +4,12 @@
 // comprehension steps), then evaluated row by row on four records (typical
 // values, extremes, nulls, zeros) and column-at-a-time on the same four rows
 // as a batch. The batch must give, row by row, what the row evaluator gives
-// (Program::EvaluateBatch's contract): a difference aborts.
+// (Program::EvaluateBatch's contract): a difference aborts. The
+// environment also defines a few functions in CEL (Env::DefineFunction:
+// twice(v), within(v, lo, hi), evens(l)), so that calls are inlined. An
+// input that starts with the byte 0x01 is compiled without the type check
+// (CompileOptions::check = false, as the CEL conformance tests' unchecked
+// cases), so that ill-typed expressions reach the evaluators.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +40,7 @@ struct Fixture {
   std::map<std::string, Column> columns;
   std::vector<zhucun::Activation> rows;
   zhucun::CompileOptions options;
+  zhucun::SourceManager function_sources;
 
   Fixture() {
     options.max_depth = 48;
@@ -77,10 +83,24 @@ struct Fixture {
     Declare("n", Type::Dyn(),
             Column::Values({Value::Null(), Value::String("dyn"), Value::Int(-5),
                             Value::FromDecimal(*zhucun::Decimal::Parse("0.001"))}));
+    Define("twice", {"v"}, "v + v");
+    Define("within", {"v", "lo", "hi"}, "lo <= v && v <= hi");
+    Define("evens", {"l"}, "l.filter(e, e % 2 == 0)");
     for (size_t r = 0; r < kRows; ++r) {
       zhucun::Activation act;
       for (const auto& [name, column] : columns) act.Bind(name, column.Get(r));
       rows.push_back(std::move(act));
+    }
+  }
+
+  void Define(const std::string& name, std::vector<std::string> params,
+              const std::string& body) {
+    const zhucun::FileId file = function_sources.Add(name, body);
+    const zhucun::Diagnostics d =
+        env.DefineFunction(name, std::move(params), body, file, 0, function_sources, options);
+    if (!d.empty()) {
+      fprintf(stderr, "%s", d.Render(function_sources).c_str());
+      abort();
     }
   }
 
@@ -99,9 +119,14 @@ const Fixture& GetFixture() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Fixture& f = GetFixture();
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  zhucun::CompileOptions options = f.options;
+  if (!text.empty() && text[0] == '\x01') {
+    text.remove_prefix(1);
+    options.check = false;
+  }
   zhucun::SourceManager sources;
-  auto program = f.env.Compile(text, sources, "<fuzz>", f.options);
+  auto program = f.env.Compile(text, sources, "<fuzz>", options);
   // Rendering reads every diagnostic's span back out of the source text.
   const std::string rendered = program.diagnostics().Render(sources);
   if (!program.ok()) {
@@ -137,7 +162,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (!same) {
       fprintf(stderr, "batch and row evaluation differ on row %zu of `%.*s`:\n"
-              "  row:   %s\n  batch: %s / error %s\n", r, static_cast<int>(size),
+              "  row:   %s\n  batch: %s / error %s\n", r, static_cast<int>(text.size()),
               text.data(), want[r].DebugString().c_str(), g.DebugString().c_str(),
               it == errors.end() ? "none" : it->second.c_str());
       abort();

@@ -76,6 +76,15 @@ def cel():
     ]
     for k, text in enumerate(own):
         write("cel", f"vars-{k:02d}", text)
+    # The functions the target defines, and unchecked compiles (a leading
+    # 0x01 byte: CompileOptions::check = false).
+    functions = ["twice(i) + within(x, y, x)", "evens(l).size()", "twice(s)",
+                 'within(dt, date("2024-01-01"), dt)']
+    for k, text in enumerate(functions, 1):
+        write("cel", f"functions-{k}", text)
+    unchecked = ['1 + "a"', '[1, "a"].map(e, e + e)', "n + i", "m.a.b"]
+    for k, text in enumerate(unchecked, 1):
+        write("cel", f"unchecked-{k}", "\x01" + text)
 
 def packs():
     packs_dir = ROOT / "tests/testdata/packs"
@@ -115,6 +124,12 @@ def csv(shared):
     chain = ["counties", "villages", "units", "teams", "members"]
     write("csv", "example-chain",
           join(*[t + "\n" + head(data / f"{t}.csv", 3) for t in chain]))
+    # A byte-order mark; GB18030 files read with `encoding=gb18030`.
+    write("csv", "bom-counties", "counties\n\ufeff" + head(data / "counties.csv", 3))
+    for t in ("counties", "villages"):
+        d = ROOT / "fuzz" / "corpus" / "csv"
+        (d / f"seed-gb18030-{t}").write_bytes(
+            ("encoding=gb18030\n" + t + "\n" + head(data / f"{t}.csv", 3)).encode("gb18030"))
     edge = ROOT / "tests/engine/edge"
     for case in sorted(edge.iterdir()):
         d = case / "data"

@@ -20,7 +20,8 @@
 #                                      once (fails on any crash, leak, timeout
 #                                      or sanitizer report), then runs each
 #                                      target for SECONDS and fails on a
-#                                      finding.
+#                                      finding (its new inputs go to a
+#                                      folder emptied first).
 #
 # Environment (besides scripts/lib.sh's): ZHUCUN_FUZZ_WORK (scratch folder),
 # ZHUCUN_FUZZ_PARALLEL (targets fuzzed at once, default 1),
@@ -99,17 +100,24 @@ replay() {
 }
 
 # fuzz TARGET SECONDS: fuzzes from the committed inputs; new ones go to
-# $WORK/TARGET/corpus (the first folder, which libFuzzer writes to).
+# $WORK/TARGET/corpus (the first folder, which libFuzzer writes to, and
+# reads again on the next run). In --replay mode they go to a folder emptied
+# first, so that the test command's run does not grow with earlier runs.
 fuzz() {
   local t=$1 secs=$2
   local dir=$WORK/$t
-  mkdir -p "$dir/corpus" "$dir/artifacts"
+  local new=$dir/corpus
+  if [[ $MODE == replay ]]; then
+    new=$dir/replay-corpus
+    rm -rf "$new"
+  fi
+  mkdir -p "$new" "$dir/artifacts"
   local log=$dir/fuzz.log
   local status=0
   "$BIN/${t}_fuzz" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       -max_len="$(max_len "$t")" -dict="$FUZZ_DIR/$t.dict" \
       -artifact_prefix="$dir/artifacts/" -print_final_stats=1 \
-      "$dir/corpus" $(inputs "$t") >"$log" 2>&1 || status=$?
+      "$new" $(inputs "$t") >"$log" 2>&1 || status=$?
   local execs rate cov ft corpus
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)

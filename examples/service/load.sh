@@ -7,8 +7,9 @@
 #             (17 CSV files, 22k rows, 1.2 MB, multipart)
 #   sample    the bundled sample, `zhucun-gen --scale 1 --as-of 2024-06-30`
 #             (18 CSV files, 481k rows, 18 MB, multipart; 2 connections)
-#   reloads   one-team again while 100 POST /reload run one after another
-#             (each must answer 200 with a new version)
+#   reloads   one-team again (RELOAD_DURATION, default 30s) while 100
+#             POST /reload run one after another from the second second on
+#             (each must answer 200 with a new version, all before the run ends)
 # and prints requests/s, p99 latency and failed requests (non-200 answers
 # and socket errors, as wrk counts them) for each. Not part of the tests.
 #
@@ -25,11 +26,13 @@ build=${1:-$root/build/release}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-8}
 sample_connections=${SAMPLE_CONNECTIONS:-2}
+reload_duration=${RELOAD_DURATION:-30s}
 wrk_threads=${WRK_THREADS:-2}
 service_threads=${SERVICE_THREADS:-2}
 shared=${ZHUCUN_SHARED_DIR:-$root/../shared}
 
 command -v wrk >/dev/null || { echo "load.sh: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+echo "building zhucun_service and zhucun-gen in $build ..."
 cmake --build "$build" --target zhucun_service zhucun-gen >/dev/null
 
 work=$(mktemp -d)
@@ -104,17 +107,18 @@ before=$(curl -s "$url/healthz" | sed -n 's/.*"version":\([0-9]*\).*/\1/p')
 reload_failures=0
 (
   sleep 1
-  for i in $(seq 100); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/reload")
-    [ "$code" = 200 ] || echo "reload $i: HTTP $code" >&2
-    [ "$code" = 200 ] || echo x >>"$work/reload.failed"
-    sleep 0.05
-  done
+  # One curl, one connection, 100 POSTs; one status code per line.
+  args=()
+  for _ in $(seq 100); do args+=(-o /dev/null "$url/reload"); done
+  curl -s -X POST -w '%{http_code}\n' "${args[@]}" >"$work/reload.codes"
+  grep -vx 200 "$work/reload.codes" >"$work/reload.failed" || rm -f "$work/reload.failed"
+  [ "$(wc -l <"$work/reload.codes")" = 100 ] || echo short >>"$work/reload.failed"
+  touch "$work/reload.done"
 ) &
 reloader=$!
-run reloads "$here/one_team.json" application/json
-reloads_in_run=yes
-kill -0 "$reloader" 2>/dev/null && reloads_in_run=no  # still reloading after the run
+duration=$reload_duration run reloads "$here/one_team.json" application/json
+reloads_in_run=no
+[ -f "$work/reload.done" ] && reloads_in_run=yes  # else still reloading after the run
 wait "$reloader"
 [ -f "$work/reload.failed" ] && reload_failures=$(wc -l <"$work/reload.failed")
 after=$(curl -s "$url/healthz" | sed -n 's/.*"version":\([0-9]*\).*/\1/p')

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
   size_t max_body = 64u << 20;
   unsigned timeout = 30;
+  unsigned http_threads = 16;
   zhucun::service::ServiceOptions options;
   app.add_option("--host", host, "The address to listen on")->capture_default_str();
   app.add_option("--port", port, "The port (0: pick a free one and print it)")
@@ -61,6 +62,11 @@ int main(int argc, char** argv) {
                  "arriving: 408 or 400)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 3600u));
+  app.add_option("--http-threads", http_threads,
+                 "Threads that serve connections (a kept-alive connection holds one "
+                 "while it is open)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1024u));
   app.add_option("--watch-ms", options.watch_ms,
                  "Poll the pack folder every N ms and reload when a file changed (0: off)")
       ->capture_default_str();
@@ -94,7 +100,11 @@ int main(int argc, char** argv) {
   server.set_payload_max_length(max_body);
   server.set_read_timeout(static_cast<time_t>(timeout), 0);
   server.set_write_timeout(static_cast<time_t>(timeout), 0);
-  server.set_keep_alive_max_count(10000);
+  // cpp-httplib serves each connection on one thread of its pool for as
+  // long as it is kept alive; a connection is closed after 100 requests
+  // (or 5 s idle) so that connections waiting for a thread get their turn.
+  server.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
+  server.set_keep_alive_max_count(100);
   server.set_tcp_nodelay(true);
 
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {

@@ -113,6 +113,18 @@ def packs():
               join(pack_yaml(manifest, True), read(q / f"{stem}.yaml"), schema,
                    read(q / "tests" / f"{stem}.yaml")))
 
+    # Parameter overrides of every type, for the file and for a case.
+    tests = read(q / "tests" / "duties.yaml")
+    params = ("params: {core_roles: [first_secretary], max_rotation_ratio: 0.25,"
+              " window_start: 2020-01-01, sector_for_category: {weak: party_mass},"
+              " term_years: 3}\n")
+    tests = re.sub(r"(?m)^cases:\n", params + "cases:\n", tests, count=1)
+    tests = re.sub(r"(?m)^  - name: (.*)\n",
+                   "  - name: \\1\n    params: {min_handover_days: 10, bundle_kinds: []}\n",
+                   tests, count=1)
+    write("pack_test", "qiannan-duties-params",
+          join(pack_yaml(manifest, True), read(q / "duties.yaml"), schema, tests))
+
 def csv(shared):
     data = shared / "spec/example/data"
     def head(path, rows):

@@ -129,8 +129,8 @@ int main(int argc, char** argv) {
 
   // A body sent in chunks has no length to check against --max-body before
   // it is read (cpp-httplib 0.11 applies the limit to a Content-Length
-  // only): ask for a Content-Length instead, and close the connection,
-  // whose unread body cannot be skipped. A POST with neither header has no
+  // only): ask for a Content-Length instead, with `Connection: close`
+  // (the unread body cannot be skipped). A POST with neither header has no
   // body (RFC 9112), but cpp-httplib would read one until the connection
   // closes: POST /reload is answered here, POST /check asks for a length.
   server.set_pre_routing_handler([&service](const httplib::Request& req,

@@ -25,8 +25,8 @@
 namespace zhucun::internal {
 namespace {
 
-constexpr const char* kCasesPath =
-    ZHUCUN_SHARED_DIR "/conformance/cel/cases.json";
+const std::string kCasesPath =
+    std::string(ZHUCUN_SHARED_DIR) + "/conformance/cel/cases.json";
 
 // Case ids that are expected not to parse, with the reason.
 const std::map<std::string, std::string>& ExpectedFailures() {

@@ -38,6 +38,14 @@ struct CsvOptions {
   /// read in parallel, and a large file's rows in parts of 16 MiB; the
   /// result is the same for any number, byte for byte.
   size_t threads = 0;
+  /// The largest file read, in bytes: a larger file is not read at all and
+  /// is an error of the whole table (`csv.too_large`). Positions in a file
+  /// are 32-bit, so 4 GiB - 1 is also the most it may be.
+  uint64_t max_file_bytes = (uint64_t{1} << 32) - 1;
+  /// The longest field, in bytes: a record with a longer field is a bad row
+  /// (`csv.cell_too_large`; lenient mode drops it). A spreadsheet cell holds
+  /// at most 32,767 characters, so no export comes near the default.
+  size_t max_cell_bytes = size_t{1} << 20;
 };
 
 /// Reads `<dir>/<table>.csv` for every table of `schema`. File texts are

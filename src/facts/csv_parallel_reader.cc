@@ -255,6 +255,7 @@ void ParallelReader::Header(size_t t) {
   const TableSchema& spec = schema_.tables[t];
   internal::CsvTokenizer tokenizer(tb.text);
   if (!ReadHeader(spec, tb.id, tb.name, tokenizer, &tb.header, &tb.errors)) return;
+  tb.header.max_cell_bytes = options_.max_cell_bytes;
   // The table's storage comes with its first part (AppendPart).
   impl_.tables[t].locate = Locator(tb.text, tb.id, tb.header);
   tb.expected_rows = ExpectedRows(tb.header, tb.text.size(), tb.last_line);

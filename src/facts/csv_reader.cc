@@ -133,6 +133,14 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
     f.kind = TableFile::Kind::kNotFile;
     return f;
   }
+  struct stat st;
+  if (::stat(f.path.c_str(), &st) == 0 && st.st_size >= 0 &&
+      static_cast<uint64_t>(st.st_size) >
+          std::min<uint64_t>(options.max_file_bytes, std::numeric_limits<uint32_t>::max() - 1)) {
+    f.kind = TableFile::Kind::kTooLarge;
+    f.size = static_cast<uint64_t>(st.st_size);
+    return f;
+  }
   if (!ReadFile(f.path, &f.bytes)) {
     f.kind = TableFile::Kind::kUnreadable;
     return f;
@@ -172,6 +180,17 @@ FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
     case TableFile::Kind::kUnreadable:
       errors->push_back(Diagnostic{Severity::kError, "csv.unreadable",
                                    "cannot read " + Quote(f.path), SourceSpan{}, ""});
+      return kNoFile;
+    case TableFile::Kind::kTooLarge:
+      errors->push_back(Diagnostic{
+          Severity::kError, "csv.too_large",
+          Quote(f.file_name) + " is " + std::to_string(f.size) +
+              " bytes; the largest file read is " +
+              std::to_string(std::min<uint64_t>(options.max_file_bytes,
+                                                std::numeric_limits<uint32_t>::max() - 1)) +
+              " bytes",
+          SourceSpan{}, "split the table into several data folders, or check that "
+                        "this is the file you meant"});
       return kNoFile;
     case TableFile::Kind::kEmpty: {
       const FileId file = sources.Add(f.path, "");
@@ -351,15 +370,13 @@ Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& di
     std::vector<Diagnostic> errors;
     const FileId file = AddTableFile(f, options, utf8, sources, &errors);
     for (Diagnostic& d : errors) builder.AddFileError(t, std::move(d));
-    if (file != kNoFile) ReadCsvTable(t, file, sources, builder);
+    if (file != kNoFile) ReadCsvTableWithLimit(t, file, sources, builder, options.max_cell_bytes);
   }
   return builder.Finish(options.strictness, options.max_listed);
 }
 
-}  // namespace internal
-
-void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
-                  FactSetBuilder& builder) {
+void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sources,
+                           FactSetBuilder& builder, size_t max_cell_bytes) {
   const TableSchema& spec = builder.schema().tables[table];
   const std::string_view name = BaseName(sources.name(file));
   const std::string_view text = sources.text(file);
@@ -369,6 +386,7 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
   const bool rows = ReadHeader(spec, file, name, tokenizer, &header, &errors);
   for (Diagnostic& d : errors) builder.AddFileError(table, std::move(d));
   if (!rows) return;
+  header.max_cell_bytes = max_cell_bytes;
   builder.SetCellLocator(table, Locator(text, file, header));
   builder.ReserveRows(
       table, ExpectedRows(header, text.size(),
@@ -376,6 +394,13 @@ void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
   BuilderSink sink{builder, table};
   ReadRows(spec, file, header, tokenizer, std::numeric_limits<uint32_t>::max(), sink);
   if (tokenizer.error()) builder.AddFileError(table, Malformed(name, file, *tokenizer.error()));
+}
+
+}  // namespace internal
+
+void ReadCsvTable(size_t table, FileId file, const SourceManager& sources,
+                  FactSetBuilder& builder) {
+  internal::ReadCsvTableWithLimit(table, file, sources, builder, CsvOptions{}.max_cell_bytes);
 }
 
 Result<FactSet> ReadCsvFolder(const Schema& schema, const std::string& dir,

@@ -29,7 +29,7 @@ std::string_view BaseName(std::string_view path);
 
 // A table's file, read and checked, before it is added to the sources.
 struct TableFile {
-  enum class Kind { kAbsent, kNotFile, kUnreadable, kEmpty, kBadEncoding, kText };
+  enum class Kind { kAbsent, kNotFile, kUnreadable, kTooLarge, kEmpty, kBadEncoding, kText };
   Kind kind = Kind::kAbsent;
   std::string path;
   std::string file_name;  // <table>.csv
@@ -38,6 +38,7 @@ struct TableFile {
   std::string error;                // kBadEncoding: what is wrong
   size_t at = std::string::npos;    // kBadEncoding: where
   size_t bad = std::string::npos;   // kText: the first byte that is not UTF-8
+  uint64_t size = 0;                // kTooLarge: the file's size
 };
 
 // Reads a table's file `<dir>/<table>.csv` and checks its encoding.
@@ -49,6 +50,11 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
 // are to be read, or kNoFile.
 FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
                     SourceManager& sources, std::vector<Diagnostic>* errors);
+
+// Reads one table's CSV text into `builder` (ReadCsvTable, with a limit on
+// the fields' length).
+void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sources,
+                           FactSetBuilder& builder, size_t max_cell_bytes);
 
 // A malformed file: what the tokenizer met.
 Diagnostic Malformed(std::string_view name, FileId file, const internal::CsvError& e);
@@ -63,6 +69,8 @@ struct CsvHeader {
   uint32_t end = 0;         // just past its last field
   uint32_t rows_begin = 0;  // where the tokenizer is after it
   uint32_t rows_line = 0;   // and its line
+  // A longer field makes its record a bad row (CsvOptions::max_cell_bytes).
+  size_t max_cell_bytes = SIZE_MAX;
 };
 
 // Reads the header of a table's file; reports problems of the whole file
@@ -88,6 +96,30 @@ size_t ExpectedRows(const CsvHeader& h, size_t text_size, uint32_t last_line);
 // too many, no column.
 DataCell FieldCountCell(const TableSchema& spec, uint32_t line, size_t fields,
                         const std::vector<int>& field_to_column);
+
+// Reports the record's first field longer than h.max_cell_bytes as a bad
+// row (`csv.cell_too_large`), if it has one.
+template <typename Sink>
+bool TooLongField(const TableSchema& spec, FileId file, const CsvHeader& h,
+                  const internal::CsvRecord& record, Sink& sink) {
+  for (size_t f = 0; f < record.fields.size(); ++f) {
+    const internal::CsvField& field = record.fields[f];
+    const size_t size = field.value.size();
+    if (size <= h.max_cell_bytes) continue;
+    const int c = h.field_to_column[f];
+    const std::string column = c >= 0 ? spec.columns[static_cast<size_t>(c)].name : "";
+    const std::string limit = "at most " + std::to_string(h.max_cell_bytes) + " bytes";
+    sink.AddBadRow(record.line, Diagnostic(
+        Severity::kError, "csv.cell_too_large",
+        (column.empty() ? "field " + std::to_string(f + 1) : "`" + column + "`") + " is " +
+            std::to_string(size) + " bytes long; the longest field read is " +
+            std::to_string(h.max_cell_bytes) + " bytes",
+        SourceSpan{file, field.begin, field.end}, "",
+        DataCell{spec.name, record.line, column, "", limit}));
+    return true;
+  }
+  return false;
+}
 
 // How a run of records ended (ReadRows).
 struct RowsRead {
@@ -148,6 +180,7 @@ RowsRead ReadRows(const TableSchema& spec, FileId file, const CsvHeader& h,
           FieldCountCell(spec, record.line, record.fields.size(), h.field_to_column)));
       continue;
     }
+    if (h.max_cell_bytes != SIZE_MAX && TooLongField(spec, file, h, record, sink)) continue;
     const uint32_t record_begin = record.fields.front().begin;
     for (size_t c = 0; c < spec.columns.size(); ++c) {
       const int f = h.column_to_field[c];

@@ -16,6 +16,8 @@
 ///     if (!facts.ok()) std::cerr << facts.diagnostics().Render(sources);
 
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "zhucun/export.h"
@@ -43,9 +45,11 @@ struct CsvOptions {
   /// are 32-bit, so 4 GiB - 1 is also the most it may be.
   uint64_t max_file_bytes = (uint64_t{1} << 32) - 1;
   /// The longest field, in bytes: a record with a longer field is a bad row
-  /// (`csv.cell_too_large`; lenient mode drops it). A spreadsheet cell holds
-  /// at most 32,767 characters, so no export comes near the default.
-  size_t max_cell_bytes = size_t{1} << 20;
+  /// (`csv.cell_too_large`; lenient mode drops it). No limit by default
+  /// beyond the file's (DATA.md sets none: a 10 MB cell is read as it is);
+  /// a service taking files from strangers sets one (a spreadsheet cell
+  /// holds at most 32,767 characters).
+  size_t max_cell_bytes = std::numeric_limits<size_t>::max();
 };
 
 /// Reads `<dir>/<table>.csv` for every table of `schema`. File texts are

@@ -39,6 +39,9 @@ constexpr size_t kMaxSchemaBytes = size_t{1} << 20;  // 1 MiB
 // Collections nested deeper than this are rejected while parsing. A schema
 // needs 6 levels (tables > table > columns > column > codes).
 constexpr size_t kMaxDepth = 64;
+// The most tables in a schema, and columns in a table.
+constexpr size_t kMaxTables = 1000;
+constexpr size_t kMaxColumns = 1000;
 // The largest decimal scale: 10^18 still fits in int64.
 constexpr int kMaxScale = 18;
 
@@ -124,6 +127,13 @@ class Checker : public internal::YamlChecker {
     }
     const YamlNode& tables = *f.values[0];
     if (!Expect(tables, YamlNode::Kind::kList, f.keys[0], "")) return schema;
+    if (tables.items.size() > kMaxTables) {
+      Error("schema.too_large",
+            "the schema has " + std::to_string(tables.items.size()) +
+                " tables; the most is " + std::to_string(kMaxTables),
+            *f.keys[0]);
+      return schema;
+    }
 
     std::vector<TableDraft> drafts;
     drafts.reserve(tables.items.size());
@@ -192,6 +202,12 @@ class Checker : public internal::YamlChecker {
       if (columns->items.empty()) {
         Error("schema.missing", label + " has no columns",
               *f.keys[kTableColumns]);
+      } else if (columns->items.size() > kMaxColumns) {
+        Error("schema.too_large",
+              label + " has " + std::to_string(columns->items.size()) +
+                  " columns; the most is " + std::to_string(kMaxColumns),
+              *f.keys[kTableColumns]);
+        return t;
       }
       std::unordered_map<std::string_view, const YamlNode*> seen;
       for (const YamlNode& item : columns->items) {

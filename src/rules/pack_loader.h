@@ -31,6 +31,8 @@ inline constexpr size_t kMaxFileBytes = size_t{1} << 20;  // 1 MiB
 inline constexpr size_t kMaxDepth = 64;
 // The most files a pack may include (rule files and tests each).
 inline constexpr size_t kMaxFiles = 1000;
+// The most rules a pack may have (as written, before kinds are expanded).
+inline constexpr size_t kMaxRules = 10000;
 
 inline const YamlFileKind kPackFile{"pack", "pack file", "the pack file",
                                     kMaxFileBytes, kMaxDepth};
@@ -241,6 +243,15 @@ class Loader {
   Diagnostics& diags() { return diags_; }
   const SourceManager& sources() const { return sources_; }
 
+  // Whether one more rule fits (kMaxRules); the first that does not is
+  // reported by the caller, and true is returned only once for it in
+  // *first_over.
+  bool RuleFits(bool* first_over) {
+    *first_over = !rules_over_limit_ && spec_.rules.size() >= kMaxRules;
+    if (*first_over) rules_over_limit_ = true;
+    return spec_.rules.size() < kMaxRules;
+  }
+
   // A rule id seen; false (after an error) if it was seen before.
   bool AddRuleId(const std::string& id, SourceSpan span, FileChecker& c,
                  const YamlNode& at) {
@@ -273,6 +284,7 @@ class Loader {
                                 FileChecker& c);
 
  private:
+  bool rules_over_limit_ = false;
   bool ReadPackFile(const std::string& path, const std::string& display,
                     const YamlNode* entry, FileChecker* c, FileId* file);
   void Include(const PackFile& f, const YamlNode& entry, FileChecker& c);

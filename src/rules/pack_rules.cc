@@ -327,6 +327,15 @@ void FileChecker::Rule(const YamlNode& map) {
                       f.suggested.end()) {
     return;
   }
+  bool first_over = false;
+  if (!loader_.RuleFits(&first_over)) {
+    if (first_over) {
+      Error("pack.too_large",
+            "the pack has more than " + std::to_string(kMaxRules) + " rules",
+            Anchor(id, map), "split it into packs that are loaded one at a time");
+    }
+    return;
+  }
   loader_.spec().rules.push_back(std::move(rule));
 }
 

@@ -744,6 +744,38 @@ TEST(SchemaTest, EveryCodeIsTested) {
 // ---------------------------------------------------------------------------
 // Hostile input: bounded work, no crash.
 
+// At most 1,000 tables, and 1,000 columns in a table (issue 11, item 6).
+TEST(SchemaTest, TooManyTablesOrColumns) {
+  std::string tables = "tables:\n";
+  for (int i = 0; i < 1001; ++i) {
+    tables += "  - {name: t" + std::to_string(i) + ", columns: [{name: id, type: id}]}\n";
+  }
+  bool ok = true;
+  EXPECT_EQ(Render(tables, &ok),
+            "schema.yaml:1:1: error[schema.too_large]: the schema has 1001 tables; the most "
+            "is 1000\n"
+            " | tables:\n"
+            " | ^~~~~~\n");
+  EXPECT_FALSE(ok);
+  tables.resize(tables.rfind("  - {name: t1000"));
+  EXPECT_EQ(Render(tables, &ok), "");
+  EXPECT_TRUE(ok);
+
+  std::string columns = "tables:\n  - name: t\n    columns:\n";
+  for (int i = 0; i < 1001; ++i) {
+    columns += "      - {name: c" + std::to_string(i) + ", type: id}\n";
+  }
+  EXPECT_EQ(Render(columns, &ok),
+            "schema.yaml:3:5: error[schema.too_large]: table `t` has 1001 columns; the most "
+            "is 1000\n"
+            " |     columns:\n"
+            " |     ^~~~~~~\n");
+  EXPECT_FALSE(ok);
+  columns.resize(columns.rfind("      - {name: c1000"));
+  EXPECT_EQ(Render(columns, &ok), "");
+  EXPECT_TRUE(ok);
+}
+
 TEST(SchemaTest, DeepFlowNestingIsRejected) {
   for (const std::string& yaml :
        {std::string(100000, '['), std::string(100000, '[') +

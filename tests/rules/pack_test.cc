@@ -1115,6 +1115,28 @@ TEST(PackTest, TooLargeFile) {
                 " |                         ^~~~~~~~~~\n");
 }
 
+// At most 10,000 rules (issue 11, item 6): the first past the limit is
+// reported, once.
+TEST(PackTest, TooManyRules) {
+  std::string rules = "rules:\n";
+  for (int i = 0; i <= 10001; ++i) {
+    rules += "  - {id: r.n" + std::to_string(i) +
+             ", severity: error, subject: teams, when: 'false'}\n";
+  }
+  TempPack pack(WithRules(rules));
+  bool ok = true;
+  EXPECT_EQ(pack.Render(&ok),
+            "rules.yaml:10002:10: error[pack.too_large]: the pack has more than 10000 rules\n"
+            " |   - {id: r.n10000, severity: error, subject: teams, when: 'false'}\n"
+            " |          ^~~~~~~~\n"
+            " = help: split it into packs that are loaded one at a time\n");
+  EXPECT_FALSE(ok);
+  rules.resize(rules.rfind("  - {id: r.n10000"));  // 10,000 rules: loads
+  TempPack fits(WithRules(rules));
+  EXPECT_EQ(fits.Render(&ok), "");
+  EXPECT_TRUE(ok);
+}
+
 TEST(PackTest, MissingFolder) {
   SourceManager sources;
   const Result<PackSpec> r =

@@ -14,6 +14,8 @@
 ///     options.as_of = *zhucun::Date::Parse("2024-06-30");
 ///     auto report = policy.value().Check(facts, options);
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -97,6 +99,21 @@ struct CheckOptions {
   /// are the same either way; false evaluates every pair with the row
   /// evaluator alone (the reference semantics, for differential tests).
   bool plan = true;
+  /// The most comprehension steps (iterations of `all`, `exists`, `map`,
+  /// `filter`, ...) the row evaluator may take for one rule in this check,
+  /// over all its subjects and periods; 0: no limit. A rule that needs more
+  /// is stopped: its findings and errors are replaced by one finding of
+  /// severity `error` (empty subject and period) that says so, and the
+  /// other rules are judged as usual. The same for any number of threads.
+  /// The plan's column operators count no steps (their work is linear in
+  /// the rows), so with `plan` a rule needs fewer than without.
+  uint64_t max_rule_steps = 0;
+  /// When set and true (set by another thread), the check stops at the next
+  /// subject and fails with `engine.cancelled`.
+  const std::atomic<bool>* cancel = nullptr;
+  /// When set, the check stops at the first subject it reaches after this
+  /// time and fails with `engine.deadline`.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 /// What one rule (or derived table) cost in a check.

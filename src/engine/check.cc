@@ -23,6 +23,7 @@
 
 #include "engine/policy_impl.h"
 #include "engine/row_name.h"
+#include "expr/evaluator.h"
 #include "expr/stdlib.h"
 #include "plan/rule_plan.h"
 #include "source/quote.h"
@@ -159,6 +160,41 @@ class Subjects {
   const Column* key_ = nullptr;
 };
 
+// What stops a check's rules early (CheckOptions::max_rule_steps, cancel,
+// deadline), shared by its threads.
+struct Limits {
+  explicit Limits(const CheckOptions& options)
+      : max_rule_steps(options.max_rule_steps), cancel(options.cancel),
+        deadline(options.deadline) {}
+
+  // Whether the check is cancelled or past its deadline; once true, true.
+  bool Interrupted() {
+    if (stopped.load(std::memory_order_relaxed)) return true;
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      stopped = true;
+    } else if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+      late = true;
+      stopped = true;
+    }
+    return stopped.load(std::memory_order_relaxed);
+  }
+
+  const uint64_t max_rule_steps;
+  const std::atomic<bool>* const cancel;
+  const std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::atomic<bool> stopped{false};
+  std::atomic<bool> late{false};  // stopped by the deadline
+};
+
+// A rule's steps in the row evaluator over the whole check, against
+// max_rule_steps. Whether it goes over does not depend on the threads:
+// the steps are only added, and no chunk stops before the total is over,
+// so it is over exactly when all the rule's steps would be.
+struct RuleSteps {
+  std::atomic<uint64_t> steps{0};
+  std::atomic<bool> over{false};
+};
+
 // Evaluates one rule over its subjects and periods.
 class RuleRunner {
  public:
@@ -183,18 +219,41 @@ class RuleRunner {
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
              const Activation& base, Date from, Date as_of,
              std::vector<Finding>* findings, Diagnostics* diags, Counts* counts,
-             bool count_steps)
+             bool count_steps, Limits* limits, RuleSteps* steps)
       : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
         base_(base), from_(from), as_of_(as_of), findings_(findings),
-        diags_(diags), counts_(counts), count_steps_(count_steps) {}
+        diags_(diags), counts_(counts), count_steps_(count_steps), limits_(limits),
+        steps_(steps), steps_mark_(internal::ThreadSteps()) {}
 
   // Evaluates the rule for `subjects[begin, end)`.
   void Run(const Subjects& subjects, size_t begin, size_t end) {
     if (plan_ != nullptr) {
       RunPlanned(subjects, begin, end);
-      return;
+    } else {
+      RunEach(subjects, begin, end);
     }
+    Stop();  // the last subject's steps
+  }
+
+  // Whether to stop before the next subject: the check is interrupted, or
+  // the rule is over its steps (adding those taken since the last call).
+  bool Stop() {
+    if (limits_->max_rule_steps > 0) {
+      const uint64_t now = internal::ThreadSteps();
+      const uint64_t used = now - steps_mark_;
+      steps_mark_ = now;
+      if (used > 0 && steps_->steps.fetch_add(used) + used > limits_->max_rule_steps) {
+        steps_->over = true;
+      }
+      if (steps_->over.load(std::memory_order_relaxed)) return true;
+    }
+    return limits_->Interrupted();
+  }
+
+ private:
+  void RunEach(const Subjects& subjects, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
+      if (Stop()) return;
       const SubjectValue s = subjects.Get(i);
       if (s.name.empty()) continue;
       ++counts_->subjects;
@@ -212,6 +271,7 @@ class RuleRunner {
   // subject in the same order as without a plan, so the findings and errors
   // are the same.
   void RunPlanned(const Subjects& subjects, size_t begin, size_t end) {
+    if (Stop()) return;
     const bool has_periods = rule_.spec.period || rule_.periods;
     std::vector<uint32_t> rows;
     std::vector<Period> periods;
@@ -237,6 +297,7 @@ class RuleRunner {
       for (size_t i = begin; i < end; ++i) rows[i - begin] = static_cast<uint32_t>(i);
     }
     for (size_t i = begin; has_periods && i < end; ++i) {
+      if (rule_.periods && Stop()) return;
       const auto r = static_cast<uint32_t>(i);
       first_pair.push_back(rows.size());
       errors.emplace_back();
@@ -302,6 +363,7 @@ class RuleRunner {
         if (!acts.empty() && acts[s]) counts_->lets_computed += acts[s]->lazy_evaluations();
         continue;
       }
+      if (Stop()) return;
       const std::string name = subjects.Name(begin + s);
       if (failed) {
         counts_->lets_computed += acts[s]->lazy_evaluations();
@@ -430,6 +492,9 @@ class RuleRunner {
   Diagnostics* diags_;
   Counts* counts_;
   bool count_steps_;
+  Limits* limits_;
+  RuleSteps* steps_;
+  uint64_t steps_mark_;  // ThreadSteps() when Stop() last read it
 };
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
@@ -504,8 +569,8 @@ size_t RunOnPool(ThreadPool& pool, size_t threads, const std::function<void()>& 
 // first, then the chunks.
 void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
               Date from, const CheckOptions& options,
-              const std::vector<std::function<void()>>& tasks, std::vector<Finding>* findings,
-              Diagnostics* diags, Profile* profile) {
+              const std::vector<std::function<void()>>& tasks, Limits* limits,
+              std::vector<Finding>* findings, Diagnostics* diags, Profile* profile) {
   std::vector<Subjects> subjects;
   subjects.reserve(p.rules.size());
   for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
@@ -578,12 +643,14 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       chunks.push_back(std::move(c));
     }
   }
+  std::vector<RuleSteps> steps(p.rules.size());
   std::atomic<size_t> next{0};
   std::mutex failure_mutex;
   std::exception_ptr failure;  // the first exception of any thread
   auto work = [&] {
     try {
       for (size_t t = next++; t < tasks.size() + chunks.size(); t = next++) {
+        if (limits->Interrupted()) break;
         if (t < tasks.size()) {
           tasks[t]();
           continue;
@@ -592,7 +659,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
         RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(),
                    findings_plans[c.rule].get(), base, from, options.as_of, &c.findings,
-                   &c.diags, &c.counts, profile != nullptr)
+                   &c.diags, &c.counts, profile != nullptr, limits, &steps[c.rule])
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }
@@ -654,12 +721,21 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   });
   findings->reserve(total);
   for (const size_t r : by_id) {
+    if (steps[r].over) {  // one finding instead of the rule's findings and errors
+      findings->push_back({p.rules[r].spec.id, "", "", "error",
+                           "evaluation stopped: the rule needs more than " +
+                               std::to_string(options.max_rule_steps) +
+                               " comprehension steps in this check (max_rule_steps)"});
+      continue;
+    }
     for (size_t k = first_chunk[r]; k < first_chunk[r + 1]; ++k) {
       findings->insert(findings->end(), std::make_move_iterator(chunks[k].findings.begin()),
                        std::make_move_iterator(chunks[k].findings.end()));
     }
   }
-  for (const Chunk& c : chunks) diags->Append(c.diags);
+  for (const Chunk& c : chunks) {
+    if (!steps[c.rule].over) diags->Append(c.diags);
+  }
 }
 
 // Sorts findings by rule, subject and period. Each rule's findings usually
@@ -718,7 +794,20 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
       }
     });
   }
-  RunRules(p, *records, base, *from, options, tasks, &report.findings, &diags, profile);
+  Limits limits(options);
+  RunRules(p, *records, base, *from, options, tasks, &limits, &report.findings, &diags, profile);
+  if (limits.stopped) {
+    Diagnostics stopped;
+    if (limits.late) {
+      stopped.Error("engine.deadline",
+                    "the check did not finish by its deadline (CheckOptions::deadline)",
+                    SourceSpan{});
+    } else {
+      stopped.Error("engine.cancelled", "the check was cancelled (CheckOptions::cancel)",
+                    SourceSpan{});
+    }
+    return Result<Report>(std::move(stopped));
+  }
   for (size_t i = 0; i < p.derived.size(); ++i) {
     diags.Append(derived_diags[i]);
     if (profile != nullptr) profile->rules.push_back(std::move(derived_profiles[i]));

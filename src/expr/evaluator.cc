@@ -419,7 +419,12 @@ class Evaluator {
   static constexpr const Value* kNotLooked = &kNotLookedValue;
   std::vector<const Value*> bindings_;
   uint64_t steps_ = 0;
+
+ public:
+  uint64_t steps() const { return steps_; }
 };
+
+thread_local uint64_t thread_steps = 0;
 
 }  // namespace
 
@@ -457,12 +462,20 @@ void PrepareLiterals(ProgramImpl* program) {
 
 Value EvaluateRow(const ProgramImpl& program, const RowSource& row) {
   if (program.ast.root == kNoExpr) return Value::Error("empty program");
-  return Evaluator(program, row).Eval(program.ast.root);
+  Evaluator evaluator(program, row);
+  Value v = evaluator.Eval(program.ast.root);
+  thread_steps += evaluator.steps();
+  return v;
 }
 
 Value EvaluateRowAt(const ProgramImpl& program, ExprId id,
                     const RowSource& row) {
-  return Evaluator(program, row).Eval(id);
+  Evaluator evaluator(program, row);
+  Value v = evaluator.Eval(id);
+  thread_steps += evaluator.steps();
+  return v;
 }
+
+uint64_t ThreadSteps() { return thread_steps; }
 
 }  // namespace zhucun::internal

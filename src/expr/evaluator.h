@@ -60,6 +60,11 @@ Value EvaluateRow(const ProgramImpl& program, const RowSource& row);
 Value EvaluateRowAt(const ProgramImpl& program, ExprId id,
                     const RowSource& row);
 
+// The comprehension steps of all the row evaluations this thread has made
+// (each adds its steps when it ends). Read as a difference: a check's step
+// budget (CheckOptions::max_rule_steps) reads it around a rule's work.
+uint64_t ThreadSteps();
+
 }  // namespace zhucun::internal
 
 #endif  // ZHUCUN_SRC_EXPR_EVALUATOR_H_

@@ -117,6 +117,12 @@ struct CompileOptions {
   /// Most comprehension steps (iterations of all, exists, map, ...) that one
   /// evaluation may take; beyond it the evaluation is an error.
   uint64_t max_comprehension_steps = 10'000'000;
+  /// Deepest nesting of comprehensions (all, exists, map, filter, ...
+  /// inside the loop of another): the static cost bound checked when the
+  /// expression is compiled. The steps of k nested comprehensions can grow
+  /// as the k-th power of the lists' sizes, so a deeper nest is a compile
+  /// error (`expr.too_costly`) rather than a check that runs for hours.
+  uint32_t max_comprehension_nesting = 4;
   /// Type-check the expression (off only for CEL conformance tests that
   /// specify unchecked evaluation).
   bool check = true;

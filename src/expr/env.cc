@@ -120,6 +120,42 @@ Result<Program> Env::Compile(std::string_view text, SourceManager& sources,
   return CompileAt(sources.text(file), file, 0, sources, options);
 }
 
+namespace {
+
+// The deepest nesting of comprehensions under `id`: a comprehension's loop
+// (its condition and step) runs once per element of its range, its range,
+// initial value and result once. `*first_over` gets the first comprehension
+// met (children first) whose nest is `limit` + 1 deep: the outermost of a
+// nest one too deep, whose span is its macro call.
+uint32_t ComprehensionNesting(const internal::Ast& ast, internal::ExprId id, uint32_t limit,
+                              internal::ExprId* first_over) {
+  using internal::ExprKind;
+  if (id == internal::kNoExpr) return 0;
+  const internal::Node& n = ast.node(id);
+  uint32_t depth = 0;
+  const auto child = [&](internal::ExprId c) {
+    depth = std::max(depth, ComprehensionNesting(ast, c, limit, first_over));
+  };
+  switch (n.kind) {
+    case ExprKind::kComprehension: {
+      child(n.iter_range);
+      child(n.accu_init);
+      child(n.result);
+      const uint32_t loop =
+          1 + std::max(ComprehensionNesting(ast, n.loop_condition, limit, first_over),
+                       ComprehensionNesting(ast, n.loop_step, limit, first_over));
+      if (loop == limit + 1 && *first_over == internal::kNoExpr) *first_over = id;
+      return std::max(depth, loop);
+    }
+    default:
+      child(n.target);
+      for (internal::ExprId a : n.args) child(a);
+      return depth;
+  }
+}
+
+}  // namespace
+
 Result<Program> Env::CompileAt(std::string_view text, FileId file,
                                uint32_t offset, const SourceManager& sources,
                                const CompileOptions& options) const {
@@ -138,6 +174,22 @@ Result<Program> Env::CompileAt(std::string_view text, FileId file,
   if (!internal::InlineFunctions(functions_, kMaxFunctionNesting, &impl->ast,
                                  &diags)) {
     return Result<Program>(std::move(diags));
+  }
+  {
+    internal::ExprId over = internal::kNoExpr;
+    const uint32_t nesting = ComprehensionNesting(
+        impl->ast, impl->ast.root, options.max_comprehension_nesting, &over);
+    if (nesting > options.max_comprehension_nesting) {
+      diags.Error("expr.too_costly",
+                  "comprehensions nested " + std::to_string(nesting) +
+                      " deep: their steps can grow as the lists' size to the power " +
+                      std::to_string(nesting) + "; the most is " +
+                      std::to_string(options.max_comprehension_nesting),
+                  over != internal::kNoExpr ? impl->ast.span(over) : SourceSpan{},
+                  "compute the inner lists once in a `let`, or filter a list before "
+                  "looping over it");
+      return Result<Program>(std::move(diags));
+    }
   }
   internal::ResolveNames(impl.get());
   impl->max_comprehension_steps = options.max_comprehension_steps;

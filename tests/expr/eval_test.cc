@@ -569,6 +569,7 @@ TEST(EvalTest, ComprehensionStepsAreBounded) {
   SourceManager sources;
   CompileOptions options;
   options.max_comprehension_steps = 100;
+  options.max_comprehension_nesting = 5;  // the nest below compiles
   const Env env = TestEnv();
   Result<Program> small = env.Compile("l.map(x, l.map(y, x * y))", sources,
                                       "<expr>", options);
@@ -618,6 +619,36 @@ TEST(EvalTest, ComprehensionStepsAreBounded) {
               "error: evaluation exceeds 2 comprehension steps")
         << over;
   }
+}
+
+// The static bound (issue 11, item 6): comprehensions nested deeper than
+// CompileOptions::max_comprehension_nesting (4) do not compile. A range,
+// initial value or result is not inside the loop.
+TEST(EvalTest, ComprehensionNestingIsBoundedAtCompileTime) {
+  const Env env = TestEnv();
+  SourceManager sources;
+  const std::string five =
+      "l.all(a, l.all(b, l.all(c, l.all(d, l.all(e, a + b + c + d + e > 0)))))";
+  Result<Program> deep = env.Compile(five, sources, "five");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.diagnostics().Render(sources),
+            "five:1:3: error[expr.too_costly]: comprehensions nested 5 deep: their steps can "
+            "grow as the lists' size to the power 5; the most is 4\n"
+            " | l.all(a, l.all(b, l.all(c, l.all(d, l.all(e, a + b + c + d + e > 0)))))\n"
+            " |   ^" + std::string(68, '~') + "\n"
+            " = help: compute the inner lists once in a `let`, or filter a list before "
+            "looping over it\n");
+  for (const char* ok :
+       {"l.all(a, l.all(b, l.all(c, l.all(d, a + b + c + d > 0))))",
+        "l.map(a, l.map(b, b)).map(x, l.map(c, l.filter(d, d > 0))).size() > 0",
+        "l.filter(a, l.all(b, l.exists(c, l.exists(d, d > 0)))).map(x, l.map(y, y)).size() > 0"}) {
+    EXPECT_TRUE(env.Compile(ok, sources).ok()) << ok;
+  }
+  CompileOptions options;
+  options.max_comprehension_nesting = 1;
+  EXPECT_TRUE(env.Compile("l.map(x, x).filter(y, y > 1).size() > 0", sources, "<expr>", options)
+                  .ok());
+  EXPECT_FALSE(env.Compile("l.all(x, l.all(y, y > x))", sources, "<expr>", options).ok());
 }
 
 TEST(EvalTest, ProgramIsReusable) {

@@ -42,8 +42,9 @@ struct CsvOptions {
   size_t threads = 0;
   /// The largest file read, in bytes: a larger file is not read at all and
   /// is an error of the whole table (`csv.too_large`). Positions in a file
-  /// are 32-bit, so 4 GiB - 1 is also the most it may be.
-  uint64_t max_file_bytes = (uint64_t{1} << 32) - 1;
+  /// are 32-bit, so the default, 4 GiB - 2, is also the most a larger value
+  /// allows.
+  uint64_t max_file_bytes = std::numeric_limits<uint32_t>::max() - 1;
   /// The longest field, in bytes: a record with a longer field is a bad row
   /// (`csv.cell_too_large`; lenient mode drops it). No limit by default
   /// beyond the file's (DATA.md sets none: a 10 MB cell is read as it is);

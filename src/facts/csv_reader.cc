@@ -55,6 +55,12 @@ bool IsFile(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// The largest file read: CsvOptions::max_file_bytes, and never more than
+// 32-bit positions allow (the tokenizer stops at 4 GiB - 1).
+uint64_t MaxFileBytes(const CsvOptions& options) {
+  return std::min<uint64_t>(options.max_file_bytes, std::numeric_limits<uint32_t>::max() - 1);
+}
+
 bool ReadFile(const std::string& path, std::string* out) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -135,8 +141,7 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
   }
   struct stat st;
   if (::stat(f.path.c_str(), &st) == 0 && st.st_size >= 0 &&
-      static_cast<uint64_t>(st.st_size) >
-          std::min<uint64_t>(options.max_file_bytes, std::numeric_limits<uint32_t>::max() - 1)) {
+      static_cast<uint64_t>(st.st_size) > MaxFileBytes(options)) {
     f.kind = TableFile::Kind::kTooLarge;
     f.size = static_cast<uint64_t>(st.st_size);
     return f;
@@ -185,9 +190,7 @@ FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
       errors->push_back(Diagnostic{
           Severity::kError, "csv.too_large",
           Quote(f.file_name) + " is " + std::to_string(f.size) +
-              " bytes; the largest file read is " +
-              std::to_string(std::min<uint64_t>(options.max_file_bytes,
-                                                std::numeric_limits<uint32_t>::max() - 1)) +
+              " bytes; the largest file read is " + std::to_string(MaxFileBytes(options)) +
               " bytes",
           SourceSpan{}, "split the table into several data folders, or check that "
                         "this is the file you meant"});

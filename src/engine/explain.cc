@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/policy_impl.h"
+#include "engine/subject_finder.h"
 #include "rules/pack.h"
 #include "source/quote.h"
 #include "syntax/ast.h"
@@ -115,18 +116,6 @@ std::string Show(const Value& v) {
   }
 }
 
-// The key column of a table, or "line" for a table without one.
-std::string KeyName(const TableSchema& t) {
-  return t.key.empty() ? "line" : t.key;
-}
-
-// A subject of a rule, found by name.
-struct FoundSubject {
-  Value bound;        // the row, the list of rows, or null
-  std::string table;  // "" for the prefecture
-  std::vector<uint32_t> rows;
-};
-
 // `a`, `b`, `c` or `a`, `b` … `z`: a list of names, its middle cut.
 std::string ShortList(const std::vector<std::string>& names) {
   std::string out;
@@ -140,111 +129,6 @@ std::string ShortList(const std::vector<std::string>& names) {
   for (size_t i = 0; i < 3; ++i) add(names[i]);
   return out + " … " + Quote(names.back());
 }
-
-// Finds the subjects of rules and their groups.
-class Subjects {
- public:
-  Subjects(const PolicyImpl& p, const RecordSet& records)
-      : p_(p), records_(records) {}
-
-  // The subject `name` of `rule`; nullopt after an error in `diags`.
-  std::optional<FoundSubject> Find(const CompiledRule& rule,
-                                   const std::string& name,
-                                   Diagnostics* diags) {
-    const SubjectSpec& s = rule.spec.subject;
-    const std::string& id = rule.spec.id;
-    if (s.kind == SubjectSpec::Kind::kPrefecture) {
-      if (name == s.label) return FoundSubject{};
-      diags->Error("engine.unknown_subject",
-                   "rule " + Quote(id) + " has one subject, " + Quote(s.label) +
-                       ", not " + Quote(name),
-                   SourceSpan{});
-      return std::nullopt;
-    }
-    const TableSchema* schema = p_.pack.schema.FindTable(s.table);
-    const FactTable* table = records_.facts().table(s.table);
-    if (schema == nullptr || table == nullptr) return std::nullopt;
-    const std::string column =
-        s.kind == SubjectSpec::Kind::kGroup ? s.group_by : KeyName(*schema);
-    const std::string prefix = s.label + ":";
-    if (!name.starts_with(prefix)) {
-      diags->Error("engine.unknown_subject",
-                   "rule " + Quote(id) + " is about " +
-                       (s.kind == SubjectSpec::Kind::kGroup
-                            ? "rows of " + Quote(s.table) + " grouped by " +
-                                  Quote(s.group_by)
-                            : "rows of " + Quote(s.table)) +
-                       ", not " + Quote(name),
-                   SourceSpan{},
-                   "write the subject as `" + prefix + "<" + column + ">`");
-      return std::nullopt;
-    }
-    const std::string key = name.substr(prefix.size());
-    FoundSubject found;
-    found.table = s.table;
-    if (s.kind == SubjectSpec::Kind::kGroup) {
-      const auto& groups = Groups(s.table, s.group_by);
-      auto it = groups.find(key);
-      if (it != groups.end()) found.rows = it->second;
-    } else if (!schema->key.empty()) {
-      if (auto row = table->FindKey(key)) found.rows.push_back(*row);
-    } else {
-      for (uint32_t r = 0; r < table->num_rows(); ++r) {
-        if (std::to_string(table->line(r)) == key) found.rows.push_back(r);
-      }
-    }
-    if (found.rows.empty()) {
-      std::vector<std::string> names;
-      if (s.kind == SubjectSpec::Kind::kGroup) {
-        for (const auto& [value, rows] : Groups(s.table, s.group_by)) {
-          names.push_back(prefix + value);
-        }
-      } else if (!schema->key.empty()) {
-        const Column* keys = table->column(schema->key);
-        for (uint32_t r = 0; keys != nullptr && r < table->num_rows(); ++r) {
-          names.push_back(prefix + Text(keys->Get(r)));
-        }
-      }
-      const std::string best = ClosestMatch(name, names);
-      diags->Error("engine.unknown_subject",
-                   "unknown subject " + Quote(name) + ": no row of " +
-                       Quote(s.table) + " has " + Quote(column) + " " +
-                       Quote(key),
-                   SourceSpan{},
-                   best.empty() ? "" : "did you mean " + Quote(best) + "?");
-      return std::nullopt;
-    }
-    if (s.kind == SubjectSpec::Kind::kGroup) {
-      ValueList rows;
-      for (uint32_t r : found.rows) rows.push_back(records_.Row(s.table, r));
-      found.bound = Value::List(std::move(rows));
-    } else {
-      found.bound = records_.Row(s.table, found.rows.front());
-    }
-    return found;
-  }
-
-  // The rows of `table` by the text of their `column`, in row order.
-  const std::map<std::string, std::vector<uint32_t>>& Groups(
-      const std::string& table, const std::string& column) {
-    const std::string id = table + "." + column;
-    auto it = groups_.find(id);
-    if (it != groups_.end()) return it->second;
-    std::map<std::string, std::vector<uint32_t>>& out = groups_[id];
-    const FactTable* t = records_.facts().table(table);
-    const Column* c = t == nullptr ? nullptr : t->column(column);
-    for (uint32_t r = 0; c != nullptr && r < t->num_rows(); ++r) {
-      out[Text(c->Get(r))].push_back(r);
-    }
-    return out;
-  }
-
- private:
-  const PolicyImpl& p_;
-  const RecordSet& records_;
-  std::unordered_map<std::string, std::map<std::string, std::vector<uint32_t>>>
-      groups_;
-};
 
 // "quarter" -> "quarters".
 std::string Plural(PeriodKind kind) {
@@ -362,7 +246,7 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
   if (!from) return Result<Explanation>(std::move(diags));
   Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
 
-  internal::Subjects subjects(p, *records);
+  internal::SubjectFinder subjects(p, *records);
   std::optional<internal::FoundSubject> found =
       subjects.Find(*rule, subject, &diags);
   if (!found) return Result<Explanation>(std::move(diags));
@@ -539,7 +423,7 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
   Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
   std::unordered_map<std::string, const CompiledRule*> rules;
   for (const CompiledRule& r : p.rules) rules.emplace(r.spec.id, &r);
-  internal::Subjects subjects(p, *records);
+  internal::SubjectFinder subjects(p, *records);
   // The group of a row, by table and row.
   std::map<std::pair<std::string, uint32_t>, std::string> row_groups;
   std::unordered_map<std::string, std::string> by_subject;  // rule|subject

@@ -128,6 +128,9 @@ void PrintRowCounts(const FactSet& facts, const char* kept, const char* left,
                 "read", width, kept, left);
   out << line;
   for (const TableStats& s : facts.stats()) {
+    // Exception records are optional (docs/rules.md, "Exceptions"): without
+    // any, the accounting is as it was before they existed.
+    if (s.table == "exceptions" && s.read == 0) continue;
     std::snprintf(line, sizeof line, "%s%-16s %6zu  %*zu  %8zu\n", indent.c_str(),
                   s.table.c_str(), s.read, width, s.accepted, s.rejected);
     out << line;
@@ -169,6 +172,11 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
   out << "zhucun check: " << r.findings.size() << " findings as of "
       << options.as_of.ToString() << " (" << errors << " errors, "
       << r.findings.size() - errors << " warnings)\n";
+  if (r.exceptions > 0) {
+    out << "  " << r.exempted.size() << (r.exempted.size() == 1 ? " finding" : " findings")
+        << " exempted by " << r.exceptions << " exception record"
+        << (r.exceptions == 1 ? "" : "s") << " (not counted above; --out writes exempted.csv)\n";
+  }
   if (lenient) {
     // DATA.md: rows read = rows evaluated + rows reported, per table.
     out << "\n";
@@ -275,6 +283,22 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     if (ec || !WriteCsv(args.out_dir + "/findings.csv",
                         {"rule", "subject", "period", "severity", "message"}, r.findings.size(),
                         finding_cell)) {
+      err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
+      return kExitUsage;
+    }
+    // Exempted findings (docs/rules.md, "Exceptions"), when the data holds
+    // exception records: without them the output is as before.
+    const auto exempted_cell = [&r](size_t row, size_t column) {
+      const Exemption& x = r.exempted[row];
+      const Finding& f = x.finding;
+      const std::string* cells[] = {&f.rule,     &f.subject, &f.period,
+                                    &f.severity, &f.message, &x.exception};
+      return *cells[column];
+    };
+    if (r.exceptions > 0 &&
+        !WriteCsv(args.out_dir + "/exempted.csv",
+                  {"rule", "subject", "period", "severity", "message", "exception"},
+                  r.exempted.size(), exempted_cell)) {
       err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
       return kExitUsage;
     }

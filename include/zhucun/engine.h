@@ -52,6 +52,14 @@ struct Finding {
   std::string message;
 };
 
+/// A finding that an approved exception record exempts (the optional fact
+/// table `exceptions`; docs/rules.md, "Exceptions"): not among
+/// Report::findings, and not counted as an error.
+struct Exemption {
+  Finding finding;
+  std::string exception;  ///< the `exception_id` of the record that exempts it
+};
+
 /// A table the pack derives from the facts (e.g. assessment grades).
 struct DerivedTable {
   std::string name;
@@ -170,6 +178,11 @@ struct Profile {
 struct Report {
   /// Sorted by rule, subject, period (code-point order).
   std::vector<Finding> findings;
+  /// The findings exception records exempt, sorted as `findings`.
+  std::vector<Exemption> exempted;
+  /// The number of exception records the facts hold (rows of the pack's
+  /// `exceptions` table; 0 without one).
+  size_t exceptions = 0;
   std::vector<DerivedTable> derived;
   /// Set when CheckOptions::profile asked for it.
   std::optional<Profile> profile;
@@ -207,6 +220,10 @@ struct Explanation {
   bool fired = false;
   /// The finding's message; empty when the rule did not fire.
   std::string message;
+  /// When the rule fired and an exception record exempts the finding: the
+  /// record's `exception_id` (the finding is in Report::exempted, not in
+  /// Report::findings); else empty.
+  std::string exempted_by;
   /// The subject's row (one for a table subject, every row of the group for
   /// a grouped subject, none for the prefecture).
   std::vector<Row> rows;

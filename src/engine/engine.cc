@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/exceptions.h"
 #include "engine/policy_impl.h"
 #include "expr/program.h"
 #include "rules/kinds.h"
@@ -393,6 +394,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   p->pack = std::move(pack).value();
   p->limits = limits;
   p->types = std::make_unique<RecordTypes>(p->pack.schema);
+  internal::CheckExceptionsSchema(p->pack.schema, &diags);
   for (const internal::ParamSpec& ps : p->pack.params) {
     Value v = ps.value;
     auto it = params.find(ps.name);

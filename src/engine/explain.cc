@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/exceptions.h"
 #include "engine/policy_impl.h"
 #include "engine/subject_finder.h"
 #include "rules/pack.h"
@@ -224,6 +225,32 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
     return Result<Explanation>(std::move(diags));
   }
 
+  // An exception record's own findings (exceptions.h).
+  if (internal::IsExceptionRule(rule_id)) {
+    std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
+    const internal::ExceptionRecords exceptions(p, *records, options.as_of);
+    e.title = "exception record";
+    e.source = "docs/rules.md, Exceptions";
+    e.severity = rule_id == internal::kExceptionNotInForce ? "warning" : "error";
+    std::vector<Finding> candidates = exceptions.problems();
+    if (rule_id == internal::kExceptionNotInForce) {
+      if (const auto names = exceptions.Names(subject)) {
+        Result<Explanation> target =
+            Explain(facts, options, names->first, names->second, period);
+        if (target.ok() && target.value().fired) {
+          const Explanation& t = target.value();
+          candidates = exceptions.NotesOn({t.rule, t.subject, t.period, t.severity, t.message});
+        }
+      }
+    }
+    for (const Finding& f : candidates) {
+      if (f.rule != rule_id || f.subject != subject || f.period != period) continue;
+      e.fired = true;
+      e.message = f.message;
+    }
+    return Result<Explanation>(std::move(e));
+  }
+
   const CompiledRule* rule = nullptr;
   std::vector<std::string> ids;
   for (const CompiledRule& r : p.rules) {
@@ -374,6 +401,11 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
       }
       Value v = part.program->Evaluate(act);
       e.message += v.is_error() ? "{" + v.error_message() + "}" : Text(v);
+    }
+    const internal::ExceptionRecords exceptions(p, *records, options.as_of);
+    if (std::optional<std::string> id = exceptions.Exempting(
+            {e.rule, e.subject, e.period, e.severity, e.message})) {
+      e.exempted_by = std::move(*id);
     }
   }
   return Result<Explanation>(std::move(e), std::move(diags));

@@ -36,6 +36,10 @@ std::string FormatExplanation(const Explanation& e) {
   };
   if (!e.period.empty()) head.push_back({"period", e.period});
   head.push_back({"result", e.fired ? "fired: " + e.message : "did not fire"});
+  if (!e.exempted_by.empty()) {
+    head.push_back({"exempted", "by exception " + e.exempted_by +
+                                    " (the finding is in exempted.csv, not findings.csv)"});
+  }
   AppendItems(head, "", "  ", &out);
   for (const Explanation::Row& row : e.rows) {
     out += "\nrow " + row.name + '\n';

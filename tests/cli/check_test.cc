@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,56 @@ TEST(CliCheckTest, AParameterChangesTheOutcome) {
                             "--param", "min_handover_days=14"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(Findings(r), "assign.coverage team.first_secretary") << r.out;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Exception records (docs/rules.md, "Exceptions"): an approved one moves
+// its finding from findings.csv to exempted.csv; one naming an unknown rule
+// is an error finding of its own. Without records, no exempted.csv.
+TEST(CliCheckTest, ExceptionRecordsExemptFindingsIntoExemptedCsv) {
+  TempDir data;
+  WriteSmall(data);
+  TempDir plain;
+  Check({"--data", data.path(), "--as-of", "2024-06-30", "--out", plain.path()});
+  EXPECT_FALSE(std::filesystem::exists(plain.path() + "/exempted.csv"));
+  const std::string header =
+      "exception_id,rule,subject,period,reason,approved_by,approved_on,valid_from,valid_until\n";
+  data.Write("exceptions.csv",
+             header + "X1,handover.period,handovers:H1,,交接期缩短（县委同意）,县委组织部,2023-06-10,"
+                      "2023-06-01,\n");
+  TempDir out;
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out", out.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // (assign.coverage is still an error)
+  EXPECT_EQ(ReadFile(out.path() + "/exempted.csv"),
+            "rule,subject,period,severity,message,exception\n"
+            "handover.period,handovers:H1,,error,the handover lasted 14 days,X1\n");
+  EXPECT_EQ(ReadFile(out.path() + "/findings.csv").find("handover.period"), std::string::npos);
+  const CliRun summary = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  EXPECT_NE(summary.out.find("zhucun check: 3 findings as of 2024-06-30 (3 errors, 0 warnings)\n"
+                             "  1 finding exempted by 1 exception record (not counted above; "
+                             "--out writes exempted.csv)\n"),
+            std::string::npos)
+      << summary.out;
+  const CliRun explain = testing::RunZhucun({"explain", "--rules", kRules, "--data", data.path(),
+                                             "--as-of", "2024-06-30", "handover.period",
+                                             "handovers:H1"});
+  EXPECT_NE(explain.out.find("exempted  by exception X1"), std::string::npos) << explain.out;
+
+  data.Write("exceptions.csv", header + "X1,handover.periods,handovers:H1,,交接,县委,2023-06-10,"
+                                        "2023-06-01,\n");
+  const CliRun typo = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out", out.path()});
+  EXPECT_EQ(typo.exit_code, 1) << typo.err;
+  EXPECT_EQ(ReadFile(out.path() + "/exempted.csv"),
+            "rule,subject,period,severity,message,exception\n");
+  EXPECT_NE(ReadFile(out.path() + "/findings.csv")
+                .find("exceptions.unknown_rule,exceptions:X1,,error,the pack has no rule "
+                      "`handover.periods` (did you mean `handover.period`?)\n"),
+            std::string::npos)
+      << ReadFile(out.path() + "/findings.csv");
 }
 
 TEST(CliCheckTest, UsageErrorsAreExitTwoWithAMessage) {

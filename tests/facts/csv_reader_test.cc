@@ -1539,6 +1539,7 @@ TEST(CsvModesTest, AccountingOnALargeDatasetWithManyDefects) {
     return out;
   };
   for (const TableSchema& ts : schema.tables) {
+    if (ts.name == "exceptions") continue;  // optional: the example has none
     std::ifstream in(example + "/" + ts.name + ".csv", std::ios::binary);
     ASSERT_TRUE(in) << ts.name;
     std::string line;

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import shutil
 from pathlib import Path
 from typing import Dict, List
 
@@ -229,3 +230,27 @@ def test_plan_off_gives_the_same_report(policy):
     assert p["evaluated"].sum() < p["judged"].sum()
     with pytest.raises(TypeError, match="plan: expected True or False, not int"):
         policy.check(data, as_of="2024-06-30", plan=1)
+
+
+def test_exception_records_as_the_cli(policy, tmp_path):
+    """Exception records (docs/rules.md, "Exceptions"): report.exempted is the
+    CLI's exempted.csv, and the exempted finding leaves report.findings."""
+    data = tmp_path / "data"
+    shutil.copytree(SHARED / "spec" / "example" / "data", data)
+    (data / "exceptions.csv").write_text(
+        "exception_id,rule,subject,period,reason,approved_by,approved_on,valid_from,valid_until\n"
+        "X1,rotation.early_exit,members:M000519,,因病调整,县委组织部,2023-01-10,2022-12-01,\n"
+        "X2,rotation.early_exit,members:M999999,,因病调整,县委组织部,2023-01-10,2022-12-01,\n",
+        encoding="utf-8")
+    report = policy.check(data, as_of="2024-06-30")
+    assert report.exceptions == 2
+    assert report.exempted[["rule", "subject", "exception"]].values.tolist() == [
+        ["rotation.early_exit", "members:M000519", "X1"]]
+    keys = set(zip(report.findings["rule"], report.findings["subject"]))
+    assert ("rotation.early_exit", "members:M000519") not in keys
+    assert ("exceptions.unknown_subject", "exceptions:X2") in keys
+    out = tmp_path / "out"
+    assert run_cli(data, out, "2024-06-30").returncode == 1
+    assert [["rule", "subject", "period", "severity", "message", "exception"]] + \
+        report.exempted.values.tolist() == read_csv_rows(out / "exempted.csv")
+    assert_same_as_cli(report, out)

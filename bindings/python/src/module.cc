@@ -214,7 +214,7 @@ py::dict ExplanationToPy(const Explanation& e) {
                   "fired"_a = e.fired, "message"_a = e.message, "rows"_a = rows,
                   "periods"_a = periods, "lets"_a = items(e.lets),
                   "conditions"_a = items(e.conditions), "first_false"_a = first_false,
-                  "text"_a = FormatExplanation(e));
+                  "exempted_by"_a = e.exempted_by, "text"_a = FormatExplanation(e));
 }
 
 py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,
@@ -248,6 +248,18 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
   }
   py::dict findings("rule"_a = rule, "subject"_a = subject, "period"_a = period,
                     "severity"_a = severity, "message"_a = message);
+  py::list x_rule, x_subject, x_period, x_severity, x_message, x_exception;
+  for (const Exemption& x : r.exempted) {
+    x_rule.append(x.finding.rule);
+    x_subject.append(x.finding.subject);
+    x_period.append(x.finding.period);
+    x_severity.append(x.finding.severity);
+    x_message.append(x.finding.message);
+    x_exception.append(x.exception);
+  }
+  py::dict exempted("rule"_a = x_rule, "subject"_a = x_subject, "period"_a = x_period,
+                    "severity"_a = x_severity, "message"_a = x_message,
+                    "exception"_a = x_exception);
   Diagnostics warnings = report->diagnostics();
   py::object group_list = py::none();
   if (groups) {
@@ -284,7 +296,8 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
                             "threads"_a = r.profile->threads,
                             "text"_a = FormatProfile(*r.profile));
   }
-  return py::dict("findings"_a = findings, "groups"_a = group_list,
+  return py::dict("findings"_a = findings, "exempted"_a = exempted,
+                  "exceptions"_a = r.exceptions, "groups"_a = group_list,
                   "summary_by"_a = policy.policy->summary_by(), "derived"_a = derived,
                   "warnings"_a = DiagnosticsToPy(warnings, *policy.sources),
                   "profile"_a = profile_dict);

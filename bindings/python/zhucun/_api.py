@@ -94,6 +94,8 @@ class Explanation:
     conditions: List[Tuple[str, str]]
     #: When the rule did not fire: the index of the first false condition.
     first_false: Optional[int]
+    #: When an exception record exempts the finding: its exception_id, else "".
+    exempted_by: str = ""
     _text: str = field(repr=False, default="")
 
     @classmethod
@@ -104,7 +106,7 @@ class Explanation:
             rows=[(name, list(cells)) for name, cells in d["rows"]],
             periods=tuple(d["periods"]) if d["periods"] is not None else None,
             lets=list(d["lets"]), conditions=list(d["conditions"]),
-            first_false=d["first_false"], _text=d["text"],
+            first_false=d["first_false"], exempted_by=d["exempted_by"], _text=d["text"],
         )
 
     def __str__(self) -> str:
@@ -189,6 +191,9 @@ class Report:
       (``rule, subject, period, severity, message``; ``period`` is ``""`` for
       rules without periods), sorted the same way, plus the pack's summary
       group (``county`` for Qiannan; None where a finding has none);
+    - ``exempted``: the findings exception records exempt (the CLI's
+      ``exempted.csv``: the finding's columns and ``exception``, the record's
+      id); ``exceptions``: how many exception records the facts hold;
     - ``derived``: the pack's derived tables by name, with typed columns
       (``assessment_grades.composite`` holds exact ``decimal.Decimal``);
     - ``warnings``: diagnostics that did not stop the check;
@@ -210,6 +215,10 @@ class Report:
                 [g if g else None for g in groups] if groups is not None
                 else [None] * len(findings), dtype=object)
         self.findings: pd.DataFrame = findings
+        self.exempted: pd.DataFrame = pd.DataFrame(
+            native["exempted"],
+            columns=["rule", "subject", "period", "severity", "message", "exception"])
+        self.exceptions: int = native["exceptions"]
         self.derived: Dict[str, pd.DataFrame] = {}
         for d in native["derived"]:
             self.derived[d["name"]] = pd.DataFrame({

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "engine/csv_blocks.h"
+#include "engine/exceptions.h"
 #include "engine/policy_impl.h"
 #include "facts/csv_tokenizer.h"
 #include "facts/yaml_tree.h"
@@ -84,7 +85,7 @@ enum FileKey : size_t {
 };
 const std::vector<std::string> kCaseKeys = {"name",       "as_of",  "from",
                                             "params",     "tables", "expect",
-                                            "expect_not", "derived"};
+                                            "expect_not", "derived", "expect_exempted"};
 enum CaseKey : size_t {
   kName,
   kAsOf,
@@ -93,20 +94,26 @@ enum CaseKey : size_t {
   kTables,
   kExpect,
   kExpectNot,
-  kDerived
+  kDerived,
+  kExpectExempted
 };
 const std::vector<std::string> kExpectKeys = {"rule", "subject", "period",
                                               "message"};
 const std::vector<std::string> kExpectNotKeys = {"rule", "subject", "period"};
-enum ExpectKey : size_t { kRule, kSubject, kPeriod, kMessage };
+const std::vector<std::string> kExpectExemptedKeys = {"rule", "subject", "period",
+                                                      "exception"};
+enum ExpectKey : size_t { kRule, kSubject, kPeriod, kMessage, kException = kMessage };
 
 // The most findings listed in the help of a failure.
 constexpr size_t kMaxListed = 5;
 
-// One expected finding (`expect:`) or one that must not be there
-// (`expect_not:`).
+// One expected finding (`expect:`), one that must not be there
+// (`expect_not:`), or one that an exception record must exempt
+// (`expect_exempted:`, docs/rules.md, "Exceptions").
 struct Expectation {
   bool present = true;
+  bool exempted = false;
+  std::optional<std::string> exception;  // expect_exempted: the record's id
   std::string rule;
   std::optional<std::string> subject;
   std::optional<std::string> period;
@@ -137,7 +144,7 @@ struct Case {
 
 // What a rule's expectations are checked against.
 struct RuleInfo {
-  const internal::RuleSpec* spec = nullptr;
+  const internal::RuleSpec* spec = nullptr;  // null for the exceptions' own rules
   bool has_period = false;
 };
 
@@ -195,6 +202,15 @@ class TestLoader {
       rules_[r.spec.id] = RuleInfo{
           &r.spec, r.spec.period.has_value() || r.spec.periods.present()};
     }
+    // The findings exception records give of themselves (exceptions.h), when
+    // the pack has them.
+    if (impl_.pack.schema.FindTable(internal::kExceptionsTable) != nullptr) {
+      for (const char* id : {internal::kExceptionUnknownRule, internal::kExceptionUnknownSubject,
+                             internal::kExceptionUnknownPeriod, internal::kExceptionNotInForce}) {
+        rule_ids_.push_back(id);
+        rules_[id] = RuleInfo{nullptr, false};
+      }
+    }
     for (const TableSchema& t : impl_.pack.schema.tables)
       table_names_.push_back(t.name);
     for (const internal::CompiledDerived& d : impl_.derived) {
@@ -234,8 +250,9 @@ class TestLoader {
   std::shared_ptr<const FactSet> BuildFacts(
       Checker& c, const std::map<std::string, const YamlNode*>& tables);
   void CheckHeader(const Block& b, const TableSchema& t);
+  enum class Expecting { kFinding, kNoFinding, kExemption };
   void ReadExpectations(Checker& c, const YamlNode& key, const YamlNode& list,
-                        bool present, Case* out);
+                        Expecting mode, Case* out);
   void CheckSubject(const Expectation& e, const RuleInfo& info,
                     const FactSet* facts, const YamlNode& at, Checker& c);
   void ReadDerived(Checker& c, const YamlNode& key, const YamlNode& map,
@@ -530,18 +547,24 @@ void TestLoader::ReadCase(Checker& c, const YamlNode& map,
 
   // (A misspelt `expect` is reported as such, not as nothing expected.)
   if (!f.has(kExpect) && !f.has(kExpectNot) && !f.has(kDerived) &&
-      !f.suggested[kExpect] && !f.suggested[kExpectNot] &&
-      !f.suggested[kDerived]) {
+      !f.has(kExpectExempted) && !f.suggested[kExpect] && !f.suggested[kExpectNot] &&
+      !f.suggested[kDerived] && !f.suggested[kExpectExempted]) {
     c.Error("test.nothing_expected",
             "case " + Quote(out.name) + " expects nothing", anchor,
             "add `expect:` (findings that must be there), `expect_not:` "
-            "(findings that must not) or `derived:` (rows of a derived table)");
+            "(findings that must not), `expect_exempted:` (findings an exception "
+            "record exempts) or `derived:` (rows of a derived table)");
   }
-  if (f.has(kExpect))
-    ReadExpectations(c, *f.keys[kExpect], *f.values[kExpect], true, &out);
+  if (f.has(kExpect)) {
+    ReadExpectations(c, *f.keys[kExpect], *f.values[kExpect], Expecting::kFinding, &out);
+  }
   if (f.has(kExpectNot)) {
-    ReadExpectations(c, *f.keys[kExpectNot], *f.values[kExpectNot], false,
+    ReadExpectations(c, *f.keys[kExpectNot], *f.values[kExpectNot], Expecting::kNoFinding,
                      &out);
+  }
+  if (f.has(kExpectExempted)) {
+    ReadExpectations(c, *f.keys[kExpectExempted], *f.values[kExpectExempted],
+                     Expecting::kExemption, &out);
   }
   if (f.has(kDerived))
     ReadDerived(c, *f.keys[kDerived], *f.values[kDerived], &out);
@@ -551,16 +574,29 @@ void TestLoader::ReadCase(Checker& c, const YamlNode& map,
 }
 
 void TestLoader::ReadExpectations(Checker& c, const YamlNode& key,
-                                  const YamlNode& list, bool present,
+                                  const YamlNode& list, Expecting mode,
                                   Case* out) {
   if (!c.Expect(list, YamlNode::Kind::kList, &key, "")) return;
-  const char* what = present ? "an expected finding" : "an `expect_not` item";
+  // An exempted finding is a finding that must be there (in the exempted).
+  const bool present = mode != Expecting::kNoFinding;
+  const bool exempted = mode == Expecting::kExemption;
+  const char* what = mode == Expecting::kFinding     ? "an expected finding"
+                     : mode == Expecting::kNoFinding ? "an `expect_not` item"
+                                                     : "an `expect_exempted` item";
+  if (exempted && impl_.pack.schema.FindTable(internal::kExceptionsTable) == nullptr) {
+    c.Error("test.no_exceptions",
+            "the pack has no `exceptions` table, so no finding can be exempted", key,
+            "exception records are rows of a table `exceptions` in the pack's schema "
+            "(docs/rules.md, \"Exceptions\")");
+    return;
+  }
   for (const YamlNode& item : list.items) {
     if (!c.Expect(item, YamlNode::Kind::kMap, nullptr, what)) continue;
-    const YamlFields f =
-        c.ReadFields(item, present ? kExpectKeys : kExpectNotKeys, what);
+    const YamlFields f = c.ReadFields(
+        item, exempted ? kExpectExemptedKeys : present ? kExpectKeys : kExpectNotKeys, what);
     Expectation e;
     e.present = present;
+    e.exempted = exempted;
     e.span = c.Span(item);
     if (!f.has(kRule)) {
       if (!f.suggested[kRule]) {
@@ -584,6 +620,13 @@ void TestLoader::ReadExpectations(Checker& c, const YamlNode& key,
                            : "did you mean " + Quote(best) + "?");
       continue;
     }
+    if (exempted && info->second.spec == nullptr) {
+      c.Error("test.bad_rule",
+              "the findings of " + Quote(e.rule) + " are about exception records; they are "
+              "never exempted",
+              rule, "expect them with `expect:`");
+      continue;
+    }
     bool ok = true;
     for (size_t k : {kSubject, kPeriod, kMessage}) {
       if (k == kMessage && !present) continue;
@@ -595,9 +638,27 @@ void TestLoader::ReadExpectations(Checker& c, const YamlNode& key,
       const std::string& v = f.values[k]->value;
       if (k == kSubject) e.subject = v;
       if (k == kPeriod) e.period = v;
-      if (k == kMessage) e.message = v;
+      if (k == kMessage) (exempted ? e.exception : e.message) = v;
     }
     if (!ok) continue;
+    // The exceptions' own findings: their subject is a record, their
+    // period (if any) that of the finding a record failed to exempt.
+    if (info->second.spec == nullptr) {
+      if (present && !f.has(kSubject) && !f.suggested[kSubject]) {
+        c.Error("test.missing", "the expected finding has no `subject`", item,
+                "say which record, e.g. `subject: exceptions:X1`");
+        continue;
+      }
+      if (e.subject && !e.subject->starts_with(std::string(internal::kExceptionsTable) + ":")) {
+        c.Error("test.bad_subject",
+                "the subjects of " + Quote(e.rule) + " are exception records, not " +
+                    Quote(*e.subject),
+                *f.values[kSubject], "write the subject as `exceptions:<exception_id>`");
+        continue;
+      }
+      out->expectations.push_back(std::move(e));
+      continue;
+    }
     if (present && !f.has(kSubject) && !f.suggested[kSubject]) {
       c.Error("test.missing", "the expected finding has no `subject`", item,
               "say whose finding it is, e.g. `subject: members:M1`");
@@ -793,6 +854,50 @@ void TestLoader::ReadDerived(Checker& c, const YamlNode& key,
   }
 }
 
+// An `expect_exempted` item against a report: a failure when the finding is
+// not among the exempted (by the record named, if one is).
+std::optional<PackTestFailure> CheckExemption(const Expectation& e, const Report& report) {
+  const auto same = [&](const Finding& f) {
+    return f.rule == e.rule && f.subject == *e.subject && (!e.period || f.period == *e.period);
+  };
+  std::vector<Finding> by_others;
+  std::vector<std::string> others;
+  for (const Exemption& x : report.exempted) {
+    if (!same(x.finding)) continue;
+    if (!e.exception || x.exception == *e.exception) return std::nullopt;
+    by_others.push_back(x.finding);
+    others.push_back(x.exception);
+  }
+  std::string what = "expected " + Quote(e.rule) + " for " + Quote(*e.subject);
+  if (e.period) what += " in " + Quote(*e.period);
+  what += " to be exempted";
+  if (e.exception) what += " by " + Quote(*e.exception);
+  what += ", but it is not";
+  std::vector<Finding> found;
+  for (const Finding& f : report.findings) {
+    if (same(f)) found.push_back(f);
+  }
+  std::string help;
+  if (!by_others.empty()) {
+    help = "it is exempted by " + QuoteList(others);
+    found = std::move(by_others);
+  } else if (!found.empty()) {
+    help = "it is a finding: " + DescribeList(found);
+    // The records' own findings say why they did not exempt it.
+    for (const Finding& f : report.findings) {
+      if (f.rule == internal::kExceptionNotInForce &&
+          f.message.find(Quote(e.rule) + " on " + Quote(*e.subject)) != std::string::npos) {
+        help += "; " + f.subject + " " + f.message;
+      }
+    }
+  } else {
+    help = Quote(e.rule) + " did not fire for " + Quote(*e.subject);
+  }
+  return PackTestFailure{Diagnostic{Severity::kError, "test.missing_exemption", std::move(what),
+                                    e.span, std::move(help)},
+                         std::move(found)};
+}
+
 // Runs one case with its policy.
 std::vector<PackTestFailure> RunCase(const Case& k, const Policy& policy) {
   std::vector<PackTestFailure> failures;
@@ -808,6 +913,10 @@ std::vector<PackTestFailure> RunCase(const Case& k, const Policy& policy) {
   }
   const std::vector<Finding>& findings = report.value().findings;
   for (const Expectation& e : k.expectations) {
+    if (e.exempted) {
+      if (auto failure = CheckExemption(e, report.value())) failures.push_back(std::move(*failure));
+      continue;
+    }
     std::vector<Finding> matches;
     for (const Finding& f : findings) {
       if (f.rule != e.rule) continue;

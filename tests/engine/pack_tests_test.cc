@@ -574,3 +574,103 @@ cases:
 
 }  // namespace
 }  // namespace zhucun
+
+namespace zhucun {
+namespace {
+
+// packtest_mini with the exception records' table (docs/rules.md,
+// "Exceptions") and tests/t.yaml.
+class MiniPackWithExceptions : public MiniPack {
+ public:
+  explicit MiniPackWithExceptions(std::string_view test_yaml) : MiniPack(test_yaml) {
+    std::ifstream in(path() + "/schema.yaml");
+    std::string schema(std::istreambuf_iterator<char>(in), {});
+    in.close();
+    std::ofstream(path() + "/schema.yaml")
+        << schema
+        << "\n  - name: exceptions\n"
+           "    key: exception_id\n"
+           "    columns:\n"
+           "      - {name: exception_id, type: id}\n"
+           "      - {name: rule, type: text}\n"
+           "      - {name: subject, type: text}\n"
+           "      - {name: period, type: text, nullable: true}\n"
+           "      - {name: reason, type: text}\n"
+           "      - {name: approved_by, type: text, nullable: true}\n"
+           "      - {name: approved_on, type: date, nullable: true}\n"
+           "      - {name: valid_from, type: date}\n"
+           "      - {name: valid_until, type: date, nullable: true}\n";
+  }
+};
+
+// V2 has no team (village.no_team); T1 lasted 14 days in 2023 (team.short).
+constexpr std::string_view kExceptionCase = R"(
+cases:
+  - name: exempted
+    tables:
+      exceptions: |
+        exception_id,rule,subject,period,reason,approved_by,approved_on,valid_from,valid_until
+        E1,village.no_team,villages:V2,,新建村,县委,2023-01-05,2023-01-01,
+        E2,team.short,teams:T1,2023,试点,县委,2023-01-05,2024-01-01,
+    expect_exempted:
+      - {rule: village.no_team, subject: villages:V2, exception: E1}
+      - {rule: team.short, subject: teams:T1, period: 2023}
+      - {rule: village.no_team, subject: villages:V2, exception: E9}
+    expect:
+      - {rule: exceptions.not_in_force, subject: exceptions:E2, period: 2023}
+)";
+
+TEST(PackTestsTest, ExpectExemptedChecksTheExemptedFindings) {
+  MiniPackWithExceptions pack(std::string(kTables) + std::string(kExceptionCase));
+  const TestRun run = RunTests(pack.path());
+  ASSERT_TRUE(run.ok) << run.diagnostics;
+  ASSERT_EQ(run.report.cases.size(), 1u);
+  // E2 is valid from 2024-01-01, after 2023's last day: team.short stays.
+  EXPECT_EQ(run.failures,
+            "PACK/tests/t.yaml:20:9: error[test.missing_exemption]: expected `team.short` for "
+            "`teams:T1` in `2023` to be exempted, but it is not\n"
+            " |       - {rule: team.short, subject: teams:T1, period: 2023}\n"
+            " |         ^\n"
+            " = help: it is a finding: `teams:T1` in `2023`: the team lasted 14 days; "
+            "exceptions:E2 does not exempt `team.short` on `teams:T1`: it is valid from "
+            "2024-01-01, after the finding's date 2023-12-31\n"
+            "PACK/tests/t.yaml:21:9: error[test.missing_exemption]: expected `village.no_team` "
+            "for `villages:V2` to be exempted by `E9`, but it is not\n"
+            " |       - {rule: village.no_team, subject: villages:V2, exception: E9}\n"
+            " |         ^\n"
+            " = help: it is exempted by `E1`\n");
+}
+
+TEST(PackTestsTest, ExpectExemptedMistakes) {
+  // Without an exceptions table nothing can be exempted.
+  EXPECT_NE(LoadErrors(std::string(kTables) + R"(cases:
+  - name: x
+    expect_exempted:
+      - {rule: team.short, subject: teams:T1, period: 2023}
+)")
+                .find("error[test.no_exceptions]: the pack has no `exceptions` table, so no "
+                      "finding can be exempted"),
+            std::string::npos);
+  MiniPackWithExceptions pack(std::string(kTables) + R"(cases:
+  - name: x
+    expect_exempted:
+      - {rule: exceptions.unknown_rule, subject: exceptions:E1}
+    expect:
+      - {rule: exceptions.unknown_rule, subject: villages:V1}
+)");
+  const TestRun run = RunTests(pack.path());
+  EXPECT_FALSE(run.ok);
+  EXPECT_NE(run.diagnostics.find("error[test.bad_rule]: the findings of "
+                                 "`exceptions.unknown_rule` are about exception records; "
+                                 "they are never exempted"),
+            std::string::npos)
+      << run.diagnostics;
+  EXPECT_NE(run.diagnostics.find("error[test.bad_subject]: the subjects of "
+                                 "`exceptions.unknown_rule` are exception records, not "
+                                 "`villages:V1`"),
+            std::string::npos)
+      << run.diagnostics;
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -61,9 +61,10 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
   return true;
 }
 
-CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args) {
-  app->add_option("--rules", args->rules, "The policy pack folder")
-      ->capture_default_str();
+CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
+  if (rules) {
+    app->add_option("--rules", args->rules, "The policy pack folder")->capture_default_str();
+  }
   app->add_option("--data", args->data, "The folder of CSV files")->required();
   app->add_option("--as-of", args->as_of, "The evaluation date YYYY-MM-DD")
       ->required();

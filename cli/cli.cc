@@ -130,6 +130,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       cli::AddExplainCommand(app),
       cli::AddValidateCommand(app),
       cli::AddTestCommand(app),
+      cli::AddDiffCommand(app),
   };
 
   try {

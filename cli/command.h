@@ -36,6 +36,7 @@ Command AddCheckCommand(CLI::App& app);  // check_command.cc
 Command AddExplainCommand(CLI::App& app);   // explain_command.cc
 Command AddValidateCommand(CLI::App& app);  // explain_command.cc
 Command AddTestCommand(CLI::App& app);   // test_command.cc
+Command AddDiffCommand(CLI::App& app);   // diff_command.cc
 
 // The command line of commands that check a data folder with a pack
 // (check, explain), and its options; returns the `--param` option.
@@ -51,7 +52,9 @@ struct DataArgs {
   // 0: one per core.
   unsigned threads = 0;
 };
-CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args);  // check_command.cc
+// Without `rules`, no --rules option (the command names its packs itself).
+CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args,
+                            bool rules = true);  // check_command.cc
 
 // A loaded pack and data folder, and the evaluation date and window.
 struct Loaded {

@@ -74,6 +74,9 @@ struct DerivedTable {
   /// codes, a validity mask for nulls) where all its cells that are not
   /// null have one kind (and decimals one scale); otherwise it holds Values.
   std::vector<Column> cells;
+  /// The columns the rows are sorted by (the pack's `sort_by`): what names a
+  /// row, e.g. for Diff; may be empty.
+  std::vector<std::string> key;
 
   /// The number of rows.
   ZHUCUN_API size_t num_rows() const;

@@ -9,6 +9,7 @@
 #include "zhucun/date.h"
 #include "zhucun/decimal.h"
 #include "zhucun/diagnostic.h"
+#include "zhucun/diff.h"
 #include "zhucun/engine.h"
 #include "zhucun/export.h"
 #include "zhucun/expr.h"

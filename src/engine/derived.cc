@@ -546,6 +546,7 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
   for (const std::string& c : d.spec.sort_by) {
     auto it = std::find(table.columns.begin(), table.columns.end(), c);
     if (it != table.columns.end()) {
+      table.key.push_back(c);
       keys.emplace_back(table.cells[static_cast<size_t>(it - table.columns.begin())]);
     }
   }

@@ -467,7 +467,7 @@ cases:
      " |   - name: x\n"
      " |           ^\n"
      " = help: add `expect:` (findings that must be there), `expect_not:` "
-     "(findings that must not) or `derived:` (rows of a derived table)\n"
+     "(findings that must not), `expect_exempted:` (findings an exception record exempts) or `derived:` (rows of a derived table)\n"
      "PACK/tests/t.yaml:12:11: error[test.duplicate_case]: duplicate case name "
      "`x`\n"
      " |   - name: x\n"
@@ -483,7 +483,7 @@ cases:
      " |   - as_of: 2023-12-31\n"
      " |     ^\n"
      " = help: add `expect:` (findings that must be there), `expect_not:` "
-     "(findings that must not) or `derived:` (rows of a derived table)\n"},
+     "(findings that must not), `expect_exempted:` (findings an exception record exempts) or `derived:` (rows of a derived table)\n"},
     {"parameters", std::string(kTables) + R"(cases:
   - name: x
     params: {min_dayz: 3, min_days: many}

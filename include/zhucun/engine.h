@@ -261,7 +261,8 @@ struct PackInfo {
   struct Parameter {
     std::string name;
     std::string type;    ///< as CEL writes it: `decimal`, `list(string)`, ...
-    std::string value;   ///< the value in effect (the default or the override), as text
+    std::string value;   ///< the value in effect (the default or the override), as text;
+                         ///< with a history, `1100 from 2021-06-01, 1300 from 2024-01-01`
     std::string doc;     ///< what it means (`doc:` in pack.yaml)
     std::string source;  ///< the policy clause it comes from
   };

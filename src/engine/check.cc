@@ -219,11 +219,12 @@ class RuleRunner {
   // profile's).
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
-             const Activation& base, Date from, Date as_of,
-             std::vector<Finding>* findings, Diagnostics* diags, Counts* counts,
+             const Activation& base, const internal::RuleSegment& segment,
+             bool first_segment, Date from,
+             Date as_of, std::vector<Finding>* findings, Diagnostics* diags, Counts* counts,
              bool count_steps, Limits* limits, RuleSteps* steps)
       : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
-        base_(base), from_(from), as_of_(as_of), findings_(findings),
+        base_(base), segment_(segment), first_segment_(first_segment), from_(from), as_of_(as_of), findings_(findings),
         diags_(diags), counts_(counts), count_steps_(count_steps), limits_(limits),
         steps_(steps), steps_mark_(internal::ThreadSteps()) {}
 
@@ -318,6 +319,7 @@ class RuleRunner {
         list = &*own;
       }
       for (const Period& p : *list) {
+        if (!segment_.Contains(p.start())) continue;  // another segment's
         rows.push_back(r);
         periods.push_back(p);
       }
@@ -369,7 +371,8 @@ class RuleRunner {
       const std::string name = subjects.Name(begin + s);
       if (failed) {
         counts_->lets_computed += acts[s]->lazy_evaluations();
-        Fail(name, "", Value::Error(*errors[s]));
+        // (Once for the subject, not once per segment of the rule.)
+        if (first_segment_) Fail(name, "", Value::Error(*errors[s]));
         continue;
       }
       std::optional<Activation> act;
@@ -427,10 +430,11 @@ class RuleRunner {
     const std::optional<std::vector<Period>> periods =
         internal::PeriodsOf(rule_, act, from_, as_of_, &error);
     if (!periods) {
-      Fail(name, "", Value::Error(error));
+      if (first_segment_) Fail(name, "", Value::Error(error));  // (once, not per segment)
       return;
     }
     for (const Period& period : *periods) {
+      if (!segment_.Contains(period.start())) continue;  // another segment's
       act.Bind("period", Value::FromPeriod(period));
       Evaluate(name, period.label(), act);
     }
@@ -488,6 +492,10 @@ class RuleRunner {
   const internal::RulePlan* periods_plan_;
   const internal::RulePlan* findings_plan_;
   const Activation& base_;
+  // The periods it judges (effective dating), and whether it is the first
+  // of the rule's segments (which reports a subject's failing `periods:`).
+  const internal::RuleSegment segment_;
+  const bool first_segment_;
   Date from_;
   Date as_of_;
   std::vector<Finding>* findings_;
@@ -576,14 +584,33 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   std::vector<Subjects> subjects;
   subjects.reserve(p.rules.size());
   for (const CompiledRule& rule : p.rules) subjects.emplace_back(rule, records);
+  // Each rule in its segments (effective dating, effective.cc): the periods
+  // it judges with one set of parameter values, each with its base; most
+  // rules have one segment, every period with `base`.
+  struct Unit {
+    size_t rule;
+    internal::RuleSegment segment;
+    Activation base;
+  };
+  std::vector<Unit> units;
+  for (size_t r = 0; r < p.rules.size(); ++r) {
+    for (const internal::RuleSegment& s : internal::RuleSegments(p, p.rules[r], options.as_of)) {
+      Unit u{r, s, base};
+      if (s.day != options.as_of) {
+        u.base.Bind("params", Value::Map(internal::ParamsOn(p, s.day)));
+      }
+      units.push_back(std::move(u));
+    }
+  }
   // The plans of the rules on the rows of a table (src/plan), made before
   // the threads start: they share the relations' index spans.
   internal::Relations relations(records);
-  std::vector<std::unique_ptr<internal::RulePlan>> plans(p.rules.size());
-  std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(p.rules.size());
-  std::vector<std::unique_ptr<internal::RulePlan>> findings_plans(p.rules.size());
-  for (size_t r = 0; options.plan && r < p.rules.size(); ++r) {
-    const CompiledRule& rule = p.rules[r];
+  std::vector<std::unique_ptr<internal::RulePlan>> plans(units.size());
+  std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(units.size());
+  std::vector<std::unique_ptr<internal::RulePlan>> findings_plans(units.size());
+  for (size_t r = 0; options.plan && r < units.size(); ++r) {
+    const CompiledRule& rule = p.rules[units[r].rule];
+    const Activation& base = units[r].base;
     const bool table = rule.spec.subject.kind == internal::SubjectSpec::Kind::kTable;
     if (!(table || rule.spec.subject.kind == internal::SubjectSpec::Kind::kPrefecture) ||
         !rule.when) {
@@ -616,6 +643,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
   }
   struct Chunk {
+    size_t unit = 0;
     size_t rule = 0;
     size_t begin = 0;
     size_t end = 0;
@@ -630,7 +658,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
                                       : std::max(1u, std::thread::hardware_concurrency());
   }
   std::vector<Chunk> chunks;
-  for (size_t r = 0; r < p.rules.size(); ++r) {
+  for (size_t u = 0; u < units.size(); ++u) {
+    const size_t r = units[u].rule;
     // Large enough for a plan's column operators to pay off, small enough
     // for the threads to share even one rule (four chunks each at least);
     // a subject with periods is many pairs, so fewer subjects.
@@ -639,6 +668,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         std::clamp<size_t>(subjects[r].size() / (threads * 4), 256, periods ? 1024 : 4096);
     for (size_t b = 0; b < subjects[r].size(); b += chunk) {
       Chunk c;
+      c.unit = u;
       c.rule = r;
       c.begin = b;
       c.end = std::min(subjects[r].size(), b + chunk);
@@ -659,9 +689,12 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         }
         Chunk& c = chunks[t - tasks.size()];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-        RuleRunner(p.rules[c.rule], plans[c.rule].get(), periods_plans[c.rule].get(),
-                   findings_plans[c.rule].get(), base, from, options.as_of, &c.findings,
-                   &c.diags, &c.counts, profile != nullptr, limits, &steps[c.rule])
+        const Unit& unit = units[c.unit];
+        RuleRunner(p.rules[c.rule], plans[c.unit].get(), periods_plans[c.unit].get(),
+                   findings_plans[c.unit].get(), unit.base, unit.segment,
+                   c.unit == 0 || units[c.unit - 1].rule != c.rule, from, options.as_of,
+                   &c.findings, &c.diags, &c.counts, profile != nullptr, limits,
+                   &steps[c.rule])
             .Run(subjects[c.rule], c.begin, c.end);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }
@@ -677,11 +710,19 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   if (failure) std::rethrow_exception(failure);
   if (profile != nullptr) {
     profile->threads = static_cast<unsigned>(std::max<size_t>(1, used));
+    // (A rule's plan: that of its first segment.)
+    std::vector<const internal::RulePlan*> rule_plans(p.rules.size(), nullptr);
+    std::vector<bool> planned(p.rules.size(), false);
+    for (size_t u = units.size(); u-- > 0;) {
+      rule_plans[units[u].rule] = plans[u].get();
+      planned[units[u].rule] = true;
+    }
     for (size_t i = 0; i < p.rules.size(); ++i) {
       RuleProfile r;
       r.rule = p.rules[i].spec.id;
-      r.path = plans[i] ? "plan, then row evaluator" : "row evaluator";
-      if (plans[i]) {
+      r.path = rule_plans[i] != nullptr ? "plan, then row evaluator" : "row evaluator";
+      if (!planned[i]) r.path = "not judged (not effective)";
+      if (rule_plans[i] != nullptr) {
         const CompiledRule& rule = p.rules[i];
         for (const auto& [text, program] : rule.conditions) r.steps.push_back({text, 0});
         if (rule.conditions.empty()) {
@@ -693,11 +734,11 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     for (const Chunk& c : chunks) {
       RuleProfile& r = profile->rules[c.rule];
       r.milliseconds += c.milliseconds;
-      r.subjects += c.counts.subjects;
+      if (c.unit == 0 || units[c.unit - 1].rule != c.rule) r.subjects += c.counts.subjects;
       r.judged += c.counts.judged;
       r.lets_computed += c.counts.lets_computed;
       r.lets_bound += c.counts.lets_bound;
-      r.evaluated += plans[c.rule] ? c.counts.kept : c.counts.judged;
+      r.evaluated += plans[c.unit] ? c.counts.kept : c.counts.judged;
       r.findings += c.findings.size();
       for (size_t k = 0; k < c.counts.kept_after.size() && k < r.steps.size(); ++k) {
         r.steps[k].kept += c.counts.kept_after[k];

@@ -123,11 +123,11 @@ std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options
 }
 
 Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
-                          Date from, Date as_of) {
+                          Date from, Date as_of, std::optional<Date> day) {
   Activation base;
   base.Bind("as_of", Value::FromDate(as_of));
   base.Bind("from", Value::FromDate(from));
-  base.Bind("params", Value::Map(p.params));
+  base.Bind("params", Value::Map(ParamsOn(p, day.value_or(as_of))));
   ValueMap tables;
   for (const TableSchema& t : p.pack.schema.tables) {
     if (p.facts_read && p.facts_read->count(t.name) == 0) continue;  // never read
@@ -402,6 +402,8 @@ std::shared_ptr<PolicyImpl> LoadImpl(
         !GivenValue(ps, it->second, sources, &v, &diags)) {
       continue;
     }
+    // A value given by the caller replaces the history too.
+    if (!ps.history.empty() && it == params.end()) p->history[ps.name] = ps.history;
     p->params.Insert(Value::String(ps.name), v);
   }
   for (const auto& [name, value] : params) {

@@ -362,6 +362,23 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
     act.Bind("period", Value::FromPeriod(*parsed));
   }
 
+  // Effective dating (effective.cc): a period is judged with the rule and
+  // the parameter values in force on its first day; a rule without periods
+  // on as_of.
+  const Date day = has_periods ? Period::Parse(period)->start() : options.as_of;
+  if (const std::string why = internal::NotJudgedOn(p, *rule, day); !why.empty()) {
+    diags.Error("engine.not_effective",
+                "rule " + Quote(rule_id) + " does not judge " + Quote(subject) +
+                    (has_periods ? " in " + Quote(period) : std::string()) + ": " + why +
+                    (has_periods ? " (a period is judged as on its first day, " +
+                                       day.ToString() + ")"
+                                 : " (a rule without periods is judged as on as_of, " +
+                                       day.ToString() + ")"),
+                SourceSpan{});
+    return Result<Explanation>(std::move(diags));
+  }
+  if (day != options.as_of) act.Bind("params", Value::Map(internal::ParamsOn(p, day)));
+
   // The decision, as the engine makes it.
   for (const auto& [name, program] : rule->lets) {
     Value v = program.Evaluate(act);
@@ -423,9 +440,16 @@ PackInfo Policy::info() const {
   }
   for (const internal::ParamSpec& ps : pack.params) {
     const Value* value = impl_->params.Find(std::string_view(ps.name));
-    info.parameters.push_back({ps.name, ps.type.ToString(),
-                               value != nullptr ? Text(*value) : Text(ps.value),
-                               ps.doc, ps.source});
+    std::string text = value != nullptr ? Text(*value) : Text(ps.value);
+    // A history: each value from its first day (`1100 from 2021-06-01, ...`).
+    if (const auto h = impl_->history.find(ps.name); h != impl_->history.end()) {
+      text.clear();
+      for (const internal::ParamChange& c : h->second) {
+        text += (text.empty() ? "" : ", ") + Text(c.value) + " from " + c.from.ToString();
+      }
+    }
+    info.parameters.push_back({ps.name, ps.type.ToString(), std::move(text), ps.doc,
+                               ps.source});
   }
   for (const internal::DerivedSpec& d : pack.derived) {
     info.derived.push_back(d.name);

@@ -4,6 +4,7 @@
 // The inside of a compiled Policy, shared by the engine's files (engine.cc
 // compiles and checks, explain.cc explains one finding).
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -64,6 +65,9 @@ struct PolicyImpl {
   std::optional<std::set<std::string>> facts_read;
   std::unique_ptr<RecordTypes> types;
   ValueMap params;
+  // The parameters given by a history (pack.yaml `history:`, not overridden
+  // by the caller): their values by date; `params` holds the last value.
+  std::map<std::string, std::vector<ParamChange>> history;
   std::vector<CompiledRule> rules;
   std::vector<CompiledDerived> derived;
   std::vector<CompiledSummaryKey> summary_keys;
@@ -104,9 +108,39 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
 std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options,
                                 Diagnostics* diags);
 
-// What every expression of the pack sees: as_of, from, params, facts.
+// What every expression of the pack sees: as_of, from, params (their values
+// on `day`, as_of when not given: see ParamsOn), facts.
 Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
-                          Date from, Date as_of);
+                          Date from, Date as_of, std::optional<Date> day = std::nullopt);
+
+// Effective dating (effective.cc; docs/rules.md, "Policy over time").
+//
+// The parameters on `day`: a parameter with a history has the value whose
+// `from` is the last on or before `day`, and none before its first `from`.
+ValueMap ParamsOn(const PolicyImpl& p, Date day);
+
+// A part of a check in which a rule sees one set of parameter values: the
+// periods whose first day is in [first, last] (unbounded where nullopt), each
+// judged with the parameters of `day`.
+struct RuleSegment {
+  std::optional<Date> first;
+  std::optional<Date> last;
+  Date day;
+  bool Contains(Date d) const { return (!first || !(d < *first)) && (!last || !(*last < d)); }
+};
+
+// The segments of `rule` in a check as of `as_of`: for a rule with periods,
+// one per stretch of days in which the rule is effective and the parameters
+// it reads have a value that does not change (a period is judged by the
+// values on its first day), none where it is not effective or a parameter
+// it reads has no value yet; for a rule without periods, the one for as_of,
+// or none. A rule that reads no parameter with a history and has no
+// `effective` has one segment: every period, the values on as_of.
+std::vector<RuleSegment> RuleSegments(const PolicyImpl& p, const CompiledRule& rule, Date as_of);
+
+// Where a rule is not judged on `day` (its first period day, or as_of): why
+// (not effective, or a parameter it reads has no value yet); else "".
+std::string NotJudgedOn(const PolicyImpl& p, const CompiledRule& rule, Date day);
 
 // The periods `rule` judges for the subject bound in `act`: the judged
 // periods of its `period` kind in [from, as_of], or its `periods` list

@@ -45,10 +45,20 @@ struct ExprText {
 };
 
 // A parameter: `name: {type: decimal, default: 0.10, doc: ..., source: ...}`.
+// One value of a parameter's history: in force from `from` until the next
+// one's `from`.
+struct ParamChange {
+  Date from;
+  Value value;       // converted to the parameter's type
+  SourceSpan span;   // of the entry
+};
+
 struct ParamSpec {
   std::string name;
   Type type;
-  Value value;        // the default, converted to `type`
+  Value value;        // the default, converted to `type` (with a history: its last value)
+  // `history:` instead of `default:`, in order of `from` (empty without).
+  std::vector<ParamChange> history;
   std::string doc;
   std::string source;
   SourceSpan span;    // of the name
@@ -133,6 +143,10 @@ struct RuleSpec {
   std::vector<KindArgSpec> arg_details;                 // parallel to args
   SourceSpan span;       // of the id
   SourceSpan kind_span;  // of the `kind:` value, if given
+  // `effective: {from: D, until: D}`: the rule is judged only for periods
+  // whose first day (or, without periods, an as_of) is in [from, until].
+  std::optional<Date> effective_from;
+  std::optional<Date> effective_until;
 };
 
 // A derived table: one row per row of `from`, columns computed by CEL.

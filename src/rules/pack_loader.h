@@ -216,6 +216,10 @@ class FileChecker : public YamlChecker {
   void Parameter(const YamlNode& key, const YamlNode& value,
                  std::unordered_map<std::string, const YamlNode*>* seen,
                  PackSpec* spec);
+  // A rule's `effective:` (false after an error).
+  bool Effective(const YamlNode& key, const YamlNode& value, RuleSpec* rule);
+  // A parameter's `history:` into p.history (false after an error).
+  bool History(ParamSpec& p, const YamlNode& key, const YamlNode& list);
   void Function(const YamlNode& key, const YamlNode& value,
                 std::unordered_map<std::string, const YamlNode*>* seen,
                 PackSpec* spec);

@@ -20,9 +20,10 @@ namespace zhucun::internal::pack_loader {
 
 namespace {
 
-const std::vector<std::string> kParamKeys = {"type", "default", "doc",
-                                             "source"};
-enum ParamKey { kParamType, kParamDefault, kParamDoc, kParamSource };
+const std::vector<std::string> kParamKeys = {"type", "default", "doc", "source", "history"};
+enum ParamKey { kParamType, kParamDefault, kParamDoc, kParamSource, kParamHistory };
+const std::vector<std::string> kChangeKeys = {"from", "value"};
+enum ChangeKey { kChangeFrom, kChangeValue };
 
 // The type names of parameters, for did-you-mean.
 const std::vector<std::string> kTypeNames = {
@@ -141,10 +142,25 @@ void FileChecker::Parameter(
     }
   }
 
+  if (f.has(kParamHistory)) {
+    if (f.has(kParamDefault)) {
+      Error("pack.bad_history",
+            "parameter " + Quote(p.name) + " has both a `default` and a `history`",
+            *f.keys[kParamHistory],
+            "a parameter has one value (`default:`) or values by date (`history:`), not both");
+      return;
+    }
+    if (typed && History(p, *f.keys[kParamHistory], *f.values[kParamHistory])) {
+      spec->params.push_back(std::move(p));
+    }
+    return;
+  }
   if (!f.has(kParamDefault)) {
-    if (!f.suggested[kParamDefault]) {
+    if (!f.suggested[kParamDefault] && !f.suggested[kParamHistory]) {
       Error("pack.missing", "parameter " + Quote(p.name) + " has no `default`",
-            key, "add `default:` with the value the pack uses");
+            key,
+            "add `default:` with the value the pack uses (or `history:`, its values by "
+            "date)");
     }
     return;
   }
@@ -164,6 +180,70 @@ void FileChecker::Parameter(
     return;
   }
   spec->params.push_back(std::move(p));
+}
+
+// `history: [{from: 2021-06-01, value: 1100}, {from: 2024-01-01, value:
+// 1300}]`: the values in order of `from`, each in force until the next.
+bool FileChecker::History(ParamSpec& p, const YamlNode& key, const YamlNode& list) {
+  if (!Expect(list, YamlNode::Kind::kList, &key, "")) return false;
+  if (list.items.empty()) {
+    Error("pack.bad_history", "the history of " + Quote(p.name) + " is empty", key,
+          "list its values by date: `history: [{from: 2021-06-01, value: 1100}]`");
+    return false;
+  }
+  bool good = true;
+  std::vector<int> lines;
+  for (const YamlNode& item : list.items) {
+    if (!Expect(item, YamlNode::Kind::kMap, nullptr, "a value of the history")) {
+      good = false;
+      continue;
+    }
+    const YamlFields f = ReadFields(item, kChangeKeys, "a value of the history");
+    std::vector<std::pair<std::string, std::string>> missing;
+    if (!f.has(kChangeFrom) && !f.suggested[kChangeFrom]) {
+      missing.emplace_back("from", "add `from:`, the first day the value is in force");
+    }
+    if (!f.has(kChangeValue) && !f.suggested[kChangeValue]) {
+      missing.emplace_back("value", "add `value:`, the parameter's value from that day");
+    }
+    ReportMissing(missing, "the history entry", item,
+                  "an entry is `{from: 2024-01-01, value: 1300}`");
+    if (!f.has(kChangeFrom) || !f.has(kChangeValue)) {
+      good = false;
+      continue;
+    }
+    ParamChange change;
+    change.span = Span(item);
+    Value from;
+    if (!ConvertParamValue(*this, "pack.bad_history", *f.values[kChangeFrom], Type::Date(),
+                           "`from` in the history of " + Quote(p.name), &from) ||
+        !ConvertParamValue(*this, "pack.bad_history", *f.values[kChangeValue], p.type,
+                           "a value in the history of " + Quote(p.name), &change.value)) {
+      good = false;
+      continue;
+    }
+    change.from = from.date_value();
+    if (!p.history.empty() && !(p.history.back().from < change.from)) {
+      const ParamChange& before = p.history.back();
+      Error("pack.bad_history",
+            before.from == change.from
+                ? "the history of " + Quote(p.name) + " has two values from " +
+                      change.from.ToString()
+                : "the history of " + Quote(p.name) + " is not in order: " +
+                      change.from.ToString() + " comes after " + before.from.ToString(),
+            *f.values[kChangeFrom],
+            "list the values by their `from`, earliest first, one per date (the other is on "
+            "line " + std::to_string(lines.back()) + ")");
+      good = false;
+      continue;
+    }
+    lines.push_back(Line(item));
+    p.history.push_back(std::move(change));
+  }
+  if (!good) return false;
+  p.value = p.history.back().value;
+  p.value_span = p.history.back().span;
+  return true;
 }
 
 }  // namespace zhucun::internal::pack_loader

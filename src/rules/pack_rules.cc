@@ -24,7 +24,7 @@ enum RuleFileKey { kRules, kDerived };
 
 const std::vector<std::string> kRuleKeys = {
     "id", "title",  "severity", "source", "kind", "subject",
-    "as", "period", "periods",  "let",    "when", "message"};
+    "as", "period", "periods",  "let",    "when", "message", "effective"};
 enum RuleKey {
   kRuleId,
   kRuleTitle,
@@ -37,8 +37,10 @@ enum RuleKey {
   kRulePeriods,
   kRuleLet,
   kRuleWhen,
-  kRuleMessage
+  kRuleMessage,
+  kRuleEffective
 };
+const std::vector<std::string> kEffectiveKeys = {"from", "until"};
 
 const std::vector<std::string> kSubjectKeys = {"table", "group_by", "label",
                                                "as"};
@@ -127,6 +129,45 @@ std::vector<LetSpec> FileChecker::Lets(const YamlNode& value,
     lets.push_back(std::move(let));
   }
   return lets;
+}
+
+// `effective: {from: 2024-01-01, until: 2025-12-31}` (either may be left
+// out): the dates of a rule's periods' first days, or of an as_of, for
+// which it is judged.
+bool FileChecker::Effective(const YamlNode& key, const YamlNode& value, RuleSpec* rule) {
+  if (!Expect(value, YamlNode::Kind::kMap, &key, "")) return false;
+  const YamlFields f = ReadFields(value, kEffectiveKeys, "`effective`");
+  if (!f.has(0) && !f.has(1)) {
+    if (!f.suggested[0] && !f.suggested[1]) {
+      Error("pack.missing", "`effective` has neither `from` nor `until`", key,
+            "give the first day the rule is in force, the last, or both: "
+            "`effective: {from: 2024-01-01}`");
+    }
+    return false;
+  }
+  std::optional<Date>* out[] = {&rule->effective_from, &rule->effective_until};
+  for (size_t k = 0; k < 2; ++k) {
+    if (!f.has(k)) continue;
+    const YamlNode& n = *f.values[k];
+    std::optional<Date> d;
+    if (n.kind == YamlNode::Kind::kScalar) d = Date::Parse(n.value);
+    if (!d) {
+      Error("pack.bad_effective",
+            "`" + kEffectiveKeys[k] + "` of `effective` must be a date, not " + Shown(n), n,
+            "write a date as `2024-01-01` (a real calendar date)");
+      return false;
+    }
+    *out[k] = d;
+  }
+  if (rule->effective_from && rule->effective_until &&
+      *rule->effective_until < *rule->effective_from) {
+    Error("pack.bad_effective",
+          "the rule is effective until " + rule->effective_until->ToString() +
+              ", before it is effective from " + rule->effective_from->ToString(),
+          *f.values[1], "`until` is the last day the rule is in force, on or after `from`");
+    return false;
+  }
+  return true;
 }
 
 void FileChecker::Rule(const YamlNode& map) {
@@ -231,6 +272,10 @@ void FileChecker::Rule(const YamlNode& map) {
     missing.emplace_back("severity",
                          "add `severity: error` or `severity: warning`");
   }
+
+  // `effective: {from: D, until: D}`.
+  if (f.has(kRuleEffective)) good = Effective(*f.keys[kRuleEffective],
+                                              *f.values[kRuleEffective], &rule) && good;
 
   // Subject and row name.
   const YamlNode* subject_as = nullptr;

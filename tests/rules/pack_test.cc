@@ -566,7 +566,7 @@ const BadCase kBadCases[] = {
      "rules.yaml:2:59: error[pack.unknown_key]: unknown key `comment` in a rule\n"
      " |   - {id: a.b, severity: error, subject: members, when: x, comment: y}\n"
      " |                                                           ^~~~~~~\n"
-     " = help: a rule has the keys `id`, `title`, `severity`, `source`, `kind`, `subject`, `as`, `period`, `periods`, `let`, `when` and `message`\n"},
+     " = help: a rule has the keys `id`, `title`, `severity`, `source`, `kind`, `subject`, `as`, `period`, `periods`, `let`, `when`, `message` and `effective`\n"},
     {"TypoInASubjectKey",
      WithRules("rules:\n  - id: a.b\n    severity: error\n"
                "    subject: {table: members, grup_by: person_id}\n    when: x\n"),

@@ -17,6 +17,23 @@
 
 namespace zhucun::testing {
 
+// The table of exception records (docs/rules.md, "Exceptions"), as it is
+// appended to a schema.yaml's `tables:`.
+inline constexpr char kExceptionsTableYaml[] =
+    "\n"
+    "  - name: exceptions\n"
+    "    key: exception_id\n"
+    "    columns:\n"
+    "      - {name: exception_id, type: id}\n"
+    "      - {name: rule, type: text}\n"
+    "      - {name: subject, type: text}\n"
+    "      - {name: period, type: text, nullable: true}\n"
+    "      - {name: reason, type: text}\n"
+    "      - {name: approved_by, type: text, nullable: true}\n"
+    "      - {name: approved_on, type: date, nullable: true}\n"
+    "      - {name: valid_from, type: date}\n"
+    "      - {name: valid_until, type: date, nullable: true}\n";
+
 // Writes explain_ok's schema into `pack` as schema.yaml.
 inline void WriteSmallSchema(const TempDir& pack) {
   std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");

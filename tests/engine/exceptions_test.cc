@@ -22,20 +22,7 @@ namespace {
 
 using testing::TempDir;
 
-const char kExceptionsSchema[] =
-    "\n"
-    "  - name: exceptions\n"
-    "    key: exception_id\n"
-    "    columns:\n"
-    "      - {name: exception_id, type: id}\n"
-    "      - {name: rule, type: text}\n"
-    "      - {name: subject, type: text}\n"
-    "      - {name: period, type: text, nullable: true}\n"
-    "      - {name: reason, type: text}\n"
-    "      - {name: approved_by, type: text, nullable: true}\n"
-    "      - {name: approved_on, type: date, nullable: true}\n"
-    "      - {name: valid_from, type: date}\n"
-    "      - {name: valid_until, type: date, nullable: true}\n";
+using testing::kExceptionsTableYaml;
 
 // Two rules that fire for every team: `team.any` once per team, and
 // `team.monthly` for every month of 2024-01 .. 2024-06 (as_of 2024-06-30).
@@ -59,7 +46,7 @@ const char kHeader[] =
     "exception_id,rule,subject,period,reason,approved_by,approved_on,valid_from,valid_until\n";
 
 // The small pack with the exceptions table (or with `schema_extra` instead).
-void WritePack(const TempDir& pack, const std::string& schema_extra = kExceptionsSchema) {
+void WritePack(const TempDir& pack, const std::string& schema_extra = kExceptionsTableYaml) {
   testing::WriteSmallPack(pack, "exceptions", "rules.yaml", kRules);
   std::ifstream in(pack.File("schema.yaml"));
   const std::string schema(std::istreambuf_iterator<char>(in), {});

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../facts/facts_test_util.h"
+#include "engine_test_util.h"
 #include "zhucun/pack_test.h"
 
 namespace zhucun {
@@ -587,19 +588,7 @@ class MiniPackWithExceptions : public MiniPack {
     std::string schema(std::istreambuf_iterator<char>(in), {});
     in.close();
     std::ofstream(path() + "/schema.yaml")
-        << schema
-        << "\n  - name: exceptions\n"
-           "    key: exception_id\n"
-           "    columns:\n"
-           "      - {name: exception_id, type: id}\n"
-           "      - {name: rule, type: text}\n"
-           "      - {name: subject, type: text}\n"
-           "      - {name: period, type: text, nullable: true}\n"
-           "      - {name: reason, type: text}\n"
-           "      - {name: approved_by, type: text, nullable: true}\n"
-           "      - {name: approved_on, type: date, nullable: true}\n"
-           "      - {name: valid_from, type: date}\n"
-           "      - {name: valid_until, type: date, nullable: true}\n";
+        << schema << testing::kExceptionsTableYaml;
   }
 };
 

@@ -216,15 +216,18 @@ class RuleRunner {
   // `findings_plan`: the plan of its `when` and its message's holes
   // together (RulePlan::BuildFindings; only with `plan`), or null.
   // `count_steps`: count the pairs each step of the plan keeps (the
-  // profile's).
+  // profile's). `base` and `segment`: the values and periods of one of the
+  // rule's segments (effective dating); `first_segment`: whether it is the
+  // first.
   RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
-             const Activation& base, const internal::RuleSegment& segment,
-             bool first_segment, Date from,
-             Date as_of, std::vector<Finding>* findings, Diagnostics* diags, Counts* counts,
+             const Activation& base, const internal::RuleSegment& segment, bool first_segment,
+             Date from, Date as_of, std::vector<Finding>* findings, Diagnostics* diags,
+             Counts* counts,
              bool count_steps, Limits* limits, RuleSteps* steps)
       : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
-        base_(base), segment_(segment), first_segment_(first_segment), from_(from), as_of_(as_of), findings_(findings),
+        base_(base), segment_(segment), first_segment_(first_segment), from_(from),
+        as_of_(as_of), findings_(findings),
         diags_(diags), counts_(counts), count_steps_(count_steps), limits_(limits),
         steps_(steps), steps_mark_(internal::ThreadSteps()) {}
 
@@ -712,16 +715,16 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     profile->threads = static_cast<unsigned>(std::max<size_t>(1, used));
     // (A rule's plan: that of its first segment.)
     std::vector<const internal::RulePlan*> rule_plans(p.rules.size(), nullptr);
-    std::vector<bool> planned(p.rules.size(), false);
+    std::vector<bool> judged(p.rules.size(), false);  // (in some segment)
     for (size_t u = units.size(); u-- > 0;) {
       rule_plans[units[u].rule] = plans[u].get();
-      planned[units[u].rule] = true;
+      judged[units[u].rule] = true;
     }
     for (size_t i = 0; i < p.rules.size(); ++i) {
       RuleProfile r;
       r.rule = p.rules[i].spec.id;
       r.path = rule_plans[i] != nullptr ? "plan, then row evaluator" : "row evaluator";
-      if (!planned[i]) r.path = "not judged (not effective)";
+      if (!judged[i]) r.path = "not judged (not effective)";
       if (rule_plans[i] != nullptr) {
         const CompiledRule& rule = p.rules[i];
         for (const auto& [text, program] : rule.conditions) r.steps.push_back({text, 0});

@@ -394,7 +394,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   p->pack = std::move(pack).value();
   p->limits = limits;
   p->types = std::make_unique<RecordTypes>(p->pack.schema);
-  internal::CheckExceptionsSchema(p->pack.schema, &diags);
+  internal::CheckExceptions(p->pack, &diags);
   for (const internal::ParamSpec& ps : p->pack.params) {
     Value v = ps.value;
     auto it = params.find(ps.name);

@@ -69,9 +69,18 @@ bool IsExceptionRule(const std::string& rule) {
          rule == kExceptionUnknownPeriod || rule == kExceptionNotInForce;
 }
 
-void CheckExceptionsSchema(const Schema& schema, Diagnostics* diags) {
-  const TableSchema* t = schema.FindTable(kExceptionsTable);
+void CheckExceptions(const PackSpec& pack, Diagnostics* diags) {
+  const TableSchema* t = pack.schema.FindTable(kExceptionsTable);
   if (t == nullptr) return;
+  for (const RuleSpec& rule : pack.rules) {
+    if (rule.id.starts_with(std::string(kExceptionsTable) + ".")) {
+      diags->Error("pack.bad_id",
+                   "rule id " + Quote(rule.id) + " is taken by the exception records' findings",
+                   rule.span,
+                   "with an `exceptions` table, the ids `exceptions.*` are the records' own "
+                   "(docs/rules.md, \"Exceptions\"); choose another");
+    }
+  }
   if (t->key != "exception_id") {
     diags->Error("pack.bad_exceptions",
                  "the `exceptions` table must have the key `exception_id`", t->span,
@@ -233,7 +242,7 @@ std::vector<Finding> ExceptionRecords::NotesOn(const Finding& f) const {
 std::optional<std::pair<std::string, std::string>> ExceptionRecords::Names(
     const std::string& name) const {
   for (const Record& r : records_) {
-    if (r.name == name) return std::make_pair(r.rule, r.subject);
+    if (r.name == name && r.usable) return std::make_pair(r.rule, r.subject);
   }
   return std::nullopt;
 }

@@ -39,10 +39,11 @@ inline constexpr const char* kExceptionNotInForce = "exceptions.not_in_force";
 // Whether `rule` is one of the rules above.
 bool IsExceptionRule(const std::string& rule);
 
-// At load: the `exceptions` table of a schema, if it declares one, has the
-// columns exceptions are read from, of fitting types (pack.bad_exceptions,
-// at the table or the column).
-void CheckExceptionsSchema(const Schema& schema, Diagnostics* diags);
+// At load: the `exceptions` table of a pack's schema, if it declares one,
+// has the columns exceptions are read from, of fitting types
+// (pack.bad_exceptions, at the table or the column), and no rule of the pack
+// takes an id of the records' own findings (`exceptions.*`; pack.bad_id).
+void CheckExceptions(const PackSpec& pack, Diagnostics* diags);
 
 class ExceptionRecords {
  public:
@@ -69,7 +70,8 @@ class ExceptionRecords {
   std::vector<Finding> NotesOn(const Finding& f) const;
 
   // The rule and subject named by the record whose subject in findings is
-  // `name` (`exceptions:<id>`), or nullopt.
+  // `name` (`exceptions:<id>`), or nullopt (also for a record naming an
+  // unknown rule, subject or period).
   std::optional<std::pair<std::string, std::string>> Names(const std::string& name) const;
 
   // The exceptions' own findings about unknown rules, subjects and periods.

@@ -225,8 +225,10 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
     return Result<Explanation>(std::move(diags));
   }
 
-  // An exception record's own findings (exceptions.h).
-  if (internal::IsExceptionRule(rule_id)) {
+  // An exception record's own findings (exceptions.h), when the pack has
+  // exception records.
+  if (internal::IsExceptionRule(rule_id) &&
+      p.pack.schema.FindTable(internal::kExceptionsTable) != nullptr) {
     std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
     const internal::ExceptionRecords exceptions(p, *records, options.as_of);
     e.title = "exception record";

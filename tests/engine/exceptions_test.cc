@@ -326,5 +326,50 @@ TEST(ExceptionsTest, ASchemaWithoutTheColumnsIsALoadError) {
   EXPECT_NE(text.find("schema.yaml:"), std::string::npos) << text;
 }
 
+// With exception records, the ids `exceptions.*` are theirs.
+TEST(ExceptionsTest, ARuleCannotTakeTheRecordsIds) {
+  TempDir pack;
+  testing::WriteSmallPack(pack, "exceptions", "rules.yaml",
+                          "rules:\n"
+                          "  - id: exceptions.not_in_force\n"
+                          "    severity: error\n"
+                          "    subject: teams\n"
+                          "    when: 'true'\n"
+                          "    message: x\n");
+  std::ifstream in(pack.File("schema.yaml"));
+  const std::string schema(std::istreambuf_iterator<char>(in), {});
+  pack.Write("schema.yaml", schema + kExceptionsTableYaml);
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  ASSERT_FALSE(policy.ok());
+  EXPECT_NE(policy.diagnostics().Render(sources).find(
+                "rules.yaml:2:9: error[pack.bad_id]: rule id `exceptions.not_in_force` is taken "
+                "by the exception records' findings"),
+            std::string::npos)
+      << policy.diagnostics().Render(sources);
+}
+
+// A record naming a record's own finding is an unknown rule (and explaining
+// it does not loop).
+TEST(ExceptionsTest, ARecordNamingARecordsFinding) {
+  TempDir pack;
+  WritePack(pack);
+  TempDir data;
+  WriteData(data, "E1,exceptions.not_in_force,exceptions:E1,,x,county,2024-01-05,2024-01-01,\n");
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  ASSERT_TRUE(policy.ok());
+  auto facts = std::make_shared<const FactSet>(
+      ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources).value());
+  CheckOptions options;
+  options.as_of = *Date::Parse("2024-06-30");
+  const Report r = policy.value().Check(facts, options).value();
+  ASSERT_NE(FindingOf(r, "exceptions.unknown_rule", "exceptions:E1"), nullptr);
+  Result<Explanation> e =
+      policy.value().Explain(facts, options, "exceptions.not_in_force", "exceptions:E1", "");
+  ASSERT_TRUE(e.ok());
+  EXPECT_FALSE(e.value().fired);
+}
+
 }  // namespace
 }  // namespace zhucun

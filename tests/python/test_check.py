@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Dict, List
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import (EDGE, PACK, SHARED, edge_args, edge_cases, read_csv_rows, run_cli,
+from conftest import (CLI, EDGE, PACK, SHARED, edge_args, edge_cases, read_csv_rows, run_cli,
                       string_frames)
 
 
@@ -254,3 +255,30 @@ def test_exception_records_as_the_cli(policy, tmp_path):
     assert [["rule", "subject", "period", "severity", "message", "exception"]] + \
         report.exempted.values.tolist() == read_csv_rows(out / "exempted.csv")
     assert_same_as_cli(report, out)
+
+
+def test_diff_as_the_cli(policy, tmp_path):
+    """Policy.diff (issue 13): the rows of `zhucun diff --out`'s CSV files."""
+    import zhucun
+    data = SHARED / "spec" / "example" / "data"
+    raised = zhucun.load(PACK, params={"min_living_allowance": "1200", "excellent_min": "95"})
+    d = policy.diff(raised, data, as_of="2024-06-30")
+    assert not d.empty
+    allowance = d.findings[d.findings["rule"] == "support.living_allowance"]
+    assert allowance["change"].value_counts().to_dict() == {"appears": 2490, "changes": 14}
+    # A higher bar for `excellent` also changes the share and veto findings.
+    assert "vanishes" in set(d.findings["change"])
+    assert (d.derived["table"] == "assessment_grades").all() and len(d.derived) > 0
+    out = tmp_path / "out"
+    cli = subprocess.run([str(CLI), "diff", str(PACK), str(PACK), "--data", str(data),
+                          "--as-of", "2024-06-30", "--new-param", "min_living_allowance=1200",
+                          "--new-param", "excellent_min=95", "--out", str(out)],
+                         capture_output=True, text=True)
+    assert cli.returncode == 1, cli.stderr
+    want = read_csv_rows(out / "findings_diff.csv")
+    got = d.findings.values.tolist()
+    assert [[r[0], r[1], r[2], r[3], r[5], r[6], r[7], r[8]] for r in want[1:]] == got
+    assert read_csv_rows(out / "derived_diff.csv")[1:] == d.derived.values.tolist()
+    assert policy.diff(policy, data, as_of="2024-06-30").empty
+    with pytest.raises(TypeError, match="diff: new must be a zhucun.Policy"):
+        policy.diff("rules/qiannan", data, as_of="2024-06-30")

@@ -16,6 +16,7 @@
 #include "bindings.h"
 #include "zhucun/csv.h"
 #include "zhucun/date.h"
+#include "zhucun/diff.h"
 #include "zhucun/engine.h"
 #include "zhucun/pack_test.h"
 #include "zhucun/schema.h"
@@ -327,6 +328,59 @@ py::dict Explain(const PyPolicy& policy, const PyFacts& facts, const std::string
   return ExplanationToPy(e->value());
 }
 
+// `zhucun diff` of the facts checked by two policies: dicts of plain lists.
+py::dict DiffChecks(const PyPolicy& before, const PyFacts& before_facts, const PyPolicy& after,
+                    const PyFacts& after_facts, const std::string& as_of,
+                    const std::optional<std::string>& start, unsigned threads) {
+  const CheckOptions options = Options(as_of, start, threads);
+  std::optional<Result<Report>> old_report, new_report;
+  std::optional<ReportDiff> diff;
+  {
+    py::gil_scoped_release release;
+    old_report.emplace(before.policy->Check(before_facts.facts, options));
+    new_report.emplace(after.policy->Check(after_facts.facts, options));
+    if (old_report->ok() && new_report->ok()) {
+      diff.emplace(Diff(old_report->value(), new_report->value()));
+    }
+  }
+  if (!old_report->ok()) {
+    Raise("RuleError", "the old pack's check could not evaluate every rule",
+          old_report->diagnostics(), *before.sources);
+  }
+  if (!new_report->ok()) {
+    Raise("RuleError", "the new pack's check could not evaluate every rule",
+          new_report->diagnostics(), *after.sources);
+  }
+  py::list change, rule, subject, period, severity_before, severity_after, message_before,
+      message_after;
+  for (const FindingChange& c : diff->findings) {
+    change.append(ChangeName(c.kind));
+    rule.append(c.finding().rule);
+    subject.append(c.finding().subject);
+    period.append(c.finding().period);
+    severity_before.append(c.before.severity);
+    severity_after.append(c.after.severity);
+    message_before.append(c.before.message);
+    message_after.append(c.after.message);
+  }
+  py::list d_change, d_table, d_key, d_before, d_after;
+  for (const DerivedRowChange& c : diff->derived) {
+    d_change.append(ChangeName(c.kind));
+    d_table.append(c.table);
+    d_key.append(c.key);
+    d_before.append(c.before);
+    d_after.append(c.after);
+  }
+  return py::dict(
+      "findings"_a = py::dict("change"_a = change, "rule"_a = rule, "subject"_a = subject,
+                              "period"_a = period, "severity_before"_a = severity_before,
+                              "severity_after"_a = severity_after,
+                              "message_before"_a = message_before,
+                              "message_after"_a = message_after),
+      "derived"_a = py::dict("change"_a = d_change, "table"_a = d_table, "key"_a = d_key,
+                             "before"_a = d_before, "after"_a = d_after));
+}
+
 py::dict TestPack(const std::string& dir, const py::dict& params, const std::string& filter) {
   PackTestOptions options;
   options.filter = filter;
@@ -399,6 +453,9 @@ PYBIND11_MODULE(_zhucun, m) {
       .def("explain", &Explain, "facts"_a, "as_of"_a, "start"_a, "rule"_a, "subject"_a,
            "period"_a, "Explains one decision; a dict of the explanation's fields.");
 
+  m.def("diff", &DiffChecks, "before"_a, "before_facts"_a, "after"_a, "after_facts"_a,
+        "as_of"_a, "start"_a, "threads"_a,
+        "The findings and derived rows that differ between two policies' checks.");
   m.def("test_pack", &TestPack, "dir"_a, "params"_a, "filter"_a,
         "Runs a pack's tests; raises zhucun.RuleError when they do not load.");
 }

@@ -13,6 +13,7 @@ policy can be shared by threads.
 
 from ._errors import DataCell, Diagnostic, Error, InputError, RuleError
 from ._api import (
+    Diff,
     Explanation,
     Facts,
     PackInfo,
@@ -29,7 +30,7 @@ from . import _zhucun
 __version__: str = _zhucun.version
 
 __all__ = [
-    "load", "test_pack", "Policy", "Facts", "Report", "Summary", "Explanation",
+    "load", "test_pack", "Policy", "Facts", "Report", "Summary", "Explanation", "Diff",
     "PackInfo", "PackTestCase", "PackTestReport",
     "Error", "RuleError", "InputError", "Diagnostic", "DataCell", "__version__",
 ]

@@ -387,6 +387,23 @@ class Policy:
                                     plan)
         return Report(self, facts, as_of_text, start_text, native)
 
+    def diff(self, new: "Policy", tables: Tables, as_of: DateLike,
+             start: Optional[DateLike] = None, lenient: bool = False,
+             threads: int = 0) -> "Diff":
+        """What changing this policy into ``new`` (an edited pack, or this one
+        loaded with other ``params``) does to the findings and derived rows of
+        ``tables`` as of ``as_of``: a :class:`Diff`, as ``zhucun diff``. Each
+        policy reads the tables against its own schema."""
+        if not isinstance(new, Policy):
+            raise TypeError(f"diff: new must be a zhucun.Policy, not {type(new).__name__}")
+        as_of_text = _date_text("as_of", as_of)
+        start_text = None if start is None else _date_text("start", start)
+        threads = _threads(threads)
+        before = self.facts(tables, lenient=lenient)
+        after = new.facts(tables, lenient=lenient)
+        return Diff(_zhucun.diff(self._native, before._native, new._native, after._native,
+                                 as_of_text, start_text, threads))
+
     def explain(self, tables: Tables, rule: str, subject: str, period: str = "",
                 as_of: Optional[DateLike] = None, start: Optional[DateLike] = None,
                 lenient: bool = False) -> Explanation:
@@ -404,6 +421,37 @@ class Policy:
         facts = self.facts(tables, lenient=lenient)
         return Explanation._from_native(self._native.explain(
             facts._native, as_of_text, start_text, rule, subject, period))
+
+
+class Diff:
+    """What a change of policy does (``Policy.diff``, ``zhucun diff``):
+
+    - ``findings``: one row per finding that appears, vanishes or changes
+      message or severity: ``change`` (``appears``, ``vanishes``, ``changes``),
+      ``rule``, ``subject``, ``period``, ``severity_before``, ``severity_after``,
+      ``message_before``, ``message_after`` (``""`` on the side without it);
+    - ``derived``: one row per derived row that appears, vanishes or changes:
+      ``change``, ``table``, ``key`` (the row's sort columns as
+      ``column=value, ...``), ``before``, ``after``.
+    """
+
+    def __init__(self, native: Dict[str, Any]) -> None:
+        self.findings: pd.DataFrame = pd.DataFrame(native["findings"], columns=[
+            "change", "rule", "subject", "period", "severity_before", "severity_after",
+            "message_before", "message_after"])
+        self.derived: pd.DataFrame = pd.DataFrame(native["derived"], columns=[
+            "change", "table", "key", "before", "after"])
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing changes."""
+        return len(self.findings) == 0 and len(self.derived) == 0
+
+    def __repr__(self) -> str:
+        counts = self.findings["change"].value_counts()
+        parts = ", ".join(f"{counts.get(k, 0)} {k[:-1] if k.endswith('s') else k}"
+                          for k in ("appears", "vanishes", "changes"))
+        return f"<zhucun.Diff: findings {parts}; {len(self.derived)} derived rows change>"
 
 
 class PackInfo(NamedTuple):

@@ -82,6 +82,52 @@ CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
   return params;
 }
 
+// A clerk's wrong `--data` folder reads as empty tables and a clean result
+// (DATA.md: an absent file is an empty table): say which tables had no file
+// (the optional exception records aside), and name CSV files that are no
+// table of the pack, with a did-you-mean (`payments (1).csv`).
+void WarnAboutFiles(const std::string& command, const Schema& schema, const std::string& data,
+                    std::ostream& err) {
+  std::vector<std::string> tables, absent;
+  for (const TableSchema& t : schema.tables) {
+    tables.push_back(t.name);
+    std::error_code ec;
+    if (t.name != "exceptions" &&
+        !std::filesystem::exists(std::filesystem::path(data) / (t.name + ".csv"), ec)) {
+      absent.push_back("`" + t.name + "`");
+    }
+  }
+  std::vector<std::string> strays;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(data, ec)) {
+    const std::filesystem::path& path = entry.path();
+    if (path.extension() != ".csv" && path.extension() != ".CSV") continue;
+    const std::string stem = path.stem().string();
+    if (path.extension() == ".csv" &&
+        std::find(tables.begin(), tables.end(), stem) != tables.end()) {
+      continue;
+    }
+    strays.push_back(path.filename().string());
+  }
+  std::sort(strays.begin(), strays.end());
+  if (!absent.empty()) {
+    err << "zhucun " << command << ": warning: " << absent.size() << " of the pack's "
+        << schema.tables.size() << " tables have no file in `" << data
+        << "` and are read as empty: " << JoinWords(absent) << "\n";
+  }
+  for (const std::string& file : strays) {
+    std::string stem = std::filesystem::path(file).stem().string();
+    std::string best = ClosestMatch(stem, tables);
+    // `payments (1)`, `payments-2024`: the table whose name it starts with.
+    for (const std::string& t : tables) {
+      if (best.empty() && stem.size() > t.size() && stem.compare(0, t.size(), t) == 0) best = t;
+    }
+    err << "zhucun " << command << ": warning: `" << file
+        << "` is not a table of the pack and is not read"
+        << (best.empty() ? std::string() : "; did you mean `" + best + ".csv`?") << "\n";
+  }
+}
+
 bool LoadData(const std::string& command, const DataArgs& args,
               SourceManager& sources, Loaded* loaded, std::ostream& err) {
   const auto date = [&](const char* option, const std::string& text) {
@@ -100,6 +146,10 @@ bool LoadData(const std::string& command, const DataArgs& args,
     if (!from) return false;
     loaded->options.from = *from;
   }
+  if (loaded->options.from && *as_of < *loaded->options.from) {
+    err << "zhucun " << command << ": warning: --from " << args.from << " is after --as-of "
+        << args.as_of << ", so no period is judged\n";
+  }
   std::map<std::string, std::string> params;
   if (!ParseParams(command, args.params, &params, err)) return false;
   Result<Policy> policy = Policy::Load(args.rules, sources, params);
@@ -115,6 +165,7 @@ bool LoadData(const std::string& command, const DataArgs& args,
   err << facts.diagnostics().Render(sources);
   if (!facts.ok()) return false;
   loaded->facts = std::make_shared<const FactSet>(std::move(facts).value());
+  if (!args.quiet_files) WarnAboutFiles(command, loaded->policy->schema(), args.data, err);
   return true;
 }
 
@@ -157,6 +208,7 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   Result<FactSet> facts = ReadCsvFolder(schema.value(), data, options, sources);
   err << facts.diagnostics().Render(sources);
   if (!facts.ok()) return kExitUsage;
+  WarnAboutFiles("load", schema.value(), data, err);
   PrintRowCounts(facts.value(), "accepted", "rejected", "", out);
   return facts.value().rejected().empty() ? kExitOk : kExitFindings;
 }
@@ -310,6 +362,14 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
         return kExitUsage;
       }
     }
+    // (One line, so that a clerk sees what happened.)
+    size_t errors = 0;
+    for (const Finding& f : r.findings) errors += f.severity == "error" ? 1 : 0;
+    out << "zhucun check: " << r.findings.size() << " findings as of "
+        << options.as_of.ToString() << " (" << errors << " errors, "
+        << r.findings.size() - errors << " warnings"
+        << (r.exceptions > 0 ? ", " + std::to_string(r.exempted.size()) + " exempted" : "")
+        << ") written to `" << args.out_dir << "`\n";
   } else {
     PrintSummary(policy, shared, options, args.lenient, r, out, err);
   }

@@ -51,6 +51,9 @@ struct DataArgs {
   // Threads that read the files (and, for `check`, evaluate the rules);
   // 0: one per core.
   unsigned threads = 0;
+  // Do not warn about tables without a file and files that are no table
+  // (said once already, e.g. by `diff` for its other pack).
+  bool quiet_files = false;
 };
 // Without `rules`, no --rules option (the command names its packs itself).
 CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args,

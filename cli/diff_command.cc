@@ -136,6 +136,7 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
   side.params.insert(side.params.end(), args.old_params.begin(), args.old_params.end());
   if (!LoadData("diff", side, sources, &before, err)) return kExitUsage;
   side = args;
+  side.quiet_files = true;  // (said for the old pack)
   side.rules = args.new_pack;
   side.params.insert(side.params.end(), args.new_params.begin(), args.new_params.end());
   if (!LoadData("diff", side, sources, &after, err)) return kExitUsage;

@@ -97,8 +97,9 @@ int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
   std::vector<std::string> by_kind, by_severity;
   for (const auto& [kind, n] : kinds)
     by_kind.push_back(std::to_string(n) + " " + kind);
+  // ("19 of severity error": the rules' severities, not problems found.)
   for (const auto& [sev, n] : severities) {
-    by_severity.push_back(Count(n, sev, sev + "s"));
+    by_severity.push_back(std::to_string(n) + " of severity " + sev);
   }
   std::string text =
       info.name + (info.version.empty() ? "" : " " + info.version);

@@ -47,7 +47,10 @@ TEST(CliCheckTest, WritesTheOutputFilesAndExitsOneOnErrorFindings) {
   TempDir out;
   const CliRun r = Check({"--data", kExample, "--as-of", "2024-06-30", "--out", out.path()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.err, testing::ExampleWarning("check", kExample));
+  // (A line says what happened.)
+  EXPECT_EQ(r.out, "zhucun check: 138 findings as of 2024-06-30 (92 errors, 46 warnings) "
+                   "written to `" + out.path() + "`\n");
   EXPECT_EQ(FirstLine(out.path() + "/findings.csv"), "rule,subject,period,severity,message");
   EXPECT_EQ(Lines(out.path() + "/findings.csv"), 1u + 138u);
   EXPECT_EQ(FirstLine(out.path() + "/assessment_grades.csv"), "member_id,year,composite,grade");
@@ -179,6 +182,35 @@ TEST(CliCheckTest, ExceptionRecordsExemptFindingsIntoExemptedCsv) {
                       "`handover.periods` (did you mean `handover.period`?)\n"),
             std::string::npos)
       << ReadFile(out.path() + "/findings.csv");
+}
+
+// A wrong --data folder reads as empty tables (DATA.md): the command says
+// which tables had no file, and names files that are no table (issue 14,
+// "a clerk's mistake gets a clerk's answer").
+TEST(CliCheckTest, WarnsAboutAbsentTablesAndStrayFiles) {
+  TempDir data;
+  WriteSmall(data);
+  data.Write("payments (1).csv", "payment_id\n");
+  data.Write("membrs.csv", "member_id\n");
+  data.Write("notes.txt", "not a table\n");
+  const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err,
+            "zhucun check: warning: 12 of the pack's 19 tables have no file in `" + data.path() +
+                "` and are read as empty: `leaders`, `visits`, `bundles`, `assessments`, "
+                "`unit_ratings`, `payments`, `work_funds`, `insurance`, `health_checks`, "
+                "`trainings`, `enterprises` and `absences`\n"
+                "zhucun check: warning: `membrs.csv` is not a table of the pack and is not "
+                "read; did you mean `members.csv`?\n"
+                "zhucun check: warning: `payments (1).csv` is not a table of the pack and is "
+                "not read; did you mean `payments.csv`?\n");
+  // A window that judges nothing is said too.
+  const CliRun late = Check({"--data", data.path(), "--as-of", "2024-06-30", "--from",
+                             "2024-07-01"});
+  EXPECT_NE(late.err.find("zhucun check: warning: --from 2024-07-01 is after --as-of "
+                          "2024-06-30, so no period is judged\n"),
+            std::string::npos)
+      << late.err;
 }
 
 TEST(CliCheckTest, UsageErrorsAreExitTwoWithAMessage) {
@@ -316,7 +348,9 @@ TEST(CliCheckTest, ProfileAndThreads) {
   const CliRun r = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out",
                           data.path() + "/out", "--profile", "--threads", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_TRUE(r.out.starts_with("profile: 32 rules and derived tables on 1 thread, "
+  EXPECT_TRUE(r.out.starts_with("zhucun check: 4 findings as of 2024-06-30 (4 errors, 0 "
+                                "warnings) written to `" + data.path() + "/out`\n"
+                                "profile: 32 rules and derived tables on 1 thread, "
                                 "slowest first\n  rule "))
       << r.out;
   EXPECT_NE(r.out.find("\n  handover.period "), std::string::npos) << r.out;
@@ -329,7 +363,8 @@ TEST(CliCheckTest, ProfileAndThreads) {
   std::ifstream a(data.path() + "/out/findings.csv"), b(data.path() + "/out2/findings.csv");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}),
             std::string(std::istreambuf_iterator<char>(b), {}));
-  EXPECT_EQ(two.out, "");  // no profile unless asked
+  EXPECT_EQ(two.out, "zhucun check: 4 findings as of 2024-06-30 (4 errors, 0 warnings) "
+                     "written to `" + data.path() + "/out2`\n");  // no profile unless asked
   // --no-plan: every pair through the row evaluator; the same findings.
   const CliRun reference = Check({"--data", data.path(), "--as-of", "2024-06-30", "--out",
                                   data.path() + "/out3", "--no-plan", "--profile"});

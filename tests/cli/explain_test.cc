@@ -150,7 +150,7 @@ TEST(CliExplainExampleTest, ExplainsAQiannanFinding) {
   const CliRun r = RunZhucun({"explain", "--rules", kQiannan, "--data", kExample, "--as-of",
                         "2024-06-30", "handover.period", "handovers:H000038"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.err, testing::ExampleWarning("explain", kExample));
   EXPECT_NE(r.out.find("\nresult    fired: "),
             std::string::npos)
       << r.out;
@@ -179,8 +179,8 @@ TEST(CliValidateTest, AValidPackPrintsASummary) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
-            "explain 0.2.0 (解释测试) is valid: 6 rules (6 check; 2 errors and 4 "
-            "warnings), 2 parameters, 0 derived tables and 0 test files; the check "
+            "explain 0.2.0 (解释测试) is valid: 6 rules (6 check; 2 of severity error and 4 "
+            "of severity warning), 2 parameters, 0 derived tables and 0 test files; the check "
             "summary counts findings by county.\n");
   const CliRun q = RunZhucun({"validate", kQiannan});
   EXPECT_EQ(q.exit_code, 0) << q.err;
@@ -280,7 +280,7 @@ TEST(CliCheckSummaryTest, QiannanCountsByCountyAndShowsTenFindings) {
   const CliRun r = RunZhucun({"check", "--rules", kQiannan, "--data", kExample, "--as-of",
                      "2024-06-30"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.err, testing::ExampleWarning("check", kExample));
   EXPECT_NE(r.out.find("\n  county  "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\n  都匀市  "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\n  (no county)  "), std::string::npos) << r.out;

@@ -28,24 +28,33 @@ std::string JoinWords(const std::vector<std::string>& words) {
   return out;
 }
 
+// "name = value" in `width` columns: a long name is cut, not the value (what
+// a clerk reads); the value only where it alone takes more than half.
+std::string NameAndValue(const std::string& name, const std::string& value, size_t width) {
+  std::string whole = name + " = " + value;
+  if (TextWidth(whole) <= width) return whole;
+  const std::string v = CutToWidth(value, std::min(TextWidth(value), width / 2));
+  return CutToWidth(name, width - TextWidth(v) - 3) + " = " + v;
+}
+
 void PrintCompactExplanation(const Explanation& e, const std::string& indent,
                              std::ostream& out) {
   constexpr size_t kWidth = 100;
   if (!e.source.empty()) out << indent << "clause: " << e.source << '\n';
   std::vector<std::string> parts;
-  if (e.periods)
-    parts.push_back("periods: " + e.periods->name + " = " + e.periods->value);
+  if (e.periods) {
+    parts.push_back(NameAndValue("periods: " + e.periods->name, e.periods->value, kWidth));
+  }
   for (const Explanation::Item& let : e.lets) {
-    parts.push_back(let.name + " = " + let.value);
+    parts.push_back(NameAndValue(let.name, let.value, kWidth));
   }
   for (const Explanation::Item& c : e.conditions) {
     if (c.name == c.value) continue;  // `when: true`
-    parts.push_back(c.name + " = " + c.value);
+    parts.push_back(NameAndValue(c.name, c.value, kWidth));
   }
   if (parts.empty()) return;
   out << indent << "values:";
-  for (const std::string& p : parts)
-    out << "\n" << indent << "  " << CutToWidth(p, kWidth);
+  for (const std::string& p : parts) out << "\n" << indent << "  " << p;
   out << '\n';
 }
 

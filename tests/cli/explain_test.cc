@@ -276,6 +276,17 @@ TEST(CliCheckSummaryTest, CountsByRuleAndCountyAndExplainsTheFirstFindings) {
       << r.out;
 }
 
+// A long condition is cut before its value, never the value (issue 14,
+// item 5: "the summary's values lines are cut before the value").
+TEST(CliCheckSummaryTest, ALongConditionKeepsItsValue) {
+  const CliRun r = RunZhucun({"check", "--rules", kQiannan, "--data", kExample, "--as-of",
+                              "2024-06-30"});
+  EXPECT_NE(r.out.find("        unit.members.exists(m, m.assessments.exists(a, year_of(a.year) "
+                       "== period && grade(a) in ['ba… = true\n"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(CliCheckSummaryTest, QiannanCountsByCountyAndShowsTenFindings) {
   const CliRun r = RunZhucun({"check", "--rules", kQiannan, "--data", kExample, "--as-of",
                      "2024-06-30"});

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -415,6 +416,21 @@ class Checker {
     return true;
   }
 
+  // A type in a clerk's words: "text (string)", "a whole number (int)".
+  static std::string Plain(const Type& t) {
+    const std::string name = t.ToString();
+    switch (t.kind()) {
+      case TypeKind::kString: return "text (" + name + ")";
+      case TypeKind::kInt: case TypeKind::kUint: return "a whole number (" + name + ")";
+      case TypeKind::kDecimal: return "a decimal number (" + name + ")";
+      case TypeKind::kDouble: return "a floating-point number (" + name + ")";
+      case TypeKind::kDate: return "a date (" + name + ")";
+      case TypeKind::kBool: return "true or false (" + name + ")";
+      case TypeKind::kNull: return "null";
+      default: return "a " + name;
+    }
+  }
+
   void NoOverload(ExprId id, const Node& n, const std::vector<Type>& args) {
     std::string list;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -422,9 +438,33 @@ class Checker {
       list += args[i].ToString();
     }
     std::string_view fname = FunctionDisplayName(n.name);
+    // Two operands of different kinds: say so in plain words.
+    std::string help;
+    static const std::vector<std::string_view> kOperators = {"<", "<=", ">", ">=", "==", "!=",
+                                                             "+", "-", "*", "/", "%"};
+    if (args.size() == 2 && args[0].kind() != args[1].kind() &&
+        std::find(kOperators.begin(), kOperators.end(), fname) != kOperators.end()) {
+      const auto number = [](const Type& t) {
+        return t.kind() == TypeKind::kInt || t.kind() == TypeKind::kUint ||
+               t.kind() == TypeKind::kDecimal || t.kind() == TypeKind::kDouble;
+      };
+      const auto is = [&](TypeKind k) {
+        return args[0].kind() == k || args[1].kind() == k;
+      };
+      help = "the left side is " + Plain(args[0]) + " and the right side " + Plain(args[1]) +
+             "; `" + std::string(fname) + "` takes two of one kind";
+      if (number(args[0]) && number(args[1])) {
+        help += ": convert one, e.g. with `decimal(x)` or `int(x)`";
+      } else if (is(TypeKind::kString) && (number(args[0]) || number(args[1]))) {
+        help += " (a number in quotes is text: write `3`, not `'3'`)";
+      } else if (is(TypeKind::kString) && is(TypeKind::kDate)) {
+        help += " (a date is written `date('2024-01-01')`)";
+      }
+    }
     Error(id, "expr.no_overload",
           "no matching overload for `" + std::string(fname) + "` applied to `(" +
-              list + ")`");
+              list + ")`",
+          std::move(help));
   }
 
   Type VisitCall(ExprId id, const Node& n) {

@@ -116,7 +116,8 @@ TEST(CheckerTest, ErrorCases) {
       {"1 + 'a'",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `+` applied to `(int, string)`\n"
        " | 1 + 'a'\n"
-       " | ^~~~~~~\n"},
+       " | ^~~~~~~\n"
+       " = help: the left side is a whole number (int) and the right side text (string); `+` takes two of one kind (a number in quotes is text: write `3`, not `'3'`)\n"},
       {"member.end_date + member.start_date",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `+` applied to `(date, date)`\n"
        " | member.end_date + member.start_date\n"
@@ -124,20 +125,24 @@ TEST(CheckerTest, ErrorCases) {
       {"member.score / 2",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `/` applied to `(decimal, int)`\n"
        " | member.score / 2\n"
-       " | ^~~~~~~~~~~~~~~~\n"},
+       " | ^~~~~~~~~~~~~~~~\n"
+       " = help: the left side is a decimal number (decimal) and the right side a whole number (int); `/` takes two of one kind: convert one, e.g. with `decimal(x)` or `int(x)`\n"},
       {"1.0 + 1",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `+` applied to `(double, int)`\n"
        " | 1.0 + 1\n"
-       " | ^~~~~~~\n"},
+       " | ^~~~~~~\n"
+       " = help: the left side is a floating-point number (double) and the right side a whole number (int); `+` takes two of one kind: convert one, e.g. with `decimal(x)` or `int(x)`\n"},
       // A double that is not a literal never mixes with a decimal.
       {"member.score + f",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `+` applied to `(decimal, double)`\n"
        " | member.score + f\n"
-       " | ^~~~~~~~~~~~~~~~\n"},
+       " | ^~~~~~~~~~~~~~~~\n"
+       " = help: the left side is a decimal number (decimal) and the right side a floating-point number (double); `+` takes two of one kind: convert one, e.g. with `decimal(x)` or `int(x)`\n"},
       {"member.score + 1.5 * 2.0",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `+` applied to `(decimal, double)`\n"
        " | member.score + 1.5 * 2.0\n"
-       " | ^~~~~~~~~~~~~~~~~~~~~~~~\n"},
+       " | ^~~~~~~~~~~~~~~~~~~~~~~~\n"
+       " = help: the left side is a decimal number (decimal) and the right side a floating-point number (double); `+` takes two of one kind: convert one, e.g. with `decimal(x)` or `int(x)`\n"},
       {"int(member.score)",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `int` applied to `(decimal)`\n"
        " | int(member.score)\n"
@@ -145,7 +150,8 @@ TEST(CheckerTest, ErrorCases) {
       {"member.end_date < '2023-01-01'",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `<` applied to `(date, string)`\n"
        " | member.end_date < '2023-01-01'\n"
-       " | ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+       " | ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+       " = help: the left side is a date (date) and the right side text (string); `<` takes two of one kind (a date is written `date('2024-01-01')`)\n"},
       {"size(1)",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `size` applied to `(int)`\n"
        " | size(1)\n"
@@ -188,11 +194,13 @@ TEST(CheckerTest, ErrorCases) {
       {"member.score == f",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `==` applied to `(decimal, double)`\n"
        " | member.score == f\n"
-       " | ^~~~~~~~~~~~~~~~~\n"},
+       " | ^~~~~~~~~~~~~~~~~\n"
+       " = help: the left side is a decimal number (decimal) and the right side a floating-point number (double); `==` takes two of one kind: convert one, e.g. with `decimal(x)` or `int(x)`\n"},
       {"1 != 'a'",
        "<expr>:1:1: error[expr.no_overload]: no matching overload for `!=` applied to `(int, string)`\n"
        " | 1 != 'a'\n"
-       " | ^~~~~~~~\n"},
+       " | ^~~~~~~~\n"
+       " = help: the left side is a whole number (int) and the right side text (string); `!=` takes two of one kind (a number in quotes is text: write `3`, not `'3'`)\n"},
       // Functions.
       {"sise(x)",
        "<expr>:1:1: error[expr.undeclared_function]: undeclared function `sise`\n"
@@ -303,6 +311,7 @@ TEST(CheckerTest, MultipleErrorsOnSeveralLines) {
             "rules.yaml:1:1: error[expr.no_overload]: no matching overload for `/` applied to `(decimal, int)`\n"
             " | member.score / 2 > 1 &&\n"
             " | ^~~~~~~~~~~~~~~~\n"
+            " = help: the left side is a decimal number (decimal) and the right side a whole number (int); `/` takes two of one kind: convert one, e.g. with `decimal(x)` or `int(x)`\n"
             "rules.yaml:2:8: error[expr.unknown_field]: `member` has no field `rol`\n"
             " | member.rol == 'x'\n"
             " |        ^~~\n"

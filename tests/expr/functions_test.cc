@@ -120,12 +120,14 @@ TEST(FunctionsTest, ArgumentsAreTypeChecked) {
             " | active(r, d): r.start_date <= d && (r.end_date == null || d <= "
             "r.end_date)\n"
             " |               ^~~~~~~~~~~~~~~~~\n"
+            " = help: the left side is a date (date) and the right side a whole number (int); `<=` takes two of one kind\n"
             "pack.yaml:1:59: error[expr.no_overload]: no matching overload for "
             "`<=` applied to `(int, date)`\n"
             " | active(r, d): r.start_date <= d && (r.end_date == null || d <= "
             "r.end_date)\n"
             " |                                                           "
-            "^~~~~~~~~~~~~~~\n");
+            "^~~~~~~~~~~~~~~\n"
+            " = help: the left side is a whole number (int) and the right side a date (date); `<=` takes two of one kind\n");
 }
 
 TEST(FunctionsTest, MistakesArePositioned) {
@@ -144,7 +146,8 @@ TEST(FunctionsTest, MistakesArePositioned) {
             "pack.yaml:5:12: error[expr.no_overload]: no matching overload for "
             "`+` applied to `(date, string)`\n"
             " | broken(r): r.start_date + 'x'\n"
-            " |            ^~~~~~~~~~~~~~~~~~\n");
+            " |            ^~~~~~~~~~~~~~~~~~\n"
+            " = help: the left side is a date (date) and the right side text (string); `+` takes two of one kind (a date is written `date('2024-01-01')`)\n");
 }
 
 TEST(FunctionsTest, MonthsOfAPeriod) {

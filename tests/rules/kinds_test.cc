@@ -652,7 +652,8 @@ const BadCase kBadCases[] = {
      // The quota is a text: shown on the line of the expansion.
      "rules.yaml:3 (expanded visit_quota):3:7: error[expr.no_overload]: no matching overload for `<` applied to `(int, string)`\n"
      " | when: visits < quota\n"
-     " |       ^~~~~~~~~~~~~~\n"},
+     " |       ^~~~~~~~~~~~~~\n"
+     " = help: the left side is a whole number (int) and the right side text (string); `<` takes two of one kind (a number in quotes is text: write `3`, not `'3'`)\n"},
     // weighted_score.
     {"WeightedScoreWithFindingKeys", false,
      "rules:\n  - id: assess.composite\n    kind: weighted_score\n    severity: error\n"
@@ -771,7 +772,8 @@ const BadCase kBadCases[] = {
      std::string(kDays) + "    at_least: 20\n    away: posting.absences.filter(a, a.kind != 1)\n",
      "rules.yaml:8:38: error[expr.no_overload]: no matching overload for `!=` applied to `(string, int)`\n"
      " |     away: posting.absences.filter(a, a.kind != 1)\n"
-     " |                                      ^~~~~~~~~~~\n"},
+     " |                                      ^~~~~~~~~~~\n"
+     " = help: the left side is text (string) and the right side a whole number (int); `!=` takes two of one kind (a number in quotes is text: write `3`, not `'3'`)\n"},
     {"DaysPresentAwayNotAList", true,
      std::string(kDays) + "    at_least: 20\n    away: posting.role\n",
      "rules.yaml:8:19: error[expr.not_iterable]: expected a list or map to iterate over, got `string`\n"
@@ -789,7 +791,8 @@ const BadCase kBadCases[] = {
      std::string(kDays) + "    at_least: \"'twenty'\"\n    away: posting.absences\n",
      "rules.yaml:3 (expanded days_present):5:24: error[expr.no_overload]: no matching overload for `*` applied to `(string, int)`\n"
      " | let required: ceil_div(('twenty') * service, days(period))\n"
-     " |                        ^~~~~~~~~~~~~~~~~~~~\n"},
+     " |                        ^~~~~~~~~~~~~~~~~~~~\n"
+     " = help: the left side is text (string) and the right side a whole number (int); `*` takes two of one kind (a number in quotes is text: write `3`, not `'3'`)\n"},
     // clang-format on
 };
 

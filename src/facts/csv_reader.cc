@@ -219,15 +219,22 @@ FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
   const unsigned char byte = static_cast<unsigned char>(sources.text(file)[f.bad]);
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02X", byte);
+  // A UTF-16 file (Excel's "Unicode text") starts with its byte-order mark.
+  const std::string_view text = sources.text(file);
+  const bool utf16 = text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
+                                          (text[0] == '\xFE' && text[1] == '\xFF'));
   errors->push_back(Diagnostic{
       Severity::kError, "csv.not_utf8",
       Quote(f.file_name) + " is not valid UTF-8" +
           (utf8 ? "" : " after converting from " + Quote(options.encoding)) +
           ": the first bad byte is " + hex,
       SourceSpan{file, static_cast<uint32_t>(f.bad), static_cast<uint32_t>(f.bad + 1)},
-      utf8 ? "spreadsheets in China are often saved as GBK/GB18030; if this "
-             "one is, read it with `--encoding gb18030`"
-           : ""});
+      !utf8 ? ""
+      : utf16
+          ? "it starts with a UTF-16 byte-order mark (Excel's \"Unicode text\"): save it as "
+            "\"CSV UTF-8\", or read it with `--encoding utf-16`"
+          : "spreadsheets in China are often saved as GBK/GB18030; if this "
+            "one is, read it with `--encoding gb18030`"});
   return kNoFile;
 }
 

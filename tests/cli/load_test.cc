@@ -249,6 +249,32 @@ TEST(CliLoadTest, MissingSchemaIsExitTwo) {
       << r.err;
 }
 
+// A UTF-16 file (Excel's "Unicode text") is named as such, not as GB18030
+// (issue 14, item 5), and reads with `--encoding utf-16`.
+TEST(CliLoadTest, Utf16IsRecognisedByItsByteOrderMark) {
+  TempDir dir;
+  // county_id,name / C01,都匀市 in UTF-16LE with its byte-order mark.
+  std::string utf16 = "\xFF\xFE";
+  for (const char16_t c : std::u16string(u"county_id,name\r\nC01,都匀市\r\n")) {
+    utf16 += static_cast<char>(c & 0xFF);
+    utf16 += static_cast<char>(c >> 8);
+  }
+  dir.Write("counties.csv", utf16);
+  CliRun without = RunZhucun({"load", "--rules", kRules, "--data", dir.path()});
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(testing::WithoutWarnings(without.err)
+                .find(" = help: it starts with a UTF-16 byte-order mark (Excel's \"Unicode "
+                      "text\"): save it as \"CSV UTF-8\", or read it with `--encoding "
+                      "utf-16`\n"),
+            std::string::npos)
+      << without.err;
+  CliRun with = RunZhucun({"load", "--rules", kRules, "--data", dir.path(), "--encoding",
+                           "utf-16"});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_NE(with.out.find("counties              1         1         0\n"), std::string::npos)
+      << with.out;
+}
+
 TEST(CliLoadTest, Gb18030NeedsTheEncodingOption) {
   TempDir dir;
   // county_id,name / C01,都匀市 in gb18030.

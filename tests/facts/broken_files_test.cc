@@ -487,9 +487,9 @@ TEST(BrokenFilesTest, Utf16WithByteOrderMark) {
                   "\x80i\xE2\x90\x80" "d\xE2\x90\x80,\xE2\x90\x80n\xE2\x90\x80"
                   "a\xE2\x90\x80m\xE2\x90\x80" "e\xE2\x90\x80\n"
                   " | ^\n"
-                  " = help: spreadsheets in China are often saved as "
-                  "GBK/GB18030; if this one is, read it with `--encoding "
-                  "gb18030`\n");
+                  " = help: it starts with a UTF-16 byte-order mark (Excel's \"Unicode "
+                  "text\"): save it as \"CSV UTF-8\", or read it with `--encoding "
+                  "utf-16`\n");
 }
 
 TEST(BrokenFilesTest, Utf16WithoutByteOrderMark) {

@@ -87,8 +87,97 @@ bool BreaksAreBetweenTokens(std::string_view raw) {
 
 }  // namespace
 
+namespace {
+
+// What marks where a mistake inside a pack function is used (in `help`;
+// MergeFunctionMistakes gathers them).
+constexpr std::string_view kUsedAt = "used at ";
+
+// A mistake found inside a pack function (in a file the pack had before
+// `e` was compiled — not a text compiling it made — and outside `e`) says
+// where it is used: `e`'s position.
+Result<Program> MarkUses(Result<Program> compiled, const ExprText& e,
+                         const SourceManager& sources, size_t files_before) {
+  if (compiled.diagnostics().empty() || e.span.file == kNoFile) return compiled;
+  Diagnostics marked;
+  for (Diagnostic d : compiled.diagnostics().items()) {
+    const bool inside = (d.span.file == e.span.file || d.span.file == e.file) &&
+                        d.span.begin >= std::min(e.span.begin, e.offset) &&
+                        d.span.begin <= std::max({e.span.end, e.raw_end,
+                                                  e.offset + static_cast<uint32_t>(
+                                                                 e.text.size())});
+    if (d.span.file != kNoFile && d.span.file < files_before && !inside) {
+      const LineColumn lc = sources.Locate(e.span.file, e.span.begin);
+      d.help += (d.help.empty() ? "" : "; ") + std::string(kUsedAt) +
+                sources.name(e.span.file) + ":" + std::to_string(lc.line) + ":" +
+                std::to_string(lc.column);
+    }
+    marked.Add(std::move(d));
+  }
+  if (compiled.ok()) return Result<Program>(std::move(compiled).value(), std::move(marked));
+  return Result<Program>(std::move(marked));
+}
+
+Result<Program> CompileUnmarked(const Env& env, const ExprText& e, SourceManager& sources,
+                                const std::string& what, const CompileOptions& limits);
+
+}  // namespace
+
 Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& sources,
                             const std::string& what, const CompileOptions& limits) {
+  const size_t files_before = sources.size();
+  return MarkUses(CompileUnmarked(env, e, sources, what, limits), e, sources, files_before);
+}
+
+// One mistake inside a pack function, reported by every expression that
+// calls it, is one diagnostic: the uses are listed in its help.
+Diagnostics MergeFunctionMistakes(const Diagnostics& diags) {
+  Diagnostics out;
+  std::vector<Diagnostic> kept;
+  std::vector<std::vector<std::string>> uses;
+  for (const Diagnostic& d : diags.items()) {
+    const size_t at = d.help.rfind(kUsedAt);
+    if (at == std::string::npos || (at != 0 && d.help.compare(at - 2, 2, "; ") != 0)) {
+      kept.push_back(d);
+      uses.emplace_back();
+      continue;
+    }
+    Diagnostic base = d;
+    base.help = d.help.substr(0, at == 0 ? 0 : at - 2);
+    const std::string use = d.help.substr(at + kUsedAt.size());
+    size_t k = 0;
+    for (; k < kept.size(); ++k) {
+      const Diagnostic& o = kept[k];
+      if (!uses[k].empty() && o.code == base.code && o.message == base.message &&
+          o.span.file == base.span.file && o.span.begin == base.span.begin &&
+          o.span.end == base.span.end && o.help == base.help) {
+        break;
+      }
+    }
+    if (k == kept.size()) {
+      kept.push_back(std::move(base));
+      uses.emplace_back();
+    }
+    if (std::find(uses[k].begin(), uses[k].end(), use) == uses[k].end()) uses[k].push_back(use);
+  }
+  for (size_t k = 0; k < kept.size(); ++k) {
+    Diagnostic d = std::move(kept[k]);
+    if (!uses[k].empty()) {
+      std::string list;
+      for (size_t i = 0; i < uses[k].size(); ++i) {
+        list += (i == 0 ? "" : i + 1 == uses[k].size() ? " and " : ", ") + uses[k][i];
+      }
+      d.help += (d.help.empty() ? "" : "; ") + std::string(kUsedAt) + list;
+    }
+    out.Add(std::move(d));
+  }
+  return out;
+}
+
+namespace {
+
+Result<Program> CompileUnmarked(const Env& env, const ExprText& e, SourceManager& sources,
+                                const std::string& what, const CompileOptions& limits) {
   if (e.exact) return env.CompileAt(e.text, e.file, e.offset, sources, limits);
   // A block (`>-`, `|`) or multi-line scalar: the file's own lines read the
   // same as the folded value, so compile them and errors point into the file.
@@ -107,6 +196,8 @@ Result<Program> CompileText(const Env& env, const ExprText& e, SourceManager& so
                          " (" + what + ")",
                      limits);
 }
+
+}  // namespace
 
 std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options,
                                 Diagnostics* diags) {
@@ -484,7 +575,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   // `summary:` of pack.yaml (explain.cc).
   internal::CompileSummary(base, p.get(), sources, &diags);
   p->facts_read = FactsRead(*p);
-  diags = internal::MapPasted(p->pack, diags);
+  diags = internal::MapPasted(p->pack, internal::MergeFunctionMistakes(diags));
   *out = std::move(diags);
   if (out->has_errors()) return nullptr;
   return p;

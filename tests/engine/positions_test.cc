@@ -225,3 +225,43 @@ TEST(PositionsTest, NoWindowStart) {
 
 }  // namespace
 }  // namespace zhucun
+
+namespace zhucun {
+namespace {
+
+// A mistake inside a pack function is one message at the function, listing
+// the expressions that use it (issue 14, item 5), not one per use.
+TEST(PositionsTest, AMistakeInAFunctionIsReportedOnceWithItsUses) {
+  TempDir pack;
+  testing::WriteSmallSchema(pack);
+  pack.Write("pack.yaml",
+             "name: positions\nversion: 1.0.0\ntitle: 位置\n"
+             "functions:\n"
+             "  late(t): t.start_date > 3\n"
+             "includes: [schema.yaml, rules.yaml]\n");
+  pack.Write("rules.yaml",
+             "rules:\n"
+             "  - {id: a.one, severity: error, subject: teams, when: late(team), message: x}\n"
+             "  - id: a.two\n"
+             "    severity: error\n"
+             "    subject: teams\n"
+             "    when: late(team) && true\n"
+             "    message: x\n");
+  SourceManager sources;
+  Result<Policy> policy = Policy::Load(pack.path(), sources);
+  ASSERT_FALSE(policy.ok());
+  std::string text = policy.diagnostics().Render(sources);
+  for (size_t at; (at = text.find(pack.path() + "/")) != std::string::npos;) {
+    text.erase(at, pack.path().size() + 1);
+  }
+  EXPECT_EQ(text,
+            "pack.yaml:5:12: error[expr.no_overload]: no matching overload for `>` applied to "
+            "`(date, int)`\n"
+            " |   late(t): t.start_date > 3\n"
+            " |            ^~~~~~~~~~~~~~~~\n"
+            " = help: the left side is a date (date) and the right side a whole number (int); "
+            "`>` takes two of one kind; used at rules.yaml:2:56 and rules.yaml:6:11\n");
+}
+
+}  // namespace
+}  // namespace zhucun

@@ -64,21 +64,39 @@ Date FindingDay(const Finding& f, Date as_of) {
 
 }  // namespace
 
-bool IsExceptionRule(const std::string& rule) {
-  return rule == kExceptionUnknownRule || rule == kExceptionUnknownSubject ||
-         rule == kExceptionUnknownPeriod || rule == kExceptionNotInForce;
+bool IsExceptionRule(const PackSpec& pack, const std::string& rule) {
+  const PackSpec::ExceptionFindingIds& ids = pack.exception_ids;
+  return pack.schema.FindTable(kExceptionsTable) != nullptr &&
+         (rule == ids.unknown_rule || rule == ids.unknown_subject ||
+          rule == ids.unknown_period || rule == ids.not_in_force);
 }
 
 void CheckExceptions(const PackSpec& pack, Diagnostics* diags) {
   const TableSchema* t = pack.schema.FindTable(kExceptionsTable);
   if (t == nullptr) return;
+  const PackSpec::ExceptionFindingIds& ids = pack.exception_ids;
+  const std::string* own[] = {&ids.unknown_rule, &ids.unknown_subject, &ids.unknown_period,
+                              &ids.not_in_force};
   for (const RuleSpec& rule : pack.rules) {
-    if (rule.id.starts_with(std::string(kExceptionsTable) + ".")) {
+    if (IsExceptionRule(pack, rule.id)) {
       diags->Error("pack.bad_id",
                    "rule id " + Quote(rule.id) + " is taken by the exception records' findings",
                    rule.span,
-                   "with an `exceptions` table, the ids `exceptions.*` are the records' own "
-                   "(docs/rules.md, \"Exceptions\"); choose another");
+                   "with an `exceptions` table, the records' own findings have the ids of "
+                   "`exception_findings` in pack.yaml (docs/rules.md, \"Exceptions\"); choose "
+                   "another");
+    }
+  }
+  for (size_t a = 0; a < 4; ++a) {
+    for (size_t b = a + 1; b < 4; ++b) {
+      if (*own[a] == *own[b]) {
+        diags->Error("pack.bad_id",
+                     "the exception records' findings take the id " + Quote(*own[a]) + " twice",
+                     ids.spans.empty() ? t->span : ids.spans.back(),
+                     "give each of unknown_rule, unknown_subject, unknown_period and "
+                     "not_in_force its own id");
+        return;
+      }
     }
   }
   if (t->key != "exception_id") {
@@ -113,11 +131,12 @@ void CheckExceptions(const PackSpec& pack, Diagnostics* diags) {
 }
 
 ExceptionRecords::ExceptionRecords(const PolicyImpl& p, const RecordSet& records, Date as_of)
-    : as_of_(as_of) {
+    : as_of_(as_of), not_in_force_(p.pack.exception_ids.not_in_force) {
   const TableSchema* schema = p.pack.schema.FindTable(kExceptionsTable);
   const FactTable* t = records.facts().table(kExceptionsTable);
   if (schema == nullptr || t == nullptr || t->num_rows() == 0) return;
   const int key = schema->ColumnIndex(schema->key);
+  const PackSpec::ExceptionFindingIds& ids = p.pack.exception_ids;
   SubjectFinder subjects(p, records);
   std::vector<std::string> rule_ids;
   for (const CompiledRule& r : p.rules) rule_ids.push_back(r.spec.id);
@@ -134,7 +153,7 @@ ExceptionRecords::ExceptionRecords(const PolicyImpl& p, const RecordSet& records
     r.approved_on = CellDate(*t, "approved_on", row);
     r.valid_from = CellDate(*t, "valid_from", row).value_or(as_of);
     r.valid_until = CellDate(*t, "valid_until", row);
-    const auto problem = [&](const char* rule, const std::string& message,
+    const auto problem = [&](const std::string& rule, const std::string& message,
                              const std::string& help) {
       problems_.push_back({rule, r.name, "", "error",
                            message + (help.empty() ? "" : " (" + help + ")")});
@@ -146,31 +165,31 @@ ExceptionRecords::ExceptionRecords(const PolicyImpl& p, const RecordSet& records
     }
     if (rule == nullptr) {
       const std::string best = ClosestMatch(rule_id, rule_ids);
-      problem(kExceptionUnknownRule, "the pack has no rule " + Quote(rule_id),
+      problem(ids.unknown_rule, "the pack has no rule " + Quote(rule_id),
               best.empty() ? "" : "did you mean " + Quote(best) + "?");
     } else {
       Diagnostics why;
       if (!subjects.Find(*rule, subject, &why)) {
         if (why.empty()) {
-          problem(kExceptionUnknownSubject, "unknown subject " + Quote(subject), "");
+          problem(ids.unknown_subject, "unknown subject " + Quote(subject), "");
         } else {
-          problem(kExceptionUnknownSubject, why.items().front().message,
+          problem(ids.unknown_subject, why.items().front().message,
                   why.items().front().help);
         }
       } else if (!r.period.empty()) {
         const std::optional<Period> period = Period::Parse(r.period);
         const bool has_periods = rule->spec.period || rule->periods;
         if (!period) {
-          problem(kExceptionUnknownPeriod, Quote(r.period) + " is not a period",
+          problem(ids.unknown_period, Quote(r.period) + " is not a period",
                   "write a year `2023`, a half `2023-H1`, a quarter `2023-Q3` or a month "
                   "`2023-07`, or leave it empty for every period");
         } else if (!has_periods) {
-          problem(kExceptionUnknownPeriod,
+          problem(ids.unknown_period,
                   "rule " + Quote(rule_id) + " has no periods, but " + Quote(r.period) +
                       " was given",
                   "leave the period empty");
         } else if (rule->spec.period && period->kind() != *rule->spec.period) {
-          problem(kExceptionUnknownPeriod,
+          problem(ids.unknown_period,
                   "rule " + Quote(rule_id) + " is judged per " +
                       PeriodKindName(*rule->spec.period) + ", but " + Quote(r.period) +
                       " is a " + PeriodKindName(period->kind()),
@@ -217,7 +236,7 @@ const ExceptionRecords::Record* ExceptionRecords::Match(const Finding& f,
     if (!r.period.empty() && r.period != f.period) continue;
     const std::string why = NotInForce(r, day);
     if (why.empty()) return &r;
-    mine.push_back({kExceptionNotInForce, r.name, f.period, "warning",
+    mine.push_back({not_in_force_, r.name, f.period, "warning",
                     "does not exempt " + Quote(f.rule) + " on " + Quote(f.subject) + ": " +
                         why});
   }

@@ -30,19 +30,17 @@ namespace zhucun::internal {
 // The table of exception records, when a pack's schema declares it.
 inline constexpr const char* kExceptionsTable = "exceptions";
 
-// The rules of the findings exceptions give of themselves.
-inline constexpr const char* kExceptionUnknownRule = "exceptions.unknown_rule";
-inline constexpr const char* kExceptionUnknownSubject = "exceptions.unknown_subject";
-inline constexpr const char* kExceptionUnknownPeriod = "exceptions.unknown_period";
-inline constexpr const char* kExceptionNotInForce = "exceptions.not_in_force";
-
-// Whether `rule` is one of the rules above.
-bool IsExceptionRule(const std::string& rule);
+// Whether `rule` is the rule of a finding exception records give of
+// themselves (PackSpec::exception_ids: `exceptions.unknown_rule`,
+// `.unknown_subject`, `.unknown_period`, `.not_in_force` unless the pack
+// chooses other ids), in a pack that has exception records.
+bool IsExceptionRule(const PackSpec& pack, const std::string& rule);
 
 // At load: the `exceptions` table of a pack's schema, if it declares one,
 // has the columns exceptions are read from, of fitting types
 // (pack.bad_exceptions, at the table or the column), and no rule of the pack
-// takes an id of the records' own findings (`exceptions.*`; pack.bad_id).
+// takes an id of the records' own findings, nor two of those one id
+// (pack.bad_id).
 void CheckExceptions(const PackSpec& pack, Diagnostics* diags);
 
 class ExceptionRecords {
@@ -99,6 +97,7 @@ class ExceptionRecords {
   const Record* Match(const Finding& f, std::vector<Finding>* notes) const;
 
   Date as_of_;
+  std::string not_in_force_;  // its rule id
   std::vector<Record> records_;
   // (rule, subject) -> the records naming them, in table order.
   std::unordered_map<std::string, std::vector<size_t>> by_finding_;

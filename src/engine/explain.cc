@@ -227,15 +227,14 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
 
   // An exception record's own findings (exceptions.h), when the pack has
   // exception records.
-  if (internal::IsExceptionRule(rule_id) &&
-      p.pack.schema.FindTable(internal::kExceptionsTable) != nullptr) {
+  if (internal::IsExceptionRule(p.pack, rule_id)) {
     std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
     const internal::ExceptionRecords exceptions(p, *records, options.as_of);
     e.title = "exception record";
     e.source = "docs/rules.md, Exceptions";
-    e.severity = rule_id == internal::kExceptionNotInForce ? "warning" : "error";
+    e.severity = rule_id == p.pack.exception_ids.not_in_force ? "warning" : "error";
     std::vector<Finding> candidates = exceptions.problems();
-    if (rule_id == internal::kExceptionNotInForce) {
+    if (rule_id == p.pack.exception_ids.not_in_force) {
       if (const auto names = exceptions.Names(subject)) {
         Result<Explanation> target =
             Explain(facts, options, names->first, names->second, period);

@@ -205,8 +205,9 @@ class TestLoader {
     // The findings exception records give of themselves (exceptions.h), when
     // the pack has them.
     if (impl_.pack.schema.FindTable(internal::kExceptionsTable) != nullptr) {
-      for (const char* id : {internal::kExceptionUnknownRule, internal::kExceptionUnknownSubject,
-                             internal::kExceptionUnknownPeriod, internal::kExceptionNotInForce}) {
+      const internal::PackSpec::ExceptionFindingIds& own = impl_.pack.exception_ids;
+      for (const std::string& id :
+           {own.unknown_rule, own.unknown_subject, own.unknown_period, own.not_in_force}) {
         rule_ids_.push_back(id);
         rules_[id] = RuleInfo{nullptr, false};
       }
@@ -856,7 +857,9 @@ void TestLoader::ReadDerived(Checker& c, const YamlNode& key,
 
 // An `expect_exempted` item against a report: a failure when the finding is
 // not among the exempted (by the record named, if one is).
-std::optional<PackTestFailure> CheckExemption(const Expectation& e, const Report& report) {
+// (`not_in_force`: the rule id of the records' warnings.)
+std::optional<PackTestFailure> CheckExemption(const Expectation& e, const Report& report,
+                                              const std::string& not_in_force) {
   const auto same = [&](const Finding& f) {
     return f.rule == e.rule && f.subject == *e.subject && (!e.period || f.period == *e.period);
   };
@@ -885,7 +888,7 @@ std::optional<PackTestFailure> CheckExemption(const Expectation& e, const Report
     help = "it is a finding: " + DescribeList(found);
     // The records' own findings say why they did not exempt it.
     for (const Finding& f : report.findings) {
-      if (f.rule == internal::kExceptionNotInForce &&
+      if (f.rule == not_in_force &&
           f.message.find(Quote(e.rule) + " on " + Quote(*e.subject)) != std::string::npos) {
         help += "; " + f.subject + " " + f.message;
       }
@@ -914,7 +917,10 @@ std::vector<PackTestFailure> RunCase(const Case& k, const Policy& policy) {
   const std::vector<Finding>& findings = report.value().findings;
   for (const Expectation& e : k.expectations) {
     if (e.exempted) {
-      if (auto failure = CheckExemption(e, report.value())) failures.push_back(std::move(*failure));
+      if (auto failure = CheckExemption(e, report.value(),
+                                        PolicyAccess::Impl(policy).pack.exception_ids.not_in_force)) {
+        failures.push_back(std::move(*failure));
+      }
       continue;
     }
     std::vector<Finding> matches;

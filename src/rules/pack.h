@@ -199,6 +199,16 @@ struct PackSpec {
   std::vector<DerivedSpec> derived;
   std::vector<std::string> test_files;  // paths, resolved inside the pack
   std::optional<SummarySpec> summary;
+  // The rule ids of the findings exception records give of themselves
+  // (engine/exceptions.h), by default `exceptions.*`; pack.yaml's
+  // `exception_findings:` chooses others.
+  struct ExceptionFindingIds {
+    std::string unknown_rule = "exceptions.unknown_rule";
+    std::string unknown_subject = "exceptions.unknown_subject";
+    std::string unknown_period = "exceptions.unknown_period";
+    std::string not_in_force = "exceptions.not_in_force";
+    std::vector<SourceSpan> spans;  // of the ids given (in that order), for messages
+  } exception_ids;
   std::vector<PastedText> pasted;  // by the expansion of domain kinds
 };
 

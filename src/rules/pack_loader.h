@@ -40,7 +40,7 @@ inline const YamlFileKind kPackFile{"pack", "pack file", "the pack file",
 // The keys of pack.yaml.
 inline const std::vector<std::string> kManifestKeys = {
     "name",     "version", "title",  "parameters",
-    "functions", "includes", "tests", "summary"};
+    "functions", "includes", "tests", "summary", "exception_findings"};
 enum ManifestKey {
   kName,
   kVersion,
@@ -49,12 +49,16 @@ enum ManifestKey {
   kFunctions,
   kIncludes,
   kTests,
-  kSummary
+  kSummary,
+  kExceptionFindings
 };
 
 // Names bound in every expression, which a row or a `let` may not take.
 inline const std::vector<std::string> kReservedNames = {
     "params", "period", "as_of", "from", "facts"};
+
+// `area.name`: lowercase identifiers joined by dots, at least two.
+bool IsRuleId(std::string_view id);
 
 // `members` -> `member`, `counties` -> `county`.
 std::string Singular(const std::string& table);
@@ -216,6 +220,8 @@ class FileChecker : public YamlChecker {
   void Parameter(const YamlNode& key, const YamlNode& value,
                  std::unordered_map<std::string, const YamlNode*>* seen,
                  PackSpec* spec);
+  // pack.yaml's `exception_findings:`.
+  void ExceptionFindings(const YamlNode& key, const YamlNode& value, PackSpec* spec);
   // A rule's `effective:` (false after an error).
   bool Effective(const YamlNode& key, const YamlNode& value, RuleSpec* rule);
   // A parameter's `history:` into p.history (false after an error).

@@ -68,7 +68,37 @@ YamlFields FileChecker::Manifest(const YamlTree& tree, PackSpec* spec) {
     }
   }
   if (f.has(kSummary)) Summary(*f.keys[kSummary], *f.values[kSummary], spec);
+  if (f.has(kExceptionFindings)) {
+    ExceptionFindings(*f.keys[kExceptionFindings], *f.values[kExceptionFindings], spec);
+  }
   return f;
+}
+
+// `exception_findings: {unknown_rule: ..., unknown_subject: ...,
+// unknown_period: ..., not_in_force: ...}`: the rule ids the exception
+// records' own findings take (docs/rules.md, "Exceptions").
+void FileChecker::ExceptionFindings(const YamlNode& key, const YamlNode& value,
+                                    PackSpec* spec) {
+  static const std::vector<std::string> kKeys = {"unknown_rule", "unknown_subject",
+                                                 "unknown_period", "not_in_force"};
+  if (!Expect(value, YamlNode::Kind::kMap, &key, "")) return;
+  const YamlFields f = ReadFields(value, kKeys, "`exception_findings`");
+  std::string* ids[] = {&spec->exception_ids.unknown_rule, &spec->exception_ids.unknown_subject,
+                        &spec->exception_ids.unknown_period,
+                        &spec->exception_ids.not_in_force};
+  for (size_t k = 0; k < kKeys.size(); ++k) {
+    if (!f.has(k)) continue;
+    if (!Expect(*f.values[k], YamlNode::Kind::kScalar, f.keys[k], "")) continue;
+    const YamlNode& id = *f.values[k];
+    if (!IsRuleId(id.value)) {
+      Error("pack.bad_id", "bad rule id " + Shown(id), id,
+            "an id is lowercase words of letters, digits and `_` joined by dots, such as "
+            "`exception.expired`");
+      continue;
+    }
+    *ids[k] = id.value;
+    spec->exception_ids.spans.push_back(Span(id));
+  }
 }
 
 // `summary: {by: county, key: {villages: village.county_id, ...}}`.

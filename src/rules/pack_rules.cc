@@ -65,7 +65,8 @@ std::vector<std::string> RuleKindNames() {
   return std::vector<std::string>(std::begin(kRuleKinds), std::end(kRuleKinds));
 }
 
-// `area.name`: lowercase identifiers joined by dots, at least two.
+}  // namespace
+
 bool IsRuleId(std::string_view id) {
   size_t parts = 0;
   size_t i = 0;
@@ -81,8 +82,6 @@ bool IsRuleId(std::string_view id) {
     ++i;
   }
 }
-
-}  // namespace
 
 
 void FileChecker::RuleFile(const YamlTree& tree) {

@@ -326,6 +326,53 @@ TEST(ExceptionsTest, ASchemaWithoutTheColumnsIsALoadError) {
   EXPECT_NE(text.find("schema.yaml:"), std::string::npos) << text;
 }
 
+// A pack chooses the ids of the records' own findings (pack.yaml,
+// `exception_findings`); mistakes in them are load errors.
+TEST(ExceptionsTest, APackChoosesTheIdsOfTheRecordsFindings) {
+  const auto pack_with = [](const TempDir& pack, const std::string& ids) {
+    WritePack(pack);
+    pack.Write("pack.yaml",
+               "name: exceptions\nversion: 1.0.0\ntitle: exceptions\n"
+               "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
+               "exception_findings: " + ids + "\n"
+               "includes: [schema.yaml, rules.yaml]\n");
+  };
+  TempDir pack;
+  pack_with(pack, "{unknown_rule: exception.no_rule, not_in_force: exception.expired}");
+  TempDir data;
+  WriteData(data,
+            "E1,team.anyy,teams:T1,,x,county,2024-01-05,2024-01-01,\n"
+            "E2,team.any,teams:T2,,x,county,2024-01-05,2024-01-01,2024-06-29\n"
+            "E3,team.any,teams:T9,,x,county,2024-01-05,2024-01-01,\n");
+  const Report r = testing::CheckFolders(pack, data, CheckOptions{});
+  EXPECT_NE(FindingOf(r, "exception.no_rule", "exceptions:E1"), nullptr);
+  EXPECT_NE(FindingOf(r, "exception.expired", "exceptions:E2"), nullptr);
+  EXPECT_NE(FindingOf(r, "exceptions.unknown_subject", "exceptions:E3"), nullptr);  // default
+  const auto load_errors = [&](const std::string& ids) {
+    TempDir bad;
+    pack_with(bad, ids);
+    SourceManager sources;
+    Result<Policy> policy = Policy::Load(bad.path(), sources);
+    EXPECT_FALSE(policy.ok()) << ids;
+    return policy.diagnostics().Render(sources);
+  };
+  EXPECT_NE(load_errors("{unknown_rule: Expired}").find("error[pack.bad_id]: bad rule id "
+                                                        "`Expired`"),
+            std::string::npos);
+  EXPECT_NE(load_errors("{unknown_rule: exception.bad, not_in_force: exception.bad}")
+                .find("error[pack.bad_id]: the exception records' findings take the id "
+                      "`exception.bad` twice"),
+            std::string::npos);
+  EXPECT_NE(load_errors("{not_in_force: team.any}")
+                .find("error[pack.bad_id]: rule id `team.any` is taken by the exception "
+                      "records' findings"),
+            std::string::npos);
+  EXPECT_NE(load_errors("{expired: exception.expired}")
+                .find("error[pack.unknown_key]: unknown key `expired`"),
+            std::string::npos)
+      << load_errors("{expired: exception.expired}");
+}
+
 // With exception records, the ids `exceptions.*` are theirs.
 TEST(ExceptionsTest, ARuleCannotTakeTheRecordsIds) {
   TempDir pack;

@@ -18,7 +18,6 @@
 #include <string>
 #include <system_error>
 #include <thread>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -858,21 +857,21 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
     diags.Append(derived_diags[i]);
     if (profile != nullptr) profile->rules.push_back(std::move(derived_profiles[i]));
   }
-  // Exception records exempt findings of the pack's rules.
-  const internal::ExceptionRecords exceptions(p, *records, options.as_of);
-  exceptions.Apply(&report.findings, &report.exempted);
-  report.exceptions = exceptions.size();
   // Rows left out in lenient mode are findings too (DATA.md).
   for (const RejectedRow& r : facts->rejected()) {
     report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
                                "", "error", r.reason});
   }
   SortFindings(&report.findings);
-  std::stable_sort(report.exempted.begin(), report.exempted.end(),
-                   [](const Exemption& a, const Exemption& b) {
-                     return std::tie(a.finding.rule, a.finding.subject, a.finding.period) <
-                            std::tie(b.finding.rule, b.finding.subject, b.finding.period);
-                   });
+  // Exception records exempt findings of the pack's rules: taken from the
+  // sorted findings, the exempted are sorted too; the records' own findings
+  // are added to the others, which are sorted again.
+  const internal::ExceptionRecords exceptions(p, *records, options.as_of);
+  report.exceptions = exceptions.size();
+  if (!exceptions.empty()) {
+    exceptions.Apply(&report.findings, &report.exempted);
+    SortFindings(&report.findings);
+  }
   if (profile != nullptr) profile->evaluation_milliseconds = MillisecondsSince(start);
   if (diags.has_errors()) return Result<Report>(std::move(diags));
   return Result<Report>(std::move(report), std::move(diags));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "command.h"
@@ -82,6 +83,10 @@ CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
   return params;
 }
 
+// The table of exception records (docs/rules.md, "Exceptions"): optional,
+// so neither its absence nor its emptiness is worth a line.
+constexpr std::string_view kExceptionsTable = "exceptions";
+
 // A clerk's wrong `--data` folder reads as empty tables and a clean result
 // (DATA.md: an absent file is an empty table): say which tables had no file
 // (the optional exception records aside), and name CSV files that are no
@@ -92,7 +97,7 @@ void WarnAboutFiles(const std::string& command, const Schema& schema, const std:
   for (const TableSchema& t : schema.tables) {
     tables.push_back(t.name);
     std::error_code ec;
-    if (t.name != "exceptions" &&
+    if (t.name != kExceptionsTable &&
         !std::filesystem::exists(std::filesystem::path(data) / (t.name + ".csv"), ec)) {
       absent.push_back("`" + t.name + "`");
     }
@@ -182,7 +187,7 @@ void PrintRowCounts(const FactSet& facts, const char* kept, const char* left,
   for (const TableStats& s : facts.stats()) {
     // Exception records are optional (docs/rules.md, "Exceptions"): without
     // any, the accounting is as it was before they existed.
-    if (s.table == "exceptions" && s.read == 0) continue;
+    if (s.table == kExceptionsTable && s.read == 0) continue;
     std::snprintf(line, sizeof line, "%s%-16s %6zu  %*zu  %8zu\n", indent.c_str(),
                   s.table.c_str(), s.read, width, s.accepted, s.rejected);
     out << line;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "command.h"
+#include "words.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 #include "zhucun/schema.h"
@@ -54,7 +55,9 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
   for (const std::string& kv : args) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      err << "zhucun " << command << ": `--param " << kv << "`: expected NAME=VALUE\n";
+      err << Tr("zhucun {command}: `--param {arg}`: expected NAME=VALUE",
+                {{"command", command}, {"arg", kv}})
+          << "\n";
       return false;
     }
     (*params)[kv.substr(0, eq)] = kv.substr(eq + 1);
@@ -64,22 +67,22 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
 
 CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
   if (rules) {
-    app->add_option("--rules", args->rules, "The policy pack folder")->capture_default_str();
+    app->add_option("--rules", args->rules, Tr("The policy pack folder"))->capture_default_str();
   }
-  app->add_option("--data", args->data, "The folder of CSV files")->required();
-  app->add_option("--as-of", args->as_of, "The evaluation date YYYY-MM-DD")
+  app->add_option("--data", args->data, Tr("The folder of CSV files"))->required();
+  app->add_option("--as-of", args->as_of, Tr("The evaluation date YYYY-MM-DD"))
       ->required();
   app->add_option("--from", args->from,
-                  "The start of the evaluation window (default: the pack's "
-                  "window_start)");
-  app->add_option("--encoding", args->encoding, "The files' encoding")
+                  Tr("The start of the evaluation window (default: the pack's "
+                     "window_start)"));
+  app->add_option("--encoding", args->encoding, Tr("The files' encoding"))
       ->capture_default_str();
   CLI::Option* params = app->add_option(
       "--param", args->params,
-      "Override a pack parameter: NAME=VALUE, VALUE written as in YAML "
-      "(0.25, [a, b], {k: v}) (repeatable)");
+      Tr("Override a pack parameter: NAME=VALUE, VALUE written as in YAML "
+         "(0.25, [a, b], {k: v}) (repeatable)"));
   app->add_flag("--lenient", args->lenient,
-                "Leave bad rows out; each becomes an input.invalid finding");
+                Tr("Leave bad rows out; each becomes an input.invalid finding"));
   return params;
 }
 
@@ -116,9 +119,14 @@ void WarnAboutFiles(const std::string& command, const Schema& schema, const std:
   }
   std::sort(strays.begin(), strays.end());
   if (!absent.empty()) {
-    err << "zhucun " << command << ": warning: " << absent.size() << " of the pack's "
-        << schema.tables.size() << " tables have no file in `" << data
-        << "` and are read as empty: " << JoinWords(absent) << "\n";
+    err << Tr("zhucun {command}: warning: {n} of the pack's {total} tables have no file "
+              "in `{data}` and are read as empty: {tables}",
+              {{"command", command},
+               {"n", std::to_string(absent.size())},
+               {"total", std::to_string(schema.tables.size())},
+               {"data", data},
+               {"tables", JoinWords(absent)}})
+        << "\n";
   }
   for (const std::string& file : strays) {
     std::string stem = std::filesystem::path(file).stem().string();
@@ -127,9 +135,10 @@ void WarnAboutFiles(const std::string& command, const Schema& schema, const std:
     for (const std::string& t : tables) {
       if (best.empty() && stem.size() > t.size() && stem.compare(0, t.size(), t) == 0) best = t;
     }
-    err << "zhucun " << command << ": warning: `" << file
-        << "` is not a table of the pack and is not read"
-        << (best.empty() ? std::string() : "; did you mean `" + best + ".csv`?") << "\n";
+    err << Tr("zhucun {command}: warning: `{file}` is not a table of the pack and is not read",
+              {{"command", command}, {"file", file}})
+        << (best.empty() ? std::string() : Tr("; did you mean `{file}`?", {{"file", best + ".csv"}}))
+        << "\n";
   }
 }
 
@@ -138,22 +147,27 @@ bool LoadData(const std::string& command, const DataArgs& args,
   const auto date = [&](const char* option, const std::string& text) {
     auto d = Date::Parse(text);
     if (!d) {
-      err << "zhucun " << command << ": `" << option << " " << text
-          << "` is not a date; expected YYYY-MM-DD (a real calendar date)\n";
+      err << Tr("zhucun {command}: `{option} {text}` is not a date; expected YYYY-MM-DD (a "
+                "real calendar date)",
+                {{"command", command}, {"option", option}, {"text", text}})
+          << "\n";
     }
     return d;
   };
   auto as_of = date("--as-of", args.as_of);
   if (!as_of) return false;
   loaded->options.as_of = *as_of;
+  loaded->options.lang = LangCode(CurrentLang());
   if (!args.from.empty()) {
     auto from = date("--from", args.from);
     if (!from) return false;
     loaded->options.from = *from;
   }
   if (loaded->options.from && *as_of < *loaded->options.from) {
-    err << "zhucun " << command << ": warning: --from " << args.from << " is after --as-of "
-        << args.as_of << ", so no period is judged\n";
+    err << Tr("zhucun {command}: warning: --from {from} is after --as-of {as_of}, so no "
+              "period is judged",
+              {{"command", command}, {"from", args.from}, {"as_of", args.as_of}})
+        << "\n";
   }
   std::map<std::string, std::string> params;
   if (!ParseParams(command, args.params, &params, err)) return false;
@@ -176,21 +190,25 @@ bool LoadData(const std::string& command, const DataArgs& args,
 
 namespace {
 
+// `s` right-aligned in `width` terminal cells.
+std::string AlignRight(const std::string& s, size_t width) {
+  const size_t w = TextWidth(s);
+  return std::string(width > w ? width - w : 0, ' ') + s;
+}
+
 // Per table: rows read, kept (`kept` column title) and left out (`left`).
-void PrintRowCounts(const FactSet& facts, const char* kept, const char* left,
+void PrintRowCounts(const FactSet& facts, const std::string& kept, const std::string& left,
                     const std::string& indent, std::ostream& out) {
-  const int width = std::max(8, static_cast<int>(std::strlen(kept)));
-  char line[160];
-  std::snprintf(line, sizeof line, "%s%-16s %6s  %*s  %8s\n", indent.c_str(), "table",
-                "read", width, kept, left);
-  out << line;
+  const size_t width = std::max<size_t>(8, TextWidth(kept));
+  out << indent << PadToWidth(Tr("table"), 16) << " " << AlignRight(Tr("read"), 6) << "  "
+      << AlignRight(kept, width) << "  " << AlignRight(left, 8) << "\n";
   for (const TableStats& s : facts.stats()) {
     // Exception records are optional (docs/rules.md, "Exceptions"): without
     // any, the accounting is as it was before they existed.
     if (s.table == kExceptionsTable && s.read == 0) continue;
-    std::snprintf(line, sizeof line, "%s%-16s %6zu  %*zu  %8zu\n", indent.c_str(),
-                  s.table.c_str(), s.read, width, s.accepted, s.rejected);
-    out << line;
+    out << indent << PadToWidth(s.table, 16) << " " << AlignRight(std::to_string(s.read), 6)
+        << "  " << AlignRight(std::to_string(s.accepted), width) << "  "
+        << AlignRight(std::to_string(s.rejected), 8) << "\n";
   }
 }
 
@@ -214,7 +232,7 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   err << facts.diagnostics().Render(sources);
   if (!facts.ok()) return kExitUsage;
   WarnAboutFiles("load", schema.value(), data, err);
-  PrintRowCounts(facts.value(), "accepted", "rejected", "", out);
+  PrintRowCounts(facts.value(), Tr("accepted"), Tr("rejected"), "", out);
   return facts.value().rejected().empty() ? kExitOk : kExitFindings;
 }
 
@@ -225,40 +243,50 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
                   const CheckOptions& options, bool lenient, const Report& r,
                   std::ostream& out, std::ostream& err) {
   constexpr size_t kShown = 10;
-  size_t errors = 0;
-  for (const Finding& f : r.findings) errors += f.severity == "error" ? 1 : 0;
-  out << "zhucun check: " << r.findings.size() << " findings as of "
-      << options.as_of.ToString() << " (" << errors << " errors, "
-      << r.findings.size() - errors << " warnings)\n";
+  const size_t errors = CountErrors(r.findings);
+  out << Tr("zhucun check: {n} findings as of {as_of} ({errors} errors, {warnings} warnings)",
+            {{"n", std::to_string(r.findings.size())},
+             {"as_of", options.as_of.ToString()},
+             {"errors", std::to_string(errors)},
+             {"warnings", std::to_string(r.findings.size() - errors)}})
+      << "\n";
   if (r.exceptions > 0) {
-    out << "  " << r.exempted.size() << (r.exempted.size() == 1 ? " finding" : " findings")
-        << " exempted by " << r.exceptions << " exception record"
-        << (r.exceptions == 1 ? "" : "s") << " (not counted above; --out writes exempted.csv)\n";
+    const std::string n = std::to_string(r.exempted.size());
+    const std::string m = std::to_string(r.exceptions);
+    out << "  "
+        << (r.exempted.size() == 1 ? Tr("1 finding exempted")
+                                   : Tr("{n} findings exempted", {{"n", n}}))
+        << (r.exceptions == 1 ? Tr(" by 1 exception record")
+                              : Tr(" by {m} exception records", {{"m", m}}))
+        << Tr(" (not counted above; --out writes exempted.csv)") << "\n";
   }
   if (lenient) {
     // DATA.md: rows read = rows evaluated + rows reported, per table.
     out << "\n";
-    PrintRowCounts(*facts, "evaluated", "reported", "  ", out);
+    PrintRowCounts(*facts, Tr("evaluated"), Tr("reported"), "  ", out);
   }
   if (r.findings.empty()) return;
 
   // By rule and severity, with the rule's title.
   std::map<std::string, std::string> titles;
   for (const PackInfo::Rule& rule : policy.info().rules) {
-    titles[rule.id] = rule.title;
+    titles[rule.id] = RuleTitle(rule);
   }
   std::map<std::pair<std::string, std::string>, size_t> counts;
   for (const Finding& f : r.findings) ++counts[{f.rule, f.severity}];
-  size_t rule_width = 4;
+  size_t rule_width = TextWidth(Tr("rule"));
   for (const auto& [key, n] : counts) {
     rule_width = std::max(rule_width, TextWidth(key.first));
   }
-  out << "\n  " << PadToWidth("rule", rule_width) << "  severity  findings  title\n";
+  const size_t severity_width = std::max<size_t>(8, TextWidth(Tr("severity")));
+  const size_t count_width = std::max<size_t>(8, TextWidth(Tr("findings")));
+  out << "\n  " << PadToWidth(Tr("rule"), rule_width) << "  "
+      << PadToWidth(Tr("severity"), severity_width) << "  " << AlignRight(Tr("findings"), count_width)
+      << "  " << Tr("title") << "\n";
   for (const auto& [key, n] : counts) {
-    const std::string count = std::to_string(n);
-    out << "  " << PadToWidth(key.first, rule_width) << "  " << PadToWidth(key.second, 8) << "  "
-        << std::string(8 - std::min<size_t>(8, count.size()), ' ') << count << "  "
-        << titles[key.first] << "\n";
+    out << "  " << PadToWidth(key.first, rule_width) << "  "
+        << PadToWidth(SeverityWord(key.second), severity_width) << "  "
+        << AlignRight(std::to_string(n), count_width) << "  " << titles[key.first] << "\n";
   }
 
   // By the pack's summary group.
@@ -268,7 +296,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
         policy.SummaryGroups(facts, options, r.findings);
     err << groups.diagnostics().Render(SourceManager{});
     if (groups.ok()) {
-      const std::string none = "(no " + by + ")";
+      const std::string none = Tr("(no {group})", {{"group", by}});
       std::map<std::string, std::pair<size_t, size_t>> by_group;  // errors, warnings
       for (size_t i = 0; i < r.findings.size(); ++i) {
         auto& c = by_group[groups.value()[i]];
@@ -276,7 +304,10 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
       }
       size_t width = std::max(TextWidth(by), TextWidth(none));
       for (const auto& [g, c] : by_group) width = std::max(width, TextWidth(g));
-      out << "\n  " << PadToWidth(by, width) << "  errors  warnings\n";
+      const size_t errors_width = std::max<size_t>(6, TextWidth(Tr("errors")));
+      const size_t warnings_width = std::max<size_t>(8, TextWidth(Tr("warnings")));
+      out << "\n  " << PadToWidth(by, width) << "  " << AlignRight(Tr("errors"), errors_width)
+          << "  " << AlignRight(Tr("warnings"), warnings_width) << "\n";
       // Most findings first, then by name; the findings without a group last.
       std::vector<std::pair<std::string, std::pair<size_t, size_t>>> rows(
           by_group.begin(), by_group.end());
@@ -284,21 +315,24 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
         if (a.first.empty() != b.first.empty()) return b.first.empty();
         return a.second.first + a.second.second > b.second.first + b.second.second;
       });
-      char line[64];
       for (const auto& [g, c] : rows) {
-        std::snprintf(line, sizeof line, "  %6zu  %8zu\n", c.first, c.second);
-        out << "  " << PadToWidth(g.empty() ? none : g, width) << line;
+        out << "  " << PadToWidth(g.empty() ? none : g, width) << "  "
+            << AlignRight(std::to_string(c.first), errors_width) << "  "
+            << AlignRight(std::to_string(c.second), warnings_width) << "\n";
       }
     }
   }
 
   // The first findings, explained.
   const size_t show = std::min(r.findings.size(), kShown);
-  out << "\nfirst " << show << " of " << r.findings.size() << " findings"
-      << " (`zhucun explain RULE SUBJECT [PERIOD]` explains any one):\n";
+  out << "\n"
+      << Tr("first {n} of {total} findings (`zhucun explain RULE SUBJECT [PERIOD]` explains "
+            "any one):",
+            {{"n", std::to_string(show)}, {"total", std::to_string(r.findings.size())}})
+      << "\n";
   for (size_t i = 0; i < show; ++i) {
     const Finding& f = r.findings[i];
-    out << "\n  " << f.severity << "  " << f.rule << "  " << f.subject
+    out << "\n  " << SeverityWord(f.severity) << "  " << f.rule << "  " << f.subject
         << (f.period.empty() ? "" : "  " + f.period) << "\n      " << f.message
         << "\n";
     if (f.rule == "input.invalid") continue;
@@ -328,8 +362,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   err << report.diagnostics().Render(sources);
   if (!report.ok()) return kExitUsage;
   const Report& r = report.value();
-  bool any_error = false;
-  for (const Finding& f : r.findings) any_error = any_error || f.severity == "error";
+  const bool any_error = CountErrors(r.findings) > 0;
   if (!args.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(args.out_dir, ec);
@@ -341,7 +374,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     if (ec || !WriteCsv(args.out_dir + "/findings.csv",
                         {"rule", "subject", "period", "severity", "message"}, r.findings.size(),
                         finding_cell)) {
-      err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
+      err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
       return kExitUsage;
     }
     // Exempted findings (docs/rules.md, "Exceptions"), when the data holds
@@ -357,24 +390,33 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
         !WriteCsv(args.out_dir + "/exempted.csv",
                   {"rule", "subject", "period", "severity", "message", "exception"},
                   r.exempted.size(), exempted_cell)) {
-      err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
+      err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
       return kExitUsage;
     }
     for (const DerivedTable& d : r.derived) {
       if (!WriteCsv(args.out_dir + "/" + d.name + ".csv", d.columns, d.num_rows(),
                     [&d](size_t row, size_t column) { return d.Text(row, column); })) {
-        err << "zhucun check: cannot write to `" << args.out_dir << "`\n";
+        err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
         return kExitUsage;
       }
     }
     // (One line, so that a clerk sees what happened.)
-    size_t errors = 0;
-    for (const Finding& f : r.findings) errors += f.severity == "error" ? 1 : 0;
-    out << "zhucun check: " << r.findings.size() << " findings as of "
-        << options.as_of.ToString() << " (" << errors << " errors, "
-        << r.findings.size() - errors << " warnings"
-        << (r.exceptions > 0 ? ", " + std::to_string(r.exempted.size()) + " exempted" : "")
-        << ") written to `" << args.out_dir << "`\n";
+    const size_t errors = CountErrors(r.findings);
+    const Values values = {
+        {"n", std::to_string(r.findings.size())},
+        {"as_of", options.as_of.ToString()},
+        {"errors", std::to_string(errors)},
+        {"warnings", std::to_string(r.findings.size() - errors)},
+        {"exempted", std::to_string(r.exempted.size())},
+        {"out", args.out_dir}};
+    out << (r.exceptions > 0
+                ? Tr("zhucun check: {n} findings as of {as_of} ({errors} errors, {warnings} "
+                     "warnings, {exempted} exempted) written to `{out}`",
+                     values)
+                : Tr("zhucun check: {n} findings as of {as_of} ({errors} errors, {warnings} "
+                     "warnings) written to `{out}`",
+                     values))
+        << "\n";
   } else {
     PrintSummary(policy, shared, options, args.lenient, r, out, err);
   }
@@ -386,12 +428,12 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
 
 Command AddLoadCommand(CLI::App& app) {
   CLI::App* load = app.add_subcommand(
-      "load", "Read a data folder against a pack's schema and report problems");
+      "load", Tr("Read a data folder against a pack's schema and report problems"));
   load->footer(
-      "Reads DIR/<table>.csv for every table of RULES/schema.yaml and reports\n"
+      Tr("Reads DIR/<table>.csv for every table of RULES/schema.yaml and reports\n"
       "every bad cell, duplicate key and dangling reference with file:line:column.\n"
       "Exit status: 0 all rows valid; 1 rows rejected (--lenient); 2 bad input\n"
-      "(strict), a malformed file, a bad schema or bad usage.");
+      "(strict), a malformed file, a bad schema or bad usage."));
   struct Args {
     std::string rules = "rules/qiannan";
     std::string data;
@@ -400,17 +442,17 @@ Command AddLoadCommand(CLI::App& app) {
     unsigned threads = 0;
   };
   auto args = std::make_shared<Args>();
-  load->add_option("--rules", args->rules, "The policy pack folder (holds schema.yaml)")
+  load->add_option("--rules", args->rules, Tr("The policy pack folder (holds schema.yaml)"))
       ->capture_default_str();
-  load->add_option("--data", args->data, "The folder of CSV files")->required();
+  load->add_option("--data", args->data, Tr("The folder of CSV files"))->required();
   load->add_option("--encoding", args->encoding,
-                   "The files' encoding, e.g. gb18030 (converted with iconv)")
+                   Tr("The files' encoding, e.g. gb18030 (converted with iconv)"))
       ->capture_default_str();
   load->add_flag("--lenient", args->lenient,
-                 "Leave bad rows out and list them instead of failing");
+                 Tr("Leave bad rows out and list them instead of failing"));
   load->add_option("--threads", args->threads,
-                   "Threads that read the files (0: one per core); the result is "
-                   "the same for any number")
+                   Tr("Threads that read the files (0: one per core); the result is "
+                   "the same for any number"))
       ->capture_default_str();
   return {load, [args](std::ostream& out, std::ostream& err) {
             return RunLoad(args->rules, args->data, args->lenient, args->encoding,
@@ -420,24 +462,24 @@ Command AddLoadCommand(CLI::App& app) {
 
 Command AddCheckCommand(CLI::App& app) {
   CLI::App* check = app.add_subcommand(
-      "check", "Check a data folder against a policy pack");
+      "check", Tr("Check a data folder against a policy pack"));
   check->footer(
-      "Writes OUTDIR/findings.csv and the pack's derived tables with --out,\n"
+      Tr("Writes OUTDIR/findings.csv and the pack's derived tables with --out,\n"
       "else prints a summary. Exit status: 0 no finding of severity error;\n"
       "1 at least one; 2 bad rules, bad input (strict), a malformed file or\n"
-      "bad usage.");
+      "bad usage."));
   auto args = std::make_shared<CheckArgs>();
   AddDataOptions(check, args.get());
-  check->add_option("--out", args->out_dir, "Write the output files here");
+  check->add_option("--out", args->out_dir, Tr("Write the output files here"));
   check->add_flag("--profile", args->profile,
-                  "Print, per rule, the time, subjects, periods judged, lets "
-                  "computed and findings; the last line is `evaluation: <ms> ms`");
+                  Tr("Print, per rule, the time, subjects, periods judged, lets "
+                  "computed and findings; the last line is `evaluation: <ms> ms`"));
   check->add_flag("--no-plan", args->no_plan,
-                  "Judge every (subject, period) pair with the row evaluator, "
-                  "without the rules' plans (the same findings, slower)");
+                  Tr("Judge every (subject, period) pair with the row evaluator, "
+                  "without the rules' plans (the same findings, slower)"));
   check->add_option("--threads", args->threads,
-                    "Threads that read the files and evaluate the rules (0: one "
-                    "per core); the report is the same for any number")
+                    Tr("Threads that read the files and evaluate the rules (0: one "
+                    "per core); the report is the same for any number"))
       ->capture_default_str();
   return {check, [args](std::ostream& out, std::ostream& err) {
             return RunCheck(*args, out, err);

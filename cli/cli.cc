@@ -1,12 +1,15 @@
 #include "cli.h"
 
 #include "command.h"
+#include "words.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -23,6 +26,8 @@
 
 namespace zhucun {
 namespace {
+
+using cli::Tr;
 
 using cli::kExitOk;
 using cli::kExitUsage;
@@ -56,7 +61,7 @@ void PrintResult(std::string_view text, const Result<Program>& program,
   out << text << "  =>  ";
   if (value.is_error()) {
     outcome.eval_error = true;
-    out << "error: " << value.error_message() << '\n';
+    out << Tr("error: ") << value.error_message() << '\n';
   } else {
     out << value.DebugString() << '\n';
   }
@@ -104,25 +109,65 @@ bool ReadInput(const std::string& path, std::string& contents) {
   return true;
 }
 
+// The language `--lang X` or `--lang=X` asks for (the last one), before
+// the command line is parsed: the help texts are written in it.
+std::optional<cli::Lang> LangArgument(int argc, char** argv) {
+  std::optional<cli::Lang> lang;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    std::string_view code;
+    if (arg == "--lang" && i + 1 < argc) {
+      code = argv[i + 1];
+    } else if (arg.substr(0, 7) == "--lang=") {
+      code = arg.substr(7);
+    } else {
+      continue;
+    }
+    if (auto l = cli::ParseLang(code)) lang = l;
+  }
+  return lang;
+}
+
 }  // namespace
 
-int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"zhucun: a rules engine for village-resident work team policy",
-               "zhucun"};
-  app.set_version_flag("--version", ZHUCUN_VERSION_STRING);
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err,
+           std::string_view default_lang) {
+  const cli::LangScope lang_scope(
+      LangArgument(argc, argv).value_or(cli::ParseLang(default_lang).value_or(cli::Lang::kEn)));
+  CLI::App app{Tr("zhucun: a rules engine for village-resident work team policy"), "zhucun"};
+  // CLI11's own words, and the help flag's, in the command's language.
+  const std::shared_ptr<CLI::FormatterBase> formatter = app.get_formatter();
+  formatter->label("Usage", Tr("Usage"));
+  formatter->label("OPTIONS", Tr("OPTIONS"));
+  formatter->label("Positionals", Tr("Positionals"));
+  formatter->label("REQUIRED", Tr("REQUIRED"));
+  formatter->label("SUBCOMMAND", Tr("SUBCOMMAND"));
+  formatter->label("SUBCOMMANDS", Tr("SUBCOMMANDS"));
+  app.option_defaults()->group(Tr("Options"));
+  app.set_help_flag("-h,--help", Tr("Print this help message and exit"));
+  app.set_version_flag("--version", std::string(ZHUCUN_VERSION_STRING),
+                       Tr("Display program version information and exit"));
   app.require_subcommand(1);
+  // `--lang` before or after the command's name (the subcommands inherit
+  // fallthrough, so an option they lack is the main command's).
+  app.fallthrough();
+  std::string lang_option = cli::LangCode(cli::CurrentLang());
+  app.add_option("--lang", lang_option,
+                 Tr("The language of the output: zh or en (default: from LC_ALL, LC_MESSAGES "
+                    "or LANG, else en)"))
+      ->check(CLI::IsMember({"zh", "en"}));
 
   CLI::App* eval = app.add_subcommand(
-      "eval", "Evaluate expressions and print each with its result");
+      "eval", Tr("Evaluate expressions and print each with its result"));
   eval->footer(
-      "FILE holds one expression per line; blank lines and lines starting\n"
+      Tr("FILE holds one expression per line; blank lines and lines starting\n"
       "with `#` are skipped. Exit status: 0 ok, 1 an expression failed to\n"
-      "evaluate, 2 a usage error or an expression that did not compile.");
+      "evaluate, 2 a usage error or an expression that did not compile."));
   std::vector<std::string> files;
   std::vector<std::string> exprs;
-  eval->add_option("FILE", files, "Expression files (`-` for standard input)");
+  eval->add_option("FILE", files, Tr("Expression files (`-` for standard input)"));
   eval->add_option("-e,--expr", exprs,
-                   "An expression to evaluate (may be repeated)");
+                   Tr("An expression to evaluate (may be repeated)"));
 
   const std::vector<cli::Command> commands = {
       cli::AddLoadCommand(app),
@@ -131,7 +176,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       cli::AddValidateCommand(app),
       cli::AddTestCommand(app),
       cli::AddDiffCommand(app),
+      cli::AddRulesCommand(app),
   };
+  for (CLI::App* sub : app.get_subcommands({})) sub->group(Tr("Subcommands"));
 
   try {
     app.parse(argc, argv);
@@ -151,7 +198,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   for (const std::string& path : files) {
     std::string contents;
     if (!ReadInput(path, contents)) {
-      err << "zhucun: cannot read `" << path << "`\n";
+      err << Tr("zhucun: cannot read `{file}`", {{"file", path}}) << "\n";
       return kExitUsage;
     }
     const FileId file =

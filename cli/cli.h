@@ -5,6 +5,7 @@
 // and compare what it prints. main.cc only forwards to RunCli.
 
 #include <ostream>
+#include <string_view>
 
 namespace zhucun {
 
@@ -14,8 +15,11 @@ namespace zhucun {
 //   1  an expression compiled but failed to evaluate (e.g. division by zero)
 //   2  usage error, unreadable input, or an expression that did not compile
 //      (its diagnostics are rendered to `err`)
-// Reading a file named "-" reads standard input.
-int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err);
+// Reading a file named "-" reads standard input. `default_lang` is the
+// language without `--lang` (`en` or `zh`; main.cc takes it from the
+// locale's variables).
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err,
+           std::string_view default_lang = "en");
 
 }  // namespace zhucun
 

@@ -37,6 +37,7 @@ Command AddExplainCommand(CLI::App& app);   // explain_command.cc
 Command AddValidateCommand(CLI::App& app);  // explain_command.cc
 Command AddTestCommand(CLI::App& app);   // test_command.cc
 Command AddDiffCommand(CLI::App& app);   // diff_command.cc
+Command AddRulesCommand(CLI::App& app);  // rules_command.cc
 
 // The command line of commands that check a data folder with a pack
 // (check, explain), and its options; returns the `--param` option.
@@ -76,8 +77,14 @@ bool LoadData(const std::string& command, const DataArgs& args,
 bool ParseParams(const std::string& command, const std::vector<std::string>& args,
                  std::map<std::string, std::string>* params, std::ostream& err);
 
-// "a, b and c".
+// "a, b and c" (explain_command.cc, as the three below).
 std::string JoinWords(const std::vector<std::string>& words);
+// `error` or `warning` in the command's language (words.h).
+std::string SeverityWord(const std::string& severity);
+// The rule's title in the command's language.
+const std::string& RuleTitle(const PackInfo::Rule& rule);
+// The findings of severity error.
+size_t CountErrors(const std::vector<Finding>& findings);
 
 // A finding's explanation in a few lines, each starting with `indent`: the
 // source clause and the deciding values (explain_command.cc).

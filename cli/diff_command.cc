@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "command.h"
+#include "words.h"
 #include "zhucun/diff.h"
 #include "zhucun/engine.h"
 #include "zhucun/text.h"
@@ -224,27 +225,27 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
 
 Command AddDiffCommand(CLI::App& app) {
   CLI::App* diff = app.add_subcommand(
-      "diff", "What a change of policy does: findings and derived rows that differ");
+      "diff", Tr("What a change of policy does: findings and derived rows that differ"));
   diff->footer(
-      "Checks DATA with OLD_PACK and with NEW_PACK (each with its own schema and\n"
+      Tr("Checks DATA with OLD_PACK and with NEW_PACK (each with its own schema and\n"
       "parameters) and lists the findings that appear, vanish or change message\n"
       "or severity, and the derived rows that change, with counts by rule and by\n"
       "the pack's summary group. --out writes findings_diff.csv and\n"
       "derived_diff.csv. Exit status: 0 nothing changes; 1 something does;\n"
-      "2 bad rules, bad input (strict), a malformed file or bad usage.");
+      "2 bad rules, bad input (strict), a malformed file or bad usage."));
   auto args = std::make_shared<DiffArgs>();
-  diff->add_option("OLD_PACK", args->old_pack, "The pack as it is (a folder)")->required();
-  diff->add_option("NEW_PACK", args->new_pack, "The pack as edited (a folder)")->required();
+  diff->add_option("OLD_PACK", args->old_pack, Tr("The pack as it is (a folder)"))->required();
+  diff->add_option("NEW_PACK", args->new_pack, Tr("The pack as edited (a folder)"))->required();
   AddDataOptions(diff, args.get(), /*rules=*/false);
   diff->add_option("--old-param", args->old_params,
-                   "Override a parameter of OLD_PACK only: NAME=VALUE (repeatable)");
+                   Tr("Override a parameter of OLD_PACK only: NAME=VALUE (repeatable)"));
   diff->add_option("--new-param", args->new_params,
-                   "Override a parameter of NEW_PACK only: NAME=VALUE (repeatable)");
-  diff->add_option("--out", args->out_dir, "Write findings_diff.csv and derived_diff.csv here");
-  diff->add_option("--limit", args->limit, "The most changes listed per section")
+                   Tr("Override a parameter of NEW_PACK only: NAME=VALUE (repeatable)"));
+  diff->add_option("--out", args->out_dir, Tr("Write findings_diff.csv and derived_diff.csv here"));
+  diff->add_option("--limit", args->limit, Tr("The most changes listed per section"))
       ->capture_default_str();
   diff->add_option("--threads", args->threads,
-                   "Threads that read the files and evaluate the rules (0: one per core)")
+                   Tr("Threads that read the files and evaluate the rules (0: one per core)"))
       ->capture_default_str();
   return {diff, [args](std::ostream& out, std::ostream& err) {
             return RunDiff(*args, out, err);

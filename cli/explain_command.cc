@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "command.h"
+#include "words.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 #include "zhucun/text.h"
@@ -22,10 +23,29 @@ namespace zhucun::cli {
 std::string JoinWords(const std::vector<std::string>& words) {
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
+    if (i > 0) out += i + 1 == words.size() ? Tr(" and ") : Tr(", ");
     out += words[i];
   }
   return out;
+}
+
+std::string SeverityWord(const std::string& severity) {
+  if (severity == "error") return Tr("error");
+  if (severity == "warning") return Tr("warning");
+  return severity;
+}
+
+const std::string& RuleTitle(const PackInfo::Rule& rule) {
+  const std::string_view lang = LangCode(CurrentLang());
+  for (const auto& [l, title] : rule.titles) {
+    if (l == lang) return title;
+  }
+  return rule.title;
+}
+
+size_t CountErrors(const std::vector<Finding>& findings) {
+  return static_cast<size_t>(std::count_if(
+      findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; }));
 }
 
 // "name = value" in `width` columns: a long name is cut, not the value (what
@@ -40,7 +60,7 @@ std::string NameAndValue(const std::string& name, const std::string& value, size
 void PrintCompactExplanation(const Explanation& e, const std::string& indent,
                              std::ostream& out) {
   constexpr size_t kWidth = 100;
-  if (!e.source.empty()) out << indent << "clause: " << e.source << '\n';
+  if (!e.source.empty()) out << indent << Tr("clause: ") << e.source << '\n';
   std::vector<std::string> parts;
   if (e.periods) {
     parts.push_back(NameAndValue("periods: " + e.periods->name, e.periods->value, kWidth));
@@ -53,7 +73,7 @@ void PrintCompactExplanation(const Explanation& e, const std::string& indent,
     parts.push_back(NameAndValue(c.name, c.value, kWidth));
   }
   if (parts.empty()) return;
-  out << indent << "values:";
+  out << indent << Tr("values:");
   for (const std::string& p : parts) out << "\n" << indent << "  " << p;
   out << '\n';
 }
@@ -63,8 +83,9 @@ namespace {
 int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
                std::ostream& out, std::ostream& err) {
   if (finding.size() < 2 || finding.size() > 3) {
-    err << "zhucun explain: expected RULE SUBJECT [PERIOD], e.g. "
-           "`zhucun explain ... team.first_secretary teams:T0001`\n";
+    err << Tr("zhucun explain: expected RULE SUBJECT [PERIOD], e.g. "
+              "`zhucun explain ... team.first_secretary teams:T0001`")
+        << "\n";
     return kExitUsage;
   }
   SourceManager sources;
@@ -81,7 +102,12 @@ int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
 
 // "3 rules" / "1 rule".
 std::string Count(size_t n, const std::string& one, const std::string& many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
+  return n == 1 ? one : many;
+}
+
+// {{"n", "3"}}
+Values N(size_t n) {
+  return {{"n", std::to_string(n)}};
 }
 
 int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
@@ -93,8 +119,9 @@ int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
     for (const Diagnostic& d : policy.diagnostics().items()) {
       if (d.severity == Severity::kError) ++errors;
     }
-    err << "zhucun validate: " << Count(errors, "problem", "problems")
-        << " in `" << pack << "`\n";
+    err << Tr("zhucun validate: {problems} in `{pack}`",
+              {{"problems", Count(errors, Tr("1 problem"), Tr("{n} problems", N(errors)))}, {"pack", pack}})
+        << "\n";
     return kExitUsage;
   }
   const PackInfo info = policy.value().info();
@@ -105,30 +132,36 @@ int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
   }
   std::vector<std::string> by_kind, by_severity;
   for (const auto& [kind, n] : kinds)
-    by_kind.push_back(std::to_string(n) + " " + kind);
+    by_kind.push_back(Tr("{n} {kind}", {{"n", std::to_string(n)}, {"kind", kind}}));
   // ("19 of severity error": the rules' severities, not problems found.)
   for (const auto& [sev, n] : severities) {
-    by_severity.push_back(std::to_string(n) + " of severity " + sev);
+    by_severity.push_back(
+        Tr("{n} of severity {severity}", {{"n", std::to_string(n)}, {"severity", SeverityWord(sev)}}));
   }
-  std::string text =
-      info.name + (info.version.empty() ? "" : " " + info.version);
-  if (!info.title.empty()) text += " (" + info.title + ")";
-  text += " is valid: " + Count(info.rules.size(), "rule", "rules");
+  std::string pack_name = info.name + (info.version.empty() ? "" : " " + info.version);
+  if (!info.title.empty()) pack_name += " (" + info.title + ")";
+  std::string rules = Count(info.rules.size(), Tr("1 rule"), Tr("{n} rules", N(info.rules.size())));
   if (!info.rules.empty()) {
-    text += " (" + JoinWords(by_kind) + "; " + JoinWords(by_severity) + ")";
+    rules += Tr(" ({kinds}; {severities})",
+                {{"kinds", JoinWords(by_kind)}, {"severities", JoinWords(by_severity)}});
   }
-  text += ", " + Count(info.parameters.size(), "parameter", "parameters");
-  text += ", " + Count(info.derived.size(), "derived table", "derived tables");
+  std::string derived = Count(info.derived.size(), Tr("1 derived table"), Tr("{n} derived tables", N(info.derived.size())));
   if (!info.derived.empty()) {
     std::vector<std::string> names;
     for (const std::string& d : info.derived) names.push_back("`" + d + "`");
-    text += " (" + JoinWords(names) + ")";
+    derived += Tr(" ({names})", {{"names", JoinWords(names)}});
   }
-  text += " and " + Count(info.test_files.size(), "test file", "test files");
-  text += info.summary_by.empty() ? "; no summary groups."
-                                  : "; the check summary counts findings by " +
-                                        info.summary_by + ".";
-  out << text << '\n';
+  out << Tr("{pack} is valid: {rules}, {parameters}, {derived} and {tests}",
+            {{"pack", pack_name},
+             {"rules", rules},
+             {"parameters", Count(info.parameters.size(), Tr("1 parameter"), Tr("{n} parameters", N(info.parameters.size())))},
+             {"derived", derived},
+             {"tests", Count(info.test_files.size(), Tr("1 test file"), Tr("{n} test files", N(info.test_files.size())))}})
+      << (info.summary_by.empty()
+              ? Tr("; no summary groups.")
+              : Tr("; the check summary counts findings by {group}.",
+                   {{"group", info.summary_by}}))
+      << '\n';
   return kExitOk;
 }
 
@@ -136,20 +169,20 @@ int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
 
 Command AddExplainCommand(CLI::App& app) {
   CLI::App* explain = app.add_subcommand(
-      "explain", "Explain why a rule fired, or did not, for one subject");
+      "explain", Tr("Explain why a rule fired, or did not, for one subject"));
   explain->footer(
-      "RULE SUBJECT [PERIOD] name a finding as in findings.csv, e.g.\n"
+      Tr("RULE SUBJECT [PERIOD] name a finding as in findings.csv, e.g.\n"
       "`team.first_secretary teams:T0001` or `visits.deputy leaders:L01 "
       "2023-Q1`.\n"
       "Prints the rule, its source clause, the subject's row, each value and\n"
       "condition that decided it. Exit status: 0 the rule fired; 1 it did\n"
       "not; 2 bad usage, rules or input, or an unknown rule, subject or "
-      "period.");
+      "period."));
   auto args = std::make_shared<DataArgs>();
   auto finding = std::make_shared<std::vector<std::string>>();
   // One value per --param, which leaves RULE SUBJECT [PERIOD] alone.
   AddDataOptions(explain, args.get())->allow_extra_args(false);
-  explain->add_option("FINDING", *finding, "The finding: RULE SUBJECT [PERIOD]")
+  explain->add_option("FINDING", *finding, Tr("The finding: RULE SUBJECT [PERIOD]"))
       ->required()
       ->type_name("RULE SUBJECT [PERIOD]");
   return {explain, [args, finding](std::ostream& out, std::ostream& err) {
@@ -159,12 +192,12 @@ Command AddExplainCommand(CLI::App& app) {
 
 Command AddValidateCommand(CLI::App& app) {
   CLI::App* validate = app.add_subcommand(
-      "validate", "Load a policy pack and report every problem in it");
+      "validate", Tr("Load a policy pack and report every problem in it"));
   validate->footer(
-      "Exit status: 0 the pack loads (warnings are printed); 2 it has "
-      "problems.");
+      Tr("Exit status: 0 the pack loads (warnings are printed); 2 it has "
+      "problems."));
   auto pack = std::make_shared<std::string>("rules/qiannan");
-  validate->add_option("PACK", *pack, "The policy pack folder")
+  validate->add_option("PACK", *pack, Tr("The policy pack folder"))
       ->capture_default_str();
   return {validate, [pack](std::ostream& out, std::ostream& err) {
             return RunValidate(*pack, out, err);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "command.h"
+#include "words.h"
 #include "zhucun/pack_test.h"
 
 namespace zhucun::cli {
@@ -71,24 +72,24 @@ int RunTest(const TestArgs& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 Command AddTestCommand(CLI::App& app) {
-  CLI::App* test = app.add_subcommand("test", "Run a policy pack's own tests");
+  CLI::App* test = app.add_subcommand("test", Tr("Run a policy pack's own tests"));
   test->footer(
-      "Runs every case of the test files PACK_DIR/pack.yaml lists in `tests:`\n"
+      Tr("Runs every case of the test files PACK_DIR/pack.yaml lists in `tests:`\n"
       "(docs/pack-tests.md) and checks that every rule of the pack is "
       "expected\n"
       "to fire in some case and not to fire in another. Exit status: 0 every\n"
       "case passed and coverage is complete; 1 a case failed or coverage is\n"
-      "incomplete; 2 the pack or a test file cannot be loaded, or bad usage.");
+      "incomplete; 2 the pack or a test file cannot be loaded, or bad usage."));
   auto args = std::make_shared<TestArgs>();
-  test->add_option("PACK_DIR", args->pack, "The policy pack folder")
+  test->add_option("PACK_DIR", args->pack, Tr("The policy pack folder"))
       ->capture_default_str();
   test->add_option("--param", args->params,
-                   "Override a pack parameter: NAME=VALUE, VALUE written as in "
+                   Tr("Override a pack parameter: NAME=VALUE, VALUE written as in "
                    "YAML (0.25, [a, b], {k: v}) (repeatable); a case's own "
-                   "`params:` win");
+                   "`params:` win"));
   test->add_option("--filter", args->filter,
-                   "Run only the cases whose name contains this text (coverage "
-                   "is then not checked)");
+                   Tr("Run only the cases whose name contains this text (coverage "
+                   "is then not checked)"));
   return {test, [args](std::ostream& out, std::ostream& err) {
             return RunTest(*args, out, err);
           }};

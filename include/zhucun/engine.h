@@ -101,6 +101,11 @@ struct CheckOptions {
   /// Threads shared with other checks (thread_pool.h); null: the check
   /// starts its own and stops them when it is done.
   std::shared_ptr<ThreadPool> pool;
+  /// The language of the findings' messages: a rule whose `message:` is a
+  /// map of languages (`{zh: ..., en: ...}`) speaks this one when it has
+  /// it, else the pack's default (its `en`, else the first written). Empty:
+  /// the default. The pack's own domain kinds speak `en` and `zh`.
+  std::string lang;
   /// Measure where the evaluation spends its time (Report::profile).
   bool profile = false;
   /// Plan each rule on the rows of a table or on the prefecture into column
@@ -252,6 +257,11 @@ struct PackInfo {
     std::string kind;      ///< `check`, `visit_quota`, ...
     std::string severity;  ///< `error` or `warning`
     std::string source;    ///< the policy clause
+    /// `title:` given per language (`{zh: ..., en: ...}`): language and
+    /// title, as written; empty when one title serves every language.
+    std::vector<std::pair<std::string, std::string>> titles;
+    /// The parameters the rule reads (`params.<name>`), in pack order.
+    std::vector<std::string> params;
   };
   std::string name;
   std::string version;

@@ -217,14 +217,14 @@ class RuleRunner {
   // `count_steps`: count the pairs each step of the plan keeps (the
   // profile's). `base` and `segment`: the values and periods of one of the
   // rule's segments (effective dating); `first_segment`: whether it is the
-  // first.
-  RuleRunner(const CompiledRule& rule, const internal::RulePlan* plan,
+  // first. `lang`: the language of the findings' messages.
+  RuleRunner(const CompiledRule& rule, std::string_view lang, const internal::RulePlan* plan,
              const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
              const Activation& base, const internal::RuleSegment& segment, bool first_segment,
              Date from, Date as_of, std::vector<Finding>* findings, Diagnostics* diags,
              Counts* counts,
              bool count_steps, Limits* limits, RuleSteps* steps)
-      : rule_(rule), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
+      : rule_(rule), message_(MessageIn(rule, lang)), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
         base_(base), segment_(segment), first_segment_(first_segment), from_(from),
         as_of_(as_of), findings_(findings),
         diags_(diags), counts_(counts), count_steps_(count_steps), limits_(limits),
@@ -385,7 +385,7 @@ class RuleRunner {
         if (keep[k] == kFound) {
           std::string message;
           size_t hole = 1;
-          for (const MessagePart& part : rule_.message) {
+          for (const MessagePart& part : message_) {
             message += part.program ? Text(planned[hole++].Get(k)) : part.text;
           }
           findings_->push_back(
@@ -465,7 +465,7 @@ class RuleRunner {
     }
     if (!fired.bool_value()) return;
     std::string message;
-    for (const MessagePart& part : rule_.message) {
+    for (const MessagePart& part : message_) {
       if (!part.program) {
         message += part.text;
         continue;
@@ -490,6 +490,7 @@ class RuleRunner {
   }
 
   const CompiledRule& rule_;
+  const std::vector<MessagePart>& message_;  // in the check's language
   const internal::RulePlan* plan_;
   const internal::RulePlan* periods_plan_;
   const internal::RulePlan* findings_plan_;
@@ -632,7 +633,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
     if (plans[r]) {
       std::vector<const Program*> holes;
-      for (const MessagePart& part : rule.message) {
+      for (const MessagePart& part : MessageIn(rule, options.lang)) {
         if (part.program) holes.push_back(&*part.program);
       }
       findings_plans[r] = internal::RulePlan::BuildFindings(input, holes, records.facts(),
@@ -692,7 +693,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         Chunk& c = chunks[t - tasks.size()];
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
         const Unit& unit = units[c.unit];
-        RuleRunner(p.rules[c.rule], plans[c.unit].get(), periods_plans[c.unit].get(),
+        RuleRunner(p.rules[c.rule], options.lang, plans[c.unit].get(), periods_plans[c.unit].get(),
                    findings_plans[c.unit].get(), unit.base, unit.segment,
                    c.unit == 0 || units[c.unit - 1].rule != c.rule, from, options.as_of,
                    &c.findings, &c.diags, &c.counts, profile != nullptr, limits,

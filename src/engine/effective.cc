@@ -26,7 +26,8 @@ const Value* ValueOn(const std::vector<ParamChange>& history, Date day) {
   return v;
 }
 
-// Whether any expression of the rule reads `params.<name>`.
+}  // namespace
+
 bool ReadsParam(const CompiledRule& rule, const std::string& name) {
   const std::string field = "params." + name;
   const auto reads = [&](const Program& program) { return program.Reads(field); };
@@ -35,13 +36,11 @@ bool ReadsParam(const CompiledRule& rule, const std::string& name) {
   for (const auto& [let, program] : rule.lets) {
     if (reads(program)) return true;
   }
-  for (const MessagePart& part : rule.message) {
-    if (part.program && reads(*part.program)) return true;
-  }
-  return false;
+  bool message_reads = false;
+  ForEachMessageHole(rule, [&](const Program& hole) { message_reads |= reads(hole); });
+  return message_reads;
 }
 
-}  // namespace
 
 ValueMap ParamsOn(const PolicyImpl& p, Date day) {
   if (p.history.empty()) return p.params;

@@ -275,9 +275,7 @@ std::optional<std::set<std::string>> FactsRead(const PolicyImpl& p) {
     if (r.when) scan(*r.when);
     for (const auto& let : r.lets) scan(let.second);
     for (const auto& c : r.conditions) scan(c.second);
-    for (const MessagePart& m : r.message) {
-      if (m.program) scan(*m.program);
-    }
+    ForEachMessageHole(r, scan);
   }
   for (const CompiledDerived& d : p.derived) {
     for (const auto& let : d.lets) scan(let.second);
@@ -554,6 +552,12 @@ std::shared_ptr<PolicyImpl> LoadImpl(
     }
     if (rs.message.present()) {
       ParseTemplate(rs.message, env, sources, p->limits, &rule.message, &diags);
+    }
+    // (The first of `messages` is `message`, the default.)
+    for (size_t i = 1; i < rs.messages.size(); ++i) {
+      auto& [lang, parts] = rule.other_messages.emplace_back(rs.messages[i].first,
+                                                             std::vector<MessagePart>{});
+      ParseTemplate(rs.messages[i].second, env, sources, p->limits, &parts, &diags);
     }
     // For Explain (explain.cc).
     if (rule.when) internal::CompileConditions(env, rs.when, p->limits, &rule);

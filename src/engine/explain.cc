@@ -265,7 +265,7 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
                 best.empty() ? "" : "did you mean " + Quote(best) + "?");
     return Result<Explanation>(std::move(diags));
   }
-  e.title = rule->spec.title;
+  e.title = internal::TitleIn(rule->spec, options.lang);
   e.severity = rule->spec.severity;
   e.source = rule->spec.source;
 
@@ -412,7 +412,7 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
     }
   }
   if (e.fired) {
-    for (const internal::MessagePart& part : rule->message) {
+    for (const internal::MessagePart& part : MessageIn(*rule, options.lang)) {
       if (!part.program) {
         e.message += part.text;
         continue;
@@ -436,8 +436,16 @@ PackInfo Policy::info() const {
   info.version = pack.version;
   info.title = pack.title;
   for (const CompiledRule& r : impl_->rules) {
-    info.rules.push_back(
-        {r.spec.id, r.spec.title, r.spec.kind, r.spec.severity, r.spec.source});
+    PackInfo::Rule& rule = info.rules.emplace_back();
+    rule.id = r.spec.id;
+    rule.title = r.spec.title;
+    rule.kind = r.spec.kind;
+    rule.severity = r.spec.severity;
+    rule.source = r.spec.source;
+    rule.titles = r.spec.titles;
+    for (const internal::ParamSpec& ps : pack.params) {
+      if (internal::ReadsParam(r, ps.name)) rule.params.push_back(ps.name);
+    }
   }
   for (const internal::ParamSpec& ps : pack.params) {
     const Value* value = impl_->params.Find(std::string_view(ps.name));

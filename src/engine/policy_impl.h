@@ -37,11 +37,40 @@ struct CompiledRule {
   // a let that does); the others are computed at most once per subject.
   std::vector<bool> let_per_period;
   std::optional<Program> when;
-  std::vector<MessagePart> message;
+  std::vector<MessagePart> message;  // in the pack's default language
+  // The message in the other languages it is written in (`message: {zh:
+  // ..., en: ...}`), by language.
+  std::vector<std::pair<std::string, std::vector<MessagePart>>> other_messages;
   // For explanations (explain.cc): each top-level `&&` operand of `when`,
   // with its source text; empty when `when` is not a conjunction.
   std::vector<std::pair<std::string, Program>> conditions;
 };
+
+// The message of `rule` in `lang` (CheckOptions::lang), else its default.
+inline const std::vector<MessagePart>& MessageIn(const CompiledRule& rule,
+                                                 std::string_view lang) {
+  for (const auto& [l, parts] : rule.other_messages) {
+    if (l == lang) return parts;
+  }
+  return rule.message;
+}
+
+// Calls `f` with the program of every hole of every language's message.
+template <typename F>
+void ForEachMessageHole(const CompiledRule& rule, F&& f) {
+  for (const MessagePart& part : rule.message) {
+    if (part.program) f(*part.program);
+  }
+  for (const auto& [lang, parts] : rule.other_messages) {
+    for (const MessagePart& part : parts) {
+      if (part.program) f(*part.program);
+    }
+  }
+}
+
+// Whether any expression of the rule (its messages too) reads
+// `params.<name>` (effective.cc).
+bool ReadsParam(const CompiledRule& rule, const std::string& name);
 
 struct CompiledDerived {
   DerivedSpec spec;

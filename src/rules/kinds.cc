@@ -497,7 +497,7 @@ bool Expander::SubjectDateColumn(const std::string& column, SourceSpan at,
 }
 
 bool Expander::Finish(const std::vector<std::pair<std::string, std::string>>& lets,
-                      const std::string& when, const std::string& message) {
+                      const std::string& when, const Message& message) {
   if (!ok_) return false;
   std::vector<Piece> pieces;
   for (const auto& [name, cel] : lets) {
@@ -505,7 +505,10 @@ bool Expander::Finish(const std::vector<std::pair<std::string, std::string>>& le
   }
   pieces.push_back({"when: ", when});
   const bool own_message = rule_.message.present();
-  if (!own_message) pieces.push_back({"message: ", message});
+  if (!own_message) {
+    pieces.push_back({"message: ", message.en});
+    pieces.push_back({"message.zh: ", message.zh});
+  }
   const std::vector<ExprText> texts = Emit(pieces);
   for (size_t i = 0; i < lets.size(); ++i) {
     LetSpec let;
@@ -515,7 +518,10 @@ bool Expander::Finish(const std::vector<std::pair<std::string, std::string>>& le
     rule_.lets.push_back(std::move(let));
   }
   rule_.when = texts[lets.size()];
-  if (!own_message) rule_.message = texts[lets.size() + 1];
+  if (!own_message) {
+    rule_.message = texts[lets.size() + 1];
+    rule_.messages = {{"en", texts[lets.size() + 1]}, {"zh", texts[lets.size() + 2]}};
+  }
   return true;
 }
 

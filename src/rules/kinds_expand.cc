@@ -52,7 +52,9 @@ bool Expander::VisitQuota() {
   return Finish({{"visits", Cel("visits") + ".filter(" + each + ", " +
                                 filter + ").size()"},
                  {"quota", Cel("at_least")}},
-                when, "{visits} visits in {period}, fewer than {quota}");
+                when,
+                {"{visits} visits in {period}, fewer than {quota}",
+                 "{period}走访{visits}次，少于{quota}次"});
 }
 
 bool Expander::Mapping() {
@@ -60,7 +62,7 @@ bool Expander::Mapping() {
   return Finish({{"key", Cel("key")}, {"value", Cel("value")}},
                 Precondition() + "key in " + map + " && value != " + map +
                     "[key]",
-                "{value} does not go with {key}");
+                {"{value} does not go with {key}", "{value}与{key}不相符"});
 }
 
 bool Expander::Composition() {
@@ -75,22 +77,30 @@ bool Expander::Composition() {
   count += ".size()";
   std::vector<std::string> fails;
   std::vector<std::string> expected;
-  const auto bound = [&](const char* arg, const char* op, const char* words) {
+  std::vector<std::string> expected_zh;
+  const auto bound = [&](const char* arg, const char* op, const char* words,
+                         const char* words_zh) {
     if (!Has(arg)) return;
     fails.push_back("count " + std::string(op) + " " + Cel(arg));
     expected.push_back(words + Hole(Cel(arg)));
+    expected_zh.push_back(words_zh + Hole(Cel(arg)));
   };
-  bound("exactly", "!=", "exactly ");
-  bound("at_least", "<", "at least ");
-  bound("at_most", ">", "at most ");
+  bound("exactly", "!=", "exactly ", "恰好");
+  bound("at_least", "<", "at least ", "至少");
+  bound("at_most", ">", "at most ", "至多");
   std::string when;
   for (const std::string& f : fails) when += (when.empty() ? "" : " || ") + f;
   if (fails.size() > 1) when = "(" + when + ")";
-  std::string message = "{count} counted";
-  if (Has("role")) message = "{count} " + Get("role")->word;
-  message += ", expected ";
+  Message message{"{count} counted", "计{count}名"};
+  if (Has("role")) {
+    message.en = "{count} " + Get("role")->word;
+    message.zh = Get("role")->word + " {count} 名";
+  }
+  message.en += ", expected ";
+  message.zh += "，应为";
   for (size_t i = 0; i < expected.size(); ++i) {
-    message += (i > 0 ? " and " : "") + expected[i];
+    message.en += (i > 0 ? " and " : "") + expected[i];
+    message.zh += (i > 0 ? "且" : "") + expected_zh[i] + "名";
   }
   return Finish({{"count", count}}, Precondition() + when, message);
 }
@@ -102,13 +112,13 @@ bool Expander::RequiredSet() {
   return Finish({{"missing", Cel("required") + ".filter(value, !" +
                                  Cel("rows") + ".exists(" + each + ", " +
                                  found + "))"}},
-                Precondition() + "missing.size() > 0", "missing {missing}");
+                Precondition() + "missing.size() > 0", {"missing {missing}", "缺少{missing}"});
 }
 
 bool Expander::AllowedReasons() {
   return Finish({{"reason", Cel("reason")}},
                 Precondition() + "!(reason in " + Cel("allowed") + ")",
-                "the reason {reason} is not allowed");
+                {"the reason {reason} is not allowed", "原因{reason}不在允许之列"});
 }
 
 bool Expander::ShareCap() {
@@ -121,7 +131,8 @@ bool Expander::ShareCap() {
   return Finish({{"count", Cel("count")}, {"base", Cel("of")}},
                 Precondition() + "base > 0 && decimal(count) > " + cap +
                     " * base",
-                "{count} of {base} is more than a share of " + Hole(cap));
+                {"{count} of {base} is more than a share of " + Hole(cap),
+                 "{base}个中有{count}个，超过比例" + Hole(cap)});
 }
 
 bool Expander::DaysPresent() {
@@ -182,8 +193,9 @@ bool Expander::DaysPresent() {
        {"present", "service - away"},
        {"required", "ceil_div(" + Cel("at_least") + " * service, days(period))"}},
       Precondition() + "service > 0 && present < required",
-      "{present} days present in {period}, fewer than {required} (of "
-      "{service} service days)");
+      {"{present} days present in {period}, fewer than {required} (of "
+       "{service} service days)",
+       "{period}在岗{present}天，少于{required}天（服务{service}天）"});
 }
 
 }  // namespace zhucun::internal::kinds

@@ -138,9 +138,15 @@ class Expander {
                          const std::string& help);
 
   // --- Writing the expansion (kinds.cc) ---
-  // Gives the rule its lets, `when` and default message.
+  // A default message template in each language of kLanguages.
+  struct Message {
+    std::string en;
+    std::string zh;
+  };
+  // Gives the rule its lets, `when` and default message (unless it has its
+  // own).
   bool Finish(const std::vector<std::pair<std::string, std::string>>& lets,
-              const std::string& when, const std::string& message);
+              const std::string& when, const Message& message);
   // Remembers where the rule's single-line arguments (as written, token for
   // token) occur in the expansion `text`, so that a mistake in one is
   // reported where the clerk wrote it (MapPasted).

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -127,9 +128,16 @@ struct KindArgSpec {
 // texts of its items (`[a, b]`, `{'key': value}`, map keys quoted), not
 // `exact`. LoadPack expands them into the general keys (ExpandKinds) and
 // keeps `kind` and the arguments for explanations.
+// The languages a rule's `title` and `message` may be written in, as a map
+// `{zh: ..., en: ...}` (the CLI's `--lang`).
+inline const std::vector<std::string> kLanguages = {"en", "zh"};
+
 struct RuleSpec {
   std::string id;
-  std::string title;
+  std::string title;  // in the default language (below)
+  // `title:` written as a map of language -> text, in the order written;
+  // empty for a plain `title:`. `title` holds its `en` entry, else its first.
+  std::vector<std::pair<std::string, std::string>> titles;
   std::string severity;  // "error" or "warning"
   std::string source;    // the policy clause
   std::string kind = "check";
@@ -139,6 +147,10 @@ struct RuleSpec {
   std::vector<LetSpec> lets;
   ExprText when;
   ExprText message;  // template: text with {expr} holes
+  // `message:` written as a map of language -> template (as `titles`);
+  // `message` is the default among them. A domain kind's own message comes
+  // in every language of kLanguages.
+  std::vector<std::pair<std::string, ExprText>> messages;
   std::vector<std::pair<std::string, ExprText>> args;  // domain kinds
   std::vector<KindArgSpec> arg_details;                 // parallel to args
   SourceSpan span;       // of the id
@@ -148,6 +160,14 @@ struct RuleSpec {
   std::optional<Date> effective_from;
   std::optional<Date> effective_until;
 };
+
+// The title of `rule` in `lang`, else its default.
+inline const std::string& TitleIn(const RuleSpec& rule, std::string_view lang) {
+  for (const auto& [l, title] : rule.titles) {
+    if (l == lang) return title;
+  }
+  return rule.title;
+}
 
 // A derived table: one row per row of `from`, columns computed by CEL.
 struct DerivedSpec {

@@ -215,6 +215,12 @@ class FileChecker : public YamlChecker {
 
   // `let:` of a rule or derived table.
   std::vector<LetSpec> Lets(const YamlNode& value, const YamlNode& key);
+  // `title:` or `message:`: one scalar for every language, or a map of
+  // language (kLanguages) -> scalar. The scalars by language ("" for the
+  // plain form), the default first (`en`, else the first written); empty
+  // after an error.
+  std::vector<std::pair<std::string, const YamlNode*>> ByLanguage(
+      const YamlNode& value, const YamlNode& key);
 
  private:
   void Parameter(const YamlNode& key, const YamlNode& value,

@@ -130,6 +130,66 @@ std::vector<LetSpec> FileChecker::Lets(const YamlNode& value,
   return lets;
 }
 
+std::vector<std::pair<std::string, const YamlNode*>> FileChecker::ByLanguage(
+    const YamlNode& value, const YamlNode& key) {
+  std::vector<std::pair<std::string, const YamlNode*>> out;
+  if (value.kind == YamlNode::Kind::kScalar) {
+    out.emplace_back("", &value);
+    return out;
+  }
+  const std::string example = "`" + key.value + ": {zh: \"...\", en: \"...\"}`";
+  if (value.kind != YamlNode::Kind::kMap) {
+    if (value.kind != YamlNode::Kind::kAlias) {
+      Error("pack.expected_scalar",
+            "expected a text or a map of languages for " + Quote(key.value) + ", found " +
+                Describe(value),
+            value.kind == YamlNode::Kind::kNull ? key : value,
+            "write one text for every language, or one per language: " + example);
+    }
+    return out;
+  }
+  bool good = true;
+  for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+    const YamlNode& lang = value.items[i];
+    const YamlNode& text = value.items[i + 1];
+    if (lang.kind != YamlNode::Kind::kScalar ||
+        std::find(kLanguages.begin(), kLanguages.end(), lang.value) == kLanguages.end()) {
+      std::string help = lang.kind == YamlNode::Kind::kScalar ? DidYouMean(lang.value, kLanguages)
+                                                              : "";
+      if (help.empty()) help = "the languages are " + QuoteList(kLanguages);
+      Error("pack.bad_language",
+            "unknown language " + (lang.kind == YamlNode::Kind::kScalar ? Shown(lang) : Describe(lang)) +
+                " in " + Quote(key.value),
+            lang, std::move(help));
+      good = false;
+      continue;
+    }
+    const auto repeated = std::find_if(out.begin(), out.end(),
+                                       [&](const auto& e) { return e.first == lang.value; });
+    if (repeated != out.end()) {
+      Error("pack.duplicate_key", "language " + Quote(lang.value) + " is given twice", lang,
+            "the first is on line " + std::to_string(Line(*repeated->second)));
+      good = false;
+      continue;
+    }
+    if (!Expect(text, YamlNode::Kind::kScalar, &lang, "")) {
+      good = false;
+      continue;
+    }
+    out.emplace_back(lang.value, &text);
+  }
+  if (!good) return {};
+  if (out.empty()) {
+    Error("pack.missing", Quote(key.value) + " names no language", value,
+          "write one text for every language, or one per language: " + example);
+    return out;
+  }
+  const auto en = std::find_if(out.begin(), out.end(),
+                               [](const auto& e) { return e.first == "en"; });
+  if (en != out.end()) std::rotate(out.begin(), en, en + 1);
+  return out;
+}
+
 // `effective: {from: 2024-01-01, until: 2025-12-31}` (either may be left
 // out): the dates of a rule's periods' first days, or of an as_of, for
 // which it is judged.
@@ -248,7 +308,13 @@ void FileChecker::Rule(const YamlNode& map) {
     rule.arg_details.push_back(KindArg(key, value));
   }
 
-  Text(f, kRuleTitle, &rule.title);
+  if (f.has(kRuleTitle)) {
+    const auto titles = ByLanguage(*f.values[kRuleTitle], *f.keys[kRuleTitle]);
+    if (!titles.empty()) rule.title = titles.front().second->value;
+    if (!titles.empty() && !titles.front().first.empty()) {
+      for (const auto& [lang, node] : titles) rule.titles.emplace_back(lang, node->value);
+    }
+  }
   Text(f, kRuleSource, &rule.source);
 
   // Severity.
@@ -354,10 +420,12 @@ void FileChecker::Rule(const YamlNode& map) {
                          "add `when:` with the condition under which the rule "
                          "reports a finding");
   }
-  if (f.has(kRuleMessage) &&
-      Expect(*f.values[kRuleMessage], YamlNode::Kind::kScalar,
-             f.keys[kRuleMessage], "")) {
-    rule.message = Expr(*f.values[kRuleMessage]);
+  if (f.has(kRuleMessage)) {
+    const auto messages = ByLanguage(*f.values[kRuleMessage], *f.keys[kRuleMessage]);
+    if (!messages.empty()) rule.message = Expr(*messages.front().second);
+    if (!messages.empty() && !messages.front().first.empty()) {
+      for (const auto& [lang, node] : messages) rule.messages.emplace_back(lang, Expr(*node));
+    }
   }
 
   ReportMissing(missing, label, Anchor(id, map),

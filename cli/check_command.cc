@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -36,19 +37,62 @@ std::string CsvField(const std::string& s) {
 
 }  // namespace
 
-bool WriteCsv(const std::string& path, const std::vector<std::string>& header, size_t rows,
-              const std::function<std::string(size_t row, size_t column)>& cell) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return false;
-  for (size_t i = 0; i < header.size(); ++i) f << (i > 0 ? "," : "") << CsvField(header[i]);
-  f << '\n';
+std::string WriteCsv(const std::string& path, const CsvOutput& output,
+                     const std::vector<std::string>& header, size_t rows,
+                     const std::function<std::string(size_t row, size_t column)>& cell) {
+  std::string text;
+  for (size_t i = 0; i < header.size(); ++i) text += (i > 0 ? "," : "") + CsvField(header[i]);
+  text += '\n';
   for (size_t r = 0; r < rows; ++r) {
-    for (size_t i = 0; i < header.size(); ++i) f << (i > 0 ? "," : "") << CsvField(cell(r, i));
-    f << '\n';
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (i > 0) text += ',';
+      text += CsvField(cell(r, i));
+    }
+    text += '\n';
   }
-  return static_cast<bool>(f);
+  std::string why;
+  if (!ConvertFromUtf8(&text, output.encoding, &why)) {
+    return Tr("cannot write `{file}` in {encoding}: {why}",
+              {{"file", path}, {"encoding", output.encoding}, {"why", why}});
+  }
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (output.bom) f << "\xEF\xBB\xBF";
+  f << text;
+  if (!f) return Tr("cannot write `{file}`", {{"file", path}});
+  return "";
 }
 
+void AddCsvOutputOptions(CLI::App* app, CsvOutput* output) {
+  app->add_flag("--csv-bom", output->bom,
+                Tr("Begin the output CSV files with a UTF-8 byte-order mark, so that Excel "
+                   "reads Chinese text right"));
+  app->add_option("--out-encoding", output->encoding,
+                  Tr("The output files' encoding, e.g. gb18030 for Excel on Chinese Windows "
+                     "(converted with iconv)"))
+      ->capture_default_str();
+}
+
+bool CheckCsvOutput(const std::string& command, const CsvOutput& output, std::ostream& err) {
+  std::string nothing, why;
+  if (!ConvertFromUtf8(&nothing, output.encoding, &why)) {
+    err << Tr("zhucun {command}: --out-encoding: {why}", {{"command", command}, {"why", why}})
+        << "\n";
+    return false;
+  }
+  const bool is_utf8 = [&] {
+    std::string lower;
+    for (char c : output.encoding) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower == "utf-8" || lower == "utf8";
+  }();
+  if (output.bom && !is_utf8) {
+    err << Tr("zhucun {command}: --csv-bom writes UTF-8's byte-order mark, so it goes with "
+              "UTF-8 output only, not --out-encoding {encoding}",
+              {{"command", command}, {"encoding", output.encoding}})
+        << "\n";
+    return false;
+  }
+  return true;
+}
 
 bool ParseParams(const std::string& command, const std::vector<std::string>& args,
                  std::map<std::string, std::string>* params, std::ostream& err) {
@@ -343,12 +387,14 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
 
 struct CheckArgs : DataArgs {
   std::string out_dir;
+  CsvOutput csv_output;
   bool profile = false;
   bool no_plan = false;
 };
 
 // `zhucun check` (DATA.md, "The CLI contract").
 int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
+  if (!CheckCsvOutput("check", args.csv_output, err)) return kExitUsage;
   SourceManager sources;
   Loaded loaded;
   if (!LoadData("check", args, sources, &loaded, err)) return kExitUsage;
@@ -366,15 +412,24 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   if (!args.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(args.out_dir, ec);
+    if (ec) {
+      err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
+      return kExitUsage;
+    }
+    const auto write = [&](const std::string& name, const std::vector<std::string>& header,
+                           size_t rows, const std::function<std::string(size_t, size_t)>& cell) {
+      const std::string why =
+          WriteCsv(args.out_dir + "/" + name, args.csv_output, header, rows, cell);
+      if (!why.empty()) err << "zhucun check: " << why << "\n";
+      return why.empty();
+    };
     const auto finding_cell = [&r](size_t row, size_t column) {
       const Finding& f = r.findings[row];
       const std::string* cells[] = {&f.rule, &f.subject, &f.period, &f.severity, &f.message};
       return *cells[column];
     };
-    if (ec || !WriteCsv(args.out_dir + "/findings.csv",
-                        {"rule", "subject", "period", "severity", "message"}, r.findings.size(),
-                        finding_cell)) {
-      err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
+    if (!write("findings.csv", {"rule", "subject", "period", "severity", "message"},
+               r.findings.size(), finding_cell)) {
       return kExitUsage;
     }
     // Exempted findings (docs/rules.md, "Exceptions"), when the data holds
@@ -387,16 +442,13 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
       return *cells[column];
     };
     if (r.exceptions > 0 &&
-        !WriteCsv(args.out_dir + "/exempted.csv",
-                  {"rule", "subject", "period", "severity", "message", "exception"},
-                  r.exempted.size(), exempted_cell)) {
-      err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
+        !write("exempted.csv", {"rule", "subject", "period", "severity", "message", "exception"},
+               r.exempted.size(), exempted_cell)) {
       return kExitUsage;
     }
     for (const DerivedTable& d : r.derived) {
-      if (!WriteCsv(args.out_dir + "/" + d.name + ".csv", d.columns, d.num_rows(),
-                    [&d](size_t row, size_t column) { return d.Text(row, column); })) {
-        err << Tr("zhucun check: cannot write to `{out}`", {{"out", args.out_dir}}) << "\n";
+      if (!write(d.name + ".csv", d.columns, d.num_rows(),
+                 [&d](size_t row, size_t column) { return d.Text(row, column); })) {
         return kExitUsage;
       }
     }
@@ -471,6 +523,7 @@ Command AddCheckCommand(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
   AddDataOptions(check, args.get());
   check->add_option("--out", args->out_dir, Tr("Write the output files here"));
+  AddCsvOutputOptions(check, &args->csv_output);
   check->add_flag("--profile", args->profile,
                   Tr("Print, per rule, the time, subjects, periods judged, lets "
                   "computed and findings; the last line is `evaluation: <ms> ms`"));

@@ -22,6 +22,7 @@
 #include "zhucun/engine.h"
 #include "zhucun/expr.h"
 #include "zhucun/schema.h"
+#include "zhucun/text.h"
 #include "zhucun/version.h"
 
 namespace zhucun {
@@ -109,6 +110,26 @@ bool ReadInput(const std::string& path, std::string& contents) {
   return true;
 }
 
+// CLI11's help with columns that line up by terminal width, not bytes, so
+// that Chinese labels (`必填`) keep the descriptions in one column.
+class WidthFormatter : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    const std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    const std::string description = make_option_desc(opt);
+    const size_t width = get_column_width();
+    std::string out = PadToWidth(name, width);
+    if (!description.empty()) {
+      if (TextWidth(name) >= width) out += "\n" + std::string(width, ' ');
+      for (char c : description) {
+        out += c;
+        if (c == '\n') out += std::string(width, ' ');
+      }
+    }
+    return out + "\n";
+  }
+};
+
 // The language `--lang X` or `--lang=X` asks for (the last one), before
 // the command line is parsed: the help texts are written in it.
 std::optional<cli::Lang> LangArgument(int argc, char** argv) {
@@ -136,7 +157,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err,
       LangArgument(argc, argv).value_or(cli::ParseLang(default_lang).value_or(cli::Lang::kEn)));
   CLI::App app{Tr("zhucun: a rules engine for village-resident work team policy"), "zhucun"};
   // CLI11's own words, and the help flag's, in the command's language.
-  const std::shared_ptr<CLI::FormatterBase> formatter = app.get_formatter();
+  const auto formatter = std::make_shared<WidthFormatter>();
+  app.formatter(formatter);
   formatter->label("Usage", Tr("Usage"));
   formatter->label("OPTIONS", Tr("OPTIONS"));
   formatter->label("Positionals", Tr("Positionals"));
@@ -178,7 +200,10 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err,
       cli::AddDiffCommand(app),
       cli::AddRulesCommand(app),
   };
-  for (CLI::App* sub : app.get_subcommands({})) sub->group(Tr("Subcommands"));
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->group(Tr("Subcommands"));
+    sub->get_help_ptr()->group(Tr("Options"));
+  }
 
   try {
     app.parse(argc, argv);

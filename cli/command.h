@@ -91,11 +91,25 @@ size_t CountErrors(const std::vector<Finding>& findings);
 void PrintCompactExplanation(const Explanation& e, const std::string& indent,
                              std::ostream& out);
 
+// How output CSV files are written: UTF-8 without a byte-order mark, as
+// DATA.md says, unless the clerk asks for Excel's forms (`--csv-bom`,
+// `--out-encoding gb18030`).
+struct CsvOutput {
+  bool bom = false;
+  std::string encoding = "utf-8";
+};
+// Adds --csv-bom and --out-encoding to a command that writes CSV files.
+void AddCsvOutputOptions(CLI::App* app, CsvOutput* output);  // check_command.cc
+// Whether `output` can be written; else writes why to `err` ("zhucun
+// <command>: ...").
+bool CheckCsvOutput(const std::string& command, const CsvOutput& output, std::ostream& err);
+
 // Writes a CSV file (RFC 4180 quoting, `\n` line ends): the header, then
-// `rows` rows of header.size() cells, cell(row, column) each; false on
-// failure.
-bool WriteCsv(const std::string& path, const std::vector<std::string>& header, size_t rows,
-              const std::function<std::string(size_t row, size_t column)>& cell);
+// `rows` rows of header.size() cells, cell(row, column) each. "" or why it
+// could not be written.
+std::string WriteCsv(const std::string& path, const CsvOutput& output,
+                     const std::vector<std::string>& header, size_t rows,
+                     const std::function<std::string(size_t row, size_t column)>& cell);
 
 }  // namespace zhucun::cli
 

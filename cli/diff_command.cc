@@ -27,6 +27,7 @@ struct DiffArgs : DataArgs {
   std::vector<std::string> old_params;
   std::vector<std::string> new_params;
   std::string out_dir;
+  CsvOutput csv_output;
   size_t limit = 20;
 };
 
@@ -90,13 +91,14 @@ std::vector<std::string> Groups(const Loaded& before, const Loaded& after,
   return groups;
 }
 
-bool WriteDiff(const std::string& dir, const ReportDiff& diff,
-               const std::vector<std::string>& groups, const std::string& by) {
+// Writes the two files; "" or why not.
+std::string WriteDiff(const std::string& dir, const CsvOutput& output, const ReportDiff& diff,
+                      const std::vector<std::string>& groups, const std::string& by) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return false;
-  const bool findings_ok = WriteCsv(
-      dir + "/findings_diff.csv",
+  if (ec) return Tr("cannot write to `{out}`", {{"out", dir}});
+  const std::string findings_why = WriteCsv(
+      dir + "/findings_diff.csv", output,
       {"change", "rule", "subject", "period", by.empty() ? "group" : by, "severity_before",
        "severity_after", "message_before", "message_after"},
       diff.findings.size(), [&](size_t row, size_t column) -> std::string {
@@ -114,8 +116,9 @@ bool WriteDiff(const std::string& dir, const ReportDiff& diff,
           default: return c.after.message;
         }
       });
-  const bool derived_ok = WriteCsv(
-      dir + "/derived_diff.csv", {"change", "table", "key", "before", "after"},
+  if (!findings_why.empty()) return findings_why;
+  return WriteCsv(
+      dir + "/derived_diff.csv", output, {"change", "table", "key", "before", "after"},
       diff.derived.size(), [&](size_t row, size_t column) -> std::string {
         const DerivedRowChange& c = diff.derived[row];
         switch (column) {
@@ -126,10 +129,10 @@ bool WriteDiff(const std::string& dir, const ReportDiff& diff,
           default: return c.after;
         }
       });
-  return findings_ok && derived_ok;
 }
 
 int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
+  if (!CheckCsvOutput("diff", args.csv_output, err)) return kExitUsage;
   SourceManager sources;
   Loaded before, after;
   DataArgs side = args;
@@ -152,9 +155,12 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
   const ReportDiff diff = Diff(old_report.value(), new_report.value());
   const std::vector<std::string> groups = Groups(before, after, diff, err);
   const std::string& by = after.policy->summary_by();
-  if (!args.out_dir.empty() && !WriteDiff(args.out_dir, diff, groups, by)) {
-    err << "zhucun diff: cannot write to `" << args.out_dir << "`\n";
-    return kExitUsage;
+  if (!args.out_dir.empty()) {
+    const std::string why = WriteDiff(args.out_dir, args.csv_output, diff, groups, by);
+    if (!why.empty()) {
+      err << "zhucun diff: " << why << "\n";
+      return kExitUsage;
+    }
   }
 
   Counts total, rows;
@@ -242,6 +248,7 @@ Command AddDiffCommand(CLI::App& app) {
   diff->add_option("--new-param", args->new_params,
                    Tr("Override a parameter of NEW_PACK only: NAME=VALUE (repeatable)"));
   diff->add_option("--out", args->out_dir, Tr("Write findings_diff.csv and derived_diff.csv here"));
+  AddCsvOutputOptions(diff, &args->csv_output);
   diff->add_option("--limit", args->limit, Tr("The most changes listed per section"))
       ->capture_default_str();
   diff->add_option("--threads", args->threads,

@@ -137,6 +137,20 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
      "zhucun check：截至 {as_of} 共 {n} 条发现（错误 {errors} 条，警告 {warnings} 条，"
      "豁免 {exempted} 条），已写入 `{out}`"},
     {"zhucun check: cannot write to `{out}`", "zhucun check：无法写入 `{out}`"},
+    {"cannot write to `{out}`", "无法写入 `{out}`"},
+    {"cannot write `{file}`", "无法写入 `{file}`"},
+    {"cannot write `{file}` in {encoding}: {why}", "无法用 {encoding} 编码写出 `{file}`：{why}"},
+    {"Begin the output CSV files with a UTF-8 byte-order mark, so that Excel reads Chinese text "
+     "right",
+     "输出的 CSV 文件以 UTF-8 字节顺序标记（BOM）开头，便于 Excel 正确显示中文"},
+    {"The output files' encoding, e.g. gb18030 for Excel on Chinese Windows (converted with "
+     "iconv)",
+     "输出文件的编码，如中文 Windows 上的 Excel 用 gb18030（用 iconv 转换）"},
+    {"zhucun {command}: --out-encoding: {why}", "zhucun {command}：--out-encoding：{why}"},
+    {"zhucun {command}: --csv-bom writes UTF-8's byte-order mark, so it goes with UTF-8 output "
+     "only, not --out-encoding {encoding}",
+     "zhucun {command}：--csv-bom 写的是 UTF-8 的字节顺序标记，只能用于 UTF-8 输出，"
+     "不能与 --out-encoding {encoding} 同用"},
     {"1 finding exempted", "1 条发现被豁免"},
     {"{n} findings exempted", "{n} 条发现被豁免"},
     {" by 1 exception record", "（依据 1 条例外记录）"},

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 
 #include "zhucun/export.h"
 #include "zhucun/fact_table.h"
@@ -59,6 +60,14 @@ ZHUCUN_API Result<FactSet> ReadCsvFolder(const Schema& schema,
                                          const std::string& dir,
                                          const CsvOptions& options,
                                          SourceManager& sources);
+
+/// Converts UTF-8 `*text` to `encoding` (any name iconv knows, e.g.
+/// "gb18030" for Excel on a Chinese Windows), in place, for output files;
+/// a UTF-8 name leaves it as it is. False with `*error` set and `*text`
+/// unchanged when the encoding is unknown or cannot write one of the
+/// characters ("`😀` at byte offset 12 cannot be written in gbk").
+ZHUCUN_API bool ConvertFromUtf8(std::string* text, std::string_view encoding,
+                                std::string* error);
 
 /// Reads one table's CSV text (already in `sources`) into `builder`.
 /// Malformed-file problems go to builder.AddFileError; bad rows to the rows.

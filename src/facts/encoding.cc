@@ -62,9 +62,9 @@ char AsciiLower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Converts with `cd` into *out. False with *error set on failure.
-bool Convert(iconv_t cd, const std::string& in, std::string_view encoding,
-             std::string* out, std::string* error, size_t* bad_offset) {
+// Converts `in` with `cd` into *out: 0, or the errno of the failure with
+// *at the byte offset in `in` where it happened.
+int ConvertBytes(iconv_t cd, const std::string& in, std::string* out, size_t* at) {
   // gb18030/GBK and UTF-16 need at most 1.5 bytes of UTF-8 per input byte;
   // single-byte encodings up to 3. Grow when iconv says E2BIG.
   out->resize(in.size() + in.size() / 2 + 16);
@@ -87,27 +87,43 @@ bool Convert(iconv_t cd, const std::string& in, std::string_view encoding,
       continue;
     }
     const int err = errno;
-    const size_t at = in.size() - in_left;
     if (err == E2BIG) {
       out->resize(out->size() * 2);
       continue;
     }
-    if (bad_offset != nullptr) *bad_offset = at;
-    if (err == EILSEQ) {
-      *error = "the file is not valid " + std::string(encoding) +
-               " at byte offset " + std::to_string(at);
-    } else if (err == EINVAL) {
-      *error = "the file is not valid " + std::string(encoding) +
-               ": it ends inside a character at byte offset " +
-               std::to_string(at);
-    } else {
-      *error = "cannot convert the file from " + std::string(encoding) +
-               ": " + std::strerror(err);
-    }
-    return false;
+    *at = in.size() - in_left;
+    return err;
   }
   out->resize(used);
-  return true;
+  return 0;
+}
+
+// Converts with `cd` into *out. False with *error set on failure.
+bool Convert(iconv_t cd, const std::string& in, std::string_view encoding,
+             std::string* out, std::string* error, size_t* bad_offset) {
+  size_t at = 0;
+  const int err = ConvertBytes(cd, in, out, &at);
+  if (err == 0) return true;
+  if (bad_offset != nullptr) *bad_offset = at;
+  if (err == EILSEQ) {
+    *error = "the file is not valid " + std::string(encoding) +
+             " at byte offset " + std::to_string(at);
+  } else if (err == EINVAL) {
+    *error = "the file is not valid " + std::string(encoding) +
+             ": it ends inside a character at byte offset " +
+             std::to_string(at);
+  } else {
+    *error = "cannot convert the file from " + std::string(encoding) +
+             ": " + std::strerror(err);
+  }
+  return false;
+}
+
+// An iconv name that means what it says: not "" (the locale's encoding)
+// and without `/` ("x//IGNORE" drops what does not convert).
+bool IsPlainEncodingName(std::string_view encoding) {
+  return !encoding.empty() &&
+         encoding.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos;
 }
 
 }  // namespace
@@ -153,11 +169,7 @@ bool IsUtf8EncodingName(std::string_view encoding) {
 
 bool IsKnownEncoding(std::string_view encoding) {
   if (IsUtf8EncodingName(encoding)) return true;
-  if (encoding.empty() ||
-      encoding.find_first_of(std::string_view("/\0", 2)) !=
-          std::string_view::npos) {
-    return false;
-  }
+  if (!IsPlainEncodingName(encoding)) return false;
   const std::string name(encoding);
   const iconv_t cd = iconv_open("UTF-8", name.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return false;
@@ -169,11 +181,7 @@ bool ConvertToUtf8(std::string* bytes, std::string_view encoding,
                    std::string* error, size_t* bad_offset) {
   if (bad_offset != nullptr) *bad_offset = std::string::npos;
   if (IsUtf8EncodingName(encoding)) return true;
-  // iconv reads "" as the locale's encoding and "x//IGNORE" as "drop what
-  // does not convert": neither is what the user asked for.
-  if (encoding.empty() ||
-      encoding.find_first_of(std::string_view("/\0", 2)) !=
-          std::string_view::npos) {
+  if (!IsPlainEncodingName(encoding)) {
     *error = "unknown encoding `" + std::string(encoding) + "`";
     return false;
   }
@@ -198,4 +206,50 @@ bool ConvertToUtf8(std::string* bytes, std::string_view encoding,
   }
 }
 
+bool ConvertFromUtf8(std::string* text, std::string_view encoding, std::string* error) {
+  if (IsUtf8EncodingName(encoding)) return true;
+  if (!IsPlainEncodingName(encoding)) {
+    *error = "unknown encoding `" + std::string(encoding) + "`";
+    return false;
+  }
+  try {
+    const std::string name(encoding);
+    const iconv_t cd = iconv_open(name.c_str(), "UTF-8");
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+      *error = "unknown encoding `" + name + "`";
+      return false;
+    }
+    IconvHandle handle(cd);
+    std::string out;
+    size_t at = 0;
+    const int err = ConvertBytes(handle.get(), *text, &out, &at);
+    if (err == 0) {
+      *text = std::move(out);
+      return true;
+    }
+    if (err == EILSEQ) {
+      // The text is UTF-8, so the character at `at` has no form in
+      // `encoding` (GBK has no emoji, for one).
+      const size_t len = at < text->size() ? SequenceLength(
+          reinterpret_cast<const unsigned char*>(text->data()), at, text->size()) : 0;
+      *error = "`" + text->substr(at, len == 0 ? 1 : len) + "` at byte offset " +
+               std::to_string(at) + " cannot be written in " + name;
+    } else {
+      *error = "cannot convert the text to " + name + ": " + std::strerror(err);
+    }
+    return false;
+  } catch (const std::bad_alloc&) {
+    *error = "not enough memory to convert the text to " + std::string(encoding);
+    return false;
+  }
+}
+
 }  // namespace zhucun::internal
+
+namespace zhucun {
+
+bool ConvertFromUtf8(std::string* text, std::string_view encoding, std::string* error) {
+  return internal::ConvertFromUtf8(text, encoding, error);
+}
+
+}  // namespace zhucun

@@ -37,6 +37,12 @@ bool IsUtf8EncodingName(std::string_view encoding);
 bool ConvertToUtf8(std::string* bytes, std::string_view encoding,
                    std::string* error, size_t* bad_offset = nullptr);
 
+// Converts UTF-8 *text to `encoding` in place (a UTF-8 name: a no-op).
+// False with *error set and *text unchanged for an unknown encoding or a
+// character `encoding` cannot write: "`😀` at byte offset 12 cannot be
+// written in gbk".
+bool ConvertFromUtf8(std::string* text, std::string_view encoding, std::string* error);
+
 // True when iconv can convert from `encoding` to UTF-8 (always for UTF-8).
 bool IsKnownEncoding(std::string_view encoding);
 

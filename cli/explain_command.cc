@@ -96,7 +96,7 @@ int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
                              finding[1], finding.size() == 3 ? finding[2] : "");
   err << e.diagnostics().Render(sources);
   if (!e.ok()) return kExitUsage;
-  out << FormatExplanation(e.value());
+  out << FormatExplanation(e.value(), LangCode(CurrentLang()));
   return e.value().fired ? kExitOk : kExitFindings;
 }
 

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -408,6 +409,10 @@ class ZHUCUN_API Policy {
 /// `when` with their values, the first false one marked. Columns are
 /// aligned for a terminal (text.h); every line ends with `\n`.
 ZHUCUN_API std::string FormatExplanation(const Explanation& e);
+/// The same in `lang` (`en` or `zh`; anything else is `en`): the headings
+/// and labels, and the severity; the rule's title and message are the
+/// explanation's own (CheckOptions::lang).
+ZHUCUN_API std::string FormatExplanation(const Explanation& e, std::string_view lang);
 
 /// A check's profile as text, slowest rule first, ending with the line
 /// `evaluation: <milliseconds> ms`: what `zhucun check --profile` prints.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zhucun/engine.h"
@@ -12,55 +13,93 @@ namespace zhucun {
 
 namespace {
 
+// The words of an explanation in one language.
+struct Words {
+  const char* rule;
+  const char* source;
+  const char* severity;
+  const char* subject;
+  const char* period;
+  const char* result;
+  const char* fired;
+  const char* did_not_fire;
+  const char* exempted;
+  const char* by_exception;  // then the id, then `exempted_where`
+  const char* exempted_where;
+  const char* row;
+  const char* empty;
+  const char* periods;
+  const char* values;
+  const char* conditions;
+  const char* first_false;
+  const char* error;
+  const char* warning;
+};
+
+constexpr Words kEnglish = {
+    "rule", "source", "severity", "subject", "period", "result", "fired: ", "did not fire",
+    "exempted", "by exception ", " (the finding is in exempted.csv, not findings.csv)", "row ",
+    "(empty)", "periods of the subject", "values", "conditions (when)", "   <- first false",
+    "error", "warning"};
+constexpr Words kChinese = {
+    "规则", "条款", "严重程度", "对象", "期间", "结果", "触发：", "未触发",
+    "豁免", "依据例外记录 ", "（该发现在 exempted.csv 中，不在 findings.csv 中）", "数据行 ",
+    "（空）", "对象的期间", "取值", "条件（when）", "   <- 第一个不成立的条件",
+    "错误", "警告"};
+
 // Aligned `name<between>value` lines.
 void AppendItems(const std::vector<Explanation::Item>& items,
                  const std::string& indent, const std::string& between,
-                 std::string* out) {
+                 const Words& w, std::string* out) {
   size_t width = 0;
   for (const auto& item : items) width = std::max(width, TextWidth(item.name));
   for (const auto& item : items) {
     *out += indent + PadToWidth(item.name, width) + between +
-            (item.value.empty() ? "(empty)" : item.value) + '\n';
+            (item.value.empty() ? w.empty : item.value) + '\n';
   }
 }
 
 }  // namespace
 
-std::string FormatExplanation(const Explanation& e) {
+std::string FormatExplanation(const Explanation& e) { return FormatExplanation(e, "en"); }
+
+std::string FormatExplanation(const Explanation& e, std::string_view lang) {
+  const Words& w = lang == "zh" ? kChinese : kEnglish;
   std::string out;
+  const std::string severity = e.severity == "error"     ? w.error
+                               : e.severity == "warning" ? w.warning
+                                                         : e.severity;
   std::vector<Explanation::Item> head = {
-      {"rule", e.rule + (e.title.empty() ? "" : "  " + e.title)},
-      {"source", e.source},
-      {"severity", e.severity},
-      {"subject", e.subject},
+      {w.rule, e.rule + (e.title.empty() ? "" : "  " + e.title)},
+      {w.source, e.source},
+      {w.severity, severity},
+      {w.subject, e.subject},
   };
-  if (!e.period.empty()) head.push_back({"period", e.period});
-  head.push_back({"result", e.fired ? "fired: " + e.message : "did not fire"});
+  if (!e.period.empty()) head.push_back({w.period, e.period});
+  head.push_back({w.result, e.fired ? w.fired + e.message : w.did_not_fire});
   if (!e.exempted_by.empty()) {
-    head.push_back({"exempted", "by exception " + e.exempted_by +
-                                    " (the finding is in exempted.csv, not findings.csv)"});
+    head.push_back({w.exempted, w.by_exception + e.exempted_by + w.exempted_where});
   }
-  AppendItems(head, "", "  ", &out);
+  AppendItems(head, "", "  ", w, &out);
   for (const Explanation::Row& row : e.rows) {
-    out += "\nrow " + row.name + '\n';
-    AppendItems(row.cells, "  ", "  ", &out);
+    out += "\n" + (w.row + row.name) + '\n';
+    AppendItems(row.cells, "  ", "  ", w, &out);
   }
   if (e.periods) {
-    out += "\nperiods of the subject\n  " + e.periods->name + " = " +
-           e.periods->value + '\n';
+    out += "\n" + (w.periods + ("\n  " + e.periods->name)) + " = " + e.periods->value + '\n';
   }
   if (!e.lets.empty()) {
-    out += "\nvalues\n";
-    AppendItems(e.lets, "  ", " = ", &out);
+    out += "\n" + std::string(w.values) + "\n";
+    AppendItems(e.lets, "  ", " = ", w, &out);
   }
   if (!e.conditions.empty()) {
-    out += "\nconditions (when)\n";
+    out += "\n" + std::string(w.conditions) + "\n";
     size_t width = 0;
     for (const auto& c : e.conditions) width = std::max(width, TextWidth(c.value));
     for (size_t i = 0; i < e.conditions.size(); ++i) {
       const Explanation::Item& c = e.conditions[i];
       out += "  " + PadToWidth(c.value, width) + "  " + c.name +
-             (e.first_false == i ? "   <- first false" : "") + '\n';
+             (e.first_false == i ? w.first_false : "") + '\n';
     }
   }
   return out;

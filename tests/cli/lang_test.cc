@@ -138,6 +138,29 @@ TEST(CliLangTest, TheLanguageMayComeBeforeTheCommandAndMustBeKnown) {
   EXPECT_NE(bad.err.find("--lang: fr not in {zh,en}"), std::string::npos) << bad.err;
 }
 
+TEST(CliLangTest, ExplainSpeaksChinese) {
+  const std::vector<std::string> args = {"explain", "--rules", kRules, "--data", kExample,
+                                         "--as-of", "2024-06-30", "visits.deputy",
+                                         "leaders:L00003", "2022-Q2"};
+  const CliRun en = testing::RunZhucun(args);
+  std::vector<std::string> zh_args = args;
+  zh_args.insert(zh_args.begin() + 1, {"--lang", "zh"});
+  const CliRun zh = testing::RunZhucun(zh_args);
+  EXPECT_EQ(en.exit_code, 0);
+  EXPECT_EQ(zh.exit_code, 0);
+  const std::vector<std::string> en_lines = Lines(en.out);
+  const std::vector<std::string> zh_lines = Lines(zh.out);
+  ASSERT_EQ(en_lines.size(), zh_lines.size());
+  EXPECT_EQ(en_lines[0], "rule      visits.deputy  The leader in charge visits every quarter");
+  EXPECT_EQ(zh_lines[0], "规则      visits.deputy  分管领导每季度到村调研");
+  EXPECT_EQ(en_lines[2], "severity  error");
+  EXPECT_EQ(zh_lines[2], "严重程度  错误");
+  EXPECT_EQ(en_lines[5], "result    fired: 0 visits in 2022-Q2");
+  EXPECT_EQ(zh_lines[5], "结果      触发：2022-Q2到村调研0次");
+  EXPECT_NE(zh.out.find("\n条件（when）\n"), std::string::npos) << zh.out;
+  EXPECT_NE(zh.out.find("  end_date    （空）\n"), std::string::npos) << zh.out;
+}
+
 TEST(CliLangTest, HelpIsInChinese) {
   const CliRun help = testing::RunZhucun({"check", "--help", "--lang", "zh"});
   EXPECT_EQ(help.exit_code, 0);

@@ -282,3 +282,27 @@ def test_diff_as_the_cli(policy, tmp_path):
     assert policy.diff(policy, data, as_of="2024-06-30").empty
     with pytest.raises(TypeError, match="diff: new must be a zhucun.Policy"):
         policy.diff("rules/qiannan", data, as_of="2024-06-30")
+
+
+def test_chinese_messages_as_the_cli(policy, tmp_path):
+    """check(lang="zh"): the findings of the English check with the CLI's
+    Chinese messages (`zhucun check --lang zh`); explanations in Chinese."""
+    data = SHARED / "spec" / "example" / "data"
+    en = policy.check(data, as_of="2024-06-30")
+    zh = policy.check(data, as_of="2024-06-30", lang="zh")
+    cols = ["rule", "subject", "period", "severity"]
+    pd.testing.assert_frame_equal(en.findings[cols], zh.findings[cols])
+    assert (en.findings["message"] != zh.findings["message"]).all()
+    subprocess.run([str(CLI), "check", "--rules", str(PACK), "--data", str(data),
+                    "--as-of", "2024-06-30", "--lang", "zh", "--out", str(tmp_path)],
+                   capture_output=True, check=False)
+    assert findings_rows(zh) == read_csv_rows(tmp_path / "findings.csv")
+    first = zh.explain(0)
+    assert str(first).startswith("规则  ")
+    assert "结果" in str(first)
+    assert str(en.explain(0)).startswith("rule  ")
+    with pytest.raises(ValueError, match='lang: expected "en" or "zh", not \'fr\''):
+        policy.check(data, as_of="2024-06-30", lang="fr")
+    with pytest.raises(TypeError, match='lang: expected "en" or "zh", not int'):
+        policy.explain(data, "visits.deputy", "leaders:L00003", "2022-Q2",
+                       as_of="2024-06-30", lang=1)

@@ -196,7 +196,7 @@ PyFacts ReadCsv(const PyPolicy& policy, const std::string& dir, bool lenient,
   return PyFacts{std::make_shared<const FactSet>(std::move(*facts).value())};
 }
 
-py::dict ExplanationToPy(const Explanation& e) {
+py::dict ExplanationToPy(const Explanation& e, const std::string& lang) {
   const auto items = [](const std::vector<Explanation::Item>& list) {
     py::list out;
     for (const Explanation::Item& i : list) out.append(py::make_tuple(i.name, i.value));
@@ -215,15 +215,16 @@ py::dict ExplanationToPy(const Explanation& e) {
                   "fired"_a = e.fired, "message"_a = e.message, "rows"_a = rows,
                   "periods"_a = periods, "lets"_a = items(e.lets),
                   "conditions"_a = items(e.conditions), "first_false"_a = first_false,
-                  "exempted_by"_a = e.exempted_by, "text"_a = FormatExplanation(e));
+                  "exempted_by"_a = e.exempted_by, "text"_a = FormatExplanation(e, lang));
 }
 
 py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,
                const std::optional<std::string>& start, unsigned threads, bool profile,
-               bool plan) {
+               bool plan, const std::string& lang) {
   CheckOptions options = Options(as_of, start, threads);
   options.profile = profile;
   options.plan = plan;
+  options.lang = lang;
   std::optional<Result<Report>> report;
   std::optional<Result<std::vector<std::string>>> groups;
   {
@@ -306,8 +307,10 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
 
 py::dict Explain(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,
                  const std::optional<std::string>& start, const std::string& rule,
-                 const std::string& subject, const std::string& period) {
-  const CheckOptions options = Options(as_of, start, 1);
+                 const std::string& subject, const std::string& period,
+                 const std::string& lang) {
+  CheckOptions options = Options(as_of, start, 1);
+  options.lang = lang;
   std::optional<Result<Explanation>> e;
   {
     py::gil_scoped_release release;
@@ -325,7 +328,7 @@ py::dict Explain(const PyPolicy& policy, const PyFacts& facts, const std::string
     Raise("RuleError", "cannot explain `" + rule + "` for `" + subject + "`", diags,
           *policy.sources);
   }
-  return ExplanationToPy(e->value());
+  return ExplanationToPy(e->value(), lang);
 }
 
 // `zhucun diff` of the facts checked by two policies: dicts of plain lists.
@@ -449,9 +452,10 @@ PYBIND11_MODULE(_zhucun, m) {
       .def("build_facts", &BuildFacts, "tables"_a, "lenient"_a, "null_values"_a,
            "Builds facts from prepared columns (zhucun._frames); raises zhucun.InputError.")
       .def("check", &Check, "facts"_a, "as_of"_a, "start"_a, "threads"_a, "profile"_a, "plan"_a,
+           "lang"_a,
            "Evaluates every rule and derived table; a dict of plain lists.")
       .def("explain", &Explain, "facts"_a, "as_of"_a, "start"_a, "rule"_a, "subject"_a,
-           "period"_a, "Explains one decision; a dict of the explanation's fields.");
+           "period"_a, "lang"_a, "Explains one decision; a dict of the explanation's fields.");
 
   m.def("diff", &DiffChecks, "before"_a, "before_facts"_a, "after"_a, "after_facts"_a,
         "as_of"_a, "start"_a, "threads"_a,

@@ -28,6 +28,15 @@ Tables = Union[Mapping[str, pd.DataFrame], str, "os.PathLike[str]", "Facts"]
 DateLike = Union[str, datetime.date, pd.Timestamp, np.datetime64]
 
 
+def _lang(lang: Any) -> str:
+    """``lang`` checked: ``"en"`` or ``"zh"``."""
+    if not isinstance(lang, str):
+        raise TypeError(f"lang: expected \"en\" or \"zh\", not {type(lang).__name__}")
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang: expected \"en\" or \"zh\", not {lang!r}")
+    return lang
+
+
 def _date_text(what: str, value: Any) -> str:
     """YYYY-MM-DD for a date given as text, date, Timestamp or datetime64."""
     if isinstance(value, str):
@@ -201,11 +210,12 @@ class Report:
     """
 
     def __init__(self, policy: "Policy", facts: Facts, as_of: str,
-                 start: Optional[str], native: Dict[str, Any]) -> None:
+                 start: Optional[str], native: Dict[str, Any], lang: str = "en") -> None:
         self.policy = policy
         self.facts = facts
         self.as_of = as_of
         self.start = start
+        self.lang = lang
         self.summary_by: str = native["summary_by"]
         findings = pd.DataFrame(native["findings"],
                                 columns=["rule", "subject", "period", "severity", "message"])
@@ -304,7 +314,7 @@ class Report:
             raise IndexError(f"explain: there are {n} findings, no finding {i}")
         f = self.findings.iloc[int(i)]
         return self.policy.explain(self.facts, f["rule"], f["subject"], f["period"],
-                                   as_of=self.as_of, start=self.start)
+                                   as_of=self.as_of, start=self.start, lang=self.lang)
 
 
 class Policy:
@@ -367,7 +377,7 @@ class Policy:
 
     def check(self, tables: Tables, as_of: DateLike, start: Optional[DateLike] = None,
               lenient: bool = False, threads: int = 0, profile: bool = False,
-              plan: bool = True) -> Report:
+              plan: bool = True, lang: str = "en") -> Report:
         """Evaluates every rule and derived table as of ``as_of``, judging the
         periods that lie wholly in [``start``, ``as_of``] (``start``: the pack's
         ``window_start`` when None), as ``zhucun check``. ``tables`` is a dict
@@ -375,8 +385,12 @@ class Policy:
         every core (the report is the same for any number); with ``profile``,
         :attr:`Report.profile` says where the time went. ``plan=False``
         judges every (subject, period) pair with the row evaluator, without
-        the rules' plans (the same report, slower: ``zhucun check --no-plan``)."""
+        the rules' plans (the same report, slower: ``zhucun check --no-plan``).
+        ``lang`` (``"en"`` or ``"zh"``) is the language of the findings'
+        messages and of the explanations' text, for rules that speak it
+        (``zhucun check --lang``)."""
         as_of_text = _date_text("as_of", as_of)
+        lang = _lang(lang)
         start_text = None if start is None else _date_text("start", start)
         threads = _threads(threads)
         facts = self.facts(tables, lenient=lenient)
@@ -384,8 +398,8 @@ class Policy:
             if not isinstance(flag, bool):
                 raise TypeError(f"{name}: expected True or False, not {type(flag).__name__}")
         native = self._native.check(facts._native, as_of_text, start_text, threads, profile,
-                                    plan)
-        return Report(self, facts, as_of_text, start_text, native)
+                                    plan, lang)
+        return Report(self, facts, as_of_text, start_text, native, lang)
 
     def diff(self, new: "Policy", tables: Tables, as_of: DateLike,
              start: Optional[DateLike] = None, lenient: bool = False,
@@ -406,11 +420,12 @@ class Policy:
 
     def explain(self, tables: Tables, rule: str, subject: str, period: str = "",
                 as_of: Optional[DateLike] = None, start: Optional[DateLike] = None,
-                lenient: bool = False) -> Explanation:
+                lenient: bool = False, lang: str = "en") -> Explanation:
         """Why ``rule`` fired, or did not, for ``subject`` (e.g.
         ``members:M000001``) in ``period`` (e.g. ``2023-Q1``; ``""`` for rules
         without periods), as of ``as_of``. An unknown rule, subject or period
-        is a ValueError."""
+        is a ValueError. ``lang`` as for :meth:`check`."""
+        lang = _lang(lang)
         if as_of is None:
             raise TypeError("explain: as_of is required (the evaluation date)")
         for what, v in (("rule", rule), ("subject", subject), ("period", period)):
@@ -420,7 +435,7 @@ class Policy:
         start_text = None if start is None else _date_text("start", start)
         facts = self.facts(tables, lenient=lenient)
         return Explanation._from_native(self._native.explain(
-            facts._native, as_of_text, start_text, rule, subject, period))
+            facts._native, as_of_text, start_text, rule, subject, period, lang))
 
 
 class Diff:

@@ -29,7 +29,7 @@ class Policy:
     ) -> Facts: ...
     def check(
         self, facts: Facts, as_of: str, start: Optional[str], threads: int,
-        profile: bool, plan: bool
+        profile: bool, plan: bool, lang: str
     ) -> Dict[str, Any]: ...
     def explain(
         self,
@@ -39,6 +39,7 @@ class Policy:
         rule: str,
         subject: str,
         period: str,
+        lang: str,
     ) -> Dict[str, Any]: ...
 
 def diff(

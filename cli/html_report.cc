@@ -44,6 +44,7 @@ struct Words {
   Word window{"Window", "检查区间"};
   Word self_contained{"Written by zhucun; this page needs no network.",
                       "由 zhucun 生成；本页无需联网。"};
+  Word colon{": ", "："};
   Word contents{"Contents", "目录"};
   Word totals{"Totals", "总计"};
   Word findings{"Findings", "问题"};
@@ -515,7 +516,7 @@ std::optional<Scores> CountScores(const Report& report) {
 
 std::string ExplanationHtml(const Explanation& e, const Say& say) {
   std::string h = "<div class=\"ex\"><p><b>" + Html(e.rule) + "</b> " + Html(e.title) +
-                  " · " + say(kWords.source) + ": " + Html(e.source) + "</p>";
+                  " · " + say(kWords.source) + say(kWords.colon) + Html(e.source) + "</p>";
   for (const Explanation::Row& row : e.rows) {
     h += "<p class=\"row\"><b>" + Html(row.name) + "</b>";
     for (const Explanation::Item& c : row.cells) {
@@ -524,17 +525,17 @@ std::string ExplanationHtml(const Explanation& e, const Say& say) {
     h += "</p>";
   }
   if (e.periods) {
-    h += "<p>" + std::string(say(kWords.periods)) + ": <code>" + Html(e.periods->name) +
+    h += "<p>" + std::string(say(kWords.periods)) + say(kWords.colon) + "<code>" + Html(e.periods->name) +
          "</code> = <code>" + Html(e.periods->value) + "</code></p>";
   }
   if (!e.lets.empty()) {
-    h += "<p>" + std::string(say(kWords.values)) + ":";
+    h += "<p>" + std::string(say(kWords.values)) + say(kWords.colon);
     for (const Explanation::Item& l : e.lets) {
       h += " <span><code>" + Html(l.name) + " = " + Html(l.value) + "</code></span>";
     }
     h += "</p>";
   }
-  h += "<p>" + std::string(say(kWords.conditions)) + ":</p><ul>";
+  h += "<p>" + std::string(say(kWords.conditions)) + say(kWords.colon) + "</p><ul>";
   for (size_t i = 0; i < e.conditions.size(); ++i) {
     const Explanation::Item& c = e.conditions[i];
     const bool is_true = c.value == "true";
@@ -590,11 +591,11 @@ void ExplainFindings(const Policy& policy, const std::shared_ptr<const FactSet>&
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;
  margin:0;color:#1d2430;background:#f5f6f8;font-size:14px;line-height:1.45}
-header{background:#22405f;color:#fff;padding:18px 28px}
+header{background:#22405f;color:#fff;padding:18px 20px}
 header h1{margin:0 0 6px;font-size:22px}
 header p{margin:0;opacity:.85}
-main{padding:8px 28px 40px;max-width:1400px}
-section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:14px 18px;margin:16px 0}
+main{padding:8px 20px 40px;max-width:1400px}
+section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:12px 14px;margin:14px 0}
 h2{font-size:17px;margin:0 0 10px}
 h3{font-size:14px;margin:14px 0 6px}
 nav a{margin-right:14px;color:#22405f}
@@ -603,7 +604,7 @@ nav a{margin-right:14px;color:#22405f}
 .card .n{font-size:24px;font-weight:600}
 .card.e .n{color:#b42318}.card.w .n{color:#b54708}
 table{border-collapse:collapse;font-size:13px}
-th,td{border-bottom:1px solid #e4e7ec;padding:4px 10px;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid #e4e7ec;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f5;white-space:nowrap}
 table.sortable th{cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
@@ -715,19 +716,19 @@ class Writer {
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          << "<title>" << Html(title) << " · " << say_(kWords.report) << "</title>\n<style>"
          << kStyle << "</style>\n</head>\n<body>\n<header><h1>" << Html(title) << " · "
-         << say_(kWords.report) << "</h1>\n<p>" << say_(kWords.pack) << ": " << Html(info_.name)
-         << " " << Html(info_.version) << " · " << say_(kWords.data) << ": "
-         << Html(options_.data) << " · " << say_(kWords.as_of) << ": <span id=\"as-of\">"
+         << say_(kWords.report) << "</h1>\n<p>" << say_(kWords.pack) << say_(kWords.colon) << Html(info_.name)
+         << " " << Html(info_.version) << " · " << say_(kWords.data) << say_(kWords.colon)
+         << Html(options_.data) << " · " << say_(kWords.as_of) << say_(kWords.colon) << "<span id=\"as-of\">"
          << check_.as_of.ToString() << "</span>";
     if (const auto from = WindowStart(info_, check_)) {
-      out_ << " · " << say_(kWords.window) << ": " << from->ToString() << " – "
+      out_ << " · " << say_(kWords.window) << say_(kWords.colon) << from->ToString() << " – "
            << check_.as_of.ToString();
     }
     out_ << "</p>\n<p>" << say_(kWords.self_contained) << "</p></header>\n";
   }
 
   void Contents() {
-    out_ << "<nav>" << say_(kWords.contents) << ": <a href=\"#totals\">" << say_(kWords.totals)
+    out_ << "<nav>" << say_(kWords.contents) << say_(kWords.colon) << "<a href=\"#totals\">" << say_(kWords.totals)
          << "</a>";
     if (!by_.empty()) {
       out_ << "<a href=\"#by-group-section\">" << Html(say_(kWords.by_group, {{"by", by_}}))
@@ -761,7 +762,7 @@ class Writer {
 
   // A count with a bar as long as its share of `max`.
   void CountCell(size_t n, size_t max, const char* cls = "n") {
-    const int width = max == 0 ? 0 : static_cast<int>(std::lround(120.0 * n / max));
+    const int width = max == 0 ? 0 : static_cast<int>(std::lround(80.0 * n / max));
     out_ << "<td class=\"" << cls << "\" data-v=\"" << n << "\">" << n
          << " <span class=\"bar\" style=\"width:" << width << "px\"></span></td>";
   }
@@ -787,6 +788,15 @@ class Writer {
     out_ << "</tbody></table></section>\n";
   }
 
+  // The column of exempted findings, when the facts hold exception records
+  // (without any, it would be zeros).
+  void ExemptedHeading() {
+    if (report_.exceptions > 0) out_ << "<th class=\"n\">" << say_(kWords.exempted) << "</th>";
+  }
+  void ExemptedCell(size_t n) {
+    if (report_.exceptions > 0) out_ << "<td class=\"n\">" << n << "</td>";
+  }
+
   void ByRule() {
     size_t max = 0;
     for (const RuleRow& r : page_.rules) max = std::max(max, r.errors + r.warnings);
@@ -794,14 +804,16 @@ class Writer {
          << "</h2><p class=\"note\">" << say_(kWords.sort_hint) << "</p>"
          << "<table class=\"sortable\" id=\"by-rule\"><thead><tr><th>" << say_(kWords.rule)
          << "</th><th>" << say_(kWords.title) << "</th><th>" << say_(kWords.severity)
-         << "</th><th class=\"n\">" << say_(kWords.count) << "</th><th class=\"n\">"
-         << say_(kWords.exempted) << "</th></tr></thead><tbody>\n";
+         << "</th><th class=\"n\">" << say_(kWords.count) << "</th>";
+    ExemptedHeading();
+    out_ << "</tr></thead><tbody>\n";
     for (const RuleRow& r : page_.rules) {
       out_ << "<tr><td><code>" << Html(r.id) << "</code></td><td>" << Html(r.title)
            << "</td><td class=\"sev-" << Html(r.severity) << "\">" << say_.Severity(r.severity)
            << "</td>";
       CountCell(r.errors + r.warnings, max, "n count");
-      out_ << "<td class=\"n\">" << r.exempted << "</td></tr>\n";
+      ExemptedCell(r.exempted);
+      out_ << "</tr>\n";
     }
     out_ << "</tbody></table></section>\n";
   }
@@ -830,15 +842,15 @@ class Writer {
     }
     for (size_t i = 0; i < rule.periods.size(); ++i) {
       const VisitPeriod& p = rule.periods[i];
-      const double share = p.due == 0 ? 0 : static_cast<double>(p.met + p.exempted) / p.due;
+      const double share = p.due == 0 ? 0 : static_cast<double>(p.met) / p.due;
       const int h = static_cast<int>(std::lround(kHeight * share));
       const int x = kLeft + static_cast<int>(i) * kBar + 6;
       out_ << "<rect x=\"" << x << "\" y=\"" << kTop + kHeight - h << "\" width=\"" << kBar - 12
            << "\" height=\"" << h << "\" fill=\"" << (share >= 0.95 ? "#2e7d32" : "#c2410c")
-           << "\"><title>" << Html(p.label) << ": " << Percent(p.met + p.exempted, p.due)
+           << "\"><title>" << Html(p.label) << ": " << Percent(p.met, p.due)
            << "</title></rect><text x=\"" << x + (kBar - 12) / 2 << "\" y=\""
            << kTop + kHeight - h - 4 << "\" text-anchor=\"middle\">"
-           << Percent(p.met + p.exempted, p.due) << "</text><text x=\"" << x + (kBar - 12) / 2
+           << Percent(p.met, p.due) << "</text><text x=\"" << x + (kBar - 12) / 2
            << "\" y=\"" << kTop + kHeight + 16 << "\" text-anchor=\"middle\">" << Html(p.label)
            << "</text>";
     }
@@ -858,17 +870,19 @@ class Writer {
       out_ << "<table class=\"sortable visits\" data-rule=\"" << Html(rule.id)
            << "\"><thead><tr><th>" << say_(kWords.period) << "</th><th class=\"n\">"
            << say_(kWords.due) << "</th><th class=\"n\">" << say_(kWords.met)
-           << "</th><th class=\"n\">" << say_(kWords.missed) << "</th><th class=\"n\">"
-           << say_(kWords.exempted) << "</th><th class=\"n\">" << say_(kWords.compliance)
-           << "</th></tr></thead><tbody>\n";
+           << "</th><th class=\"n\">" << say_(kWords.missed) << "</th>";
+      ExemptedHeading();
+      out_ << "<th class=\"n\">" << say_(kWords.compliance) << "</th></tr></thead><tbody>\n";
       for (const VisitPeriod& p : rule.periods) {
         char share[32];
         std::snprintf(share, sizeof share, "%.4f",
-                      p.due == 0 ? 0.0 : static_cast<double>(p.met + p.exempted) / p.due);
+                      p.due == 0 ? 0.0 : static_cast<double>(p.met) / p.due);
         out_ << "<tr><td>" << Html(p.label) << "</td><td class=\"n due\">" << p.due
              << "</td><td class=\"n met\">" << p.met << "</td><td class=\"n missed\">" << p.missed
-             << "</td><td class=\"n\">" << p.exempted << "</td><td class=\"n\" data-v=\"" << share
-             << "\">" << Percent(p.met + p.exempted, p.due) << "</td></tr>\n";
+             << "</td>";
+        ExemptedCell(p.exempted);
+        out_ << "<td class=\"n\" data-v=\"" << share << "\">" << Percent(p.met, p.due)
+             << "</td></tr>\n";
       }
       out_ << "</tbody></table></div>\n";
     }

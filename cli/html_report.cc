@@ -101,7 +101,8 @@ struct Words {
   Word rows{"Rows", "条数"};
   Word year_rows{"{year}: {n} rows", "{year}年：{n}条"};
   Word all_findings{"All findings", "全部问题"};
-  Word click_hint{"Click a finding to see why the rule fired.", "点击一条问题，查看规则为何触发。"};
+  Word click_hint{"Click a finding to see why the rule fired.",
+                  "点击一条问题，查看规则为何触发。"};
   Word explained_note{
       "The explanations of the first {n} findings of each rule are in this page "
       "({k} of {total}); each other finding shows the command that explains it.",
@@ -141,7 +142,8 @@ class Say {
     std::string s = (*this)(w);
     for (const auto& [name, value] : holes) {
       const std::string hole = "{" + name + "}";
-      for (size_t at = s.find(hole); at != std::string::npos; at = s.find(hole, at + value.size())) {
+      for (size_t at = s.find(hole); at != std::string::npos;
+           at = s.find(hole, at + value.size())) {
         s.replace(at, hole.size(), value);
       }
     }
@@ -274,7 +276,9 @@ std::vector<RuleRow> CountByRule(const PackInfo& info, const Report& report) {
     if (added) rows.push_back({f.rule, "", f.severity});  // input.invalid, exceptions.*
     return rows[it->second];
   };
-  for (const Finding& f : report.findings) ++(f.severity == "error" ? row(f).errors : row(f).warnings);
+  for (const Finding& f : report.findings) {
+    ++(f.severity == "error" ? row(f).errors : row(f).warnings);
+  }
   for (const Exemption& x : report.exempted) ++row(x.finding).exempted;
   return rows;
 }
@@ -364,7 +368,8 @@ bool CountVisits(const Policy& policy, const std::shared_ptr<const FactSet>& fac
                  const CheckOptions& check, const HtmlReportOptions& options, Date from,
                  const std::string& table, VisitRule* rule, std::string* error) {
   const FactTable* t = facts->table(table);
-  const Column* key = t == nullptr || t->schema().key.empty() ? nullptr : t->column(t->schema().key);
+  const Column* key =
+      t == nullptr || t->schema().key.empty() ? nullptr : t->column(t->schema().key);
   if (key == nullptr) return true;
   const std::vector<Period> periods = Period::Enumerate(rule->kind, from, check.as_of);
   const size_t n = t->num_rows() * periods.size();
@@ -525,7 +530,8 @@ std::string ExplanationHtml(const Explanation& e, const Say& say) {
     h += "</p>";
   }
   if (e.periods) {
-    h += "<p>" + std::string(say(kWords.periods)) + say(kWords.colon) + "<code>" + Html(e.periods->name) +
+    h += "<p>" + std::string(say(kWords.periods)) + say(kWords.colon) + "<code>" +
+         Html(e.periods->name) +
          "</code> = <code>" + Html(e.periods->value) + "</code></p>";
   }
   if (!e.lets.empty()) {
@@ -639,7 +645,10 @@ constexpr const char* kScript = R"(
       th.addEventListener('click', function () {
         var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
         var asc = th.getAttribute('aria-sort') !== 'ascending';
-        var numeric = rows.every(function (r) { var v = value(r.cells[col]); return v !== '' && !isNaN(Number(v)); });
+        var numeric = rows.every(function (r) {
+          var v = value(r.cells[col]);
+          return v !== '' && !isNaN(Number(v));
+        });
         rows.sort(function (a, b) {
           var x = value(a.cells[col]), y = value(b.cells[col]);
           var c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
@@ -657,8 +666,10 @@ constexpr const char* kScript = R"(
       var tr = ev.target.closest('tr.f');
       if (tr && tr.nextElementSibling) tr.nextElementSibling.hidden = !tr.nextElementSibling.hidden;
     });
-    var rule = document.getElementById('filter-rule'), group = document.getElementById('filter-group');
-    var text = document.getElementById('filter-text'), shown = document.getElementById('shown');
+    var rule = document.getElementById('filter-rule');
+    var group = document.getElementById('filter-group');
+    var text = document.getElementById('filter-text');
+    var shown = document.getElementById('shown');
     var apply = function () {
       var n = 0, q = text.value.toLowerCase();
       findings.querySelectorAll('tr.f').forEach(function (tr) {
@@ -675,7 +686,9 @@ constexpr const char* kScript = R"(
     apply();
   }
   var total = 0;
-  document.querySelectorAll('#by-rule tbody td.count').forEach(function (td) { total += Number(td.getAttribute('data-v')); });
+  document.querySelectorAll('#by-rule tbody td.count').forEach(function (td) {
+    total += Number(td.getAttribute('data-v'));
+  });
   document.getElementById('js-total').textContent = String(total);
   document.body.setAttribute('data-ready', '1');
 })();
@@ -716,9 +729,11 @@ class Writer {
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          << "<title>" << Html(title) << " · " << say_(kWords.report) << "</title>\n<style>"
          << kStyle << "</style>\n</head>\n<body>\n<header><h1>" << Html(title) << " · "
-         << say_(kWords.report) << "</h1>\n<p>" << say_(kWords.pack) << say_(kWords.colon) << Html(info_.name)
+         << say_(kWords.report) << "</h1>\n<p>" << say_(kWords.pack) << say_(kWords.colon)
+         << Html(info_.name)
          << " " << Html(info_.version) << " · " << say_(kWords.data) << say_(kWords.colon)
-         << Html(options_.data) << " · " << say_(kWords.as_of) << say_(kWords.colon) << "<span id=\"as-of\">"
+         << Html(options_.data) << " · " << say_(kWords.as_of) << say_(kWords.colon)
+         << "<span id=\"as-of\">"
          << check_.as_of.ToString() << "</span>";
     if (const auto from = WindowStart(info_, check_)) {
       out_ << " · " << say_(kWords.window) << say_(kWords.colon) << from->ToString() << " – "
@@ -728,7 +743,8 @@ class Writer {
   }
 
   void Contents() {
-    out_ << "<nav>" << say_(kWords.contents) << say_(kWords.colon) << "<a href=\"#totals\">" << say_(kWords.totals)
+    out_ << "<nav>" << say_(kWords.contents) << say_(kWords.colon) << "<a href=\"#totals\">"
+         << say_(kWords.totals)
          << "</a>";
     if (!by_.empty()) {
       out_ << "<a href=\"#by-group-section\">" << Html(say_(kWords.by_group, {{"by", by_}}))
@@ -864,7 +880,9 @@ class Writer {
     for (const VisitRule& rule : page_.visits) {
       out_ << "<h3>"
            << Html(say_(kWords.per_period,
-                        {{"rule", rule.id}, {"title", rule.title}, {"period", KindWord(rule.kind)}}))
+                        {{"rule", rule.id},
+                         {"title", rule.title},
+                         {"period", KindWord(rule.kind)}}))
            << "</h3><div class=\"flex\">";
       ComplianceChart(rule);
       out_ << "<table class=\"sortable visits\" data-rule=\"" << Html(rule.id)
@@ -958,9 +976,12 @@ class Writer {
     if (!page_.scores) return;
     const Scores& s = *page_.scores;
     size_t max = 0;
-    for (const ScoreYear& y : s.years) max = std::max(max, *std::max_element(y.bins.begin(), y.bins.end()));
+    for (const ScoreYear& y : s.years) {
+      max = std::max(max, *std::max_element(y.bins.begin(), y.bins.end()));
+    }
     out_ << "<section id=\"scores\"><h2>" << say_(kWords.scores) << "</h2><p class=\"note\">"
-         << Html(say_(kWords.scores_how, {{"table", s.table}, {"score", s.score}, {"grade", s.grade}}))
+         << Html(say_(kWords.scores_how,
+                      {{"table", s.table}, {"score", s.score}, {"grade", s.grade}}))
          << "</p><div class=\"flex\">";
     for (const ScoreYear& y : s.years) Histogram(y, max);
     out_ << "</div>\n";

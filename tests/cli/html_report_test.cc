@@ -151,7 +151,8 @@ TEST(HtmlReportTest, VisitComplianceAgreesWithTheFindings) {
     ASSERT_NE(table, std::string::npos) << rule;
     const size_t end = page.find("</table>", table);
     long missed_in_rule = 0;
-    for (size_t row = page.find("<tr><td>", table); row < end; row = page.find("<tr><td>", row + 1)) {
+    for (size_t row = page.find("<tr><td>", table); row < end;
+         row = page.find("<tr><td>", row + 1)) {
       const size_t label = row + 8;
       const std::string period = page.substr(label, page.find('<', label) - label);
       const long due = NumberAfter(page, "class=\"n due\">", row);
@@ -207,8 +208,9 @@ TEST(HtmlReportTest, ChineseUsesTheChineseWords) {
   const std::string page = Page(*c, zh);
   EXPECT_EQ(page.rfind("<!DOCTYPE html>\n<html lang=\"zh-CN\">", 0), 0u);
   ExpectSelfContained(page);
-  for (const char* word : {"检查报告", "总计", "按规则统计", "按county统计", "领导到村调研：按季度达标情况",
-                           "综合得分与等次（按年度）", "全部问题", "点击一条问题"}) {
+  for (const char* word : {"检查报告", "总计", "按规则统计", "按county统计",
+                           "领导到村调研：按季度达标情况", "综合得分与等次（按年度）",
+                           "全部问题", "点击一条问题"}) {
     EXPECT_NE(page.find(word), std::string::npos) << word;
   }
   // No English word of the page's own is left (the pack's and the data's

@@ -38,7 +38,7 @@ struct Word {
 
 struct Words {
   Word report{"Check report", "检查报告"};
-  Word pack{"Pack", "规则包"};
+  Word pack{"Pack", "政策包"};
   Word data{"Data", "数据"};
   Word as_of{"As of", "检查日期"};
   Word window{"Window", "检查区间"};
@@ -47,24 +47,24 @@ struct Words {
   Word colon{": ", "："};
   Word contents{"Contents", "目录"};
   Word totals{"Totals", "总计"};
-  Word findings{"Findings", "问题"};
+  Word findings{"Findings", "发现"};
   Word errors{"Errors", "错误"};
   Word warnings{"Warnings", "警告"};
-  Word exempted{"Exempted", "已豁免"};
+  Word exempted{"Exempted", "被豁免"};
   Word exception_records{"Exception records", "例外记录"};
-  Word subjects{"Subjects with findings", "涉及对象"};
-  Word rules_fired{"Rules with findings", "有问题的规则"};
+  Word subjects{"Subjects with findings", "有发现的对象"};
+  Word rules_fired{"Rules with findings", "有发现的规则"};
   Word totals_check{"Findings counted by this page's script:",
-                    "本页脚本统计的问题数："};
-  Word by_group{"Findings by {by}", "按{by}统计"};
+                    "本页脚本统计的发现数："};
+  Word by_group{"Findings by {by}", "按{by}统计发现"};
   Word no_group{"(no {by})", "（无{by}）"};
   Word all_groups{"Every {by}", "全部{by}"};
-  Word by_rule{"Findings by rule", "按规则统计"};
+  Word by_rule{"Findings by rule", "按规则统计发现"};
   Word sort_hint{"Click a column heading to sort.", "点击列标题排序。"};
   Word rule{"Rule", "规则"};
-  Word title{"Title", "名称"};
-  Word severity{"Severity", "级别"};
-  Word count{"Findings", "问题数"};
+  Word title{"Title", "标题"};
+  Word severity{"Severity", "严重程度"};
+  Word count{"Findings", "发现数"};
   Word total{"Total", "合计"};
   Word error{"error", "错误"};
   Word warning{"warning", "警告"};
@@ -77,7 +77,7 @@ struct Words {
       "rule's findings.",
       "某领导在某期间“应调研”，指规则评判该期间，且除调研次数外其 when "
       "的各项条件均成立（按引擎对每位领导、每个期间的解释）；达标率为应调研的"
-      "领导期间中达到次数要求的比例，未达标者即该规则的问题。"};
+      "领导期间中达到次数要求的比例，未达标者即该规则的发现。"};
   Word per_period{"{rule}: {title}, per {period}", "{rule}：{title}（每{period}）"};
   Word quarter{"quarter", "季度"};
   Word half{"half-year", "半年"};
@@ -100,13 +100,13 @@ struct Words {
   Word year{"Year", "年度"};
   Word rows{"Rows", "条数"};
   Word year_rows{"{year}: {n} rows", "{year}年：{n}条"};
-  Word all_findings{"All findings", "全部问题"};
+  Word all_findings{"All findings", "全部发现"};
   Word click_hint{"Click a finding to see why the rule fired.",
-                  "点击一条问题，查看规则为何触发。"};
+                  "点击一条发现，查看规则为何触发。"};
   Word explained_note{
       "The explanations of the first {n} findings of each rule are in this page "
       "({k} of {total}); each other finding shows the command that explains it.",
-      "本页包含每条规则前 {n} 条问题的解释（共 {k} / {total} 条）；其余问题显示"
+      "本页包含每条规则前 {n} 条发现的解释（共 {k} / {total} 条）；其余发现显示"
       "可解释它的命令。"};
   Word all_rules{"Every rule", "全部规则"};
   Word search{"Search subjects and messages", "搜索对象和内容"};
@@ -115,17 +115,17 @@ struct Words {
   Word message{"Message", "内容"};
   Word not_explained{"Not explained in this page; this command explains it:",
                      "本页未包含此条的解释；可用以下命令查看："};
-  Word explain_failed{"Could not explain this finding:", "无法解释此条问题："};
-  Word source{"Source", "依据"};
+  Word explain_failed{"Could not explain this finding:", "无法解释此条发现："};
+  Word source{"Source", "政策条款"};
   Word periods{"Periods", "期间"};
   Word values{"Values", "取值"};
   Word conditions{"Conditions", "条件"};
   Word is_true{"true", "成立"};
   Word is_false{"false", "不成立"};
   Word first_false{"the first false", "首个不成立"};
-  Word exempted_findings{"Exempted findings", "已豁免的问题"};
+  Word exempted_findings{"Exempted findings", "被豁免的发现"};
   Word exception{"Exception", "例外"};
-  Word no_findings{"No findings.", "没有问题。"};
+  Word no_findings{"No findings.", "没有发现。"};
 };
 
 constexpr Words kWords;
@@ -264,12 +264,21 @@ struct Page {
   size_t errors = 0, subjects = 0;
 };
 
-std::vector<RuleRow> CountByRule(const PackInfo& info, const Report& report) {
+// A rule's title in `lang`, when the pack gives one (`title: {zh: ...}`).
+std::string TitleIn(const PackInfo::Rule& rule, const std::string& lang) {
+  for (const auto& [l, title] : rule.titles) {
+    if (l == lang) return title;
+  }
+  return rule.title;
+}
+
+std::vector<RuleRow> CountByRule(const PackInfo& info, const Report& report,
+                                 const std::string& lang) {
   std::vector<RuleRow> rows;
   std::map<std::string, size_t> index;
   for (const PackInfo::Rule& r : info.rules) {
     index[r.id] = rows.size();
-    rows.push_back({r.id, r.title, r.severity});
+    rows.push_back({r.id, TitleIn(r, lang), r.severity});
   }
   const auto row = [&](const Finding& f) -> RuleRow& {
     auto [it, added] = index.try_emplace(f.rule, rows.size());
@@ -425,7 +434,7 @@ bool CountAllVisits(const Policy& policy, const std::shared_ptr<const FactSet>& 
     if (r.kind != "visit_quota") continue;
     const auto shape = VisitShape(policy, facts, check, report, r.id, *from);
     if (!shape) continue;
-    VisitRule rule{r.id, r.title, shape->second, {}};
+    VisitRule rule{r.id, TitleIn(r, options.lang), shape->second, {}};
     if (!CountVisits(policy, facts, check, options, *from, shape->first, &rule, error)) {
       return false;
     }
@@ -1100,7 +1109,7 @@ bool WriteHtmlReport(const Policy& policy, const std::shared_ptr<const FactSet>&
   const PackInfo info = policy.info();
   const Say say(options.lang);
   Page page;
-  page.rules = CountByRule(info, report);
+  page.rules = CountByRule(info, report, options.lang);
   std::set<std::string> subjects;
   for (const Finding& f : report.findings) {
     page.errors += f.severity == "error" ? 1 : 0;

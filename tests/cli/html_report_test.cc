@@ -208,9 +208,9 @@ TEST(HtmlReportTest, ChineseUsesTheChineseWords) {
   const std::string page = Page(*c, zh);
   EXPECT_EQ(page.rfind("<!DOCTYPE html>\n<html lang=\"zh-CN\">", 0), 0u);
   ExpectSelfContained(page);
-  for (const char* word : {"检查报告", "总计", "按规则统计", "按county统计",
+  for (const char* word : {"检查报告", "总计", "按规则统计发现", "按county统计发现",
                            "领导到村调研：按季度达标情况", "综合得分与等次（按年度）",
-                           "全部问题", "点击一条问题"}) {
+                           "全部发现", "点击一条发现"}) {
     EXPECT_NE(page.find(word), std::string::npos) << word;
   }
   // No English word of the page's own is left (the pack's and the data's

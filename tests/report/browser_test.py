@@ -116,7 +116,7 @@ def test_chromium_renders_the_report(tmp_path: Path, lang: str) -> None:
         assert row and int(row.group(1)) == n, rule
     # The language of the page.
     assert re.search(r'<html lang="%s"' % ("zh-CN" if lang == "zh" else "en"), dom)
-    assert ("全部问题" in dom) == (lang == "zh")
+    assert ("全部发现" in dom) == (lang == "zh")
     # Charts are inline SVG: the visit compliance and the score histograms.
     assert dom.count('class="hist"') == 3
     assert dom.count('class="sortable visits"') == 3

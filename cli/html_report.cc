@@ -110,7 +110,9 @@ struct Words {
       "可解释它的命令。"};
   Word all_rules{"Every rule", "全部规则"};
   Word search{"Search subjects and messages", "搜索对象和内容"};
-  Word shown{"shown", "条显示"};
+  // Around the number of findings the filters leave: "138 shown", "显示 138 条".
+  Word shown_before{"", "显示 "};
+  Word shown_after{" shown", " 条"};
   Word subject{"Subject", "对象"};
   Word message{"Message", "内容"};
   Word not_explained{"Not explained in this page; this command explains it:",
@@ -625,6 +627,7 @@ table.sortable th{cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .bar{display:inline-block;height:10px;background:#5b7fa6;vertical-align:middle}
+#by-rule td:nth-child(2){max-width:280px}
 .sev-error{color:#b42318}.sev-warning{color:#b54708}
 .note{color:#5a6472;margin:4px 0 10px}
 .flex{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
@@ -1035,8 +1038,8 @@ class Writer {
       out_ << "</select>";
     }
     out_ << "<input id=\"filter-text\" type=\"search\" size=\"30\" placeholder=\""
-         << say_(kWords.search) << "\"> <span id=\"shown\">" << report_.findings.size()
-         << "</span> " << say_(kWords.shown) << "</div>\n";
+         << say_(kWords.search) << "\"> " << say_(kWords.shown_before) << "<span id=\"shown\">"
+         << report_.findings.size() << "</span>" << say_(kWords.shown_after) << "</div>\n";
   }
 
   void AllFindings() {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "command.h"
+#include "html_report.h"
 #include "words.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
@@ -388,6 +389,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
 struct CheckArgs : DataArgs {
   std::string out_dir;
   CsvOutput csv_output;
+  std::string report;
   bool profile = false;
   bool no_plan = false;
 };
@@ -472,6 +474,20 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   } else {
     PrintSummary(policy, shared, options, args.lenient, r, out, err);
   }
+  if (!args.report.empty()) {
+    HtmlReportOptions html;
+    html.lang = LangCode(CurrentLang());
+    html.data = args.data;
+    html.threads = args.threads;
+    std::ofstream file(args.report, std::ios::binary | std::ios::trunc);
+    std::string why;
+    if (!file || !WriteHtmlReport(policy, shared, options, r, html, file, &why)) {
+      err << Tr("zhucun check: cannot write the report to `{file}`", {{"file", args.report}})
+          << (why.empty() ? "" : ": " + why) << "\n";
+      return kExitUsage;
+    }
+    out << Tr("zhucun check: report written to `{file}`", {{"file", args.report}}) << "\n";
+  }
   if (r.profile) out << (args.out_dir.empty() ? "\n" : "") << FormatProfile(*r.profile);
   return any_error ? kExitFindings : kExitOk;
 }
@@ -524,6 +540,9 @@ Command AddCheckCommand(CLI::App& app) {
   AddDataOptions(check, args.get());
   check->add_option("--out", args->out_dir, Tr("Write the output files here"));
   AddCsvOutputOptions(check, &args->csv_output);
+  check->add_option("--report", args->report,
+                    Tr("Write an HTML report to this file: one page, no network needed "
+                       "(docs/report.md)"));
   check->add_flag("--profile", args->profile,
                   Tr("Print, per rule, the time, subjects, periods judged, lets "
                   "computed and findings; the last line is `evaluation: <ms> ms`"));

@@ -119,6 +119,8 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
      "退出状态：0 没有严重程度为错误的发现；1 至少有一条；2 规则有误、输入有误\n"
      "（严格模式）、文件格式错误或用法错误。"},
     {"Write the output files here", "输出文件写到这里"},
+    {"Write an HTML report to this file: one page, no network needed (docs/report.md)",
+     "把 HTML 报告写到此文件：单个网页，无需联网（docs/report.md）"},
     {"Print, per rule, the time, subjects, periods judged, lets computed and findings; the last "
      "line is `evaluation: <ms> ms`",
      "按规则显示耗时、对象数、评估的期间数、计算的 let 数和发现数；最后一行为 "
@@ -137,6 +139,8 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
      "zhucun check：截至 {as_of} 共 {n} 条发现（错误 {errors} 条，警告 {warnings} 条，"
      "豁免 {exempted} 条），已写入 `{out}`"},
     {"zhucun check: cannot write to `{out}`", "zhucun check：无法写入 `{out}`"},
+    {"zhucun check: cannot write the report to `{file}`", "zhucun check：无法把报告写到 `{file}`"},
+    {"zhucun check: report written to `{file}`", "zhucun check：报告已写到 `{file}`"},
     {"cannot write to `{out}`", "无法写入 `{out}`"},
     {"cannot write `{file}`", "无法写入 `{file}`"},
     {"cannot write `{file}` in {encoding}: {why}", "无法用 {encoding} 编码写出 `{file}`：{why}"},

@@ -32,6 +32,8 @@ packages=(
   clang-14 libclang-rt-14-dev  # libFuzzer (-fsanitize=fuzzer): fuzz/, scripts/fuzz.sh
   libcpp-httplib-dev  # cpp-httplib: the HTTP service example (examples/service)
   wrk                 # HTTP load generator: examples/service/load.sh (not in the tests)
+  chromium fonts-noto-cjk  # headless browser and CJK fonts: the HTML report's browser
+                      # test (tests/report/browser_test.py); the page itself needs neither
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -214,14 +214,17 @@ std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options
 }
 
 Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
-                          Date from, Date as_of, std::optional<Date> day) {
+                          Date from, Date as_of, std::optional<Date> day,
+                          const std::optional<std::set<std::string>>* tables_read) {
+  const std::optional<std::set<std::string>>& read =
+      tables_read != nullptr ? *tables_read : p.facts_read;
   Activation base;
   base.Bind("as_of", Value::FromDate(as_of));
   base.Bind("from", Value::FromDate(from));
   base.Bind("params", Value::Map(ParamsOn(p, day.value_or(as_of))));
   ValueMap tables;
   for (const TableSchema& t : p.pack.schema.tables) {
-    if (p.facts_read && p.facts_read->count(t.name) == 0) continue;  // never read
+    if (read && read->count(t.name) == 0) continue;  // never read
     tables.Insert(Value::String(t.name), records.Rows(t.name));
   }
   base.Bind("facts", Value::Map(std::move(tables)));
@@ -241,41 +244,55 @@ using internal::Quote;
 using internal::Text;
 
 
-// The tables the pack's expressions read as `facts.<table>` (every
-// expression, with the functions inlined); nullopt if one reads `facts` in
-// any other way (`facts[name]`, `facts.size()`...).
+// Adds to *tables those `program` reads as `facts.<table>`; sets *all when
+// it reads `facts` in any other way (`facts[name]`, `facts.size()`...).
+void ScanFactsRead(const Program& program, std::set<std::string>* tables, bool* all) {
+  const internal::ProgramImpl& impl = internal::ImplOf(program);
+  std::vector<bool> selected(impl.ast.nodes.size(), false);
+  for (size_t id = 0; id < impl.ast.nodes.size(); ++id) {
+    const internal::Node& n = impl.ast.nodes[id];
+    if (n.kind != internal::ExprKind::kSelect || n.test_only || n.target == internal::kNoExpr) {
+      continue;
+    }
+    const internal::Node& t = impl.ast.node(n.target);
+    if (t.kind == internal::ExprKind::kIdent && t.name == "facts" &&
+        impl.local_slots[n.target] < 0) {
+      selected[n.target] = true;
+      tables->insert(n.name);
+    }
+  }
+  for (size_t id = 0; id < impl.ast.nodes.size(); ++id) {
+    const internal::Node& n = impl.ast.nodes[id];
+    if (n.kind == internal::ExprKind::kIdent && n.name == "facts" &&
+        impl.local_slots[id] < 0 && !selected[id]) {
+      *all = true;
+    }
+  }
+}
+
+// The tables the rule's expressions (the functions inlined) read as
+// `facts.<table>`; nullopt if one reads `facts` in any other way.
+std::optional<std::set<std::string>> FactsRead(const CompiledRule& r) {
+  std::set<std::string> tables;
+  bool all = false;
+  const auto scan = [&](const Program& program) { ScanFactsRead(program, &tables, &all); };
+  if (r.periods) scan(*r.periods);
+  if (r.when) scan(*r.when);
+  for (const auto& let : r.lets) scan(let.second);
+  for (const auto& c : r.conditions) scan(c.second);
+  ForEachMessageHole(r, scan);
+  if (all) return std::nullopt;
+  return tables;
+}
+
+// The same for every expression of the pack.
 std::optional<std::set<std::string>> FactsRead(const PolicyImpl& p) {
   std::set<std::string> tables;
   bool all = false;
-  const auto scan = [&](const Program& program) {
-    const internal::ProgramImpl& impl = internal::ImplOf(program);
-    std::vector<bool> selected(impl.ast.nodes.size(), false);
-    for (size_t id = 0; id < impl.ast.nodes.size(); ++id) {
-      const internal::Node& n = impl.ast.nodes[id];
-      if (n.kind != internal::ExprKind::kSelect || n.test_only || n.target == internal::kNoExpr) {
-        continue;
-      }
-      const internal::Node& t = impl.ast.node(n.target);
-      if (t.kind == internal::ExprKind::kIdent && t.name == "facts" &&
-          impl.local_slots[n.target] < 0) {
-        selected[n.target] = true;
-        tables.insert(n.name);
-      }
-    }
-    for (size_t id = 0; id < impl.ast.nodes.size(); ++id) {
-      const internal::Node& n = impl.ast.nodes[id];
-      if (n.kind == internal::ExprKind::kIdent && n.name == "facts" &&
-          impl.local_slots[id] < 0 && !selected[id]) {
-        all = true;
-      }
-    }
-  };
+  const auto scan = [&](const Program& program) { ScanFactsRead(program, &tables, &all); };
   for (const CompiledRule& r : p.rules) {
-    if (r.periods) scan(*r.periods);
-    if (r.when) scan(*r.when);
-    for (const auto& let : r.lets) scan(let.second);
-    for (const auto& c : r.conditions) scan(c.second);
-    ForEachMessageHole(r, scan);
+    if (!r.facts_read) return std::nullopt;
+    tables.insert(r.facts_read->begin(), r.facts_read->end());
   }
   for (const CompiledDerived& d : p.derived) {
     for (const auto& let : d.lets) scan(let.second);
@@ -578,6 +595,7 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   }
   // `summary:` of pack.yaml (explain.cc).
   internal::CompileSummary(base, p.get(), sources, &diags);
+  for (CompiledRule& r : p->rules) r.facts_read = FactsRead(r);
   p->facts_read = FactsRead(*p);
   diags = internal::MapPasted(p->pack, internal::MergeFunctionMistakes(diags));
   *out = std::move(diags);

@@ -272,7 +272,10 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
   std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
   const std::optional<Date> from = internal::WindowStart(p, options, &diags);
   if (!from) return Result<Explanation>(std::move(diags));
-  Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
+  // (Only the tables the rule reads: listing a table's records costs more
+  // than explaining most decisions.)
+  Activation act =
+      internal::BaseActivation(p, *records, *from, options.as_of, std::nullopt, &rule->facts_read);
 
   internal::SubjectFinder subjects(p, *records);
   std::optional<internal::FoundSubject> found =

@@ -41,6 +41,9 @@ struct CompiledRule {
   // The message in the other languages it is written in (`message: {zh:
   // ..., en: ...}`), by language.
   std::vector<std::pair<std::string, std::vector<MessagePart>>> other_messages;
+  // The tables its expressions read as `facts.<table>` (engine.cc,
+  // FactsRead); nullopt when one reads `facts` otherwise.
+  std::optional<std::set<std::string>> facts_read;
   // For explanations (explain.cc): each top-level `&&` operand of `when`,
   // with its source text; empty when `when` is not a conjunction.
   std::vector<std::pair<std::string, Program>> conditions;
@@ -138,9 +141,12 @@ std::optional<Date> WindowStart(const PolicyImpl& p, const CheckOptions& options
                                 Diagnostics* diags);
 
 // What every expression of the pack sees: as_of, from, params (their values
-// on `day`, as_of when not given: see ParamsOn), facts.
+// on `day`, as_of when not given: see ParamsOn), facts: the tables
+// `tables_read` names (nullopt: all), PolicyImpl::facts_read when null.
+// Listing a table's records costs, so that Explain lists only its rule's.
 Activation BaseActivation(const PolicyImpl& p, const RecordSet& records,
-                          Date from, Date as_of, std::optional<Date> day = std::nullopt);
+                          Date from, Date as_of, std::optional<Date> day = std::nullopt,
+                          const std::optional<std::set<std::string>>* tables_read = nullptr);
 
 // Effective dating (effective.cc; docs/rules.md, "Policy over time").
 //

@@ -110,6 +110,32 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
   return true;
 }
 
+void AddEncodingOption(CLI::App* app, std::vector<std::string>* encodings) {
+  app->add_option("--encoding", *encodings,
+                  Tr("The files' encoding (default utf-8), e.g. gb18030, converted with iconv; "
+                     "TABLE=ENC for one table's file, e.g. payments=gb18030 (repeatable)"));
+}
+
+bool ParseEncodings(const std::string& command, const std::vector<std::string>& args,
+                    CsvOptions* csv, std::ostream& err) {
+  for (const std::string& arg : args) {
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos) {
+      csv->encoding = arg;
+      continue;
+    }
+    if (eq == 0 || eq + 1 == arg.size()) {
+      err << Tr("zhucun {command}: `--encoding {arg}`: expected ENC or TABLE=ENC, e.g. "
+                "gb18030 or payments=gb18030",
+                {{"command", command}, {"arg", arg}})
+          << "\n";
+      return false;
+    }
+    csv->table_encodings[arg.substr(0, eq)] = arg.substr(eq + 1);
+  }
+  return true;
+}
+
 CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
   if (rules) {
     app->add_option("--rules", args->rules, Tr("The policy pack folder"))->capture_default_str();
@@ -120,8 +146,7 @@ CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
   app->add_option("--from", args->from,
                   Tr("The start of the evaluation window (default: the pack's "
                      "window_start)"));
-  app->add_option("--encoding", args->encoding, Tr("The files' encoding"))
-      ->capture_default_str();
+  AddEncodingOption(app, &args->encodings);
   CLI::Option* params = app->add_option(
       "--param", args->params,
       Tr("Override a pack parameter: NAME=VALUE, VALUE written as in YAML "
@@ -222,7 +247,7 @@ bool LoadData(const std::string& command, const DataArgs& args,
   loaded->policy = std::move(policy).value();
   CsvOptions csv;
   csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
-  csv.encoding = args.encoding;
+  if (!ParseEncodings(command, args.encodings, &csv, err)) return false;
   csv.threads = args.threads;
   Result<FactSet> facts =
       ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
@@ -260,7 +285,7 @@ void PrintRowCounts(const FactSet& facts, const std::string& kept, const std::st
 // `zhucun load`: reads a data folder against a pack's schema and reports
 // every problem, and per table the rows read, accepted and rejected.
 int RunLoad(const std::string& rules, const std::string& data, bool lenient,
-            const std::string& encoding, unsigned threads, std::ostream& out,
+            const std::vector<std::string>& encodings, unsigned threads, std::ostream& out,
             std::ostream& err) {
   SourceManager sources;
   const std::string schema_path = rules + "/schema.yaml";
@@ -271,7 +296,7 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   }
   CsvOptions options;
   options.strictness = lenient ? Strictness::kLenient : Strictness::kStrict;
-  options.encoding = encoding;
+  if (!ParseEncodings("load", encodings, &options, err)) return kExitUsage;
   options.threads = threads;
   Result<FactSet> facts = ReadCsvFolder(schema.value(), data, options, sources);
   err << facts.diagnostics().Render(sources);
@@ -505,7 +530,7 @@ Command AddLoadCommand(CLI::App& app) {
   struct Args {
     std::string rules = "rules/qiannan";
     std::string data;
-    std::string encoding = "utf-8";
+    std::vector<std::string> encodings;
     bool lenient = false;
     unsigned threads = 0;
   };
@@ -513,9 +538,7 @@ Command AddLoadCommand(CLI::App& app) {
   load->add_option("--rules", args->rules, Tr("The policy pack folder (holds schema.yaml)"))
       ->capture_default_str();
   load->add_option("--data", args->data, Tr("The folder of CSV files"))->required();
-  load->add_option("--encoding", args->encoding,
-                   Tr("The files' encoding, e.g. gb18030 (converted with iconv)"))
-      ->capture_default_str();
+  AddEncodingOption(load, &args->encodings);
   load->add_flag("--lenient", args->lenient,
                  Tr("Leave bad rows out and list them instead of failing"));
   load->add_option("--threads", args->threads,
@@ -523,7 +546,7 @@ Command AddLoadCommand(CLI::App& app) {
                    "the same for any number"))
       ->capture_default_str();
   return {load, [args](std::ostream& out, std::ostream& err) {
-            return RunLoad(args->rules, args->data, args->lenient, args->encoding,
+            return RunLoad(args->rules, args->data, args->lenient, args->encodings,
                            args->threads, out, err);
           }};
 }

@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
 namespace zhucun::cli {
@@ -46,7 +47,8 @@ struct DataArgs {
   std::string data;
   std::string as_of;
   std::string from;
-  std::string encoding = "utf-8";
+  // `--encoding`: ENC for the folder, TABLE=ENC for one table (ParseEncodings).
+  std::vector<std::string> encodings;
   bool lenient = false;
   std::vector<std::string> params;
   // Threads that read the files (and, for `check`, evaluate the rules);
@@ -71,6 +73,13 @@ struct Loaded {
 // writing why to `err` as "zhucun <command>: ..." or diagnostics.
 bool LoadData(const std::string& command, const DataArgs& args,
               SourceManager& sources, Loaded* loaded, std::ostream& err);
+
+// Puts `--encoding` arguments into `csv`: `ENC` is the folder's encoding,
+// `TABLE=ENC` one table's; false after writing why to `err`.
+bool ParseEncodings(const std::string& command, const std::vector<std::string>& args,
+                    CsvOptions* csv, std::ostream& err);
+// Adds the repeatable --encoding option.
+void AddEncodingOption(CLI::App* app, std::vector<std::string>* encodings);
 
 // Parses `--param NAME=VALUE` arguments into `params`; on a malformed one
 // writes "zhucun <command>: ..." to `err` and returns false.

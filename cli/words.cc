@@ -56,9 +56,14 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
     {"The evaluation date YYYY-MM-DD", "评估日期 YYYY-MM-DD"},
     {"The start of the evaluation window (default: the pack's window_start)",
      "评估窗口起始日期（默认取政策包的 window_start）"},
-    {"The files' encoding", "文件编码"},
-    {"The files' encoding, e.g. gb18030 (converted with iconv)",
-     "文件编码，如 gb18030（用 iconv 转换）"},
+    {"The files' encoding (default utf-8), e.g. gb18030, converted with iconv; TABLE=ENC for "
+     "one table's file, e.g. payments=gb18030 (repeatable)",
+     "文件编码（默认 utf-8），如 gb18030，用 iconv 转换；表名=编码 只用于该表的文件，"
+     "如 payments=gb18030（可重复）"},
+    {"zhucun {command}: `--encoding {arg}`: expected ENC or TABLE=ENC, e.g. gb18030 or "
+     "payments=gb18030",
+     "zhucun {command}：`--encoding {arg}`：应写作 编码 或 表名=编码，如 gb18030 或 "
+     "payments=gb18030"},
     {"Override a pack parameter: NAME=VALUE, VALUE written as in YAML (0.25, [a, b], {k: v}) "
      "(repeatable)",
      "覆盖政策包参数：名称=值，值按 YAML 书写（0.25、[a, b]、{k: v}）（可重复）"},

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,11 @@ struct CsvOptions {
   /// The files' encoding: "utf-8" (default) or any name iconv knows
   /// ("gb18030", "gbk", ...); converted to UTF-8 before parsing.
   std::string encoding = "utf-8";
+  /// The encoding of single tables, by table name (`payments` ->
+  /// `gb18030`, when one file of a folder was saved by another program);
+  /// the others are read in `encoding`. A name that is no table of the
+  /// schema is an error (`csv.unknown_table`).
+  std::map<std::string, std::string> table_encodings;
   /// The most diagnostics listed; the rest are counted in a final note.
   size_t max_listed = 100;
   /// Threads that read (0: one per core the process may use). Files are

@@ -67,12 +67,11 @@ struct PartSink {
 class ParallelReader {
  public:
   ParallelReader(const Schema& schema, const std::string& dir,
-                 const CsvOptions& options, bool utf8, SourceManager& sources,
+                 const CsvOptions& options, SourceManager& sources,
                  FactSetBuilder& builder, size_t threads, size_t part_bytes)
       : schema_(schema),
         dir_(dir),
         options_(options),
-        utf8_(utf8),
         sources_(sources),
         builder_(builder),
         impl_(internal::FactSetBuilderAccess::Of(builder)),
@@ -143,7 +142,6 @@ class ParallelReader {
   const Schema& schema_;
   const std::string& dir_;
   const CsvOptions& options_;
-  const bool utf8_;
   SourceManager& sources_;
   FactSetBuilder& builder_;
   BuilderImpl& impl_;
@@ -217,7 +215,7 @@ void ParallelReader::Worker() {
 }
 
 void ParallelReader::Load(size_t t) {
-  TableFile file = LoadTableFile(dir_, schema_.tables[t], options_, utf8_);
+  TableFile file = LoadTableFile(dir_, schema_.tables[t], options_);
   {
     const std::lock_guard<std::mutex> lock(add_mutex_);
     tables_[t].file = std::move(file);
@@ -240,7 +238,7 @@ void ParallelReader::AddFiles() {
       t = next_add_++;
     }
     Table& tb = tables_[t];
-    tb.id = AddTableFile(tb.file, options_, utf8_, sources_, &tb.errors);
+    tb.id = AddTableFile(tb.file, options_, sources_, &tb.errors);
     if (tb.id == kNoFile) continue;
     tb.text = sources_.text(tb.id);
     tb.name = BaseName(sources_.name(tb.id));
@@ -461,10 +459,10 @@ Result<FactSet> ParallelReader::Run() {
 }  // namespace
 
 Result<FactSet> ReadCsvFolderInParallel(const Schema& schema, const std::string& dir,
-                                        const CsvOptions& options, bool utf8,
+                                        const CsvOptions& options,
                                         SourceManager& sources, FactSetBuilder& builder,
                                         size_t threads, size_t part_bytes) {
-  ParallelReader reader(schema, dir, options, utf8, sources, builder, threads, part_bytes);
+  ParallelReader reader(schema, dir, options, sources, builder, threads, part_bytes);
   return reader.Run();
 }
 

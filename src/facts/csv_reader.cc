@@ -128,9 +128,13 @@ DataCell FieldCountCell(const TableSchema& spec, uint32_t line, size_t fields,
 }
 
 TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
-                        const CsvOptions& options, bool utf8) {
+                        const CsvOptions& options) {
   TableFile f;
   f.file_name = spec.name + ".csv";
+  f.table = spec.name;
+  const auto own = options.table_encodings.find(spec.name);
+  f.encoding = own != options.table_encodings.end() ? own->second : options.encoding;
+  const bool utf8 = internal::IsUtf8EncodingName(f.encoding);
   f.path = dir;
   if (!f.path.empty() && f.path.back() != '/') f.path += '/';
   f.path += f.file_name;
@@ -156,7 +160,7 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
   }
   if (!utf8) {
     std::string original = f.bytes;
-    if (!internal::ConvertToUtf8(&f.bytes, options.encoding, &f.error, &f.at)) {
+    if (!internal::ConvertToUtf8(&f.bytes, f.encoding, &f.error, &f.at)) {
       // Point at the bad byte in the file as it is.
       f.bytes = std::move(original);
       f.kind = TableFile::Kind::kBadEncoding;
@@ -173,8 +177,9 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
   return f;
 }
 
-FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
-                    SourceManager& sources, std::vector<Diagnostic>* errors) {
+FileId AddTableFile(TableFile& f, const CsvOptions& options, SourceManager& sources,
+                    std::vector<Diagnostic>* errors) {
+  const bool utf8 = internal::IsUtf8EncodingName(f.encoding);
   switch (f.kind) {
     case TableFile::Kind::kAbsent: return kNoFile;
     case TableFile::Kind::kNotFile:
@@ -226,15 +231,15 @@ FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
   errors->push_back(Diagnostic{
       Severity::kError, "csv.not_utf8",
       Quote(f.file_name) + " is not valid UTF-8" +
-          (utf8 ? "" : " after converting from " + Quote(options.encoding)) +
+          (utf8 ? "" : " after converting from " + Quote(f.encoding)) +
           ": the first bad byte is " + hex,
       SourceSpan{file, static_cast<uint32_t>(f.bad), static_cast<uint32_t>(f.bad + 1)},
       !utf8 ? ""
       : utf16
           ? "it starts with a UTF-16 byte-order mark (Excel's \"Unicode text\"): save it as "
-            "\"CSV UTF-8\", or read it with `--encoding utf-16`"
+            "\"CSV UTF-8\", or read it with `--encoding " + f.table + "=utf-16`"
           : "spreadsheets in China are often saved as GBK/GB18030; if this "
-            "one is, read it with `--encoding gb18030`"});
+            "one is, read it with `--encoding " + f.table + "=gb18030` (that file only)"});
   return kNoFile;
 }
 
@@ -351,6 +356,32 @@ size_t AvailableCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The encodings of `options`: each a name iconv knows, each table named a
+// table of the schema.
+Diagnostics CheckEncodings(const Schema& schema, const CsvOptions& options) {
+  Diagnostics d;
+  const char kHelp[] = "use a name iconv knows, such as gb18030, gbk or utf-16 (see `iconv --list`)";
+  if (!internal::IsKnownEncoding(options.encoding)) {
+    d.Error("csv.unknown_encoding", "unknown encoding " + Quote(options.encoding), SourceSpan{},
+            kHelp);
+  }
+  std::vector<std::string> tables;
+  for (const TableSchema& t : schema.tables) tables.push_back(t.name);
+  for (const auto& [table, encoding] : options.table_encodings) {
+    if (std::find(tables.begin(), tables.end(), table) == tables.end()) {
+      const std::string best = ClosestMatch(table, tables);
+      d.Error("csv.unknown_table",
+              "an encoding is given for " + Quote(table) + ", which is no table of the schema",
+              SourceSpan{}, best.empty() ? "" : "did you mean " + Quote(best) + "?");
+    } else if (!internal::IsKnownEncoding(encoding)) {
+      d.Error("csv.unknown_encoding",
+              "unknown encoding " + Quote(encoding) + " for table " + Quote(table), SourceSpan{},
+              kHelp);
+    }
+  }
+  return d;
+}
+
 Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& dir,
                                      const CsvOptions& options, SourceManager& sources,
                                      size_t part_bytes) {
@@ -360,25 +391,19 @@ Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& di
             SourceSpan{});
     return Result<FactSet>(std::move(d));
   }
-  const bool utf8 = internal::IsUtf8EncodingName(options.encoding);
-  if (!internal::IsKnownEncoding(options.encoding)) {
-    Diagnostics d;
-    d.Error("csv.unknown_encoding",
-            "unknown encoding " + Quote(options.encoding), SourceSpan{},
-            "use a name iconv knows, such as gb18030, gbk or utf-16 (see "
-            "`iconv --list`)");
+  if (Diagnostics d = CheckEncodings(schema, options); d.has_errors()) {
     return Result<FactSet>(std::move(d));
   }
   FactSetBuilder builder(schema);
   const size_t threads = options.threads > 0 ? options.threads : AvailableCores();
   if (threads > 1) {
-    return ReadCsvFolderInParallel(schema, dir, options, utf8, sources, builder, threads,
+    return ReadCsvFolderInParallel(schema, dir, options, sources, builder, threads,
                                    part_bytes > 0 ? part_bytes : kDefaultPartBytes);
   }
   for (size_t t = 0; t < schema.tables.size(); ++t) {
-    TableFile f = LoadTableFile(dir, schema.tables[t], options, utf8);
+    TableFile f = LoadTableFile(dir, schema.tables[t], options);
     std::vector<Diagnostic> errors;
-    const FileId file = AddTableFile(f, options, utf8, sources, &errors);
+    const FileId file = AddTableFile(f, options, sources, &errors);
     for (Diagnostic& d : errors) builder.AddFileError(t, std::move(d));
     if (file != kNoFile) ReadCsvTableWithLimit(t, file, sources, builder, options.max_cell_bytes);
   }

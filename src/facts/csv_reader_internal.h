@@ -33,6 +33,8 @@ struct TableFile {
   Kind kind = Kind::kAbsent;
   std::string path;
   std::string file_name;  // <table>.csv
+  std::string table;
+  std::string encoding;   // the file's (CsvOptions: the table's own, else the folder's)
   // kBadEncoding: the file as it is; kText: its UTF-8 text without a BOM.
   std::string bytes;
   std::string error;                // kBadEncoding: what is wrong
@@ -43,13 +45,13 @@ struct TableFile {
 
 // Reads a table's file `<dir>/<table>.csv` and checks its encoding.
 TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
-                        const CsvOptions& options, bool utf8);
+                        const CsvOptions& options);
 
 // Adds a table's file to `sources` (its bytes are moved there) and reports
 // the problems of the whole file to `errors`. Returns the file whose rows
 // are to be read, or kNoFile.
-FileId AddTableFile(TableFile& f, const CsvOptions& options, bool utf8,
-                    SourceManager& sources, std::vector<Diagnostic>* errors);
+FileId AddTableFile(TableFile& f, const CsvOptions& options, SourceManager& sources,
+                    std::vector<Diagnostic>* errors);
 
 // Reads one table's CSV text into `builder` (ReadCsvTable, with a limit on
 // the fields' length).
@@ -205,7 +207,7 @@ size_t AvailableCores();
 // it: the same result as reading them one after another
 // (csv_parallel_reader.cc).
 Result<FactSet> ReadCsvFolderInParallel(const Schema& schema, const std::string& dir,
-                                        const CsvOptions& options, bool utf8,
+                                        const CsvOptions& options,
                                         SourceManager& sources, FactSetBuilder& builder,
                                         size_t threads, size_t part_bytes);
 

@@ -265,7 +265,7 @@ TEST(CliLoadTest, Utf16IsRecognisedByItsByteOrderMark) {
   EXPECT_NE(testing::WithoutWarnings(without.err)
                 .find(" = help: it starts with a UTF-16 byte-order mark (Excel's \"Unicode "
                       "text\"): save it as \"CSV UTF-8\", or read it with `--encoding "
-                      "utf-16`\n"),
+                      "counties=utf-16`\n"),
             std::string::npos)
       << without.err;
   CliRun with = RunZhucun({"load", "--rules", kRules, "--data", dir.path(), "--encoding",
@@ -289,7 +289,7 @@ TEST(CliLoadTest, Gb18030NeedsTheEncodingOption) {
             "\xEF\xBF\xBD\n"
             " |     ^\n"
             " = help: spreadsheets in China are often saved as GBK/GB18030; if "
-            "this one is, read it with `--encoding gb18030`\n");
+            "this one is, read it with `--encoding counties=gb18030` (that file only)\n");
   CliRun with = RunZhucun({"load", "--rules", kRules, "--data", dir.path(),
                             "--encoding", "gb18030"});
   EXPECT_EQ(with.exit_code, 0) << with.err;

@@ -205,7 +205,7 @@ TEST(BrokenFilesTest, RandomBytesAreNotUtf8) {
               "not valid UTF-8: the first bad byte is 0xFF");
     EXPECT_EQ(l.result->diagnostics().items()[0].help,
               "spreadsheets in China are often saved as GBK/GB18030; if this "
-              "one is, read it with `--encoding gb18030`");
+              "one is, read it with `--encoding counties=gb18030` (that file only)");
   }
 }
 
@@ -489,7 +489,7 @@ TEST(BrokenFilesTest, Utf16WithByteOrderMark) {
                   " | ^\n"
                   " = help: it starts with a UTF-16 byte-order mark (Excel's \"Unicode "
                   "text\"): save it as \"CSV UTF-8\", or read it with `--encoding "
-                  "utf-16`\n");
+                  "counties=utf-16`\n");
 }
 
 TEST(BrokenFilesTest, Utf16WithoutByteOrderMark) {
@@ -518,7 +518,7 @@ TEST(BrokenFilesTest, TruncatedUtf8AtTheEnd) {
                   " |         ^\n"
                   " = help: spreadsheets in China are often saved as "
                   "GBK/GB18030; if this one is, read it with `--encoding "
-                  "gb18030`\n");
+                  "counties=gb18030` (that file only)\n");
 }
 
 TEST(BrokenFilesTest, OverlongAndSurrogateUtf8) {

@@ -1747,7 +1747,7 @@ TEST(CsvEncodingTest, Gb18030WithoutEncodingIsAnErrorWithAHint) {
               "\xBD\xEF\xBF\xBD\n"
               " |     ^\n"
               " = help: spreadsheets in China are often saved as GBK/GB18030; "
-              "if this one is, read it with `--encoding gb18030`\n");
+              "if this one is, read it with `--encoding counties=gb18030` (that file only)\n");
   }
 }
 

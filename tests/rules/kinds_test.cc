@@ -129,7 +129,8 @@ TEST_F(KindsPackTest, VisitQuotaExpansion) {
                 "let quota: params.visits_per_quarter\n"
                 "when: leader.rank == 'deputy' && (active_throughout(leader, "
                 "period)) && visits < quota\n"
-                "message: {visits} visits in {period}, fewer than {quota}\n");
+                "message: {visits} visits in {period}, fewer than {quota}\n"
+                "message.zh: {period}走访{visits}次，少于{quota}次\n");
   const RuleSpec& r = *Rule("kinds.visit_quota");
   EXPECT_EQ(r.kind, "visit_quota");  // kept, with the arguments
   EXPECT_EQ(r.args.size(), 4u);
@@ -143,7 +144,8 @@ TEST_F(KindsPackTest, MappingExpansion) {
                 "let value: team.unit.sector\n"
                 "when: (active(team, as_of)) && key in params.sector_for && "
                 "value != params.sector_for[key]\n"
-                "message: {value} does not go with {key}\n");
+                "message: {value} does not go with {key}\n"
+                "message.zh: {value}与{key}不相符\n");
 }
 
 TEST_F(KindsPackTest, CompositionExpansion) {
@@ -154,14 +156,16 @@ TEST_F(KindsPackTest, CompositionExpansion) {
                 "when: (active(team, as_of)) && count != "
                 "params.first_secretaries\n"
                 "message: {count} first_secretary, expected exactly "
-                "{params.first_secretaries}\n");
+                "{params.first_secretaries}\n"
+                "message.zh: first_secretary {count} 名，应为恰好{params.first_secretaries}名\n");
   // Another name for the rows, no role.
   EXPECT_EQ(Expansion("kinds.composition_at_least"),
             Name("kinds.yaml:34 (expanded composition)\n") +
                 "let count: team.members.filter(m, (m.role == "
                 "'resident_cadre' && active(m, as_of))).size()\n"
                 "when: count < 2\n"
-                "message: {count} counted, expected at least {2}\n");
+                "message: {count} counted, expected at least {2}\n"
+                "message.zh: 计{count}名，应为至少{2}名\n");
 }
 
 TEST_F(KindsPackTest, RequiredSetExpansion) {
@@ -171,7 +175,8 @@ TEST_F(KindsPackTest, RequiredSetExpansion) {
                 "!member.team.bundles.exists(bundle, bundle.kind == value && "
                 "(bundle.unit_id == member.unit_id)))\n"
                 "when: (active(member, as_of)) && missing.size() > 0\n"
-                "message: missing {missing}\n");
+                "message: missing {missing}\n"
+                "message.zh: 缺少{missing}\n");
 }
 
 TEST_F(KindsPackTest, AllowedReasonsExpansion) {
@@ -181,7 +186,8 @@ TEST_F(KindsPackTest, AllowedReasonsExpansion) {
                 "let reason: member.end_reason\n"
                 "when: (member.end_date != null && from <= member.end_date && "
                 "member.end_date <= as_of) && !(reason in (['job_transfer']))\n"
-                "message: the reason {reason} is not allowed\n");
+                "message: the reason {reason} is not allowed\n"
+                "message.zh: 原因{reason}不在允许之列\n");
 }
 
 TEST_F(KindsPackTest, ShareCapExpansion) {
@@ -196,7 +202,8 @@ TEST_F(KindsPackTest, ShareCapExpansion) {
                 "m.end_date)).size())\n"
                 "when: base > 0 && decimal(count) > decimal('0.25') * base\n"
                 "message: {count} of {base} is more than a share of "
-                "{decimal('0.25')}\n");
+                "{decimal('0.25')}\n"
+                "message.zh: {base}个中有{count}个，超过比例{decimal('0.25')}\n");
 }
 
 TEST_F(KindsPackTest, WeightedScoreDefinesFunctionsAndATable) {
@@ -351,7 +358,8 @@ TEST_F(DaysPresentTest, Expansion) {
                   "when: (is_core(member)) && service > 0 && present < "
                   "required\n"
                   "message: {present} days present in {period}, fewer than "
-                  "{required} (of {service} service days)\n");
+                  "{required} (of {service} service days)\n"
+                  "message.zh: {period}在岗{present}天，少于{required}天（服务{service}天）\n");
   const RuleSpec& r = *Rule("attendance.days_in_village");
   EXPECT_EQ(r.kind, "days_present");  // kept, with the arguments
   EXPECT_EQ(r.args.size(), 2u);

@@ -199,6 +199,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err,
       cli::AddTestCommand(app),
       cli::AddDiffCommand(app),
       cli::AddRulesCommand(app),
+      cli::AddSchemaCommand(app),
   };
   for (CLI::App* sub : app.get_subcommands({})) {
     sub->group(Tr("Subcommands"));

@@ -39,6 +39,7 @@ Command AddValidateCommand(CLI::App& app);  // explain_command.cc
 Command AddTestCommand(CLI::App& app);   // test_command.cc
 Command AddDiffCommand(CLI::App& app);   // diff_command.cc
 Command AddRulesCommand(CLI::App& app);  // rules_command.cc
+Command AddSchemaCommand(CLI::App& app);  // schema_command.cc
 
 // The command line of commands that check a data folder with a pack
 // (check, explain), and its options; returns the `--param` option.

@@ -275,6 +275,38 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
     {"Write findings_diff.csv and derived_diff.csv here",
      "findings_diff.csv 和 derived_diff.csv 写到这里"},
     {"The most changes listed per section", "每部分最多列出的变化数"},
+
+    // schema
+    {"Write the JSON Schemas of the pack files, for editors", "写出政策包文件的 JSON Schema，供编辑器使用"},
+    {"Writes pack.schema.json, rules.schema.json, schema.schema.json and\n"
+     "tests.schema.json into --out: the keys of pack.yaml, rule files, schema.yaml\n"
+     "and pack test files, each with its documentation, for an editor with the YAML\n"
+     "language server (README.md, \"Editing packs in an editor\"). --docs FILE also\n"
+     "writes the key reference between FILE's lines `<!-- keys:begin -->` and\n"
+     "`<!-- keys:end -->`. --check writes nothing and says which files differ.\n"
+     "Exit status: 0 written (or up to date); 1 --check found a file that differs;\n"
+     "2 a file cannot be read or written, or bad usage.",
+     "把 pack.schema.json、rules.schema.json、schema.schema.json 和 tests.schema.json\n"
+     "写到 --out：pack.yaml、规则文件、schema.yaml 和测试文件的各个键及其说明，供装有\n"
+     "YAML language server 的编辑器使用（见 README.md“Editing packs in an editor”）。\n"
+     "--docs FILE 还把键的参考写到 FILE 中 `<!-- keys:begin -->` 与 `<!-- keys:end -->`\n"
+     "两行之间。--check 不写文件，只说明哪些文件不同。\n"
+     "退出状态：0 已写出（或已是最新）；1 --check 发现不同的文件；2 文件无法读写，或用法错误。"},
+    {"The folder to write the schemas into", "写出 schema 的文件夹"},
+    {"A Markdown file to write the key reference into (docs/rules.md)",
+     "写入键参考的 Markdown 文件（docs/rules.md）"},
+    {"Write nothing; fail if a file is not what would be written",
+     "不写文件；若文件与应写出的内容不同则失败"},
+    {"zhucun schema: `{file}` has no lines `{begin}` and `{end}` to write the key "
+     "reference between",
+     "zhucun schema：`{file}` 中没有用来写入键参考的 `{begin}` 和 `{end}` 两行"},
+    {"zhucun schema: `{file}` is not what `zhucun schema` writes",
+     "zhucun schema：`{file}` 与 `zhucun schema` 写出的内容不同"},
+    {"regenerate them with `{command}` (from the repository's root: `zhucun schema "
+     "--docs docs/rules.md`)",
+     "请运行 `{command}` 重新生成（在仓库根目录：`zhucun schema --docs docs/rules.md`）"},
+    {"zhucun schema: cannot write `{file}`", "zhucun schema：无法写入 `{file}`"},
+    {"wrote {file}", "已写出 {file}"},
 };
 
 const std::unordered_map<std::string_view, std::string_view>& Chinese() {

@@ -14,6 +14,7 @@
 #include "zhucun/export.h"
 #include "zhucun/expr.h"
 #include "zhucun/fact_table.h"
+#include "zhucun/pack_format.h"
 #include "zhucun/pack_test.h"
 #include "zhucun/policy_handle.h"
 #include "zhucun/records.h"

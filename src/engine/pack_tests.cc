@@ -31,6 +31,7 @@
 #include "engine/exceptions.h"
 #include "engine/policy_impl.h"
 #include "facts/csv_tokenizer.h"
+#include "facts/format.h"
 #include "facts/yaml_tree.h"
 #include "rules/pack.h"
 #include "rules/param_convert.h"
@@ -73,36 +74,49 @@ constexpr size_t kMaxTestFileBytes = size_t{1} << 20;
 const internal::YamlFileKind kTestFile{"test", "test file", "the test file",
                                        kMaxTestFileBytes, 64};
 
-// The keys of a test file, of a case and of an expectation.
-const std::vector<std::string> kFileKeys = {"cases", "as_of", "from", "params",
-                                            "tables"};
+// The keys of a test file, of a case and of an expectation
+// (facts/format.h).
+namespace format = internal::format;
+using format::IndexOf;
+const std::vector<std::string>& kFileKeys = format::Names(format::kTestFile);
 enum FileKey : size_t {
-  kFileCases,
-  kFileAsOf,
-  kFileFrom,
-  kFileParams,
-  kFileTables
+  kFileCases = IndexOf(format::kTestFile, "cases"),
+  kFileAsOf = IndexOf(format::kTestFile, "as_of"),
+  kFileFrom = IndexOf(format::kTestFile, "from"),
+  kFileParams = IndexOf(format::kTestFile, "params"),
+  kFileTables = IndexOf(format::kTestFile, "tables"),
 };
-const std::vector<std::string> kCaseKeys = {"name",       "as_of",  "from",
-                                            "params",     "tables", "expect",
-                                            "expect_not", "derived", "expect_exempted"};
+const std::vector<std::string>& kCaseKeys = format::Names(format::kCase);
 enum CaseKey : size_t {
-  kName,
-  kAsOf,
-  kFrom,
-  kParams,
-  kTables,
-  kExpect,
-  kExpectNot,
-  kDerived,
-  kExpectExempted
+  kName = IndexOf(format::kCase, "name"),
+  kAsOf = IndexOf(format::kCase, "as_of"),
+  kFrom = IndexOf(format::kCase, "from"),
+  kParams = IndexOf(format::kCase, "params"),
+  kTables = IndexOf(format::kCase, "tables"),
+  kExpect = IndexOf(format::kCase, "expect"),
+  kExpectNot = IndexOf(format::kCase, "expect_not"),
+  kDerived = IndexOf(format::kCase, "derived"),
+  kExpectExempted = IndexOf(format::kCase, "expect_exempted"),
 };
-const std::vector<std::string> kExpectKeys = {"rule", "subject", "period",
-                                              "message"};
-const std::vector<std::string> kExpectNotKeys = {"rule", "subject", "period"};
-const std::vector<std::string> kExpectExemptedKeys = {"rule", "subject", "period",
-                                                      "exception"};
-enum ExpectKey : size_t { kRule, kSubject, kPeriod, kMessage, kException = kMessage };
+const std::vector<std::string>& kExpectKeys = format::Names(format::kExpect);
+const std::vector<std::string>& kExpectNotKeys = format::Names(format::kExpectNot);
+const std::vector<std::string>& kExpectExemptedKeys = format::Names(format::kExpectExempted);
+// The three kinds of expectation share their first keys' indices; the
+// fourth is `message` or `exception`.
+enum ExpectKey : size_t {
+  kRule = IndexOf(format::kExpect, "rule"),
+  kSubject = IndexOf(format::kExpect, "subject"),
+  kPeriod = IndexOf(format::kExpect, "period"),
+  kMessage = IndexOf(format::kExpect, "message"),
+  kException = IndexOf(format::kExpectExempted, "exception"),
+};
+static_assert(IndexOf(format::kExpectNot, "rule") == kRule &&
+              IndexOf(format::kExpectNot, "subject") == kSubject &&
+              IndexOf(format::kExpectNot, "period") == kPeriod &&
+              IndexOf(format::kExpectExempted, "rule") == kRule &&
+              IndexOf(format::kExpectExempted, "subject") == kSubject &&
+              IndexOf(format::kExpectExempted, "period") == kPeriod &&
+              kException == kMessage);
 
 // The most findings listed in the help of a failure.
 constexpr size_t kMaxListed = 5;

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/format.h"
 #include "facts/yaml_tree.h"
 #include "zhucun/diagnostic.h"
 
@@ -69,20 +70,27 @@ struct TableDraft {
   std::vector<ColumnDraft> columns;  // parallel to schema.columns
 };
 
-const std::vector<std::string> kRootKeys = {"tables"};
-const std::vector<std::string> kTableKeys = {"name", "key", "unique", "columns"};
-const std::vector<std::string> kColumnKeys = {
-    "name", "type", "nullable", "codes", "scale", "references", "null_iff"};
+// The keys of each map (facts/format.h).
+using internal::format::IndexOf;
+const std::vector<std::string>& kRootKeys = internal::format::Names(internal::format::kSchema);
+static_assert(IndexOf(internal::format::kSchema, "tables") == 0);
+const std::vector<std::string>& kTableKeys = internal::format::Names(internal::format::kTable);
+const std::vector<std::string>& kColumnKeys = internal::format::Names(internal::format::kColumn);
 
-enum TableKey { kTableName, kTableKey, kTableUnique, kTableColumns };
-enum ColumnKey {
-  kColName,
-  kColType,
-  kColNullable,
-  kColCodes,
-  kColScale,
-  kColReferences,
-  kColNullIff
+enum TableKey : size_t {
+  kTableName = IndexOf(internal::format::kTable, "name"),
+  kTableKey = IndexOf(internal::format::kTable, "key"),
+  kTableUnique = IndexOf(internal::format::kTable, "unique"),
+  kTableColumns = IndexOf(internal::format::kTable, "columns"),
+};
+enum ColumnKey : size_t {
+  kColName = IndexOf(internal::format::kColumn, "name"),
+  kColType = IndexOf(internal::format::kColumn, "type"),
+  kColNullable = IndexOf(internal::format::kColumn, "nullable"),
+  kColCodes = IndexOf(internal::format::kColumn, "codes"),
+  kColScale = IndexOf(internal::format::kColumn, "scale"),
+  kColReferences = IndexOf(internal::format::kColumn, "references"),
+  kColNullIff = IndexOf(internal::format::kColumn, "null_iff"),
 };
 
 class Checker : public internal::YamlChecker {

@@ -38,16 +38,31 @@ struct ArgDef {
   ArgForm form;
   // What to add when a required argument is absent; nullptr if optional.
   const char* required;
+  // What it is, in one line, in English and in Chinese (docs/rules.md and
+  // the JSON Schema of rule files, rules/json_schema.h).
+  const char* doc;
+  const char* doc_zh;
 };
 
+// One domain kind: its arguments, and what the loader and the JSON Schema
+// of rule files need to know of it.
 struct KindDef {
   const char* name;
+  // What it checks, in a few words (docs/rules.md's heading).
+  const char* doc;
+  const char* doc_zh;
   std::vector<ArgDef> args;
   // The lets the expansion adds (which a rule's own lets may not take).
   std::vector<std::string> binds;
   // What to add when the rule has no `period` or `periods`; nullptr if the
   // kind needs none.
   const char* period = nullptr;
+  // Arguments of which at least one must be given (the first is reported
+  // missing); none if no such set.
+  std::vector<std::string> at_least_one = {};
+  // Whether the kind gives findings; one that does not (`weighted_score`)
+  // has no `severity`, `period`, `periods`, `let`, `when` or `message`.
+  bool findings = true;
 };
 
 // The domain kinds, and the one named `name` (nullptr for `check`).

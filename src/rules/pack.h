@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/format.h"
 #include "zhucun/date.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/result.h"
@@ -97,11 +98,8 @@ struct SubjectSpec {
   SourceSpan span;
 };
 
-// The rule kinds (`kind:`); anything else is rejected with a did-you-mean.
-inline constexpr const char* kRuleKinds[] = {
-    "check",        "visit_quota",     "mapping",        "composition",
-    "required_set", "allowed_reasons", "weighted_score", "share_cap",
-    "days_present"};
+// The rule kinds (`kind:`) are format::kRuleKindNames (facts/format.h);
+// anything else is rejected with a did-you-mean.
 
 // Where an argument of a domain kind was written, and the items of a list
 // or map argument one by one, for the kinds that read them separately
@@ -130,7 +128,7 @@ struct KindArgSpec {
 // keeps `kind` and the arguments for explanations.
 // The languages a rule's `title` and `message` may be written in, as a map
 // `{zh: ..., en: ...}` (the CLI's `--lang`).
-inline const std::vector<std::string> kLanguages = {"en", "zh"};
+inline const std::vector<std::string> kLanguages = format::Strings(format::kLanguageNames);
 
 struct RuleSpec {
   std::string id;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/format.h"
 #include "facts/yaml_tree.h"
 #include "rules/pack.h"
 
@@ -37,20 +38,18 @@ inline constexpr size_t kMaxRules = 10000;
 inline const YamlFileKind kPackFile{"pack", "pack file", "the pack file",
                                     kMaxFileBytes, kMaxDepth};
 
-// The keys of pack.yaml.
-inline const std::vector<std::string> kManifestKeys = {
-    "name",     "version", "title",  "parameters",
-    "functions", "includes", "tests", "summary", "exception_findings"};
-enum ManifestKey {
-  kName,
-  kVersion,
-  kTitle,
-  kParameters,
-  kFunctions,
-  kIncludes,
-  kTests,
-  kSummary,
-  kExceptionFindings
+// The keys of pack.yaml (facts/format.h).
+inline const std::vector<std::string>& kManifestKeys = format::Names(format::kManifest);
+enum ManifestKey : size_t {
+  kName = format::IndexOf(format::kManifest, "name"),
+  kVersion = format::IndexOf(format::kManifest, "version"),
+  kTitle = format::IndexOf(format::kManifest, "title"),
+  kParameters = format::IndexOf(format::kManifest, "parameters"),
+  kFunctions = format::IndexOf(format::kManifest, "functions"),
+  kIncludes = format::IndexOf(format::kManifest, "includes"),
+  kTests = format::IndexOf(format::kManifest, "tests"),
+  kSummary = format::IndexOf(format::kManifest, "summary"),
+  kExceptionFindings = format::IndexOf(format::kManifest, "exception_findings"),
 };
 
 // Names bound in every expression, which a row or a `let` may not take.

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/format.h"
 #include "facts/yaml_tree.h"
 #include "rules/pack.h"
 #include "rules/pack_loader.h"
@@ -16,8 +17,11 @@ namespace zhucun::internal::pack_loader {
 
 namespace {
 
-const std::vector<std::string> kSummaryKeys = {"by", "key"};
-enum SummaryKey { kSummaryBy, kSummaryKey };
+const std::vector<std::string>& kSummaryKeys = format::Names(format::kSummary);
+enum SummaryKey : size_t {
+  kSummaryBy = format::IndexOf(format::kSummary, "by"),
+  kSummaryKey = format::IndexOf(format::kSummary, "key"),
+};
 
 }  // namespace
 
@@ -79,8 +83,11 @@ YamlFields FileChecker::Manifest(const YamlTree& tree, PackSpec* spec) {
 // records' own findings take (docs/rules.md, "Exceptions").
 void FileChecker::ExceptionFindings(const YamlNode& key, const YamlNode& value,
                                     PackSpec* spec) {
-  static const std::vector<std::string> kKeys = {"unknown_rule", "unknown_subject",
-                                                 "unknown_period", "not_in_force"};
+  const std::vector<std::string>& kKeys = format::Names(format::kExceptionFindings);
+  static_assert(format::IndexOf(format::kExceptionFindings, "unknown_rule") == 0 &&
+                format::IndexOf(format::kExceptionFindings, "unknown_subject") == 1 &&
+                format::IndexOf(format::kExceptionFindings, "unknown_period") == 2 &&
+                format::IndexOf(format::kExceptionFindings, "not_in_force") == 3);
   if (!Expect(value, YamlNode::Kind::kMap, &key, "")) return;
   const YamlFields f = ReadFields(value, kKeys, "`exception_findings`");
   std::string* ids[] = {&spec->exception_ids.unknown_rule, &spec->exception_ids.unknown_subject,

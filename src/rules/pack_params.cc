@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/format.h"
 #include "facts/yaml_tree.h"
 #include "rules/pack.h"
 #include "rules/pack_loader.h"
@@ -20,15 +21,22 @@ namespace zhucun::internal::pack_loader {
 
 namespace {
 
-const std::vector<std::string> kParamKeys = {"type", "default", "doc", "source", "history"};
-enum ParamKey { kParamType, kParamDefault, kParamDoc, kParamSource, kParamHistory };
-const std::vector<std::string> kChangeKeys = {"from", "value"};
-enum ChangeKey { kChangeFrom, kChangeValue };
+const std::vector<std::string>& kParamKeys = format::Names(format::kParameter);
+enum ParamKey : size_t {
+  kParamType = format::IndexOf(format::kParameter, "type"),
+  kParamDefault = format::IndexOf(format::kParameter, "default"),
+  kParamDoc = format::IndexOf(format::kParameter, "doc"),
+  kParamSource = format::IndexOf(format::kParameter, "source"),
+  kParamHistory = format::IndexOf(format::kParameter, "history"),
+};
+const std::vector<std::string>& kChangeKeys = format::Names(format::kChange);
+enum ChangeKey : size_t {
+  kChangeFrom = format::IndexOf(format::kChange, "from"),
+  kChangeValue = format::IndexOf(format::kChange, "value"),
+};
 
 // The type names of parameters, for did-you-mean.
-const std::vector<std::string> kTypeNames = {
-    "int",  "uint", "double", "decimal", "string",
-    "bool", "date", "period", "list",    "map"};
+const std::vector<std::string> kTypeNames = format::Strings(format::kParamTypeNames);
 const char kTypesHelp[] =
     "the parameter types are `int`, `uint`, `double`, `decimal`, `string`, "
     "`bool`, `date`, `period`, `list(T)` and `map(K, V)` of those";

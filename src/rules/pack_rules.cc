@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/format.h"
 #include "facts/yaml_tree.h"
 #include "rules/pack.h"
 #include "rules/pack_loader.h"
@@ -19,51 +20,57 @@ namespace zhucun::internal::pack_loader {
 
 namespace {
 
-const std::vector<std::string> kRuleFileKeys = {"rules", "derived"};
-enum RuleFileKey { kRules, kDerived };
+// The keys of each map (facts/format.h).
+using format::IndexOf;
 
-const std::vector<std::string> kRuleKeys = {
-    "id", "title",  "severity", "source", "kind", "subject",
-    "as", "period", "periods",  "let",    "when", "message", "effective"};
-enum RuleKey {
-  kRuleId,
-  kRuleTitle,
-  kRuleSeverity,
-  kRuleSource,
-  kRuleKind,
-  kRuleSubject,
-  kRuleAs,
-  kRulePeriod,
-  kRulePeriods,
-  kRuleLet,
-  kRuleWhen,
-  kRuleMessage,
-  kRuleEffective
-};
-const std::vector<std::string> kEffectiveKeys = {"from", "until"};
-
-const std::vector<std::string> kSubjectKeys = {"table", "group_by", "label",
-                                               "as"};
-enum SubjectKey { kSubjectTable, kSubjectGroupBy, kSubjectLabel, kSubjectAs };
-
-const std::vector<std::string> kDerivedKeys = {"name", "from",    "as",
-                                               "let",  "columns", "sort_by"};
-enum DerivedKey {
-  kDerivedName,
-  kDerivedFrom,
-  kDerivedAs,
-  kDerivedLet,
-  kDerivedColumns,
-  kDerivedSortBy
+const std::vector<std::string>& kRuleFileKeys = format::Names(format::kRuleFile);
+enum RuleFileKey : size_t {
+  kRules = IndexOf(format::kRuleFile, "rules"),
+  kDerived = IndexOf(format::kRuleFile, "derived"),
 };
 
-const std::vector<std::string> kSeverities = {"error", "warning"};
-const std::vector<std::string> kPeriodKinds = {"year", "half", "quarter",
-                                               "month"};
+const std::vector<std::string>& kRuleKeys = format::Names(format::kRule);
+enum RuleKey : size_t {
+  kRuleId = IndexOf(format::kRule, "id"),
+  kRuleTitle = IndexOf(format::kRule, "title"),
+  kRuleSeverity = IndexOf(format::kRule, "severity"),
+  kRuleSource = IndexOf(format::kRule, "source"),
+  kRuleKind = IndexOf(format::kRule, "kind"),
+  kRuleSubject = IndexOf(format::kRule, "subject"),
+  kRuleAs = IndexOf(format::kRule, "as"),
+  kRulePeriod = IndexOf(format::kRule, "period"),
+  kRulePeriods = IndexOf(format::kRule, "periods"),
+  kRuleLet = IndexOf(format::kRule, "let"),
+  kRuleWhen = IndexOf(format::kRule, "when"),
+  kRuleMessage = IndexOf(format::kRule, "message"),
+  kRuleEffective = IndexOf(format::kRule, "effective"),
+};
+const std::vector<std::string>& kEffectiveKeys = format::Names(format::kEffective);
+static_assert(IndexOf(format::kEffective, "from") == 0 &&
+              IndexOf(format::kEffective, "until") == 1);
 
-std::vector<std::string> RuleKindNames() {
-  return std::vector<std::string>(std::begin(kRuleKinds), std::end(kRuleKinds));
-}
+const std::vector<std::string>& kSubjectKeys = format::Names(format::kSubject);
+enum SubjectKey : size_t {
+  kSubjectTable = IndexOf(format::kSubject, "table"),
+  kSubjectGroupBy = IndexOf(format::kSubject, "group_by"),
+  kSubjectLabel = IndexOf(format::kSubject, "label"),
+  kSubjectAs = IndexOf(format::kSubject, "as"),
+};
+
+const std::vector<std::string>& kDerivedKeys = format::Names(format::kDerived);
+enum DerivedKey : size_t {
+  kDerivedName = IndexOf(format::kDerived, "name"),
+  kDerivedFrom = IndexOf(format::kDerived, "from"),
+  kDerivedAs = IndexOf(format::kDerived, "as"),
+  kDerivedLet = IndexOf(format::kDerived, "let"),
+  kDerivedColumns = IndexOf(format::kDerived, "columns"),
+  kDerivedSortBy = IndexOf(format::kDerived, "sort_by"),
+};
+
+const std::vector<std::string> kSeverities = format::Strings(format::kSeverityNames);
+const std::vector<std::string> kPeriodKinds = format::Strings(format::kPeriodKindNames);
+
+std::vector<std::string> RuleKindNames() { return format::Strings(format::kRuleKindNames); }
 
 }  // namespace
 

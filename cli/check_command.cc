@@ -116,6 +116,25 @@ void AddEncodingOption(CLI::App* app, std::vector<std::string>* encodings) {
                      "TABLE=ENC for one table's file, e.g. payments=gb18030 (repeatable)"));
 }
 
+void AddProblemsOption(CLI::App* app, std::string* file) {
+  app->add_option("--problems", *file,
+                  Tr("Write every problem of the data to this file, one by one (the screen "
+                     "shows the rows rejected for a row they refer to as one line per row)"));
+}
+
+bool WriteProblems(const std::string& command, const std::string& file, const Diagnostics& all,
+                   const SourceManager& sources, std::ostream& err) {
+  if (file.empty()) return true;
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << all.Render(sources);
+  if (!out) {
+    err << Tr("zhucun {command}: cannot write `{file}`", {{"command", command}, {"file", file}})
+        << "\n";
+    return false;
+  }
+  return true;
+}
+
 bool ParseEncodings(const std::string& command, const std::vector<std::string>& args,
                     CsvOptions* csv, std::ostream& err) {
   for (const std::string& arg : args) {
@@ -153,6 +172,7 @@ CLI::Option* AddDataOptions(CLI::App* app, DataArgs* args, bool rules) {
          "(0.25, [a, b], {k: v}) (repeatable)"));
   app->add_flag("--lenient", args->lenient,
                 Tr("Leave bad rows out; each becomes an input.invalid finding"));
+  AddProblemsOption(app, &args->problems);
   return params;
 }
 
@@ -249,9 +269,12 @@ bool LoadData(const std::string& command, const DataArgs& args,
   csv.strictness = args.lenient ? Strictness::kLenient : Strictness::kStrict;
   if (!ParseEncodings(command, args.encodings, &csv, err)) return false;
   csv.threads = args.threads;
+  Diagnostics all;
+  if (!args.problems.empty()) csv.all_problems = &all;
   Result<FactSet> facts =
       ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
   err << facts.diagnostics().Render(sources);
+  if (!WriteProblems(command, args.problems, all, sources, err)) return false;
   if (!facts.ok()) return false;
   loaded->facts = std::make_shared<const FactSet>(std::move(facts).value());
   if (!args.quiet_files) WarnAboutFiles(command, loaded->policy->schema(), args.data, err);
@@ -285,8 +308,8 @@ void PrintRowCounts(const FactSet& facts, const std::string& kept, const std::st
 // `zhucun load`: reads a data folder against a pack's schema and reports
 // every problem, and per table the rows read, accepted and rejected.
 int RunLoad(const std::string& rules, const std::string& data, bool lenient,
-            const std::vector<std::string>& encodings, unsigned threads, std::ostream& out,
-            std::ostream& err) {
+            const std::vector<std::string>& encodings, unsigned threads,
+            const std::string& problems, std::ostream& out, std::ostream& err) {
   SourceManager sources;
   const std::string schema_path = rules + "/schema.yaml";
   Result<Schema> schema = LoadSchema(schema_path, sources);
@@ -298,8 +321,11 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   options.strictness = lenient ? Strictness::kLenient : Strictness::kStrict;
   if (!ParseEncodings("load", encodings, &options, err)) return kExitUsage;
   options.threads = threads;
+  Diagnostics all;
+  if (!problems.empty()) options.all_problems = &all;
   Result<FactSet> facts = ReadCsvFolder(schema.value(), data, options, sources);
   err << facts.diagnostics().Render(sources);
+  if (!WriteProblems("load", problems, all, sources, err)) return kExitUsage;
   if (!facts.ok()) return kExitUsage;
   WarnAboutFiles("load", schema.value(), data, err);
   PrintRowCounts(facts.value(), Tr("accepted"), Tr("rejected"), "", out);
@@ -533,6 +559,7 @@ Command AddLoadCommand(CLI::App& app) {
     std::vector<std::string> encodings;
     bool lenient = false;
     unsigned threads = 0;
+    std::string problems;
   };
   auto args = std::make_shared<Args>();
   load->add_option("--rules", args->rules, Tr("The policy pack folder (holds schema.yaml)"))
@@ -541,13 +568,14 @@ Command AddLoadCommand(CLI::App& app) {
   AddEncodingOption(load, &args->encodings);
   load->add_flag("--lenient", args->lenient,
                  Tr("Leave bad rows out and list them instead of failing"));
+  AddProblemsOption(load, &args->problems);
   load->add_option("--threads", args->threads,
                    Tr("Threads that read the files (0: one per core); the result is "
                    "the same for any number"))
       ->capture_default_str();
   return {load, [args](std::ostream& out, std::ostream& err) {
             return RunLoad(args->rules, args->data, args->lenient, args->encodings,
-                           args->threads, out, err);
+                           args->threads, args->problems, out, err);
           }};
 }
 

@@ -50,6 +50,8 @@ struct DataArgs {
   std::string from;
   // `--encoding`: ENC for the folder, TABLE=ENC for one table (ParseEncodings).
   std::vector<std::string> encodings;
+  // `--problems FILE`: every problem of the data, one by one.
+  std::string problems;
   bool lenient = false;
   std::vector<std::string> params;
   // Threads that read the files (and, for `check`, evaluate the rules);
@@ -81,6 +83,12 @@ bool ParseEncodings(const std::string& command, const std::vector<std::string>& 
                     CsvOptions* csv, std::ostream& err);
 // Adds the repeatable --encoding option.
 void AddEncodingOption(CLI::App* app, std::vector<std::string>* encodings);
+// Adds --problems FILE.
+void AddProblemsOption(CLI::App* app, std::string* file);
+// Writes `all` (CsvOptions::all_problems) to `file` unless it is empty;
+// false after writing why to `err`.
+bool WriteProblems(const std::string& command, const std::string& file, const Diagnostics& all,
+                   const SourceManager& sources, std::ostream& err);
 
 // Parses `--param NAME=VALUE` arguments into `params`; on a malformed one
 // writes "zhucun <command>: ..." to `err` and returns false.

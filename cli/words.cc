@@ -60,6 +60,10 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
      "one table's file, e.g. payments=gb18030 (repeatable)",
      "文件编码（默认 utf-8），如 gb18030，用 iconv 转换；表名=编码 只用于该表的文件，"
      "如 payments=gb18030（可重复）"},
+    {"Write every problem of the data to this file, one by one (the screen shows the rows "
+     "rejected for a row they refer to as one line per row)",
+     "把数据的每个问题逐条写到此文件（屏幕上，因引用被拒绝的行而被拒绝的行按所引用的行各显示一行）"},
+    {"zhucun {command}: cannot write `{file}`", "zhucun {command}：无法写入 `{file}`"},
     {"zhucun {command}: `--encoding {arg}`: expected ENC or TABLE=ENC, e.g. gb18030 or "
      "payments=gb18030",
      "zhucun {command}：`--encoding {arg}`：应写作 编码 或 表名=编码，如 gb18030 或 "

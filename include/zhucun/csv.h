@@ -42,7 +42,12 @@ struct CsvOptions {
   /// schema is an error (`csv.unknown_table`).
   std::map<std::string, std::string> table_encodings;
   /// The most diagnostics listed; the rest are counted in a final note.
+  /// Rows rejected because they refer to a rejected row are listed as one
+  /// line per row they refer to (FactSetBuilder::Finish).
   size_t max_listed = 100;
+  /// When set, receives every problem one by one, unlimited (what `zhucun
+  /// load --problems FILE` writes).
+  Diagnostics* all_problems = nullptr;
   /// Threads that read (0: one per core the process may use). Files are
   /// read in parallel, and a large file's rows in parts of 16 MiB; the
   /// result is the same for any number, byte for byte.

@@ -242,10 +242,18 @@ class ZHUCUN_API FactSetBuilder {
   /// Checks keys, unique keys and references (bad rows cascade to the rows
   /// that refer to them) and builds the tables. Strict: any bad row is an
   /// error. Lenient: bad rows are left out, listed in rejected() and
-  /// reported as warnings. Listing stops after `max_listed` diagnostics;
-  /// a final note counts the rest.
+  /// reported as warnings.
+  ///
+  /// What is listed is for a person: first every problem of a file and
+  /// every bad row with a problem of its own (the causes), then one line
+  /// per rejected row that others refer to ("23 rows refer to the rejected
+  /// `members` row on line 17 and are rejected too: ..."), then a total.
+  /// Listing stops after `max_listed` diagnostics (the causes come first, so
+  /// the cascades never push one off); a note counts the rest. `all`, when
+  /// given, receives every problem one by one, unlimited: each row that
+  /// refers to a rejected one with its own line.
   Result<FactSet> Finish(Strictness strictness = Strictness::kStrict,
-                         size_t max_listed = 100);
+                         size_t max_listed = 100, Diagnostics* all = nullptr);
 
  private:
   friend struct internal::FactSetBuilderAccess;  // src/facts/csv_reader.cc

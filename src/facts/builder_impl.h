@@ -12,6 +12,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -328,6 +329,9 @@ struct TableBuild {
   std::vector<std::pair<uint32_t, Diagnostic>> unsplit;
   // Per referencing column (by schema index): the referenced row or -1.
   std::map<size_t, std::vector<int32_t>> references;
+  // Rows rejected only because they refer to a rejected row (Cascade): the
+  // (table, row) of the rejected row with a problem of its own they lead to.
+  std::unordered_map<uint32_t, std::pair<size_t, uint32_t>> cascade_root;
   size_t rows = 0;
   // The table's file is malformed: its rows are unknown.
   bool malformed = false;

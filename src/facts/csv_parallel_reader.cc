@@ -453,7 +453,7 @@ Result<FactSet> ParallelReader::Run() {
   for (size_t t = 0; t < tables_.size(); ++t) {
     for (Diagnostic& d : tables_[t].errors) builder_.AddFileError(t, std::move(d));
   }
-  return builder_.Finish(options_.strictness, options_.max_listed);
+  return builder_.Finish(options_.strictness, options_.max_listed, options_.all_problems);
 }
 
 }  // namespace

@@ -407,7 +407,7 @@ Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& di
     for (Diagnostic& d : errors) builder.AddFileError(t, std::move(d));
     if (file != kNoFile) ReadCsvTableWithLimit(t, file, sources, builder, options.max_cell_bytes);
   }
-  return builder.Finish(options.strictness, options.max_listed);
+  return builder.Finish(options.strictness, options.max_listed, options.all_problems);
 }
 
 void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sources,

@@ -318,8 +318,8 @@ void FactSetBuilder::Impl::Cascade() {
       TableBuild& tb = tables[t];
       for (auto& [c, refs] : tb.references) {
         const ColumnSchema& spec = *tb.columns[c].spec;
-        const TableBuild& target =
-            tables[static_cast<size_t>(schema->TableIndex(spec.references))];
+        const size_t target_index = static_cast<size_t>(schema->TableIndex(spec.references));
+        const TableBuild& target = tables[target_index];
         if (target.bad_count == 0) continue;  // nothing to cascade from
         for (uint32_t r = 0; r < tb.rows; ++r) {
           const int32_t tr = refs[r];
@@ -337,6 +337,11 @@ void FactSetBuilder::Impl::Cascade() {
                        "the " + Quote(target.spec->key) + " of a valid " +
                            Quote(spec.references) + " row (the one on line " +
                            target_line + " is invalid)"}));
+          // The row it leads to that has a problem of its own.
+          std::pair<size_t, uint32_t> root{target_index, static_cast<uint32_t>(tr)};
+          const auto via = target.cascade_root.find(static_cast<uint32_t>(tr));
+          if (via != target.cascade_root.end()) root = via->second;
+          tb.cascade_root[r] = root;
           changed = true;
         }
       }

@@ -349,7 +349,8 @@ void FactSetBuilder::Impl::ForEachTable(const std::function<void(size_t)>& fn) c
   if (failure) std::rethrow_exception(failure);
 }
 
-Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed) {
+Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
+                                       Diagnostics* all) {
   Impl& im = *impl_;
   for (TableBuild& tb : im.tables) {
     for (ColumnBuild& cb : tb.columns) cb.Flush();
@@ -376,27 +377,50 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed)
   };
   for (const Diagnostic& d : im.usage_errors.items()) list(d);
   for (const Diagnostic& d : im.file_errors.items()) list(d);
+  if (all != nullptr) {
+    for (const Diagnostic& d : im.usage_errors.items()) all->Add(d);
+    for (const Diagnostic& d : im.file_errors.items()) all->Add(d);
+  }
   bool any_bad = false;
+  size_t own = 0, cascaded = 0;  // rejected rows with a problem of their own, and the others
+  // Per rejected row that others refer to, (table, row): how many of each
+  // table refer to it, directly or through others, and the diagnostic of
+  // the first (listed alone when it is the only one).
+  struct Cascade {
+    std::map<size_t, size_t> by_table;
+    const Diagnostic* first = nullptr;
+  };
+  std::map<std::pair<size_t, uint32_t>, Cascade> cascades;
+  bool grouped = false;  // some line stands for several rows
   FactSet set;
   set.schema_ = im.schema;
-  for (TableBuild& tb : im.tables) {
+  for (size_t t = 0; t < im.tables.size(); ++t) {
+    TableBuild& tb = im.tables[t];
     // Row diagnostics in line order; unsplit rows have no row index.
     struct Item {
       uint32_t line;
       size_t order;
       const Diagnostic* d;
+      bool cascaded;
     };
     std::vector<Item> items;
     for (size_t i = 0; i < tb.errors.size(); ++i) {
-      items.push_back({tb.lines[tb.errors[i].first], i, &tb.errors[i].second});
+      const uint32_t row = tb.errors[i].first;
+      items.push_back({tb.lines[row], i, &tb.errors[i].second, tb.cascade_root.count(row) > 0});
     }
     for (size_t i = 0; i < tb.unsplit.size(); ++i) {
-      items.push_back({tb.unsplit[i].first, tb.errors.size() + i, &tb.unsplit[i].second});
+      items.push_back({tb.unsplit[i].first, tb.errors.size() + i, &tb.unsplit[i].second, false});
     }
     std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
       return a.line < b.line;
     });
     for (const Item& it : items) {
+      if (all != nullptr) {
+        Diagnostic d = *it.d;
+        if (lenient) d.severity = Severity::kWarning;
+        all->Add(std::move(d));
+      }
+      if (it.cascaded) continue;  // (one line per row they lead to, below)
       if (listed >= max_listed) {  // counted, not copied
         ++unlisted;
         continue;
@@ -405,6 +429,12 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed)
       if (lenient) d.severity = Severity::kWarning;
       list(std::move(d));
     }
+    for (const Item& it : items) {
+      if (!it.cascaded) continue;
+      Cascade& c = cascades[tb.cascade_root.at(tb.errors[it.order].first)];
+      if (c.by_table.empty()) c.first = it.d;
+      ++c.by_table[t];
+    }
     TableStats stats;
     stats.table = tb.spec->name;
     stats.read = tb.rows + tb.unsplit.size();
@@ -412,6 +442,8 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed)
     stats.rejected = rejected;
     stats.accepted = stats.read - rejected;
     any_bad = any_bad || rejected > 0;
+    cascaded += tb.cascade_root.size();
+    own += rejected - tb.cascade_root.size();
     set.stats_.push_back(stats);
     // The first reason per rejected row, in line order.
     std::map<uint32_t, std::string> reasons;
@@ -420,10 +452,48 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed)
       set.rejected_.push_back({tb.spec->name, line, reason});
     }
   }
+  // The cascades, after every cause: one line per row they lead to, in
+  // table and line order.
+  for (const auto& [root, cascade] : cascades) {
+    const auto& by_table = cascade.by_table;
+    if (by_table.size() == 1 && by_table.begin()->second == 1) {
+      Diagnostic d = *cascade.first;
+      if (lenient) d.severity = Severity::kWarning;
+      list(std::move(d));
+      continue;
+    }
+    grouped = true;
+    const TableBuild& rt = im.tables[root.first];
+    size_t n = 0;
+    std::string which;
+    for (const auto& [t, count] : by_table) {
+      n += count;
+      which += (which.empty() ? "" : ", ") + std::to_string(count) + " of " +
+               Quote(im.tables[t].spec->name);
+    }
+    list(Diagnostic{lenient ? Severity::kWarning : Severity::kError, "csv.bad_reference",
+                    std::to_string(n) + (n == 1 ? " row refers" : " rows refer") +
+                        ", directly or through others, to the rejected " +
+                        Quote(rt.spec->name) + " row on line " +
+                        std::to_string(rt.lines[root.second]) + " and " +
+                        (n == 1 ? "is" : "are") + " rejected too: " + which,
+                    SourceSpan{}, "fix that row, and these are read again"});
+  }
   if (unlisted > 0) {
     out.Add(Diagnostic{Severity::kNote, "facts.unlisted",
                        std::to_string(unlisted) + " more problems not listed",
                        SourceSpan{}, ""});
+  }
+  // A total whenever the list does not show one line per rejected row.
+  if (own + cascaded > 0 && (grouped || unlisted > 0)) {
+    std::string total = own + cascaded == 1 ? "1 row rejected"
+                                            : std::to_string(own + cascaded) + " rows rejected";
+    if (cascaded > 0) {
+      total += " in all: " + std::to_string(own) + " with a problem of " +
+               (own == 1 ? "its" : "their") + " own, " + std::to_string(cascaded) + " that " +
+               (cascaded == 1 ? "refers" : "refer") + " to " + (own == 1 ? "it" : "them");
+    }
+    out.Add(Diagnostic{Severity::kNote, "facts.rejected", total, SourceSpan{}, ""});
   }
   if (!im.usage_errors.empty() || !im.file_errors.empty() || (any_bad && !lenient)) {
     if (!out.has_errors()) {

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <initializer_list>
 #include <sstream>
 #include <string>
@@ -59,17 +61,18 @@ const char kBaseDiagnostics[] =
     "a real calendar date; expected a real calendar date YYYY-MM-DD\n"
     " | T02,V02,U02,2021-06-31,2023-05-31\n"
     " |             ^~~~~~~~~~\n"
-    "DIR/members.csv:3:12: SEV[csv.bad_reference]: `team_id` `T02` refers to "
-    "the `teams` row on line 3, which is invalid\n"
-    " | M02,P02,何勇,T02,U02,resident_cadre,2021-06-15,2023-05-31,"
-    "term_complete\n"
-    " |              ^~~\n"
     "DIR/members.csv:4:20: SEV[csv.bad_code]: `role`: `Other` is not a known "
     "code; expected one of first_secretary, resident_cadre, "
     "selected_graduate, tech_commissioner, grid_worker, other\n"
     " | M03,P01,赵磊,T01,U01,Other,2023-06-01,,\n"
     " |                      ^~~~~\n"
-    " = help: did you mean `other`?\n";
+    " = help: did you mean `other`?\n"
+    // (The rows rejected for the rows they refer to come after the causes.)
+    "DIR/members.csv:3:12: SEV[csv.bad_reference]: `team_id` `T02` refers to "
+    "the `teams` row on line 3, which is invalid\n"
+    " | M02,P02,何勇,T02,U02,resident_cadre,2021-06-15,2023-05-31,"
+    "term_complete\n"
+    " |              ^~~\n";
 
 TEST(CliLoadTest, ExampleDataLoads) {
   if (!std::filesystem::is_directory(kExample)) {
@@ -314,6 +317,58 @@ TEST(CliLoadTest, HelpDescribesTheExitStatus) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("--lenient"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--encoding"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace zhucun
+
+namespace zhucun {
+namespace {
+
+// Issue 14, item 5: one bad cell takes every row that refers to its row
+// with it. The screen lists the causes first, then one line per row the
+// rejected rows lead to, then a total; `--problems FILE` has every one.
+TEST(CliLoadTest, RowsRejectedForTheRowTheyReferToAreOneLine) {
+  TempDir dir;
+  for (const auto& entry : std::filesystem::directory_iterator(kExample)) {
+    std::filesystem::copy_file(entry.path(), dir.File(entry.path().filename().string()));
+  }
+  // One cause: team T00001's start date.
+  std::ifstream in(dir.File("teams.csv"));
+  std::string teams((std::istreambuf_iterator<char>(in)), {});
+  teams = ReplaceAll(teams, "T00001,V00004,U0001,2021-06-12,", "T00001,V00004,U0001,2021-06-31,");
+  dir.Write("teams.csv", teams);
+  const std::string problems = dir.File("problems.txt");
+  const CliRun r = RunZhucun({"load", "--rules", kRules, "--data", dir.path(), "--problems",
+                              problems});
+  EXPECT_EQ(r.exit_code, 2);
+  const std::string err = testing::WithoutWarnings(ReplaceAll(r.err, dir.path(), "DIR"));
+  // The cause, then the rows it takes with it as one line, then the total.
+  EXPECT_EQ(err.substr(0, err.find('\n')),
+            "DIR/teams.csv:2:21: error[csv.bad_date]: `start_date`: `2021-06-31` is not a real "
+            "calendar date; expected a real calendar date YYYY-MM-DD");
+  const size_t cascade = err.find("error[csv.bad_reference]: ");
+  ASSERT_NE(cascade, std::string::npos) << err;
+  EXPECT_NE(err.find(" rows refer, directly or through others, to the rejected `teams` row on "
+                     "line 2 and are rejected too: "),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("error[csv.bad_reference]: ", cascade + 1), std::string::npos) << err;
+  const std::string last = err.substr(err.rfind('\n', err.size() - 2) + 1);
+  EXPECT_TRUE(last.starts_with("note[facts.rejected]: ")) << err;
+  EXPECT_NE(last.find(" rows rejected in all: 1 with a problem of its own, "), std::string::npos);
+  // The file: the cause and every row, each with its place.
+  std::ifstream file(problems);
+  const std::string all((std::istreambuf_iterator<char>(file)), {});
+  size_t rows = 0;
+  for (size_t at = all.find("[csv.bad_reference]"); at != std::string::npos;
+       at = all.find("[csv.bad_reference]", at + 1)) {
+    ++rows;
+  }
+  const size_t n = std::stoul(err.substr(cascade + std::string("error[csv.bad_reference]: ").size()));
+  EXPECT_EQ(rows, n);
+  EXPECT_GT(rows, 5u);
+  EXPECT_NE(all.find("/members.csv:"), std::string::npos);
 }
 
 }  // namespace

@@ -365,7 +365,19 @@ TEST(BuilderTest, CascadeOfTwoLevelsStrictAndLenient) {
                           {"living_allowance", "1300.00"},
                           {"transport_reimbursements", "1"}});
   };
-  const std::string expected =
+  // Listed: the cause, then one line for the rows it takes with it (the
+  // member, and through it its assessment and payment), then the total.
+  const std::string listed =
+      "SEV[csv.dangling_reference]: `teams` row 3: `village_id`: no "
+      "`villages` row has `village_id` `V09`\n"
+      "SEV[csv.bad_reference]: 3 rows refer, directly or through others, to the rejected "
+      "`teams` row on line 3 and are rejected too: 1 of `members`, 1 of `assessments`, 1 of "
+      "`payments`\n"
+      " = help: fix that row, and these are read again\n"
+      "note[facts.rejected]: 4 rows rejected in all: 1 with a problem of its own, 3 that "
+      "refer to it\n";
+  // Every one of them (`all`): each row with the row it refers to.
+  const std::string every =
       "SEV[csv.dangling_reference]: `teams` row 3: `village_id`: no "
       "`villages` row has `village_id` `V09`\n"
       "SEV[csv.bad_reference]: `members` row 4: `team_id` `T03` refers to the "
@@ -374,8 +386,7 @@ TEST(BuilderTest, CascadeOfTwoLevelsStrictAndLenient) {
       "to the `members` row on line 4, which is invalid\n"
       "SEV[csv.bad_reference]: `payments` row 1: `member_id` `M04` refers to "
       "the `members` row on line 4, which is invalid\n";
-  auto with = [&](const std::string& sev) {
-    std::string s = expected;
+  auto with = [&](std::string s, const std::string& sev) {
     for (size_t p; (p = s.find("SEV")) != std::string::npos;) {
       s.replace(p, 3, sev);
     }
@@ -384,15 +395,19 @@ TEST(BuilderTest, CascadeOfTwoLevelsStrictAndLenient) {
   {
     FactSetBuilder b(Qiannan());
     build(b);
-    Result<FactSet> r = b.Finish(Strictness::kStrict);
+    Diagnostics all;
+    Result<FactSet> r = b.Finish(Strictness::kStrict, 100, &all);
     EXPECT_FALSE(r.ok());
-    EXPECT_EQ(Render(r), with("error"));
+    EXPECT_EQ(Render(r), with(listed, "error"));
+    EXPECT_EQ(all.Render(SourceManager{}), with(every, "error"));
   }
   FactSetBuilder b(Qiannan());
   build(b);
-  Result<FactSet> r = b.Finish(Strictness::kLenient);
+  Diagnostics all;
+  Result<FactSet> r = b.Finish(Strictness::kLenient, 100, &all);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Render(r), with("warning"));
+  EXPECT_EQ(Render(r), with(listed, "warning"));
+  EXPECT_EQ(all.Render(SourceManager{}), with(every, "warning"));
   EXPECT_EQ(Rejections(r.value()),
             (std::vector<Rejection>{
                 {"teams", 3,
@@ -428,12 +443,15 @@ TEST(BuilderTest, MaxListed) {
   }
   Result<FactSet> r = b.Finish(Strictness::kStrict, 3);
   EXPECT_FALSE(r.ok());
-  ASSERT_EQ(r.diagnostics().size(), 4u);
+  ASSERT_EQ(r.diagnostics().size(), 5u);
   EXPECT_EQ(r.diagnostics().items()[2].message,
             "`t` row 3: `d`: `bad` is not valid; expected a real calendar date "
             "YYYY-MM-DD");
   EXPECT_EQ(RenderDiagnostic(r.diagnostics().items()[3], SourceManager()),
             "note[facts.unlisted]: 7 more problems not listed");
+  // (Not every rejected row is listed: the total.)
+  EXPECT_EQ(RenderDiagnostic(r.diagnostics().items()[4], SourceManager()),
+            "note[facts.rejected]: 10 rows rejected");
 }
 
 TEST(BuilderTest, FileErrorFailsBothModes) {

@@ -674,10 +674,11 @@ TEST(ColumnsTest, DuplicatesAndReferencesAcrossBatches) {
             "date; expected a real calendar date YYYY-MM-DD\n"
             "error[csv.duplicate_key]: `t` line 11: duplicate `id` `r2` (first on line 3)\n"
             "error[csv.dangling_reference]: `r` line 3: `who`: no `t` row has `id` `zz`\n"
-            "error[csv.bad_reference]: `r` line 4: `who` `r3` refers to the `t` row on "
-            "line 4, which is invalid\n"
             "error[csv.duplicate_unique]: `r` line 5: duplicate (`who`, `year`) = (`r1`, "
-            "`2024`) (first on line 2)\n");
+            "`2024`) (first on line 2)\n"
+            // (A row rejected for the row it refers to, after the causes.)
+            "error[csv.bad_reference]: `r` line 4: `who` `r3` refers to the `t` row on "
+            "line 4, which is invalid\n");
   const std::vector<Diagnostic>& d = built.diagnostics().items();
   ASSERT_EQ(d.size(), 5u);
   // The DataCells: the value and what was expected.
@@ -692,14 +693,14 @@ TEST(ColumnsTest, DuplicatesAndReferencesAcrossBatches) {
   EXPECT_EQ(d[2].cell->column, "who");
   EXPECT_EQ(d[2].cell->value, "zz");
   EXPECT_EQ(d[2].cell->expected, "the `id` of a `t` row");
-  EXPECT_EQ(d[3].cell->line, 4u);
-  EXPECT_EQ(d[3].cell->column, "who");
-  EXPECT_EQ(d[3].cell->value, "r3");
-  EXPECT_EQ(d[3].cell->expected, "the `id` of a valid `t` row (the one on line 4 is invalid)");
-  EXPECT_EQ(d[4].cell->line, 5u);
-  EXPECT_EQ(d[4].cell->column, "who, year");
-  EXPECT_EQ(d[4].cell->value, "r1, 2024");
-  EXPECT_EQ(d[4].cell->expected,
+  EXPECT_EQ(d[4].cell->line, 4u);
+  EXPECT_EQ(d[4].cell->column, "who");
+  EXPECT_EQ(d[4].cell->value, "r3");
+  EXPECT_EQ(d[4].cell->expected, "the `id` of a valid `t` row (the one on line 4 is invalid)");
+  EXPECT_EQ(d[3].cell->line, 5u);
+  EXPECT_EQ(d[3].cell->column, "who, year");
+  EXPECT_EQ(d[3].cell->value, "r1, 2024");
+  EXPECT_EQ(d[3].cell->expected,
             "a (`who`, `year`) not used by an earlier row (first on line 2)");
 }
 

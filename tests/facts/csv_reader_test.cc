@@ -1271,15 +1271,32 @@ TEST(CsvKeysTest, BadRowsCascadeTwoLevels) {
       "to the `members` row on line 4, which is invalid\n"
       " | M03,2023-07,1300.00,1\n"
       " | ^~~\n";
+  // Listed: the cause, one line for the four rows it takes with it, a total.
+  const std::string listed_tail =
+      "[csv.bad_date]: `start_date`: `2021-06-31` is not a real calendar "
+      "date; expected a real calendar date YYYY-MM-DD\n"
+      " | T02,V02,U02,2021-06-31,2023-05-31\n"
+      " |             ^~~~~~~~~~\n"
+      "SEV[csv.bad_reference]: 4 rows refer, directly or through others, to the rejected "
+      "`teams` row on line 3 and are rejected too: 2 of `members`, 1 of `assessments`, 1 of "
+      "`payments`\n"
+      " = help: fix that row, and these are read again\n"
+      "note[facts.rejected]: 5 rows rejected in all: 1 with a problem of its own, 4 that "
+      "refer to it\n";
   Loaded strict = Read(Qiannan(), dir.path());
   EXPECT_FALSE(strict.ok());
   EXPECT_EQ(strict.rendered(),
+            "DIR/teams.csv:3:13: error" + ReplaceAll(listed_tail, "SEV", "error"));
+  // Every one, on request.
+  EXPECT_EQ(strict.all_rendered(),
             "DIR/teams.csv:3:13: error" +
                 ReplaceAll(expected_tail, "SEV", "error"));
 
   Loaded l = Read(Qiannan(), dir.path(), Strictness::kLenient);
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(l.rendered(),
+            "DIR/teams.csv:3:13: warning" + ReplaceAll(listed_tail, "SEV", "warning"));
+  EXPECT_EQ(l.all_rendered(),
             "DIR/teams.csv:3:13: warning" +
                 ReplaceAll(expected_tail, "SEV", "warning"));
   EXPECT_EQ(
@@ -1479,21 +1496,26 @@ TEST(CsvModesTest, MaxListedCapsTheListAndCountsTheRest) {
   Loaded strict = Read(Qiannan(), dir.path(), Strictness::kStrict, "utf-8", 2);
   EXPECT_FALSE(strict.ok());
   const std::string r = strict.rendered();
-  EXPECT_EQ(strict.result->diagnostics().size(), 3u);
+  EXPECT_EQ(strict.result->diagnostics().size(), 4u);
   EXPECT_NE(r.find("DIR/counties.csv:4:5: error[csv.null]"), std::string::npos);
   EXPECT_NE(r.find("DIR/units.csv:4:22: error[csv.bad_code]"),
             std::string::npos);
   EXPECT_EQ(r.find("DIR/units.csv:5:"), std::string::npos);
+  // What was cut is counted, and the total of rejected rows follows.
+  EXPECT_NE(r.find("note[facts.unlisted]: 2 more problems not listed\n"), std::string::npos);
   EXPECT_EQ(r.substr(r.rfind('\n', r.size() - 2) + 1),
-            "note[facts.unlisted]: 2 more problems not listed\n");
+            "note[facts.rejected]: 4 rows rejected\n");
+  // Every one of them on request.
+  EXPECT_EQ(strict.all.size(), 4u);
 
   // Lenient: the rows are still all left out and accounted for.
   Loaded l = Read(Qiannan(), dir.path(), Strictness::kLenient, "utf-8", 1);
   ASSERT_TRUE(l.ok());
-  EXPECT_EQ(l.result->diagnostics().size(), 2u);
+  EXPECT_EQ(l.result->diagnostics().size(), 3u);
   EXPECT_EQ(l.result->diagnostics().items()[1].code, "facts.unlisted");
   EXPECT_EQ(l.result->diagnostics().items()[1].message,
             "3 more problems not listed");
+  EXPECT_EQ(l.result->diagnostics().items()[2].message, "4 rows rejected");
   EXPECT_EQ(l.facts().rejected().size(), 4u);
 
   // Nothing listed at all: still an error in strict mode.
@@ -1721,9 +1743,23 @@ TEST(CsvModesTest, AccountingOnALargeDatasetWithManyDefects) {
   // Many defects, cascading widely (the unit's teams, members, ...).
   EXPECT_GT(total_rejected, 300u);
   EXPECT_GT(bad["members"].size(), 10u);
-  // One diagnostic per problem, all warnings.
+  // On request, one diagnostic per problem, all warnings.
+  EXPECT_FALSE(l.all.has_errors());
+  EXPECT_GE(l.all.size(), total_rejected);
+  // Listed: every cause, then a line per row the cascades lead to (fewer
+  // than the rows), then the total.
   EXPECT_FALSE(l.result->diagnostics().has_errors());
-  EXPECT_GE(l.result->diagnostics().size(), total_rejected);
+  EXPECT_LT(l.result->diagnostics().size(), total_rejected);
+  const std::vector<Diagnostic>& listed = l.result->diagnostics().items();
+  EXPECT_EQ(listed.back().message.substr(0, std::to_string(total_rejected).size() + 21),
+            std::to_string(total_rejected) + " rows rejected in all");
+  bool cascades = false;
+  for (const Diagnostic& d : listed) {
+    if (d.code == "csv.bad_reference") cascades = true;
+    // No cause after a cascade.
+    EXPECT_TRUE(!cascades || d.code == "csv.bad_reference" || d.code.starts_with("facts."))
+        << d.message;
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -150,6 +150,8 @@ struct Loaded {
   std::string dir;
   SourceManager sources;
   std::optional<Result<FactSet>> result;
+  /// Every problem, one by one (CsvOptions::all_problems).
+  Diagnostics all;
 
   bool ok() const { return result->ok(); }
   const FactSet& facts() const { return result->value(); }
@@ -167,6 +169,8 @@ struct Loaded {
   std::string rendered() const {
     return ReplaceAll(result->diagnostics().Render(sources), dir, "DIR");
   }
+  /// The same of `all`.
+  std::string all_rendered() const { return ReplaceAll(all.Render(sources), dir, "DIR"); }
   /// The first line of rendered().
   std::string first_line() const {
     const std::string r = rendered();
@@ -194,6 +198,7 @@ inline Loaded Read(const Schema& schema, const std::string& dir,
   options.strictness = strictness;
   options.encoding = encoding;
   options.max_listed = max_listed;
+  options.all_problems = &loaded.all;
   loaded.result.emplace(ReadCsvFolder(schema, dir, options, loaded.sources));
   return loaded;
 }

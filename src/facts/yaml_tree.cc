@@ -9,9 +9,11 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -78,6 +80,26 @@ size_t MatchFolded(std::string_view text, size_t from, std::string_view value) {
 }
 
 // Builds a YamlNode tree from yaml-cpp's events.
+// Whether the quoted scalar that starts at `begin` (its quote) has its
+// closing quote: yaml-cpp reads a double-quoted text left open to the end of
+// the file as the text, so a clerk's missing `"` would swallow every rule
+// below it without a word.
+bool QuoteClosed(std::string_view text, uint32_t begin) {
+  const char q = text[begin];
+  for (size_t k = begin + 1; k < text.size(); ++k) {
+    if (q == '"' && text[k] == '\\') {
+      ++k;
+    } else if (text[k] == q) {
+      if (q == '\'' && k + 1 < text.size() && text[k + 1] == '\'') {
+        ++k;
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 class TreeBuilder : public YAML::EventHandler {
  public:
   TreeBuilder(std::string_view text, uint32_t offset, size_t max_depth)
@@ -87,6 +109,8 @@ class TreeBuilder : public YAML::EventHandler {
   YamlNode& root() { return root_; }
   // The aliases met.
   const std::vector<YamlNode>& aliases() const { return aliases_; }
+  // The first quoted scalar whose quote is never closed (QuoteClosed).
+  const std::optional<uint32_t>& unclosed() const { return unclosed_; }
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -113,6 +137,10 @@ class TreeBuilder : public YAML::EventHandler {
     n.kind = YamlNode::Kind::kScalar;
     n.plain = tag == "?";
     n.begin = Pos(mark);
+    if (!n.plain && !unclosed_ && n.begin < text_.size() &&
+        (text_[n.begin] == '"' || text_[n.begin] == '\'') && !QuoteClosed(text_, n.begin)) {
+      unclosed_ = n.begin;
+    }
     n.end = PlaceScalar(text_, n.begin, value).end;
     n.value = value;
     Add(std::move(n));
@@ -185,6 +213,7 @@ class TreeBuilder : public YAML::EventHandler {
   YamlNode root_;
   bool has_root_ = false;
   std::vector<YamlNode> aliases_;
+  std::optional<uint32_t> unclosed_;
 };
 
 // Stops at the first event of a document: used to find a second document.
@@ -277,6 +306,157 @@ std::string YamlMessage(std::string msg) {
 
 }  // namespace
 
+// A YAML mistake in a clerk's words: what yaml-cpp reports ("end of map not
+// found") is where the parser gave up, often lines after the slip. These
+// are the common slips, looked for from the top of the file down to the
+// line where it gave up.
+struct PlainMistake {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  std::string message;
+  std::string help;
+};
+
+// The first key of a line (`  - name: x` -> `name`), or "".
+std::string_view LineKey(std::string_view line) {
+  size_t i = line.find_first_not_of(' ');
+  if (i == std::string_view::npos) return {};
+  if (line.compare(i, 2, "- ") == 0) i = line.find_first_not_of(' ', i + 2);
+  if (i == std::string_view::npos) return {};
+  size_t j = i;
+  while (j < line.size() && (std::isalnum(static_cast<unsigned char>(line[j])) ||
+                             line[j] == '_' || line[j] == '.' || line[j] == '-')) {
+    ++j;
+  }
+  return line.substr(i, j - i);
+}
+
+std::optional<PlainMistake> FindPlainMistake(std::string_view text, uint32_t error_at) {
+  const std::string_view kFullColon = "\xEF\xBC\x9A";  // ：
+  const std::string_view kFullSpace = "\xE3\x80\x80";  // the ideographic space
+  uint32_t start = 0;
+  std::string_view prev;  // the last line with content
+  uint32_t prev_start = 0;
+  bool in_block = false;  // inside a `|` or `>` block scalar
+  size_t block_indent = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t first = line.find_first_not_of(" \t");
+    const bool blank = first == std::string_view::npos || line[first] == '#';
+    const size_t indent = line.find_first_not_of(' ');
+    if (in_block && !blank && indent != std::string_view::npos && indent <= block_indent) {
+      in_block = false;
+    }
+    if (!blank && !in_block) {
+      const auto at = [&](size_t col, size_t len) {
+        return std::pair<uint32_t, uint32_t>{static_cast<uint32_t>(start + col),
+                                             static_cast<uint32_t>(start + col + len)};
+      };
+      // A tab, or a full-width space, in the indentation.
+      const size_t lead = line.find_first_not_of(" \t");
+      if (const size_t tab = line.substr(0, lead).find('\t'); tab != std::string_view::npos) {
+        const auto [b, e] = at(tab, 1);
+        return PlainMistake{b, e, "this line is indented with a tab; YAML indents with spaces only",
+                            "replace the tab with spaces, lined up with the keys above"};
+      }
+      if (line.compare(lead, kFullSpace.size(), kFullSpace) == 0) {
+        const auto [b, e] = at(lead, kFullSpace.size());
+        return PlainMistake{b, e,
+                            "this line is indented with a full-width space (全角空格); YAML "
+                            "indents with ASCII spaces only",
+                            "switch the keyboard to half-width and indent with spaces"};
+      }
+      // A key followed by a full-width colon.
+      const std::string_view key = LineKey(line);
+      const size_t after = key.empty() ? std::string_view::npos
+                                       : line.find_first_not_of(' ', (key.data() - line.data()) +
+                                                                         key.size());
+      if (after != std::string_view::npos && line.compare(after, kFullColon.size(), kFullColon) == 0) {
+        const auto [b, e] = at(after, kFullColon.size());
+        return PlainMistake{
+            b, e,
+            "`：` after " + Quote(key) + " is a full-width colon (全角冒号); YAML needs the "
+                "ASCII colon `:`",
+            "switch the keyboard to half-width punctuation and write " + Quote(std::string(key) +
+                ": ...") + ", with a space after the colon"};
+      }
+      // A quoted value that is not closed on its line.
+      const size_t colon = key.empty() ? std::string_view::npos
+                                       : line.find(':', (key.data() - line.data()) + key.size());
+      if (colon != std::string_view::npos) {
+        const size_t v = line.find_first_not_of(' ', colon + 1);
+        if (v != std::string_view::npos && (line[v] == '"' || line[v] == '\'')) {
+          const char q = line[v];
+          bool closed = false;
+          for (size_t k = v + 1; k < line.size(); ++k) {
+            if (q == '"' && line[k] == '\\') {
+              ++k;
+              continue;
+            }
+            if (line[k] == q) {
+              if (q == '\'' && k + 1 < line.size() && line[k + 1] == '\'') {
+                ++k;
+                continue;
+              }
+              closed = true;
+              break;
+            }
+          }
+          if (!closed && start + line.size() < error_at) {
+            const auto [b, e] = at(v, 1);
+            return PlainMistake{b, e,
+                                std::string("the quote `") + q + "` that starts the value of " +
+                                    Quote(key) + " is not closed on its line",
+                                std::string("end the text with `") + q +
+                                    "`; a text of several lines is written after `>-` (or `|` "
+                                    "to keep its line breaks), without quotes"};
+          }
+        }
+        // A block scalar starts: its lines are text, not YAML.
+        const std::string_view rest = line.substr(colon + 1);
+        const size_t r = rest.find_first_not_of(' ');
+        if (r != std::string_view::npos && (rest[r] == '|' || rest[r] == '>')) {
+          in_block = true;
+          block_indent = indent;
+        }
+      }
+      // A line indented deeper than the keys of the line above, which opens
+      // nothing (the line where the parser gave up).
+      if (start <= error_at && error_at <= start + line.size() && !prev.empty()) {
+        const size_t prev_indent = prev.find_first_not_of(' ');
+        size_t prev_keys = prev_indent;
+        if (prev.compare(prev_indent, 2, "- ") == 0) prev_keys = prev.find_first_not_of(' ', prev_indent + 2);
+        std::string_view p = prev;
+        while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
+        const bool opens = !p.empty() && (p.back() == ':' || p.back() == '|' || p.back() == '>' ||
+                                          p.ends_with("|-") || p.ends_with(">-") ||
+                                          p.back() == '[' || p.back() == '{' || p.back() == ',');
+        if (indent != std::string_view::npos && indent > prev_keys && !opens &&
+            line.compare(indent, 2, "- ") != 0) {
+          const auto [b, e] = at(0, indent);
+          return PlainMistake{
+              b, e,
+              "this line is indented by " + std::to_string(indent) +
+                  " spaces, more than the key above it (" + std::to_string(prev_keys) +
+                  ") which opens nothing",
+              "line the keys of one map up under each other (line " +
+                  std::to_string(std::count(text.begin(), text.begin() + prev_start, '\n') + 1) +
+                  " starts its key at column " + std::to_string(prev_keys + 1) + ")"};
+        }
+      }
+      prev = line;
+      prev_start = start;
+    }
+    if (nl >= text.size()) break;
+    start = static_cast<uint32_t>(nl + 1);
+    if (start > error_at) break;  // past the line where the parser gave up
+  }
+  return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------
 // Parsing.
 
@@ -324,11 +504,34 @@ YamlTree ParseYamlTree(FileId file, const SourceManager& sources,
                  std::string(kind.content_noun) + " is nested too deeply",
                  at(e.mark));
   } catch (const YAML::Exception& e) {
-    // A syntax error in a second document is still a syntax error.
-    diags->Error(prefix + ".yaml_syntax", YamlMessage(e.msg), at(e.mark));
+    // A syntax error in a second document is still a syntax error. Said in
+    // plain words where the slip is a common one, at the slip.
+    const SourceSpan where = at(e.mark);
+    if (std::optional<PlainMistake> m = FindPlainMistake(text, where.begin)) {
+      std::string parser = YamlMessage(e.msg).substr(std::string("invalid yaml: ").size());
+      diags->Error(prefix + ".yaml_syntax", "invalid yaml: " + m->message,
+                   SourceSpan{file, m->begin, m->end},
+                   m->help + " (the YAML parser stopped at line " +
+                       std::to_string(sources.Locate(file, where.begin).line) + ": " + parser +
+                       ")");
+    } else {
+      diags->Error(prefix + ".yaml_syntax", YamlMessage(e.msg), where);
+    }
   }
   if (!parsed) return tree;
 
+  if (const std::optional<uint32_t> open = builder.unclosed()) {
+    const uint32_t line = sources.Locate(file, *open).line;
+    diags->Error(prefix + ".yaml_syntax",
+                 std::string("invalid yaml: the quote `") + text[*open] + "` on line " +
+                     std::to_string(line) + " is never closed, so the rest of the file is read "
+                     "as its text",
+                 SourceSpan{file, *open, *open + 1},
+                 std::string("end the text with `") + text[*open] +
+                     "`; a text of several lines is written after `>-` (or `|` to keep its "
+                     "line breaks), without quotes");
+    return tree;
+  }
   for (const YamlNode& alias : builder.aliases()) {
     diags->Error(prefix + ".alias",
                  std::string("aliases are not allowed in a ") + kind.file_noun,

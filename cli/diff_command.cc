@@ -49,11 +49,21 @@ void PrintCounts(const std::string& heading, const std::map<std::string, Counts>
   });
   size_t width = TextWidth(heading);
   for (const auto& [name, c] : rows) width = std::max(width, TextWidth(name));
-  out << "\n  " << PadToWidth(heading, width) << "  appear  vanish  change\n";
-  char line[64];
+  const std::string columns[] = {Tr("appear"), Tr("vanish"), Tr("change")};
+  size_t cw[3];
+  out << "\n  " << PadToWidth(heading, width);
+  for (size_t k = 0; k < 3; ++k) {
+    cw[k] = std::max<size_t>(6, TextWidth(columns[k]));
+    out << "  " << std::string(cw[k] - TextWidth(columns[k]), ' ') << columns[k];
+  }
+  out << "\n";
   for (const auto& [name, c] : rows) {
-    std::snprintf(line, sizeof line, "  %6zu  %6zu  %6zu\n", c.n[0], c.n[1], c.n[2]);
-    out << "  " << PadToWidth(name, width) << line;
+    out << "  " << PadToWidth(name, width);
+    for (size_t k = 0; k < 3; ++k) {
+      const std::string n = std::to_string(c.n[k]);
+      out << "  " << std::string(cw[k] > n.size() ? cw[k] - n.size() : 0, ' ') << n;
+    }
+    out << "\n";
   }
 }
 
@@ -169,41 +179,49 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
     const FindingChange& c = diff.findings[i];
     total.Add(c.kind);
     by_rule[c.finding().rule].Add(c.kind);
-    by_group[groups[i].empty() ? "(no " + (by.empty() ? std::string("group") : by) + ")"
+    by_group[groups[i].empty() ? Tr("(no {group})", {{"group", by.empty() ? Tr("group") : by}})
                                : groups[i]]
         .Add(c.kind);
   }
   for (const DerivedRowChange& c : diff.derived) rows.Add(c.kind);
-  out << "zhucun diff: " << args.old_pack << " -> " << args.new_pack << " as of "
-      << after.options.as_of.ToString() << "\n  findings: " << total.n[0] << " appear, "
-      << total.n[1] << " vanish, " << total.n[2] << " change message or severity\n"
-      << "  derived rows: " << rows.n[0] << " appear, " << rows.n[1] << " vanish, "
-      << rows.n[2] << " change\n";
+  const auto n = [](size_t v) { return std::to_string(v); };
+  out << Tr("zhucun diff: {old} -> {new} as of {as_of}",
+            {{"old", args.old_pack}, {"new", args.new_pack},
+             {"as_of", after.options.as_of.ToString()}})
+      << "\n"
+      << Tr("  findings: {appear} appear, {vanish} vanish, {change} change message or severity",
+            {{"appear", n(total.n[0])}, {"vanish", n(total.n[1])}, {"change", n(total.n[2])}})
+      << "\n"
+      << Tr("  derived rows: {appear} appear, {vanish} vanish, {change} change",
+            {{"appear", n(rows.n[0])}, {"vanish", n(rows.n[1])}, {"change", n(rows.n[2])}})
+      << "\n";
   if (diff.empty()) {
-    out << "nothing changes\n";
+    out << Tr("nothing changes") << "\n";
     return kExitOk;
   }
   if (!diff.findings.empty()) {
-    PrintCounts("rule", by_rule, out);
+    PrintCounts(Tr("rule"), by_rule, out);
     if (!by.empty()) PrintCounts(by, by_group, out);
   }
   const auto more = [&](size_t shown, size_t all) {
     if (shown < all) {
-      out << "  ... and " << all - shown << " more"
-          << (args.out_dir.empty() ? " (--out writes every one)" : "") << "\n";
+      out << Tr("  ... and {n} more", {{"n", std::to_string(all - shown)}})
+          << (args.out_dir.empty() ? Tr(" (--out writes every one)") : "") << "\n";
     }
   };
   if (!diff.findings.empty()) {
-    out << "\nfindings (+ appears, - vanishes, ~ changes):\n";
+    out << "\n" << Tr("findings (+ appears, - vanishes, ~ changes):") << "\n";
     const size_t shown = std::min(diff.findings.size(), args.limit);
     for (size_t i = 0; i < shown; ++i) {
       const FindingChange& c = diff.findings[i];
       const Finding& f = c.finding();
-      out << "  " << Sign(c.kind) << " " << f.severity << "  " << f.rule << "  " << f.subject
+      out << "  " << Sign(c.kind) << " " << SeverityWord(f.severity) << "  " << f.rule << "  "
+          << f.subject
           << (f.period.empty() ? "" : "  " + f.period) << "\n      ";
       if (c.kind == Kind::kChanged) {
         if (c.before.severity != c.after.severity) {
-          out << c.before.severity << " -> " << c.after.severity << ": ";
+          out << SeverityWord(c.before.severity) << " -> " << SeverityWord(c.after.severity)
+              << ": ";
         }
         out << c.before.message << "\n   -> " << c.after.message << "\n";
       } else {
@@ -213,7 +231,7 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
     more(shown, diff.findings.size());
   }
   if (!diff.derived.empty()) {
-    out << "\nderived rows (+ appears, - vanishes, ~ changes):\n";
+    out << "\n" << Tr("derived rows (+ appears, - vanishes, ~ changes):") << "\n";
     const size_t shown = std::min(diff.derived.size(), args.limit);
     for (size_t i = 0; i < shown; ++i) {
       const DerivedRowChange& c = diff.derived[i];

@@ -39,7 +39,7 @@ int RunTest(const TestArgs& args, std::ostream& out, std::ostream& err) {
   if (!result.ok()) return kExitUsage;
   const PackTestReport& report = result.value();
   for (const PackTestCaseResult& c : report.cases) {
-    out << (c.passed() ? "ok   " : "FAIL ") << Shown(c.file, args.pack) << ": "
+    out << (c.passed() ? Tr("ok   ") : Tr("FAIL ")) << Shown(c.file, args.pack) << ": "
         << c.name << '\n';
     for (const PackTestFailure& f : c.failures) {
       out << RenderDiagnostic(f.diagnostic, sources) << '\n';
@@ -47,25 +47,32 @@ int RunTest(const TestArgs& args, std::ostream& out, std::ostream& err) {
   }
   const PackTestCoverage& cov = report.coverage;
   if (!report.coverage_checked) {
-    out << "coverage: not checked (--filter)\n";
+    out << Tr("coverage: not checked (--filter)") << "\n";
   } else if (cov.complete()) {
-    out << "coverage: each of the " << cov.rules.size()
-        << " rules is expected to fire in some case and not to in another\n";
+    out << Tr("coverage: each of the {n} rules is expected to fire in some case and not to in "
+              "another",
+              {{"n", std::to_string(cov.rules.size())}})
+        << "\n";
   } else {
-    out << "coverage: incomplete\n";
+    out << Tr("coverage: incomplete") << "\n";
     if (!cov.never_fires.empty()) {
-      out << "  no case expects these rules to fire: " << JoinWords(cov.never_fires)
+      out << Tr("  no case expects these rules to fire: {rules}",
+                {{"rules", JoinWords(cov.never_fires)}})
           << '\n';
     }
     if (!cov.never_quiet.empty()) {
-      out << "  no case expects these rules not to fire: "
-          << JoinWords(cov.never_quiet) << '\n';
+      out << Tr("  no case expects these rules not to fire: {rules}",
+                {{"rules", JoinWords(cov.never_quiet)}})
+          << '\n';
     }
   }
   const size_t failed = report.failed();
-  out << report.cases.size()
-      << (report.cases.size() == 1 ? " case: " : " cases: ")
-      << report.cases.size() - failed << " passed, " << failed << " failed\n";
+  const Values counts = {{"n", std::to_string(report.cases.size())},
+                         {"passed", std::to_string(report.cases.size() - failed)},
+                         {"failed", std::to_string(failed)}};
+  out << (report.cases.size() == 1 ? Tr("1 case: {passed} passed, {failed} failed", counts)
+                                   : Tr("{n} cases: {passed} passed, {failed} failed", counts))
+      << "\n";
   return report.passed() ? kExitOk : kExitFindings;
 }
 

@@ -232,6 +232,16 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
      "并检查政策包的每条规则都有用例期望它触发、也有用例期望它不触发。\n"
      "退出状态：0 全部用例通过且覆盖完整；1 有用例失败或覆盖不完整；\n"
      "2 政策包或测试文件无法加载，或用法错误。"},
+    {"ok   ", "通过 "},
+    {"FAIL ", "失败 "},
+    {"coverage: not checked (--filter)", "覆盖：未检查（--filter）"},
+    {"coverage: each of the {n} rules is expected to fire in some case and not to in another",
+     "覆盖：{n} 条规则都有用例期望它触发、也有用例期望它不触发"},
+    {"coverage: incomplete", "覆盖：不完整"},
+    {"  no case expects these rules to fire: {rules}", "  没有用例期望这些规则触发：{rules}"},
+    {"  no case expects these rules not to fire: {rules}", "  没有用例期望这些规则不触发：{rules}"},
+    {"1 case: {passed} passed, {failed} failed", "1 个用例：通过 {passed} 个，失败 {failed} 个"},
+    {"{n} cases: {passed} passed, {failed} failed", "{n} 个用例：通过 {passed} 个，失败 {failed} 个"},
     {"Run only the cases whose name contains this text (coverage is then not checked)",
      "只运行名称含有此文字的用例（此时不检查覆盖）"},
 
@@ -270,6 +280,20 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
      "分组计数。--out 写出 findings_diff.csv 和 derived_diff.csv。\n"
      "退出状态：0 没有变化；1 有变化；2 规则有误、输入有误（严格模式）、文件格式错误\n"
      "或用法错误。"},
+    {"appear", "新出现"},
+    {"vanish", "消失"},
+    {"change", "变化"},
+    {"group", "分组"},
+    {"zhucun diff: {old} -> {new} as of {as_of}", "zhucun diff：{old} -> {new}，截至 {as_of}"},
+    {"  findings: {appear} appear, {vanish} vanish, {change} change message or severity",
+     "  发现：新出现 {appear} 条，消失 {vanish} 条，消息或严重程度变化 {change} 条"},
+    {"  derived rows: {appear} appear, {vanish} vanish, {change} change",
+     "  派生行：新出现 {appear} 行，消失 {vanish} 行，变化 {change} 行"},
+    {"nothing changes", "没有变化"},
+    {"  ... and {n} more", "  ……另有 {n} 条"},
+    {" (--out writes every one)", "（--out 会全部写出）"},
+    {"findings (+ appears, - vanishes, ~ changes):", "发现（+ 新出现，- 消失，~ 变化）："},
+    {"derived rows (+ appears, - vanishes, ~ changes):", "派生行（+ 新出现，- 消失，~ 变化）："},
     {"The pack as it is (a folder)", "修改前的政策包（文件夹）"},
     {"The pack as edited (a folder)", "修改后的政策包（文件夹）"},
     {"Override a parameter of OLD_PACK only: NAME=VALUE (repeatable)",

@@ -29,10 +29,7 @@ using testing::TempDir;
 const std::string kRules = kSourceDir + "/rules/qiannan";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using testing::ReadFile;
 
 size_t Count(const std::string& page, const std::string& needle) {
   size_t n = 0;

@@ -27,10 +27,7 @@ using testing::TempDir;
 const std::string kRules = kSourceDir + "/rules/qiannan";
 const std::string kExample = std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using testing::ReadFile;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -159,6 +156,25 @@ TEST(CliLangTest, ExplainSpeaksChinese) {
   EXPECT_EQ(zh_lines[5], "结果      触发：2022-Q2到村调研0次");
   EXPECT_NE(zh.out.find("\n条件（when）\n"), std::string::npos) << zh.out;
   EXPECT_NE(zh.out.find("  end_date    （空）\n"), std::string::npos) << zh.out;
+}
+
+TEST(CliLangTest, TestAndDiffSpeakChinese) {
+  const CliRun test = testing::RunZhucun({"test", kRules, "--lang", "zh"});
+  EXPECT_EQ(test.exit_code, 0) << test.out;
+  const std::vector<std::string> lines = Lines(test.out);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[lines.size() - 2], "覆盖：31 条规则都有用例期望它触发、也有用例期望它不触发");
+  EXPECT_EQ(lines.back(), "40 个用例：通过 40 个，失败 0 个");
+  EXPECT_TRUE(lines.front().starts_with("通过 ")) << lines.front();
+  // The same pack on both sides: nothing changes.
+  const CliRun diff = testing::RunZhucun({"diff", kRules, kRules, "--data", kExample, "--as-of",
+                                          "2024-06-30", "--lang", "zh"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out, "zhucun diff：" + kRules + " -> " + kRules +
+                          "，截至 2024-06-30\n"
+                          "  发现：新出现 0 条，消失 0 条，消息或严重程度变化 0 条\n"
+                          "  派生行：新出现 0 行，消失 0 行，变化 0 行\n"
+                          "没有变化\n");
 }
 
 TEST(CliLangTest, HelpIsInChinese) {

@@ -3,6 +3,8 @@
 
 // Running the `zhucun` command in-process (RunCli), for the CLI tests.
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,6 +28,12 @@ inline CliRun RunZhucun(std::vector<std::string> args) {
   std::ostringstream out, err;
   const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
   return {code, out.str(), err.str()};
+}
+
+// The bytes of a file ("" when it cannot be read).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // `err` without the lines of warnings (`zhucun <command>: warning: ...`):

@@ -68,6 +68,13 @@ namespace {
 // Whether, by CEL's own lexer, no token of `raw` (a string, a quoted field
 // name) holds a line break and no `//` comment is there: then YAML's folding
 // of its lines cannot change what it means as CEL.
+// Whether `text` has a character or literal the lexer cannot read.
+bool LexFails(std::string_view text) {
+  Diagnostics diags;
+  Lex(text, kNoFile, 0, &diags);
+  return diags.has_errors();
+}
+
 bool BreaksAreBetweenTokens(std::string_view raw) {
   Diagnostics diags;
   const std::vector<Token> tokens = Lex(raw, kNoFile, 0, &diags);
@@ -185,7 +192,10 @@ Result<Program> CompileUnmarked(const Env& env, const ExprText& e, SourceManager
     const std::string_view file_text = sources.text(e.file);
     if (e.raw_end <= file_text.size()) {
       const std::string_view raw = file_text.substr(e.offset, e.raw_end - e.offset);
-      if (CollapseSpace(raw) == CollapseSpace(e.text) && BreaksAreBetweenTokens(raw)) {
+      // Also when neither text lexes (a full-width `＞`, a quote left
+      // open): it fails either way, and the file's lines say where.
+      if (CollapseSpace(raw) == CollapseSpace(e.text) &&
+          (BreaksAreBetweenTokens(raw) || (LexFails(e.text) && LexFails(raw)))) {
         return env.CompileAt(raw, e.file, e.offset, sources, limits);
       }
     }

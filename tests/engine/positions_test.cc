@@ -125,6 +125,24 @@ TEST(PositionsTest, StringBrokenOverLinesIsCompiledFolded) {
             "");
 }
 
+// A character the lexer cannot read (a full-width `＞` of a Chinese
+// keyboard) inside a block keeps its place in the file (issue 14, item 5):
+// the expression fails folded or not, so the file's lines are compiled.
+TEST(PositionsTest, AFullWidthCharacterInABlockPointsIntoTheFile) {
+  EXPECT_EQ(Problems(std::string(kHead) +
+                     "    when: >-\n"
+                     "      team.start_date <= as_of &&\n"
+                     "        team.start_date ＞= as_of\n"),
+            "rules.yaml:8:25: error[expr.syntax]: unexpected character `＞`\n"
+            " |         team.start_date ＞= as_of\n"
+            " |                         ^~\n"
+            " = help: did you mean `>`?\n"
+            "rules.yaml:8:26: error[expr.syntax]: unexpected character `=`\n"
+            " |         team.start_date ＞= as_of\n"
+            " |                           ^\n"
+            " = help: did you mean `==`?\n");
+}
+
 // `active` uses its argument `d` twice; a mistake in the argument is still
 // one message.
 TEST(PositionsTest, AMistakeInAFunctionArgumentIsOneMessage) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,29 +37,41 @@ std::string CsvField(const std::string& s) {
   return out;
 }
 
+// `utf-8` or `utf8`, in any case.
+bool IsUtf8(std::string_view encoding) {
+  std::string lower;
+  for (char c : encoding) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "utf-8" || lower == "utf8";
+}
+
 }  // namespace
 
 std::string WriteCsv(const std::string& path, const CsvOutput& output,
                      const std::vector<std::string>& header, size_t rows,
                      const std::function<std::string(size_t row, size_t column)>& cell) {
-  std::string text;
-  for (size_t i = 0; i < header.size(); ++i) text += (i > 0 ? "," : "") + CsvField(header[i]);
-  text += '\n';
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (i > 0) text += ',';
-      text += CsvField(cell(r, i));
-    }
-    text += '\n';
-  }
-  std::string why;
-  if (!ConvertFromUtf8(&text, output.encoding, &why)) {
-    return Tr("cannot write `{file}` in {encoding}: {why}",
-              {{"file", path}, {"encoding", output.encoding}, {"why", why}});
-  }
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (output.bom) f << "\xEF\xBB\xBF";
-  f << text;
+  // UTF-8 (DATA.md's output) goes out row by row; another encoding is
+  // converted as one text (iconv may begin its output with a mark, as
+  // UTF-16 does), so the file is held in memory once.
+  const bool convert = !IsUtf8(output.encoding);
+  std::ostringstream held;
+  std::ostream& out = convert ? static_cast<std::ostream&>(held) : f;
+  for (size_t i = 0; i < header.size(); ++i) out << (i > 0 ? "," : "") << CsvField(header[i]);
+  out << '\n';
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t i = 0; i < header.size(); ++i) out << (i > 0 ? "," : "") << CsvField(cell(r, i));
+    out << '\n';
+  }
+  if (convert) {
+    std::string text = std::move(held).str();
+    std::string why;
+    if (!ConvertFromUtf8(&text, output.encoding, &why)) {
+      return Tr("cannot write `{file}` in {encoding}: {why}",
+                {{"file", path}, {"encoding", output.encoding}, {"why", why}});
+    }
+    f << text;
+  }
   if (!f) return Tr("cannot write `{file}`", {{"file", path}});
   return "";
 }
@@ -80,12 +93,7 @@ bool CheckCsvOutput(const std::string& command, const CsvOutput& output, std::os
         << "\n";
     return false;
   }
-  const bool is_utf8 = [&] {
-    std::string lower;
-    for (char c : output.encoding) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower == "utf-8" || lower == "utf8";
-  }();
-  if (output.bom && !is_utf8) {
+  if (output.bom && !IsUtf8(output.encoding)) {
     err << Tr("zhucun {command}: --csv-bom writes UTF-8's byte-order mark, so it goes with "
               "UTF-8 output only, not --out-encoding {encoding}",
               {{"command", command}, {"encoding", output.encoding}})
@@ -366,7 +374,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
   // By rule and severity, with the rule's title.
   std::map<std::string, std::string> titles;
   for (const PackInfo::Rule& rule : policy.info().rules) {
-    titles[rule.id] = RuleTitle(rule);
+    titles[rule.id] = RuleTitle(rule, LangCode(CurrentLang()));
   }
   std::map<std::pair<std::string, std::string>, size_t> counts;
   for (const Finding& f : r.findings) ++counts[{f.rule, f.severity}];
@@ -393,28 +401,17 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
     err << groups.diagnostics().Render(SourceManager{});
     if (groups.ok()) {
       const std::string none = Tr("(no {group})", {{"group", by}});
-      std::map<std::string, std::pair<size_t, size_t>> by_group;  // errors, warnings
-      for (size_t i = 0; i < r.findings.size(); ++i) {
-        auto& c = by_group[groups.value()[i]];
-        ++(r.findings[i].severity == "error" ? c.first : c.second);
-      }
+      const std::vector<GroupCount> rows = CountByGroup(r.findings, groups.value());
       size_t width = std::max(TextWidth(by), TextWidth(none));
-      for (const auto& [g, c] : by_group) width = std::max(width, TextWidth(g));
+      for (const GroupCount& g : rows) width = std::max(width, TextWidth(g.name));
       const size_t errors_width = std::max<size_t>(6, TextWidth(Tr("errors")));
       const size_t warnings_width = std::max<size_t>(8, TextWidth(Tr("warnings")));
       out << "\n  " << PadToWidth(by, width) << "  " << AlignRight(Tr("errors"), errors_width)
           << "  " << AlignRight(Tr("warnings"), warnings_width) << "\n";
-      // Most findings first, then by name; the findings without a group last.
-      std::vector<std::pair<std::string, std::pair<size_t, size_t>>> rows(
-          by_group.begin(), by_group.end());
-      std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        if (a.first.empty() != b.first.empty()) return b.first.empty();
-        return a.second.first + a.second.second > b.second.first + b.second.second;
-      });
-      for (const auto& [g, c] : rows) {
-        out << "  " << PadToWidth(g.empty() ? none : g, width) << "  "
-            << AlignRight(std::to_string(c.first), errors_width) << "  "
-            << AlignRight(std::to_string(c.second), warnings_width) << "\n";
+      for (const GroupCount& g : rows) {
+        out << "  " << PadToWidth(g.name.empty() ? none : g.name, width) << "  "
+            << AlignRight(std::to_string(g.errors), errors_width) << "  "
+            << AlignRight(std::to_string(g.warnings), warnings_width) << "\n";
       }
     }
   }

@@ -99,8 +99,16 @@ bool ParseParams(const std::string& command, const std::vector<std::string>& arg
 std::string JoinWords(const std::vector<std::string>& words);
 // `error` or `warning` in the command's language (words.h).
 std::string SeverityWord(const std::string& severity);
-// The rule's title in the command's language.
-const std::string& RuleTitle(const PackInfo::Rule& rule);
+// The rule's title in `lang` (its `title: {zh: ...}`), else its default.
+const std::string& RuleTitle(const PackInfo::Rule& rule, std::string_view lang);
+// Findings counted by the pack's summary group (`groups`, parallel to
+// `findings`): most first, then by name; the findings without a group last.
+struct GroupCount {
+  std::string name;  // empty: findings without a group
+  size_t errors = 0, warnings = 0;
+};
+std::vector<GroupCount> CountByGroup(const std::vector<Finding>& findings,
+                                     const std::vector<std::string>& groups);
 // The findings of severity error.
 size_t CountErrors(const std::vector<Finding>& findings);
 

@@ -35,12 +35,28 @@ std::string SeverityWord(const std::string& severity) {
   return severity;
 }
 
-const std::string& RuleTitle(const PackInfo::Rule& rule) {
-  const std::string_view lang = LangCode(CurrentLang());
+const std::string& RuleTitle(const PackInfo::Rule& rule, std::string_view lang) {
   for (const auto& [l, title] : rule.titles) {
     if (l == lang) return title;
   }
   return rule.title;
+}
+
+std::vector<GroupCount> CountByGroup(const std::vector<Finding>& findings,
+                                     const std::vector<std::string>& groups) {
+  std::map<std::string, GroupCount> by;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    GroupCount& g = by[groups[i]];
+    g.name = groups[i];
+    ++(findings[i].severity == "error" ? g.errors : g.warnings);
+  }
+  std::vector<GroupCount> rows;
+  for (auto& [name, row] : by) rows.push_back(row);
+  std::stable_sort(rows.begin(), rows.end(), [](const GroupCount& a, const GroupCount& b) {
+    if (a.name.empty() != b.name.empty()) return b.name.empty();
+    return a.errors + a.warnings > b.errors + b.warnings;
+  });
+  return rows;
 }
 
 size_t CountErrors(const std::vector<Finding>& findings) {

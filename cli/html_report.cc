@@ -230,14 +230,14 @@ class Writer {
   void ByGroup() {
     if (by_.empty()) return;
     size_t max = 0;
-    for (const GroupRow& g : page_.groups) max = std::max(max, g.errors + g.warnings);
+    for (const GroupCount& g : page_.groups) max = std::max(max, g.errors + g.warnings);
     out_ << "<section id=\"by-group-section\"><h2>" << Html(say_(kWords.by_group, {{"by", by_}}))
          << "</h2><p class=\"note\">" << say_(kWords.sort_hint) << "</p>"
          << "<table class=\"sortable\" id=\"by-group\"><thead><tr><th>" << Html(by_)
          << "</th><th class=\"n\">" << say_(kWords.errors) << "</th><th class=\"n\">"
          << say_(kWords.warnings) << "</th><th class=\"n\">" << say_(kWords.total)
          << "</th></tr></thead><tbody>\n";
-    for (const GroupRow& g : page_.groups) {
+    for (const GroupCount& g : page_.groups) {
       out_ << "<tr><td>"
            << Html(g.name.empty() ? say_(kWords.no_group, {{"by", by_}}) : g.name)
            << "</td><td class=\"n\">" << g.errors << "</td><td class=\"n\">" << g.warnings
@@ -462,7 +462,7 @@ class Writer {
     if (!by_.empty()) {
       out_ << "<select id=\"filter-group\"><option value=\"\">"
            << Html(say_(kWords.all_groups, {{"by", by_}})) << "</option>";
-      for (const GroupRow& g : page_.groups) {
+      for (const GroupCount& g : page_.groups) {
         out_ << "<option value=\"g:" << Html(g.name) << "\">"
              << Html(g.name.empty() ? say_(kWords.no_group, {{"by", by_}}) : g.name) << " ("
              << g.errors + g.warnings << ")</option>";

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "command.h"
 #include "html_report.h"
 #include "zhucun/engine.h"
 
@@ -81,11 +82,6 @@ struct RuleRow {
   size_t errors = 0, warnings = 0, exempted = 0;
 };
 
-struct GroupRow {
-  std::string name;  // empty: findings without a group
-  size_t errors = 0, warnings = 0;
-};
-
 // One period of a visit_quota rule.
 struct VisitPeriod {
   std::string label;
@@ -116,7 +112,7 @@ struct Scores {
 // Everything the page shows beyond the report itself.
 struct Page {
   std::vector<RuleRow> rules;              // pack order, then unknown ids
-  std::vector<GroupRow> groups;            // most findings first
+  std::vector<GroupCount> groups;            // most findings first
   std::vector<std::string> finding_group;  // parallel to report.findings
   std::vector<VisitRule> visits;
   std::optional<Scores> scores;

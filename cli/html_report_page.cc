@@ -20,21 +20,13 @@
 namespace zhucun::cli::html_report {
 namespace {
 
-// A rule's title in `lang`, when the pack gives one (`title: {zh: ...}`).
-std::string TitleIn(const PackInfo::Rule& rule, const std::string& lang) {
-  for (const auto& [l, title] : rule.titles) {
-    if (l == lang) return title;
-  }
-  return rule.title;
-}
-
 std::vector<RuleRow> CountByRule(const PackInfo& info, const Report& report,
                                  const std::string& lang) {
   std::vector<RuleRow> rows;
   std::map<std::string, size_t> index;
   for (const PackInfo::Rule& r : info.rules) {
     index[r.id] = rows.size();
-    rows.push_back({r.id, TitleIn(r, lang), r.severity});
+    rows.push_back({r.id, RuleTitle(r, lang), r.severity});
   }
   const auto row = [&](const Finding& f) -> RuleRow& {
     auto [it, added] = index.try_emplace(f.rule, rows.size());
@@ -45,24 +37,6 @@ std::vector<RuleRow> CountByRule(const PackInfo& info, const Report& report,
     ++(f.severity == "error" ? row(f).errors : row(f).warnings);
   }
   for (const Exemption& x : report.exempted) ++row(x.finding).exempted;
-  return rows;
-}
-
-// By the pack's summary group, as `zhucun check` prints it: most findings
-// first, then by name; the findings without a group last.
-std::vector<GroupRow> CountByGroup(const Report& report, const std::vector<std::string>& groups) {
-  std::map<std::string, GroupRow> by;
-  for (size_t i = 0; i < report.findings.size(); ++i) {
-    GroupRow& g = by[groups[i]];
-    g.name = groups[i];
-    ++(report.findings[i].severity == "error" ? g.errors : g.warnings);
-  }
-  std::vector<GroupRow> rows;
-  for (auto& [name, row] : by) rows.push_back(row);
-  std::stable_sort(rows.begin(), rows.end(), [](const GroupRow& a, const GroupRow& b) {
-    if (a.name.empty() != b.name.empty()) return b.name.empty();
-    return a.errors + a.warnings > b.errors + b.warnings;
-  });
   return rows;
 }
 
@@ -181,7 +155,7 @@ bool CountAllVisits(const Policy& policy, const std::shared_ptr<const FactSet>& 
     if (r.kind != "visit_quota") continue;
     const auto shape = VisitShape(policy, facts, check, report, r.id, *from);
     if (!shape) continue;
-    VisitRule rule{r.id, TitleIn(r, options.lang), shape->second, {}};
+    VisitRule rule{r.id, RuleTitle(r, options.lang), shape->second, {}};
     if (!CountVisits(policy, facts, check, options, *from, shape->first, &rule, error)) {
       return false;
     }
@@ -292,7 +266,7 @@ bool CountPage(const Policy& policy, const std::shared_ptr<const FactSet>& facts
       return false;
     }
     page->finding_group = std::move(groups).value();
-    page->groups = CountByGroup(report, page->finding_group);
+    page->groups = CountByGroup(report.findings, page->finding_group);
   }
   if (!CountAllVisits(policy, facts, check, report, options, info, page, error)) return false;
   page->scores = CountScores(report);

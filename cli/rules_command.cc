@@ -47,7 +47,7 @@ void PrintText(const PackInfo& info, std::ostream& out) {
                                            Tr("parameters read"), Tr("source clause")};
   std::vector<std::vector<std::string>> rows;
   for (const PackInfo::Rule& r : info.rules) {
-    rows.push_back({r.id, r.kind, SeverityWord(r.severity), RuleTitle(r), ParamList(r), r.source});
+    rows.push_back({r.id, r.kind, SeverityWord(r.severity), RuleTitle(r, LangCode(CurrentLang())), ParamList(r), r.source});
   }
   // Every column but the last padded to its widest cell; a long title or
   // parameter list is cut (--format markdown gives them whole).
@@ -87,7 +87,7 @@ void PrintMarkdown(const PackInfo& info, std::ostream& out) {
   for (const PackInfo::Rule& r : info.rules) {
     std::string params;
     for (const std::string& p : r.params) params += (params.empty() ? "" : ", ") + ("`" + p + "`");
-    out << "| `" << r.id << "` | " << r.kind << " | " << MarkdownCell(RuleTitle(r)) << " | "
+    out << "| `" << r.id << "` | " << r.kind << " | " << MarkdownCell(RuleTitle(r, LangCode(CurrentLang()))) << " | "
         << SeverityWord(r.severity) << " | " << MarkdownCell(r.source) << " | "
         << (params.empty() ? "-" : params) << " |\n";
   }

@@ -12,6 +12,7 @@
 #include "expr/evaluator.h"
 #include "expr/functions.h"
 #include "expr/program.h"
+#include "plan/plan_fused.h"
 #include "plan/plan_ir.h"
 #include "plan/rule_plan.h"
 
@@ -899,7 +900,13 @@ class Builder {
 
 }  // namespace
 
-RulePlan::RulePlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RulePlan::RulePlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  // Each operator's fused loops, where its subtree has them.
+  impl_->fused.resize(impl_->nodes.size());
+  for (size_t id = 0; id < impl_->nodes.size(); ++id) {
+    impl_->fused[id] = Fused::Compile(*impl_, static_cast<int>(id));
+  }
+}
 RulePlan::~RulePlan() = default;
 
 std::unique_ptr<RulePlan> RulePlan::Build(const RuleInput& rule, const FactSet& facts,
@@ -980,6 +987,7 @@ std::string RulePlan::Dump() const {
       out += (k == 0 ? " (#" : ", #") + std::to_string(n.kids[k]);
     }
     if (!n.kids.empty()) out += ")";
+    if (!impl_->fused.empty() && impl_->fused[i] != nullptr) out += " [fused]";
     out += "\n";
   }
   return out;

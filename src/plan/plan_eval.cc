@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "expr/stdlib.h"
+#include "plan/plan_fused.h"
 #include "plan/plan_ir.h"
 #include "plan/plan_kernels.h"
 #include "plan/plan_runner.h"
@@ -143,6 +144,10 @@ const Vec& Runner::EvalFor(int id, Frame& f, const std::vector<uint8_t>& active)
 Vec Runner::Compute(int id, Frame& f) {
   const PNode& n = plan_.nodes[static_cast<size_t>(id)];
   Vec out;
+  if (const Fused* fused = plan_.fused.empty() ? nullptr : plan_.fused[static_cast<size_t>(id)].get();
+      fused != nullptr && fused->Run(f, &out)) {
+    return out;
+  }
   switch (n.op) {
     case Op::kUnknown:
     case Op::kRelation:  // only read through its parent

@@ -101,8 +101,13 @@ struct PNode {
   uint64_t reads = 0;
 };
 
+class Fused;
+
 struct RulePlan::Impl {
   std::vector<PNode> nodes;  // children before parents
+  // Per operator, its fused loops (plan_fused.h), or null: what the
+  // general operators compute where its subtree reads no null.
+  std::vector<std::unique_ptr<Fused>> fused;
   int root = -1;
   std::vector<int> roots;  // BuildValues: per expression, its operator or -1
   // BuildFindings: the expressions after the first are needed only where

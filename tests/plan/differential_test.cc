@@ -214,6 +214,7 @@ std::vector<Subject> Subjects() {
         "member.end_reason != 'other'", "member.team.village.category == 'poor'",
         "member.team.unit.sector == member.unit.sector", "member.team.end_date > as_of",
         "member.team.unit.teams.size() > 2", "member.payments.size() >= 30",
+        "member.team.village.category in params.sector_for_category && member.team.unit.sector != params.sector_for_category[member.team.village.category]",
         "member.payments.exists(p, p.living_allowance < params.min_living_allowance)",
         "member.payments.exists(p, p.transport_reimbursements > 2)",
         "member.payments.all(p, p.living_allowance >= decimal('1100.5'))",
@@ -313,6 +314,13 @@ std::vector<Subject> Subjects() {
         "facts.members.filter(m, m.end_date < as_of && m.role == 'other').exists(m, m.role != '')",
         "facts.members.filter(m, m.end_date < as_of && m.role == 'nobody').filter(m, m.role != '').size() == 0",
         "facts.members.filter(m, m.role == 'nobody' && m.end_date < as_of).all(m, false)",
+        // Fused typed loops (src/plan/plan_fused.h): decimals of several
+        // scales, an overflow (the batch left to the general operators),
+        // `?:` of strings, ints that overflow.
+        "facts.assessments.filter(a, a.daily_score * 100000000000000000 > a.year_end_score).size() > 0",
+        "facts.assessments.filter(a, a.daily_score + decimal('0.001') > a.year_end_score - 1).size() > 100",
+        "facts.assessments.filter(a, (a.daily_score >= decimal('90') ? 'excellent' : a.daily_score >= decimal('75.5') ? 'competent' : 'basic') == 'competent').size() > 10",
+        "facts.work_funds.filter(w, w.year * 4611686018427387904 > 0 || w.year - 2023 == 0).size() > 0",
         "graded.size() > 0 && decimal(graded.filter(a, params.weight_daily * a.daily_score + params.weight_half_year * a.half_year_score + params.weight_year_end * a.year_end_score >= decimal('90')).size()) > decimal('0.1') * graded.size()"},
        {"facts.work_funds.filter(w, year_of(w.year) == period).size() > 5",
         "facts.trainings.exists(t, t.date in period)",

@@ -1,0 +1,544 @@
+// Fused typed loops (plan_fused.h): the compiler from a plan's operators
+// and the loops that run the program.
+
+#include "plan/plan_fused.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace zhucun::internal {
+
+namespace {
+
+using T = Fused::T;
+using I = Fused::I;
+using Instr = Fused::Instr;
+
+__extension__ typedef __int128 Int128;  // NOLINT: GCC extension, exact.
+
+constexpr std::array<int64_t, 19> kPow10 = [] {
+  std::array<int64_t, 19> p{};
+  int64_t v = 1;
+  for (size_t i = 0; i < p.size(); ++i) {
+    p[i] = v;
+    if (i + 1 < p.size()) v *= 10;
+  }
+  return p;
+}();
+
+bool FitsInt64(Int128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
+
+// The lane type of a plan kind that is a value (else nullopt).
+std::optional<T> TypeOf(K kind) {
+  switch (kind) {
+    case K::kInt: return T::kInt;
+    case K::kBool: return T::kBool;
+    case K::kDate: return T::kDate;
+    case K::kDecimal: return T::kDecimal;
+    case K::kString: return T::kString;
+    default: return std::nullopt;
+  }
+}
+
+bool IsNumber(T t) { return t == T::kInt || t == T::kDecimal; }
+
+// Compiles a subtree into instructions, each operator once.
+class Compiler {
+ public:
+  explicit Compiler(const RulePlan::Impl& plan) : plan_(plan) {}
+
+  // The instruction of operator `id`, or -1 when the subtree is not one
+  // the program expresses.
+  int Emit(int id) {
+    if (const auto it = done_.find(id); it != done_.end()) return it->second;
+    const int at = Make(plan_.nodes[static_cast<size_t>(id)]);
+    done_[id] = at;
+    return at;
+  }
+
+  std::vector<Instr> code;
+
+ private:
+  int Push(Instr in) {
+    code.push_back(in);
+    return static_cast<int>(code.size()) - 1;
+  }
+  const Instr& At(int k) const { return code[static_cast<size_t>(k)]; }
+  // The scale of a number operand (an int is a decimal of scale 0).
+  int ScaleOf(int k) const { return At(k).type == T::kDecimal ? At(k).scale : 0; }
+
+  int Make(const PNode& n) {
+    Instr in;
+    switch (n.op) {
+      case Op::kSubject:
+      case Op::kLocal:
+        if (n.kind != K::kRow) return -1;
+        in.op = I::kVar;
+        in.type = T::kRow;
+        in.slot = n.op == Op::kSubject ? 0 : static_cast<size_t>(n.slot);
+        return Push(in);
+      case Op::kForward: {
+        const int a = Emit(n.kids[0]);
+        if (a < 0 || At(a).type != T::kRow || n.refs == nullptr) return -1;
+        in.op = I::kForward;
+        in.type = T::kRow;
+        in.may_bad = true;
+        in.a = a;
+        in.refs = n.refs;
+        return Push(in);
+      }
+      case Op::kColumn: {
+        const int a = Emit(n.kids[0]);
+        if (a < 0 || At(a).type != T::kRow) return -1;
+        const ColumnView view = plan_.facts->tables()[n.table].column(n.column).view();
+        const bool matches =
+            (n.kind == K::kBool && view.type == ColumnType::kBool) ||
+            (n.kind == K::kInt && view.type == ColumnType::kInt) ||
+            (n.kind == K::kDecimal && view.type == ColumnType::kDecimal) ||
+            (n.kind == K::kDate && view.type == ColumnType::kDate) ||
+            (n.kind == K::kString && view.type == ColumnType::kString);
+        if (!matches) return -1;
+        in.op = I::kColumn;
+        in.type = *TypeOf(n.kind);
+        in.may_bad = At(a).may_bad;
+        in.a = a;
+        in.view = view;
+        in.scale = view.type == ColumnType::kDecimal ? view.scale : 0;
+        return Push(in);
+      }
+      case Op::kConst: {
+        const Value& v = n.constant;
+        in.op = I::kConst;
+        switch (n.kind) {
+          case K::kBool: in.type = T::kBool; in.k = v.bool_value(); break;
+          case K::kInt: in.type = T::kInt; in.k = v.int_value(); break;
+          case K::kDate: in.type = T::kDate; in.k = v.date_value().day_number(); break;
+          case K::kDecimal:
+            in.type = T::kDecimal;
+            in.k = v.decimal_value().coefficient();
+            in.scale = v.decimal_value().scale();
+            break;
+          case K::kString: in.type = T::kString; in.ks = v.string_value(); break;
+          default: return -1;
+        }
+        return Push(in);
+      }
+      case Op::kToDecimal: {
+        const int a = Emit(n.kids[0]);
+        if (a < 0) return -1;
+        if (At(a).type == T::kDecimal) return a;  // (decimal(x) of a decimal is x)
+        if (At(a).type != T::kInt) return -1;
+        in.op = I::kArithDec;  // a + 0 at scale 0: the int as a decimal
+        in.arith = Op::kAdd;
+        in.type = T::kDecimal;
+        in.a = a;
+        in.may_bad = At(a).may_bad;
+        Instr zero;
+        zero.op = I::kConst;
+        zero.type = T::kInt;
+        in.b = Push(zero);
+        return Push(in);
+      }
+      case Op::kAdd: case Op::kSub: case Op::kMul: {
+        const int a = Emit(n.kids[0]);
+        const int b = a < 0 ? -1 : Emit(n.kids[1]);
+        if (b < 0) return -1;
+        in.a = a;
+        in.b = b;
+        in.arith = n.op;
+        in.may_bad = At(a).may_bad || At(b).may_bad;
+        if (n.kind == K::kInt) {
+          if (At(a).type != T::kInt || At(b).type != T::kInt) return -1;
+          in.op = I::kArithInt;
+          in.type = T::kInt;
+          return Push(in);
+        }
+        if (n.kind != K::kDecimal || !IsNumber(At(a).type) || !IsNumber(At(b).type)) return -1;
+        in.op = I::kArithDec;
+        in.type = T::kDecimal;
+        in.sa = ScaleOf(a);
+        in.sb = ScaleOf(b);
+        if (n.op == Op::kMul) {
+          in.scale = in.sa + in.sb;
+          if (in.scale > Decimal::kMaxScale) return -1;
+        } else {
+          in.scale = std::max(in.sa, in.sb);
+        }
+        return Push(in);
+      }
+      case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: case Op::kEq: case Op::kNe: {
+        const int a = Emit(n.kids[0]);
+        const int b = a < 0 ? -1 : Emit(n.kids[1]);
+        if (b < 0) return -1;
+        const T ta = At(a).type, tb = At(b).type;
+        const bool numbers = IsNumber(ta) && IsNumber(tb);
+        const bool same = ta == tb && (ta == T::kBool || ta == T::kDate || ta == T::kString);
+        if (!numbers && !same) return -1;
+        in.op = I::kCmp;
+        in.type = T::kBool;
+        in.a = a;
+        in.b = b;
+        in.may_bad = At(a).may_bad || At(b).may_bad;
+        in.sa = numbers ? ScaleOf(a) : 0;
+        in.sb = numbers ? ScaleOf(b) : 0;
+        static constexpr int8_t kLt[3] = {1, 0, 0}, kLe[3] = {1, 1, 0}, kGt[3] = {0, 0, 1},
+                                kGe[3] = {0, 1, 1}, kEq[3] = {0, 1, 0}, kNe[3] = {1, 0, 1};
+        const int8_t* r = n.op == Op::kLt   ? kLt
+                          : n.op == Op::kLe ? kLe
+                          : n.op == Op::kGt ? kGt
+                          : n.op == Op::kGe ? kGe
+                          : n.op == Op::kEq ? kEq
+                                            : kNe;
+        std::copy(r, r + 3, in.result);
+        return Push(in);
+      }
+      case Op::kAnd: case Op::kOr: {
+        const int a = Emit(n.kids[0]);
+        const int b = a < 0 ? -1 : Emit(n.kids[1]);
+        if (b < 0 || At(a).type != T::kBool || At(b).type != T::kBool) return -1;
+        in.op = n.op == Op::kAnd ? I::kAnd : I::kOr;
+        in.type = T::kBool;
+        in.a = a;
+        in.b = b;
+        in.may_bad = At(a).may_bad || At(b).may_bad;
+        return Push(in);
+      }
+      case Op::kNot: {
+        const int a = Emit(n.kids[0]);
+        if (a < 0 || At(a).type != T::kBool) return -1;
+        in.op = I::kNot;
+        in.type = T::kBool;
+        in.a = a;
+        in.may_bad = At(a).may_bad;
+        return Push(in);
+      }
+      case Op::kCond: {
+        const std::optional<T> t = TypeOf(n.kind);
+        if (!t || plan_.nodes[static_cast<size_t>(n.kids[1])].kind != n.kind ||
+            plan_.nodes[static_cast<size_t>(n.kids[2])].kind != n.kind) {
+          return -1;
+        }
+        const int c = Emit(n.kids[0]);
+        const int a = c < 0 ? -1 : Emit(n.kids[1]);
+        const int b = a < 0 ? -1 : Emit(n.kids[2]);
+        if (b < 0 || At(c).type != T::kBool || At(a).type != *t || At(b).type != *t) return -1;
+        // Decimals of one scale only (a lane's scale is the program's).
+        if (*t == T::kDecimal && At(a).scale != At(b).scale) return -1;
+        in.op = I::kCond;
+        in.type = *t;
+        in.scale = At(a).scale;
+        in.a = c;
+        in.b = a;
+        in.c = b;
+        in.may_bad = At(c).may_bad || At(a).may_bad || At(b).may_bad;
+        return Push(in);
+      }
+      case Op::kInMap:
+      case Op::kIndexMap: {
+        if (n.constant.kind() != ValueKind::kMap) return -1;
+        const int a = Emit(n.kids[0]);
+        if (a < 0 || At(a).type != T::kString) return -1;
+        in.a = a;
+        in.map = &n.constant.map_value();
+        in.may_bad = At(a).may_bad;
+        if (n.op == Op::kInMap) {
+          in.op = I::kInMap;
+          in.type = T::kBool;
+          return Push(in);
+        }
+        // Every value of the map of the operator's kind (a lane holds one).
+        const std::optional<T> t = TypeOf(n.kind);
+        if (!t || *t == T::kDecimal) return -1;
+        const ValueKind want = n.kind == K::kString ? ValueKind::kString
+                               : n.kind == K::kInt  ? ValueKind::kInt
+                               : n.kind == K::kBool ? ValueKind::kBool
+                                                    : ValueKind::kDate;
+        for (const auto& [key, value] : in.map->entries()) {
+          if (value.kind() != want) return -1;
+        }
+        in.op = I::kIndexMap;
+        in.type = *t;
+        in.may_bad = true;
+        return Push(in);
+      }
+      default:
+        return -1;
+    }
+  }
+
+  const RulePlan::Impl& plan_;
+  std::map<int, int> done_;
+};
+
+// A program's registers: per instruction, its lanes (values, and whether
+// each is unknown), reused by the runs on one thread.
+struct Lanes {
+  std::vector<int64_t> i;
+  std::vector<std::string_view> s;
+  std::vector<uint8_t> bad;
+};
+
+int Sign128(Int128 x, Int128 y) { return (x > y) - (x < y); }
+
+}  // namespace
+
+std::unique_ptr<Fused> Fused::Compile(const RulePlan::Impl& plan, int root) {
+  const PNode& n = plan.nodes[static_cast<size_t>(root)];
+  if (!TypeOf(n.kind) || n.op == Op::kConst || n.op == Op::kColumn) return nullptr;
+  Compiler compiler(plan);
+  const int at = compiler.Emit(root);
+  if (at < 0) return nullptr;
+  return std::unique_ptr<Fused>(new Fused(std::move(compiler.code), at, n.kind));
+}
+
+bool Fused::Run(const Frame& f, Vec* out) const {
+  thread_local std::vector<Lanes> regs;
+  const size_t n = f.n;
+  if (regs.size() < code_.size()) regs.resize(code_.size());
+  // Whether any lane overflowed: the batch is left to the general
+  // operators (which find the same rows unknown, or a decimal of another
+  // scale where Decimal's arithmetic gives one).
+  bool over = false;
+  for (size_t k = 0; k < code_.size(); ++k) {
+    const Instr& in = code_[k];
+    Lanes& r = regs[k];
+    r.i.resize(n);  // (strings too: kInMap and kIndexMap clear them)
+    if (in.type == T::kString) r.s.resize(n);
+    int64_t* __restrict v = r.i.data();
+    const Lanes* A = in.a >= 0 ? &regs[static_cast<size_t>(in.a)] : nullptr;
+    const Lanes* B = in.b >= 0 ? &regs[static_cast<size_t>(in.b)] : nullptr;
+    const Lanes* C = in.c >= 0 ? &regs[static_cast<size_t>(in.c)] : nullptr;
+    // The operands' unknown lanes (null: every lane known), and this one's.
+    const auto bad_of = [&](int operand, const Lanes* l) -> const uint8_t* {
+      return operand >= 0 && code_[static_cast<size_t>(operand)].may_bad ? l->bad.data() : nullptr;
+    };
+    const uint8_t* ba = bad_of(in.a, A);
+    const uint8_t* bb = bad_of(in.b, B);
+    const uint8_t* bc = bad_of(in.c, C);
+    uint8_t* bad = nullptr;
+    if (in.may_bad) {
+      r.bad.assign(n, 0);
+      bad = r.bad.data();
+      for (const uint8_t* src : {ba, bb, bc}) {
+        if (src == nullptr) continue;
+        for (size_t i = 0; i < n; ++i) bad[i] |= src[i];
+      }
+    }
+    const int64_t* __restrict x = A != nullptr ? A->i.data() : nullptr;
+    const int64_t* __restrict y = B != nullptr ? B->i.data() : nullptr;
+    switch (in.op) {
+      case I::kVar: {
+        const int32_t* rows = f.vars[in.slot].data();
+        for (size_t i = 0; i < n; ++i) v[i] = rows[i];
+        break;
+      }
+      case I::kForward: {  // a field of null is an error: the lane unknown
+        const int32_t* refs = in.refs->data();
+        for (size_t i = 0; i < n; ++i) {
+          const int32_t t = bad[i] ? -1 : refs[x[i]];
+          v[i] = t;
+          bad[i] = static_cast<uint8_t>(t < 0);
+        }
+        break;
+      }
+      case I::kColumn: {
+        const ColumnView& view = in.view;
+        if (view.valid != nullptr) {
+          for (size_t i = 0; i < n; ++i) {
+            if ((ba == nullptr || ba[i] == 0) && view.valid[x[i]] == 0) return false;  // null
+          }
+        }
+        // (An unknown lane's row is -1: it reads nothing, and stays unknown.)
+        switch (view.type) {
+          case ColumnType::kBool: {
+            const auto* d = static_cast<const uint8_t*>(view.data);
+            for (size_t i = 0; i < n; ++i) v[i] = ba != nullptr && ba[i] ? 0 : d[x[i]] != 0;
+            break;
+          }
+          case ColumnType::kInt:
+          case ColumnType::kDecimal: {
+            const auto* d = static_cast<const int64_t*>(view.data);
+            for (size_t i = 0; i < n; ++i) v[i] = ba != nullptr && ba[i] ? 0 : d[x[i]];
+            break;
+          }
+          case ColumnType::kDate: {
+            const auto* d = static_cast<const int32_t*>(view.data);
+            for (size_t i = 0; i < n; ++i) v[i] = ba != nullptr && ba[i] ? 0 : d[x[i]];
+            break;
+          }
+          case ColumnType::kString: {
+            const auto* d = static_cast<const int32_t*>(view.data);
+            const std::vector<std::string>& dict = *view.dictionary;
+            std::string_view* s = r.s.data();
+            for (size_t i = 0; i < n; ++i) {
+              s[i] = ba != nullptr && ba[i] ? std::string_view()
+                                            : std::string_view(dict[static_cast<size_t>(d[x[i]])]);
+            }
+            break;
+          }
+          default: return false;
+        }
+        break;
+      }
+      case I::kConst:
+        if (in.type == T::kString) {
+          std::fill(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n), in.ks);
+        } else {
+          std::fill(v, v + n, in.k);
+        }
+        break;
+      case I::kArithInt:
+      case I::kArithDec: {
+        // (Decimals of one scale, or a product, are their coefficients'.)
+        const bool plain = in.op == I::kArithInt || in.arith == Op::kMul || in.sa == in.sb;
+        if (plain && in.arith == Op::kAdd) {
+          for (size_t i = 0; i < n; ++i) over |= __builtin_add_overflow(x[i], y[i], &v[i]);
+        } else if (plain && in.arith == Op::kSub) {
+          for (size_t i = 0; i < n; ++i) over |= __builtin_sub_overflow(x[i], y[i], &v[i]);
+        } else if (plain) {
+          for (size_t i = 0; i < n; ++i) over |= __builtin_mul_overflow(x[i], y[i], &v[i]);
+        } else {  // at the larger scale, exact in 128 bits (as Decimal::Add)
+          const int64_t pa = kPow10[static_cast<size_t>(in.scale - in.sa)];
+          const int64_t pb = kPow10[static_cast<size_t>(in.scale - in.sb)];
+          const Int128 sign = in.arith == Op::kAdd ? 1 : -1;
+          for (size_t i = 0; i < n; ++i) {
+            const Int128 z = static_cast<Int128>(x[i]) * pa + sign * static_cast<Int128>(y[i]) * pb;
+            over |= !FitsInt64(z);
+            v[i] = static_cast<int64_t>(z);
+          }
+        }
+        if (over) return false;
+        break;
+      }
+      case I::kCmp: {
+        const int8_t* res = in.result;
+        if (code_[static_cast<size_t>(in.a)].type == T::kString) {
+          const std::string_view* sx = A->s.data();
+          const std::string_view* sy = B->s.data();
+          for (size_t i = 0; i < n; ++i) {
+            const int c = sx[i].compare(sy[i]);
+            v[i] = res[(c > 0) - (c < 0) + 1];
+          }
+        } else if (in.sa == in.sb) {
+          for (size_t i = 0; i < n; ++i) v[i] = res[(x[i] > y[i]) - (x[i] < y[i]) + 1];
+        } else {
+          const int s = std::max(in.sa, in.sb);
+          const int64_t pa = kPow10[static_cast<size_t>(s - in.sa)];
+          const int64_t pb = kPow10[static_cast<size_t>(s - in.sb)];
+          for (size_t i = 0; i < n; ++i) {
+            v[i] = res[Sign128(static_cast<Int128>(x[i]) * pa, static_cast<Int128>(y[i]) * pb) + 1];
+          }
+        }
+        break;
+      }
+      case I::kAnd:
+      case I::kOr: {
+        // Decided by either side alone where it is known and decisive
+        // (false for &&, true for ||); else known where both are.
+        const int64_t decisive = in.op == I::kOr ? 1 : 0;
+        if (bad == nullptr) {
+          if (decisive == 0) {
+            for (size_t i = 0; i < n; ++i) v[i] = x[i] & y[i];
+          } else {
+            for (size_t i = 0; i < n; ++i) v[i] = x[i] | y[i];
+          }
+          break;
+        }
+        for (size_t i = 0; i < n; ++i) {
+          const bool ak = ba == nullptr || ba[i] == 0, bk = bb == nullptr || bb[i] == 0;
+          const bool decided = (ak && x[i] == decisive) || (bk && y[i] == decisive);
+          v[i] = decided ? decisive : 1 - decisive;
+          bad[i] = static_cast<uint8_t>(!decided && !(ak && bk));
+        }
+        break;
+      }
+      case I::kNot:
+        for (size_t i = 0; i < n; ++i) v[i] = x[i] ^ 1;
+        break;
+      case I::kCond: {  // x ? y : z; unknown where x is, or the branch taken
+        if (bad != nullptr) {
+          for (size_t i = 0; i < n; ++i) {
+            const bool yes = x[i] != 0;
+            bad[i] = static_cast<uint8_t>((ba != nullptr && ba[i]) ||
+                                          (yes ? bb != nullptr && bb[i] : bc != nullptr && bc[i]));
+          }
+        }
+        if (in.type == T::kString) {
+          std::string_view* s = r.s.data();
+          const std::string_view* sy = B->s.data();
+          const std::string_view* sz = C->s.data();
+          for (size_t i = 0; i < n; ++i) s[i] = x[i] != 0 ? sy[i] : sz[i];
+        } else {
+          const int64_t* __restrict z = C->i.data();
+          for (size_t i = 0; i < n; ++i) v[i] = x[i] != 0 ? y[i] : z[i];
+        }
+        break;
+      }
+      case I::kInMap:
+      case I::kIndexMap: {
+        // Keys looked up, remembered by where their text is (a key read from
+        // the facts is a view of its column's dictionary).
+        constexpr size_t kSeen = 64;
+        std::array<std::string_view, kSeen> seen{};
+        std::array<const Value*, kSeen> found{};
+        for (size_t i = 0; i < n; ++i) {
+          v[i] = 0;
+          if (bad != nullptr && bad[i]) continue;
+          const std::string_view key = A->s[i];
+          const size_t slot = (reinterpret_cast<uintptr_t>(key.data()) >> 3) % kSeen;
+          const Value* e = nullptr;
+          if (key.data() != nullptr && seen[slot].data() == key.data() &&
+              seen[slot].size() == key.size()) {
+            e = found[slot];
+          } else {
+            e = in.map->Find(key);
+            seen[slot] = key;
+            found[slot] = e;
+          }
+          if (in.op == I::kInMap) {
+            v[i] = e != nullptr;
+            continue;
+          }
+          if (e == nullptr) {  // a missing key is an error
+            bad[i] = 1;
+            if (in.type == T::kString) r.s[i] = std::string_view();
+            continue;
+          }
+          switch (in.type) {
+            case T::kString: r.s[i] = e->string_value(); break;
+            case T::kInt: v[i] = e->int_value(); break;
+            case T::kBool: v[i] = e->bool_value(); break;
+            case T::kDate: v[i] = e->date_value().day_number(); break;
+            default: bad[i] = 1; break;
+          }
+        }
+        break;
+      }
+    }
+  }
+  // The root's lanes as the general operators' output.
+  const Instr& last = code_[static_cast<size_t>(root_)];
+  const Lanes& r = regs[static_cast<size_t>(root_)];
+  out->kind = kind_;
+  if (last.may_bad) {
+    out->st.resize(n);
+    for (size_t i = 0; i < n; ++i) out->st[i] = r.bad[i] ? kUnknownRow : kValueRow;
+  } else {
+    out->st.assign(n, kValueRow);
+  }
+  switch (last.type) {
+    case T::kString: out->s.assign(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n)); break;
+    case T::kDecimal:
+      out->d.resize(n);
+      for (size_t i = 0; i < n; ++i) out->d[i] = Decimal::FromUnscaled(r.i[i], last.scale);
+      break;
+    default: out->i.assign(r.i.begin(), r.i.begin() + static_cast<ptrdiff_t>(n)); break;
+  }
+  return true;
+}
+
+}  // namespace zhucun::internal

@@ -1,0 +1,90 @@
+#ifndef ZHUCUN_SRC_PLAN_PLAN_FUSED_H_
+#define ZHUCUN_SRC_PLAN_PLAN_FUSED_H_
+
+// Fused typed loops: a subtree of a plan's operators (plan_ir.h) that reads
+// only rows' columns, constants, arithmetic, comparisons, logic, `?:` and
+// constant maps, compiled once into a short program over unboxed lanes —
+// int64 for ints, bools, dates and rows, int64 coefficients at one scale
+// known when it is compiled for decimals, views for strings — run one
+// instruction at a time over a batch, each a tight loop without the
+// per-row states, memos and operator outputs of the general operators
+// (plan_eval.cc).
+//
+// It computes exactly what the general operators compute: where a row's
+// value is a missing map key or a field of a null reference, that row is
+// unknown, as there (the row evaluator judges it). A batch that reads a
+// null cell or where an arithmetic overflows is not computed here at all
+// (Run returns false) and the general operators compute it, so the
+// semantics of null and of overflow are written once.
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "plan/plan_ir.h"
+#include "zhucun/column.h"
+#include "zhucun/value.h"
+
+namespace zhucun::internal {
+
+class Fused {
+ public:
+  // The program of operator `root` of `plan`, or null when an operator of
+  // its subtree is not one it expresses (or the root is a constant or a
+  // row, which the general operators give as cheaply).
+  static std::unique_ptr<Fused> Compile(const RulePlan::Impl& plan, int root);
+
+  // The root's output over f's rows into *out (its kind, a state and a
+  // value per row, as Runner::Compute gives it); false, with *out
+  // untouched, when a row reads a null cell. Thread-safe.
+  bool Run(const Frame& f, Vec* out) const;
+  size_t size() const { return code_.size(); }
+
+  // The lane types.
+  enum class T : uint8_t { kInt, kBool, kDate, kDecimal, kString, kRow };
+
+  enum class I : uint8_t {
+    kVar,       // the rows of variable `slot`
+    kForward,   // refs[a]: a null reference leaves the lane unknown
+    kColumn,    // column `view` of rows a
+    kConst,     // `k` (or `ks`) in every lane
+    kArithInt,  // a op b, checked
+    kArithDec,  // a op b of decimals at scales sa, sb, into `scale`
+    kCmp,       // a op b (<, <=, >, >=, ==, !=): -1/0/1 mapped through `result`
+    kAnd, kOr, kNot,
+    kCond,      // a ? b : c
+    kInMap,     // a (a string) in `map`
+    kIndexMap,  // map[a], a missing key unknown
+  };
+
+  struct Instr {
+    I op = I::kConst;
+    T type = T::kInt;
+    int a = -1, b = -1, c = -1;
+    // Whether a lane may be unknown (a field of a null reference, a missing
+    // key, or read from one); else no lane is, and none is tracked.
+    bool may_bad = false;
+    Op arith = Op::kAdd;      // kArithInt, kArithDec: kAdd, kSub or kMul
+    int scale = 0;            // kDecimal lanes: the scale of every coefficient
+    int sa = 0, sb = 0;       // kArithDec, kCmp of numbers: the operands' scales
+    size_t slot = 0;          // kVar
+    const std::vector<int32_t>* refs = nullptr;  // kForward
+    ColumnView view;          // kColumn
+    int64_t k = 0;            // kConst
+    std::string_view ks;      // kConst of strings
+    int8_t result[3] = {0, 0, 0};  // kCmp: the bool for -1, 0, 1
+    const ValueMap* map = nullptr; // kInMap, kIndexMap
+  };
+
+ private:
+  Fused(std::vector<Instr> code, int root, K kind)
+      : code_(std::move(code)), root_(root), kind_(kind) {}
+  std::vector<Instr> code_;  // operands before the instructions that read them
+  int root_;                 // the instruction whose lanes are the output
+  K kind_;                   // the root's kind
+};
+
+}  // namespace zhucun::internal
+
+#endif  // ZHUCUN_SRC_PLAN_PLAN_FUSED_H_

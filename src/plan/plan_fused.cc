@@ -40,6 +40,7 @@ std::optional<T> TypeOf(K kind) {
     case K::kDate: return T::kDate;
     case K::kDecimal: return T::kDecimal;
     case K::kString: return T::kString;
+    case K::kPeriod: return T::kPeriod;
     default: return std::nullopt;
   }
 }
@@ -64,6 +65,15 @@ class Compiler {
 
  private:
   int Push(Instr in) {
+    // An operand's null makes the lane unknown, but for `==`, `!=` (which
+    // compare with null) and the branches of `?:` (whose null is the result).
+    const auto null_of = [&](int k) { return k >= 0 && At(k).may_null; };
+    if (in.op != I::kEq && in.op != I::kCond && in.op != I::kConst && in.op != I::kInList &&
+        (null_of(in.a) || null_of(in.b) || null_of(in.c))) {
+      in.may_bad = true;
+    }
+    if (in.op == I::kEq) in.may_bad = in.may_bad || (in.a >= 0 && At(in.a).may_bad) ||
+                                      (in.b >= 0 && At(in.b).may_bad);
     code.push_back(in);
     return static_cast<int>(code.size()) - 1;
   }
@@ -100,11 +110,14 @@ class Compiler {
             (n.kind == K::kInt && view.type == ColumnType::kInt) ||
             (n.kind == K::kDecimal && view.type == ColumnType::kDecimal) ||
             (n.kind == K::kDate && view.type == ColumnType::kDate) ||
-            (n.kind == K::kString && view.type == ColumnType::kString);
+            (n.kind == K::kString && view.type == ColumnType::kString) ||
+            (n.kind == K::kPeriod && view.type == ColumnType::kMonth);
         if (!matches) return -1;
         in.op = I::kColumn;
         in.type = *TypeOf(n.kind);
-        in.may_bad = At(a).may_bad;
+        // (A month out of range is an error.)
+        in.may_bad = At(a).may_bad || n.kind == K::kPeriod;
+        in.may_null = view.valid != nullptr;
         in.a = a;
         in.view = view;
         in.scale = view.type == ColumnType::kDecimal ? view.scale : 0;
@@ -123,6 +136,7 @@ class Compiler {
             in.scale = v.decimal_value().scale();
             break;
           case K::kString: in.type = T::kString; in.ks = v.string_value(); break;
+          case K::kNull: in.type = T::kNull; in.may_null = true; break;
           default: return -1;
         }
         return Push(in);
@@ -151,6 +165,19 @@ class Compiler {
         in.b = b;
         in.arith = n.op;
         in.may_bad = At(a).may_bad || At(b).may_bad;
+        if (n.kind == K::kInt && At(a).type == T::kDate && At(b).type == T::kDate &&
+            n.op == Op::kSub) {
+          in.op = I::kDateDiff;
+          in.type = T::kInt;
+          return Push(in);
+        }
+        if (n.kind == K::kDate) {
+          if (At(a).type != T::kDate || At(b).type != T::kInt || n.op == Op::kMul) return -1;
+          in.op = I::kDateAdd;  // out of the calendar's range: unknown
+          in.type = T::kDate;
+          in.may_bad = true;
+          return Push(in);
+        }
         if (n.kind == K::kInt) {
           if (At(a).type != T::kInt || At(b).type != T::kInt) return -1;
           in.op = I::kArithInt;
@@ -175,10 +202,15 @@ class Compiler {
         const int b = a < 0 ? -1 : Emit(n.kids[1]);
         if (b < 0) return -1;
         const T ta = At(a).type, tb = At(b).type;
+        const bool equality = n.op == Op::kEq || n.op == Op::kNe;
         const bool numbers = IsNumber(ta) && IsNumber(tb);
-        const bool same = ta == tb && (ta == T::kBool || ta == T::kDate || ta == T::kString);
-        if (!numbers && !same) return -1;
-        in.op = I::kCmp;
+        const bool same = ta == tb && (ta == T::kBool || ta == T::kDate || ta == T::kString ||
+                                       (equality && ta == T::kPeriod));
+        // `x == null`: whether x is null (CEL's equality with null).
+        const bool with_null = equality && (ta == T::kNull || tb == T::kNull) &&
+                               ta != T::kPeriod && tb != T::kPeriod;
+        if (!numbers && !same && !with_null) return -1;
+        in.op = equality ? I::kEq : I::kCmp;
         in.type = T::kBool;
         in.a = a;
         in.b = b;
@@ -234,7 +266,8 @@ class Compiler {
         in.a = c;
         in.b = a;
         in.c = b;
-        in.may_bad = At(c).may_bad || At(a).may_bad || At(b).may_bad;
+        in.may_bad = At(c).may_bad || At(c).may_null || At(a).may_bad || At(b).may_bad;
+        in.may_null = At(a).may_null || At(b).may_null;
         return Push(in);
       }
       case Op::kInMap:
@@ -265,6 +298,44 @@ class Compiler {
         in.may_bad = true;
         return Push(in);
       }
+      case Op::kPeriod:
+        in.op = I::kPeriod;
+        in.type = T::kPeriod;
+        return Push(in);
+      case Op::kStart:
+      case Op::kEnd:
+      case Op::kDays: {
+        const int a = Emit(n.kids[0]);
+        if (a < 0 || At(a).type != T::kPeriod) return -1;
+        in.op = n.op == Op::kStart ? I::kStart : n.op == Op::kEnd ? I::kEnd : I::kDays;
+        in.type = n.op == Op::kDays ? T::kInt : T::kDate;
+        in.a = a;
+        in.may_bad = At(a).may_bad;
+        return Push(in);
+      }
+      case Op::kInPeriod: {
+        const int a = Emit(n.kids[0]);
+        const int b = a < 0 ? -1 : Emit(n.kids[1]);
+        if (b < 0 || At(a).type != T::kDate || At(b).type != T::kPeriod) return -1;
+        in.op = I::kInPeriod;
+        in.type = T::kBool;
+        in.a = a;
+        in.b = b;
+        in.may_bad = At(a).may_bad || At(b).may_bad;
+        return Push(in);
+      }
+      case Op::kInList: {  // a string in a constant list
+        if (n.constant.kind() != ValueKind::kList) return -1;
+        const int a = Emit(n.kids[0]);
+        if (a < 0 || At(a).type != T::kString) return -1;
+        in.op = I::kInList;
+        in.type = T::kBool;
+        in.a = a;
+        in.may_bad = At(a).may_bad;
+        in.list = &n.constant.list_value();
+        for (const Value& e : *in.list) in.list_has_null = in.list_has_null || e.is_null();
+        return Push(in);
+      }
       default:
         return -1;
     }
@@ -279,7 +350,9 @@ class Compiler {
 struct Lanes {
   std::vector<int64_t> i;
   std::vector<std::string_view> s;
+  std::vector<Period> p;
   std::vector<uint8_t> bad;
+  std::vector<uint8_t> nul;
 };
 
 int Sign128(Int128 x, Int128 y) { return (x > y) - (x < y); }
@@ -308,6 +381,12 @@ bool Fused::Run(const Frame& f, Vec* out) const {
     Lanes& r = regs[k];
     r.i.resize(n);  // (strings too: kInMap and kIndexMap clear them)
     if (in.type == T::kString) r.s.resize(n);
+    if (in.type == T::kPeriod) r.p.resize(n);
+    uint8_t* nul = nullptr;
+    if (in.may_null) {
+      r.nul.assign(n, 0);
+      nul = r.nul.data();
+    }
     int64_t* __restrict v = r.i.data();
     const Lanes* A = in.a >= 0 ? &regs[static_cast<size_t>(in.a)] : nullptr;
     const Lanes* B = in.b >= 0 ? &regs[static_cast<size_t>(in.b)] : nullptr;
@@ -316,14 +395,24 @@ bool Fused::Run(const Frame& f, Vec* out) const {
     const auto bad_of = [&](int operand, const Lanes* l) -> const uint8_t* {
       return operand >= 0 && code_[static_cast<size_t>(operand)].may_bad ? l->bad.data() : nullptr;
     };
+    const auto null_of = [&](int operand, const Lanes* l) -> const uint8_t* {
+      return operand >= 0 && code_[static_cast<size_t>(operand)].may_null ? l->nul.data() : nullptr;
+    };
     const uint8_t* ba = bad_of(in.a, A);
     const uint8_t* bb = bad_of(in.b, B);
     const uint8_t* bc = bad_of(in.c, C);
+    const uint8_t* na = null_of(in.a, A);
+    const uint8_t* nb = null_of(in.b, B);
+    const uint8_t* nc = null_of(in.c, C);
     uint8_t* bad = nullptr;
     if (in.may_bad) {
       r.bad.assign(n, 0);
       bad = r.bad.data();
-      for (const uint8_t* src : {ba, bb, bc}) {
+      // Unknown where an operand is; where one is null too, but for `==`,
+      // `in` a list and the branches of `?:` (below).
+      const bool eq = in.op == I::kEq || in.op == I::kInList, cond = in.op == I::kCond;
+      for (const uint8_t* src : {ba, bb, bc, eq ? nullptr : na, eq || cond ? nullptr : nb,
+                                 eq || cond ? nullptr : nc}) {
         if (src == nullptr) continue;
         for (size_t i = 0; i < n; ++i) bad[i] |= src[i];
       }
@@ -347,9 +436,9 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       }
       case I::kColumn: {
         const ColumnView& view = in.view;
-        if (view.valid != nullptr) {
+        if (nul != nullptr) {
           for (size_t i = 0; i < n; ++i) {
-            if ((ba == nullptr || ba[i] == 0) && view.valid[x[i]] == 0) return false;  // null
+            nul[i] = static_cast<uint8_t>((ba == nullptr || ba[i] == 0) && view.valid[x[i]] == 0);
           }
         }
         // (An unknown lane's row is -1: it reads nothing, and stays unknown.)
@@ -370,13 +459,30 @@ bool Fused::Run(const Frame& f, Vec* out) const {
             for (size_t i = 0; i < n; ++i) v[i] = ba != nullptr && ba[i] ? 0 : d[x[i]];
             break;
           }
+          case ColumnType::kMonth: {  // "month out of range": unknown
+            const auto* d = static_cast<const int32_t*>(view.data);
+            Period* p = r.p.data();
+            for (size_t i = 0; i < n; ++i) {
+              if ((ba != nullptr && ba[i]) || (nul != nullptr && nul[i])) continue;
+              const int32_t m = d[x[i]];
+              const std::optional<Period> month =
+                  Period::FromIndex(PeriodKind::kMonth, m / 12, m % 12 + 1);
+              if (month) {
+                p[i] = *month;
+              } else {
+                bad[i] = 1;
+              }
+            }
+            break;
+          }
           case ColumnType::kString: {
             const auto* d = static_cast<const int32_t*>(view.data);
             const std::vector<std::string>& dict = *view.dictionary;
             std::string_view* s = r.s.data();
             for (size_t i = 0; i < n; ++i) {
-              s[i] = ba != nullptr && ba[i] ? std::string_view()
-                                            : std::string_view(dict[static_cast<size_t>(d[x[i]])]);
+              s[i] = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i])
+                         ? std::string_view()
+                         : std::string_view(dict[static_cast<size_t>(d[x[i]])]);
             }
             break;
           }
@@ -385,7 +491,9 @@ bool Fused::Run(const Frame& f, Vec* out) const {
         break;
       }
       case I::kConst:
-        if (in.type == T::kString) {
+        if (in.type == T::kNull) {
+          std::fill(nul, nul + n, 1);
+        } else if (in.type == T::kString) {
           std::fill(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n), in.ks);
         } else {
           std::fill(v, v + n, in.k);
@@ -412,6 +520,106 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           }
         }
         if (over) return false;
+        break;
+      }
+      case I::kDateAdd: {  // as Date::AddDays: out of range, unknown
+        static const int64_t kMinDay = Date::Parse("0001-01-01")->day_number();
+        static const int64_t kMaxDay = Date::Parse("9999-12-31")->day_number();
+        const bool sub = in.arith == Op::kSub;
+        for (size_t i = 0; i < n; ++i) {
+          int64_t days = y[i];
+          v[i] = x[i];
+          if (sub) {
+            if (days == INT64_MIN) {
+              bad[i] = 1;
+              continue;
+            }
+            days = -days;
+          }
+          if (days > kMaxDay - x[i] || days < kMinDay - x[i]) {
+            bad[i] = 1;
+            continue;
+          }
+          v[i] = x[i] + days;
+        }
+        break;
+      }
+      case I::kDateDiff:
+        for (size_t i = 0; i < n; ++i) v[i] = x[i] - y[i];
+        break;
+      case I::kPeriod:
+        if (f.periods.empty()) return false;  // (no period bound)
+        std::copy(f.periods.begin(), f.periods.begin() + static_cast<ptrdiff_t>(n), r.p.begin());
+        break;
+      case I::kStart:
+      case I::kEnd:
+      case I::kDays: {
+        const Period* p = A->p.data();
+        for (size_t i = 0; i < n; ++i) {
+          if (bad != nullptr && bad[i]) continue;
+          const int64_t start = p[i].start().day_number();
+          const int64_t end = in.op == I::kStart ? 0 : p[i].end().day_number();
+          v[i] = in.op == I::kStart ? start : in.op == I::kEnd ? end : end - start + 1;
+        }
+        break;
+      }
+      case I::kInPeriod: {
+        const Period* p = B->p.data();
+        for (size_t i = 0; i < n; ++i) {
+          if (bad != nullptr && bad[i]) continue;
+          v[i] = x[i] >= p[i].start().day_number() && x[i] <= p[i].end().day_number();
+        }
+        break;
+      }
+      case I::kInList: {  // CEL equality with each element: a string with the strings
+        const std::string_view* sx = A->s.data();
+        for (size_t i = 0; i < n; ++i) {
+          if (na != nullptr && na[i]) {  // null in a list that has a null
+            v[i] = in.list_has_null;
+            continue;
+          }
+          bool found = false;
+          for (const Value& e : *in.list) {
+            if (e.kind() == ValueKind::kString && e.string_value() == sx[i]) {
+              found = true;
+              break;
+            }
+          }
+          v[i] = found;
+        }
+        break;
+      }
+      case I::kEq: {  // a null equals a null only
+        const int8_t* res = in.result;
+        const T ta = code_[static_cast<size_t>(in.a)].type;
+        const T tb = code_[static_cast<size_t>(in.b)].type;
+        if (ta == T::kString && tb == T::kString) {
+          const std::string_view* sx = A->s.data();
+          const std::string_view* sy = B->s.data();
+          for (size_t i = 0; i < n; ++i) v[i] = res[sx[i] == sy[i] ? 1 : 0];
+        } else if (ta == T::kPeriod && tb == T::kPeriod) {
+          const Period* px = A->p.data();
+          const Period* py = B->p.data();
+          for (size_t i = 0; i < n; ++i) v[i] = res[px[i] == py[i] ? 1 : 0];
+        } else if (ta != T::kNull && tb != T::kNull && in.sa == in.sb) {
+          for (size_t i = 0; i < n; ++i) v[i] = res[x[i] == y[i] ? 1 : 0];
+        } else if (ta != T::kNull && tb != T::kNull) {
+          const int s = std::max(in.sa, in.sb);
+          const int64_t pa = kPow10[static_cast<size_t>(s - in.sa)];
+          const int64_t pb = kPow10[static_cast<size_t>(s - in.sb)];
+          for (size_t i = 0; i < n; ++i) {
+            v[i] = res[static_cast<Int128>(x[i]) * pa == static_cast<Int128>(y[i]) * pb ? 1 : 0];
+          }
+        }
+        // A null on either side: equal when both are.
+        const bool a_null = ta == T::kNull, b_null = tb == T::kNull;
+        if (na != nullptr || nb != nullptr) {
+          for (size_t i = 0; i < n; ++i) {
+            const bool xn = a_null || (na != nullptr && na[i]);
+            const bool yn = b_null || (nb != nullptr && nb[i]);
+            if (xn || yn) v[i] = res[xn && yn ? 1 : 0];
+          }
+        }
         break;
       }
       case I::kCmp: {
@@ -459,13 +667,22 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       case I::kNot:
         for (size_t i = 0; i < n; ++i) v[i] = x[i] ^ 1;
         break;
-      case I::kCond: {  // x ? y : z; unknown where x is, or the branch taken
+      case I::kCond: {  // x ? y : z; unknown where x is, or the branch taken; its null
         if (bad != nullptr) {
           for (size_t i = 0; i < n; ++i) {
             const bool yes = x[i] != 0;
-            bad[i] = static_cast<uint8_t>((ba != nullptr && ba[i]) ||
-                                          (yes ? bb != nullptr && bb[i] : bc != nullptr && bc[i]));
+            bad[i] = static_cast<uint8_t>(bad[i] || (yes ? bb != nullptr && bb[i] : bc != nullptr && bc[i]));
           }
+        }
+        if (nul != nullptr) {
+          for (size_t i = 0; i < n; ++i) {
+            nul[i] = static_cast<uint8_t>(x[i] != 0 ? nb != nullptr && nb[i] : nc != nullptr && nc[i]);
+          }
+        }
+        if (in.type == T::kPeriod) {
+          Period* p = r.p.data();
+          for (size_t i = 0; i < n; ++i) p[i] = x[i] != 0 ? B->p[i] : C->p[i];
+          break;
         }
         if (in.type == T::kString) {
           std::string_view* s = r.s.data();
@@ -524,13 +741,19 @@ bool Fused::Run(const Frame& f, Vec* out) const {
   const Instr& last = code_[static_cast<size_t>(root_)];
   const Lanes& r = regs[static_cast<size_t>(root_)];
   out->kind = kind_;
+  out->st.assign(n, kValueRow);
+  if (last.may_null) {
+    for (size_t i = 0; i < n; ++i) {
+      if (r.nul[i]) out->st[i] = kNullRow;
+    }
+  }
   if (last.may_bad) {
-    out->st.resize(n);
-    for (size_t i = 0; i < n; ++i) out->st[i] = r.bad[i] ? kUnknownRow : kValueRow;
-  } else {
-    out->st.assign(n, kValueRow);
+    for (size_t i = 0; i < n; ++i) {
+      if (r.bad[i]) out->st[i] = kUnknownRow;
+    }
   }
   switch (last.type) {
+    case T::kPeriod: out->p.assign(r.p.begin(), r.p.begin() + static_cast<ptrdiff_t>(n)); break;
     case T::kString: out->s.assign(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n)); break;
     case T::kDecimal:
       out->d.resize(n);

@@ -10,12 +10,14 @@
 // per-row states, memos and operator outputs of the general operators
 // (plan_eval.cc).
 //
-// It computes exactly what the general operators compute: where a row's
-// value is a missing map key or a field of a null reference, that row is
-// unknown, as there (the row evaluator judges it). A batch that reads a
-// null cell or where an arithmetic overflows is not computed here at all
-// (Run returns false) and the general operators compute it, so the
-// semantics of null and of overflow are written once.
+// It computes exactly what the general operators compute: a null where
+// they have one (a null cell, `null`, a branch of `?:`, compared with `==`),
+// and where a row's value is a missing map key, a field of a null
+// reference, a date out of range or an operation on null, that row is
+// unknown, as there (the row evaluator judges it). A batch where an
+// arithmetic overflows is not computed here at all (Run returns false) and
+// the general operators compute it, so the semantics of overflow are
+// written once.
 
 #include <cstdint>
 #include <memory>
@@ -42,7 +44,7 @@ class Fused {
   size_t size() const { return code_.size(); }
 
   // The lane types.
-  enum class T : uint8_t { kInt, kBool, kDate, kDecimal, kString, kRow };
+  enum class T : uint8_t { kInt, kBool, kDate, kDecimal, kString, kPeriod, kRow, kNull };
 
   enum class I : uint8_t {
     kVar,       // the rows of variable `slot`
@@ -51,7 +53,14 @@ class Fused {
     kConst,     // `k` (or `ks`) in every lane
     kArithInt,  // a op b, checked
     kArithDec,  // a op b of decimals at scales sa, sb, into `scale`
-    kCmp,       // a op b (<, <=, >, >=, ==, !=): -1/0/1 mapped through `result`
+    kCmp,       // a op b (<, <=, >, >=): -1/0/1 mapped through `result`
+    kEq,        // a == b or a != b (`result`), a null equal to a null only
+    kDateAdd,   // a (a date) + or - b (an int) days
+    kDateDiff,  // a - b of dates: days
+    kPeriod,    // the pair's period
+    kStart, kEnd, kDays,  // of a period
+    kInPeriod,  // a (a date) in b (a period)
+    kInList,    // a (a string) in `list`
     kAnd, kOr, kNot,
     kCond,      // a ? b : c
     kInMap,     // a (a string) in `map`
@@ -63,8 +72,10 @@ class Fused {
     T type = T::kInt;
     int a = -1, b = -1, c = -1;
     // Whether a lane may be unknown (a field of a null reference, a missing
-    // key, or read from one); else no lane is, and none is tracked.
+    // key, a null operand, or read from one); else no lane is, and none is
+    // tracked. Whether a lane may be null.
     bool may_bad = false;
+    bool may_null = false;
     Op arith = Op::kAdd;      // kArithInt, kArithDec: kAdd, kSub or kMul
     int scale = 0;            // kDecimal lanes: the scale of every coefficient
     int sa = 0, sb = 0;       // kArithDec, kCmp of numbers: the operands' scales
@@ -75,6 +86,8 @@ class Fused {
     std::string_view ks;      // kConst of strings
     int8_t result[3] = {0, 0, 0};  // kCmp: the bool for -1, 0, 1
     const ValueMap* map = nullptr; // kInMap, kIndexMap
+    const ValueList* list = nullptr;  // kInList
+    bool list_has_null = false;
   };
 
  private:

@@ -44,6 +44,9 @@ class ZHUCUN_API Date {
 
   static constexpr int kMinYear = 1;
   static constexpr int kMaxYear = 9999;
+  /// The day numbers of 0001-01-01 and 9999-12-31.
+  static constexpr int32_t kMinDayNumber = -719162;
+  static constexpr int32_t kMaxDayNumber = 2932896;
 
   int32_t day_number() const { return days_; }
   int year() const;
@@ -54,7 +57,11 @@ class ZHUCUN_API Date {
 
   /// The date `n` days later (n may be negative). nullopt if the result
   /// leaves the supported range.
-  std::optional<Date> AddDays(int64_t n) const;
+  std::optional<Date> AddDays(int64_t n) const {
+    // Compared with the distance to each bound, so that nothing overflows.
+    if (n > kMaxDayNumber - days_ || n < kMinDayNumber - days_) return std::nullopt;
+    return FromDayNumber(static_cast<int32_t>(days_ + n));
+  }
   /// The anniversary: same month and day `n` years later (n may be
   /// negative); Feb 29 lands on Feb 28 in a non-leap year. No end-of-month
   /// snapping: 2022-02-28 + 2 years is 2024-02-28. nullopt if out of range.
@@ -89,7 +96,19 @@ class ZHUCUN_API Period {
   static Period Of(PeriodKind kind, Date d);
   /// A period from kind, year and 1-based index within the year (1 for a
   /// year; 1-2 halves; 1-4 quarters; 1-12 months). nullopt if invalid.
-  static std::optional<Period> FromIndex(PeriodKind kind, int year, int index);
+  static std::optional<Period> FromIndex(PeriodKind kind, int year, int index) {
+    if (kind != PeriodKind::kYear && kind != PeriodKind::kHalf &&
+        kind != PeriodKind::kQuarter && kind != PeriodKind::kMonth) {
+      return std::nullopt;  // not a PeriodKind value
+    }
+    if (year < Date::kMinYear || year > Date::kMaxYear) return std::nullopt;
+    if (index < 1 || index > 12 / MonthsPer(kind)) return std::nullopt;
+    Period p;
+    p.kind_ = kind;
+    p.year_ = year;
+    p.index_ = index;
+    return p;
+  }
   /// Parses a label: `2023`, `2023-H1`, `2023-Q3`, `2023-07`.
   static std::optional<Period> Parse(std::string_view label);
 
@@ -106,7 +125,18 @@ class ZHUCUN_API Period {
   /// start() <= d <= end().
   bool Contains(Date d) const;
   /// The period after this one, of the same kind.
-  Period Next() const;
+  Period Next() const {
+    // The period after the last one of 9999 is in year 10000, outside the
+    // supported range of Date; start()/end() still compute it arithmetically.
+    Period p = *this;
+    if (p.index_ < 12 / MonthsPer(kind_)) {
+      ++p.index_;
+    } else {
+      ++p.year_;
+      p.index_ = 1;
+    }
+    return p;
+  }
   /// True when the period lies wholly inside [from, to] ("judged").
   bool Within(Date from, Date to) const;
 
@@ -120,6 +150,16 @@ class ZHUCUN_API Period {
   friend auto operator<=>(const Period& a, const Period& b) = default;
 
  private:
+  // The months of a period of `kind` (12 for a value that is no PeriodKind).
+  static constexpr int MonthsPer(PeriodKind kind) {
+    switch (kind) {
+      case PeriodKind::kYear: return 12;
+      case PeriodKind::kHalf: return 6;
+      case PeriodKind::kQuarter: return 3;
+      case PeriodKind::kMonth: return 1;
+    }
+    return 12;
+  }
   // Ordering is by (kind, year, index).
   PeriodKind kind_ = PeriodKind::kYear;
   int32_t year_ = 1970;

@@ -79,6 +79,7 @@ int64_t MonthStart(int64_t y, int m) {
 
 constexpr int64_t kMinDay = DaysFromCivil(Date::kMinYear, 1, 1);
 constexpr int64_t kMaxDay = DaysFromCivil(Date::kMaxYear, 12, 31);
+static_assert(kMinDay == Date::kMinDayNumber && kMaxDay == Date::kMaxDayNumber);
 
 bool IsLeap(int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
 
@@ -113,21 +114,6 @@ void AppendPadded(std::string* out, int64_t v, int width) {
   } while (u != 0);
   for (int w = static_cast<int>(end - p); w < width; ++w) out->push_back('0');
   out->append(p, end);
-}
-
-// Months per period of each kind.
-int MonthsPer(PeriodKind kind) {
-  switch (kind) {
-    case PeriodKind::kYear:
-      return 12;
-    case PeriodKind::kHalf:
-      return 6;
-    case PeriodKind::kQuarter:
-      return 3;
-    case PeriodKind::kMonth:
-      return 1;
-  }
-  return 12;
 }
 
 // Clamps a day number to the supported range.
@@ -181,13 +167,6 @@ std::string Date::ToString() const {
   return out;
 }
 
-std::optional<Date> Date::AddDays(int64_t n) const {
-  // Compare against the distance to each bound so that nothing overflows.
-  if (n > internal::kMaxDay - days_ || n < internal::kMinDay - days_) {
-    return std::nullopt;
-  }
-  return FromDayNumber(static_cast<int32_t>(days_ + n));
-}
 
 std::optional<Date> Date::AddYears(int n) const {
   const internal::Ymd ymd = internal::CivilFromDays(days_);
@@ -205,29 +184,10 @@ Period Period::Of(PeriodKind kind, Date d) {
   Period p;
   p.kind_ = kind;
   p.year_ = static_cast<int32_t>(ymd.year);
-  p.index_ = (ymd.month - 1) / internal::MonthsPer(kind) + 1;
+  p.index_ = (ymd.month - 1) / MonthsPer(kind) + 1;
   return p;
 }
 
-std::optional<Period> Period::FromIndex(PeriodKind kind, int year, int index) {
-  if (year < Date::kMinYear || year > Date::kMaxYear) return std::nullopt;
-  const int count = 12 / internal::MonthsPer(kind);
-  if (index < 1 || index > count) return std::nullopt;
-  switch (kind) {
-    case PeriodKind::kYear:
-    case PeriodKind::kHalf:
-    case PeriodKind::kQuarter:
-    case PeriodKind::kMonth:
-      break;
-    default:
-      return std::nullopt;  // Not a PeriodKind value.
-  }
-  Period p;
-  p.kind_ = kind;
-  p.year_ = year;
-  p.index_ = index;
-  return p;
-}
 
 std::optional<Period> Period::Parse(std::string_view label) {
   const std::optional<int> year = internal::ParseDigits(label, 0, 4);
@@ -247,13 +207,13 @@ std::optional<Period> Period::Parse(std::string_view label) {
 }
 
 Date Period::start() const {
-  const int first_month = (index_ - 1) * internal::MonthsPer(kind_) + 1;
+  const int first_month = (index_ - 1) * MonthsPer(kind_) + 1;
   return Date::FromDayNumber(static_cast<int32_t>(internal::MonthStart(year_, first_month)));
 }
 
 Date Period::end() const {
   // The day before the next period's first.
-  const int last_month = index_ * internal::MonthsPer(kind_);
+  const int last_month = index_ * MonthsPer(kind_);
   return Date::FromDayNumber(
       static_cast<int32_t>(internal::MonthStart(year_, last_month + 1) - 1));
 }
@@ -283,18 +243,6 @@ std::string Period::label() const {
 
 bool Period::Contains(Date d) const { return start() <= d && d <= end(); }
 
-Period Period::Next() const {
-  // The period after the last one of 9999 is in year 10000, outside the
-  // supported range of Date; start()/end() still compute it arithmetically.
-  Period p = *this;
-  if (p.index_ < 12 / internal::MonthsPer(kind_)) {
-    ++p.index_;
-  } else {
-    ++p.year_;
-    p.index_ = 1;
-  }
-  return p;
-}
 
 bool Period::Within(Date from, Date to) const {
   return from <= start() && end() <= to;

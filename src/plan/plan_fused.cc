@@ -523,8 +523,7 @@ bool Fused::Run(const Frame& f, Vec* out) const {
         break;
       }
       case I::kDateAdd: {  // as Date::AddDays: out of range, unknown
-        static const int64_t kMinDay = Date::Parse("0001-01-01")->day_number();
-        static const int64_t kMaxDay = Date::Parse("9999-12-31")->day_number();
+        constexpr int64_t kMinDay = Date::kMinDayNumber, kMaxDay = Date::kMaxDayNumber;
         const bool sub = in.arith == Op::kSub;
         for (size_t i = 0; i < n; ++i) {
           int64_t days = y[i];

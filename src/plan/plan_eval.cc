@@ -209,7 +209,7 @@ Vec Runner::Compute(int id, Frame& f) {
         out.p[i] = f.periods[i];
       }
       return out;
-    case Op::kColumn: return Column(n, Eval(n.kids[0], f));
+    case Op::kColumn: return Column(n, Eval(n.kids[0], f), f.active);
     case Op::kForward: return Forward(n, Eval(n.kids[0], f));
     case Op::kRelSize: return RelSize(n, f);
     case Op::kListSize: {
@@ -421,7 +421,7 @@ Vec Runner::Const(const PNode& n, size_t size) {
   return out;
 }
 
-Vec Runner::Column(const PNode& n, const Vec& rows) {
+Vec Runner::Column(const PNode& n, const Vec& rows, const std::vector<uint8_t>* active) {
   Vec out;
   Resize(&out, n.kind, rows.st.size());
   const ::zhucun::Column& c = plan_.facts->tables()[n.table].column(n.column);
@@ -437,6 +437,7 @@ Vec Runner::Column(const PNode& n, const Vec& rows) {
   if (!matches) return out;  // every row unknown
   for (size_t i = 0; i < rows.st.size(); ++i) {
     if (rows.st[i] != kValueRow) continue;  // a field of null: an error
+    if (active != nullptr && (*active)[i] == 0) continue;  // (not needed: left unknown)
     const auto r = static_cast<size_t>(rows.i[i]);
     if (!view.IsValid(r)) {
       out.st[i] = kNullRow;

@@ -84,7 +84,8 @@ class Runner {
 
   Vec Const(const PNode& n, size_t size);
 
-  Vec Column(const PNode& n, const Vec& rows);
+  // The column of `rows`, for the rows `active` needs (null: all).
+  Vec Column(const PNode& n, const Vec& rows, const std::vector<uint8_t>* active);
 
   Vec Forward(const PNode& n, const Vec& rows);
 

@@ -282,27 +282,10 @@ Vec Runner::Compute(int id, Frame& f) {
     case Op::kIndexMap: {
       const Vec& x = Eval(n.kids[0], f);
       Resize(&out, n.kind, f.n);
-      const ValueMap& map = n.constant.map_value();
-      // Keys looked up, remembered by where their text is (a slot per
-      // address): a key read from the facts is a view of its column's
-      // dictionary, so equal keys are mostly one text (a different text
-      // is looked up anew).
-      constexpr size_t kSeen = 64;
-      std::array<std::string_view, kSeen> seen{};
-      std::array<const Value*, kSeen> found{};
+      MapLookup map(n.constant.map_value());
       for (size_t i = 0; i < f.n; ++i) {
         if (x.st[i] != kValueRow) continue;  // a null key: left to the row evaluator
-        const std::string_view key = x.s[i];
-        const size_t slot = (reinterpret_cast<uintptr_t>(key.data()) >> 3) % kSeen;
-        const Value* v = nullptr;
-        if (key.data() != nullptr && seen[slot].data() == key.data() &&
-            seen[slot].size() == key.size()) {
-          v = found[slot];
-        } else {
-          v = map.Find(key);
-          seen[slot] = key;
-          found[slot] = v;
-        }
+        const Value* v = map.Find(x.s[i]);
         if (n.op == Op::kInMap) {
           out.st[i] = kValueRow;
           out.i[i] = v != nullptr;
@@ -426,15 +409,7 @@ Vec Runner::Column(const PNode& n, const Vec& rows, const std::vector<uint8_t>* 
   Resize(&out, n.kind, rows.st.size());
   const ::zhucun::Column& c = plan_.facts->tables()[n.table].column(n.column);
   const ColumnView view = c.view();
-  // The kind the plan was built for must be the column's.
-  const bool matches =
-      (n.kind == K::kBool && view.type == ColumnType::kBool) ||
-      (n.kind == K::kInt && view.type == ColumnType::kInt) ||
-      (n.kind == K::kDecimal && view.type == ColumnType::kDecimal) ||
-      (n.kind == K::kDate && view.type == ColumnType::kDate) ||
-      (n.kind == K::kString && view.type == ColumnType::kString) ||
-      (n.kind == K::kPeriod && view.type == ColumnType::kMonth);
-  if (!matches) return out;  // every row unknown
+  if (!ColumnGives(view.type, n.kind)) return out;  // every row unknown
   for (size_t i = 0; i < rows.st.size(); ++i) {
     if (rows.st[i] != kValueRow) continue;  // a field of null: an error
     if (active != nullptr && (*active)[i] == 0) continue;  // (not needed: left unknown)

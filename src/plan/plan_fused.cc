@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "plan/plan_kernels.h"
+
 namespace zhucun::internal {
 
 namespace {
@@ -105,14 +107,7 @@ class Compiler {
         const int a = Emit(n.kids[0]);
         if (a < 0 || At(a).type != T::kRow) return -1;
         const ColumnView view = plan_.facts->tables()[n.table].column(n.column).view();
-        const bool matches =
-            (n.kind == K::kBool && view.type == ColumnType::kBool) ||
-            (n.kind == K::kInt && view.type == ColumnType::kInt) ||
-            (n.kind == K::kDecimal && view.type == ColumnType::kDecimal) ||
-            (n.kind == K::kDate && view.type == ColumnType::kDate) ||
-            (n.kind == K::kString && view.type == ColumnType::kString) ||
-            (n.kind == K::kPeriod && view.type == ColumnType::kMonth);
-        if (!matches) return -1;
+        if (!ColumnGives(view.type, n.kind)) return -1;
         in.op = I::kColumn;
         in.type = *TypeOf(n.kind);
         // (A month out of range is an error.)
@@ -696,25 +691,11 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       }
       case I::kInMap:
       case I::kIndexMap: {
-        // Keys looked up, remembered by where their text is (a key read from
-        // the facts is a view of its column's dictionary).
-        constexpr size_t kSeen = 64;
-        std::array<std::string_view, kSeen> seen{};
-        std::array<const Value*, kSeen> found{};
+        MapLookup map(*in.map);
         for (size_t i = 0; i < n; ++i) {
           v[i] = 0;
           if (bad != nullptr && bad[i]) continue;
-          const std::string_view key = A->s[i];
-          const size_t slot = (reinterpret_cast<uintptr_t>(key.data()) >> 3) % kSeen;
-          const Value* e = nullptr;
-          if (key.data() != nullptr && seen[slot].data() == key.data() &&
-              seen[slot].size() == key.size()) {
-            e = found[slot];
-          } else {
-            e = in.map->Find(key);
-            seen[slot] = key;
-            found[slot] = e;
-          }
+          const Value* e = map.Find(A->s[i]);
           if (in.op == I::kInMap) {
             v[i] = e != nullptr;
             continue;

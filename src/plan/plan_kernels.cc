@@ -20,6 +20,15 @@ namespace zhucun::internal {
 
 bool IsNumber(K k) { return k == K::kInt || k == K::kDecimal; }
 
+bool ColumnGives(ColumnType type, K kind) {
+  return (kind == K::kBool && type == ColumnType::kBool) ||
+         (kind == K::kInt && type == ColumnType::kInt) ||
+         (kind == K::kDecimal && type == ColumnType::kDecimal) ||
+         (kind == K::kDate && type == ColumnType::kDate) ||
+         (kind == K::kString && type == ColumnType::kString) ||
+         (kind == K::kPeriod && type == ColumnType::kMonth);
+}
+
 Decimal DecimalAt(const Vec& v, size_t i) {
   return v.kind == K::kInt ? Decimal::FromInt(v.i[i]) : v.d[i];
 }

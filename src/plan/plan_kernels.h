@@ -6,8 +6,10 @@
 // or null), and unknown wherever the row evaluator might give an error or
 // the operator does not know the answer (plan_ir.h).
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "plan/plan_ir.h"
@@ -16,6 +18,9 @@ namespace zhucun::internal {
 
 // Batches.
 bool IsNumber(K k);
+// Whether a column of `type` gives values of `kind` (the kind a plan was
+// built for must be its column's).
+bool ColumnGives(ColumnType type, K kind);
 // Row i of an int or decimal batch as a decimal.
 Decimal DecimalAt(const Vec& v, size_t i);
 // Makes `v` a batch of n unknown rows of `kind`.
@@ -35,6 +40,33 @@ Vec MinMax(bool is_min, const Vec& list);
 Vec Sum(const PNode& n, const Vec& list);
 Vec InVec(const Vec& x, const Vec& list);
 Vec InList(const PNode& n, const Vec& x);
+
+// A constant map's entries looked up by string keys, remembered by where
+// their text is (a slot per address): a key read from the facts is a view
+// of its column's dictionary, so equal keys are mostly one text (a
+// different text is looked up anew). One per batch.
+class MapLookup {
+ public:
+  explicit MapLookup(const ValueMap& map) : map_(map) {}
+  // The value under `key`, or null.
+  const Value* Find(std::string_view key) {
+    const size_t slot = (reinterpret_cast<uintptr_t>(key.data()) >> 3) % kSeen;
+    if (key.data() != nullptr && seen_[slot].data() == key.data() &&
+        seen_[slot].size() == key.size()) {
+      return found_[slot];
+    }
+    const Value* v = map_.Find(key);
+    seen_[slot] = key;
+    found_[slot] = v;
+    return v;
+  }
+
+ private:
+  static constexpr size_t kSeen = 64;
+  const ValueMap& map_;
+  std::array<std::string_view, kSeen> seen_{};
+  std::array<const Value*, kSeen> found_{};
+};
 
 // CEL's operators.
 Vec Logic(bool is_and, const Vec& a, const Vec& b);

@@ -660,5 +660,98 @@ TEST(DerivedTablesTest, CellsAreTypedAndSortedAsDefined) {
   std::filesystem::remove_all(data);
 }
 
+// The fused typed loops (src/plan/plan_fused.h) at the edges, against the
+// row evaluator: null cells in every column, ints and decimal coefficients
+// at the ends of int64 (an overflow in a branch not taken, a product the
+// decimal arithmetic saves by dropping a trailing zero: the batch left to
+// the general operators), decimals of several scales compared, added and
+// multiplied, dates at the calendar's ends, a field of a null reference
+// behind `&&`, a missing map key behind `in`, `in` a list with null, a
+// month column and a period's days.
+TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
+  const std::string dir = TempPath("zhucun_plan_fused_edges");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/data");
+  std::ofstream(dir + "/pack.yaml")
+      << "name: edges\nversion: 0.1.0\ntitle: edges\n"
+      << "parameters:\n"
+      << "  window_start: {type: date, default: 2024-01-01}\n"
+      << "  sector: {type: 'map(string, string)', default: {a: x, b: y}}\n"
+      << "includes: [schema.yaml, rules.yaml]\n";
+  std::ofstream(dir + "/schema.yaml")
+      << "tables:\n"
+      << "  - name: u\n    key: u_id\n    columns:\n"
+      << "      - {name: u_id, type: id}\n"
+      << "      - {name: code, type: code, codes: [a, b, c]}\n"
+      << "  - name: t\n    key: id\n    columns:\n"
+      << "      - {name: id, type: id}\n"
+      << "      - {name: u_id, type: id, references: u, nullable: true}\n"
+      << "      - {name: i, type: int, nullable: true}\n"
+      << "      - {name: big, type: int, nullable: true}\n"
+      << "      - {name: d, type: decimal, scale: 2, nullable: true}\n"
+      << "      - {name: e, type: decimal, scale: 4, nullable: true}\n"
+      << "      - {name: day, type: date, nullable: true}\n"
+      << "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      << "      - {name: m, type: month, nullable: true}\n";
+  const std::vector<std::string> columns = {
+      "r.i == null ? 0 : r.i * 3 - 1",
+      "r.big == null ? 0 : r.big > 1000 ? r.big - 1 : r.big < -1000 ? r.big + 1 : r.big * 2",
+      "r.d == null || r.e == null ? decimal('0') : r.d * r.e",
+      "r.d == null || r.e == null ? decimal('0.000000') : r.d * r.e",
+      "r.d == null ? decimal('0.00') : r.d * 10",
+      "r.d != null && r.e != null && r.d < 1000000 && r.d + r.e > decimal('12.3401')",
+      "r.d != null && r.e != null && r.d < 1000000 ? r.e - r.d : decimal('0.0000')",
+      "r.day != null && r.day < date('9999-01-01') ? r.day + 30 : date('2000-01-01')",
+      "r.day != null && r.day > date('0001-02-01') ? r.day - 30 : date('2000-01-01')",
+      "r.day != null && r.day - date('2000-01-01') > 0",
+      "r.code in ['a', null]",
+      "r.code != null && r.code in params.sector ? params.sector[r.code] : 'none'",
+      "r.u_id != null && r.u.code == 'a'",
+      "r.m == null ? false : r.m.start() <= date('2024-01-01') && date('2024-01-15') in r.m",
+      "r.m == null ? 0 : days(r.m)",
+      "r.i == r.big",
+      "r.d == r.e",
+      "r.e != null && r.e < 1",
+      "r.code == null ? 'n' : r.code",
+      "r.d != null ? r.d : r.d",
+      "r.i != null && r.big != null && r.i <= r.big || r.d == null",
+  };
+  std::ofstream rules(dir + "/rules.yaml");
+  rules << "rules:\n"
+        << "  - id: t.tenfold\n    title: tenfold\n    severity: error\n    subject: t\n"
+        << "    as: r\n"
+        << "    when: \"r.d != null && r.d * 10 > decimal('100')\"\n"
+        << "    message: \"{r.d * 10} from {r.d}\"\n"
+        << "derived:\n  - name: edges\n    from: t\n    as: r\n    columns:\n      id: r.id\n";
+  for (size_t c = 0; c < columns.size(); ++c) {
+    rules << "      c" << c << ": \"" << columns[c] << "\"\n";
+  }
+  rules << "    sort_by: [id]\n";
+  rules.close();
+  std::ofstream(dir + "/data/u.csv") << "u_id,code\nU1,a\nU2,b\n";
+  std::ofstream t(dir + "/data/t.csv");
+  t << "id,u_id,i,big,d,e,day,code,m\n"
+    << "T1,U1,5,0,12.34,0.0001,2024-01-15,a,2024-01\n"
+    << "T2,,-3,4611686018427387904,-0.01,1234.5678,0001-01-01,b,2023-12\n"
+    << "T3,U2,,9223372036854775807,90000000000000000.00,-0.0001,9999-12-31,c,2024-02\n"
+    << "T4,U1,0,-9223372036854775807,0.00,0.0000,2000-01-01,,\n"
+    << "T5,,,,,,,,\n"
+    << "T6,U2,7,7,12.34,12.3400,2024-02-29,a,2000-02\n";
+  t.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  ExpectSameBothWays(policy.value(), facts, sources, "fused edges");
+  const Outcome outcome = Check(policy.value(), facts, sources, "2024-06-30", "", true);
+  ASSERT_EQ(outcome.lines[0], "ok") << outcome.lines[1];
+  // The decimal arithmetic saved the tenfold of T3 (a scale dropped).
+  EXPECT_NE(std::find(outcome.lines.begin(), outcome.lines.end(),
+                      "t.tenfold|t:T3||error|900000000000000000.0 from 90000000000000000.00"),
+            outcome.lines.end());
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zhucun

@@ -37,13 +37,6 @@ std::string CsvField(const std::string& s) {
   return out;
 }
 
-// `utf-8` or `utf8`, in any case.
-bool IsUtf8(std::string_view encoding) {
-  std::string lower;
-  for (char c : encoding) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "utf-8" || lower == "utf8";
-}
-
 }  // namespace
 
 std::string WriteCsv(const std::string& path, const CsvOutput& output,
@@ -54,7 +47,7 @@ std::string WriteCsv(const std::string& path, const CsvOutput& output,
   // UTF-8 (DATA.md's output) goes out row by row; another encoding is
   // converted as one text (iconv may begin its output with a mark, as
   // UTF-16 does), so the file is held in memory once.
-  const bool convert = !IsUtf8(output.encoding);
+  const bool convert = !IsUtf8Encoding(output.encoding);
   std::ostringstream held;
   std::ostream& out = convert ? static_cast<std::ostream&>(held) : f;
   for (size_t i = 0; i < header.size(); ++i) out << (i > 0 ? "," : "") << CsvField(header[i]);
@@ -93,7 +86,7 @@ bool CheckCsvOutput(const std::string& command, const CsvOutput& output, std::os
         << "\n";
     return false;
   }
-  if (output.bom && !IsUtf8(output.encoding)) {
+  if (output.bom && !IsUtf8Encoding(output.encoding)) {
     err << Tr("zhucun {command}: --csv-bom writes UTF-8's byte-order mark, so it goes with "
               "UTF-8 output only, not --out-encoding {encoding}",
               {{"command", command}, {"encoding", output.encoding}})

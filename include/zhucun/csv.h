@@ -72,6 +72,10 @@ ZHUCUN_API Result<FactSet> ReadCsvFolder(const Schema& schema,
                                          const CsvOptions& options,
                                          SourceManager& sources);
 
+/// Whether `encoding` names UTF-8 (`utf-8` or `utf8`, in any case): text
+/// in it is read and written as it is, without iconv.
+ZHUCUN_API bool IsUtf8Encoding(std::string_view encoding);
+
 /// Converts UTF-8 `*text` to `encoding` (any name iconv knows, e.g.
 /// "gb18030" for Excel on a Chinese Windows), in place, for output files;
 /// a UTF-8 name leaves it as it is. False with `*error` set and `*text`

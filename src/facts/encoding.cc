@@ -248,6 +248,8 @@ bool ConvertFromUtf8(std::string* text, std::string_view encoding, std::string* 
 
 namespace zhucun {
 
+bool IsUtf8Encoding(std::string_view encoding) { return internal::IsUtf8EncodingName(encoding); }
+
 bool ConvertFromUtf8(std::string* text, std::string_view encoding, std::string* error) {
   return internal::ConvertFromUtf8(text, encoding, error);
 }

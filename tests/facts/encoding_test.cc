@@ -1,5 +1,7 @@
 #include "facts/encoding.h"
 
+#include "zhucun/csv.h"
+
 #include <gtest/gtest.h>
 #include <iconv.h>
 
@@ -131,11 +133,18 @@ TEST(EncodingTest, FindInvalidUtf8AgreesWithDecodeUtf8) {
 
 TEST(EncodingTest, Utf8NamesAreANoOp) {
   for (const char* name : {"utf-8", "UTF-8", "Utf-8", "utf8", "UTF8"}) {
+    EXPECT_TRUE(::zhucun::IsUtf8Encoding(name)) << name;
     std::string bytes = "\xB6\xBC not utf-8";
     std::string error;
     EXPECT_TRUE(ConvertToUtf8(&bytes, name, &error)) << name;
     EXPECT_EQ(bytes, "\xB6\xBC not utf-8");
     EXPECT_EQ(error, "");
+  }
+}
+
+TEST(EncodingTest, OtherNamesAreNotUtf8) {
+  for (const char* name : {"gb18030", "utf-16", "utf_8", "utf-8 ", ""}) {
+    EXPECT_FALSE(::zhucun::IsUtf8Encoding(name)) << name;
   }
 }
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
@@ -40,7 +41,8 @@ import dask
 import dask.dataframe as dd
 
 from . import _errors
-from ._api import Policy, Summary, _date_text, _lang, _threads, load
+from ._api import Facts, Policy, Summary, _date_text, _lang, _threads, load
+from ._frames import NULL_VALUES, frames_to_native
 
 __all__ = ["check", "partitioning", "Partitioning", "Report"]
 
@@ -307,28 +309,33 @@ def _raise_error_value(value: Dict[str, Any]) -> None:
     raise getattr(_errors, name)(summary, diagnostics)
 
 
-def _run_check(spec: Any, frames: Dict[str, pd.DataFrame], options: Dict[str, Any],
+def _run_check(spec: Any, frames: Any, options: Dict[str, Any],
                inputs: Optional[Set[str]], rows: Dict[str, np.ndarray]) -> Dict[str, Any]:
-    """Checks ``frames`` with the policy of ``spec``. The input findings
-    kept are those of the tables ``inputs`` (None: all), their lines those
-    of ``rows`` (a frame row's position in the whole table) when given."""
+    """Checks ``frames`` (or a CSV folder) with the policy of ``spec``. A
+    frame of ``rows`` holds rows of a larger table: each row keeps its line
+    in that table (its position there + 2, as in a CSV file of it), in
+    messages and ``input.invalid`` subjects alike. The input findings kept
+    are those of the tables ``inputs`` (None: all)."""
     policy = _worker_policy(spec)
     try:
-        report = policy.check(frames, **options)
+        if rows:
+            native = frames_to_native(policy.schema, frames)
+            native = [(t, n, cols, (rows[t] + 2).astype(np.uint32) if t in rows else None)
+                      for t, n, cols in native]
+            facts: Any = Facts(policy._native.build_facts(native, options["lenient"],
+                                                          NULL_VALUES))
+        else:
+            facts = frames
+        report = policy.check(facts, **options)
     except _errors.Error as e:
         return _error_value(e)
     f = report.findings
-    is_input = (f["rule"] == "input.invalid").to_numpy()
-    if is_input.any():
-        subjects = f["subject"].to_numpy(dtype=object).copy()
-        keep = np.ones(len(f), dtype=bool)
-        for i in np.flatnonzero(is_input):
-            table, _, line = subjects[i].rpartition(":")
-            if inputs is not None and table not in inputs:
-                keep[i] = False
-            elif table in rows:
-                subjects[i] = f"{table}:{int(rows[table][int(line) - 2]) + 2}"
-        f = f.assign(subject=subjects)[keep].reset_index(drop=True)
+    if inputs is not None:
+        is_input = (f["rule"] == "input.invalid").to_numpy()
+        if is_input.any():
+            tables = f["subject"].str.rpartition(":")[0].to_numpy()
+            keep = ~is_input | np.isin(tables, list(inputs))
+            f = f[keep].reset_index(drop=True)
     return {"findings": f, "exempted": report.exempted, "exceptions": report.exceptions,
             "derived": report.derived, "derived_keys": report.derived_keys,
             "stats": report.stats, "warnings": report.warnings}
@@ -352,10 +359,25 @@ def _check_bucket(spec: Any, scoped: Dict[str, List[pd.DataFrame]],
     return _run_check(spec, frames, options, inputs, rows)
 
 
-def _check_gathered(spec: Any, whole: Dict[str, List[pd.DataFrame]],
+def _check_gathered(spec: Any, whole: Union[str, Dict[str, List[pd.DataFrame]]],
                     options: Dict[str, Any], inputs: bool) -> Dict[str, Any]:
+    """The check of every row of some tables (or of a CSV folder, read by
+    the engine's reader) in one task."""
+    if isinstance(whole, str):
+        return _run_check(spec, whole, options, None if inputs else set(), {})
     frames = {t: pd.concat(parts, ignore_index=True) for t, parts in whole.items()}
     return _run_check(spec, frames, options, None if inputs else set(), {})
+
+
+def _validate_folder(spec: Any, path: str, lenient: bool) -> Dict[str, Any]:
+    """A CSV folder read by the engine's reader (as ``zhucun check``): its
+    error, or how many rows it leaves out."""
+    policy = _worker_policy(spec)
+    try:
+        facts = policy.facts(path, lenient=lenient)
+    except _errors.Error as e:
+        return _error_value(e)
+    return {"rejected": int(facts.stats["rejected"].sum())}
 
 
 # Partition-side helpers (each on one partition of a Dask DataFrame).
@@ -451,7 +473,7 @@ def _check_tables(policy: Policy, tables: Any) -> Tuple[Dict[str, "dd.DataFrame"
         path = os.fspath(tables)
         if not os.path.isdir(path):
             raise FileNotFoundError(f"no such data folder: `{path}`")
-        return _read_folder(path, policy.schema), True
+        return {}, True  # read after the engine's reader has validated it
     if not isinstance(tables, Mapping):
         raise TypeError(f"tables: expected a dict of Dask DataFrames or a CSV folder path, "
                         f"not {type(tables).__name__}")
@@ -565,7 +587,10 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
     if isinstance(buckets, bool) or not isinstance(buckets, (int, np.integer)) or buckets < 0:
         raise ValueError(f"buckets: expected 0 (automatic) or a positive int, not {buckets!r}")
     plan = partitioning(policy, partition_by)
-    frames, _from_folder = _check_tables(policy, tables)
+    frames, folder = _check_tables(policy, tables)
+    # The dates and options as the engine reads them (an impossible date is
+    # the same ValueError as on one machine), before any work is sent.
+    policy.check({}, as_of=as_of_text, start=start_text, threads=1, lang=lang)
     if client is not None and not hasattr(client, "compute"):
         raise TypeError(f"client: expected a distributed.Client, not {type(client).__name__}")
     schema = policy.schema
@@ -576,10 +601,15 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
     spec_all = (policy.path, policy.params, None, None)
 
     def run(values: List[Any]) -> List[Any]:
+        t0 = time.perf_counter()
         if client is not None:
-            return client.gather(client.compute(values))
-        return list(dask.compute(*values))
+            out = client.gather(client.compute(values))
+        else:
+            out = list(dask.compute(*values))
+        timings.append(time.perf_counter() - t0)
+        return out
 
+    timings: List[float] = []
     parts = {t: frames[t].to_delayed() for t in frames}
 
     def gathered_task(spec: Any, table_names: Sequence[str], inputs: bool) -> Any:
@@ -596,19 +626,45 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
             result["stats"] = dd.from_pandas(result["stats"], npartitions=1)
             result["derived"] = {n: dd.from_pandas(d, npartitions=1)
                                  for n, d in result["derived"].items()}
-        return Report(policy, as_of_text, start_text, result, plan, how)
+        report = Report(policy, as_of_text, start_text, result, plan, how)
+        report.timings = timings
+        return report
 
     def everything_gathered(why: str) -> Report:
-        (result,) = run([gathered_task(spec_all, list(parts), True)])
+        if folder:
+            task = dask.delayed(_check_gathered, pure=False)(spec_all, os.fspath(tables),
+                                                             options, True)
+        else:
+            task = gathered_task(spec_all, list(parts), True)
+        (result,) = run([task])
         if "error" not in result:
             result = {k: result[k] for k in ("findings", "exempted", "exceptions", "derived",
                                               "derived_keys", "stats", "warnings")}
         return finish(result, f"gathered in one task: {why}")
 
+    if folder:
+        # The engine's reader says whether the files are well-formed and
+        # every row valid (then pandas reads the same cells); otherwise the
+        # check runs on the folder in one task, so that every line number,
+        # malformed file and left-out row is the CLI's.
+        path = os.fspath(tables)
+        (v,) = run([dask.delayed(_validate_folder, pure=False)(spec_all, path, lenient)])
+        if "error" in v:
+            _raise_error_value(v)
+        if v["rejected"]:
+            return everything_gathered("the folder has rows left out")
+        frames = _read_folder(path, schema)
+        parts = {t: frames[t].to_delayed() for t in frames}
     if plan.unpartitionable:
         return everything_gathered(plan.unpartitionable)
     if not plan.local and not plan.local_derived:
         return everything_gathered("no rule can be partitioned")
+    # The tables are read (or sent) once and kept on the workers for the
+    # passes below.
+    if client is not None:
+        names_f = list(frames)
+        frames = dict(zip(names_f, client.persist([frames[n] for n in names_f])))
+        parts = {t: frames[t].to_delayed() for t in frames}
     # Exception records are matched against every subject of the check.
     if "exceptions" in frames and "exceptions" in names:
         n = run([dask.delayed(sum)([dask.delayed(len)(p) for p in parts["exceptions"]])])[0]

@@ -506,9 +506,9 @@ def _merge(policy: Policy, results: List[Dict[str, Any]], plan: Partitioning,
         g = gathered["findings"]
         findings.append(g[g["rule"] != "input.invalid"])
     f = pd.concat(findings, ignore_index=True)
-    order = sorted(range(len(f)), key=lambda i: (f["rule"].iat[i], f["subject"].iat[i],
-                                                  f["period"].iat[i]))
-    f = f.iloc[order].reset_index(drop=True)
+    # As one check sorts them (code-point order of str; a rule has one
+    # finding per subject and period, so no two rows tie).
+    f = f.sort_values(["rule", "subject", "period"], kind="mergesort").reset_index(drop=True)
     stats = results[0]["stats"].copy()
     scoped = [n in plan.paths for n in stats["table"]]
     for r in results[1:]:
@@ -545,18 +545,14 @@ def _sort_derived(df: pd.DataFrame, key: List[str]) -> Optional[pd.DataFrame]:
     columns, a null, or two rows with the same key)."""
     if not key or any(k not in df.columns for k in key) or len(df) == 0:
         return df if len(df) == 0 else None
-    cols = [df[k].astype(object).to_numpy() for k in key]
-    for c in cols:
-        if any(v is None or v is pd.NA or (isinstance(v, float) and v != v) for v in c):
+    keys = df[key]
+    for k in key:
+        c = keys[k]
+        if c.isna().any() or c.astype(object).map(type).nunique() > 1:
             return None
-        if len({type(v) for v in c}) > 1:
-            return None
-    tuples = list(zip(*cols))
-    order = sorted(range(len(tuples)), key=tuples.__getitem__)
-    for a, b in zip(order, order[1:]):
-        if tuples[a] == tuples[b]:
-            return None
-    return df.iloc[order].reset_index(drop=True)
+    if keys.duplicated().any():
+        return None
+    return df.sort_values(key, kind="mergesort").reset_index(drop=True)
 
 
 def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
@@ -731,6 +727,10 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                 [dask.delayed(_crossing)(p, c, column, lookups[ref])
                  for p, c in zip(parts[t], county[t])]))
             problem_names.append(f"`{t}`.`{column}` refers to rows of other {pt}")
+    # Kept on the workers for the passes below (the scheduler reuses a key
+    # held in memory instead of computing it again).
+    kept = client.persist([c for cs in county.values() for c in cs] + list(lookups.values())) \
+        if client is not None else None
     weights = dask.delayed(lambda ws: pd.concat(ws).groupby(level=0).sum() if ws
                            else pd.Series([], dtype=np.int64))(
         [dask.delayed(_weights)(c) for cs in county.values() for c in cs])
@@ -786,6 +786,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                   tuple(plan.gathered_derived))
         gathered_task_ = gathered_task(spec_g, plan.gather_tables, False)
     results = run(tasks + ([gathered_task_] if gathered_task_ is not None else []))
+    del kept
     gathered = results.pop() if gathered_task_ is not None else None
     for r in results + ([gathered] if gathered is not None else []):
         if "error" in r:

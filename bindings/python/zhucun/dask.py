@@ -466,9 +466,12 @@ def _split(df: pd.DataFrame, part: pd.Series, bucket_of: np.ndarray, offset: int
     rows' positions in the whole table."""
     codes = part.to_numpy()
     b = bucket_of[np.where(codes < 0, len(bucket_of) - 1, codes)]
-    positions = np.arange(offset, offset + len(df), dtype=np.int64)
-    df = df.reset_index(drop=True)
-    return [(df[b == i].reset_index(drop=True), positions[b == i]) for i in range(buckets)]
+    order = np.argsort(b, kind="stable")  # one gather, each bucket's rows in order
+    ends = np.cumsum(np.bincount(b, minlength=buckets))
+    df = df.take(order).reset_index(drop=True)
+    positions = (offset + order).astype(np.int64)
+    return [(df.iloc[e - n:e].reset_index(drop=True), positions[e - n:e])
+            for n, e in zip(np.bincount(b, minlength=buckets), ends)]
 
 
 def _nth(pieces: List[Any], i: int) -> Any:

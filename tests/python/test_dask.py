@@ -338,3 +338,19 @@ def test_workers_malloc_is_tuned(client):
     # Tuning twice, or where nothing is to be tuned, is harmless.
     client.run(zd._tune_malloc)
     zd._tune_malloc()
+
+
+def test_restricted_policy(policy, client, small):
+    """A policy of some rules (Policy.restrict) is checked with those rules
+    on the workers too, partitioned and gathered alike."""
+    some = policy.restrict(["support.insurance", "member.overlap", "rotation.ratio"],
+                           ["assessment_grades"])
+    assert some.subset == (("member.overlap", "rotation.ratio", "support.insurance"),
+                           ("assessment_grades",))
+    frames = string_frames(small)
+    want = some.check(frames, as_of=AS_OF)
+    assert set(want.findings["rule"]) == {"support.insurance", "member.overlap",
+                                          "rotation.ratio"}
+    got = zd.check(some, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)

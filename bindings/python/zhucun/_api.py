@@ -331,6 +331,9 @@ class Policy:
         #: The parameters given to :func:`load` (a copy), with ``path`` what
         #: loads the same policy again (``zhucun.dask`` loads it on workers).
         self.params: Dict[str, Any] = dict(params or {})
+        #: For a policy made by :meth:`restrict`: the rules and derived
+        #: tables it keeps (None: the whole pack).
+        self.subset: Optional[Tuple[Tuple[str, ...], Tuple[str, ...]]] = None
         self._info: Dict[str, Any] = native.info()
         self._schema: List[Dict[str, Any]] = native.schema()
 
@@ -385,7 +388,10 @@ class Policy:
         for what, names in (("rules", rules), ("derived", derived)):
             if isinstance(names, str) or not all(isinstance(n, str) for n in names):
                 raise TypeError(f"restrict: {what} must be a list of str")
-        return Policy(self._native.restrict(list(rules), list(derived)), self.path, self.params)
+        p = Policy(self._native.restrict(list(rules), list(derived)), self.path, self.params)
+        p.subset = (tuple(p._info["rules"][i]["id"] for i in range(len(p._info["rules"]))),
+                    tuple(p._info["derived"]))
+        return p
 
     def facts(self, tables: Tables, lenient: bool = False,
               encoding: str = "utf-8") -> Facts:

@@ -621,7 +621,11 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
     by_name = {t["name"]: t for t in schema}
     options = dict(as_of=as_of_text, start=start_text, lenient=lenient, threads=threads,
                    lang=lang)
-    spec_all = (policy.path, policy.params, None, None)
+    # What loads this policy again on a worker: the pack's folder (absolute,
+    # for workers started elsewhere), the parameters, and for a restricted
+    # policy its rules and derived tables.
+    pack = os.path.abspath(policy.path)
+    spec_all = (pack, policy.params) + (policy.subset or (None, None))
 
     def run(values: List[Any]) -> List[Any]:
         t0 = time.perf_counter()
@@ -801,7 +805,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                   for p, c, off in zip(parts[t], county[t], offsets[t])]
               for t in county}
     whole = {t: parts[t] for t in plan.global_tables if t in parts}
-    spec_local = (policy.path, policy.params, tuple(plan.local), tuple(plan.local_derived))
+    spec_local = (pack, policy.params, tuple(plan.local), tuple(plan.local_derived))
     tasks = []
     for b in range(buckets):
         scoped = {t: [dask.delayed(_nth)(s, b) for s in splits[t]] for t in splits}
@@ -809,8 +813,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                                                               options, b == 0))
     gathered_task_ = None
     if plan.gathered or plan.gathered_derived:
-        spec_g = (policy.path, policy.params, tuple(plan.gathered),
-                  tuple(plan.gathered_derived))
+        spec_g = (pack, policy.params, tuple(plan.gathered), tuple(plan.gathered_derived))
         gathered_task_ = gathered_task(spec_g, plan.gather_tables, False)
     results = run(tasks + ([gathered_task_] if gathered_task_ is not None else []))
     del kept
@@ -825,7 +828,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
         if name in plan.local_derived:
             rows = _sort_derived(merged["derived"][name], merged["derived_keys"][name])
             if rows is None:
-                (g,) = run([gathered_task((policy.path, policy.params, (), (name,)),
+                (g,) = run([gathered_task((pack, policy.params, (), (name,)),
                                           names, False)])
                 if "error" in g:
                     return everything_gathered(f"a check failed: {g['error'][1]}")

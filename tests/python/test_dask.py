@@ -354,3 +354,26 @@ def test_restricted_policy(policy, client, small):
     got = zd.check(some, to_dask(frames), as_of=AS_OF, client=client)
     assert got.how.startswith("partitioned")
     assert_same(got, want)
+
+
+def test_quirky_csv_folder(policy, client, tmp_path):
+    """CSV as spreadsheets write it (a byte-order mark, CRLF, quoted commas,
+    line breaks and quotes, an extra column, columns in another order, a
+    blank line): pandas reads the cells the engine's reader reads, and the
+    report is the CLI's; a rows count that differed would gather the check."""
+    src = EDGE / "visit_quotas" / "data"
+    for f in src.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    villages = (tmp_path / "villages.csv").read_text(encoding="utf-8").splitlines()
+    header = villages[0].split(",")
+    rows = [dict(zip(header, line.split(","))) for line in villages[1:] if line]
+    rows[0]["name"] = '"一村, ""东""\r\n组"'
+    order = ["name", "extra", "category", "township", "county_id", "village_id"]
+    lines = [",".join(order)] + [",".join(r.get(c, "x") for c in order) for r in rows]
+    lines.insert(2, "")
+    (tmp_path / "villages.csv").write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() +
+                                            b"\r\n")
+    want = policy.check(tmp_path, as_of="2024-06-30")
+    got = zd.check(policy, tmp_path, as_of="2024-06-30", client=client)
+    assert got.how.startswith("partitioned"), got.how
+    assert_same(got, want)

@@ -401,7 +401,9 @@ def _validate_folder(spec: Any, path: str, lenient: bool) -> Dict[str, Any]:
         facts = policy.facts(path, lenient=lenient)
     except _errors.Error as e:
         return _error_value(e)
-    return {"rejected": int(facts.stats["rejected"].sum())}
+    stats = facts.stats
+    return {"rejected": int(stats["rejected"].sum()),
+            "read": dict(zip(stats["table"], (int(n) for n in stats["read"])))}
 
 
 # Partition-side helpers (each on one partition of a Dask DataFrame).
@@ -692,6 +694,14 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
         names_f = list(frames)
         frames = dict(zip(names_f, client.persist([frames[n] for n in names_f])))
         parts = {t: frames[t].to_delayed() for t in frames}
+    if folder:
+        # pandas must have read the rows the engine's reader read.
+        counts = run([dask.delayed(sum)([dask.delayed(len)(p) for p in parts[t]])
+                      for t in parts])
+        for t, n in zip(parts, counts):
+            if n != v["read"].get(t, 0):
+                return everything_gathered(f"pandas reads {n} rows of `{t}.csv`, the "
+                                           f"engine's reader {v['read'].get(t, 0)}")
     # Exception records are matched against every subject of the check.
     if "exceptions" in frames and "exceptions" in names:
         n = run([dask.delayed(sum)([dask.delayed(len)(p) for p in parts["exceptions"]])])[0]

@@ -248,6 +248,9 @@ class Report:
         self.derived_keys: Dict[str, List[str]] = parts["derived_keys"]
         self.stats = parts["stats"]
         self.warnings: List[_errors.Diagnostic] = parts["warnings"]
+        #: Seconds of each round trip to the cluster, in order (what the
+        #: benchmark prints).
+        self.timings: List[float] = []
 
     @property
     def errors(self) -> int:

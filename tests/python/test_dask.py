@@ -377,3 +377,68 @@ def test_quirky_csv_folder(policy, client, tmp_path):
     got = zd.check(policy, tmp_path, as_of="2024-06-30", client=client)
     assert got.how.startswith("partitioned"), got.how
     assert_same(got, want)
+
+
+AUTHORS_RULES = """\
+rules:
+  - id: author.unit_size
+    title: a unit with many postings
+    severity: warning
+    source: test
+    subject: members
+    when: member.unit.members.size() > 40 && is_core(member)
+    message: "its unit has {member.unit.members.size()} postings"
+  - id: author.handover_across
+    title: a handover between units
+    severity: warning
+    source: test
+    subject: handovers
+    when: handover.incoming_member.unit_id != handover.outgoing_member.unit_id
+    message: "from {handover.outgoing_member.unit_id} to {handover.incoming_member.unit_id}"
+  - id: author.payments_share
+    title: more payments than a share
+    severity: warning
+    source: test
+    subject: members
+    when: >-
+      is_core(member) &&
+      member.payments.size() * 5000 > facts.payments.size()
+    message: "{member.payments.size()} payments"
+  - id: author.team_local
+    title: a team of its village's county
+    severity: warning
+    source: test
+    subject: teams
+    when: team.members.size() > 6 && team.village.county.name != ''
+    message: "{team.members.size()} postings in {team.village.county.name}"
+"""
+
+
+def test_pack_authors_rules(client, small, tmp_path):
+    """Rules a pack author adds: each reading across counties is gathered,
+    with the reason read from its compiled expressions, and the check is
+    the single machine's; one that stays in its county is partitioned."""
+    import shutil
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / "author.yaml").write_text(AUTHORS_RULES, encoding="utf-8")
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text.replace("  - attendance.yaml\n",
+                                                 "  - attendance.yaml\n  - author.yaml\n"),
+                                    encoding="utf-8")
+    policy = zhucun.load(pack)
+    p = zd.partitioning(policy)
+    assert p.gathered["author.unit_size"] == "follows `units.members` across counties"
+    assert p.gathered["author.handover_across"] == \
+        "follows `handovers.incoming_member` across counties"
+    assert p.gathered["author.payments_share"] == "it reads every row of `payments`"
+    assert "author.team_local" in p.local
+    assert "payments" in p.gather_tables and "handovers" in p.gather_tables
+    frames = string_frames(small)
+    want = policy.check(frames, as_of=AS_OF)
+    for rule in ("author.unit_size", "author.handover_across", "author.payments_share",
+                 "author.team_local"):
+        assert (want.findings["rule"] == rule).sum() > 0, rule
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)

@@ -23,7 +23,8 @@ distributed = pytest.importorskip("distributed")
 import zhucun  # noqa: E402
 import zhucun.dask as zd  # noqa: E402
 
-from conftest import EDGE, GEN, PACK, edge_args, edge_cases, string_frames  # noqa: E402
+from conftest import (EDGE, GEN, PACK, SHARED, edge_args, edge_cases,  # noqa: E402
+                      string_frames)
 from dask_data import straddle, with_bad_rows  # noqa: E402
 
 AS_OF = "2024-06-30"
@@ -255,8 +256,8 @@ def _county_of_members(frames: Dict[str, pd.DataFrame]) -> pd.Series:
     return frames["members"]["team_id"].map(dict(zip(t["team_id"], t["county_id"])))
 
 
-def test_not_computed(policy, client, small):
-    frames = string_frames(small)
+def test_not_computed(policy, client):
+    frames = string_frames(SHARED / "spec" / "example" / "data")
     got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client, compute=False)
     assert isinstance(got.findings, dd.DataFrame)
     assert isinstance(got.derived["assessment_grades"], dd.DataFrame)
@@ -267,9 +268,9 @@ def test_not_computed(policy, client, small):
     pd.testing.assert_frame_equal(got.stats.compute(), want.stats)
 
 
-def test_default_scheduler(policy, client, small):
+def test_default_scheduler(policy, client):
     """Without a client: Dask's current scheduler (here the test's client)."""
-    frames = string_frames(small)
+    frames = string_frames(SHARED / "spec" / "example" / "data")
     assert_same(zd.check(policy, to_dask(frames), as_of=AS_OF),
                 policy.check(frames, as_of=AS_OF))
 

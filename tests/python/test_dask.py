@@ -443,3 +443,26 @@ def test_pack_authors_rules(client, small, tmp_path):
     got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
     assert got.how.startswith("partitioned")
     assert_same(got, want)
+
+
+def test_without_a_cluster(tmp_path):
+    """No distributed client at all: Dask's threaded scheduler (in a fresh
+    interpreter, where the module's cluster is not the default client)."""
+    import sys
+    code = f"""
+import dask, dask.dataframe as dd, pandas as pd, zhucun, zhucun.dask as zd
+from conftest import SHARED, string_frames
+p = zhucun.load({str(PACK)!r})
+frames = string_frames(SHARED / "spec" / "example" / "data")
+with dask.config.set(scheduler="threads"):
+    got = zd.check(p, {{k: dd.from_pandas(v, npartitions=2) for k, v in frames.items()}},
+                   as_of="2024-06-30")
+want = p.check(frames, as_of="2024-06-30")
+pd.testing.assert_frame_equal(got.findings, want.findings)
+pd.testing.assert_frame_equal(got.stats, want.stats)
+print(got.how)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).parent)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "partitioned by counties into 4 buckets"

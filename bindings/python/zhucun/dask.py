@@ -597,7 +597,8 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
     ``tables`` is a dict of Dask DataFrames (one per table of the pack's
     schema; a table left out is empty) or the path of a folder of CSV files
     (read with ``dask.dataframe.read_csv`` as strings). ``client`` is a
-    ``distributed.Client`` (None: Dask's current scheduler). The rows are
+    ``distributed.Client`` (None: the current one if there is one, else
+    Dask's configured scheduler). The rows are
     partitioned by ``partition_by``'s rows (counties) into ``buckets`` checks
     (0: two per worker of the client, or 4); each runs with ``threads``
     threads. ``compute=False`` leaves the findings, stats and derived tables
@@ -621,6 +622,15 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
     policy.check({}, as_of=as_of_text, start=start_text, threads=1, lang=lang)
     if client is not None and not hasattr(client, "compute"):
         raise TypeError(f"client: expected a distributed.Client, not {type(client).__name__}")
+    if client is None:
+        # The current distributed client, if there is one (so that the
+        # tables are read once and kept on its workers); else Dask's
+        # scheduler, which computes each pass from the start.
+        try:
+            from distributed import default_client
+            client = default_client()
+        except (ImportError, ValueError):
+            client = None
     schema = policy.schema
     names = [t["name"] for t in schema]
     by_name = {t["name"]: t for t in schema}

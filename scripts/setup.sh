@@ -30,6 +30,7 @@ packages=(
   python3-numpy python3-pandas  # the package's dependencies (found, not downloaded)
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel  # the notebook test
   python3-jsonschema python3-yaml  # the pack files against schemas/ (tests/schema)
+  python3-dask python3-distributed  # zhucun.dask: the check on a Dask cluster (tests/python/test_dask.py)
   clang-14 libclang-rt-14-dev  # libFuzzer (-fsanitize=fuzzer): fuzz/, scripts/fuzz.sh
   libcpp-httplib-dev  # cpp-httplib: the HTTP service example (examples/service)
   wrk                 # HTTP load generator: examples/service/load.sh (not in the tests)

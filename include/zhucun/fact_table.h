@@ -211,6 +211,13 @@ class ZHUCUN_API FactSetBuilder {
   /// called more than once for a table (batches) and mixed with AddRow.
   void AddColumns(std::string_view table, size_t rows,
                   const std::vector<ColumnInput>& columns, uint32_t first_line = 1);
+  /// The same, row i on line `lines[i]` (`lines` has one line per row):
+  /// for rows taken from a larger table, so that messages and lenient
+  /// input.invalid subjects name their lines in it (a partition's rows in
+  /// the Dask check). A `lines` of another size is an error of the whole
+  /// table (`facts.column_data`).
+  void AddColumns(std::string_view table, size_t rows, const std::vector<ColumnInput>& columns,
+                  const std::vector<uint32_t>& lines);
 
   /// Finds a cell of a row read from a file, for diagnostics found after
   /// reading (duplicates, references): (the row's record offset, schema

@@ -43,14 +43,6 @@
 #include "zhucun/pack_test.h"
 
 namespace zhucun {
-namespace internal {
-
-// The inside of a Policy, for the test runner (a friend of Policy).
-struct PolicyAccess {
-  static const PolicyImpl& Impl(const Policy& p) { return *p.impl_; }
-};
-
-}  // namespace internal
 
 std::vector<std::string> Policy::test_files() const {
   return impl_->pack.test_files;

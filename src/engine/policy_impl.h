@@ -110,6 +110,14 @@ struct PolicyImpl {
   mutable std::weak_ptr<const RecordSet> last_records;
 };
 
+// The inside of a Policy, for the engine's files that need it (a friend of
+// Policy): the test runner (pack_tests.cc), ReadsOf and Restrict (reads.cc).
+struct PolicyAccess {
+  static const PolicyImpl& Impl(const Policy& p) { return *p.impl_; }
+  static const std::shared_ptr<const PolicyImpl>& Shared(const Policy& p) { return p.impl_; }
+  static Policy Make(std::shared_ptr<const PolicyImpl> impl) { return Policy(std::move(impl)); }
+};
+
 // The record set of `facts` for `p`: the one the last check built if it is
 // still held (by a Report) and of the same facts, else a new one.
 std::shared_ptr<const RecordSet> RecordsFor(const PolicyImpl& p,

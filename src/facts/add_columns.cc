@@ -195,11 +195,14 @@ std::string InputText(const ColumnInput& in, size_t i) {
 }  // namespace
 
 // Appends the cells of one given column, a column at a time: row i of the
-// batch is row `row0 + i` of the table, on line `first_line + i`.
+// batch is row `row0 + i` of the table, on line `first_line + i` (or
+// `lines[i]` when given).
 class FactSetBuilder::Impl::ColumnFiller {
  public:
-  ColumnFiller(TableBuild& tb, size_t c, uint32_t row0, uint32_t first_line)
-      : tb_(tb), cb_(tb.columns[c]), c_(c), row0_(row0), first_line_(first_line) {}
+  ColumnFiller(TableBuild& tb, size_t c, uint32_t row0, uint32_t first_line,
+               const uint32_t* lines)
+      : tb_(tb), cb_(tb.columns[c]), c_(c), row0_(row0), first_line_(first_line),
+        lines_(lines) {}
 
   void Fill(const ColumnInput& in, size_t n) {
     const uint8_t* valid = in.valid;
@@ -301,7 +304,9 @@ class FactSetBuilder::Impl::ColumnFiller {
 
  private:
   uint32_t Row(size_t i) const { return row0_ + static_cast<uint32_t>(i); }
-  uint32_t Line(size_t i) const { return first_line_ + static_cast<uint32_t>(i); }
+  uint32_t Line(size_t i) const {
+    return lines_ != nullptr ? lines_[i] : first_line_ + static_cast<uint32_t>(i);
+  }
 
   void Null(size_t i) {
     cb_.AppendNull(Row(i), tb_.reserved);
@@ -341,11 +346,13 @@ class FactSetBuilder::Impl::ColumnFiller {
   size_t c_;
   uint32_t row0_;
   uint32_t first_line_;
+  const uint32_t* lines_;
 };
 
 void FactSetBuilder::Impl::AddColumns(std::string_view table, size_t rows,
                                       const std::vector<ColumnInput>& columns,
-                                      uint32_t first_line) {
+                                      uint32_t first_line,
+                                      const std::vector<uint32_t>* line_numbers) {
   const int t = schema->TableIndex(table);
   if (t < 0) {
     UnknownTable(table);
@@ -367,8 +374,17 @@ void FactSetBuilder::Impl::AddColumns(std::string_view table, size_t rows,
 
   // Rows are numbered in int32 (references) and lines in uint32.
   constexpr size_t kMaxRows = static_cast<size_t>(std::numeric_limits<int32_t>::max());
+  if (line_numbers != nullptr && line_numbers->size() != rows) {
+    table_error("facts.column_data",
+                Quote(spec.name) + ": " + std::to_string(rows) +
+                    " rows are given without one line number each",
+                "", "one line number per row");
+    return;
+  }
+  const uint32_t* lines = line_numbers != nullptr ? line_numbers->data() : nullptr;
   if (rows > kMaxRows - tb.rows ||
-      rows - (rows > 0 ? 1 : 0) > std::numeric_limits<uint32_t>::max() - first_line) {
+      (lines == nullptr &&
+       rows - (rows > 0 ? 1 : 0) > std::numeric_limits<uint32_t>::max() - first_line)) {
     table_error("facts.column_data",
                 Quote(spec.name) + ": " + std::to_string(rows) + " rows from line " +
                     std::to_string(first_line) + " are too many",
@@ -450,11 +466,13 @@ void FactSetBuilder::Impl::AddColumns(std::string_view table, size_t rows,
   // chunk of rows ahead, which AddRow's row-at-a-time writing uses).
   tb.prefault_at = ~size_t{0};
   tb.lines.resize(tb.rows);
-  for (size_t i = 0; i < rows; ++i) tb.lines[row0 + i] = first_line + static_cast<uint32_t>(i);
+  for (size_t i = 0; i < rows; ++i) {
+    tb.lines[row0 + i] = lines != nullptr ? lines[i] : first_line + static_cast<uint32_t>(i);
+  }
   tb.bad.resize(tb.rows, 0);
 
   for (size_t c = 0; c < tb.columns.size(); ++c) {
-    ColumnFiller filler(tb, c, row0, first_line);
+    ColumnFiller filler(tb, c, row0, first_line, lines);
     if (given[c] != nullptr) {
       filler.Fill(*given[c], rows);
     } else {
@@ -474,7 +492,8 @@ void FactSetBuilder::Impl::AddColumns(std::string_view table, size_t rows,
       if (here == there) continue;
       const std::string text = here ? InputText(*in, i) : std::string();
       const std::string other_text = there ? InputText(*other_in, i) : std::string();
-      NullIff(tb, row0 + static_cast<uint32_t>(i), first_line + static_cast<uint32_t>(i), c,
+      NullIff(tb, row0 + static_cast<uint32_t>(i),
+              lines != nullptr ? lines[i] : first_line + static_cast<uint32_t>(i), c,
               here ? std::optional<std::string_view>(text) : std::nullopt,
               there ? std::optional<std::string_view>(other_text) : std::nullopt,
               SourceSpan{}, RowOrigin::kColumns);

@@ -443,8 +443,11 @@ struct FactSetBuilder::Impl {
   static void ResetPart(TableBuild& part);
 
   // Adds whole columns (FactSetBuilder::AddColumns, add_columns.cc).
+  // Row i is on line `lines[i]` when `lines` is given, else on line
+  // `first_line + i`.
   void AddColumns(std::string_view table, size_t rows,
-                  const std::vector<ColumnInput>& columns, uint32_t first_line);
+                  const std::vector<ColumnInput>& columns, uint32_t first_line,
+                  const std::vector<uint32_t>* lines = nullptr);
 
   // Appends the cells of one column given whole (add_columns.cc).
   class ColumnFiller;

@@ -298,6 +298,12 @@ void FactSetBuilder::AddColumns(std::string_view table, size_t rows,
   impl_->AddColumns(table, rows, columns, first_line);
 }
 
+void FactSetBuilder::AddColumns(std::string_view table, size_t rows,
+                                const std::vector<ColumnInput>& columns,
+                                const std::vector<uint32_t>& lines) {
+  impl_->AddColumns(table, rows, columns, 1, &lines);
+}
+
 void FactSetBuilder::SetCellLocator(size_t table, CellLocator locate) {
   impl_->tables[table].locate = std::move(locate);
 }

@@ -741,6 +741,42 @@ TEST(ColumnsTest, LenientModeRejectsRowsByLineFromFirstLine) {
   }
 }
 
+TEST(ColumnsTest, RowsOnTheLinesGiven) {
+  // AddColumns with a line per row (zhucun.dask: a partition's rows keep
+  // their lines in the whole table): messages, rejections and the kept
+  // rows' lines are those lines.
+  FactSetBuilder b(TestSchema());
+  Frame t;
+  t.Text("id", {"r1", "r2", "r1", "r4"}).Text("c", {"red", "Red", "", ""});
+  b.AddColumns("t", 4, t.inputs(), std::vector<uint32_t>{5, 9, 40, 41});
+  Frame r;
+  r.Text("rid", {"a", "b"}).Text("who", {"r2", "r4"}).Ints("year", Form::kInt, {1, 1});
+  b.AddColumns("r", 2, r.inputs(), std::vector<uint32_t>{1000, 70000});
+  Result<FactSet> built = b.Finish(Strictness::kLenient);
+  ASSERT_TRUE(built.ok()) << Render(built);
+  const FactSet& facts = built.value();
+  EXPECT_EQ(Rejections(facts),
+            (std::vector<Rejection>{
+                {"t", 9,
+                 "`t` line 9: `c`: `Red` is not a known code; expected one of red, green, "
+                 "Blue"},
+                {"t", 40, "`t` line 40: duplicate `id` `r1` (first on line 5)"},
+                {"r", 1000, "`r` line 1000: `who` `r2` refers to the `t` row on line 9, which "
+                            "is invalid"}}));
+  EXPECT_EQ(facts.table("t")->line(0), 5u);
+  EXPECT_EQ(facts.table("t")->line(1), 41u);
+  EXPECT_EQ(facts.table("r")->line(0), 70000u);
+
+  // Not one line per row: an error of the whole table.
+  FactSetBuilder bad(TestSchema());
+  bad.AddColumns("t", 4, t.inputs(), std::vector<uint32_t>{5, 9});
+  Result<FactSet> none = bad.Finish(Strictness::kLenient);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(Render(none).find("`t`: 4 rows are given without one line number each"),
+            std::string::npos)
+      << Render(none);
+}
+
 TEST(ColumnsTest, RowsFromAddRowAddColumnsAndCsvAreNamedByTheirOrigin) {
   // A table read from a file, then rows added by AddRow and AddColumns:
   // each message names its row as its origin does.

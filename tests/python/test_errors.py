@@ -213,3 +213,28 @@ def test_object_columns_of_python_and_numpy_scalars(policy, frames):
                                     enumerate(payments["living_allowance"])]
     frames.update(handovers=handovers, payments=payments)
     assert check(policy, frames).findings.equals(by_text.findings)
+
+
+def test_rows_on_given_lines(policy, zhucun, frames):
+    """The native build with a line per row (zhucun.dask's buckets): bad rows
+    are named by those lines; a lines array of another length is an error
+    of the whole table. Runs sanitized in the debug-asan preset too."""
+    from zhucun._api import Facts
+    from zhucun._frames import NULL_VALUES, frames_to_native
+
+    frames["members"].loc[1, "role"] = "boss"
+    native = frames_to_native(policy.schema, frames)
+    lines = {t: np.arange(len(frames[t]), dtype=np.uint32) * 10 + 100 for t in frames}
+    given = [(t, n, cols, lines[t]) for t, n, cols in native]
+    report = policy.check(Facts(policy._native.build_facts(given, True, NULL_VALUES)),
+                          as_of="2024-06-30")
+    bad = report.findings[report.findings["rule"] == "input.invalid"]
+    assert "members:110" in set(bad["subject"])
+    assert any(m.startswith("`members` line 110: `role`") for m in bad["message"])
+    short = [(t, n, cols, lines[t][:1] if t == "members" else lines[t])
+             for t, n, cols in native]
+    with pytest.raises(zhucun.InputError) as e:
+        policy._native.build_facts(short, True, NULL_VALUES)
+    d = only_error(e)
+    assert d.code == "facts.column_data"
+    assert "rows are given without one line number each" in d.message

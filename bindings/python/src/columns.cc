@@ -143,6 +143,9 @@ struct TableColumns {
   std::vector<ColumnInput> inputs;
   std::vector<py::object> arrays;  // numpy arrays the inputs point into
   std::deque<TextCells> texts;     // object columns read
+  // When given (a fourth item: the line of each row, zhucun.dask): the rows'
+  // lines; else row i is on line i + 2, as in a CSV file of the frame.
+  std::optional<std::vector<uint32_t>> lines;
 };
 
 }  // namespace
@@ -157,6 +160,10 @@ PyFacts BuildFacts(const PyPolicy& policy, const py::list& tables, bool lenient,
     TableColumns& tc = prepared.emplace_back();
     tc.table = table[0].cast<std::string>();
     tc.rows = table[1].cast<size_t>();
+    if (table.size() > 3 && !table[3].is_none()) {
+      const auto a = table[3].cast<py::array_t<uint32_t, py::array::c_style | py::array::forcecast>>();
+      tc.lines.emplace(a.data(), a.data() + a.size());
+    }
     for (const py::handle& c : table[2].cast<py::list>()) {
       const py::tuple column = c.cast<py::tuple>();
       ColumnInput input;
@@ -227,7 +234,11 @@ PyFacts BuildFacts(const PyPolicy& policy, const py::list& tables, bool lenient,
     for (const TableColumns& tc : prepared) {
       // Line numbers as in a CSV file of the frame (header on line 1), so
       // that a frame read from a file with pandas names rows as the CLI does.
-      builder.AddColumns(tc.table, tc.rows, tc.inputs, 2);
+      if (tc.lines) {
+        builder.AddColumns(tc.table, tc.rows, tc.inputs, *tc.lines);
+      } else {
+        builder.AddColumns(tc.table, tc.rows, tc.inputs, 2);
+      }
     }
     facts.emplace(builder.Finish(lenient ? Strictness::kLenient : Strictness::kStrict));
   }

@@ -19,6 +19,7 @@
 #include "zhucun/diff.h"
 #include "zhucun/engine.h"
 #include "zhucun/pack_test.h"
+#include "zhucun/reads.h"
 #include "zhucun/schema.h"
 #include "zhucun/version.h"
 
@@ -278,7 +279,7 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
       cells.append(std::move(texts));
     }
     derived.append(py::dict("name"_a = d.name, "columns"_a = d.columns,
-                            "types"_a = d.types, "cells"_a = cells));
+                            "types"_a = d.types, "cells"_a = cells, "key"_a = d.key));
   }
   py::object profile_dict = py::none();
   if (r.profile) {
@@ -417,6 +418,37 @@ py::dict TestPack(const std::string& dir, const py::dict& params, const std::str
   return py::dict("cases"_a = cases, "coverage"_a = coverage, "passed"_a = r.passed());
 }
 
+// ReadsOf as a list of dicts (kind, name, subject, table, group_by, facts,
+// facts_any, unknown, relations as (table, field, reverse, column, other)).
+py::list ReadsToPy(const PyPolicy& p) {
+  py::list out;
+  for (const ExpressionReads& r : ReadsOf(*p.policy)) {
+    const char* kind = r.kind == ExpressionReads::Kind::kRule      ? "rule"
+                       : r.kind == ExpressionReads::Kind::kDerived ? "derived"
+                                                                   : "summary_key";
+    const char* subject = r.subject == ExpressionReads::Subject::kTable   ? "table"
+                          : r.subject == ExpressionReads::Subject::kGroup ? "group"
+                                                                          : "prefecture";
+    py::list relations;
+    for (const RelationRead& rel : r.relations) {
+      relations.append(py::make_tuple(rel.table, rel.field, rel.reverse, rel.column, rel.other));
+    }
+    out.append(py::dict("kind"_a = kind, "name"_a = r.name, "subject"_a = subject,
+                        "table"_a = r.table, "group_by"_a = r.group_by, "facts"_a = r.facts,
+                        "facts_any"_a = r.facts_any, "unknown"_a = r.unknown,
+                        "relations"_a = relations));
+  }
+  return out;
+}
+
+PyPolicy RestrictPolicy(const PyPolicy& p, const std::vector<std::string>& rules,
+                        const std::vector<std::string>& derived) {
+  PyPolicy out;
+  out.policy = std::make_shared<const Policy>(Restrict(*p.policy, rules, derived));
+  out.sources = p.sources;
+  return out;
+}
+
 py::list StatsToPy(const PyFacts& facts) {
   py::list out;
   for (const TableStats& s : facts.facts->stats()) {
@@ -447,6 +479,10 @@ PYBIND11_MODULE(_zhucun, m) {
            "The fact tables of the pack's schema, as dicts.")
       .def("info", [](const PyPolicy& p) { return InfoToPy(p.policy->info()); },
            "The pack's name, rules, parameters, derived tables and tests, as a dict.")
+      .def("reads", &ReadsToPy,
+           "What each rule, derived table and summary key reads (zhucun/reads.h).")
+      .def("restrict", &RestrictPolicy, "rules"_a, "derived"_a,
+           "The policy of only these rules and derived tables (zhucun/reads.h).")
       .def("read_csv", &ReadCsv, "dir"_a, "lenient"_a, "encoding"_a,
            "Reads `dir/<table>.csv` for every table; raises zhucun.InputError.")
       .def("build_facts", &BuildFacts, "tables"_a, "lenient"_a, "null_values"_a,

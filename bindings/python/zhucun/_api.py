@@ -230,6 +230,9 @@ class Report:
             columns=["rule", "subject", "period", "severity", "message", "exception"])
         self.exceptions: int = native["exceptions"]
         self.derived: Dict[str, pd.DataFrame] = {}
+        #: Each derived table's sort columns (the pack's ``sort_by``).
+        self.derived_keys: Dict[str, List[str]] = {
+            d["name"]: list(d.get("key", [])) for d in native["derived"]}
         for d in native["derived"]:
             self.derived[d["name"]] = pd.DataFrame({
                 name: _typed_column(name, type_name, cells)
@@ -321,9 +324,16 @@ class Policy:
     """A compiled policy pack: immutable, and safe to use from several
     threads at once (the engine runs without the GIL)."""
 
-    def __init__(self, native: Any, path: str) -> None:
+    def __init__(self, native: Any, path: str,
+                 params: Optional[Mapping[str, Any]] = None) -> None:
         self._native = native
         self.path = path
+        #: The parameters given to :func:`load` (a copy), with ``path`` what
+        #: loads the same policy again (``zhucun.dask`` loads it on workers).
+        self.params: Dict[str, Any] = dict(params or {})
+        #: For a policy made by :meth:`restrict`: the rules and derived
+        #: tables it keeps (None: the whole pack).
+        self.subset: Optional[Tuple[Tuple[str, ...], Tuple[str, ...]]] = None
         self._info: Dict[str, Any] = native.info()
         self._schema: List[Dict[str, Any]] = native.schema()
 
@@ -355,6 +365,33 @@ class Policy:
         params = pd.DataFrame(self._info["parameters"],
                               columns=["name", "type", "value", "doc", "source"])
         return PackInfo(rules, params)
+
+    def reads(self) -> List[Dict[str, Any]]:
+        """What each rule, derived table and summary key reads, as the
+        compiled expressions say (``zhucun/reads.h``): one dict each with
+        ``kind`` (``rule``, ``derived``, ``summary_key``), ``name``,
+        ``subject`` (``table``, ``group``, ``prefecture``), ``table``,
+        ``group_by``, ``facts`` (tables read whole as ``facts.<table>``),
+        ``facts_any``, ``unknown`` and ``relations``: ``(table, field,
+        reverse, column, other)`` for each relation followed from a record
+        (``("teams", "members", True, "team_id", "members")``).
+        ``zhucun.dask`` partitions a check by it (docs/dask.md)."""
+        return self._native.reads()
+
+    def restrict(self, rules: Sequence[str], derived: Sequence[str] = ()) -> "Policy":
+        """This policy with only the rules ``rules`` and the derived tables
+        ``derived`` (others are ignored): its check gives exactly those
+        rules' findings and those tables of this policy's check, and the
+        input findings. Exception records naming a rule left out are
+        findings of their own, so check with the whole policy when the data
+        has exception records."""
+        for what, names in (("rules", rules), ("derived", derived)):
+            if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+                raise TypeError(f"restrict: {what} must be a list of str")
+        p = Policy(self._native.restrict(list(rules), list(derived)), self.path, self.params)
+        p.subset = (tuple(p._info["rules"][i]["id"] for i in range(len(p._info["rules"]))),
+                    tuple(p._info["derived"]))
+        return p
 
     def facts(self, tables: Tables, lenient: bool = False,
               encoding: str = "utf-8") -> Facts:
@@ -487,7 +524,7 @@ def load(path: Union[str, "os.PathLike[str]"], params: Optional[Mapping[str, Any
     if params is not None and not isinstance(params, Mapping):
         raise TypeError(f"params: expected a dict, not {type(params).__name__}")
     p = os.fspath(path)
-    return Policy(_zhucun.Policy.load(p, params_to_native(params)), p)
+    return Policy(_zhucun.Policy.load(p, params_to_native(params)), p, params)
 
 
 @dataclass(frozen=True)

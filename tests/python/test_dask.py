@@ -1,0 +1,468 @@
+"""zhucun.dask (issue 12): the check on a Dask cluster equals the check on one
+machine, finding for finding and in the same order, with the same derived
+tables, input findings and row accounting, on the sample, on every edge case,
+on data whose units, persons and visits straddle counties, and where the data
+breaks the partition. Every error a user can cause is tested with its message.
+
+The cluster is a distributed.LocalCluster of two worker processes (one thread
+each) on loopback, started and stopped by the module's fixture."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from pathlib import Path
+from typing import Dict
+
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import zhucun  # noqa: E402
+import zhucun.dask as zd  # noqa: E402
+
+from conftest import (EDGE, GEN, PACK, SHARED, edge_args, edge_cases,  # noqa: E402
+                      string_frames)
+from dask_data import straddle, with_bad_rows  # noqa: E402
+
+AS_OF = "2024-06-30"
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None,
+                                       silence_logs=logging.ERROR)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    """A generated dataset of 6 counties (scale 0.4, 194k rows)."""
+    out = tmp_path_factory.mktemp("small") / "data"
+    subprocess.run([str(GEN), "--out", str(out), "--scale", "0.4", "--as-of", AS_OF],
+                   check=True, capture_output=True)
+    return out
+
+
+def to_dask(frames: Dict[str, pd.DataFrame], n: int = 3) -> Dict[str, "dd.DataFrame"]:
+    return {k: dd.from_pandas(v, npartitions=n) for k, v in frames.items()}
+
+
+def assert_same(got, want) -> None:
+    pd.testing.assert_frame_equal(got.findings, want.findings)
+    assert list(got.derived) == list(want.derived)
+    for name in want.derived:
+        pd.testing.assert_frame_equal(got.derived[name], want.derived[name])
+    pd.testing.assert_frame_equal(got.stats, want.stats)
+    pd.testing.assert_frame_equal(got.exempted, want.exempted)
+    assert got.exceptions == want.exceptions
+    assert got.errors == want.errors
+    assert [w.rendered for w in got.warnings] == [w.rendered for w in want.warnings]
+    pd.testing.assert_frame_equal(got.summary().by_rule, want.summary().by_rule)
+    pd.testing.assert_frame_equal(got.summary().by_group, want.summary().by_group)
+
+
+def test_partitioning_of_the_pack(policy):
+    p = zd.partitioning(policy)
+    assert p.partition_by == "counties"
+    assert p.paths["members"] == "team_id" and p.paths["handovers"] == "outgoing_member_id"
+    assert p.paths["visits"] == "village_id" and p.paths["counties"] == "county_id"
+    assert p.global_tables == ["units", "leaders", "unit_ratings", "exceptions"]
+    assert p.gathered == {
+        "member.overlap": "its subjects are groups of `members` by `person_id`",
+        "accountability.excellence_veto": "its rows (`units`) are not partitioned",
+        "visits.principal": "its rows (`leaders`) are not partitioned",
+        "visits.deputy": "its rows (`leaders`) are not partitioned",
+        "visits.member": "its rows (`leaders`) are not partitioned",
+        "assess.excellent_share": "its subject is the whole dataset",
+    }
+    assert "support.living_allowance" in p.local and "rotation.ratio" in p.local
+    assert "handover.missing" in p.local and "assign.sector_match" in p.local
+    assert len(p.local) + len(p.gathered) == len(policy.info().rules)
+    assert p.local_derived == ["assessment_grades"] and p.gathered_derived == {}
+    assert p.gather_tables == ["counties", "villages", "units", "teams", "members", "leaders",
+                               "visits", "assessments", "unit_ratings"]
+    t = p.table()
+    assert list(t.columns) == ["name", "kind", "where", "why"]
+    assert (t["where"] == "gathered").sum() == 6
+
+
+def test_reads_and_restrict(policy, sample):
+    reads = {(r["kind"], r["name"]): r for r in policy.reads()}
+    fs = reads[("rule", "team.first_secretary")]
+    assert fs["subject"] == "table" and fs["table"] == "teams"
+    assert fs["relations"] == [("teams", "members", True, "team_id", "members")]
+    share = reads[("rule", "assess.excellent_share")]
+    assert share["subject"] == "prefecture" and share["facts"] == ["assessments"]
+    assert ("units", "teams", True, "unit_id", "teams") in \
+        reads[("summary_key", "units")]["relations"]
+    some = policy.restrict(["member.overlap", "assess.excellent_share"])
+    assert list(some.info().rules["id"]) == ["member.overlap", "assess.excellent_share"]
+    want = policy.check(sample, as_of=AS_OF).findings
+    got = some.check(sample, as_of=AS_OF).findings
+    want = want[want["rule"].isin(["member.overlap", "assess.excellent_share"])]
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+    with pytest.raises(TypeError, match="restrict: rules must be a list of str"):
+        policy.restrict("member.overlap")
+
+
+def test_sample(policy, sample, client):
+    """The 481k-row sample from Dask frames of strings, 12 counties in 4
+    buckets, and from its CSV folder."""
+    frames = string_frames(sample)
+    want = policy.check(frames, as_of=AS_OF)
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how == "partitioned by counties into 4 buckets"
+    assert_same(got, want)
+    got = zd.check(policy, sample, as_of=AS_OF, client=client, buckets=3)
+    assert got.how == "partitioned by counties into 3 buckets"
+    assert_same(got, policy.check(sample, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("case", edge_cases())
+def test_edge_case(policy, client, case):
+    """Each edge case's folder gives the single-machine report, or raises the
+    same error (the CLI's exit 2)."""
+    args = edge_args(case)
+    data = EDGE / case / "data"
+    try:
+        want = policy.check(data, **args)
+    except Exception as e:  # noqa: BLE001 - compared below
+        with pytest.raises(type(e)) as got_e:
+            zd.check(policy, data, client=client, **args)
+        assert str(got_e.value) == str(e)
+        if isinstance(e, zhucun.Error):
+            assert got_e.value.diagnostics == e.diagnostics
+        return
+    assert_same(zd.check(policy, data, client=client, **args), want)
+
+
+def test_straddling_counties(client, small):
+    """Units, persons, visits and the excellent share across counties: the
+    rules that read across counties run on gathered rows, exactly."""
+    policy = zhucun.load(PACK, params={"max_excellent_share": "0.2"})
+    frames = straddle(string_frames(small))
+    want = policy.check(frames, as_of=AS_OF)
+    # The dataset does straddle, and the rules that see it fire.
+    m = frames["members"].merge(frames["teams"][["team_id", "village_id"]], on="team_id") \
+        .merge(frames["villages"][["village_id", "county_id"]], on="village_id")
+    assert (m.groupby("person_id")["county_id"].nunique() > 1).sum() >= 10
+    t = frames["teams"].merge(frames["villages"][["village_id", "county_id"]], on="village_id")
+    assert (t.groupby("unit_id")["county_id"].nunique() > 1).sum() >= 5
+    f = want.findings
+    overlap = f[f["rule"] == "member.overlap"]
+    straddlers = set(m.loc[m["member_id"].str.startswith("MX"), "person_id"])
+    assert len(set(overlap["subject"].str[len("persons:"):]) & straddlers) >= 5
+    assert (f["rule"] == "assess.excellent_share").sum() >= 1
+    assert len(f[f["rule"].str.startswith("visits.")]) > 0
+    got = zd.check(policy, to_dask(frames, 4), as_of=AS_OF, client=client)
+    assert got.how == "partitioned by counties into 4 buckets"
+    assert_same(got, want)
+    # One bucket per county, and one in all.
+    assert_same(zd.check(policy, to_dask(frames, 2), as_of=AS_OF, client=client, buckets=6),
+                want)
+    assert_same(zd.check(policy, to_dask(frames, 1), as_of=AS_OF, client=client, buckets=1),
+                want)
+
+
+def test_lenient_bad_rows_partitioned(policy, client, small):
+    """Rows left out in each county: the same input findings (lines of the
+    whole table) and row accounting, the check still partitioned."""
+    frames = with_bad_rows(string_frames(small))
+    want = policy.check(frames, as_of=AS_OF, lenient=True)
+    assert (want.findings["rule"] == "input.invalid").sum() >= 6
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, lenient=True, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+    # Strict: the same InputError, every bad cell with its line.
+    with pytest.raises(zhucun.InputError) as want_e:
+        policy.check(frames, as_of=AS_OF)
+    with pytest.raises(zhucun.InputError) as got_e:
+        zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert str(got_e.value) == str(want_e.value)
+    assert got_e.value.diagnostics == want_e.value.diagnostics
+
+
+def test_generated_bad_rows_folder(policy, client, tmp_path):
+    """The generator's defects (bad cells, duplicates, dangling references,
+    malformed rows) in a CSV folder: gathered, and the CLI's lines."""
+    out = tmp_path / "bad"
+    subprocess.run([str(GEN), "--out", str(out), "--scale", "0.2", "--bad-rows", "0.01"],
+                   check=True, capture_output=True)
+    got = zd.check(policy, out, as_of=AS_OF, lenient=True, client=client)
+    assert got.how == "gathered in one task: the folder has rows left out"
+    assert_same(got, policy.check(out, as_of=AS_OF, lenient=True))
+    # As frames (pandas reads these files), partitioned where it can be.
+    frames = string_frames(out)
+    assert_same(zd.check(policy, to_dask(frames), as_of=AS_OF, lenient=True, client=client),
+                policy.check(frames, as_of=AS_OF, lenient=True))
+
+
+@pytest.mark.parametrize("change, why", [
+    ("dup_member", "gathered in one task: a key of `members` is given twice"),
+    ("cross_handover", "gathered in one task: `handovers`.`incoming_member_id` refers to "
+                       "rows of other counties"),
+    ("exceptions", "gathered in one task: the data has exception records"),
+    ("no_county_column", "gathered in one task: no `villages`.`county_id` column"),
+])
+def test_data_that_breaks_the_partition(policy, client, small, change, why):
+    """Data for which the buckets could differ from one machine runs gathered,
+    with the single-machine report (or error)."""
+    frames = string_frames(small)
+    county = _county_of_members(frames)
+    m = frames["members"]
+    if change == "dup_member":
+        # A second row with the id of a posting of another county.
+        other = m[county != county.iloc[0]].iloc[0]
+        row = m.iloc[[0]].copy()
+        row["team_id"] = other["team_id"]
+        frames["members"] = pd.concat([m, row], ignore_index=True)
+    elif change == "cross_handover":
+        h = frames["handovers"]
+        county_of = dict(zip(m["member_id"], county))
+        outgoing = h["outgoing_member_id"].iloc[0]
+        other = m.loc[county != county_of[outgoing], "member_id"].iloc[0]
+        h.loc[h.index[0], "incoming_member_id"] = other
+    elif change == "exceptions":
+        frames["exceptions"] = pd.DataFrame({
+            "exception_id": ["E1"], "rule": ["support.insurance"],
+            "subject": [f"members:{m['member_id'].iloc[1]}"], "period": [""],
+            "reason": ["approved"], "approved_by": ["county"], "approved_on": ["2024-01-01"],
+            "valid_from": ["2024-01-01"], "valid_until": [""]})
+    elif change == "no_county_column":
+        frames["villages"] = frames["villages"].drop(columns=["county_id"])
+    for lenient in (False, True):
+        try:
+            want = policy.check(frames, as_of=AS_OF, lenient=lenient)
+        except zhucun.InputError as e:
+            with pytest.raises(zhucun.InputError) as got_e:
+                zd.check(policy, to_dask(frames), as_of=AS_OF, lenient=lenient, client=client)
+            assert got_e.value.diagnostics == e.diagnostics
+            continue
+        got = zd.check(policy, to_dask(frames), as_of=AS_OF, lenient=lenient, client=client)
+        assert got.how == why
+        assert_same(got, want)
+
+
+def _county_of_members(frames: Dict[str, pd.DataFrame]) -> pd.Series:
+    t = frames["teams"].merge(frames["villages"][["village_id", "county_id"]],
+                              on="village_id")
+    return frames["members"]["team_id"].map(dict(zip(t["team_id"], t["county_id"])))
+
+
+def test_not_computed(policy, client):
+    frames = string_frames(SHARED / "spec" / "example" / "data")
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client, compute=False)
+    assert isinstance(got.findings, dd.DataFrame)
+    assert isinstance(got.derived["assessment_grades"], dd.DataFrame)
+    want = policy.check(frames, as_of=AS_OF)
+    pd.testing.assert_frame_equal(got.findings.compute(), want.findings)
+    pd.testing.assert_frame_equal(got.derived["assessment_grades"].compute(),
+                                  want.derived["assessment_grades"])
+    pd.testing.assert_frame_equal(got.stats.compute(), want.stats)
+
+
+def test_default_scheduler(policy, client):
+    """Without a client: Dask's current scheduler (here the test's client)."""
+    frames = string_frames(SHARED / "spec" / "example" / "data")
+    assert_same(zd.check(policy, to_dask(frames), as_of=AS_OF),
+                policy.check(frames, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda p, c, f: zd.check(p, [1, 2], as_of=AS_OF, client=c), TypeError,
+     "tables: expected a dict of Dask DataFrames or a CSV folder path, not list"),
+    (lambda p, c, f: zd.check(p, {"members": f["members"].compute()}, as_of=AS_OF, client=c),
+     TypeError, "table `members`: expected a Dask DataFrame, not DataFrame (make one with "
+                "dask.dataframe.from_pandas(df, npartitions=...))"),
+    (lambda p, c, f: zd.check(p, {"memberz": f["members"]}, as_of=AS_OF, client=c),
+     ValueError, "unknown table `memberz`; did you mean `members`?"),
+    (lambda p, c, f: zd.check(p, {1: f["members"]}, as_of=AS_OF, client=c),
+     TypeError, "table names are str, not int: 1"),
+    (lambda p, c, f: zd.check(p, "/no/such/folder", as_of=AS_OF, client=c),
+     FileNotFoundError, "no such data folder: `/no/such/folder`"),
+    (lambda p, c, f: zd.check(p, f, as_of="2023-02-29", client=c), ValueError,
+     "as_of: `2023-02-29` is not a date; expected YYYY-MM-DD (a real calendar date)"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, partition_by="county"),
+     ValueError, "partition_by: the pack has no table `county`; did you mean `counties`?"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, partition_by="payments"),
+     ValueError, "partition_by: table `payments` has no key column, so its rows cannot "
+                 "name partitions"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, partition_by=3),
+     TypeError, "partition_by: expected a table name (str), not int"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client="tcp://127.0.0.1:1"),
+     TypeError, "client: expected a distributed.Client, not str"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, buckets=-1),
+     ValueError, "buckets: expected 0 (automatic) or a positive int, not -1"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, lenient="yes"),
+     TypeError, "lenient: expected a bool, not str"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, compute=1),
+     TypeError, "compute: expected True or False, not int"),
+    (lambda p, c, f: zd.check("rules/qiannan", f, as_of=AS_OF, client=c),
+     TypeError, "policy: expected a zhucun.Policy (zhucun.load), not str"),
+    (lambda p, c, f: zd.check(p, f, as_of=AS_OF, client=c, threads=-1),
+     ValueError, "threads: expected 0 (one per core) or more, not -1"),
+])
+def test_errors(policy, client, call, error, message):
+    frames = to_dask({"members": pd.DataFrame({"member_id": ["M1"]})}, 1)
+    with pytest.raises(error) as e:
+        call(policy, client, frames)
+    assert str(e.value) == message
+
+
+def test_input_errors_as_on_one_machine(policy, client):
+    """A frame column of the wrong type and a missing required column: the
+    single-machine InputError, every diagnostic."""
+    frames = {"members": pd.DataFrame({"member_id": [1, 2]}),
+              "teams": pd.DataFrame({"team_id": ["T1"]})}
+    with pytest.raises(zhucun.InputError) as want:
+        policy.check(frames, as_of=AS_OF)
+    with pytest.raises(zhucun.InputError) as got:
+        zd.check(policy, to_dask(frames, 1), as_of=AS_OF, client=client)
+    assert str(got.value) == str(want.value)
+    assert got.value.diagnostics == want.value.diagnostics
+
+
+def test_workers_malloc_is_tuned(client):
+    """distributed's MALLOC_TRIM_THRESHOLD_ fixes glibc's mmap threshold at
+    128 KiB (a check 4 times slower); the workers raise it when they first
+    load a pack (docs/dask.md)."""
+    import os
+    env = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert set(env.values()) == {"65536"}
+    # Tuning twice, or where nothing is to be tuned, is harmless.
+    client.run(zd._tune_malloc)
+    zd._tune_malloc()
+
+
+def test_restricted_policy(policy, client, small):
+    """A policy of some rules (Policy.restrict) is checked with those rules
+    on the workers too, partitioned and gathered alike."""
+    some = policy.restrict(["support.insurance", "member.overlap", "rotation.ratio"],
+                           ["assessment_grades"])
+    assert some.subset == (("member.overlap", "rotation.ratio", "support.insurance"),
+                           ("assessment_grades",))
+    frames = string_frames(small)
+    want = some.check(frames, as_of=AS_OF)
+    assert set(want.findings["rule"]) == {"support.insurance", "member.overlap",
+                                          "rotation.ratio"}
+    got = zd.check(some, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+
+
+def test_quirky_csv_folder(policy, client, tmp_path):
+    """CSV as spreadsheets write it (a byte-order mark, CRLF, quoted commas,
+    line breaks and quotes, an extra column, columns in another order, a
+    blank line): pandas reads the cells the engine's reader reads, and the
+    report is the CLI's; a rows count that differed would gather the check."""
+    src = EDGE / "visit_quotas" / "data"
+    for f in src.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    villages = (tmp_path / "villages.csv").read_text(encoding="utf-8").splitlines()
+    header = villages[0].split(",")
+    rows = [dict(zip(header, line.split(","))) for line in villages[1:] if line]
+    rows[0]["name"] = '"一村, ""东""\r\n组"'
+    order = ["name", "extra", "category", "township", "county_id", "village_id"]
+    lines = [",".join(order)] + [",".join(r.get(c, "x") for c in order) for r in rows]
+    lines.insert(2, "")
+    (tmp_path / "villages.csv").write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() +
+                                            b"\r\n")
+    want = policy.check(tmp_path, as_of="2024-06-30")
+    got = zd.check(policy, tmp_path, as_of="2024-06-30", client=client)
+    assert got.how.startswith("partitioned"), got.how
+    assert_same(got, want)
+
+
+AUTHORS_RULES = """\
+rules:
+  - id: author.unit_size
+    title: a unit with many postings
+    severity: warning
+    source: test
+    subject: members
+    when: member.unit.members.size() > 40 && is_core(member)
+    message: "its unit has {member.unit.members.size()} postings"
+  - id: author.handover_across
+    title: a handover between units
+    severity: warning
+    source: test
+    subject: handovers
+    when: handover.incoming_member.unit_id != handover.outgoing_member.unit_id
+    message: "from {handover.outgoing_member.unit_id} to {handover.incoming_member.unit_id}"
+  - id: author.payments_share
+    title: more payments than a share
+    severity: warning
+    source: test
+    subject: members
+    when: >-
+      is_core(member) &&
+      member.payments.size() * 5000 > facts.payments.size()
+    message: "{member.payments.size()} payments"
+  - id: author.team_local
+    title: a team of its village's county
+    severity: warning
+    source: test
+    subject: teams
+    when: team.members.size() > 6 && team.village.county.name != ''
+    message: "{team.members.size()} postings in {team.village.county.name}"
+"""
+
+
+def test_pack_authors_rules(client, small, tmp_path):
+    """Rules a pack author adds: each reading across counties is gathered,
+    with the reason read from its compiled expressions, and the check is
+    the single machine's; one that stays in its county is partitioned."""
+    import shutil
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / "author.yaml").write_text(AUTHORS_RULES, encoding="utf-8")
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text.replace("  - attendance.yaml\n",
+                                                 "  - attendance.yaml\n  - author.yaml\n"),
+                                    encoding="utf-8")
+    policy = zhucun.load(pack)
+    p = zd.partitioning(policy)
+    assert p.gathered["author.unit_size"] == "follows `units.members` across counties"
+    assert p.gathered["author.handover_across"] == \
+        "follows `handovers.incoming_member` across counties"
+    assert p.gathered["author.payments_share"] == "it reads every row of `payments`"
+    assert "author.team_local" in p.local
+    assert "payments" in p.gather_tables and "handovers" in p.gather_tables
+    frames = string_frames(small)
+    want = policy.check(frames, as_of=AS_OF)
+    for rule in ("author.unit_size", "author.handover_across", "author.payments_share",
+                 "author.team_local"):
+        assert (want.findings["rule"] == rule).sum() > 0, rule
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+
+
+def test_without_a_cluster(tmp_path):
+    """No distributed client at all: Dask's threaded scheduler (in a fresh
+    interpreter, where the module's cluster is not the default client)."""
+    import sys
+    code = f"""
+import dask, dask.dataframe as dd, pandas as pd, zhucun, zhucun.dask as zd
+from conftest import SHARED, string_frames
+p = zhucun.load({str(PACK)!r})
+frames = string_frames(SHARED / "spec" / "example" / "data")
+with dask.config.set(scheduler="threads"):
+    got = zd.check(p, {{k: dd.from_pandas(v, npartitions=2) for k, v in frames.items()}},
+                   as_of="2024-06-30")
+want = p.check(frames, as_of="2024-06-30")
+pd.testing.assert_frame_equal(got.findings, want.findings)
+pd.testing.assert_frame_equal(got.stats, want.stats)
+print(got.how)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).parent)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "partitioned by counties into 4 buckets"

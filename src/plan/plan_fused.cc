@@ -22,16 +22,6 @@ using Instr = Fused::Instr;
 
 __extension__ typedef __int128 Int128;  // NOLINT: GCC extension, exact.
 
-constexpr std::array<int64_t, 19> kPow10 = [] {
-  std::array<int64_t, 19> p{};
-  int64_t v = 1;
-  for (size_t i = 0; i < p.size(); ++i) {
-    p[i] = v;
-    if (i + 1 < p.size()) v *= 10;
-  }
-  return p;
-}();
-
 bool FitsInt64(Int128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
 
 // The lane type of a plan kind that is a value (else nullopt).

@@ -62,18 +62,13 @@ inline int CompareDecimals(Decimal a, Decimal b) {
   }
   // Both at the larger scale: a coefficient (< 2^63) times 10^18 at most
   // (< 2^60) fits in 128 bits, as in Decimal::Compare.
-  static constexpr auto kPowers = [] {
-    std::array<int64_t, Decimal::kMaxScale + 1> p{};
-    for (int i = 0; i <= Decimal::kMaxScale; ++i) p[static_cast<size_t>(i)] = Decimal::PowerOfTen(i);
-    return p;
-  }();
   __extension__ typedef __int128 Int128;  // NOLINT: GCC extension, exact.
   Int128 x = a.coefficient();
   Int128 y = b.coefficient();
   if (a.scale() < b.scale()) {
-    x *= kPowers[static_cast<size_t>(b.scale() - a.scale())];
+    x *= kPow10[static_cast<size_t>(b.scale() - a.scale())];
   } else {
-    y *= kPowers[static_cast<size_t>(a.scale() - b.scale())];
+    y *= kPow10[static_cast<size_t>(a.scale() - b.scale())];
   }
   return x < y ? -1 : (x > y ? 1 : 0);
 }

@@ -16,6 +16,13 @@
 
 namespace zhucun::internal {
 
+// 10^0 .. 10^18: rescaling decimal coefficients (exact in 128 bits).
+inline constexpr std::array<int64_t, Decimal::kMaxScale + 1> kPow10 = [] {
+  std::array<int64_t, Decimal::kMaxScale + 1> p{};
+  for (int i = 0; i <= Decimal::kMaxScale; ++i) p[static_cast<size_t>(i)] = Decimal::PowerOfTen(i);
+  return p;
+}();
+
 // Batches.
 bool IsNumber(K k);
 // Whether a column of `type` gives values of `kind` (the kind a plan was

@@ -193,6 +193,31 @@ def _typed_column(name: str, type_name: str, cells: Sequence[str]) -> Any:
     return pd.Series(list(cells), dtype=object, name=name)
 
 
+def _summary(policy: "Policy", f: pd.DataFrame, by: str) -> Summary:
+    """Counts of findings `f` by rule and severity (with each rule's title)
+    and by the summary group `by` (empty: none), as the CLI's summary prints
+    them; Report.summary and zhucun.dask's."""
+    titles = {r["id"]: r["title"] for r in policy._info["rules"]}
+    by_rule = (f.groupby(["rule", "severity"], sort=True).size()
+               .rename("findings").reset_index())
+    by_rule.insert(1, "title", by_rule["rule"].map(titles).fillna(""))
+    by_rule = by_rule[["rule", "title", "severity", "findings"]]
+    if not by:
+        return Summary(by_rule, pd.DataFrame(columns=["group", "errors", "warnings"]))
+    groups = f[by].fillna("")
+    by_group = pd.DataFrame({
+        by: groups,
+        "errors": (f["severity"] == "error").astype(int),
+        "warnings": (f["severity"] != "error").astype(int),
+    }).groupby(by, sort=True).sum().reset_index()
+    total = by_group["errors"] + by_group["warnings"]
+    order = sorted(range(len(by_group)),
+                   key=lambda i: (by_group[by].iat[i] == "", -total.iat[i]))
+    by_group = by_group.iloc[order].reset_index(drop=True)
+    by_group[by] = by_group[by].replace("", None)
+    return Summary(by_rule, by_group)
+
+
 class Report:
     """What a check found.
 
@@ -286,27 +311,7 @@ class Report:
     def summary(self) -> Summary:
         """Counts by rule and severity (with each rule's title) and by summary
         group, as the CLI's summary prints them."""
-        titles = {r["id"]: r["title"] for r in self.policy._info["rules"]}
-        f = self.findings
-        by_rule = (f.groupby(["rule", "severity"], sort=True).size()
-                   .rename("findings").reset_index())
-        by_rule.insert(1, "title", by_rule["rule"].map(titles).fillna(""))
-        by_rule = by_rule[["rule", "title", "severity", "findings"]]
-        by = self.summary_by
-        if not by:
-            return Summary(by_rule, pd.DataFrame(columns=["group", "errors", "warnings"]))
-        groups = f[by].fillna("")
-        by_group = pd.DataFrame({
-            by: groups,
-            "errors": (f["severity"] == "error").astype(int),
-            "warnings": (f["severity"] != "error").astype(int),
-        }).groupby(by, sort=True).sum().reset_index()
-        total = by_group["errors"] + by_group["warnings"]
-        order = sorted(range(len(by_group)),
-                       key=lambda i: (by_group[by].iat[i] == "", -total.iat[i]))
-        by_group = by_group.iloc[order].reset_index(drop=True)
-        by_group[by] = by_group[by].replace("", None)
-        return Summary(by_rule, by_group)
+        return _summary(self.policy, self.findings, self.summary_by)
 
     def explain(self, i: int) -> Explanation:
         """The explanation of finding ``i`` (a position in ``findings``)."""

@@ -267,12 +267,8 @@ class Report:
     def summary(self) -> Summary:
         """Counts by rule and severity and by summary group, as
         :meth:`zhucun.Report.summary`."""
-        from ._api import Report as _Report
-        fake = _Report.__new__(_Report)
-        fake.policy = self.policy
-        fake.findings = self.findings
-        fake.summary_by = self.summary_by
-        return _Report.summary(fake)
+        from ._api import _summary
+        return _summary(self.policy, self.findings, self.summary_by)
 
 
 # ---------------------------------------------------------------------------

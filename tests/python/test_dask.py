@@ -10,6 +10,7 @@ each) on loopback, started and stopped by the module's fixture."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from pathlib import Path
 from typing import Dict
@@ -462,7 +463,12 @@ pd.testing.assert_frame_equal(got.findings, want.findings)
 pd.testing.assert_frame_equal(got.stats, want.stats)
 print(got.how)
 """
+    # The child runs in this folder: it finds the package by an absolute
+    # path (PYTHONPATH may be relative to the repository, as the README has it).
+    env = dict(os.environ)
+    found = str(Path(zhucun.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([found] + [x for x in [env.get("PYTHONPATH")] if x])
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       cwd=Path(__file__).parent)
+                       cwd=Path(__file__).parent, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "partitioned by counties into 4 buckets"

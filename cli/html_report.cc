@@ -63,6 +63,17 @@ std::string Percent(size_t part, size_t whole) {
 // An explanation as HTML: the rule and clause, the subject's rows, the
 // periods, the values of the lets and the conditions with their values.
 
+// What decided a value, as nested lists (FormatDecision's lines).
+std::string DecisionsHtml(const std::vector<Explanation::Decision>& decisions, const Say& say) {
+  if (decisions.empty()) return "";
+  std::string h = "<ul class=\"dec\">";
+  for (const Explanation::Decision& d : decisions) {
+    h += "<li><code>" + Html(FormatDecision(d, say.zh() ? "zh" : "en")) + "</code>" +
+         DecisionsHtml(d.inner, say) + "</li>";
+  }
+  return h + "</ul>";
+}
+
 std::string ExplanationHtml(const Explanation& e, const Say& say) {
   std::string h = "<div class=\"ex\"><p><b>" + Html(e.rule) + "</b> " + Html(e.title) +
                   " · " + say(kWords.source) + say(kWords.colon) + Html(e.source) + "</p>";
@@ -84,6 +95,7 @@ std::string ExplanationHtml(const Explanation& e, const Say& say) {
       h += " <span><code>" + Html(l.name) + " = " + Html(l.value) + "</code></span>";
     }
     h += "</p>";
+    for (const auto& decisions : e.let_decisions) h += DecisionsHtml(decisions, say);
   }
   h += "<p>" + std::string(say(kWords.conditions)) + say(kWords.colon) + "</p><ul>";
   for (size_t i = 0; i < e.conditions.size(); ++i) {
@@ -97,6 +109,8 @@ std::string ExplanationHtml(const Explanation& e, const Say& say) {
          (e.first_false && *e.first_false == i
               ? " ← " + std::string(say(kWords.first_false))
               : "") +
+         (i < e.condition_decisions.size() ? DecisionsHtml(e.condition_decisions[i], say)
+                                           : std::string()) +
          "</li>";
   }
   return h + "</ul></div>";

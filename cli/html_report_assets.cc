@@ -40,7 +40,7 @@ svg .axis{stroke:#98a2b3}
 #findings-table tr.f:hover{background:#f0f4fa}
 #findings-table tr.x td{background:#fafbfc}
 .ex p{margin:3px 0}.ex ul{margin:3px 0 3px 18px;padding:0}
-.ex li.f{color:#b42318}.ex .row span{margin-right:8px}
+.ex li.f{color:#b42318}.ex ul.dec{list-style:circle;color:#444}.ex .row span{margin-right:8px}
 code{font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;font-size:12px}
 .filters{margin:8px 0}.filters select,.filters input{margin-right:10px;font-size:13px}
 )";

@@ -213,6 +213,30 @@ struct Explanation {
     /// `members:M1` for rows; `error: ...` if it failed to evaluate.
     std::string value;
   };
+  /// What decided a value computed over a list: an `exists` (the element
+  /// that made it true), an `all` (the element that made it false) or a
+  /// `filter` (the elements it kept, such as the visits counted against a
+  /// quota). A clerk asks "which cadre?", not "was it true?".
+  struct Decision {
+    /// The comprehension, short: `unit.members.exists(m, …)`.
+    std::string expression;
+    /// `exists`, `all` or `filter` (a `map` with a condition is a filter).
+    std::string kind;
+    /// exists, all: the result.
+    bool value = false;
+    /// The elements of the list it went through.
+    size_t of = 0;
+    /// exists, all: 1 if an element decided, else 0 (every element gave the
+    /// same answer); filter: the elements kept.
+    size_t count = 0;
+    /// exists, all: the element that decided; filter: the first ones kept
+    /// (at most 8). Shown as values are (`members:M000123` for a row).
+    std::vector<std::string> elements;
+    /// exists, all: what decided the lists in the condition of the element
+    /// that decided (for `unit.members.exists(m, m.assessments.exists(..))`
+    /// the assessment of that member).
+    std::vector<Decision> inner;
+  };
   /// One row of the subject, with its cells.
   struct Row {
     std::string name;  ///< e.g. `members:M000001`
@@ -247,6 +271,10 @@ struct Explanation {
   /// When the rule did not fire: the index in `conditions` of the first one
   /// that is false.
   std::optional<size_t> first_false;
+  /// What decided each of `lets` and of `conditions` (same index), for those
+  /// that went through a list; empty for the others.
+  std::vector<std::vector<Decision>> let_decisions;
+  std::vector<std::vector<Decision>> condition_decisions;
 };
 
 /// What a pack holds, for listings such as `zhucun validate`.
@@ -406,13 +434,19 @@ class ZHUCUN_API Policy {
 /// An explanation as text, as `zhucun explain` prints it: the rule, clause,
 /// severity, subject, period and result; each row of the subject with its
 /// cells; the periods, the values of the `let`s and the conditions of
-/// `when` with their values, the first false one marked. Columns are
+/// `when` with their values, the first false one marked, each followed by
+/// what decided it (FormatDecision, the inner decisions indented). Columns are
 /// aligned for a terminal (text.h); every line ends with `\n`.
 ZHUCUN_API std::string FormatExplanation(const Explanation& e);
 /// The same in `lang` (`en` or `zh`; anything else is `en`): the headings
 /// and labels, and the severity; the rule's title and message are the
 /// explanation's own (CheckOptions::lang).
 ZHUCUN_API std::string FormatExplanation(const Explanation& e, std::string_view lang);
+
+/// One decision as a line in `lang` (`en` or `zh`), without its inner ones:
+/// `unit.members.exists(m, …): true for members:M000123 (of 14)`,
+/// `leader.visits.filter(v, …): kept 2 of 5: visits:V1, visits:V4`.
+ZHUCUN_API std::string FormatDecision(const Explanation::Decision& d, std::string_view lang);
 
 /// A check's profile as text, slowest rule first, ending with the line
 /// `evaluation: <milliseconds> ms`: what `zhucun check --profile` prints.

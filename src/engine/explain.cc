@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/decisions.h"
 #include "engine/exceptions.h"
 #include "engine/policy_impl.h"
 #include "engine/subject_finder.h"
@@ -384,14 +385,19 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
   if (day != options.as_of) act.Bind("params", Value::Map(internal::ParamsOn(p, day)));
 
   // The decision, as the engine makes it.
+  // (With what decided each value computed over a list: decisions.h.)
+  const auto show = [](const Value& v) { return internal::Show(v); };
   for (const auto& [name, program] : rule->lets) {
-    Value v = program.Evaluate(act);
+    Value v = internal::EvaluateExplained(program, act, show, &e.let_decisions.emplace_back());
     if (v.is_error()) return fail(v.error_message());
     e.lets.push_back({name, internal::Show(v)});
     act.Bind(name, std::move(v));
   }
   if (rule->when) {
-    const Value fired = rule->when->Evaluate(act);
+    std::vector<Explanation::Decision> decisions;
+    const Value fired = rule->conditions.empty()
+                            ? internal::EvaluateExplained(*rule->when, act, show, &decisions)
+                            : rule->when->Evaluate(act);
     if (fired.is_error()) return fail(fired.error_message());
     if (fired.kind() != ValueKind::kBool) {
       return fail("`when` gave " + fired.DebugString() + ", not true or false");
@@ -400,9 +406,11 @@ Result<Explanation> Policy::Explain(const std::shared_ptr<const FactSet>& facts,
     if (rule->conditions.empty()) {
       e.conditions.push_back(
           {internal::CollapseSpace(rule->spec.when.text), internal::Show(fired)});
+      e.condition_decisions.push_back(std::move(decisions));
     }
     for (const auto& [text, program] : rule->conditions) {
-      const Value v = program.Evaluate(act);
+      const Value v = internal::EvaluateExplained(program, act, show,
+                                                  &e.condition_decisions.emplace_back());
       e.conditions.push_back({text, internal::Show(v)});
     }
     if (!e.fired) {

@@ -59,7 +59,56 @@ void AppendItems(const std::vector<Explanation::Item>& items,
   }
 }
 
+// What decided `decisions`, one line each, the inner ones below theirs.
+void AppendDecisions(const std::vector<Explanation::Decision>& decisions,
+                     const std::string& indent, std::string_view lang, std::string* out) {
+  for (const Explanation::Decision& d : decisions) {
+    *out += indent + FormatDecision(d, lang) + '\n';
+    AppendDecisions(d.inner, indent + "  ", lang, out);
+  }
+}
+
+// `a, b, c` of the first elements, `…` when there are more.
+std::string Elements(const Explanation::Decision& d) {
+  std::string out;
+  for (const std::string& e : d.elements) out += (out.empty() ? "" : ", ") + e;
+  if (d.count > d.elements.size()) out += ", …";
+  return out;
+}
+
 }  // namespace
+
+std::string FormatDecision(const Explanation::Decision& d, std::string_view lang) {
+  const bool zh = lang == "zh";
+  const std::string of = std::to_string(d.of);
+  const std::string count = std::to_string(d.count);
+  std::string said;
+  if (d.kind == "filter") {
+    if (zh) {
+      said = d.count == 0 ? of + " 个中无一选出" : of + " 个中选出 " + count + " 个：" + Elements(d);
+    } else {
+      said = d.count == 0 ? "kept none of " + of : "kept " + count + " of " + of + ": " + Elements(d);
+    }
+  } else if (d.count > 0) {  // the element that made an exists true or an all false
+    const std::string which = d.elements.empty() ? std::string() : d.elements[0];
+    if (zh) {
+      said = (d.value ? "由 " + which + " 成立" : "因 " + which + " 不成立") + "（共 " + of + " 个）";
+    } else {
+      said = (d.value ? "true for " : "false for ") + which + " (of " + of + ")";
+    }
+  } else if (d.of == 0) {
+    if (zh) {
+      said = d.value ? "列表为空，成立" : "列表为空，不成立";
+    } else {
+      said = d.value ? "true: the list is empty" : "false: the list is empty";
+    }
+  } else if (zh) {
+    said = of + (d.value ? " 个均成立" : " 个均不成立");
+  } else {
+    said = (d.value ? "true for each of " : "false for each of ") + of;
+  }
+  return d.expression + (zh ? "：" : ": ") + said;
+}
 
 std::string FormatExplanation(const Explanation& e) { return FormatExplanation(e, "en"); }
 
@@ -90,7 +139,16 @@ std::string FormatExplanation(const Explanation& e, std::string_view lang) {
   }
   if (!e.lets.empty()) {
     out += "\n" + std::string(w.values) + "\n";
-    AppendItems(e.lets, "  ", " = ", w, &out);
+    size_t width = 0;
+    for (const auto& l : e.lets) width = std::max(width, TextWidth(l.name));
+    for (size_t i = 0; i < e.lets.size(); ++i) {
+      const Explanation::Item& l = e.lets[i];
+      out += "  " + PadToWidth(l.name, width) + " = " + (l.value.empty() ? w.empty : l.value) +
+             '\n';
+      if (i < e.let_decisions.size()) {
+        AppendDecisions(e.let_decisions[i], std::string(width + 5, ' '), lang, &out);
+      }
+    }
   }
   if (!e.conditions.empty()) {
     out += "\n" + std::string(w.conditions) + "\n";
@@ -100,6 +158,9 @@ std::string FormatExplanation(const Explanation& e, std::string_view lang) {
       const Explanation::Item& c = e.conditions[i];
       out += "  " + PadToWidth(c.value, width) + "  " + c.name +
              (e.first_false == i ? w.first_false : "") + '\n';
+      if (i < e.condition_decisions.size()) {
+        AppendDecisions(e.condition_decisions[i], std::string(width + 4, ' '), lang, &out);
+      }
     }
   }
   return out;

@@ -220,6 +220,12 @@ Value Program::Evaluate(const Activation& activation) const {
   return internal::EvaluateRow(*impl_, ActivationRow(activation));
 }
 
+Value internal::EvaluateRecordingDecisions(const Program& program,
+                                           const Activation& activation,
+                                           std::vector<Decision>* decisions) {
+  return EvaluateRow(ImplOf(program), ActivationRow(activation), decisions);
+}
+
 BatchResult Program::EvaluateBatch(const Batch& batch) const {
   return internal::EvaluateBatch(*impl_, batch);
 }

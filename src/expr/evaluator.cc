@@ -14,7 +14,8 @@ namespace {
 
 class Evaluator {
  public:
-  Evaluator(const ProgramImpl& p, const RowSource& row) : p_(p), row_(row) {}
+  Evaluator(const ProgramImpl& p, const RowSource& row, std::vector<Decision>* decisions)
+      : p_(p), row_(row), decisions_(decisions) {}
 
   Value Eval(ExprId id) {
     if (p_.is_literal[id]) return p_.literals[id];
@@ -52,7 +53,7 @@ class Evaluator {
         }
         return Value::Map(std::move(map));
       }
-      case ExprKind::kComprehension: return EvalComprehension(n);
+      case ExprKind::kComprehension: return EvalComprehension(id, n);
     }
     return Value::Error("internal: unknown node");
   }
@@ -238,9 +239,31 @@ class Evaluator {
                         right.TypeName() + ")");
   }
 
-  Value EvalComprehension(const Node& n) {
+  // Restores the list that decisions go to when a comprehension ends.
+  class DecisionScope {
+   public:
+    DecisionScope(Evaluator* e, std::vector<Decision>* inside)
+        : e_(e), outside_(e->decisions_) {
+      e_->decisions_ = inside;
+    }
+    ~DecisionScope() { e_->decisions_ = outside_; }
+    DecisionScope(const DecisionScope&) = delete;
+    DecisionScope& operator=(const DecisionScope&) = delete;
+    std::vector<Decision>* outside() const { return outside_; }
+
+   private:
+    Evaluator* e_;
+    std::vector<Decision>* outside_;
+  };
+
+  Value EvalComprehension(ExprId id, const Node& n) {
     Value range = Eval(n.iter_range);
     if (range.is_error()) return range;
+    // Decisions are recorded (when asked) for the comprehensions evaluated
+    // once, not inside another's loop, and within the element that decided
+    // an `exists` or an `all`; nothing else records inside this loop.
+    DecisionScope scope(this, nullptr);
+    std::vector<Decision>* const record = scope.outside();
     std::vector<Value> keys;
     const ValueList* items = nullptr;
     if (range.kind() == ValueKind::kList) {
@@ -278,6 +301,7 @@ class Evaluator {
     if (IsAppendLoop(n, &keep, &element)) {
       ValueList built;
       bool failed = false;
+      Decision kept;  // a filter's, when recorded
       while (next_item < items->size() && !failed) {
         if (++steps_ > p_.max_comprehension_steps) return too_many_steps();
         locals_[iter_slot].second = (*items)[next_item++];
@@ -289,6 +313,9 @@ class Evaluator {
             continue;
           }
           if (!k.bool_value()) continue;
+          if (record != nullptr && ++kept.count <= Decision::kMaxElements) {
+            kept.elements.push_back(locals_[iter_slot].second);
+          }
         }
         Value e = Eval(element);
         if (e.is_error()) {
@@ -298,14 +325,43 @@ class Evaluator {
         }
         built.push_back(std::move(e));
       }
-      if (!failed) locals_[accu_slot].second = Value::List(std::move(built));
+      if (!failed) {
+        locals_[accu_slot].second = Value::List(std::move(built));
+        if (record != nullptr && keep != kNoExpr) {
+          kept.node = id;
+          kept.kind = Decision::Kind::kFilter;
+          kept.of = items->size();
+          record->push_back(std::move(kept));
+        }
+      }
     } else if (IsQuantifierLoop(n, &is_all, &predicate)) {
+      std::vector<Decision> inner;  // within the element, when recorded
+      const auto decided = [&](bool value) {
+        Decision d;
+        d.node = id;
+        d.kind = is_all ? Decision::Kind::kAll : Decision::Kind::kExists;
+        d.value = value;
+        d.of = items->size();
+        if (value != is_all) {
+          d.count = 1;
+          d.elements.push_back(locals_[iter_slot].second);
+          d.inner = std::move(inner);
+        }
+        record->push_back(std::move(d));
+      };
+      bool failed = false;
       while (next_item < items->size()) {
         if (++steps_ > p_.max_comprehension_steps) return too_many_steps();
         locals_[iter_slot].second = (*items)[next_item++];
+        if (record != nullptr) {
+          inner.clear();
+          decisions_ = &inner;
+        }
         Value v = Eval(predicate);
+        decisions_ = nullptr;
         if (v.kind() != ValueKind::kBool) {
           locals_[accu_slot].second = LogicError(is_all, v);
+          failed = true;
           break;
         }
         if (v.bool_value() != is_all) {
@@ -313,10 +369,12 @@ class Evaluator {
           if (next_item < items->size() && ++steps_ > p_.max_comprehension_steps) {
             return too_many_steps();
           }
+          if (record != nullptr) decided(v.bool_value());
           locals_.resize(accu_slot);
           return v;
         }
       }
+      if (record != nullptr && !failed) decided(is_all);
     }
     for (size_t i = next_item; i < items->size(); ++i) {
       const Value& item = (*items)[i];
@@ -419,6 +477,9 @@ class Evaluator {
   static constexpr const Value* kNotLooked = &kNotLookedValue;
   std::vector<const Value*> bindings_;
   uint64_t steps_ = 0;
+  // Where the decisions of the comprehensions being evaluated go; null when
+  // they are not recorded.
+  std::vector<Decision>* decisions_ = nullptr;
 
  public:
   uint64_t steps() const { return steps_; }
@@ -460,9 +521,10 @@ void PrepareLiterals(ProgramImpl* program) {
   }
 }
 
-Value EvaluateRow(const ProgramImpl& program, const RowSource& row) {
+Value EvaluateRow(const ProgramImpl& program, const RowSource& row,
+                  std::vector<Decision>* decisions) {
   if (program.ast.root == kNoExpr) return Value::Error("empty program");
-  Evaluator evaluator(program, row);
+  Evaluator evaluator(program, row, decisions);
   Value v = evaluator.Eval(program.ast.root);
   thread_steps += evaluator.steps();
   return v;
@@ -470,7 +532,7 @@ Value EvaluateRow(const ProgramImpl& program, const RowSource& row) {
 
 Value EvaluateRowAt(const ProgramImpl& program, ExprId id,
                     const RowSource& row) {
-  Evaluator evaluator(program, row);
+  Evaluator evaluator(program, row, nullptr);
   Value v = evaluator.Eval(id);
   thread_steps += evaluator.steps();
   return v;

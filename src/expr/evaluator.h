@@ -4,6 +4,9 @@
 // The row evaluator: walks a compiled program for one record. It is the
 // reference semantics; the column-at-a-time plan must agree with it.
 
+#include <cstdint>
+#include <vector>
+
 #include "expr/program.h"
 #include "zhucun/expr.h"
 #include "zhucun/value.h"
@@ -52,9 +55,33 @@ bool RecordFromBindings(const OrderedMap& bindings, std::string_view name,
 // after checking and before any evaluation.
 void PrepareLiterals(ProgramImpl* program);
 
+// What decided an `exists`, an `all` or a `filter` (also a `map` with a
+// condition) that an evaluation went through: for Policy::Explain, which
+// names the rows behind a value.
+struct Decision {
+  enum class Kind : uint8_t { kExists, kAll, kFilter };
+  // Elements kept by a filter that a decision holds; it counts them all.
+  static constexpr size_t kMaxElements = 8;
+
+  ExprId node = kNoExpr;  // the comprehension
+  Kind kind = Kind::kFilter;
+  bool value = false;     // exists, all: the result
+  size_t of = 0;          // the elements of the list it went through
+  // exists, all: 1 if an element decided (made an exists true or an all
+  // false), else 0; filter: the elements kept.
+  size_t count = 0;
+  // exists, all: the element that decided; filter: the first kept.
+  std::vector<Value> elements;
+  // exists, all: what decided the comprehensions in the condition of the
+  // element that decided.
+  std::vector<Decision> inner;
+};
+
 // Evaluates `program` with variables from `row`. Errors are returned as
-// Values of kind kError.
-Value EvaluateRow(const ProgramImpl& program, const RowSource& row);
+// Values of kind kError. With `decisions`, what decided each comprehension
+// evaluated once (not inside another's loop) is appended to it.
+Value EvaluateRow(const ProgramImpl& program, const RowSource& row,
+                  std::vector<Decision>* decisions = nullptr);
 // Evaluates the subtree rooted at `id` (which must not be inside a
 // comprehension, whose variables would be unbound).
 Value EvaluateRowAt(const ProgramImpl& program, ExprId id,
@@ -64,6 +91,10 @@ Value EvaluateRowAt(const ProgramImpl& program, ExprId id,
 // (each adds its steps when it ends). Read as a difference: a check's step
 // budget (CheckOptions::max_rule_steps) reads it around a rule's work.
 uint64_t ThreadSteps();
+
+// Program::Evaluate, recording decisions as EvaluateRow does.
+Value EvaluateRecordingDecisions(const Program& program, const Activation& activation,
+                                 std::vector<Decision>* decisions);
 
 }  // namespace zhucun::internal
 

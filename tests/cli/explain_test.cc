@@ -58,6 +58,7 @@ TEST_F(CliExplainTest, AFiredFindingExitsZero) {
             "\n"
             "values\n"
             "  cadres = 1\n"
+            "           team.members.filter(m, …): kept 1 of 2: members:M1\n"
             "\n"
             "conditions (when)\n"
             "  true  active(team, as_of)\n"

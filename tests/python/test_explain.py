@@ -3,9 +3,11 @@ fields, `str()` equal to its text, and an HTML table in a notebook."""
 
 from __future__ import annotations
 
+import html
 import subprocess
 
 import pandas as pd
+import zhucun
 import pytest
 
 from conftest import CLI, PACK, SHARED
@@ -75,3 +77,42 @@ def test_explain_index_errors(report):
         report.explain(len(report.findings))
     with pytest.raises(TypeError):
         report.explain("0")
+
+
+def _lines(decisions, depth=0):
+    out = []
+    for d in decisions:
+        out.append("  " * depth + str(d))
+        out.extend(_lines(d.inner, depth + 1))
+    return out
+
+
+def test_what_decided_a_value_names_the_rows(report):
+    """Issue 14: `explain` names the rows that decided a value over a list
+    (which member, which visits), in Python as in the CLI's text."""
+    seen = set()
+    for i in report.findings.index:
+        e = report.explain(int(i))
+        assert len(e.let_decisions) == len(e.lets)
+        assert len(e.condition_decisions) == len(e.conditions)
+        text = str(e)
+        for d in [d for ds in e.let_decisions + e.condition_decisions for d in ds]:
+            seen.add(d.kind)
+            assert isinstance(d, zhucun.Decision)
+            assert d.expression in str(d)
+            # The decided element is named, and the list's length given.
+            if d.kind != "filter" and d.count == 1:
+                assert d.elements[0] in str(d) and f"(of {d.of})" in str(d)
+            if d.kind == "filter":
+                assert d.count <= d.of and len(d.elements) == min(d.count, 8)
+            for line in _lines([d]):
+                assert line in text
+            assert html.escape(str(d)) in e._repr_html_()
+    assert {"exists", "filter"} <= seen
+
+
+def test_decisions_in_chinese(policy):
+    report = policy.check(EXAMPLE, as_of="2024-06-30", lang="zh")
+    lines = [str(d) for i in report.findings.index
+             for ds in report.explain(int(i)).condition_decisions for d in ds]
+    assert lines and all("：" in line for line in lines)

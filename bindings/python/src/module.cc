@@ -197,6 +197,27 @@ PyFacts ReadCsv(const PyPolicy& policy, const std::string& dir, bool lenient,
   return PyFacts{std::make_shared<const FactSet>(std::move(*facts).value())};
 }
 
+// What decided a value (Explanation::Decision) as a dict, with its line
+// of text in `lang` and its inner decisions.
+py::dict DecisionToPy(const Explanation::Decision& d, const std::string& lang) {
+  py::list inner;
+  for (const Explanation::Decision& i : d.inner) inner.append(DecisionToPy(i, lang));
+  return py::dict("expression"_a = d.expression, "kind"_a = d.kind, "value"_a = d.value,
+                  "of"_a = d.of, "count"_a = d.count, "elements"_a = d.elements,
+                  "inner"_a = inner, "text"_a = FormatDecision(d, lang));
+}
+
+py::list DecisionsToPy(const std::vector<std::vector<Explanation::Decision>>& per_item,
+                       const std::string& lang) {
+  py::list out;
+  for (const auto& decisions : per_item) {
+    py::list one;
+    for (const Explanation::Decision& d : decisions) one.append(DecisionToPy(d, lang));
+    out.append(one);
+  }
+  return out;
+}
+
 py::dict ExplanationToPy(const Explanation& e, const std::string& lang) {
   const auto items = [](const std::vector<Explanation::Item>& list) {
     py::list out;
@@ -216,7 +237,10 @@ py::dict ExplanationToPy(const Explanation& e, const std::string& lang) {
                   "fired"_a = e.fired, "message"_a = e.message, "rows"_a = rows,
                   "periods"_a = periods, "lets"_a = items(e.lets),
                   "conditions"_a = items(e.conditions), "first_false"_a = first_false,
-                  "exempted_by"_a = e.exempted_by, "text"_a = FormatExplanation(e, lang));
+                  "exempted_by"_a = e.exempted_by,
+                  "let_decisions"_a = DecisionsToPy(e.let_decisions, lang),
+                  "condition_decisions"_a = DecisionsToPy(e.condition_decisions, lang),
+                  "text"_a = FormatExplanation(e, lang));
 }
 
 py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& as_of,

@@ -13,6 +13,7 @@ policy can be shared by threads.
 
 from ._errors import DataCell, Diagnostic, Error, InputError, RuleError
 from ._api import (
+    Decision,
     Diff,
     Explanation,
     Facts,
@@ -30,7 +31,7 @@ from . import _zhucun
 __version__: str = _zhucun.version
 
 __all__ = [
-    "load", "test_pack", "Policy", "Facts", "Report", "Summary", "Explanation", "Diff",
+    "load", "test_pack", "Policy", "Facts", "Report", "Summary", "Explanation", "Decision", "Diff",
     "PackInfo", "PackTestCase", "PackTestReport",
     "Error", "RuleError", "InputError", "Diagnostic", "DataCell", "__version__",
 ]

@@ -80,6 +80,51 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What decided a value computed over a list: the element that made an
+    ``exists`` true or an ``all`` false, or the elements a ``filter`` kept
+    (such as the visits counted against a quota). ``str()`` is the line
+    ``zhucun explain`` prints."""
+
+    #: The comprehension, short: ``unit.members.exists(m, …)``.
+    expression: str
+    #: ``exists``, ``all`` or ``filter``.
+    kind: str
+    #: exists, all: the result.
+    value: bool
+    #: How many elements the list had.
+    of: int
+    #: exists, all: 1 if an element decided, else 0; filter: elements kept.
+    count: int
+    #: exists, all: the element that decided; filter: the first kept (at most 8).
+    elements: List[str]
+    #: What decided the lists inside the deciding element's condition.
+    inner: List["Decision"]
+    _text: str = field(repr=False, default="")
+
+    @classmethod
+    def _from_native(cls, d: Dict[str, Any]) -> "Decision":
+        return cls(expression=d["expression"], kind=d["kind"], value=d["value"], of=d["of"],
+                   count=d["count"], elements=list(d["elements"]),
+                   inner=[cls._from_native(i) for i in d["inner"]], _text=d["text"])
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def _decisions(per_item: List[List[Dict[str, Any]]]) -> List[List[Decision]]:
+    return [[Decision._from_native(d) for d in one] for one in per_item]
+
+
+def _decision_lines(decisions: List[Decision], depth: int = 0) -> List[str]:
+    lines = []
+    for d in decisions:
+        lines.append("\u00a0" * (2 * depth) + str(d))
+        lines.extend(_decision_lines(d.inner, depth + 1))
+    return lines
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Why a rule fired, or did not, for one subject and period: the same
     explanation as ``zhucun explain``. ``str()`` is the CLI's text; in a
@@ -105,6 +150,10 @@ class Explanation:
     first_false: Optional[int]
     #: When an exception record exempts the finding: its exception_id, else "".
     exempted_by: str = ""
+    #: What decided each of ``lets`` and of ``conditions`` (same index) that
+    #: went through a list (which member, which visits); empty for the others.
+    let_decisions: List[List[Decision]] = field(default_factory=list)
+    condition_decisions: List[List[Decision]] = field(default_factory=list)
     _text: str = field(repr=False, default="")
 
     @classmethod
@@ -115,7 +164,9 @@ class Explanation:
             rows=[(name, list(cells)) for name, cells in d["rows"]],
             periods=tuple(d["periods"]) if d["periods"] is not None else None,
             lets=list(d["lets"]), conditions=list(d["conditions"]),
-            first_false=d["first_false"], exempted_by=d["exempted_by"], _text=d["text"],
+            first_false=d["first_false"], exempted_by=d["exempted_by"],
+            let_decisions=_decisions(d["let_decisions"]),
+            condition_decisions=_decisions(d["condition_decisions"]), _text=d["text"],
         )
 
     def __str__(self) -> str:
@@ -148,8 +199,11 @@ class Explanation:
             out.append("</table>")
         if self.lets:
             out.append("<p><b>values</b></p><table>")
-            for name, value in self.lets:
+            for i, (name, value) in enumerate(self.lets):
                 row(name, value)
+                decided = self.let_decisions[i] if i < len(self.let_decisions) else []
+                for line in _decision_lines(decided):
+                    row("", line)
             out.append("</table>")
         if self.conditions:
             out.append("<p><b>conditions (when)</b></p><table>")
@@ -159,6 +213,10 @@ class Explanation:
                 out.append(f'<tr{style}><td style="text-align:left">{e(value)}</td>'
                            f'<td style="text-align:left"><code>{e(text)}</code>'
                            f'{" &larr; first false" if first else ""}</td></tr>')
+                decided = (self.condition_decisions[i]
+                           if i < len(self.condition_decisions) else [])
+                for line in _decision_lines(decided):
+                    out.append(f'<tr><td></td><td style="text-align:left">{e(line)}</td></tr>')
             out.append("</table>")
         out.append("</div>")
         return "".join(out)

@@ -494,20 +494,15 @@ std::string ParamValueYaml(const ParamValue& v) {
 
 namespace {
 
-// Loads and compiles the pack with the given parameter values; null (with
-// the errors in *out) when anything is wrong.
-std::shared_ptr<PolicyImpl> LoadImpl(
-    const std::string& dir, SourceManager& sources,
-    const std::map<std::string, GivenParam>& params, const CompileOptions& limits,
-    Diagnostics* out) {
-  Result<internal::PackSpec> pack = internal::LoadPack(dir, sources);
-  Diagnostics diags = pack.diagnostics();
-  if (!pack.ok()) {
-    *out = std::move(diags);
-    return nullptr;
-  }
+// Compiles a pack read by LoadPack with the given parameter values; null
+// (with the errors in *out, after those already there) when anything is
+// wrong.
+std::shared_ptr<PolicyImpl> CompilePack(internal::PackSpec pack, SourceManager& sources,
+                                        const std::map<std::string, GivenParam>& params,
+                                        const CompileOptions& limits, Diagnostics* out) {
+  Diagnostics diags = std::move(*out);
   auto p = std::make_shared<PolicyImpl>();
-  p->pack = std::move(pack).value();
+  p->pack = std::move(pack);
   p->limits = limits;
   p->types = std::make_unique<RecordTypes>(p->pack.schema);
   internal::CheckExceptions(p->pack, &diags);
@@ -611,6 +606,38 @@ std::shared_ptr<PolicyImpl> LoadImpl(
   *out = std::move(diags);
   if (out->has_errors()) return nullptr;
   return p;
+}
+
+// Whether a mistake found compiling a pack that has structural mistakes may
+// come from them: a rule, parameter, function or table with a mistake is
+// left out of what is compiled, so a name it would have defined is unknown.
+bool MayComeFromBrokenPieces(const Diagnostic& d) {
+  return d.code.find("unknown") != std::string::npos ||
+         d.code.find("undeclared") != std::string::npos;
+}
+
+// Loads and compiles the pack with the given parameter values; null (with
+// the errors in *out) when anything is wrong. When the pack's files have
+// structural mistakes (a misspelled key, a missing `severity`), the
+// expressions of what could be read are compiled too, so that one run
+// reports every mistake, but for those of unknown names, which a broken
+// piece may have caused.
+std::shared_ptr<PolicyImpl> LoadImpl(
+    const std::string& dir, SourceManager& sources,
+    const std::map<std::string, GivenParam>& params, const CompileOptions& limits,
+    Diagnostics* out) {
+  std::optional<internal::PackSpec> partial;
+  Result<internal::PackSpec> pack = internal::LoadPack(dir, sources, &partial);
+  *out = pack.diagnostics();
+  if (pack.ok()) return CompilePack(std::move(pack).value(), sources, params, limits, out);
+  if (partial) {
+    Diagnostics compiled;
+    CompilePack(std::move(*partial), sources, params, limits, &compiled);
+    for (const Diagnostic& d : compiled.items()) {
+      if (d.severity == Severity::kError && !MayComeFromBrokenPieces(d)) out->Add(d);
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace

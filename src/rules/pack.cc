@@ -105,7 +105,7 @@ void Loader::CheckTables() {
   for (const TableUse& use : table_uses_) check(use);
 }
 
-Result<PackSpec> Loader::Load() {
+Result<PackSpec> Loader::Load(std::optional<PackSpec>* partial) {
   spec_.dir = dir_;
   std::error_code ec;
   const fs::path dir(dir_);
@@ -201,7 +201,10 @@ Result<PackSpec> Loader::Load() {
   }
 
   Diagnostics sorted = SortedByPosition(diags_);
-  if (sorted.has_errors()) return Result<PackSpec>(std::move(sorted));
+  if (sorted.has_errors()) {
+    if (partial != nullptr && tree.parsed && schema_ok_) *partial = std::move(spec_);
+    return Result<PackSpec>(std::move(sorted));
+  }
   return Result<PackSpec>(std::move(spec_), std::move(sorted));
 }
 
@@ -234,10 +237,11 @@ std::string CelString(std::string_view s) {
   return out + "'";
 }
 
-Result<PackSpec> LoadPack(const std::string& dir, SourceManager& sources) {
+Result<PackSpec> LoadPack(const std::string& dir, SourceManager& sources,
+                          std::optional<PackSpec>* partial) {
   try {
     Loader loader(dir, sources);
-    return loader.Load();
+    return loader.Load(partial);
   } catch (const std::exception& e) {
     return Result<PackSpec>(Internal(e.what()));
   } catch (...) {

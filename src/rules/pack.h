@@ -236,7 +236,13 @@ std::string CelString(std::string_view s);
 // Reads `<dir>/pack.yaml` and everything it includes (confined to `dir`).
 // Every problem is reported (codes `pack.*`, and `schema.*` from the schema
 // file), ordered by file and position; never throws.
-Result<PackSpec> LoadPack(const std::string& dir, SourceManager& sources);
+// When the pack has errors, `partial` is not null, and pack.yaml and the
+// schema could be read, *partial is set to what was read: every rule,
+// parameter, function and derived table without a mistake of its own. The
+// engine compiles its expressions too, so that one run reports every
+// mistake (engine.cc, LoadImpl).
+Result<PackSpec> LoadPack(const std::string& dir, SourceManager& sources,
+                          std::optional<PackSpec>* partial = nullptr);
 
 }  // namespace zhucun::internal
 

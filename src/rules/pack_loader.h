@@ -251,7 +251,8 @@ class Loader {
   Loader(const std::string& dir, SourceManager& sources)
       : dir_(dir), sources_(sources) {}
 
-  Result<PackSpec> Load();
+  // See LoadPack (pack.h) for `partial`.
+  Result<PackSpec> Load(std::optional<PackSpec>* partial);
 
   // Shared with the file checkers.
   PackSpec& spec() { return spec_; }

@@ -583,23 +583,66 @@ bool Expander::Finish(const std::vector<std::pair<std::string, std::string>>& le
   return true;
 }
 
+namespace {
+
+// For an expression written as a block or multi-line scalar (`>-`): the
+// file position of each byte of its folded text, where the file's lines
+// read as that text with their breaks and indentation as single spaces;
+// false otherwise (escapes, a `|` block's kept breaks inside a string).
+bool FoldedPositions(const ExprText& e, const SourceManager& sources,
+                     std::vector<uint32_t>* positions) {
+  if (e.file == kNoFile || e.raw_end <= e.offset) return false;
+  const std::string_view file = sources.text(e.file);
+  if (e.raw_end > file.size()) return false;
+  const std::string_view raw = file.substr(e.offset, e.raw_end - e.offset);
+  const auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  const std::string& text = e.text;
+  size_t j = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (j < raw.size() && text[i] == raw[j]) {
+      positions->push_back(e.offset + static_cast<uint32_t>(j));
+      ++i;
+      ++j;
+    } else if (j < raw.size() && space(raw[j])) {
+      ++j;  // a line break or indentation the folding took out
+    } else if (space(text[i])) {
+      positions->push_back(e.offset + static_cast<uint32_t>(j));  // a break folded to a space
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 void Expander::RecordPasted(const std::string& text, FileId file) {
   const auto is_word = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
            (static_cast<unsigned char>(c) & 0x80) != 0;
   };
-  for (const auto& [name, arg] : rule_.args) {
-    if (!arg.exact || arg.text.empty()) continue;
-    for (size_t at = text.find(arg.text); at != std::string::npos;
-         at = text.find(arg.text, at + 1)) {
-      const size_t end = at + arg.text.size();
-      if ((at > 0 && is_word(text[at - 1]) && is_word(arg.text.front())) ||
-          (end < text.size() && is_word(text[end]) && is_word(arg.text.back()))) {
+  // The kind's arguments, and the rule's own `when` (the precondition).
+  std::vector<const ExprText*> pasted;
+  for (const auto& [name, arg] : rule_.args) pasted.push_back(&arg);
+  if (rule_.when.present()) pasted.push_back(&rule_.when);
+  for (const ExprText* arg : pasted) {
+    std::vector<uint32_t> positions;
+    if (arg->text.empty() ||
+        (!arg->exact && !FoldedPositions(*arg, sources_, &positions))) {
+      continue;
+    }
+    for (size_t at = text.find(arg->text); at != std::string::npos;
+         at = text.find(arg->text, at + 1)) {
+      const size_t end = at + arg->text.size();
+      if ((at > 0 && is_word(text[at - 1]) && is_word(arg->text.front())) ||
+          (end < text.size() && is_word(text[end]) && is_word(arg->text.back()))) {
         continue;  // part of a longer name
       }
       pack_.pasted.push_back({{file, static_cast<uint32_t>(at), static_cast<uint32_t>(end)},
-                              arg.file,
-                              arg.offset});
+                              arg->file,
+                              arg->offset,
+                              positions});
     }
   }
 }
@@ -643,8 +686,14 @@ Diagnostics MapPasted(const PackSpec& pack, const Diagnostics& diags) {
     for (const PastedText& p : pack.pasted) {
       const SourceSpan& in = p.in_expansion;
       if (d.span.file == in.file && in.begin <= d.span.begin && d.span.end <= in.end) {
-        d.span = {p.file, p.offset + (d.span.begin - in.begin),
-                  p.offset + (d.span.end - in.begin)};
+        const uint32_t begin = d.span.begin - in.begin;
+        const uint32_t end = d.span.end - in.begin;
+        if (p.positions.empty()) {
+          d.span = {p.file, p.offset + begin, p.offset + end};
+        } else if (begin < p.positions.size()) {
+          d.span = {p.file, p.positions[begin],
+                    end > begin ? p.positions[end - 1] + 1 : p.positions[begin]};
+        }
         break;
       }
     }

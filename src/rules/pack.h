@@ -202,6 +202,9 @@ struct PastedText {
   SourceSpan in_expansion;
   FileId file = kNoFile;
   uint32_t offset = 0;
+  // For a text folded from several lines of the file: the file position of
+  // each of its bytes (else empty: the text is the file's from `offset`).
+  std::vector<uint32_t> positions;
 };
 
 struct PackSpec {

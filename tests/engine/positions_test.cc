@@ -184,6 +184,37 @@ TEST(PositionsTest, AMistakeInAKindArgumentPointsAtTheArgument) {
             " = help: did you mean `end_date`?\n");
 }
 
+// A kind's `when` (its precondition) is pasted into the expanded rule; a
+// mistake in it points at the clerk's line, also when it is a folded block.
+TEST(PositionsTest, AMistakeInAKindsWhenPointsAtTheRulesLine) {
+  const std::string head =
+      "rules:\n"
+      "  - id: team.cadres\n"
+      "    kind: composition\n"
+      "    title: 测试\n"
+      "    severity: error\n"
+      "    subject: teams\n"
+      "    members: team.members\n"
+      "    role: resident_cadre\n"
+      "    counts: active(member, as_of)\n"
+      "    at_least: 2\n";
+  EXPECT_EQ(Problems(head + "    when: active(team, as_of) && team.team_id > 1\n"),
+            "rules.yaml:11:34: error[expr.no_overload]: no matching overload for `>` applied "
+            "to `(string, int)`\n"
+            " |     when: active(team, as_of) && team.team_id > 1\n"
+            " |                                  ^~~~~~~~~~~~~~~~\n"
+            " = help: the left side is text (string) and the right side a whole number (int); "
+            "`>` takes two of one kind (a number in quotes is text: write `3`, not `'3'`)\n");
+  EXPECT_EQ(Problems(head +
+                     "    when: >-\n"
+                     "      active(team, as_of) &&\n"
+                     "      team.team_id \xEF\xBC\x9E 1\n"),  // a full-width `＞`
+            "rules.yaml:13:20: error[expr.syntax]: unexpected character `＞`\n"
+            " |       team.team_id ＞ 1\n"
+            " |                    ^~\n"
+            " = help: did you mean `>`?\n");
+}
+
 // Mistakes that show only once the pack is compiled or run.
 TEST(PositionsTest, WhenMustBeTrueOrFalse) {
   EXPECT_EQ(CheckProblems(std::string(kHead) + "    when: team.team_id\n"),

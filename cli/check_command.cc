@@ -10,6 +10,7 @@
 #include <memory>
 #include <ostream>
 #include <sstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -431,6 +432,8 @@ struct CheckArgs : DataArgs {
   std::string out_dir;
   CsvOutput csv_output;
   std::string report;
+  // --report-explained: findings explained in the page per rule.
+  std::optional<size_t> report_explained;
   bool profile = false;
   bool no_plan = false;
 };
@@ -438,6 +441,10 @@ struct CheckArgs : DataArgs {
 // `zhucun check` (DATA.md, "The CLI contract").
 int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   if (!CheckCsvOutput("check", args.csv_output, err)) return kExitUsage;
+  if (args.report_explained && args.report.empty()) {
+    err << Tr("zhucun check: --report-explained needs --report FILE") << "\n";
+    return kExitUsage;
+  }
   SourceManager sources;
   Loaded loaded;
   if (!LoadData("check", args, sources, &loaded, err)) return kExitUsage;
@@ -520,6 +527,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     html.lang = LangCode(CurrentLang());
     html.data = args.data;
     html.threads = args.threads;
+    if (args.report_explained) html.explained_per_rule = *args.report_explained;
     std::ofstream file(args.report, std::ios::binary | std::ios::trunc);
     std::string why;
     if (!file || !WriteHtmlReport(policy, shared, options, r, html, file, &why)) {
@@ -584,6 +592,9 @@ Command AddCheckCommand(CLI::App& app) {
   check->add_option("--report", args->report,
                     Tr("Write an HTML report to this file: one page, no network needed "
                        "(docs/report.md)"));
+  check->add_option("--report-explained", args->report_explained,
+                    Tr("Findings of each rule whose explanation the report holds (the "
+                       "first N; default 200; 0: none)"));
   check->add_flag("--profile", args->profile,
                   Tr("Print, per rule, the time, subjects, periods judged, lets "
                   "computed and findings; the last line is `evaluation: <ms> ms`"));

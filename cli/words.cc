@@ -130,6 +130,11 @@ const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
     {"Write the output files here", "输出文件写到这里"},
     {"Write an HTML report to this file: one page, no network needed (docs/report.md)",
      "把 HTML 报告写到此文件：单个网页，无需联网（docs/report.md）"},
+    {"Findings of each rule whose explanation the report holds (the first N; default 200; 0: "
+     "none)",
+     "报告中每条规则附解释的发现数（前 N 个；默认 200；0：不附）"},
+    {"zhucun check: --report-explained needs --report FILE",
+     "zhucun check：--report-explained 需要同时给出 --report FILE"},
     {"Print, per rule, the time, subjects, periods judged, lets computed and findings; the last "
      "line is `evaluation: <ms> ms`",
      "按规则显示耗时、对象数、评估的期间数、计算的 let 数和发现数；最后一行为 "

@@ -281,3 +281,35 @@ TEST(HtmlReportTest, AnUnwritableFileIsAUsageError) {
 
 }  // namespace
 }  // namespace zhucun
+
+namespace zhucun {
+namespace {
+
+// `--report-explained N` sets how many findings of each rule the page
+// explains; without `--report` it is a usage error.
+TEST(HtmlReportTest, ReportExplainedSetsTheExplanationsPerRule) {
+  const TempDir dir;
+  const std::string file = dir.File("r.html");
+  const testing::CliRun r =
+      testing::RunZhucun({"check", "--rules", kRules, "--data", kExample, "--as-of", "2024-06-30",
+                          "--report", file, "--report-explained", "2", "--out", dir.File("o")});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const std::string page = ReadFile(file);
+  const auto c = CheckFolder(kExample);
+  std::map<std::string, size_t> rules;
+  for (const Finding& f : c->report.findings) ++rules[f.rule];
+  size_t explained = 0;
+  for (const auto& [rule, n] : rules) explained += std::min<size_t>(n, 2);
+  EXPECT_EQ(Count(page, "<div class=\"ex\">"), explained);
+  // The explanations name the rows that decided (Explanation::Decision).
+  EXPECT_NE(page.find("<ul class=\"dec\"><li><code>"), std::string::npos);
+
+  const testing::CliRun alone =
+      testing::RunZhucun({"check", "--rules", kRules, "--data", kExample, "--as-of", "2024-06-30",
+                          "--report-explained", "2"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_EQ(alone.err, "zhucun check: --report-explained needs --report FILE\n");
+}
+
+}  // namespace
+}  // namespace zhucun

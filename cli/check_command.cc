@@ -388,7 +388,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
   }
 
   // By the pack's summary group.
-  const std::string& by = policy.summary_by();
+  const std::string& by = policy.summary_by(LangCode(CurrentLang()));
   if (!by.empty()) {
     Result<std::vector<std::string>> groups =
         policy.SummaryGroups(facts, options, r.findings);

@@ -164,9 +164,12 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
 
   const ReportDiff diff = Diff(old_report.value(), new_report.value());
   const std::vector<std::string> groups = Groups(before, after, diff, err);
-  const std::string& by = after.policy->summary_by();
+  // (The output files' column is named in the pack's first language; what is
+  // printed, in the chosen one.)
+  const std::string& by = after.policy->summary_by(LangCode(CurrentLang()));
   if (!args.out_dir.empty()) {
-    const std::string why = WriteDiff(args.out_dir, args.csv_output, diff, groups, by);
+    const std::string why =
+        WriteDiff(args.out_dir, args.csv_output, diff, groups, after.policy->summary_by());
     if (!why.empty()) {
       err << "zhucun diff: " << why << "\n";
       return kExitUsage;

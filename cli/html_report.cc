@@ -160,7 +160,7 @@ class Writer {
  public:
   Writer(const Policy& policy, const CheckOptions& check, const Report& report,
          const HtmlReportOptions& options, const Page& page, std::ostream& out)
-      : info_(policy.info()), by_(policy.summary_by()), check_(check), report_(report),
+      : info_(policy.info()), by_(policy.summary_by(options.lang)), check_(check), report_(report),
         options_(options), page_(page), say_(options.lang), out_(out) {}
 
   void Write() {

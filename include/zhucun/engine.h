@@ -413,8 +413,11 @@ class ZHUCUN_API Policy {
   PackInfo info() const;
 
   /// What the pack's summary groups are called (`summary: by:` in
-  /// pack.yaml, e.g. `county`); empty when the pack has no summary.
+  /// pack.yaml, e.g. `county`; the first written when it is given per
+  /// language); empty when the pack has no summary.
   const std::string& summary_by() const;
+  /// The same in `lang` (`by: {en: county, zh: 县}`), else summary_by().
+  const std::string& summary_by(std::string_view lang) const;
   /// The summary group of each finding (parallel to `findings`): the value
   /// of the pack's `summary: key:` expression for the subject's row as text;
   /// for a grouped subject, the group its rows agree on. Empty when the

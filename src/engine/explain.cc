@@ -484,6 +484,15 @@ const std::string& Policy::summary_by() const {
   return impl_->pack.summary ? impl_->pack.summary->by : kNone;
 }
 
+const std::string& Policy::summary_by(std::string_view lang) const {
+  if (impl_->pack.summary) {
+    for (const auto& [l, by] : impl_->pack.summary->bys) {
+      if (l == lang) return by;
+    }
+  }
+  return summary_by();
+}
+
 Result<std::vector<std::string>> Policy::SummaryGroups(
     const std::shared_ptr<const FactSet>& facts, const CheckOptions& options,
     const std::vector<Finding>& findings) const {

@@ -157,8 +157,9 @@ inline constexpr Table kParameter{"parameter", "a parameter",
                                   kParamKeys, kParamOneOf, /*exactly_one=*/true};
 
 inline constexpr Key kSummaryKeys[] = {
-    {"by", Shape::kText, Need::kRequired, "what a group is called, e.g. `county`",
-     "分组的名称，如 county"},
+    {"by", Shape::kLanguages, Need::kRequired,
+     "what a group is called, e.g. `county`, or one name per language: `{en: county, zh: 县}`",
+     "分组的名称，如 county；或按语言分别给出：`{en: county, zh: 县}`"},
     {"key", Shape::kExprMap, Need::kRequired,
      "subject table -> the expression that gives a row's group", "主体表 -> 给出该行所属分组的表达式"},
 };

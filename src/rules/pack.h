@@ -190,7 +190,10 @@ struct SummaryKeySpec {
 };
 
 struct SummarySpec {
-  std::string by;  // what a group is called, e.g. "county"
+  std::string by;  // what a group is called, e.g. "county" (the first written)
+  // `by: {en: county, zh: 县}`: language and name, as written; empty when
+  // one name serves every language.
+  std::vector<std::pair<std::string, std::string>> bys;
   std::vector<SummaryKeySpec> keys;
   SourceSpan span;  // of the `summary` key
 };

@@ -117,7 +117,12 @@ void FileChecker::Summary(const YamlNode& key, const YamlNode& value,
   summary.span = Span(key);
   std::vector<std::pair<std::string, std::string>> missing;
   if (f.has(kSummaryBy)) {
-    if (!Text(f, kSummaryBy, &summary.by)) return;
+    const auto bys = ByLanguage(*f.values[kSummaryBy], *f.keys[kSummaryBy]);
+    if (bys.empty()) return;
+    summary.by = bys.front().second->value;
+    if (!bys.front().first.empty()) {
+      for (const auto& [lang, node] : bys) summary.bys.emplace_back(lang, node->value);
+    }
   } else if (!f.suggested[kSummaryBy]) {
     missing.emplace_back("by", "add `by:`, what a group is called, e.g. "
                                "`by: county`");

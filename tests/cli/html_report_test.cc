@@ -205,13 +205,15 @@ TEST(HtmlReportTest, ChineseUsesTheChineseWords) {
   const std::string page = Page(*c, zh);
   EXPECT_EQ(page.rfind("<!DOCTYPE html>\n<html lang=\"zh-CN\">", 0), 0u);
   ExpectSelfContained(page);
-  for (const char* word : {"检查报告", "总计", "按规则统计发现", "按county统计发现",
+  for (const char* word : {"检查报告", "总计", "按规则统计发现", "按县市统计发现",
                            "领导到村调研：按季度达标情况", "综合得分与等次（按年度）",
                            "全部发现", "点击一条发现"}) {
     EXPECT_NE(page.find(word), std::string::npos) << word;
   }
-  // No English word of the page's own is left (the pack's and the data's
-  // words, `county` or `excellent`, are as the pack writes them).
+  EXPECT_EQ(page.find("按county"), std::string::npos);
+  // No English word of the page's own is left (the summary groups are named
+  // by the pack's `by: {en: county, zh: 县市}`; the data's words, a grade
+  // `excellent`, are as the data writes them).
   const std::string en = Page(*c, {});
   for (const char* word : {"Check report", "Totals", "Findings by rule", "Leader visits",
                            "Composite scores", "All findings", "Click", "Errors", "Warnings",

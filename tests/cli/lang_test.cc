@@ -85,6 +85,12 @@ TEST(CliLangTest, TheSummaryIsInChineseWithTheSameCounts) {
   EXPECT_NE(en.out.find("One first secretary per team"), std::string::npos);
   EXPECT_NE(zh.out.find("条款："), std::string::npos);
   EXPECT_NE(zh.out.find("138 条发现中的前 10 条"), std::string::npos);
+  // The summary groups are named as pack.yaml says per language
+  // (`summary: by: {en: county, zh: 县市}`).
+  EXPECT_NE(zh.out.find("\n  县市    "), std::string::npos) << zh.out;
+  EXPECT_NE(zh.out.find("\n  （无县市）  "), std::string::npos) << zh.out;
+  EXPECT_NE(en.out.find("\n  county  "), std::string::npos) << en.out;
+  EXPECT_EQ(zh.out.find("county"), std::string::npos) << zh.out;
 }
 
 TEST(CliLangTest, OnlyTheMessagesOfTheOutputFilesChangeWithTheLanguage) {

@@ -388,6 +388,9 @@ TEST(ExplainExampleTest, QiannanFindingsExplainAsFiredAndHaveCounties) {
     EXPECT_FALSE(e.value().conditions.empty()) << f.rule;
   }
   EXPECT_EQ(policy.value().summary_by(), "county");
+  EXPECT_EQ(policy.value().summary_by("en"), "county");
+  EXPECT_EQ(policy.value().summary_by("zh"), "县市");
+  EXPECT_EQ(policy.value().summary_by("fr"), "county");
   auto groups = policy.value().SummaryGroups(shared, options, findings);
   ASSERT_TRUE(groups.ok()) << groups.diagnostics().Render(sources);
   ASSERT_EQ(groups.value().size(), findings.size());
@@ -488,6 +491,13 @@ TEST(SummarySectionTest, MissingKeysWrongShapesAndDuplicates) {
             " |     teams: team.village_id\n"
             " |     ^~~~~\n"
             " = help: the table is first given on line 5\n");
+  // A name per language, as for titles.
+  EXPECT_EQ(LoadWithSummary("summary:\n  by: {en: county, zh: 县, fr: comté}\n  key:\n"
+                            "    teams: team.village_id\n"),
+            "<pack>/pack.yaml:3:27: error[pack.bad_language]: unknown language `fr` in `by`\n"
+            " |   by: {en: county, zh: 县, fr: comté}\n"
+            " |                            ^~\n"
+            " = help: the languages are `en` and `zh`\n");
 }
 
 }  // namespace

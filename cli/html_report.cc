@@ -160,7 +160,8 @@ class Writer {
  public:
   Writer(const Policy& policy, const CheckOptions& check, const Report& report,
          const HtmlReportOptions& options, const Page& page, std::ostream& out)
-      : info_(policy.info()), by_(policy.summary_by(options.lang)), check_(check), report_(report),
+      : policy_(policy), info_(policy.info()), by_(policy.summary_by(options.lang)), check_(check),
+        report_(report),
         options_(options), page_(page), say_(options.lang), out_(out) {}
 
   void Write() {
@@ -402,7 +403,7 @@ class Writer {
     out_ << "<div><div class=\"legend\">";
     for (size_t g = 0; g < s.grade_order.size(); ++g) {
       out_ << "<span><i style=\"background:" << kGradeColours[g % 8] << "\"></i>"
-           << Html(s.grade_order[g]) << "</span>";
+           << Html(policy_.Label(s.grade_order[g], options_.lang)) << "</span>";
     }
     out_ << "</div><svg width=\"" << kLeft + kW + 10 << "\" height=\""
          << static_cast<int>(s.years.size()) * kRow + 6 << "\" role=\"img\" id=\"grade-bars\">";
@@ -417,7 +418,8 @@ class Writer {
         const double w = 1.0 * kW * it->second / y.rows;
         out_ << "<rect x=\"" << x << "\" y=\"" << top << "\" width=\"" << w
              << "\" height=\"20\" fill=\"" << kGradeColours[g % 8] << "\"><title>"
-             << Html(y.year) << " " << Html(it->first) << ": " << it->second << " ("
+             << Html(y.year) << " " << Html(policy_.Label(it->first, options_.lang)) << ": "
+             << it->second << " ("
              << Percent(it->second, y.rows) << ")</title></rect>";
         if (w > 36) {
           out_ << "<text x=\"" << x + w / 2 << "\" y=\"" << top + 14
@@ -540,6 +542,7 @@ class Writer {
     out_ << "</tbody></table></section>\n";
   }
 
+  const Policy& policy_;
   const PackInfo info_;
   const std::string by_;
   const CheckOptions& check_;

@@ -418,6 +418,9 @@ class ZHUCUN_API Policy {
   const std::string& summary_by() const;
   /// The same in `lang` (`by: {en: county, zh: 县}`), else summary_by().
   const std::string& summary_by(std::string_view lang) const;
+  /// How a page in `lang` shows the data's `code` (`labels: {zh: {excellent:
+  /// 优秀}}` in pack.yaml), else the code itself.
+  const std::string& Label(const std::string& code, std::string_view lang) const;
   /// The summary group of each finding (parallel to `findings`): the value
   /// of the pack's `summary: key:` expression for the subject's row as text;
   /// for a grouped subject, the group its rows agree on. Empty when the

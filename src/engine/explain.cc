@@ -484,6 +484,14 @@ const std::string& Policy::summary_by() const {
   return impl_->pack.summary ? impl_->pack.summary->by : kNone;
 }
 
+const std::string& Policy::Label(const std::string& code, std::string_view lang) const {
+  const auto& labels = impl_->pack.labels;
+  if (const auto in = labels.find(std::string(lang)); in != labels.end()) {
+    if (const auto it = in->second.find(code); it != in->second.end()) return it->second;
+  }
+  return code;
+}
+
 const std::string& Policy::summary_by(std::string_view lang) const {
   if (impl_->pack.summary) {
     for (const auto& [l, by] : impl_->pack.summary->bys) {

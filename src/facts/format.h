@@ -60,6 +60,7 @@ enum class Shape : uint8_t {
   kFunctions,    // a map from signatures `name(a, b)` to CEL expressions
   kValueMap,     // a map from names to values (parameters in a test)
   kCsvMap,       // a map from table names to CSV text (header and rows)
+  kLabels,       // a map of language (kLanguageNames) -> {code: label}
 };
 
 // Whether a key must be given.
@@ -191,6 +192,10 @@ inline constexpr Key kManifestKeys[] = {
     {"version", Shape::kText, Need::kOptional, "the pack's version, e.g. `0.1.0`",
      "政策包版本，如 0.1.0"},
     {"title", Shape::kText, Need::kOptional, "the policy's title", "政策名称"},
+    {"labels", Shape::kLabels, Need::kOptional,
+     "per language, how a page shows the data's codes, e.g. `{zh: {excellent: 优秀}}` "
+     "(the grades of a report)",
+     "按语言给出数据代码的显示名称，如 `{zh: {excellent: 优秀}}`（报告中的等次）"},
     {"parameters", Shape::kNamedObjects, Need::kOptional,
      "every policy figure, by name; rules read them as `params.<name>`",
      "全部政策数值，按名称；规则中写作 params.<名称>", &kParameter},

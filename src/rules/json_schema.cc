@@ -245,6 +245,17 @@ Json Value(const Key& key) {
           .Set("type", "object")
           .Set("propertyNames", Json().Set("pattern", kNamePattern))
           .Set("additionalProperties", Json().Set("type", "string"));
+    case Shape::kLabels: {
+      Json props;
+      for (std::string_view lang : format::kLanguageNames) {
+        props.Set(std::string(lang),
+                  Json().Set("type", "object").Set("additionalProperties", Scalar()));
+      }
+      return Json()
+          .Set("type", "object")
+          .Set("properties", std::move(props))
+          .Set("additionalProperties", false);
+    }
   }
   return Json();
 }
@@ -436,6 +447,8 @@ const char* ShapeText(Shape s) {
       return "value";
     case Shape::kLanguages:
       return "text, or map of language to text";
+    case Shape::kLabels:
+      return "map of language to a map of codes to labels";
     case Shape::kPaths:
       return "path or list of paths";
     case Shape::kTexts:

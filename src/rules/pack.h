@@ -7,6 +7,7 @@
 // and reports every problem it finds (see docs/design/engine.md).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -216,6 +217,8 @@ struct PackSpec {
   std::string name;
   std::string version;
   std::string title;
+  // `labels:`: per language, how a page shows the data's codes.
+  std::map<std::string, std::map<std::string, std::string>> labels;
   Schema schema;
   std::vector<ParamSpec> params;
   std::vector<FunctionSpec> functions;

@@ -44,6 +44,7 @@ enum ManifestKey : size_t {
   kName = format::IndexOf(format::kManifest, "name"),
   kVersion = format::IndexOf(format::kManifest, "version"),
   kTitle = format::IndexOf(format::kManifest, "title"),
+  kLabels = format::IndexOf(format::kManifest, "labels"),
   kParameters = format::IndexOf(format::kManifest, "parameters"),
   kFunctions = format::IndexOf(format::kManifest, "functions"),
   kIncludes = format::IndexOf(format::kManifest, "includes"),
@@ -220,6 +221,9 @@ class FileChecker : public YamlChecker {
   // after an error.
   std::vector<std::pair<std::string, const YamlNode*>> ByLanguage(
       const YamlNode& value, const YamlNode& key);
+  // Whether `lang`, a key of the map of languages under `key`, is one of
+  // kLanguages; else false after an error.
+  bool KnownLanguage(const YamlNode& lang, const YamlNode& key);
 
  private:
   void Parameter(const YamlNode& key, const YamlNode& value,
@@ -239,6 +243,7 @@ class FileChecker : public YamlChecker {
                TableUse* use, const YamlNode** as_node);
   void Derived(const YamlNode& map);
   void Summary(const YamlNode& key, const YamlNode& value, PackSpec* spec);
+  void Labels(const YamlNode& key, const YamlNode& value, PackSpec* spec);
 
   Loader& loader_;
 };

@@ -72,6 +72,7 @@ YamlFields FileChecker::Manifest(const YamlTree& tree, PackSpec* spec) {
     }
   }
   if (f.has(kSummary)) Summary(*f.keys[kSummary], *f.values[kSummary], spec);
+  if (f.has(kLabels)) Labels(*f.keys[kLabels], *f.values[kLabels], spec);
   if (f.has(kExceptionFindings)) {
     ExceptionFindings(*f.keys[kExceptionFindings], *f.values[kExceptionFindings], spec);
   }
@@ -105,6 +106,33 @@ void FileChecker::ExceptionFindings(const YamlNode& key, const YamlNode& value,
     }
     *ids[k] = id.value;
     spec->exception_ids.spans.push_back(Span(id));
+  }
+}
+
+// `labels: {zh: {excellent: 优秀, competent: 称职}}`.
+void FileChecker::Labels(const YamlNode& key, const YamlNode& value, PackSpec* spec) {
+  if (!Expect(value, YamlNode::Kind::kMap, &key, "")) return;
+  for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+    const YamlNode& lang = value.items[i];
+    const YamlNode& codes = value.items[i + 1];
+    if (!KnownLanguage(lang, key) || !Expect(codes, YamlNode::Kind::kMap, &lang, "")) continue;
+    auto& labels = spec->labels[lang.value];
+    std::unordered_map<std::string, const YamlNode*> seen;
+    for (size_t j = 0; j + 1 < codes.items.size(); j += 2) {
+      const YamlNode& code = codes.items[j];
+      const YamlNode& label = codes.items[j + 1];
+      if (!Expect(code, YamlNode::Kind::kScalar, nullptr, "a code") ||
+          !Expect(label, YamlNode::Kind::kScalar, &code, "")) {
+        continue;
+      }
+      const auto [it, inserted] = seen.emplace(code.value, &code);
+      if (!inserted) {
+        Error("pack.duplicate_key", "code " + Shown(code) + " is given twice", code,
+              "the first is on line " + std::to_string(Line(*it->second)));
+        continue;
+      }
+      labels[code.value] = label.value;
+    }
   }
 }
 

@@ -137,6 +137,22 @@ std::vector<LetSpec> FileChecker::Lets(const YamlNode& value,
   return lets;
 }
 
+bool FileChecker::KnownLanguage(const YamlNode& lang, const YamlNode& key) {
+  if (lang.kind == YamlNode::Kind::kScalar &&
+      std::find(kLanguages.begin(), kLanguages.end(), lang.value) != kLanguages.end()) {
+    return true;
+  }
+  std::string help =
+      lang.kind == YamlNode::Kind::kScalar ? DidYouMean(lang.value, kLanguages) : "";
+  if (help.empty()) help = "the languages are " + QuoteList(kLanguages);
+  Error("pack.bad_language",
+        "unknown language " +
+            (lang.kind == YamlNode::Kind::kScalar ? Shown(lang) : Describe(lang)) + " in " +
+            Quote(key.value),
+        lang, std::move(help));
+  return false;
+}
+
 std::vector<std::pair<std::string, const YamlNode*>> FileChecker::ByLanguage(
     const YamlNode& value, const YamlNode& key) {
   std::vector<std::pair<std::string, const YamlNode*>> out;
@@ -159,15 +175,7 @@ std::vector<std::pair<std::string, const YamlNode*>> FileChecker::ByLanguage(
   for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
     const YamlNode& lang = value.items[i];
     const YamlNode& text = value.items[i + 1];
-    if (lang.kind != YamlNode::Kind::kScalar ||
-        std::find(kLanguages.begin(), kLanguages.end(), lang.value) == kLanguages.end()) {
-      std::string help = lang.kind == YamlNode::Kind::kScalar ? DidYouMean(lang.value, kLanguages)
-                                                              : "";
-      if (help.empty()) help = "the languages are " + QuoteList(kLanguages);
-      Error("pack.bad_language",
-            "unknown language " + (lang.kind == YamlNode::Kind::kScalar ? Shown(lang) : Describe(lang)) +
-                " in " + Quote(key.value),
-            lang, std::move(help));
+    if (!KnownLanguage(lang, key)) {
       good = false;
       continue;
     }

@@ -211,9 +211,12 @@ TEST(HtmlReportTest, ChineseUsesTheChineseWords) {
     EXPECT_NE(page.find(word), std::string::npos) << word;
   }
   EXPECT_EQ(page.find("按county"), std::string::npos);
+  // The grades as pack.yaml's `labels: {zh: ...}` names them.
+  EXPECT_NE(page.find("></i>优秀</span>"), std::string::npos);
+  EXPECT_NE(page.find("></i>不称职</span>"), std::string::npos);
   // No English word of the page's own is left (the summary groups are named
-  // by the pack's `by: {en: county, zh: 县市}`; the data's words, a grade
-  // `excellent`, are as the data writes them).
+  // by the pack's `by: {en: county, zh: 县市}`, the grades by its `labels:`;
+  // the data's other words are as the data writes them).
   const std::string en = Page(*c, {});
   for (const char* word : {"Check report", "Totals", "Findings by rule", "Leader visits",
                            "Composite scores", "All findings", "Click", "Errors", "Warnings",

@@ -502,3 +502,39 @@ TEST(SummarySectionTest, MissingKeysWrongShapesAndDuplicates) {
 
 }  // namespace
 }  // namespace zhucun
+
+namespace zhucun {
+namespace {
+
+// `labels:` in pack.yaml: how a page in a language shows the data's codes
+// (the HTML report's grades).
+TEST(LabelsTest, ACodeIsShownByItsLabelInTheLanguageElseAsItIs) {
+  SourceManager sources;
+  auto policy = Policy::Load(kSourceDir + "/rules/qiannan", sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  EXPECT_EQ(policy.value().Label("excellent", "zh"), "优秀");
+  EXPECT_EQ(policy.value().Label("incompetent", "zh"), "不称职");
+  EXPECT_EQ(policy.value().Label("excellent", "en"), "excellent");
+  EXPECT_EQ(policy.value().Label("weak", "zh"), "weak");
+}
+
+TEST(LabelsTest, Mistakes) {
+  EXPECT_EQ(LoadWithSummary("labels:\n  cn: {excellent: 优秀}\n"),
+            "<pack>/pack.yaml:3:3: error[pack.bad_language]: unknown language `cn` in `labels`\n"
+            " |   cn: {excellent: 优秀}\n"
+            " |   ^~\n"
+            " = help: did you mean `en`?\n");
+  EXPECT_EQ(LoadWithSummary("labels:\n  zh: 优秀\n"),
+            "<pack>/pack.yaml:3:7: error[pack.expected_map]: expected a map for `zh`, found "
+            "`优秀`\n"
+            " |   zh: 优秀\n"
+            " |       ^~~~\n");
+  EXPECT_EQ(LoadWithSummary("labels: {zh: {excellent: [优秀]}}\n"),
+            "<pack>/pack.yaml:2:26: error[pack.expected_scalar]: expected a scalar for "
+            "`excellent`, found a list\n"
+            " | labels: {zh: {excellent: [优秀]}}\n"
+            " |                          ^\n");
+}
+
+}  // namespace
+}  // namespace zhucun

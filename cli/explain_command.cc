@@ -81,12 +81,22 @@ void PrintCompactExplanation(const Explanation& e, const std::string& indent,
   if (e.periods) {
     parts.push_back(NameAndValue("periods: " + e.periods->name, e.periods->value, kWidth));
   }
-  for (const Explanation::Item& let : e.lets) {
-    parts.push_back(NameAndValue(let.name, let.value, kWidth));
+  // Under a value, what decided it (the rows behind an exists or a filter).
+  const auto decided = [&](const std::vector<std::vector<Explanation::Decision>>& all, size_t i) {
+    if (i >= all.size()) return;
+    for (const Explanation::Decision& d : all[i]) {
+      parts.push_back("  " + CutToWidth(FormatDecision(d, LangCode(CurrentLang())), kWidth - 2));
+    }
+  };
+  for (size_t i = 0; i < e.lets.size(); ++i) {
+    parts.push_back(NameAndValue(e.lets[i].name, e.lets[i].value, kWidth));
+    decided(e.let_decisions, i);
   }
-  for (const Explanation::Item& c : e.conditions) {
+  for (size_t i = 0; i < e.conditions.size(); ++i) {
+    const Explanation::Item& c = e.conditions[i];
     if (c.name == c.value) continue;  // `when: true`
     parts.push_back(NameAndValue(c.name, c.value, kWidth));
+    decided(e.condition_decisions, i);
   }
   if (parts.empty()) return;
   out << indent << Tr("values:");

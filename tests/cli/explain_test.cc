@@ -262,6 +262,7 @@ TEST(CliCheckSummaryTest, CountsByRuleAndCountyAndExplainsTheFirstFindings) {
                        "      clause: 工作队\"1+2+N\"组成\n"
                        "      values:\n"
                        "        cadres = 1\n"
+                       "          team.members.filter(m, …): kept 1 of 2: members:M1\n"
                        "        active(team, as_of) = true\n"
                        "        (cadres < params.min_cadres || cadres > 5) = true\n"
                        "        team.village.category != 'ordinary' = true\n"),

@@ -7,9 +7,15 @@ in fresh processes:
   `policy.check` on 1 and on 2 threads, in a child process: the read and
   check times and the process's peak RSS;
 - Dask: a LocalCluster of N worker processes with one thread each, the tables
-  read with `dask.dataframe.read_csv` (strings, 64 MB blocks) and persisted,
-  then checked by `zhucun.dask.check` (2 buckets per worker): the read and
-  check times, the peak RSS of each worker and of the client process.
+  read with `zhucun.dask.read_csv` (64 MB blocks; the cells' texts, the
+  repeating columns as categories; `--read strings`: `dask.dataframe.read_csv`
+  with dtype=str, as before) and persisted, then checked by
+  `zhucun.dask.check` (2 buckets per worker): the read and check times, the
+  peak RSS of each worker and of the client process.
+
+Each row also has the 1-minute load average when the run ended (the machine
+may be shared). `--data DIR` measures a folder generated already (one
+`--scale`, for the table), `--single-threads` chooses the single-machine runs.
 
 The Dask reports are compared with the single-machine one (findings, derived
 tables, stats): a difference stops the benchmark. Prints a Markdown table.
@@ -61,7 +67,7 @@ print(json.dumps({{"wall": wall, "read": read, "findings": len(r.findings)}}))
     return result
 
 
-def dask_run(folder: Path, workers: int, out: Path) -> dict:
+def dask_run(folder: Path, workers: int, out: Path, read: str) -> dict:
     """zhucun.dask.check on a fresh LocalCluster of `workers` processes."""
     import dask.dataframe as dd
     import pandas as pd
@@ -76,9 +82,12 @@ def dask_run(folder: Path, workers: int, out: Path) -> dict:
             Client(cluster) as client:
         client.run(lambda: None)
         t = time.perf_counter()
-        tables = {p.stem: dd.read_csv(p, dtype=str, keep_default_na=False,
-                                      blocksize="64MB")
-                  for p in sorted(folder.glob("*.csv"))}
+        if read == "strings":
+            tables = {p.stem: dd.read_csv(p, dtype=str, keep_default_na=False,
+                                          blocksize="64MB")
+                      for p in sorted(folder.glob("*.csv"))}
+        else:
+            tables = zd.read_csv(policy, folder, blocksize="64MB")
         names = list(tables)
         tables = dict(zip(names, client.persist([tables[n] for n in names])))
         wait(list(tables.values()))
@@ -105,37 +114,52 @@ def main() -> None:
     ap.add_argument("--gen", default=str(REPO / "build/release/bench/gen/zhucun-gen"))
     ap.add_argument("--scale", nargs="+", type=float, default=[10])
     ap.add_argument("--workers", nargs="+", type=int, default=[1, 2])
-    ap.add_argument("--dask-run", nargs=3, metavar=("FOLDER", "WORKERS", "OUT"),
+    ap.add_argument("--read", choices=["lean", "strings"], default="lean",
+                    help="Dask reads the files with zhucun.dask.read_csv (lean: "
+                         "categories of the cells' texts) or as strings (dtype=str)")
+    ap.add_argument("--data", metavar="DIR",
+                    help="a folder generated already (zhucun-gen --scale S --out DIR): "
+                         "measure it, with the one --scale given, instead of generating "
+                         "into a temporary folder")
+    ap.add_argument("--single-threads", nargs="*", type=int, default=[1, 2],
+                    help="the single-machine runs' threads (default 1 2)")
+    ap.add_argument("--dask-run", nargs=4, metavar=("FOLDER", "WORKERS", "OUT", "READ"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.dask_run:  # a child: one Dask measurement in a fresh process
-        folder, workers, out = args.dask_run
-        print(json.dumps(dask_run(Path(folder), int(workers), Path(out))))
+        folder, workers, out, read = args.dask_run
+        print(json.dumps(dask_run(Path(folder), int(workers), Path(out), read)))
         return
+    if args.data and len(args.scale) != 1:
+        raise SystemExit("--data measures one scale: give one --scale")
     rows = []
     for scale in args.scale:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "data"
+        with tempfile.TemporaryDirectory(dir=args.data and Path(args.data).parent) as tmp:
             out = Path(tmp)
-            subprocess.run([args.gen, "--out", str(folder), "--scale", str(scale),
-                            "--as-of", AS_OF], check=True, capture_output=True)
+            if args.data:
+                folder = Path(args.data)
+            else:
+                folder = Path(tmp) / "data"
+                subprocess.run([args.gen, "--out", str(folder), "--scale", str(scale),
+                                "--as-of", AS_OF], check=True, capture_output=True)
             n = sum(1 for p in folder.glob("*.csv") for _ in open(p, "rb")) - \
                 len(list(folder.glob("*.csv")))
-            for threads in (1, 2):
+            for threads in args.single_threads:
                 r = single(folder, threads, out)
                 rows.append((scale, n, f"one machine, {threads} thread{'s' * (threads > 1)}",
-                             r["read"], r["wall"], f"{r['rss_mb']:.0f}", "", r["findings"]))
+                             r["read"], r["wall"], f"{r['rss_mb']:,.0f}", "", r["findings"],
+                             os.getloadavg()[0]))
                 print(rows[-1], file=sys.stderr)
             for w in args.workers:
                 p = subprocess.run([sys.executable, __file__, "--dask-run", str(folder), str(w),
-                                    str(out)], capture_output=True, text=True)
+                                    str(out), args.read], capture_output=True, text=True)
                 if p.returncode != 0:
                     sys.stderr.write(p.stderr)
                     raise SystemExit("the Dask check failed or differed")
                 r = json.loads(p.stdout.strip().splitlines()[-1])
                 rows.append((scale, n, f"Dask, {w} worker{'s' * (w > 1)}", r["read"], r["wall"],
-                             " / ".join(f"{m:.0f}" for m in r["workers_mb"]),
-                             f"{r['client_mb']:.0f}", r["findings"]))
+                             " / ".join(f"{m:,.0f}" for m in r["workers_mb"]),
+                             f"{r['client_mb']:,.0f}", r["findings"], os.getloadavg()[0]))
                 print(rows[-1], r["how"], r["timings"], file=sys.stderr)
     print(f"{platform.node()}: {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
@@ -143,11 +167,11 @@ def main() -> None:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     print("| scale | rows | run | read s | check s | wall s | peak MB (per worker) | "
-          "client MB | findings |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
-    for scale, n, run, read, wall, mb, client, findings in rows:
-        print(f"| {scale:g} | {n} | {run} | {read:.2f} | {wall - read:.2f} | {wall:.2f} | {mb} "
-              f"| {client} | {findings} |")
+          "client MB | findings | load |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, n, run, read, wall, mb, client, findings, load in rows:
+        print(f"| {scale:g} | {n:,} | {run} | {read:.2f} | {wall - read:.2f} | {wall:.2f} | {mb} "
+              f"| {client} | {findings:,} | {load:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

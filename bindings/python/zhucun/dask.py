@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -338,6 +339,115 @@ def _raise_error_value(value: Dict[str, Any]) -> None:
 Pieces = Dict[str, List[Tuple[pd.DataFrame, Optional[np.ndarray]]]]
 
 
+_TYPED_RE = {
+    "date": re.compile(r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}"),
+    "month": re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])"),
+    "int": re.compile(r"0|-?[1-9][0-9]{0,17}"),
+}
+_BOOL_TEXT = {"true": 1, "1": 1, "是": 1, "false": 0, "0": 0, "否": 0}
+_TYPED_FORM = {"date": "days", "month": "months", "int": "int", "decimal": "scaled",
+               "bool": "bool"}
+
+
+def _category_values(ctype: str, scale: int, texts: List[str]) -> Optional[np.ndarray]:
+    """The values the engine reads from these cell texts (none empty), as
+    the typed form of the column: days, month ordinals, ints, coefficients
+    at ``scale``, 0/1; None unless every text has one of the plain forms
+    whose reading is certain here (else the engine reads the texts)."""
+    if ctype == "bool":
+        if not all(t in _BOOL_TEXT for t in texts):
+            return None
+        return np.array([_BOOL_TEXT[t] for t in texts], dtype=np.int64)
+    if ctype == "decimal":
+        if not 0 <= scale <= 18:
+            return None
+        pattern = re.compile(r"-?(0|[1-9][0-9]{0,%d})(\.[0-9]{1,%d})?" % (17 - scale, scale)
+                             if scale else r"-?(0|[1-9][0-9]{0,17})")
+        out = []
+        for t in texts:
+            if not pattern.fullmatch(t):
+                return None
+            whole, _, frac = t.partition(".")
+            negative = whole.startswith("-")
+            v = int(whole.lstrip("-")) * 10 ** scale + int((frac + "0" * scale)[:scale] or "0")
+            out.append(-v if negative else v)
+        return np.array(out, dtype=np.int64)
+    pattern = _TYPED_RE[ctype]
+    if not all(pattern.fullmatch(t) for t in texts):
+        return None
+    if ctype == "int":
+        return np.array([int(t) for t in texts], dtype=np.int64)
+    if ctype == "month":
+        return np.array([(int(t[:4]) - 1970) * 12 + int(t[5:7]) - 1 for t in texts],
+                        dtype=np.int64)
+    try:  # date: a day that is not in the calendar is the engine's to report
+        return np.array(texts, dtype="datetime64[D]").astype(np.int64)
+    except ValueError:
+        return None
+
+
+def _typed_column(col: Dict[str, Any], s: pd.Series, null_iff: Set[str]) -> Optional[tuple]:
+    """The native form of a categorical column of a date, month, int,
+    decimal or bool column as numbers (each category's text read once, the
+    cells by their codes), exactly what the engine reads from the texts:
+    8 bytes a cell instead of a Python object and a text. None when the
+    column is not such a column or a category is not a plain form (then
+    the texts go as they are). A column of a null_iff pair always goes as
+    texts (its message quotes the texts as written)."""
+    ctype = col["type"]
+    if ctype not in _TYPED_FORM or col["name"] in null_iff or \
+            not isinstance(s.dtype, pd.CategoricalDtype):
+        return None
+    cats = s.cat.categories.to_numpy(dtype=object)
+    if not all(type(t) is str for t in cats):
+        return None
+    empty = cats == ""
+    values = np.zeros(len(cats), dtype=np.int64)
+    if (~empty).any():
+        got = _category_values(ctype, int(col.get("scale") or 0),
+                               [t for t in cats[~empty]])
+        if got is None:
+            return None
+        values[~empty] = got
+    codes = s.cat.codes.to_numpy()
+    null = codes < 0
+    if len(cats):
+        null |= empty[np.maximum(codes, 0)]
+        data = values[np.maximum(codes, 0)]
+    else:
+        data = np.zeros(len(s), dtype=np.int64)
+    valid = None
+    if null.any():
+        data[null] = 0
+        valid = (~null).astype(np.uint8)
+    scale = int(col.get("scale") or 0) if ctype == "decimal" else 0
+    return (col["name"], _TYPED_FORM[ctype], np.ascontiguousarray(data), valid, scale)
+
+
+def _piece_native(table: Dict[str, Any], df: pd.DataFrame) -> tuple:
+    """One piece of a table in native form: its categorical date, month,
+    int, decimal and bool columns as numbers (:func:`_typed_column`), the
+    others by frames_to_native; the columns in the frame's order."""
+    if not df.columns.is_unique:
+        return frames_to_native([table], {table["name"]: df})[0]
+    spec = {c["name"]: c for c in table["columns"]}
+    null_iff = {c["name"] for c in table["columns"] if c.get("null_iff")} | \
+        {c["null_iff"] for c in table["columns"] if c.get("null_iff")}
+    typed: Dict[str, tuple] = {}
+    for label in df.columns:
+        if label in spec:
+            t = _typed_column(spec[label], df[label], null_iff)
+            if t is not None:
+                typed[label] = t
+    rest = df.drop(columns=list(typed)) if typed else df
+    ((name, n, cols),) = frames_to_native([table], {table["name"]: rest})
+    if typed:
+        by = {c[0]: c for c in cols}
+        by.update(typed)
+        cols = [by[label] for label in df.columns if label in by]
+    return name, len(df), cols
+
+
 def _native_pieces(policy: Policy, tables: Pieces) -> List[tuple]:
     """The native form of every piece (one batch of its table each, the rows
     on the lines of their positions). The pieces are converted one by one,
@@ -356,7 +466,8 @@ def _native_pieces(policy: Policy, tables: Pieces) -> List[tuple]:
                 pieces = [(pd.concat([df for df, _ in pieces], ignore_index=True),
                            _positions(pieces))]
             for df, pos in pieces:
-                ((name, n, cols),) = frames_to_native(schema, {t: df})
+                name, n, cols = _piece_native(by_name[t], df) if t in by_name else \
+                    frames_to_native(schema, {t: df})[0]
                 lines = None if pos is None else (np.asarray(pos) + 2).astype(np.uint32)
                 out.append((name, n, cols, lines))
     except _errors.InputError:
@@ -565,22 +676,14 @@ def _weights(part: pd.Series) -> pd.Series:
     return part.value_counts()
 
 
-def _split(df: pd.DataFrame, part: pd.Series, bucket_of: np.ndarray, offset: int,
-           buckets: int) -> List[Tuple[pd.DataFrame, np.ndarray]]:
-    """One partition's rows dealt into buckets (order kept), each with the
-    rows' positions in the whole table."""
+def _select(df: pd.DataFrame, part: pd.Series, bucket_of: np.ndarray, offset: int,
+            bucket: int) -> Tuple[pd.DataFrame, np.ndarray]:
+    """One partition's rows of one bucket (order kept), with the rows'
+    positions in the whole table."""
     codes = part.to_numpy()
     b = bucket_of[np.where(codes < 0, len(bucket_of) - 1, codes)]
-    order = np.argsort(b, kind="stable")  # one gather, each bucket's rows in order
-    ends = np.cumsum(np.bincount(b, minlength=buckets))
-    df = df.take(order).reset_index(drop=True)
-    positions = (offset + order).astype(np.int64)
-    return [(df.iloc[e - n:e].reset_index(drop=True), positions[e - n:e])
-            for n, e in zip(np.bincount(b, minlength=buckets), ends)]
-
-
-def _nth(pieces: List[Any], i: int) -> Any:
-    return pieces[i]
+    rows = np.flatnonzero(b == bucket)
+    return df.take(rows).reset_index(drop=True), (offset + rows).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------
@@ -982,14 +1085,16 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
         n = len(parts[t])
         offsets[t] = list(np.concatenate([[0], np.cumsum(lengths[i:i + n])[:-1]]).astype(int))
         i += n
-    splits = {t: [dask.delayed(_split, nout=buckets)(p, c, bucket_of, off, buckets)
-                  for p, c, off in zip(parts[t], county[t], offsets[t])]
-              for t in county}
     whole = {t: parts[t] for t in plan.global_tables if t in parts}
     spec_local = (pack, policy.params, tuple(plan.local), tuple(plan.local_derived))
     tasks = []
     for b in range(buckets):
-        scoped = {t: [dask.delayed(_nth)(s, b) for s in splits[t]] for t in splits}
+        # Each bucket's rows are taken from the partitions by tasks of its
+        # own, so that only the buckets being checked have their rows
+        # copied (not every bucket's at once).
+        scoped = {t: [dask.delayed(_select)(p, c, bucket_of, off, b)
+                      for p, c, off in zip(parts[t], county[t], offsets[t])]
+                  for t in county}
         tasks.append(dask.delayed(_check_bucket, pure=False)(spec_local, scoped, whole,
                                                               options, b == 0))
     gathered_task_ = None

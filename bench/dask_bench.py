@@ -67,7 +67,44 @@ print(json.dumps({{"wall": wall, "read": read, "findings": len(r.findings)}}))
     return result
 
 
-def dask_run(folder: Path, workers: int, out: Path, read: str) -> dict:
+class Watch:
+    """Samples the resident memory of this process and every process it
+    started (the cluster's nannies and workers) every 0.2 s: the peak of the
+    sum, and the peak of each worker. Above `limit_mb` in all, kills them and
+    stops the benchmark (the machine may be shared)."""
+
+    def __init__(self, limit_mb: float) -> None:
+        import threading
+        self.limit_mb = limit_mb
+        self.peak_total = 0.0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        import psutil
+        me = psutil.Process()
+        while not self.stop.wait(0.2):
+            total = 0.0
+            procs = [me] + me.children(recursive=True)
+            for p in procs:
+                try:
+                    total += p.memory_info().rss / 2**20
+                except psutil.Error:
+                    pass
+            self.peak_total = max(self.peak_total, total)
+            if total > self.limit_mb:
+                sys.stderr.write(f"the processes hold {total:.0f} MB, above --max-mb "
+                                 f"{self.limit_mb:.0f}: stopped\n")
+                for p in procs[1:]:
+                    try:
+                        p.kill()
+                    except psutil.Error:
+                        pass
+                os._exit(3)
+
+
+def dask_run(folder: Path, workers: int, out: Path, read: str, limit_mb: float) -> dict:
     """zhucun.dask.check on a fresh LocalCluster of `workers` processes."""
     import dask.dataframe as dd
     import pandas as pd
@@ -77,6 +114,7 @@ def dask_run(folder: Path, workers: int, out: Path, read: str) -> dict:
     import zhucun.dask as zd
 
     policy = zhucun.load(REPO / "rules" / "qiannan")
+    watch = Watch(limit_mb)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None, memory_limit=0) as cluster, \
             Client(cluster) as client:
@@ -105,7 +143,8 @@ def dask_run(folder: Path, workers: int, out: Path, read: str) -> dict:
                                   pd.read_pickle(out / "grades.pkl"))
     pd.testing.assert_frame_equal(report.stats, pd.read_pickle(out / "stats.pkl"))
     client_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"wall": wall, "read": read, "workers_mb": peaks, "client_mb": client_mb, "how": report.how,
+    watch.stop.set()
+    return {"total_mb": watch.peak_total, "wall": wall, "read": read, "workers_mb": peaks, "client_mb": client_mb, "how": report.how,
             "findings": len(report.findings), "timings": getattr(report, "timings", [])}
 
 
@@ -123,12 +162,15 @@ def main() -> None:
                          "into a temporary folder")
     ap.add_argument("--single-threads", nargs="*", type=int, default=[1, 2],
                     help="the single-machine runs' threads (default 1 2)")
+    ap.add_argument("--max-mb", type=float, default=19000,
+                    help="stop a Dask run whose processes hold more than this in all "
+                         "(default 19000)")
     ap.add_argument("--dask-run", nargs=4, metavar=("FOLDER", "WORKERS", "OUT", "READ"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.dask_run:  # a child: one Dask measurement in a fresh process
         folder, workers, out, read = args.dask_run
-        print(json.dumps(dask_run(Path(folder), int(workers), Path(out), read)))
+        print(json.dumps(dask_run(Path(folder), int(workers), Path(out), read, args.max_mb)))
         return
     if args.data and len(args.scale) != 1:
         raise SystemExit("--data measures one scale: give one --scale")
@@ -147,19 +189,22 @@ def main() -> None:
             for threads in args.single_threads:
                 r = single(folder, threads, out)
                 rows.append((scale, n, f"one machine, {threads} thread{'s' * (threads > 1)}",
-                             r["read"], r["wall"], f"{r['rss_mb']:,.0f}", "", r["findings"],
+                             r["read"], r["wall"], f"{r['rss_mb']:,.0f}", "", f"{r['rss_mb']:,.0f}",
+                             r["findings"],
                              os.getloadavg()[0]))
                 print(rows[-1], file=sys.stderr)
             for w in args.workers:
                 p = subprocess.run([sys.executable, __file__, "--dask-run", str(folder), str(w),
-                                    str(out), args.read], capture_output=True, text=True)
+                                    str(out), args.read, "--max-mb", str(args.max_mb)],
+                                   capture_output=True, text=True)
                 if p.returncode != 0:
                     sys.stderr.write(p.stderr)
                     raise SystemExit("the Dask check failed or differed")
                 r = json.loads(p.stdout.strip().splitlines()[-1])
                 rows.append((scale, n, f"Dask, {w} worker{'s' * (w > 1)}", r["read"], r["wall"],
                              " / ".join(f"{m:,.0f}" for m in r["workers_mb"]),
-                             f"{r['client_mb']:,.0f}", r["findings"], os.getloadavg()[0]))
+                             f"{r['client_mb']:,.0f}", f"{r['total_mb']:,.0f}", r["findings"],
+                             os.getloadavg()[0]))
                 print(rows[-1], r["how"], r["timings"], file=sys.stderr)
     print(f"{platform.node()}: {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
@@ -167,11 +212,11 @@ def main() -> None:
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     print("| scale | rows | run | read s | check s | wall s | peak MB (per worker) | "
-          "client MB | findings | load |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    for scale, n, run, read, wall, mb, client, findings, load in rows:
+          "client MB | all MB | findings | load |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, n, run, read, wall, mb, client, total, findings, load in rows:
         print(f"| {scale:g} | {n:,} | {run} | {read:.2f} | {wall - read:.2f} | {wall:.2f} | {mb} "
-              f"| {client} | {findings:,} | {load:.1f} |", flush=True)
+              f"| {client} | {total} | {findings:,} | {load:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

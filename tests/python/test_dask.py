@@ -680,3 +680,18 @@ def test_odd_texts_in_categories(policy, client, small):
     with pytest.raises(zhucun.InputError) as got_e:
         zd.check(policy, tables, as_of=AS_OF, client=client)
     assert got_e.value.diagnostics == want_e.value.diagnostics
+
+
+def test_buckets_by_rows(policy, client, small, monkeypatch):
+    """buckets=0: two per worker, and more when the partitioned tables
+    (192k rows here) have more than _BUCKET_ROWS rows a bucket, at most one
+    per county (5 here)."""
+    frames = string_frames(small)
+    want = policy.check(frames, as_of=AS_OF)
+    monkeypatch.setattr(zd, "_BUCKET_ROWS", 65_000)  # 3 by rows, 4 by workers
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how == "partitioned by counties into 4 buckets"
+    monkeypatch.setattr(zd, "_BUCKET_ROWS", 1_000)  # 192 by rows, 5 counties
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how == "partitioned by counties into 5 buckets"
+    assert_same(got, want)

@@ -49,6 +49,12 @@ __all__ = ["check", "read_csv", "partitioning", "Partitioning", "Report"]
 
 _PART = "__zhucun_county__"
 
+#: At most this many rows of the partitioned tables in a bucket when the
+#: number of buckets is chosen (``buckets=0``): each bucket's check holds
+#: the facts of its rows (about 120 bytes a row), one bucket at a time per
+#: worker thread.
+_BUCKET_ROWS = 8_000_000
+
 Tables = Union[Mapping[str, "dd.DataFrame"], str, "os.PathLike[str]"]
 
 
@@ -601,7 +607,7 @@ def _mapped(s: pd.Series, mapping: Any) -> np.ndarray:
 
 def _codes(values: np.ndarray) -> pd.Series:
     """Mapped county codes as int64, -1 for none."""
-    return pd.Series(np.where(np.isnan(values), -1, values).astype(np.int64))
+    return pd.Series(np.where(np.isnan(values), -1, values).astype(np.int32))
 
 
 def _keys_to_part(df: pd.DataFrame, key: str, part: pd.Series) -> pd.Series:
@@ -645,7 +651,7 @@ def _lookup_part(df: pd.DataFrame, column: str, lookup: Tuple[pd.Series, bool]) 
     when it names none)."""
     s = lookup[0]
     if not len(s):
-        return pd.Series(np.full(len(df), -1, dtype=np.int64))
+        return pd.Series(np.full(len(df), -1, dtype=np.int32))
     return _codes(_mapped(df[column], s))
 
 
@@ -683,7 +689,7 @@ def _select(df: pd.DataFrame, part: pd.Series, bucket_of: np.ndarray, offset: in
     codes = part.to_numpy()
     b = bucket_of[np.where(codes < 0, len(bucket_of) - 1, codes)]
     rows = np.flatnonzero(b == bucket)
-    return df.take(rows).reset_index(drop=True), (offset + rows).astype(np.int64)
+    return df.take(rows).reset_index(drop=True), offset + rows.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------
@@ -706,12 +712,13 @@ def _has_quote(path: str) -> bool:
     """Whether a file has a double quote anywhere (then a quoted cell may
     hold a line break, and the file is not split into blocks at line
     breaks)."""
-    import mmap
     with open(path, "rb") as f:
-        if os.fstat(f.fileno()).st_size == 0:
-            return False
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            return m.find(b'"') >= 0
+        while True:
+            block = f.read(1 << 24)
+            if not block:
+                return False
+            if b'"' in block:
+                return True
 
 
 def read_csv(policy: Policy, folder: Union[str, "os.PathLike[str]"],
@@ -1007,7 +1014,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
             lookup = lookups.get(ref)
             if lookup is None:
                 county[t] = [dask.delayed(lambda p: pd.Series(np.full(len(p), -1,
-                                                                      dtype=np.int64)))(p)
+                                                                      dtype=np.int32)))(p)
                              for p in parts[t]]
             else:
                 county[t] = [dask.delayed(_lookup_part)(p, col, lookup) for p in parts[t]]
@@ -1063,7 +1070,10 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                 workers = len(client.scheduler_info()["workers"])
             except Exception:  # pragma: no cover - a client without a scheduler
                 workers = 0
-        buckets = 2 * workers if workers else 4
+        # Two per worker, and at least one per _BUCKET_ROWS rows of the
+        # partitioned tables (a bucket's check holds its rows' facts).
+        rows_total = int(sum(int(w) for w in weight.values))
+        buckets = max(2 * workers if workers else 4, -(-rows_total // _BUCKET_ROWS))
     buckets = max(1, min(buckets, max(1, len(codes))))
     load_of = [0] * buckets
     bucket_of = np.zeros(len(codes) + 1, dtype=np.int64)  # the last: no county

@@ -6,8 +6,9 @@
     >>> report = zhucun.dask.check(policy, tables, as_of="2024-06-30", client=Client(...))
     >>> report.findings            # exactly policy.check(computed tables).findings
 
-``tables`` is a dict of Dask DataFrames (one per table of the pack's schema)
-or the path of a folder of CSV files. The report is the single-machine
+``tables`` is a dict of Dask DataFrames (one per table of the pack's schema;
+:func:`read_csv` reads a folder of CSV files into lean ones) or the path of
+a folder of CSV files. The report is the single-machine
 report: the same findings in the same order (with the summary group), the
 same derived tables, the same input findings and row accounting in lenient
 mode, the same errors in strict mode.
@@ -850,11 +851,12 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
 
     ``tables`` is a dict of Dask DataFrames (one per table of the pack's
     schema; a table left out is empty) or the path of a folder of CSV files
-    (read with ``dask.dataframe.read_csv`` as strings). ``client`` is a
+    (validated by the engine's reader, then read with :func:`read_csv`). ``client`` is a
     ``distributed.Client`` (None: the current one if there is one, else
     Dask's configured scheduler). The rows are
     partitioned by ``partition_by``'s rows (counties) into ``buckets`` checks
-    (0: two per worker of the client, or 4); each runs with ``threads``
+    (0: two per worker of the client, or 4, and at least one per 8 million
+    rows of the partitioned tables); each runs with ``threads``
     threads. ``compute=False`` leaves the findings, stats and derived tables
     as Dask DataFrames. ``as_of``, ``start``, ``lenient`` and ``lang`` are
     those of :meth:`zhucun.Policy.check`; errors are raised as there

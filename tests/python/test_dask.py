@@ -472,3 +472,226 @@ print(got.how)
                        cwd=Path(__file__).parent, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "partitioned by counties into 4 buckets"
+
+
+# ---------------------------------------------------------------------------
+# The lean read (zhucun.dask.read_csv): categories of the cells' texts, the
+# files split into blocks, each piece converted on its own.
+
+
+def test_read_csv_is_lean_and_exact(policy, client, small):
+    """zd.read_csv: every column the schema's, the repeating ones categories
+    of the file's texts, each file in several blocks; the check on those
+    frames (and on the folder, which reads the same way) is the single
+    machine's."""
+    tables = zd.read_csv(policy, small, blocksize=300_000)
+    assert set(tables) == {p.stem for p in small.glob("*.csv")}
+    p = tables["payments"]
+    assert p.npartitions > 3
+    assert str(p.dtypes["member_id"]) == "category"
+    assert str(p.dtypes["month"]) == "category"
+    assert tables["absences"].dtypes["absence_id"] == object  # a key: strings
+    assert tables["members"].dtypes["person_id"] == object    # an id nothing refers to
+    computed = {k: v.compute() for k, v in tables.items()}
+    strings = string_frames(small)
+    for name, df in computed.items():  # the same cells, as texts
+        pd.testing.assert_frame_equal(df.astype(object).reset_index(drop=True),
+                                      strings[name].astype(object), check_dtype=False)
+    want = policy.check(small, as_of=AS_OF)
+    got = zd.check(policy, tables, as_of=AS_OF, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+    assert_same(zd.check(policy, small, as_of=AS_OF, client=client), want)
+
+
+def test_read_csv_lenient_and_bad_input(policy, client, small, tmp_path):
+    """Bad rows in several counties, written to CSV and read lean: in
+    lenient mode the same input findings (lines of the whole file) and row
+    accounting as the frames on one machine; in strict mode the same
+    InputError. The folder itself runs gathered with the CLI's report."""
+    bad = with_bad_rows(string_frames(small))
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for name, df in bad.items():
+        df.to_csv(folder / f"{name}.csv", index=False)
+    frames = string_frames(folder)
+    tables = zd.read_csv(policy, folder, blocksize=300_000)
+    assert tables["payments"].npartitions > 3
+    want = policy.check(frames, as_of=AS_OF, lenient=True)
+    assert (want.findings["rule"] == "input.invalid").sum() >= 6
+    got = zd.check(policy, tables, as_of=AS_OF, lenient=True, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+    with pytest.raises(zhucun.InputError) as want_e:
+        policy.check(frames, as_of=AS_OF)
+    with pytest.raises(zhucun.InputError) as got_e:
+        zd.check(policy, tables, as_of=AS_OF, client=client)
+    assert got_e.value.diagnostics == want_e.value.diagnostics
+    got = zd.check(policy, folder, as_of=AS_OF, lenient=True, client=client)
+    assert got.how == "gathered in one task: the folder has rows left out"
+    assert_same(got, policy.check(folder, as_of=AS_OF, lenient=True))
+
+
+def test_read_csv_quoted_file_is_one_partition(policy, client, tmp_path):
+    """A file with a double quote may hold a line break in a cell: it is not
+    split at line breaks (the others are)."""
+    src = EDGE / "visit_quotas" / "data"
+    for f in src.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    text = (tmp_path / "villages.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    i = header.index("name")
+    first = text[1].split(",")
+    first[i] = '"一村\n东组"'
+    text[1] = ",".join(first)
+    (tmp_path / "villages.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    tables = zd.read_csv(policy, tmp_path, blocksize=64)
+    assert tables["villages"].npartitions == 1
+    assert tables["teams"].npartitions > 1
+    assert tables["villages"].compute()["name"].iloc[0] == "一村\n东组"
+    want = policy.check(tmp_path, as_of=AS_OF)
+    assert_same(zd.check(policy, tables, as_of=AS_OF, client=client), want)
+    assert_same(zd.check(policy, tmp_path, as_of=AS_OF, client=client), want)
+
+
+def test_pieces_of_mixed_types(policy, client, small):
+    """Partitions whose columns convert differently (categories in one,
+    strings in another, a wrong type in a third): each piece converted on
+    its own when it can be, and the single machine's report or error."""
+    frames = string_frames(small)
+    m = frames["members"]
+    parts = [m.iloc[:500], m.iloc[500:1500].astype("category"), m.iloc[1500:]]
+    tables = to_dask(frames)
+    tables["members"] = dd.from_delayed([dask_delayed(lambda d: d)(p) for p in parts],
+                                        meta=m.iloc[:0], verify_meta=False)
+    assert_same(zd.check(policy, tables, as_of=AS_OF, client=client),
+                policy.check(frames, as_of=AS_OF))
+    wrong = m.iloc[1500:].copy()
+    wrong["start_date"] = 7  # an int in a date column: the frame's error
+    tables["members"] = dd.from_delayed([dask_delayed(lambda d: d)(p)
+                                         for p in parts[:2] + [wrong]],
+                                        meta=m.iloc[:0], verify_meta=False)
+    whole = pd.concat(parts[:2] + [wrong], ignore_index=True)
+    with pytest.raises(zhucun.InputError) as want_e:
+        policy.check({**frames, "members": whole}, as_of=AS_OF)
+    with pytest.raises(zhucun.InputError) as got_e:
+        zd.check(policy, tables, as_of=AS_OF, client=client)
+    assert got_e.value.diagnostics == want_e.value.diagnostics
+
+
+def dask_delayed(f):
+    import dask
+    return dask.delayed(f)
+
+
+def test_key_twice_in_a_table_nothing_refers_to(policy, client, small):
+    """A key given twice in a table no other refers to (`absences`), in two
+    counties: found by hashing the keys, and the whole check gathered."""
+    frames = string_frames(small)
+    a = frames["absences"]
+    a.loc[a.index[-1], "absence_id"] = a["absence_id"].iloc[0]
+    want = policy.check(frames, as_of=AS_OF, lenient=True)
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, lenient=True, client=client)
+    assert got.how == "gathered in one task: a key of `absences` is given twice"
+    assert_same(got, want)
+
+
+def test_hash_collisions_are_confirmed():
+    """Two keys with one hash are confirmed on the keys themselves."""
+    import numpy as np
+    assert zd._any_hash_twice([np.array([1, 2], dtype=np.uint64),
+                               np.array([2], dtype=np.uint64)])
+    assert not zd._any_hash_twice([np.array([1, 2], dtype=np.uint64)])
+    assert not zd._any_hash_twice([])
+    assert not zd._duplicated([pd.DataFrame({"k": ["a", "b"]}), pd.DataFrame({"k": ["c"]})])
+    assert zd._duplicated([pd.DataFrame({"k": ["a", "b"]}), pd.DataFrame({"k": ["b"]})])
+
+
+def test_categorical_mapping():
+    """The partition helpers map a categorical column through its
+    categories, unknown and null cells to none."""
+    import numpy as np
+    s = pd.Series(["a", "b", "x", None, "a"], dtype="category")
+    got = zd._mapped(s, {"a": 0, "b": 1})
+    np.testing.assert_array_equal(got, [0, 1, np.nan, np.nan, 0])
+    got = zd._mapped(s, pd.Series([5, 6], index=["b", "x"]))
+    np.testing.assert_array_equal(got, [np.nan, 5, 6, np.nan, np.nan])
+    np.testing.assert_array_equal(zd._mapped(pd.Series([], dtype="category"), {"a": 1}), [])
+    np.testing.assert_array_equal(zd._mapped(s.astype(object), {"a": 0, "b": 1}),
+                                  [0, 1, np.nan, np.nan, 0])
+
+
+def test_typed_categories(policy):
+    """Categories of plain texts go to the engine as numbers, the values
+    the engine reads from the texts; any other text sends the column as
+    texts (the engine judges it)."""
+    import numpy as np
+    v = zd._category_values
+    np.testing.assert_array_equal(v("date", 2, ["1970-01-02", "2024-02-29"]), [1, 19782])
+    assert v("date", 2, ["2023-02-30"]) is None and v("date", 2, ["2024-1-01"]) is None
+    assert v("date", 2, ["２０２４-01-01"]) is None  # not ASCII digits
+    np.testing.assert_array_equal(v("month", 2, ["1970-01", "2024-06"]), [0, 653])
+    assert v("month", 2, ["2024-13"]) is None
+    np.testing.assert_array_equal(v("int", 2, ["0", "-12", "345"]), [0, -12, 345])
+    assert v("int", 2, ["007"]) is None and v("int", 2, ["-0"]) is None
+    assert v("int", 2, ["1.0"]) is None and v("int", 2, ["+1"]) is None
+    np.testing.assert_array_equal(v("decimal", 2, ["1650.50", "0.5", "-3", "-0.05"]),
+                                  [165050, 50, -300, -5])
+    assert v("decimal", 2, ["1.005"]) is None and v("decimal", 2, ["1."]) is None
+    assert v("decimal", 2, ["1" * 17]) is None  # might not fit: the engine says
+    np.testing.assert_array_equal(v("decimal", 0, ["12"]), [12])
+    np.testing.assert_array_equal(v("bool", 2, ["true", "0", "是", "否"]), [1, 0, 1, 0])
+    assert v("bool", 2, ["True"]) is None
+    members = next(t for t in policy.schema if t["name"] == "members")
+    payments = next(t for t in policy.schema if t["name"] == "payments")
+    df = pd.DataFrame({"member_id": ["M1", "M2"], "month": ["2024-01", "2024-02"],
+                       "living_allowance": ["1.50", ""], "transport_reimbursements": ["1", "2"]}
+                      ).astype("category")
+    name, n, cols = zd._piece_native(payments, df)
+    assert [(c[0], c[1]) for c in cols] == [("member_id", "object"), ("month", "months"),
+                                            ("living_allowance", "scaled"),
+                                            ("transport_reimbursements", "int")]
+    assert list(cols[2][2]) == [150, 0] and list(cols[2][3]) == [1, 0] and cols[2][4] == 2
+    # members.end_date is one of a null_iff pair: its texts go as written.
+    m = pd.DataFrame({"start_date": ["2024-01-01"], "end_date": ["2024-02-01"]}).astype("category")
+    forms = {c[0]: c[1] for c in zd._piece_native(members, m)[2]}
+    assert forms == {"start_date": "days", "end_date": "object"}
+
+
+def test_odd_texts_in_categories(policy, client, small):
+    """Cells the typed reading does not take (leading zeros, a 3-digit
+    fraction of zeros, a day not in the calendar, a bool as 是) in
+    categorical partitions: the single machine's report, lenient and strict."""
+    frames = string_frames(small)
+    p = frames["payments"]
+    p.loc[p.index[5], "transport_reimbursements"] = "02"
+    p.loc[p.index[900], "living_allowance"] = "1650.500"
+    a = frames["absences"]
+    a.loc[a.index[7], "start_date"] = "2023-02-30"
+    h = frames["handovers"]
+    h.loc[h.index[3], "signed_outgoing"] = "是"
+    tables = {k: dd.from_pandas(v.astype("category"), npartitions=3) for k, v in frames.items()}
+    want = policy.check(frames, as_of=AS_OF, lenient=True)
+    got = zd.check(policy, tables, as_of=AS_OF, lenient=True, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+    with pytest.raises(zhucun.InputError) as want_e:
+        policy.check(frames, as_of=AS_OF)
+    with pytest.raises(zhucun.InputError) as got_e:
+        zd.check(policy, tables, as_of=AS_OF, client=client)
+    assert got_e.value.diagnostics == want_e.value.diagnostics
+
+
+def test_buckets_by_rows(policy, client, small, monkeypatch):
+    """buckets=0: two per worker, and more when the partitioned tables
+    (192k rows here) have more than _BUCKET_ROWS rows a bucket, at most one
+    per county (5 here)."""
+    frames = string_frames(small)
+    want = policy.check(frames, as_of=AS_OF)
+    monkeypatch.setattr(zd, "_BUCKET_ROWS", 65_000)  # 3 by rows, 4 by workers
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how == "partitioned by counties into 4 buckets"
+    monkeypatch.setattr(zd, "_BUCKET_ROWS", 1_000)  # 192 by rows, 5 counties
+    got = zd.check(policy, to_dask(frames), as_of=AS_OF, client=client)
+    assert got.how == "partitioned by counties into 5 buckets"
+    assert_same(got, want)

@@ -6,8 +6,9 @@
     >>> report = zhucun.dask.check(policy, tables, as_of="2024-06-30", client=Client(...))
     >>> report.findings            # exactly policy.check(computed tables).findings
 
-``tables`` is a dict of Dask DataFrames (one per table of the pack's schema)
-or the path of a folder of CSV files. The report is the single-machine
+``tables`` is a dict of Dask DataFrames (one per table of the pack's schema;
+:func:`read_csv` reads a folder of CSV files into lean ones) or the path of
+a folder of CSV files. The report is the single-machine
 report: the same findings in the same order (with the summary group), the
 same derived tables, the same input findings and row accounting in lenient
 mode, the same errors in strict mode.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -44,9 +46,15 @@ from . import _errors
 from ._api import Facts, Policy, Summary, _date_text, _lang, _threads, load
 from ._frames import NULL_VALUES, frames_to_native
 
-__all__ = ["check", "partitioning", "Partitioning", "Report"]
+__all__ = ["check", "read_csv", "partitioning", "Partitioning", "Report"]
 
 _PART = "__zhucun_county__"
+
+#: At most this many rows of the partitioned tables in a bucket when the
+#: number of buckets is chosen (``buckets=0``): each bucket's check holds
+#: the facts of its rows (about 120 bytes a row), one bucket at a time per
+#: worker thread.
+_BUCKET_ROWS = 8_000_000
 
 Tables = Union[Mapping[str, "dd.DataFrame"], str, "os.PathLike[str]"]
 
@@ -332,23 +340,194 @@ def _raise_error_value(value: Dict[str, Any]) -> None:
     raise getattr(_errors, name)(summary, diagnostics)
 
 
-def _run_check(spec: Any, frames: Any, options: Dict[str, Any],
-               inputs: Optional[Set[str]], rows: Dict[str, np.ndarray]) -> Dict[str, Any]:
-    """Checks ``frames`` (or a CSV folder) with the policy of ``spec``. A
-    frame of ``rows`` holds rows of a larger table: each row keeps its line
-    in that table (its position there + 2, as in a CSV file of it), in
+#: One table's rows for a check: its pieces in table order, each a frame
+#: and its rows' positions in the whole table (None: the frame is the whole
+#: table, row i at position i).
+Pieces = Dict[str, List[Tuple[pd.DataFrame, Optional[np.ndarray]]]]
+
+
+_TYPED_RE = {
+    "date": re.compile(r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}"),
+    "month": re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])"),
+    "int": re.compile(r"0|-?[1-9][0-9]{0,17}"),
+}
+_BOOL_TEXT = {"true": 1, "1": 1, "是": 1, "false": 0, "0": 0, "否": 0}
+_TYPED_FORM = {"date": "days", "month": "months", "int": "int", "decimal": "scaled",
+               "bool": "bool"}
+
+
+def _category_values(ctype: str, scale: int, texts: List[str]) -> Optional[np.ndarray]:
+    """The values the engine reads from these cell texts (none empty), as
+    the typed form of the column: days, month ordinals, ints, coefficients
+    at ``scale``, 0/1; None unless every text has one of the plain forms
+    whose reading is certain here (else the engine reads the texts)."""
+    if ctype == "bool":
+        if not all(t in _BOOL_TEXT for t in texts):
+            return None
+        return np.array([_BOOL_TEXT[t] for t in texts], dtype=np.int64)
+    if ctype == "decimal":
+        if not 0 <= scale <= 18:
+            return None
+        pattern = re.compile(r"-?(0|[1-9][0-9]{0,%d})(\.[0-9]{1,%d})?" % (17 - scale, scale)
+                             if scale else r"-?(0|[1-9][0-9]{0,17})")
+        out = []
+        for t in texts:
+            if not pattern.fullmatch(t):
+                return None
+            whole, _, frac = t.partition(".")
+            negative = whole.startswith("-")
+            v = int(whole.lstrip("-")) * 10 ** scale + int((frac + "0" * scale)[:scale] or "0")
+            out.append(-v if negative else v)
+        return np.array(out, dtype=np.int64)
+    pattern = _TYPED_RE[ctype]
+    if not all(pattern.fullmatch(t) for t in texts):
+        return None
+    if ctype == "int":
+        return np.array([int(t) for t in texts], dtype=np.int64)
+    if ctype == "month":
+        return np.array([(int(t[:4]) - 1970) * 12 + int(t[5:7]) - 1 for t in texts],
+                        dtype=np.int64)
+    try:  # date: a day that is not in the calendar is the engine's to report
+        return np.array(texts, dtype="datetime64[D]").astype(np.int64)
+    except ValueError:
+        return None
+
+
+def _typed_column(col: Dict[str, Any], s: pd.Series, null_iff: Set[str]) -> Optional[tuple]:
+    """The native form of a categorical column of a date, month, int,
+    decimal or bool column as numbers (each category's text read once, the
+    cells by their codes), exactly what the engine reads from the texts:
+    8 bytes a cell instead of a Python object and a text. None when the
+    column is not such a column or a category is not a plain form (then
+    the texts go as they are). A column of a null_iff pair always goes as
+    texts (its message quotes the texts as written)."""
+    ctype = col["type"]
+    if ctype not in _TYPED_FORM or col["name"] in null_iff or \
+            not isinstance(s.dtype, pd.CategoricalDtype):
+        return None
+    cats = s.cat.categories.to_numpy(dtype=object)
+    if not all(type(t) is str for t in cats):
+        return None
+    empty = cats == ""
+    values = np.zeros(len(cats), dtype=np.int64)
+    if (~empty).any():
+        got = _category_values(ctype, int(col.get("scale") or 0),
+                               [t for t in cats[~empty]])
+        if got is None:
+            return None
+        values[~empty] = got
+    codes = s.cat.codes.to_numpy()
+    null = codes < 0
+    if len(cats):
+        null |= empty[np.maximum(codes, 0)]
+        data = values[np.maximum(codes, 0)]
+    else:
+        data = np.zeros(len(s), dtype=np.int64)
+    valid = None
+    if null.any():
+        data[null] = 0
+        valid = (~null).astype(np.uint8)
+    scale = int(col.get("scale") or 0) if ctype == "decimal" else 0
+    return (col["name"], _TYPED_FORM[ctype], np.ascontiguousarray(data), valid, scale)
+
+
+def _piece_native(table: Dict[str, Any], df: pd.DataFrame) -> tuple:
+    """One piece of a table in native form: its categorical date, month,
+    int, decimal and bool columns as numbers (:func:`_typed_column`), the
+    others by frames_to_native; the columns in the frame's order."""
+    if not df.columns.is_unique:
+        return frames_to_native([table], {table["name"]: df})[0]
+    spec = {c["name"]: c for c in table["columns"]}
+    null_iff = {c["name"] for c in table["columns"] if c.get("null_iff")} | \
+        {c["null_iff"] for c in table["columns"] if c.get("null_iff")}
+    typed: Dict[str, tuple] = {}
+    for label in df.columns:
+        if label in spec:
+            t = _typed_column(spec[label], df[label], null_iff)
+            if t is not None:
+                typed[label] = t
+    rest = df.drop(columns=list(typed)) if typed else df
+    ((name, n, cols),) = frames_to_native([table], {table["name"]: rest})
+    if typed:
+        by = {c[0]: c for c in cols}
+        by.update(typed)
+        cols = [by[label] for label in df.columns if label in by]
+    return name, len(df), cols
+
+
+def _native_pieces(policy: Policy, tables: Pieces) -> List[tuple]:
+    """The native form of every piece (one batch of its table each, the rows
+    on the lines of their positions). The pieces are converted one by one,
+    so that no table is copied whole (a table read as categories would
+    become Python objects in a concatenation); should a piece not convert,
+    the tables are converted concatenated, which raises exactly the error
+    of one machine's frames."""
+    schema = policy.schema
+    by_name = {t["name"]: t for t in schema}
+    out: List[tuple] = []
+    try:
+        for t, pieces in tables.items():
+            if len(pieces) > 1 and t in by_name and _table_problem(by_name[t], pieces[0][0]):
+                # The engine reports a problem of the whole table (a
+                # missing or doubled column) once per batch: one batch.
+                pieces = [(pd.concat([df for df, _ in pieces], ignore_index=True),
+                           _positions(pieces))]
+            for df, pos in pieces:
+                name, n, cols = _piece_native(by_name[t], df) if t in by_name else \
+                    frames_to_native(schema, {t: df})[0]
+                lines = None if pos is None else (np.asarray(pos) + 2).astype(np.uint32)
+                out.append((name, n, cols, lines))
+    except _errors.InputError:
+        whole = {}
+        positions = {}
+        for t, pieces in tables.items():
+            whole[t] = pd.concat([df for df, _ in pieces], ignore_index=True) if pieces \
+                else pd.DataFrame()
+            positions[t] = _positions(pieces)
+        native = frames_to_native(schema, whole)  # raises the whole frames' error
+        out = [(name, n, cols, None if positions[name] is None
+                else (positions[name] + 2).astype(np.uint32)) for name, n, cols in native]
+    return out
+
+
+def _table_problem(table: Dict[str, Any], df: pd.DataFrame) -> bool:
+    """Whether a frame of ``table`` lacks a required column or has a label
+    twice."""
+    labels = list(df.columns)
+    if len(set(labels)) != len(labels):
+        return True
+    return any(c["name"] not in labels and not c.get("nullable") for c in table["columns"])
+
+
+def _positions(pieces: List[Tuple[pd.DataFrame, Optional[np.ndarray]]]) -> Optional[np.ndarray]:
+    """The positions of the rows of pieces concatenated (None: 0, 1, ...)."""
+    if all(pos is None for _, pos in pieces):
+        return None
+    out = []
+    at = 0
+    for df, pos in pieces:
+        out.append(np.arange(at, at + len(df), dtype=np.int64) if pos is None
+                   else np.asarray(pos, dtype=np.int64))
+        at += len(df)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def _run_check(spec: Any, tables: Union[str, Pieces], options: Dict[str, Any],
+               inputs: Optional[Set[str]]) -> Dict[str, Any]:
+    """Checks ``tables`` (pieces of tables, or a CSV folder read by the
+    engine's reader) with the policy of ``spec``. Each row keeps its line
+    in its whole table (its position there + 2, as in a CSV file of it), in
     messages and ``input.invalid`` subjects alike. The input findings kept
     are those of the tables ``inputs`` (None: all)."""
     policy = _worker_policy(spec)
     try:
-        if rows:
-            native = frames_to_native(policy.schema, frames)
-            native = [(t, n, cols, (rows[t] + 2).astype(np.uint32) if t in rows else None)
-                      for t, n, cols in native]
-            facts: Any = Facts(policy._native.build_facts(native, options["lenient"],
-                                                          NULL_VALUES))
+        if isinstance(tables, str):
+            facts: Any = tables
         else:
-            facts = frames
+            native = _native_pieces(policy, tables)
+            facts = Facts(policy._native.build_facts(native, options["lenient"],
+                                                     NULL_VALUES))
+            del native
         report = policy.check(facts, **options)
     except _errors.Error as e:
         return _error_value(e)
@@ -356,30 +535,36 @@ def _run_check(spec: Any, frames: Any, options: Dict[str, Any],
     if inputs is not None:
         is_input = (f["rule"] == "input.invalid").to_numpy()
         if is_input.any():
-            tables = f["subject"].str.rpartition(":")[0].to_numpy()
-            keep = ~is_input | np.isin(tables, list(inputs))
+            tables_of = f["subject"].str.rpartition(":")[0].to_numpy()
+            keep = ~is_input | np.isin(tables_of, list(inputs))
             f = f[keep].reset_index(drop=True)
     return {"findings": f, "exempted": report.exempted, "exceptions": report.exceptions,
             "derived": report.derived, "derived_keys": report.derived_keys,
             "stats": report.stats, "warnings": report.warnings}
 
 
-def _check_bucket(spec: Any, scoped: Dict[str, List[pd.DataFrame]],
+def _whole(parts: List[pd.DataFrame]) -> List[Tuple[pd.DataFrame, Optional[np.ndarray]]]:
+    """The partitions of a whole table as pieces (their rows' positions)."""
+    if len(parts) == 1:
+        return [(parts[0], None)]
+    out = []
+    at = 0
+    for p in parts:
+        out.append((p, np.arange(at, at + len(p), dtype=np.int64)))
+        at += len(p)
+    return out
+
+
+def _check_bucket(spec: Any, scoped: Dict[str, List[Tuple[pd.DataFrame, np.ndarray]]],
                   whole: Dict[str, List[pd.DataFrame]], options: Dict[str, Any],
                   global_inputs: bool) -> Dict[str, Any]:
     """One bucket: its rows of the partitioned tables (pieces in table
     order, each with its rows' positions) and every row of the others."""
-    frames: Dict[str, pd.DataFrame] = {}
-    rows: Dict[str, np.ndarray] = {}
-    for t, pieces in scoped.items():
-        df = pd.concat([p for p, _ in pieces], ignore_index=True) if pieces else None
-        rows[t] = (np.concatenate([r for _, r in pieces]) if pieces
-                   else np.zeros(0, dtype=np.int64))
-        frames[t] = df
+    tables: Pieces = {t: list(pieces) for t, pieces in scoped.items()}
     for t, parts in whole.items():
-        frames[t] = pd.concat(parts, ignore_index=True)
+        tables[t] = _whole(parts)
     inputs = set(scoped) | (set(whole) if global_inputs else set())
-    return _run_check(spec, frames, options, inputs, rows)
+    return _run_check(spec, tables, options, inputs)
 
 
 def _check_gathered(spec: Any, whole: Union[str, Dict[str, List[pd.DataFrame]]],
@@ -387,9 +572,9 @@ def _check_gathered(spec: Any, whole: Union[str, Dict[str, List[pd.DataFrame]]],
     """The check of every row of some tables (or of a CSV folder, read by
     the engine's reader) in one task."""
     if isinstance(whole, str):
-        return _run_check(spec, whole, options, None if inputs else set(), {})
-    frames = {t: pd.concat(parts, ignore_index=True) for t, parts in whole.items()}
-    return _run_check(spec, frames, options, None if inputs else set(), {})
+        return _run_check(spec, whole, options, None if inputs else set())
+    return _run_check(spec, {t: _whole(parts) for t, parts in whole.items()}, options,
+                      None if inputs else set())
 
 
 def _validate_folder(spec: Any, path: str, lenient: bool) -> Dict[str, Any]:
@@ -407,6 +592,25 @@ def _validate_folder(spec: Any, path: str, lenient: bool) -> Dict[str, Any]:
 
 # Partition-side helpers (each on one partition of a Dask DataFrame).
 
+def _mapped(s: pd.Series, mapping: Any) -> np.ndarray:
+    """Each cell of ``s`` through ``mapping`` (a dict or a Series indexed by
+    key) as floats, NaN where it maps to nothing. A categorical column maps
+    its categories once (no cell becomes a Python object)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        codes = s.cat.codes.to_numpy()
+        if len(cats) == 0:
+            return np.full(len(s), np.nan)
+        values = pd.Series(cats.to_numpy(dtype=object)).map(mapping).to_numpy(dtype=np.float64)
+        return np.where(codes >= 0, values[np.maximum(codes, 0)], np.nan)
+    return s.map(mapping).to_numpy(dtype=np.float64)
+
+
+def _codes(values: np.ndarray) -> pd.Series:
+    """Mapped county codes as int64, -1 for none."""
+    return pd.Series(np.where(np.isnan(values), -1, values).astype(np.int32))
+
+
 def _keys_to_part(df: pd.DataFrame, key: str, part: pd.Series) -> pd.Series:
     """key -> partition (county code) of one partition's rows."""
     return pd.Series(part.to_numpy(), index=df[key].to_numpy(dtype=object))
@@ -421,17 +625,35 @@ def _concat_lookup(pieces: List[pd.Series]) -> Tuple[pd.Series, bool]:
     return s, dup
 
 
+def _key_hashes(df: pd.DataFrame, key: str) -> np.ndarray:
+    """A 64-bit hash of each row's key (of a table no other table refers
+    to: its keys are only checked for duplicates)."""
+    return pd.util.hash_array(df[key].to_numpy(dtype=object), categorize=False)
+
+
+def _any_hash_twice(pieces: List[np.ndarray]) -> bool:
+    """Whether two keys have the same hash: a key given twice, or (rarely)
+    two keys whose hashes collide; either way the check is gathered, which
+    is never wrong."""
+    if not pieces:
+        return False
+    h = np.concatenate(pieces)
+    h.sort()
+    return bool((h[1:] == h[:-1]).any())
+
+
 def _own_part(df: pd.DataFrame, key: str, codes: Dict[str, int]) -> pd.Series:
     """The partition table's rows: their own key's code."""
-    return df[key].map(codes).fillna(-1).astype(np.int64).reset_index(drop=True)
+    return _codes(_mapped(df[key], codes))
 
 
 def _lookup_part(df: pd.DataFrame, column: str, lookup: Tuple[pd.Series, bool]) -> pd.Series:
     """Rows of a table: the county of the row their path column names (-1
     when it names none)."""
     s = lookup[0]
-    return (df[column].map(s) if len(s) else pd.Series(np.nan, index=df.index)) \
-        .fillna(-1).astype(np.int64).reset_index(drop=True)
+    if not len(s):
+        return pd.Series(np.full(len(df), -1, dtype=np.int32))
+    return _codes(_mapped(df[column], s))
 
 
 def _crossing(df: pd.DataFrame, part: pd.Series, column: str,
@@ -440,9 +662,9 @@ def _crossing(df: pd.DataFrame, part: pd.Series, column: str,
     s = lookup[0]
     if not len(s) or column not in df.columns:
         return 0
-    target = df[column].map(s).to_numpy()
+    target = _mapped(df[column], s)
     own = part.to_numpy()
-    known = ~pd.isna(target)
+    known = ~np.isnan(target)
     return int((target[known] != own[known]).sum())
 
 
@@ -461,36 +683,73 @@ def _weights(part: pd.Series) -> pd.Series:
     return part.value_counts()
 
 
-def _split(df: pd.DataFrame, part: pd.Series, bucket_of: np.ndarray, offset: int,
-           buckets: int) -> List[Tuple[pd.DataFrame, np.ndarray]]:
-    """One partition's rows dealt into buckets (order kept), each with the
-    rows' positions in the whole table."""
+def _select(df: pd.DataFrame, part: pd.Series, bucket_of: np.ndarray, offset: int,
+            bucket: int) -> Tuple[pd.DataFrame, np.ndarray]:
+    """One partition's rows of one bucket (order kept), with the rows'
+    positions in the whole table."""
     codes = part.to_numpy()
     b = bucket_of[np.where(codes < 0, len(bucket_of) - 1, codes)]
-    order = np.argsort(b, kind="stable")  # one gather, each bucket's rows in order
-    ends = np.cumsum(np.bincount(b, minlength=buckets))
-    df = df.take(order).reset_index(drop=True)
-    positions = (offset + order).astype(np.int64)
-    return [(df.iloc[e - n:e].reset_index(drop=True), positions[e - n:e])
-            for n, e in zip(np.bincount(b, minlength=buckets), ends)]
-
-
-def _nth(pieces: List[Any], i: int) -> Any:
-    return pieces[i]
+    rows = np.flatnonzero(b == bucket)
+    return df.take(rows).reset_index(drop=True), offset + rows.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------
 # The check
 
 
-def _read_folder(path: str, schema: List[Dict[str, Any]]) -> Dict[str, "dd.DataFrame"]:
-    """A CSV folder as Dask DataFrames of strings (one per file present)."""
+def _lean_dtypes(table: Dict[str, Any]) -> Dict[str, str]:
+    """How :func:`read_csv` holds each column of a table: the table's key
+    and the other ids that no reference shares (each value once or nearly)
+    as Python strings, every other column as a category of its texts (a
+    payments row is 12 bytes instead of 250)."""
     out = {}
-    for t in schema:
+    for c in table["columns"]:
+        unique = c["type"] == "id" and (c["name"] == table["key"] or not c.get("references"))
+        out[c["name"]] = "object" if unique else "category"
+    return out
+
+
+def _has_quote(path: str) -> bool:
+    """Whether a file has a double quote anywhere (then a quoted cell may
+    hold a line break, and the file is not split into blocks at line
+    breaks)."""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 24)
+            if not block:
+                return False
+            if b'"' in block:
+                return True
+
+
+def read_csv(policy: Policy, folder: Union[str, "os.PathLike[str]"],
+             blocksize: Union[int, str, None] = "64MB") -> Dict[str, "dd.DataFrame"]:
+    """The CSV files of ``folder`` (``<table>.csv``, one per table of the
+    pack's schema that has one) as Dask DataFrames that hold little:
+    every cell is its text as in the file (what ``dtype=str`` reads), but
+    the columns whose values repeat (references, codes, dates, months,
+    amounts, bools) are categories, and the columns of the schema only are
+    read. A file is split into blocks of ``blocksize`` bytes at line breaks
+    unless it has a double quote (a quoted cell may hold a line break),
+    then it is one partition; None: one partition per file. The files are
+    read when the frames are computed, where they are computed (the folder
+    must be readable there at the same path); this function reads each file
+    once on the caller's side to look for a quote."""
+    if not isinstance(policy, Policy):
+        raise TypeError(f"policy: expected a zhucun.Policy (zhucun.load), "
+                        f"not {type(policy).__name__}")
+    path = os.fspath(folder)
+    if not os.path.isdir(path):
+        raise FileNotFoundError(f"no such data folder: `{path}`")
+    out = {}
+    for t in policy.schema:
         f = os.path.join(path, t["name"] + ".csv")
-        if os.path.isfile(f):
-            out[t["name"]] = dd.read_csv(f, dtype=str, keep_default_na=False,
-                                         encoding="utf-8-sig", blocksize=None)
+        if not os.path.isfile(f):
+            continue
+        dtypes = _lean_dtypes(t)
+        out[t["name"]] = dd.read_csv(
+            f, dtype=dtypes, usecols=lambda c, d=dtypes: c in d, keep_default_na=False,
+            encoding="utf-8-sig", blocksize=None if _has_quote(f) else blocksize)
     return out
 
 
@@ -592,11 +851,12 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
 
     ``tables`` is a dict of Dask DataFrames (one per table of the pack's
     schema; a table left out is empty) or the path of a folder of CSV files
-    (read with ``dask.dataframe.read_csv`` as strings). ``client`` is a
+    (validated by the engine's reader, then read with :func:`read_csv`). ``client`` is a
     ``distributed.Client`` (None: the current one if there is one, else
     Dask's configured scheduler). The rows are
     partitioned by ``partition_by``'s rows (counties) into ``buckets`` checks
-    (0: two per worker of the client, or 4); each runs with ``threads``
+    (0: two per worker of the client, or 4, and at least one per 8 million
+    rows of the partitioned tables); each runs with ``threads``
     threads. ``compute=False`` leaves the findings, stats and derived tables
     as Dask DataFrames. ``as_of``, ``start``, ``lenient`` and ``lang`` are
     those of :meth:`zhucun.Policy.check`; errors are raised as there
@@ -691,7 +951,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
             _raise_error_value(v)
         if v["rejected"]:
             return everything_gathered("the folder has rows left out")
-        frames = _read_folder(path, schema)
+        frames = read_csv(policy, path)
         parts = {t: frames[t].to_delayed() for t in frames}
     if plan.unpartitionable:
         return everything_gathered(plan.unpartitionable)
@@ -741,6 +1001,8 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
     lookups: Dict[str, Any] = {}
     problems: List[Any] = []
     problem_names: List[str] = []
+    confirm: List[Any] = []  # for a problem found on hashes: the exact test
+    referenced = {ref for _t, _c, ref in _references(schema)}
     for t in order:
         if t not in parts:
             continue
@@ -754,22 +1016,33 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
             lookup = lookups.get(ref)
             if lookup is None:
                 county[t] = [dask.delayed(lambda p: pd.Series(np.full(len(p), -1,
-                                                                      dtype=np.int64)))(p)
+                                                                      dtype=np.int32)))(p)
                              for p in parts[t]]
             else:
                 county[t] = [dask.delayed(_lookup_part)(p, col, lookup) for p in parts[t]]
         tkey = by_name[t]["key"]
-        if tkey and tkey in frames[t].columns:
+        if tkey and tkey in frames[t].columns and t in referenced:
             lookups[t] = dask.delayed(_concat_lookup)(
                 [dask.delayed(_keys_to_part)(p, tkey, c) for p, c in zip(parts[t], county[t])])
             problems.append(dask.delayed(lambda lk: lk[1])(lookups[t]))
             problem_names.append(f"a key of `{t}` is given twice")
+            confirm.append(None)
+        elif tkey and tkey in frames[t].columns:
+            # No table refers to these rows: their keys are only checked for
+            # duplicates, by a hash of each (a collision is confirmed on the
+            # keys themselves).
+            problems.append(dask.delayed(_any_hash_twice)(
+                [dask.delayed(_key_hashes)(p, tkey) for p in parts[t]]))
+            problem_names.append(f"a key of `{t}` is given twice")
+            confirm.append(dask.delayed(_duplicated)(
+                [dask.delayed(_key_pieces)(p, [tkey]) for p in parts[t]]))
         for cols in by_name[t].get("unique") or []:
             if col not in cols and all(c in frames[t].columns for c in cols):
                 problems.append(dask.delayed(_duplicated)(
                     [dask.delayed(_key_pieces)(p, list(cols)) for p in parts[t]]))
                 problem_names.append(f"`{t}` has rows of one ({', '.join(cols)}) "
                                      f"in several {pt}")
+                confirm.append(None)
     for t, column, ref in _references(schema):
         if t in plan.paths and ref in plan.paths and column != plan.paths[t] and t in parts \
                 and ref in lookups and column in frames[t].columns:
@@ -777,6 +1050,7 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                 [dask.delayed(_crossing)(p, c, column, lookups[ref])
                  for p, c in zip(parts[t], county[t])]))
             problem_names.append(f"`{t}`.`{column}` refers to rows of other {pt}")
+            confirm.append(None)
     # Kept on the workers for the passes below (the scheduler reuses a key
     # held in memory instead of computing it again).
     kept = client.persist([c for cs in county.values() for c in cs] + list(lookups.values())) \
@@ -785,8 +1059,8 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                            else pd.Series([], dtype=np.int64))(
         [dask.delayed(_weights)(c) for cs in county.values() for c in cs])
     *flags, weight = run(problems + [weights])
-    for flag, name in zip(flags, problem_names):
-        if flag:
+    for flag, name, exact in zip(flags, problem_names, confirm):
+        if flag and (exact is None or run([exact])[0]):
             return everything_gathered(name)
 
     # 2. Counties dealt into buckets, heaviest first to the lightest bucket
@@ -798,7 +1072,10 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
                 workers = len(client.scheduler_info()["workers"])
             except Exception:  # pragma: no cover - a client without a scheduler
                 workers = 0
-        buckets = 2 * workers if workers else 4
+        # Two per worker, and at least one per _BUCKET_ROWS rows of the
+        # partitioned tables (a bucket's check holds its rows' facts).
+        rows_total = int(sum(int(w) for w in weight.values))
+        buckets = max(2 * workers if workers else 4, -(-rows_total // _BUCKET_ROWS))
     buckets = max(1, min(buckets, max(1, len(codes))))
     load_of = [0] * buckets
     bucket_of = np.zeros(len(codes) + 1, dtype=np.int64)  # the last: no county
@@ -820,14 +1097,16 @@ def check(policy: Policy, tables: Tables, as_of: Any, start: Any = None,
         n = len(parts[t])
         offsets[t] = list(np.concatenate([[0], np.cumsum(lengths[i:i + n])[:-1]]).astype(int))
         i += n
-    splits = {t: [dask.delayed(_split, nout=buckets)(p, c, bucket_of, off, buckets)
-                  for p, c, off in zip(parts[t], county[t], offsets[t])]
-              for t in county}
     whole = {t: parts[t] for t in plan.global_tables if t in parts}
     spec_local = (pack, policy.params, tuple(plan.local), tuple(plan.local_derived))
     tasks = []
     for b in range(buckets):
-        scoped = {t: [dask.delayed(_nth)(s, b) for s in splits[t]] for t in splits}
+        # Each bucket's rows are taken from the partitions by tasks of its
+        # own, so that only the buckets being checked have their rows
+        # copied (not every bucket's at once).
+        scoped = {t: [dask.delayed(_select)(p, c, bucket_of, off, b)
+                      for p, c, off in zip(parts[t], county[t], offsets[t])]
+                  for t in county}
         tasks.append(dask.delayed(_check_bucket, pure=False)(spec_local, scoped, whole,
                                                               options, b == 0))
     gathered_task_ = None

@@ -604,7 +604,6 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "`until` 是规则生效的最后一天，不能早于 `from`"},
       {"pack.unknown_kind", "unknown rule kind `{kind}`", "未知的规则类型 `{kind}`"},
       {"pack.unknown_kind", "did you mean `{name}`?", "是否应为 `{name}`？"},
-      {"pack.unknown_kind", "the kinds are {kinds:list}", "可用的规则类型有 {kinds}"},
       {"pack.unknown_key", "unknown key `{key}` in a rule", "规则中有未知的键 `{key}`"},
       {"pack.bad_severity", "unknown severity `{s}`", "未知的严重程度 `{s}`"},
       {"pack.bad_severity", "did you mean `{name}`?", "是否应为 `{name}`？"},
@@ -1383,6 +1382,29 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "{noun}不是有效的 UTF-8：字节 {b}"},
       {"*.bad_encoding", "save the file as UTF-8", "请把文件另存为 UTF-8 编码"},
       {"*.bad_encoding", "the {noun:phrase} holds a nul byte", "{noun}中有空字节（NUL）"},
+      {"pack.unknown_kind", "the rule kinds are {kinds:list}", "规则类型可以是 {kinds}"},
+      {"pack.no_schema",
+       "add the schema file to `includes`, e.g. `includes: [schema.yaml, rules.yaml]`",
+       "把 schema 文件加到 `includes` 中，如 `includes: [schema.yaml, rules.yaml]`"},
+      {"csv.not_utf8", "`{file}` is not valid UTF-8 after converting from `{enc}`: the first bad byte is 0x{b}",
+       "`{file}` 从 `{enc}` 转换后不是有效的 UTF-8：第一个错误字节是 0x{b}"},
+      // What a kind's argument should be (pack.bad_argument).
+      {"phrase", "a list or an expression", "列表或表达式"},
+      {"phrase", "a map or an expression", "映射或表达式"},
+      {"phrase", "a single value", "单个值"},
+      {"phrase", "a name or a list of names", "名称或名称列表"},
+      // Errors of evaluation (engine.eval_error), in the expression's terms.
+      {"phrase", "index out of range", "下标超出范围"},
+      {"phrase", "invalid list index", "无效的列表下标"},
+      {"phrase", "evaluation exceeds {n:n} comprehension steps", "计算超过了 {n} 步列表遍历"},
+      {"phrase", "`{v}` is not a date of the form YYYY-MM-DD", "`{v}` 不是 YYYY-MM-DD 形式的日期"},
+      {"phrase", "`{v}` is not a period such as 2023, 2023-H1, 2023-Q3 or 2023-07",
+       "`{v}` 不是期间（如 2023、2023-H1、2023-Q3 或 2023-07）"},
+      {"phrase", "no row {n:n} in `{table}`", "`{table}` 中没有第 {n} 行"},
+      {"phrase", "no table `{table}`", "没有表 `{table}`"},
+      {"phrase", "`{name}` has no field `{field}`", "`{name}` 没有字段 `{field}`"},
+      {"phrase", "`{name}` depends on itself", "`{name}` 依赖于它自己"},
+      {"phrase", "`when` gave {v}, not true or false", "`when` 的结果是 {v}，不是 true 或 false"},
 
       // -----------------------------------------------------------------
       // Last, the most general pieces.

@@ -94,6 +94,12 @@ std::vector<Segment> Parse(std::string_view pattern) {
   return out;
 }
 
+// Matching steps left for the text being translated: patterns with several
+// holes, phrases inside phrases, could take long on a long text that matches
+// none of them; past the budget the text stays English.
+constexpr int kMatchBudget = 200000;
+thread_local int budget = kMatchBudget;
+
 struct Compiled {
   const DiagnosticWords* entry;
   std::vector<Segment> en;
@@ -210,6 +216,7 @@ std::optional<std::string> HoleValue(std::string_view code, const Segment& hole,
 // Chinese values are in `values` (by name).
 bool Match(std::string_view code, const std::vector<Segment>& segs, size_t i,
            std::string_view text, size_t pos, std::map<std::string, std::string>* values) {
+  if (--budget < 0) return false;
   if (i == segs.size()) return pos == text.size();
   const Segment& s = segs[i];
   if (s.kind == HoleKind::kNone) {
@@ -321,7 +328,10 @@ std::optional<std::string> TranslateWith(std::string_view code, std::string_view
 
 std::optional<std::string> TranslateDiagnosticText(std::string_view code, std::string_view text) {
   if (text.empty()) return std::string();
-  return TranslateWith(code, text);
+  budget = kMatchBudget;
+  std::optional<std::string> zh = TranslateWith(code, text);
+  if (budget < 0) return std::nullopt;
+  return zh;
 }
 
 std::vector<std::string> PatternHoles(std::string_view pattern) {

@@ -77,6 +77,26 @@ TEST(DiagnosticWordsTest, BracesThatOpenNoHoleAreText) {
             (std::vector<std::string>{"b", "d"}));
 }
 
+TEST(DiagnosticWordsTest, ALongListIsTranslatedAndALongMismatchGivesUpSoon) {
+  const std::string head =
+      "rows refer, directly or through others, to the rejected `teams` row on line 3 and are "
+      "rejected too: ";
+  std::string list, zh;
+  for (int i = 0; i < 12; ++i) {
+    list += (i ? ", " : "") + std::to_string(i + 1) + " of `t" + std::to_string(i) + "`";
+    zh += std::string(i ? "，" : "") + "`t" + std::to_string(i) + "` " + std::to_string(i + 1) +
+          " 行";
+  }
+  EXPECT_EQ(Zh("csv.bad_reference", "78 " + head + list),
+            "有 78 行直接或间接引用了被拒绝的 `teams` 第 3 行，因此也被拒绝：" + zh);
+  // One item that is no `N of `table`` spoils a long list: English, soon.
+  std::string spoiled;
+  for (int i = 0; i < 3000; ++i) spoiled += "1 of `t`, ";
+  spoiled += "many of `t`";
+  EXPECT_EQ(TranslateDiagnosticText("csv.bad_reference", "3001 " + head + spoiled),
+            std::nullopt);
+}
+
 // Every Chinese pattern has its English pattern's holes, no English pattern
 // is given twice for one code, and alias entries name groups that exist.
 TEST(DiagnosticWordsTest, TheCatalogIsConsistent) {
@@ -100,7 +120,9 @@ TEST(DiagnosticWordsTest, TheCatalogIsConsistent) {
     EXPECT_EQ(std::string(w.zh).find(":phrase}"), std::string::npos) << w.zh;
     EXPECT_EQ(std::string(w.zh).find(":list}"), std::string::npos) << w.zh;
     // A piece may be the same in both ("`{key}`"); a message is not.
-    if (w.code != "phrase") EXPECT_NE(w.en, w.zh) << w.code;
+    if (w.code != "phrase") {
+      EXPECT_NE(w.en, w.zh) << w.code;
+    }
   }
 }
 

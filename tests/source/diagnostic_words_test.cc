@@ -97,6 +97,39 @@ TEST(DiagnosticWordsTest, ALongListIsTranslatedAndALongMismatchGivesUpSoon) {
             std::nullopt);
 }
 
+// Messages no other test makes (a pack test's failures, rare file errors),
+// as the sources write them.
+TEST(DiagnosticWordsTest, MessagesOfRareCodes) {
+  const struct {
+    const char* code;
+    const char* en;
+    const char* zh;
+  } kCases[] = {
+      {"test.missing_finding",
+       "expected `team.short` for `teams:T1` in `2023`, but it is not there",
+       "预期 `team.short` 对 `teams:T1` 在 `2023` 产生发现，但没有这条发现"},
+      {"test.missing_finding", "`team.short` fired only for `teams:T2`: too short",
+       "`team.short` 只对这些产生了发现：`teams:T2`: too short"},
+      {"test.unexpected_finding", "expected no `team.short` for `teams:T1`, but it fired 2 times",
+       "预期 `team.short` 不对 `teams:T1` 产生发现，但它产生了 2 次"},
+      {"test.missing_exemption",
+       "expected `team.short` for `teams:T1` to be exempted by `X1`, but it is not",
+       "预期 `team.short` 对 `teams:T1` 的发现被 `X1` 豁免，但没有被豁免"},
+      {"test.derived_mismatch", "`team_days` row 2 is `T2,30`, not the expected `T2,31`",
+       "`team_days` 第 2 行是 `T2,30`，而不是预期的 `T2,31`"},
+      {"test.field_count", "the row has 3 fields but the header has 2",
+       "这一行有 3 个字段，但表头有 2 个"},
+      {"test.no_header",
+       "the rows of `teams` have no header line; expected some of the columns `team_id` and `days`",
+       "`teams` 的行没有表头行；应为以下列中的若干列：`team_id` 和 `days`"},
+      {"csv.unknown_table", "an encoding is given for `payment`, which is no table of the schema",
+       "为 `payment` 指定了编码，但 schema 中没有这个表"},
+      {"pack.internal", "internal error while reading the pack: bad_alloc",
+       "读取政策包时发生内部错误：bad_alloc"},
+  };
+  for (const auto& c : kCases) EXPECT_EQ(Zh(c.code, c.en), c.zh) << c.en;
+}
+
 // Every Chinese pattern has its English pattern's holes, no English pattern
 // is given twice for one code, and alias entries name groups that exist.
 TEST(DiagnosticWordsTest, TheCatalogIsConsistent) {

@@ -116,7 +116,7 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "YAML 格式错误：`{key}` 后的 `：` 是全角冒号；YAML 要用半角冒号 `:`"},
       {"*.yaml_syntax",
        "switch the keyboard to half-width punctuation and write `{key}: ...`, with a space after "
-       "the colon (the YAML parser stopped at line {line:n}: {parser})",
+       "the colon (the YAML parser stopped at line {line:n}: {parser:quoted})",
        "把输入法切换为半角标点，写成 `{key}: ...`，冒号后留一个空格（YAML 解析器停在第 {line} "
        "行：{parser}）"},
       {"*.yaml_syntax",
@@ -127,7 +127,7 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "YAML 格式错误：这一行用 Tab 缩进；YAML 只能用空格缩进"},
       {"*.yaml_syntax",
        "replace the tab with spaces, lined up with the keys above (the YAML parser stopped at "
-       "line {line:n}: {parser})",
+       "line {line:n}: {parser:quoted})",
        "把 Tab 换成空格，与上面的键对齐（YAML 解析器停在第 {line} 行：{parser}）"},
       {"*.yaml_syntax",
        "invalid yaml: this line is indented with a full-width space (全角空格); YAML indents with "
@@ -146,7 +146,7 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "在文本末尾加上 `{q}`；多行文本写在 `>-`（要保留换行则用 `|`）之后，不加引号"},
       {"*.yaml_syntax",
        "end the text with `{q}`; a text of several lines is written after `>-` (or `|` to keep "
-       "its line breaks), without quotes (the YAML parser stopped at line {line:n}: {parser})",
+       "its line breaks), without quotes (the YAML parser stopped at line {line:n}: {parser:quoted})",
        "在文本末尾加上 `{q}`；多行文本写在 `>-`（要保留换行则用 `|`）之后，不加引号（YAML "
        "解析器停在第 {line} 行：{parser}）"},
       {"*.yaml_syntax",
@@ -155,14 +155,38 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "YAML 格式错误：这一行缩进了 {n} 个空格，比上面的键（{m} 个）多，而上面的键下面不能再嵌套"},
       {"*.yaml_syntax",
        "line the keys of one map up under each other (line {line:n} starts its key at column "
-       "{col:n}) (the YAML parser stopped at line {at:n}: {parser})",
+       "{col:n}) (the YAML parser stopped at line {at:n}: {parser:quoted})",
        "同一层的键要上下对齐（第 {line} 行的键从第 {col} 列开始）（YAML 解析器停在第 {at} 行："
        "{parser}）"},
       {"*.yaml_syntax",
        "invalid yaml: a {noun:phrase} holds one document, found a second one",
        "YAML 格式错误：一个{noun}只能有一个文档，这里出现了第二个"},
       {"*.yaml_syntax", "remove the `---` line and what follows", "删除 `---` 这一行及其后的内容"},
-      // yaml-cpp's own words, for the slips not recognised above.
+      // yaml-cpp's own words, for the slips not recognised above, and
+      // quoted in the helps of those recognised.
+      {"phrase", "illegal map value", "映射的值不合法"},
+      {"phrase", "end of map not found", "映射没有正常结束"},
+      {"phrase", "end of map flow not found", "`{{...}` 映射没有闭合"},
+      {"phrase", "end of sequence not found", "列表没有正常结束"},
+      {"phrase", "end of sequence flow not found", "`[...]` 列表没有闭合"},
+      {"phrase", "illegal tab when looking for indentation", "缩进中不能有 Tab"},
+      {"phrase", "block sequence entries are not allowed in this context",
+       "此处不能出现以 `-` 开头的列表项"},
+      {"phrase", "illegal EOF in scalar", "文本在文件末尾没有结束"},
+      {"phrase", "end of string not found", "字符串没有结束"},
+      {"phrase", "unknown token", "无法识别的记号"},
+      {"phrase", "illegal block entry", "列表项不合法"},
+      {"phrase", "illegal flow end", "多出了 `]` 或 `}`"},
+      {"phrase", "illegal map key", "映射的键不合法"},
+      {"phrase", "illegal character in scalar", "文本中有非法字符"},
+      {"phrase", "illegal document indicator in scalar", "文本中出现了文档分隔符"},
+      {"phrase", "unexpected character in block scalar", "块文本中有意外的字符"},
+      {"phrase", "the referenced anchor is not defined", "引用的锚点没有定义"},
+      {"phrase", "unknown escape character: `{c}`", "未知的转义字符：`{c}`"},
+      {"phrase", "invalid unicode: `{c}`", "无效的 Unicode 转义：`{c}`"},
+      {"phrase", "alias not found after *", "`*` 后面没有别名"},
+      {"phrase", "anchor not found after &", "`&` 后面没有锚点名"},
+      {"phrase", "syntax error", "语法错误"},
       {"*.yaml_syntax", "invalid yaml: illegal map value", "YAML 格式错误：映射的值不合法"},
       {"*.yaml_syntax", "invalid yaml: end of map not found", "YAML 格式错误：映射没有正常结束"},
       {"*.yaml_syntax", "invalid yaml: end of map flow not found",
@@ -182,11 +206,7 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "YAML 格式错误：块文本中有意外的字符"},
       {"*.yaml_syntax", "invalid yaml: illegal character in scalar",
        "YAML 格式错误：文本中有非法字符"},
-      {"*.yaml_syntax", "invalid yaml: unknown escape character {c}",
-       "YAML 格式错误：未知的转义字符 {c}"},
-      {"*.yaml_syntax", "invalid yaml: the anchor `{name}` is not defined",
-       "YAML 格式错误：锚点 `{name}` 没有定义"},
-      {"*.yaml_syntax", "invalid yaml: {parser}", "YAML 格式错误：{parser}"},
+      {"*.yaml_syntax", "invalid yaml: {parser:quoted}", "YAML 格式错误：{parser}"},
       {"*.too_deep", "{what:phrase} is nested more than {n:n} levels deep",
        "{what}嵌套超过 {n} 层"},
       {"*.too_deep", "{what:phrase} is nested too deeply", "{what}嵌套过深"},
@@ -398,7 +418,7 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "{keys}"},
       {"*.yaml_syntax",
        "switch the keyboard to half-width and indent with spaces (the YAML parser stopped at "
-       "line {line:n}: {parser})",
+       "line {line:n}: {parser:quoted})",
        "把输入法切换为半角，用空格缩进（YAML 解析器停在第 {line} 行：{parser}）"},
       {"engine.unknown_subject", "write the subject as `{form}`", "对象写作 `{form}`"},
       {"test.bad_period", "write a {kind:phrase}, e.g. `{p}`", "请写{kind}，如 `{p}`"},

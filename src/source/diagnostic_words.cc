@@ -24,6 +24,8 @@ enum class HoleKind : uint8_t {
   kNumber,  // {name:n}: ASCII digits
   kSame,    // {name:same}: translated by the entries of the text's own code
   kJoined,  // {name:joined}: any text, its ", " and " and " in Chinese
+  kQuoted,  // {name:quoted}: words quoted from elsewhere: a phrase entry's
+            // Chinese when there is one, else as they are
 };
 
 struct Segment {
@@ -55,6 +57,8 @@ bool ReadHole(std::string_view pattern, size_t pos, Segment* hole, size_t* after
       hole->kind = HoleKind::kSame;
     } else if (kind == "joined") {
       hole->kind = HoleKind::kJoined;
+    } else if (kind == "quoted") {
+      hole->kind = HoleKind::kQuoted;
     } else {
       return false;
     }
@@ -191,6 +195,9 @@ std::optional<std::string> HoleValue(std::string_view code, const Segment& hole,
       return TranslateWith("phrase", value);
     case HoleKind::kSame:
       return TranslateWith(code, value);
+    case HoleKind::kQuoted:
+      if (std::optional<std::string> zh = TranslateWith("phrase", value)) return zh;
+      return std::string(value);
     case HoleKind::kJoined: {
       std::string out;
       for (size_t i = 0; i < value.size();) {

@@ -21,6 +21,8 @@
 //                  its ", ", " or " and " and " between backticked items
 //                  turned into 、, 或 and 和
 //   {name:n}       a number (ASCII digits), carried over
+//   {name:quoted}  words quoted from a third party (the YAML parser's): a
+//                  phrase entry's Chinese when there is one, else as written
 //   {name:joined}  any text (places, say) with its ", " and " and " as 、
 //   {name:same}    the rest of a message after a prefix ("`members` row 3:
 //                  ..."): translated by the entries of the message's code

@@ -57,6 +57,18 @@ TEST(DiagnosticWordsTest, ListsAndPhrasesAreTranslatedInside) {
             std::nullopt);
 }
 
+TEST(DiagnosticWordsTest, TheYamlParsersWordsAreTranslatedWhenKnown) {
+  EXPECT_EQ(Zh("pack.yaml_syntax", "invalid yaml: illegal map value"),
+            "YAML 格式错误：映射的值不合法");
+  // Words of the parser no entry knows are quoted as they are.
+  EXPECT_EQ(Zh("schema.yaml_syntax", "invalid yaml: bad conversion"),
+            "YAML 格式错误：bad conversion");
+  EXPECT_EQ(Zh("pack.yaml_syntax",
+               "replace the tab with spaces, lined up with the keys above (the YAML parser "
+               "stopped at line 6: illegal tab when looking for indentation)"),
+            "把 Tab 换成空格，与上面的键对齐（YAML 解析器停在第 6 行：缩进中不能有 Tab）");
+}
+
 TEST(DiagnosticWordsTest, NumbersMustBeDigits) {
   EXPECT_EQ(Zh("facts.unlisted", "12 more problems not listed"), "另有 12 个问题未列出");
   EXPECT_EQ(TranslateDiagnosticText("facts.unlisted", "many more problems not listed"),

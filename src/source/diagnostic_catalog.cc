@@ -497,6 +497,7 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
        "该名称第一次出现在第 {line} 行"},
       {"pack.duplicate_key", "language `{lang}` is given twice", "语言 `{lang}` 写了两次"},
       {"pack.duplicate_key", "the first is on line {line:n}", "第一次在第 {line} 行"},
+      {"pack.duplicate_key", "code `{code}` is given twice", "代码值 `{code}` 写了两次"},
       {"pack.duplicate_key", "`as` is given both in the rule and in its subject",
        "规则和它的 subject 中都写了 `as`"},
       {"pack.duplicate_key", "the subject's `as` is on line {line:n}",

@@ -128,7 +128,7 @@ bool WriteProblems(const std::string& command, const std::string& file, const Di
                    const SourceManager& sources, std::ostream& err) {
   if (file.empty()) return true;
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << all.Render(sources);
+  out << all.Render(sources, LangCode(CurrentLang()));
   if (!out) {
     err << Tr("zhucun {command}: cannot write `{file}`", {{"command", command}, {"file", file}})
         << "\n";
@@ -264,7 +264,7 @@ bool LoadData(const std::string& command, const DataArgs& args,
   std::map<std::string, std::string> params;
   if (!ParseParams(command, args.params, &params, err)) return false;
   Result<Policy> policy = Policy::Load(args.rules, sources, params);
-  err << policy.diagnostics().Render(sources);
+  err << policy.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!policy.ok()) return false;
   loaded->policy = std::move(policy).value();
   CsvOptions csv;
@@ -275,7 +275,7 @@ bool LoadData(const std::string& command, const DataArgs& args,
   if (!args.problems.empty()) csv.all_problems = &all;
   Result<FactSet> facts =
       ReadCsvFolder(loaded->policy->schema(), args.data, csv, sources);
-  err << facts.diagnostics().Render(sources);
+  err << facts.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!WriteProblems(command, args.problems, all, sources, err)) return false;
   if (!facts.ok()) return false;
   loaded->facts = std::make_shared<const FactSet>(std::move(facts).value());
@@ -316,7 +316,7 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   const std::string schema_path = rules + "/schema.yaml";
   Result<Schema> schema = LoadSchema(schema_path, sources);
   if (!schema.ok()) {
-    err << schema.diagnostics().Render(sources);
+    err << schema.diagnostics().Render(sources, LangCode(CurrentLang()));
     return kExitUsage;
   }
   CsvOptions options;
@@ -326,7 +326,7 @@ int RunLoad(const std::string& rules, const std::string& data, bool lenient,
   Diagnostics all;
   if (!problems.empty()) options.all_problems = &all;
   Result<FactSet> facts = ReadCsvFolder(schema.value(), data, options, sources);
-  err << facts.diagnostics().Render(sources);
+  err << facts.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!WriteProblems("load", problems, all, sources, err)) return kExitUsage;
   if (!facts.ok()) return kExitUsage;
   WarnAboutFiles("load", schema.value(), data, err);
@@ -392,7 +392,7 @@ void PrintSummary(const Policy& policy, const std::shared_ptr<const FactSet>& fa
   if (!by.empty()) {
     Result<std::vector<std::string>> groups =
         policy.SummaryGroups(facts, options, r.findings);
-    err << groups.diagnostics().Render(SourceManager{});
+    err << groups.diagnostics().Render(SourceManager{}, LangCode(CurrentLang()));
     if (groups.ok()) {
       const std::string none = Tr("(no {group})", {{"group", by}});
       const std::vector<GroupCount> rows = CountByGroup(r.findings, groups.value());
@@ -455,7 +455,7 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
   options.plan = !args.no_plan;
   options.threads = args.threads;
   Result<Report> report = policy.Check(shared, options);
-  err << report.diagnostics().Render(sources);
+  err << report.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!report.ok()) return kExitUsage;
   const Report& r = report.value();
   const bool any_error = CountErrors(r.findings) > 0;

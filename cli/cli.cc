@@ -52,7 +52,7 @@ void PrintResult(std::string_view text, const Result<Program>& program,
             const SourceManager& sources, std::ostream& out, std::ostream& err,
             Outcome& outcome) {
   if (!program.diagnostics().empty()) {
-    err << program.diagnostics().Render(sources);
+    err << program.diagnostics().Render(sources, cli::LangCode(cli::CurrentLang()));
   }
   if (!program.ok()) {
     outcome.compile_error = true;

@@ -94,7 +94,7 @@ std::vector<std::string> Groups(const Loaded& before, const Loaded& after,
     }
     Result<std::vector<std::string>> g =
         side.policy->SummaryGroups(side.facts, side.options, findings);
-    err << g.diagnostics().Render(SourceManager{});
+    err << g.diagnostics().Render(SourceManager{}, LangCode(CurrentLang()));
     if (!g.ok()) continue;
     for (size_t k = 0; k < index.size(); ++k) groups[index[k]] = g.value()[k];
   }
@@ -156,10 +156,10 @@ int RunDiff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
   if (!LoadData("diff", side, sources, &after, err)) return kExitUsage;
   before.options.threads = after.options.threads = args.threads;
   Result<Report> old_report = before.policy->Check(before.facts, before.options);
-  err << old_report.diagnostics().Render(sources);
+  err << old_report.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!old_report.ok()) return kExitUsage;
   Result<Report> new_report = after.policy->Check(after.facts, after.options);
-  err << new_report.diagnostics().Render(sources);
+  err << new_report.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!new_report.ok()) return kExitUsage;
 
   const ReportDiff diff = Diff(old_report.value(), new_report.value());

@@ -120,7 +120,7 @@ int RunExplain(const DataArgs& args, const std::vector<std::string>& finding,
   Result<Explanation> e =
       loaded.policy->Explain(loaded.facts, loaded.options, finding[0],
                              finding[1], finding.size() == 3 ? finding[2] : "");
-  err << e.diagnostics().Render(sources);
+  err << e.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!e.ok()) return kExitUsage;
   out << FormatExplanation(e.value(), LangCode(CurrentLang()));
   return e.value().fired ? kExitOk : kExitFindings;
@@ -139,7 +139,7 @@ Values N(size_t n) {
 int RunValidate(const std::string& pack, std::ostream& out, std::ostream& err) {
   SourceManager sources;
   Result<Policy> policy = Policy::Load(pack, sources);
-  err << policy.diagnostics().Render(sources);
+  err << policy.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!policy.ok()) {
     size_t errors = 0;
     for (const Diagnostic& d : policy.diagnostics().items()) {

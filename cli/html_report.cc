@@ -144,7 +144,7 @@ void ExplainFindings(const Policy& policy, const std::shared_ptr<const FactSet>&
     page->explained[chosen[k]] =
         e.ok() ? ExplanationHtml(e.value(), say)
                : "<p>" + std::string(say(kWords.explain_failed)) + " " +
-                     Html(FirstError(e.diagnostics())) + "</p>";
+                     Html(FirstError(e.diagnostics(), check.lang)) + "</p>";
   });
   page->explained_count = chosen.size();
 }

@@ -136,8 +136,8 @@ std::optional<Date> WindowStart(const PackInfo& info, const CheckOptions& check)
 // Runs fn(0) ... fn(n - 1) on `threads` threads (0: one per core).
 void ParallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& fn);
 
-// The first error's message of a failed result.
-std::string FirstError(const Diagnostics& d);
+// The first error's message of a failed result, in `lang` ("en" or "zh").
+std::string FirstError(const Diagnostics& d, const std::string& lang);
 
 }  // namespace zhucun::cli::html_report
 

@@ -114,7 +114,7 @@ bool CountVisits(const Policy& policy, const std::shared_ptr<const FactSet>& fac
       if (!e.ok()) {
         if (!IsNotJudged(e.diagnostics())) {
           outcome[i] = 4;
-          failures[i] = FirstError(e.diagnostics());
+          failures[i] = FirstError(e.diagnostics(), check.lang);
         }
         continue;
       }
@@ -262,7 +262,7 @@ bool CountPage(const Policy& policy, const std::shared_ptr<const FactSet>& facts
   if (!policy.summary_by().empty()) {
     Result<std::vector<std::string>> groups = policy.SummaryGroups(facts, check, report.findings);
     if (!groups.ok()) {
-      *error = FirstError(groups.diagnostics());
+      *error = FirstError(groups.diagnostics(), check.lang);
       return false;
     }
     page->finding_group = std::move(groups).value();
@@ -296,10 +296,10 @@ void ParallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& 
   for (std::thread& t : pool) t.join();
 }
 
-// The first error's message of a failed result.
-std::string FirstError(const Diagnostics& d) {
+// The first error's message of a failed result, in `lang`.
+std::string FirstError(const Diagnostics& d, const std::string& lang) {
   for (const Diagnostic& item : d.items()) {
-    if (item.severity == Severity::kError) return item.message;
+    if (item.severity == Severity::kError) return TranslateDiagnostic(item, lang).message;
   }
   return "unknown error";
 }

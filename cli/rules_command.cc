@@ -104,7 +104,7 @@ void PrintMarkdown(const PackInfo& info, std::ostream& out) {
 int RunRules(const RulesArgs& args, std::ostream& out, std::ostream& err) {
   SourceManager sources;
   Result<Policy> policy = Policy::Load(args.pack, sources);
-  err << policy.diagnostics().Render(sources);
+  err << policy.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!policy.ok()) return kExitUsage;
   const PackInfo info = policy.value().info();
   if (args.format == "markdown") {

@@ -35,14 +35,14 @@ int RunTest(const TestArgs& args, std::ostream& out, std::ostream& err) {
   options.filter = args.filter;
   SourceManager sources;
   Result<PackTestReport> result = RunPackTests(args.pack, sources, options);
-  err << result.diagnostics().Render(sources);
+  err << result.diagnostics().Render(sources, LangCode(CurrentLang()));
   if (!result.ok()) return kExitUsage;
   const PackTestReport& report = result.value();
   for (const PackTestCaseResult& c : report.cases) {
     out << (c.passed() ? Tr("ok   ") : Tr("FAIL ")) << Shown(c.file, args.pack) << ": "
         << c.name << '\n';
     for (const PackTestFailure& f : c.failures) {
-      out << RenderDiagnostic(f.diagnostic, sources) << '\n';
+      out << RenderDiagnostic(f.diagnostic, sources, LangCode(CurrentLang())) << '\n';
     }
   }
   const PackTestCoverage& cov = report.coverage;

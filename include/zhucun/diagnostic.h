@@ -10,10 +10,21 @@
 ///      |   when: member.end_dat == null
 ///      |                ^~~~~~~
 ///      = help: did you mean `end_date`?
+///
+/// The messages are written in English. Render(sources, "zh") and
+/// RenderDiagnostic(d, sources, "zh") show them in Chinese, from a catalog of
+/// the library's messages; the names, numbers and text they quote come over
+/// as written:
+///
+///     rules.yaml:14:16: 错误[expr.unknown_field]：`member` 没有字段 `end_dat`
+///      |   when: member.end_dat == null
+///      |                ^~~~~~~
+///      = 提示：是否想写 `end_date`？
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -104,6 +115,9 @@ class ZHUCUN_API Diagnostics {
   const std::vector<Diagnostic>& items() const { return items_; }
   /// Renders every diagnostic, each followed by a newline.
   std::string Render(const SourceManager& sources) const;
+  /// The same in `lang`: "zh" for Chinese (see RenderDiagnostic), anything
+  /// else for English, byte for byte what Render(sources) gives.
+  std::string Render(const SourceManager& sources, std::string_view lang) const;
 
  private:
   std::vector<Diagnostic> items_;
@@ -113,6 +127,25 @@ class ZHUCUN_API Diagnostics {
 /// source line with a caret under the span, then " = help: ..." if any.
 ZHUCUN_API std::string RenderDiagnostic(const Diagnostic& d,
                                         const SourceManager& sources);
+
+/// The same in `lang`. With "zh" the frame is Chinese ("错误[code]：",
+/// " = 提示："), and the message and help are translated by the library's
+/// catalog of its own messages, each as a whole: a message the catalog does
+/// not know (one from a newer code path, or one an application made) stays
+/// English. The code, the place and the snippet are the same in every
+/// language. Any other `lang` renders English, as RenderDiagnostic(d, sources).
+ZHUCUN_API std::string RenderDiagnostic(const Diagnostic& d,
+                                        const SourceManager& sources,
+                                        std::string_view lang);
+
+/// `d` with its message and help in `lang` ("zh"; any other language leaves
+/// them English), for callers that show diagnostics in their own form. Each
+/// text the catalog does not know stays as it is.
+ZHUCUN_API Diagnostic TranslateDiagnostic(const Diagnostic& d, std::string_view lang);
+
+/// True when the catalog translates both the message and the help of `d`
+/// into `lang` ("zh"); always true for "en".
+ZHUCUN_API bool IsTranslated(const Diagnostic& d, std::string_view lang);
 
 /// The candidate closest to `word` by edit distance, or "" if none is close
 /// enough to be a likely typo. Used for did-you-mean hints. Distances count

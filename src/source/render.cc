@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "source/diagnostic_words.h"
 #include "source/utf8.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/source.h"
@@ -38,17 +39,19 @@ constexpr size_t kMaxShownCodePoints = 120;
 // Code points of context kept before the span when a line is cut.
 constexpr size_t kContextBefore = 40;
 
-const char* SeverityName(Severity s) {
+const char* SeverityName(Severity s, bool zh) {
   switch (s) {
     case Severity::kError:
-      return "error";
+      return zh ? "错误" : "error";
     case Severity::kWarning:
-      return "warning";
+      return zh ? "警告" : "warning";
     case Severity::kNote:
-      return "note";
+      return zh ? "注" : "note";
   }
-  return "error";
+  return zh ? "错误" : "error";
 }
+
+bool IsChinese(std::string_view lang) { return lang == "zh"; }
 
 // One code point of a shown line.
 struct Cell {
@@ -188,6 +191,10 @@ size_t EditDistance(const std::u32string& a, const std::u32string& b) {
   return prev[b.size()];
 }
 
+// RenderDiagnostic with the frame in Chinese or English; the message and
+// help as they are in `d`.
+std::string RenderDiagnosticIn(const Diagnostic& d, const SourceManager& sources, bool zh);
+
 }  // namespace
 
 void Diagnostics::Add(Diagnostic d) { items_.push_back(std::move(d)); }
@@ -222,8 +229,47 @@ std::string Diagnostics::Render(const SourceManager& sources) const {
   return out;
 }
 
+std::string Diagnostics::Render(const SourceManager& sources, std::string_view lang) const {
+  std::string out;
+  for (const Diagnostic& d : items_) {
+    out += RenderDiagnostic(d, sources, lang);
+    out += '\n';
+  }
+  return out;
+}
+
+Diagnostic TranslateDiagnostic(const Diagnostic& d, std::string_view lang) {
+  Diagnostic out = d;
+  if (!IsChinese(lang)) return out;
+  if (auto zh = internal::TranslateDiagnosticText(d.code, d.message)) out.message = std::move(*zh);
+  if (auto zh = internal::TranslateDiagnosticText(d.code, d.help)) out.help = std::move(*zh);
+  return out;
+}
+
+bool IsTranslated(const Diagnostic& d, std::string_view lang) {
+  if (!IsChinese(lang)) return true;
+  return internal::TranslateDiagnosticText(d.code, d.message).has_value() &&
+         internal::TranslateDiagnosticText(d.code, d.help).has_value();
+}
+
 std::string RenderDiagnostic(const Diagnostic& d,
                              const SourceManager& sources) {
+  return RenderDiagnostic(d, sources, "en");
+}
+
+std::string RenderDiagnostic(const Diagnostic& d, const SourceManager& sources,
+                             std::string_view lang) {
+  const bool zh = IsChinese(lang);
+  if (zh) {
+    const Diagnostic translated = TranslateDiagnostic(d, lang);
+    return RenderDiagnosticIn(translated, sources, true);
+  }
+  return RenderDiagnosticIn(d, sources, false);
+}
+
+namespace {
+
+std::string RenderDiagnosticIn(const Diagnostic& d, const SourceManager& sources, bool zh) {
   std::string out;
   const bool has_place = d.span.file != kNoFile && d.span.file < sources.size();
   const std::string_view text =
@@ -237,9 +283,9 @@ std::string RenderDiagnostic(const Diagnostic& d,
     out +=
         ':' + std::to_string(lc.line) + ':' + std::to_string(lc.column) + ": ";
   }
-  out += SeverityName(d.severity);
+  out += SeverityName(d.severity, zh);
   if (!d.code.empty()) out += '[' + d.code + ']';
-  out += ": ";
+  out += zh ? "：" : ": ";
   out += d.message;
   if (has_place) {
     const std::string_view line = sources.LineText(d.span.file, begin);
@@ -252,11 +298,13 @@ std::string RenderDiagnostic(const Diagnostic& d,
                   std::min(end, line_end) - line_begin, &out);
   }
   if (!d.help.empty()) {
-    out += "\n = help: ";
+    out += zh ? "\n = 提示：" : "\n = help: ";
     out += d.help;
   }
   return out;
 }
+
+}  // namespace
 
 std::string ClosestMatch(std::string_view word,
                          const std::vector<std::string>& candidates) {

@@ -183,6 +183,60 @@ TEST(CliLangTest, TestAndDiffSpeakChinese) {
                           "没有变化\n");
 }
 
+// The engine's diagnostics follow the language too: a pack's, the data's
+// and explain's; in English they are as they always were.
+TEST(CliLangTest, DiagnosticsSpeakChinese) {
+  const std::string ok = kSourceDir + "/tests/testdata/packs/explain_ok";
+  TempDir pack;
+  for (const char* f : {"pack.yaml", "schema.yaml", "rules.yaml"}) {
+    pack.Write(f, ReadFile(ok + "/" + f));
+  }
+  const std::string rules = ReadFile(pack.File("rules.yaml"));
+  pack.Write("rules.yaml", testing::ReplaceAll(rules, "    severity: warning\n",
+                                               "    sevrity: warning\n"));
+  const CliRun zh = testing::RunZhucun({"validate", "--lang", "zh", pack.path()});
+  EXPECT_EQ(zh.exit_code, 2);
+  EXPECT_NE(zh.err.find("/rules.yaml:19:5: 错误[pack.unknown_key]：规则中有未知的键 `sevrity`\n"
+                        " |     sevrity: warning\n"
+                        " |     ^~~~~~~\n"
+                        " = 提示：是否应为 `severity`？\n"),
+            std::string::npos)
+      << zh.err;
+  const CliRun en = testing::RunZhucun({"validate", "--lang", "en", pack.path()});
+  EXPECT_NE(en.err.find("/rules.yaml:19:5: error[pack.unknown_key]: unknown key `sevrity` in a "
+                        "rule\n"
+                        " |     sevrity: warning\n"
+                        " |     ^~~~~~~\n"
+                        " = help: did you mean `severity`?\n"),
+            std::string::npos)
+      << en.err;
+
+  // A date that does not exist in a CSV file.
+  TempDir data;
+  for (const char* f : {"counties.csv", "villages.csv", "teams.csv", "members.csv"}) {
+    data.Write(f, ReadFile(ok + "/data/" + f));
+  }
+  data.Write("teams.csv", testing::ReplaceAll(ReadFile(data.File("teams.csv")),
+                                              "T2,V3,2022-01-01,", "T2,V3,2022-02-30,"));
+  const CliRun check = testing::RunZhucun({"check", "--lang", "zh", "--rules", ok, "--data",
+                                           data.path(), "--as-of", "2024-06-30"});
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_NE(check.err.find("/teams.csv:3:7: 错误[csv.bad_date]：`start_date`：`2022-02-30` "
+                           "不是真实存在的日期；应为真实存在的日期 YYYY-MM-DD\n"),
+            std::string::npos)
+      << check.err;
+
+  // An unknown rule to explain.
+  const CliRun explain = testing::RunZhucun({"explain", "--lang", "zh", "--rules", ok, "--data",
+                                             ok + "/data", "--as-of", "2024-06-30",
+                                             "team.cadre", "teams:T1"});
+  EXPECT_EQ(explain.exit_code, 2);
+  EXPECT_NE(explain.err.find("错误[engine.unknown_rule]：未知的规则 `team.cadre`\n"
+                             " = 提示：是否应为 `team.cadres`？\n"),
+            std::string::npos)
+      << explain.err;
+}
+
 TEST(CliLangTest, HelpIsInChinese) {
   const CliRun help = testing::RunZhucun({"check", "--help", "--lang", "zh"});
   EXPECT_EQ(help.exit_code, 0);

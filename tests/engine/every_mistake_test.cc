@@ -52,6 +52,7 @@ class EveryMistakeTest : public ::testing::Test {
     SourceManager sources;
     Result<Policy> policy = Policy::Load(pack_.path(), sources);
     EXPECT_FALSE(policy.ok());
+    testing::ExpectTranslated(policy.diagnostics());
     return ReplaceAll(policy.diagnostics().Render(sources), pack_.path(), "PACK");
   }
 

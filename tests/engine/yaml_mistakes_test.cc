@@ -41,6 +41,7 @@ std::string Errors(const std::string& from, const std::string& to) {
   SourceManager sources;
   Result<Policy> policy = Policy::Load(pack.path(), sources);
   EXPECT_FALSE(policy.ok());
+  testing::ExpectTranslated(policy.diagnostics());
   return ReplaceAll(policy.diagnostics().Render(sources), pack.path(), "PACK");
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "../source/translated.h"
 #include "zhucun/expr.h"
 
 namespace zhucun {
@@ -45,6 +46,7 @@ std::string Errors(std::string_view text) {
   Result<Program> r = TestEnv().Compile(text, sources);
   if (r.ok()) return "compiled: " + r.value().result_type().ToString();
   EXPECT_TRUE(r.diagnostics().has_errors()) << text;
+  testing::ExpectTranslated(r.diagnostics());
   return r.diagnostics().Render(sources);
 }
 

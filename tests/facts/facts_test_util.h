@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../source/translated.h"
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -200,6 +201,8 @@ inline Loaded Read(const Schema& schema, const std::string& dir,
   options.max_listed = max_listed;
   options.all_problems = &loaded.all;
   loaded.result.emplace(ReadCsvFolder(schema, dir, options, loaded.sources));
+  ExpectTranslated(loaded.result->diagnostics());
+  ExpectTranslated(loaded.all);
   return loaded;
 }
 

@@ -1,3 +1,4 @@
+#include "../source/translated.h"
 #include "zhucun/schema.h"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@ std::string Render(const std::string& yaml, bool* ok = nullptr) {
   const FileId file = sources.Add("schema.yaml", yaml);
   const Result<Schema> result = ParseSchema(file, sources);
   if (ok != nullptr) *ok = result.ok();
+  testing::ExpectTranslated(result.diagnostics());
   return result.diagnostics().Render(sources);
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "../source/translated.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/source.h"
 
@@ -64,6 +65,7 @@ class TempPack {
   std::string Render(bool* ok = nullptr) {
     const Result<PackSpec> result = LoadPack(dir_, sources_);
     if (ok != nullptr) *ok = result.ok();
+    testing::ExpectTranslated(result.diagnostics());
     std::string rendered = result.diagnostics().Render(sources_);
     for (size_t at; (at = rendered.find(dir_ + "/")) != std::string::npos;) {
       rendered.erase(at, dir_.size() + 1);

@@ -8,6 +8,7 @@
 
 #include "syntax/ast.h"
 #include "syntax/parser.h"
+#include "../source/translated.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/source.h"
 
@@ -23,6 +24,7 @@ std::string Errors(std::string_view text, const ParseOptions& options = {}) {
   Diagnostics diags;
   const bool ok = Parse(text, file, 0, options, &ast, &diags);
   EXPECT_EQ(ok, !diags.has_errors());
+  testing::ExpectTranslated(diags);
   return diags.Render(sm);
 }
 

@@ -13,20 +13,21 @@ namespace zhucun::internal {
 // the file where it has no key. Records (RecordSource::RowName) and the
 // subjects of findings are named this way.
 inline std::string RowName(const FactTable& t, int key, uint32_t row) {
-  std::string name = t.name();
-  name += ':';
+  std::string name;
   if (key >= 0) {
     const Column& c = t.column(static_cast<size_t>(key));
     if (c.type() == ColumnType::kString) {
       if (c.valid().empty() || c.valid()[row] != 0) {
-        return name += c.dictionary()[static_cast<size_t>(c.int32s()[row])];
+        const std::string& k = c.dictionary()[static_cast<size_t>(c.int32s()[row])];
+        name.reserve(t.name().size() + 1 + k.size());  // (one allocation at most)
+        return ((name += t.name()) += ':') += k;
       }
     } else {
       const Value v = c.Get(row);
-      if (v.kind() == ValueKind::kString) return name += v.string_value();
+      if (v.kind() == ValueKind::kString) return (name = t.name() + ':') += v.string_value();
     }
   }
-  return name += std::to_string(t.line(row));
+  return (name = t.name() + ':') += std::to_string(t.line(row));
 }
 
 }  // namespace zhucun::internal

@@ -70,6 +70,20 @@ class Compiler {
     return static_cast<int>(code.size()) - 1;
   }
   const Instr& At(int k) const { return code[static_cast<size_t>(k)]; }
+  // The number constant `k` as a decimal of the larger `scale` (the same
+  // number), or `k` itself when its coefficient would not fit.
+  int Rescaled(int k, int scale) {
+    const Instr& c = At(k);
+    const int64_t by = kPow10[static_cast<size_t>(scale - ScaleOf(k))];
+    int64_t coefficient = 0;
+    if (__builtin_mul_overflow(c.k, by, &coefficient)) return k;
+    Instr in;
+    in.op = I::kConst;
+    in.type = T::kDecimal;
+    in.k = coefficient;
+    in.scale = scale;
+    return Push(in);
+  }
   // The scale of a number operand (an int is a decimal of scale 0).
   int ScaleOf(int k) const { return At(k).type == T::kDecimal ? At(k).scale : 0; }
 
@@ -202,6 +216,17 @@ class Compiler {
         in.may_bad = At(a).may_bad || At(b).may_bad;
         in.sa = numbers ? ScaleOf(a) : 0;
         in.sb = numbers ? ScaleOf(b) : 0;
+        // A constant compared with a number of a larger scale: the constant
+        // at that scale (where it fits), so the lanes compare as they are.
+        if (numbers && in.sa != in.sb) {
+          if (At(b).op == I::kConst && in.sb < in.sa) {
+            in.b = Rescaled(b, in.sa);
+          } else if (At(a).op == I::kConst && in.sa < in.sb) {
+            in.a = Rescaled(a, in.sb);
+          }
+          in.sa = ScaleOf(in.a);
+          in.sb = ScaleOf(in.b);
+        }
         static constexpr int8_t kLt[3] = {1, 0, 0}, kLe[3] = {1, 1, 0}, kGt[3] = {0, 0, 1},
                                 kGe[3] = {0, 1, 1}, kEq[3] = {0, 1, 0}, kNe[3] = {1, 0, 1};
         const int8_t* r = n.op == Op::kLt   ? kLt
@@ -436,7 +461,11 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           case ColumnType::kInt:
           case ColumnType::kDecimal: {
             const auto* d = static_cast<const int64_t*>(view.data);
-            for (size_t i = 0; i < n; ++i) v[i] = ba != nullptr && ba[i] ? 0 : d[x[i]];
+            if (ba == nullptr) {
+              for (size_t i = 0; i < n; ++i) v[i] = d[x[i]];
+            } else {
+              for (size_t i = 0; i < n; ++i) v[i] = ba[i] ? 0 : d[x[i]];
+            }
             break;
           }
           case ColumnType::kDate: {
@@ -492,6 +521,21 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           for (size_t i = 0; i < n; ++i) over |= __builtin_add_overflow(x[i], y[i], &v[i]);
         } else if (plain && in.arith == Op::kSub) {
           for (size_t i = 0; i < n; ++i) over |= __builtin_sub_overflow(x[i], y[i], &v[i]);
+        } else if (plain && in.arith == Op::kMul &&
+                   (code_[static_cast<size_t>(in.a)].op == I::kConst ||
+                    code_[static_cast<size_t>(in.b)].op == I::kConst)) {
+          // By a constant k: the product overflows only where |x| > INT64_MAX / |k|
+          // (a product of exactly INT64_MIN is left to the general operators too).
+          const bool first = code_[static_cast<size_t>(in.a)].op == I::kConst;
+          const int64_t k = first ? code_[static_cast<size_t>(in.a)].k : code_[static_cast<size_t>(in.b)].k;
+          const int64_t* __restrict z = first ? y : x;
+          const int64_t limit = k == 0 ? INT64_MAX : k == INT64_MIN ? 0 : INT64_MAX / (k < 0 ? -k : k);
+          bool out_of_range = false;
+          for (size_t i = 0; i < n; ++i) {
+            out_of_range |= (z[i] > limit) | (z[i] < -limit);
+            v[i] = static_cast<int64_t>(static_cast<uint64_t>(z[i]) * static_cast<uint64_t>(k));
+          }
+          over |= out_of_range;
         } else if (plain) {
           for (size_t i = 0; i < n; ++i) over |= __builtin_mul_overflow(x[i], y[i], &v[i]);
         } else {  // at the larger scale, exact in 128 bits (as Decimal::Add)

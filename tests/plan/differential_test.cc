@@ -667,7 +667,8 @@ TEST(DerivedTablesTest, CellsAreTypedAndSortedAsDefined) {
 // the general operators), decimals of several scales compared, added and
 // multiplied, dates at the calendar's ends, a field of a null reference
 // behind `&&`, a missing map key behind `in`, `in` a list with null, a
-// month column and a period's days.
+// month column and a period's days; products by a constant, constants
+// compared at another scale.
 TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
   const std::string dir = TempPath("zhucun_plan_fused_edges");
   std::filesystem::remove_all(dir);
@@ -715,6 +716,16 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "r.code == null ? 'n' : r.code",
       "r.d != null ? r.d : r.d",
       "r.i != null && r.big != null && r.i <= r.big || r.d == null",
+      // By a constant (an overflow found by the range of the other operand),
+      // and constants compared at the other operand's scale (where they fit).
+      "r.big == null || r.big > 1000000 || r.big < -1000000 ? 0 : r.big * -3",
+      "r.i == null ? 0 : r.i * -3",
+      "r.big == null ? 0 : -1 * r.big",
+      "r.d == null ? decimal('0.000') : decimal('0.5') * r.d",
+      "r.e != null && 2 > r.e",
+      "r.e != null && r.e == decimal('12.34')",
+      "r.d != null && r.d >= 90000000000000000",
+      "r.e != null && r.e < 9223372036854775807",
   };
   std::ofstream rules(dir + "/rules.yaml");
   rules << "rules:\n"

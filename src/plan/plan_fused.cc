@@ -8,6 +8,7 @@
 #include <optional>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "plan/plan_kernels.h"
@@ -35,6 +36,21 @@ std::optional<T> TypeOf(K kind) {
     case K::kPeriod: return T::kPeriod;
     default: return std::nullopt;
   }
+}
+
+// The plan kind of a lane type.
+K KindOf(T t) {
+  switch (t) {
+    case T::kInt: return K::kInt;
+    case T::kBool: return K::kBool;
+    case T::kDate: return K::kDate;
+    case T::kDecimal: return K::kDecimal;
+    case T::kString: return K::kString;
+    case T::kPeriod: return K::kPeriod;
+    case T::kRow: return K::kRow;
+    case T::kNull: return K::kNull;
+  }
+  return K::kUnknown;
 }
 
 bool IsNumber(T t) { return t == T::kInt || t == T::kDecimal; }
@@ -90,8 +106,21 @@ class Compiler {
   int Make(const PNode& n) {
     Instr in;
     switch (n.op) {
-      case Op::kSubject:
       case Op::kLocal:
+        // A variable bound to the elements of a list of values. (Decimals
+        // are left out: a list's may have several scales.)
+        if (n.kind != K::kRow) {
+          if (n.kind == K::kDecimal || !TypeOf(n.kind)) return -1;
+          in.op = I::kValue;
+          in.type = *TypeOf(n.kind);
+          in.slot = static_cast<size_t>(n.slot);
+          in.may_bad = true;  // (an element may be unknown, or null)
+          in.may_null = true;
+          code.push_back(in);  // (not Push: its null is its own, not an operand's)
+          return static_cast<int>(code.size()) - 1;
+        }
+        [[fallthrough]];
+      case Op::kSubject:
         if (n.kind != K::kRow) return -1;
         in.op = I::kVar;
         in.type = T::kRow;
@@ -371,7 +400,9 @@ int Sign128(Int128 x, Int128 y) { return (x > y) - (x < y); }
 
 std::unique_ptr<Fused> Fused::Compile(const RulePlan::Impl& plan, int root) {
   const PNode& n = plan.nodes[static_cast<size_t>(root)];
-  if (!TypeOf(n.kind) || n.op == Op::kConst || n.op == Op::kColumn) return nullptr;
+  if (!TypeOf(n.kind) || n.op == Op::kConst || n.op == Op::kColumn || n.op == Op::kLocal) {
+    return nullptr;
+  }
   Compiler compiler(plan);
   const int at = compiler.Emit(root);
   if (at < 0) return nullptr;
@@ -431,8 +462,24 @@ bool Fused::Run(const Frame& f, Vec* out) const {
     const int64_t* __restrict y = B != nullptr ? B->i.data() : nullptr;
     switch (in.op) {
       case I::kVar: {
+        if (in.slot >= f.vars.size() || f.vars[in.slot].size() < n) return false;  // (not bound)
         const int32_t* rows = f.vars[in.slot].data();
         for (size_t i = 0; i < n; ++i) v[i] = rows[i];
+        break;
+      }
+      case I::kValue: {
+        if (in.slot >= f.values.size()) return false;
+        const Vec& e = f.values[in.slot];
+        if (e.st.size() < n || e.kind != KindOf(in.type)) return false;  // (not bound as such)
+        for (size_t i = 0; i < n; ++i) {
+          bad[i] = static_cast<uint8_t>(e.st[i] == kUnknownRow);
+          nul[i] = static_cast<uint8_t>(e.st[i] == kNullRow);
+        }
+        switch (in.type) {
+          case T::kPeriod: std::copy(e.p.begin(), e.p.begin() + static_cast<ptrdiff_t>(n), r.p.begin()); break;
+          case T::kString: std::copy(e.s.begin(), e.s.begin() + static_cast<ptrdiff_t>(n), r.s.begin()); break;
+          default: std::copy(e.i.begin(), e.i.begin() + static_cast<ptrdiff_t>(n), v); break;
+        }
         break;
       }
       case I::kForward: {  // a field of null is an error: the lane unknown
@@ -660,7 +707,21 @@ bool Fused::Run(const Frame& f, Vec* out) const {
             v[i] = res[(c > 0) - (c < 0) + 1];
           }
         } else if (in.sa == in.sb) {
-          for (size_t i = 0; i < n; ++i) v[i] = res[(x[i] > y[i]) - (x[i] < y[i]) + 1];
+          // (One loop per operator, without the table: the compiler's vector compares.)
+          const auto each = [&](auto op) {
+            for (size_t i = 0; i < n; ++i) v[i] = op(x[i], y[i]) ? 1 : 0;
+          };
+          if (res[0] && !res[1] && !res[2]) {
+            each([](int64_t p, int64_t q) { return p < q; });
+          } else if (res[0] && res[1] && !res[2]) {
+            each([](int64_t p, int64_t q) { return p <= q; });
+          } else if (!res[0] && !res[1] && res[2]) {
+            each([](int64_t p, int64_t q) { return p > q; });
+          } else if (!res[0] && res[1] && res[2]) {
+            each([](int64_t p, int64_t q) { return p >= q; });
+          } else {
+            for (size_t i = 0; i < n; ++i) v[i] = res[(x[i] > y[i]) - (x[i] < y[i]) + 1];
+          }
         } else {
           const int s = std::max(in.sa, in.sb);
           const int64_t pa = kPow10[static_cast<size_t>(s - in.sa)];
@@ -684,11 +745,25 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           }
           break;
         }
-        for (size_t i = 0; i < n; ++i) {
-          const bool ak = ba == nullptr || ba[i] == 0, bk = bb == nullptr || bb[i] == 0;
-          const bool decided = (ak && x[i] == decisive) || (bk && y[i] == decisive);
-          v[i] = decided ? decisive : 1 - decisive;
-          bad[i] = static_cast<uint8_t>(!decided && !(ak && bk));
+        // (Without branches; `known_a`, `known_b`: whether the side may be unknown.)
+        const auto each = [&](auto known_a, auto known_b) {
+          for (size_t i = 0; i < n; ++i) {
+            const uint8_t ak = known_a ? 1 : static_cast<uint8_t>(ba[i] == 0);
+            const uint8_t bk = known_b ? 1 : static_cast<uint8_t>(bb[i] == 0);
+            const uint8_t decided = static_cast<uint8_t>((ak & static_cast<uint8_t>(x[i] == decisive)) |
+                                                         (bk & static_cast<uint8_t>(y[i] == decisive)));
+            v[i] = decided ^ (decisive ^ 1);
+            bad[i] = static_cast<uint8_t>((decided ^ 1) & ((ak & bk) ^ 1));
+          }
+        };
+        if (ba != nullptr && bb != nullptr) {
+          each(std::false_type(), std::false_type());
+        } else if (ba != nullptr) {
+          each(std::false_type(), std::true_type());
+        } else if (bb != nullptr) {
+          each(std::true_type(), std::false_type());
+        } else {
+          each(std::true_type(), std::true_type());
         }
         break;
       }

@@ -33,8 +33,8 @@ namespace zhucun::internal {
 class Fused {
  public:
   // The program of operator `root` of `plan`, or null when an operator of
-  // its subtree is not one it expresses (or the root is a constant or a
-  // row, which the general operators give as cheaply).
+  // its subtree is not one it expresses (or the root is a constant, a
+  // column or a variable, which the general operators give as cheaply).
   static std::unique_ptr<Fused> Compile(const RulePlan::Impl& plan, int root);
 
   // The root's output over f's rows into *out (its kind, a state and a
@@ -48,6 +48,8 @@ class Fused {
 
   enum class I : uint8_t {
     kVar,       // the rows of variable `slot`
+    kValue,     // the values of variable `slot` (a comprehension over a list):
+                // periods, strings, ints, bools or dates
     kForward,   // refs[a]: a null reference leaves the lane unknown
     kColumn,    // column `view` of rows a
     kConst,     // `k` (or `ks`) in every lane
@@ -79,7 +81,7 @@ class Fused {
     Op arith = Op::kAdd;      // kArithInt, kArithDec: kAdd, kSub or kMul
     int scale = 0;            // kDecimal lanes: the scale of every coefficient
     int sa = 0, sb = 0;       // kArithDec, kCmp of numbers: the operands' scales
-    size_t slot = 0;          // kVar
+    size_t slot = 0;          // kVar, kValue
     const std::vector<int32_t>* refs = nullptr;  // kForward
     ColumnView view;          // kColumn
     int64_t k = 0;            // kConst

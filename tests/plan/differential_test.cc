@@ -668,7 +668,7 @@ TEST(DerivedTablesTest, CellsAreTypedAndSortedAsDefined) {
 // multiplied, dates at the calendar's ends, a field of a null reference
 // behind `&&`, a missing map key behind `in`, `in` a list with null, a
 // month column and a period's days; products by a constant, constants
-// compared at another scale.
+// compared at another scale; a variable bound to a list's values.
 TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
   const std::string dir = TempPath("zhucun_plan_fused_edges");
   std::filesystem::remove_all(dir);
@@ -726,6 +726,10 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "r.e != null && r.e == decimal('12.34')",
       "r.d != null && r.d >= 90000000000000000",
       "r.e != null && r.e < 9223372036854775807",
+      // A comprehension's variable bound to the values of a list (with a null).
+      "[r.i, 3, null].filter(x, x == null || x > 2).size()",
+      "[r.code, 'b', null].filter(x, x != null && x < 'b').size()",
+      "r.m == null ? 0 : [r.m].filter(p, p.start() <= date('2024-01-01') && p.end() >= date('2023-12-01')).size()",
   };
   std::ofstream rules(dir + "/rules.yaml");
   rules << "rules:\n"

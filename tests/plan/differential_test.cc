@@ -727,8 +727,8 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "r.d != null && r.d >= 90000000000000000",
       "r.e != null && r.e < 9223372036854775807",
       // A comprehension's variable bound to the values of a list (with a null).
-      "[r.i, 3, null].filter(x, x == null || x > 2).size()",
-      "[r.code, 'b', null].filter(x, x != null && x < 'b').size()",
+      "r.u_id == null ? 0 : r.u.t.map(x, x.i).filter(y, y == null || y > 2).size()",
+      "r.u_id == null ? 0 : r.u.t.map(x, x.code).filter(y, y != null && y < 'b').size()",
       "r.m == null ? 0 : [r.m].filter(p, p.start() <= date('2024-01-01') && p.end() >= date('2023-12-01')).size()",
   };
   std::ofstream rules(dir + "/rules.yaml");

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "plan/rule_plan.h"
@@ -119,6 +121,17 @@ struct RulePlan::Impl {
   // The fewest comprehension steps any program of the rule may take: a pair
   // whose comprehensions may take as many is unknown.
   uint64_t max_steps = 0;
+  // BuildPeriods, when the periods are `[cond ?] months(from, to)
+  // .filter(x, P1).filter(y, P2)... [: []]` with predicates that iterate
+  // over nothing: the months are listed per subject and each predicate
+  // runs over (subject, month) pairs, without the lists' general
+  // operators (RulePlan::Periods).
+  struct MonthRange {
+    int cond = -1;  // or -1: every subject
+    int from = -1, to = -1;
+    std::vector<std::pair<int, int>> filters;  // (variable slot, predicate), in order
+  };
+  std::optional<MonthRange> month_range;
 };
 
 // Output states of a row.

@@ -156,6 +156,7 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
 
 void RulePlan::Periods(const std::vector<uint32_t>& rows,
                        std::vector<std::optional<std::vector<Period>>>* out) const {
+  if (impl_->month_range) return MonthRangePeriods(rows, out);
   Frame f = RowsFrame(rows.data(), rows.size());
   Runner runner(*impl_);
   runner.SetFrames(&f, nullptr, {});
@@ -174,6 +175,93 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
     }
     if (!std::is_sorted(periods.begin(), periods.end())) std::sort(periods.begin(), periods.end());
     periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+  }
+}
+
+// As the general operators compute `[cond ?] months(from, to).filter(x,
+// P1)... [: []]` (CondLists, Months, Collect): unknown where `cond` is not
+// a known bool, [] where it is false; else unknown where `from` or `to` is
+// not a known date (or `to` is in the calendar's last year), where a
+// predicate is not a known bool for a month it is asked of, or where the
+// steps reach the limit; each filter takes a step per month it is asked of.
+void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows,
+                                 std::vector<std::optional<std::vector<Period>>>* out) const {
+  const Impl::MonthRange& range = *impl_->month_range;
+  Frame f = RowsFrame(rows.data(), rows.size());
+  Runner runner(*impl_);
+  runner.SetFrames(&f, nullptr, {});
+  // Per subject: 0 unknown, 1 its months listed, 2 none (`cond` false).
+  std::vector<uint8_t> listed(f.n, 1);
+  if (range.cond >= 0) {
+    const Vec& c = runner.Eval(range.cond, f);
+    for (size_t i = 0; i < f.n; ++i) {
+      const bool known = c.kind == K::kBool && c.st[i] == kValueRow;
+      listed[i] = !known ? 0 : c.i[i] != 0 ? 1 : 2;
+    }
+  }
+  std::vector<uint8_t> active(f.n);
+  for (size_t i = 0; i < f.n; ++i) active[i] = listed[i] != 2;  // (as `?:` asks)
+  f.active = &active;
+  const Vec& from = runner.Eval(range.from, f);
+  const Vec& to = runner.Eval(range.to, f);
+  const Vec months = Months(from, to);
+  f.active = nullptr;
+  // The (subject, month) pairs still in the lists.
+  std::vector<uint32_t> owner;
+  std::vector<Period> month;
+  for (size_t i = 0; i < f.n; ++i) {
+    if (listed[i] != 1) continue;
+    if (months.st[i] != kValueRow) {
+      listed[i] = 0;
+      continue;
+    }
+    for (uint32_t k = months.lb[i]; k < months.le[i]; ++k) {
+      owner.push_back(static_cast<uint32_t>(i));
+      month.push_back(months.elems->p[k]);
+    }
+  }
+  for (const auto& [slot_in, predicate] : range.filters) {
+    const auto slot = static_cast<size_t>(slot_in);
+    for (const uint32_t i : owner) ++f.steps[i];  // (a step per month asked)
+    std::vector<uint8_t> keep(owner.size(), 0);
+    for (size_t begin = 0; begin < owner.size(); begin += kBatch) {
+      const size_t end = std::min(owner.size(), begin + kBatch);
+      Frame pairs;
+      pairs.n = end - begin;
+      pairs.vars.resize(slot + 1);
+      pairs.values.resize(slot + 1);
+      pairs.vars[0].resize(pairs.n);
+      for (size_t j = 0; j < pairs.n; ++j) pairs.vars[0][j] = f.vars[0][owner[begin + j]];
+      Vec& x = pairs.values[slot];
+      x.kind = K::kPeriod;
+      x.st.assign(pairs.n, kValueRow);
+      x.p.assign(month.begin() + static_cast<ptrdiff_t>(begin), month.begin() + static_cast<ptrdiff_t>(end));
+      pairs.steps.assign(pairs.n, 0);
+      const Vec& v = runner.Eval(predicate, pairs);
+      for (size_t j = 0; j < pairs.n; ++j) {
+        if (v.kind != K::kBool || v.st[j] != kValueRow) {
+          listed[owner[begin + j]] = 0;
+        } else {
+          keep[begin + j] = v.i[j] != 0;
+        }
+      }
+    }
+    size_t kept = 0;
+    for (size_t j = 0; j < owner.size(); ++j) {
+      if (keep[j] == 0 || listed[owner[j]] == 0) continue;
+      owner[kept] = owner[j];
+      month[kept++] = month[j];
+    }
+    owner.resize(kept);
+    month.resize(kept);
+  }
+  out->assign(f.n, std::nullopt);
+  for (size_t i = 0; i < f.n; ++i) {
+    if (listed[i] != 0 && f.steps[i] < impl_->max_steps) (*out)[i].emplace();
+  }
+  // (Each subject's months are in order, once each, as the engine takes them.)
+  for (size_t j = 0; j < owner.size(); ++j) {
+    if ((*out)[owner[j]]) (*out)[owner[j]]->push_back(month[j]);
   }
 }
 

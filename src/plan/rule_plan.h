@@ -185,6 +185,9 @@ class RulePlan {
   // null for a rule without periods), into keep[0, n).
   void FilterBatch(const uint32_t* rows, const Period* periods, size_t n, uint8_t* keep,
                    std::vector<uint64_t>* kept_after) const;
+  // Periods for a plan whose periods are a month range (Impl::MonthRange).
+  void MonthRangePeriods(const std::vector<uint32_t>& rows,
+                         std::vector<std::optional<std::vector<Period>>>* out) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -256,6 +256,7 @@ std::vector<Subject> Subjects() {
         "months(member.start_date, min([end_or_never(member), as_of]))",
         "months(max([member.start_date, from]), member.end_date)",
         "months(member.end_date, as_of).filter(m, m.start() > member.start_date + 30)",
+        "is_core(member) ? months(member.start_date, as_of).filter(m, m.end() <= member.end_date) : []",
         "member.absences.filter(a, a.kind == 'absent').map(a, months(a.start_date, a.end_date)).flatten()",
         "member.role == 'other' ? [] : months(member.start_date, member.start_date + 400)",
         "member.assessments.filter(a, params.weight_daily * a.daily_score + params.weight_year_end * a.year_end_score > 60).map(a, year_of(a.year))",

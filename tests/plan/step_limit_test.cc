@@ -136,5 +136,51 @@ TEST(StepLimitTest, ALetReadThreeTimesIsCountedOnce) {
   EXPECT_EQ(planned.evaluated, 0u) << "the plan decided both counties";
 }
 
+// A rule's periods listed as months and filtered twice (planned as a month
+// range, RulePlan::Impl::MonthRange): each filter takes a step per month it
+// is asked of, so for every limit the plan lists the periods of the same
+// teams as the row evaluator, and fails the others to it. The teams: five
+// months (the first dropped by the first filter), no end (unknown: the
+// row evaluator's error), a poor village ([]), an end before the start
+// (no months), nineteen months (the last six after as_of).
+TEST(StepLimitTest, AMonthRangesFiltersTakeAStepPerMonth) {
+  Folders folders(
+      "rules:\n"
+      "  - id: team.months\n"
+      "    title: 测试\n"
+      "    severity: warning\n"
+      "    subject: teams\n"
+      "    periods: >-\n"
+      "      team.village.category == 'weak'\n"
+      "      ? months(team.start_date, team.end_date)\n"
+      "        .filter(m, m.start() >= team.start_date).filter(m, m.end() <= as_of)\n"
+      "      : []\n"
+      "    when: period.start() > team.start_date\n"
+      "    message: \"{period}\"\n");
+  folders.data.Write("teams.csv",
+                     "team_id,village_id,start_date,end_date\n"
+                     "T1,V1,2023-11-15,2024-03-10\nT2,V4,2024-01-01,\nT3,V5,2023-01-01,2024-01-31\n"
+                     "T4,V2,2024-05-01,2024-02-01\nT5,V3,2023-06-01,2024-12-31\n");
+  for (uint64_t limit = 1; limit <= 50; ++limit) {
+    EXPECT_EQ(Check(folders, limit, true).lines, Check(folders, limit, false).lines)
+        << "limit " << limit;
+  }
+  const Outcome errors = Check(folders, 1000, true);
+  EXPECT_EQ(errors.lines, Check(folders, 1000, false).lines);
+  EXPECT_NE(errors.lines[1].find("on `teams:T2`: no matching overload"), std::string::npos)
+      << errors.lines[1];
+  EXPECT_EQ(errors.lines[1].find("exceeds"), std::string::npos) << errors.lines[1];
+  // Without T2: T1's four months 2023-12 to 2024-03, T5's twelve 2023-07 to 2024-06.
+  folders.data.Write("teams.csv",
+                     "team_id,village_id,start_date,end_date\n"
+                     "T1,V1,2023-11-15,2024-03-10\nT3,V5,2023-01-01,2024-01-31\n"
+                     "T4,V2,2024-05-01,2024-02-01\nT5,V3,2023-06-01,2024-12-31\n");
+  const Outcome all = Check(folders, 1000, true);
+  EXPECT_EQ(all.lines, Check(folders, 1000, false).lines);
+  ASSERT_EQ(all.lines.size(), 2u + 4u + 12u) << all.lines[0] << all.lines[1];
+  EXPECT_EQ(all.lines[2], "team.months|teams:T1|2023-12");
+  EXPECT_EQ(all.lines.back(), "team.months|teams:T5|2024-06");
+}
+
 }  // namespace
 }  // namespace zhucun

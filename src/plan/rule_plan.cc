@@ -106,48 +106,76 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
     Frame& f = frames.pairs;
     Runner runner(*impl_);
     frames.Attach(&runner);
-    for (size_t k = 0; k < impl_->roots.size(); ++k) {
-      if (impl_->roots[k] < 0) continue;
-      // The steps of the expressions before are not this one's.
-      frames.ResetSteps();
-      const Vec& v = impl_->guarded && k > 0 && impl_->roots[0] >= 0
-                         ? runner.EvalWhere(impl_->roots[k], f, impl_->roots[0])
-                         : runner.Eval(impl_->roots[k], f);
+    // Stores v, over the rows of g (row j the batch's pair at(j), its steps
+    // steps(j)), into column k.
+    const auto store = [&](size_t k, const Vec& v, Frame& g, auto at, auto steps) {
       PlannedColumn& c = (*out)[k];
       const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
-      if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
+      if (v.kind != node.kind && v.kind != K::kNull) return;  // (unknown)
       // A string column read as it is: the codes of its dictionary too.
       const Vec* rows_read = nullptr;
       if (node.op == Op::kColumn && v.kind == K::kString) {
         const ::zhucun::Column& column = impl_->facts->tables()[node.table].column(node.column);
-        const PlannedColumn& c = (*out)[k];
         if (column.type() == ColumnType::kString && (c.codes_of == nullptr || c.codes_of == &column)) {
-          (*out)[k].codes_of = &column;
-          (*out)[k].codes.resize(rows.size());
-          rows_read = &runner.Eval(node.kids[0], f);
+          c.codes_of = &column;
+          c.codes.resize(rows.size());
+          rows_read = &runner.Eval(node.kids[0], g);
         }
       }
-      for (size_t i = 0; i < f.n; ++i) {
-        if (v.st[i] == kUnknownRow || frames.Steps(i) >= impl_->max_steps) continue;
-        const size_t r = begin + i;
-        if (v.st[i] == kNullRow || v.kind == K::kNull) {
+      for (size_t j = 0; j < g.n; ++j) {
+        if (v.st[j] == kUnknownRow || steps(j) >= impl_->max_steps) continue;
+        const size_t r = begin + at(j);
+        if (v.st[j] == kNullRow || v.kind == K::kNull) {
           c.state[r] = PlannedColumn::kNull;
           continue;
         }
         c.state[r] = PlannedColumn::kValue;
         switch (v.kind) {
-          case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[i]; break;
-          case K::kDecimal: c.decimals[r] = v.d[i]; break;
+          case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[j]; break;
+          case K::kDecimal: c.decimals[r] = v.d[j]; break;
           case K::kString:
-            c.strings[r] = v.s[i];
+            c.strings[r] = v.s[j];
             if (rows_read != nullptr) {
-              c.codes[r] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[i])];
+              c.codes[r] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[j])];
             }
             break;
-          case K::kPeriod: c.periods[r] = v.p[i]; break;
+          case K::kPeriod: c.periods[r] = v.p[j]; break;
           default: c.state[r] = PlannedColumn::kUnknown; break;
         }
       }
+    };
+    // Guarded expressions (a finding's holes), where few pairs are not
+    // known false (`kept`): computed on a frame of those pairs alone
+    // (`few`), not over the batch with the others left unknown.
+    const bool guarded = impl_->guarded && impl_->roots[0] >= 0;
+    std::vector<uint32_t> kept;
+    std::optional<Frame> few;
+    bool split = false;  // kept and few made
+    for (size_t k = 0; k < impl_->roots.size(); ++k) {
+      if (impl_->roots[k] < 0) continue;
+      if (guarded && k > 0 && !split) {
+        split = true;
+        const Vec& when = runner.Eval(impl_->roots[0], f);
+        for (size_t i = 0; i < f.n; ++i) {
+          if (!(when.kind == K::kBool && when.st[i] == kValueRow && when.i[i] == 0)) {
+            kept.push_back(static_cast<uint32_t>(i));
+          }
+        }
+        if (kept.size() * 4 <= f.n) few.emplace(Rows(f, kept));
+      }
+      // The steps of the expressions before (and of `when` read just above)
+      // are not this one's.
+      frames.ResetSteps();
+      if (few && k > 0) {
+        std::fill(few->steps.begin(), few->steps.end(), 0);
+        const Vec& v = runner.Eval(impl_->roots[k], *few);
+        store(k, v, *few, [&](size_t j) { return kept[j]; }, [&](size_t j) { return few->steps[j]; });
+        continue;
+      }
+      const Vec& v = guarded && k > 0
+                         ? runner.EvalWhere(impl_->roots[k], f, impl_->roots[0])
+                         : runner.Eval(impl_->roots[k], f);
+      store(k, v, f, [](size_t j) { return j; }, [&](size_t j) { return frames.Steps(j); });
     }
     // (After the roots: the steps read what `when` computed.)
     if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);

@@ -136,6 +136,32 @@ TEST(StepLimitTest, ALetReadThreeTimesIsCountedOnce) {
   EXPECT_EQ(planned.evaluated, 0u) << "the plan decided both counties";
 }
 
+// Messages' holes that iterate (six steps each), for the one village of six
+// whose `when` (no steps) holds: the plan computes the holes on a frame of
+// the pairs not known false alone (RulePlan::Columns), counting their
+// steps there; for every limit both ways give the same findings and errors
+// (under six, the row evaluator's).
+TEST(StepLimitTest, AHoleComputedForTheFewPairsKeptCountsItsSteps) {
+  const Folders folders(
+      "rules:\n"
+      "  - id: village.first\n"
+      "    title: 测试\n"
+      "    severity: warning\n"
+      "    subject: villages\n"
+      "    let:\n"
+      "      weak: facts.villages.filter(v, v.category == 'weak')\n"
+      "    when: village.name == '甲'\n"
+      "    message: \"{weak.size()} weak, {facts.villages.filter(v, v.county_id == village.county_id).size()} in the county\"\n");
+  for (uint64_t limit = 1; limit <= 20; ++limit) {
+    EXPECT_EQ(Check(folders, limit, true).lines, Check(folders, limit, false).lines)
+        << "limit " << limit;
+  }
+  const Outcome all = Check(folders, 20, true);
+  ASSERT_EQ(all.lines.size(), 3u) << all.lines[1];
+  EXPECT_EQ(all.lines[2], "village.first|villages:V1|4 weak, 3 in the county");
+  EXPECT_EQ(all.evaluated, 0u) << "the plan made the finding";
+}
+
 // A rule's periods listed as months and filtered twice (planned as a month
 // range, RulePlan::Impl::MonthRange): each filter takes a step per month it
 // is asked of, so for every limit the plan lists the periods of the same

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <numeric>
 #include <string>
@@ -59,7 +60,7 @@ class CellColumn {
       ++leading_nulls_;
     } else if (typed_) {
       PushDefault();
-      valid_.push_back(0);
+      Valid(false);
     } else {
       column_.values().push_back(Value::Null());
     }
@@ -73,7 +74,7 @@ class CellColumn {
       case ColumnType::kDate: column_.int32s().push_back(static_cast<int32_t>(v)); break;
       default: column_.ints().push_back(v); break;
     }
-    valid_.push_back(1);
+    Valid(true);
   }
 
   void AppendDecimal(Decimal d) {
@@ -81,7 +82,7 @@ class CellColumn {
       return column_.values().push_back(Value::FromDecimal(d));
     }
     column_.ints().push_back(d.coefficient());
-    valid_.push_back(1);
+    Valid(true);
   }
 
   // `stable`: the text stays where it is until the column is finished (a
@@ -93,7 +94,7 @@ class CellColumn {
     }
     if (source_ != nullptr) OwnDictionary();
     column_.int32s().push_back(Code(s, stable));
-    valid_.push_back(1);
+    Valid(true);
   }
 
   // A string that is `code` in the dictionary of the facts' column
@@ -109,7 +110,7 @@ class CellColumn {
       return AppendString(source->dictionary()[static_cast<size_t>(code)]);
     }
     column_.int32s().push_back(code);
-    valid_.push_back(1);
+    Valid(true);
   }
 
   void Append(const Value& v) {
@@ -123,7 +124,7 @@ class CellColumn {
       case ValueKind::kDouble:
         if (Expect(v.kind(), 0)) {
           column_.doubles().push_back(v.double_value());
-          valid_.push_back(1);
+          Valid(true);
           return;
         }
         break;
@@ -175,9 +176,15 @@ class CellColumn {
     }
     const size_t count = end - r;
     if (count > 0) {
-      const size_t at = valid_.size();
-      valid_.resize(at + count);
-      for (size_t k = 0; k < count; ++k) valid_[at + k] = null(r + k) ? 0 : 1;
+      const size_t at = rows_;
+      bool nulls = !valid_.empty();
+      for (size_t k = 0; k < count && !nulls; ++k) nulls = null(r + k);
+      if (nulls) {
+        if (valid_.empty()) valid_.assign(rows_, 1);
+        valid_.resize(at + count);
+        for (size_t k = 0; k < count; ++k) valid_[at + k] = null(r + k) ? 0 : 1;
+      }
+      rows_ += count;
       // Storage [at, at + count) from rows [r, end), 0 where null.
       const auto fill = [&](auto& storage, auto value) {
         storage.resize(at + count);
@@ -209,12 +216,22 @@ class CellColumn {
     for (; r < n; ++r) Append(c, r);  // (from a value of another kind or scale on)
   }
 
+  // One more typed row, null or not.
+  void Valid(bool valid) {
+    if (!valid && valid_.empty()) {
+      valid_.reserve(reserve_);
+      valid_.assign(rows_, 1);
+    }
+    if (!valid_.empty()) valid_.push_back(valid ? 1 : 0);
+    ++rows_;
+  }
+
   Column Finish() && {
     if (!started_) return Column::Values(std::vector<Value>(leading_nulls_, Value::Null()));
     if (typed_ && source_ != nullptr) {
       column_ = Column::StringsCodedAs(*source_, std::move(column_.int32s()));
     }
-    if (typed_ && std::find(valid_.begin(), valid_.end(), 0) != valid_.end()) {
+    if (typed_ && !valid_.empty()) {
       column_.set_valid(std::move(valid_));
     }
     return std::move(column_);
@@ -254,7 +271,6 @@ class CellColumn {
         case ColumnType::kDate: case ColumnType::kString: column_.int32s().reserve(reserve_); break;
         default: column_.values().reserve(reserve_); break;
       }
-      valid_.reserve(reserve_);
       if (type == ColumnType::kValue) {
         column_.values().assign(leading_nulls_, Value::Null());
         leading_nulls_ = 0;
@@ -263,7 +279,7 @@ class CellColumn {
       typed_ = true;
       for (; leading_nulls_ > 0; --leading_nulls_) {
         PushDefault();
-        valid_.push_back(0);
+        Valid(false);
       }
       return true;
     }
@@ -289,8 +305,8 @@ class CellColumn {
     const std::vector<std::string>& from = source_->dictionary();
     source_ = nullptr;
     std::vector<int32_t> recode(from.size(), -1);
-    for (size_t i = 0; i < valid_.size(); ++i) {
-      if (valid_[i] == 0) continue;
+    for (size_t i = 0; i < rows_; ++i) {
+      if (!valid_.empty() && valid_[i] == 0) continue;
       int32_t& code = column_.int32s()[i];
       int32_t& to = recode[static_cast<size_t>(code)];
       if (to < 0) to = Code(from[static_cast<size_t>(code)]);
@@ -302,7 +318,7 @@ class CellColumn {
   void Unbox() {
     if (!typed_) return;
     if (source_ != nullptr) OwnDictionary();
-    if (std::find(valid_.begin(), valid_.end(), 0) != valid_.end()) column_.set_valid(valid_);
+    if (!valid_.empty()) column_.set_valid(valid_);
     std::vector<Value> values;
     values.reserve(column_.size() + 1);
     for (size_t i = 0; i < column_.size(); ++i) values.push_back(column_.Get(i));
@@ -312,21 +328,17 @@ class CellColumn {
   }
 
   // The code of `s` in the column's dictionary (added if new). The codes
-  // of stable texts met last are remembered by where the text is: a text
+  // of stable texts are remembered by where the text is: a text
   // that is not stable cannot be where a stable one still is.
   int32_t Code(std::string_view s, bool stable = true) {
-    for (const Seen& seen : seen_) {
-      if (seen.data == s.data() && seen.size == s.size() && seen.data != nullptr) return seen.code;
-    }
+    Seen& seen = seen_[(reinterpret_cast<uintptr_t>(s.data()) >> 3) % seen_.size()];
+    if (seen.data == s.data() && seen.size == s.size() && seen.data != nullptr) return seen.code;
     auto it = codes_.find(s);
     if (it == codes_.end()) {
       it = codes_.emplace(std::string(s), static_cast<int32_t>(column_.dictionary().size())).first;
       column_.dictionary().emplace_back(s);
     }
-    if (stable) {
-      seen_[next_seen_] = {s.data(), s.size(), it->second};
-      next_seen_ = (next_seen_ + 1) % seen_.size();
-    }
+    if (stable) seen = {s.data(), s.size(), it->second};
     return it->second;
   }
 
@@ -346,11 +358,12 @@ class CellColumn {
   bool typed_ = false;    // the storage is typed (else Values)
   ValueKind kind_ = ValueKind::kNull;
   size_t leading_nulls_ = 0;  // nulls before the first value
+  // Per typed row whether it is not null; empty while none is null.
   std::vector<uint8_t> valid_;
+  size_t rows_ = 0;  // the typed rows
   const Column* source_ = nullptr;  // the facts' column whose codes the strings are
   std::unordered_map<std::string, int32_t, TextHash, std::equal_to<>> codes_;
-  std::array<Seen, 8> seen_{};  // the stable texts coded last
-  size_t next_seen_ = 0;
+  std::array<Seen, 64> seen_{};  // stable texts coded, by where they are
 };
 
 // Compares two rows of a column as CEL's `<` would order them: -1, 0 or 1;

@@ -80,6 +80,10 @@ TEST(DerivedTableTest, CellsAreTypedWhereTheValuesHaveOneKind) {
     EXPECT_EQ(t.Row(1), (std::vector<std::string>{"T2", "", "1.50", "true", "open", ""}));
     EXPECT_FALSE(t.cells[1].view().IsValid(1));
     EXPECT_TRUE(t.cells[1].view().IsValid(0));
+    // A validity mask only where a cell is null.
+    EXPECT_TRUE(t.cells[0].valid().empty());
+    EXPECT_EQ(t.cells[1].valid().size(), 8u);
+    EXPECT_TRUE(t.cells[2].valid().empty());
   }
 }
 

@@ -392,7 +392,7 @@ class RuleRunner {
       }
     }
     counts_->subjects += end - begin;
-    counts_->judged += has_periods ? first_pair.back() - first_pair.front() : end - begin;
+    counts_->judged += rows.size();  // (the pairs)
     std::vector<std::string> names = subjects.Names(named);
     findings_->reserve(findings_->size() + found);
     for (size_t n = 0; n < named.size(); ++n) {

@@ -745,7 +745,8 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           }
           break;
         }
-        // (Without branches; `known_a`, `known_b`: whether the side may be unknown.)
+        // (Without branches; `known_a`, `known_b`: whether that side is known in
+        // every lane, without a mask of unknown lanes.)
         const auto each = [&](auto known_a, auto known_b) {
           for (size_t i = 0; i < n; ++i) {
             const uint8_t ak = known_a ? 1 : static_cast<uint8_t>(ba[i] == 0);

@@ -134,6 +134,10 @@ struct RulePlan::Impl {
   std::optional<MonthRange> month_range;
 };
 
+// The month range of a periods expression `root` (RulePlan::Impl::MonthRange),
+// or nullopt when it has another shape (rule_plan.cc).
+std::optional<RulePlan::Impl::MonthRange> MonthRangeOf(const RulePlan::Impl& plan, int root);
+
 // Output states of a row.
 inline constexpr uint8_t kUnknownRow = 0;
 inline constexpr uint8_t kValueRow = 1;

@@ -206,6 +206,38 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows,
   }
 }
 
+// The month range of a periods expression `root` (RulePlan::Impl::MonthRange),
+// or nullopt when it has another shape.
+std::optional<RulePlan::Impl::MonthRange> MonthRangeOf(const RulePlan::Impl& plan, int root) {
+  const auto node = [&](int id) -> const PNode& { return plan.nodes[static_cast<size_t>(id)]; };
+  RulePlan::Impl::MonthRange range;
+  int at = root;
+  if (node(at).op == Op::kCond) {  // cond ? list : []
+    const PNode& otherwise = node(node(at).kids[2]);
+    if (otherwise.op != Op::kConst || otherwise.constant.kind() != ValueKind::kList ||
+        !otherwise.constant.list_value().empty() || node(node(at).kids[0]).kind != K::kBool) {
+      return std::nullopt;
+    }
+    range.cond = node(at).kids[0];
+    at = node(at).kids[1];
+  }
+  while (node(at).op == Op::kFilterList) {
+    const PNode& filter = node(at);
+    const PNode& predicate = node(filter.kids[1]);
+    // (It reads the subject and its variable, nothing else.)
+    const uint64_t may_read = 1 | (filter.slot < 64 ? uint64_t{1} << filter.slot : 0);
+    if (predicate.kind != K::kBool || predicate.loops || (predicate.reads & ~may_read) != 0) {
+      return std::nullopt;
+    }
+    range.filters.insert(range.filters.begin(), {filter.slot, filter.kids[1]});
+    at = filter.kids[0];
+  }
+  if (node(at).op != Op::kMonths) return std::nullopt;
+  range.from = node(at).kids[0];
+  range.to = node(at).kids[1];
+  return range;
+}
+
 // As the general operators compute `[cond ?] months(from, to).filter(x,
 // P1)... [: []]` (CondLists, Months, Collect): unknown where `cond` is not
 // a known bool, [] where it is false; else unknown where `from` or `to` is

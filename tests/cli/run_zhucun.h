@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../facts/facts_test_util.h"
 #include "cli.h"
 
 namespace zhucun::testing {
@@ -28,12 +29,6 @@ inline CliRun RunZhucun(std::vector<std::string> args) {
   std::ostringstream out, err;
   const int code = RunCli(static_cast<int>(args.size()), argv.data(), out, err);
   return {code, out.str(), err.str()};
-}
-
-// The bytes of a file ("" when it cannot be read).
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // `err` without the lines of warnings (`zhucun <command>: warning: ...`):

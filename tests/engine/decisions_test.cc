@@ -13,17 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "../facts/facts_test_util.h"
+#include "engine_test_util.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
 
 namespace zhucun {
 namespace {
 
-using testing::kSourceDir;
+using testing::kExplainOk;
 using testing::TempDir;
-
-const std::string kExplainOk = kSourceDir + "/tests/testdata/packs/explain_ok";
 
 // Rules whose values go through lists. The facts are explain_ok's: V1 has
 // team T1 (members M1 resident cadre, M2 first secretary), V2 has T3 (ended

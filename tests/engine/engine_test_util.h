@@ -34,10 +34,32 @@ inline constexpr char kExceptionsTableYaml[] =
     "      - {name: valid_from, type: date}\n"
     "      - {name: valid_until, type: date, nullable: true}\n";
 
+// tests/testdata/packs/explain_ok: a small pack of four tables with data.
+inline const std::string kExplainOk = kSourceDir + "/tests/testdata/packs/explain_ok";
+
 // Writes explain_ok's schema into `pack` as schema.yaml.
 inline void WriteSmallSchema(const TempDir& pack) {
-  std::ifstream schema(kSourceDir + "/tests/testdata/packs/explain_ok/schema.yaml");
-  pack.Write("schema.yaml", std::string(std::istreambuf_iterator<char>(schema), {}));
+  pack.Write("schema.yaml", ReadFile(kExplainOk + "/schema.yaml"));
+}
+
+// A copy of explain_ok's pack files in `pack` and, given `data`, of its
+// data files: a pack (and data) for a test to spoil.
+inline void CopyExplainOk(const TempDir& pack, const TempDir* data = nullptr) {
+  for (const char* f : {"pack.yaml", "schema.yaml", "rules.yaml"}) {
+    pack.Write(f, ReadFile(kExplainOk + "/" + f));
+  }
+  if (data == nullptr) return;
+  for (const char* f : {"counties.csv", "villages.csv", "teams.csv", "members.csv"}) {
+    data->Write(f, ReadFile(kExplainOk + "/data/" + f));
+  }
+}
+
+// Replaces `from` (which must be there) by `to` in `dir`'s `file`.
+inline void EditFile(const TempDir& dir, const std::string& file, const std::string& from,
+                     const std::string& to) {
+  const std::string text = ReadFile(dir.File(file));
+  ASSERT_NE(text.find(from), std::string::npos) << from;
+  dir.Write(file, ReplaceAll(text, from, to));
 }
 
 // A pack named `name` in `pack`: the small schema, a `window_start` of

@@ -8,9 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "engine_test_util.h"
@@ -19,32 +16,16 @@
 namespace zhucun {
 namespace {
 
-using testing::kSourceDir;
 using testing::ReplaceAll;
 using testing::TempDir;
 
-const std::string kExplainOk = kSourceDir + "/tests/testdata/packs/explain_ok";
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class EveryMistakeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* f : {"pack.yaml", "schema.yaml", "rules.yaml"}) {
-      pack_.Write(f, Read(kExplainOk + "/" + f));
-    }
-  }
+  void SetUp() override { testing::CopyExplainOk(pack_); }
 
   // Replaces `from` (which must be there) by `to` in the pack's `file`.
   void Edit(const std::string& file, const std::string& from, const std::string& to) {
-    const std::string text = Read(pack_.File(file));
-    ASSERT_NE(text.find(from), std::string::npos) << from;
-    pack_.Write(file, ReplaceAll(text, from, to));
+    testing::EditFile(pack_, file, from, to);
   }
 
   // The rendered errors of loading the pack, its folder shown as `PACK`.

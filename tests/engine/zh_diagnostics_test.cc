@@ -8,9 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "engine_test_util.h"
@@ -20,37 +18,14 @@
 namespace zhucun {
 namespace {
 
-using testing::kSourceDir;
+using testing::EditFile;
 using testing::ReplaceAll;
 using testing::TempDir;
-
-const std::string kExplainOk = kSourceDir + "/tests/testdata/packs/explain_ok";
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A copy of tests/testdata/packs/explain_ok and its data, to be spoiled.
 class ZhDiagnosticsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* f : {"pack.yaml", "schema.yaml", "rules.yaml"}) {
-      pack_.Write(f, Read(kExplainOk + "/" + f));
-    }
-    for (const char* f : {"counties.csv", "villages.csv", "teams.csv", "members.csv"}) {
-      data_.Write(f, Read(kExplainOk + "/data/" + f));
-    }
-  }
-
-  void Edit(const TempDir& dir, const std::string& file, const std::string& from,
-            const std::string& to) {
-    const std::string text = Read(dir.File(file));
-    ASSERT_NE(text.find(from), std::string::npos) << from;
-    dir.Write(file, ReplaceAll(text, from, to));
-  }
+  void SetUp() override { testing::CopyExplainOk(pack_, &data_); }
 
   // The pack's load errors in Chinese, its folder shown as `PACK`.
   std::string PackErrors() {
@@ -78,8 +53,8 @@ class ZhDiagnosticsTest : public ::testing::Test {
 };
 
 TEST_F(ZhDiagnosticsTest, AMisspelledKeyWithItsLikelyFix) {
-  Edit(pack_, "rules.yaml", "    title: 每村一支工作队\n    severity: warning\n",
-       "    title: 每村一支工作队\n    sevrity: warning\n");
+  EditFile(pack_, "rules.yaml", "    title: 每村一支工作队\n    severity: warning\n",
+           "    title: 每村一支工作队\n    sevrity: warning\n");
   EXPECT_EQ(PackErrors(),
             "PACK/rules.yaml:19:5: 错误[pack.unknown_key]：规则中有未知的键 `sevrity`\n"
             " |     sevrity: warning\n"
@@ -88,8 +63,8 @@ TEST_F(ZhDiagnosticsTest, AMisspelledKeyWithItsLikelyFix) {
 }
 
 TEST_F(ZhDiagnosticsTest, AFullWidthColon) {
-  Edit(pack_, "rules.yaml", "    title: 每村一支工作队\n    severity: warning\n",
-       "    title: 每村一支工作队\n    severity： warning\n");
+  EditFile(pack_, "rules.yaml", "    title: 每村一支工作队\n    severity: warning\n",
+           "    title: 每村一支工作队\n    severity： warning\n");
   const std::string e = PackErrors();
   EXPECT_EQ(e.substr(0, e.find("（YAML")),
             "PACK/rules.yaml:19:13: 错误[pack.yaml_syntax]：YAML 格式错误：`severity` 后的 `：` "
@@ -101,8 +76,8 @@ TEST_F(ZhDiagnosticsTest, AFullWidthColon) {
 }
 
 TEST_F(ZhDiagnosticsTest, ANumberInQuotesComparedWithANumber) {
-  Edit(pack_, "rules.yaml", "when: postings.filter(p, p.end_date == null).size() > 1",
-       "when: \"'2' < postings.filter(p, p.end_date == null).size()\"");
+  EditFile(pack_, "rules.yaml", "when: postings.filter(p, p.end_date == null).size() > 1",
+           "when: \"'2' < postings.filter(p, p.end_date == null).size()\"");
   EXPECT_EQ(PackErrors(),
             "PACK/rules.yaml:31:12: 错误[expr.no_overload]：`<` 不能用于 `(string, int)`："
             "没有匹配的重载\n"
@@ -113,7 +88,7 @@ TEST_F(ZhDiagnosticsTest, ANumberInQuotesComparedWithANumber) {
 }
 
 TEST_F(ZhDiagnosticsTest, ADateThatDoesNotExistInACsvFile) {
-  Edit(data_, "teams.csv", "T2,V3,2022-01-01,", "T2,V3,2022-02-30,");
+  EditFile(data_, "teams.csv", "T2,V3,2022-01-01,", "T2,V3,2022-02-30,");
   EXPECT_EQ(DataErrors(data_.path()),
             "DATA/teams.csv:3:7: 错误[csv.bad_date]：`start_date`：`2022-02-30` 不是真实存在的"
             "日期；应为真实存在的日期 YYYY-MM-DD\n"
@@ -131,7 +106,7 @@ TEST_F(ZhDiagnosticsTest, ADataFolderThatIsNotThere) {
 }
 
 TEST_F(ZhDiagnosticsTest, AnIncludedFileThatIsNotThere) {
-  Edit(pack_, "pack.yaml", "rules.yaml", "rule.yaml");
+  EditFile(pack_, "pack.yaml", "rules.yaml", "rule.yaml");
   const std::string e = PackErrors();
   EXPECT_NE(e.find("错误[pack.missing_include]：包含的文件 `rule.yaml` 不存在\n"),
             std::string::npos)

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,12 @@ inline std::string ReplaceAll(std::string s, const std::string& from,
     s.replace(pos, from.size(), to);
   }
   return s;
+}
+
+/// The bytes of a file ("" when it cannot be read).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 /// A fresh folder under the temporary directory (mkdtemp), removed with

@@ -69,6 +69,21 @@ def assert_same(got, want) -> None:
     pd.testing.assert_frame_equal(got.summary().by_group, want.summary().by_group)
 
 
+def assert_bad_input_same(policy, frames, tables, client):
+    """The partitioned check of bad input: lenient, the single machine's
+    report; strict, its InputError. Returns the single machine's report."""
+    want = policy.check(frames, as_of=AS_OF, lenient=True)
+    got = zd.check(policy, tables, as_of=AS_OF, lenient=True, client=client)
+    assert got.how.startswith("partitioned")
+    assert_same(got, want)
+    with pytest.raises(zhucun.InputError) as want_e:
+        policy.check(frames, as_of=AS_OF)
+    with pytest.raises(zhucun.InputError) as got_e:
+        zd.check(policy, tables, as_of=AS_OF, client=client)
+    assert got_e.value.diagnostics == want_e.value.diagnostics
+    return want
+
+
 def test_partitioning_of_the_pack(policy):
     p = zd.partitioning(policy)
     assert p.partition_by == "counties"
@@ -517,16 +532,8 @@ def test_read_csv_lenient_and_bad_input(policy, client, small, tmp_path):
     frames = string_frames(folder)
     tables = zd.read_csv(policy, folder, blocksize=300_000)
     assert tables["payments"].npartitions > 3
-    want = policy.check(frames, as_of=AS_OF, lenient=True)
+    want = assert_bad_input_same(policy, frames, tables, client)
     assert (want.findings["rule"] == "input.invalid").sum() >= 6
-    got = zd.check(policy, tables, as_of=AS_OF, lenient=True, client=client)
-    assert got.how.startswith("partitioned")
-    assert_same(got, want)
-    with pytest.raises(zhucun.InputError) as want_e:
-        policy.check(frames, as_of=AS_OF)
-    with pytest.raises(zhucun.InputError) as got_e:
-        zd.check(policy, tables, as_of=AS_OF, client=client)
-    assert got_e.value.diagnostics == want_e.value.diagnostics
     got = zd.check(policy, folder, as_of=AS_OF, lenient=True, client=client)
     assert got.how == "gathered in one task: the folder has rows left out"
     assert_same(got, policy.check(folder, as_of=AS_OF, lenient=True))
@@ -671,15 +678,7 @@ def test_odd_texts_in_categories(policy, client, small):
     h = frames["handovers"]
     h.loc[h.index[3], "signed_outgoing"] = "是"
     tables = {k: dd.from_pandas(v.astype("category"), npartitions=3) for k, v in frames.items()}
-    want = policy.check(frames, as_of=AS_OF, lenient=True)
-    got = zd.check(policy, tables, as_of=AS_OF, lenient=True, client=client)
-    assert got.how.startswith("partitioned")
-    assert_same(got, want)
-    with pytest.raises(zhucun.InputError) as want_e:
-        policy.check(frames, as_of=AS_OF)
-    with pytest.raises(zhucun.InputError) as got_e:
-        zd.check(policy, tables, as_of=AS_OF, client=client)
-    assert got_e.value.diagnostics == want_e.value.diagnostics
+    assert_bad_input_same(policy, frames, tables, client)
 
 
 def test_buckets_by_rows(policy, client, small, monkeypatch):

@@ -306,3 +306,73 @@ def test_chinese_messages_as_the_cli(policy, tmp_path):
     with pytest.raises(TypeError, match='lang: expected "en" or "zh", not int'):
         policy.explain(data, "visits.deputy", "leaders:L00003", "2022-Q2",
                        as_of="2024-06-30", lang=1)
+
+
+TYPED_CELLS = """\
+derived:
+  - name: typed_cells
+    from: teams
+    as: t
+    columns:
+      team_id: t.team_id
+      end: t.end_date
+      pay: "t.end_date == null ? decimal('1.50') : (t.start_date < date('2021-06-01') ? decimal('2.25') : null)"
+      open: "t.end_date == null ? true : (t.start_date < date('2021-06-01') ? false : null)"
+      size: "t.end_date == null ? 3 : (t.start_date < date('2021-06-01') ? -7 : null)"
+      label: "t.end_date == null ? 'open' : null"
+      state: "t.end_date == null ? 'open' : t.end_date"
+      none: "t.end_date == null ? null : null"
+    sort_by: [team_id]
+"""
+
+
+def test_derived_columns_typed_as_their_texts(tmp_path):
+    """Report.derived: each column of a derived table typed from the cells
+    the CLI writes — exact Decimals at the written scale, nullable Int64 and
+    boolean, dates, str ("" for a null str) — whatever form the native
+    module hands it over in (typed storage or texts)."""
+    import zhucun
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / "typed.yaml").write_text(TYPED_CELLS, encoding="utf-8")
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text.replace("  - attendance.yaml\n",
+                                                 "  - attendance.yaml\n  - typed.yaml\n"),
+                                    encoding="utf-8")
+    data = SHARED / "spec" / "example" / "data"
+    got = zhucun.load(pack).check(data, as_of="2024-06-30").derived["typed_cells"]
+    out = tmp_path / "out"
+    subprocess.run([str(CLI), "check", "--rules", str(pack), "--data", str(data),
+                    "--as-of", "2024-06-30", "--out", str(out)], capture_output=True, check=False)
+    header, *rows = read_csv_rows(out / "typed_cells.csv")
+    assert header == list(got.columns)
+    cells = dict(zip(header, zip(*rows)))
+    assert {"", "1.50", "2.25"} <= set(cells["pay"]) and "" in cells["open"], \
+        "every column has nulls and repeated values"
+
+    def each(name, convert):
+        return [None if c == "" else convert(c) for c in cells[name]]
+
+    want = pd.DataFrame({
+        "team_id": pd.Series(cells["team_id"], dtype=object),
+        "end": pd.Series(each("end", datetime.date.fromisoformat), dtype=object),
+        "pay": pd.Series(each("pay", decimal.Decimal), dtype=object),
+        "open": pd.Series(each("open", lambda c: c == "true"), dtype="boolean"),
+        "size": pd.Series(each("size", int), dtype="Int64"),
+        "label": pd.Series(cells["label"], dtype=object),
+        "state": pd.Series(cells["state"], dtype=object),
+        "none": pd.Series(cells["none"], dtype=object),
+    })
+    pd.testing.assert_frame_equal(got, want)
+    # Decimals equal in value may differ in exponent: they are the texts'.
+    assert [str(d) for d in got["pay"] if d is not None] == [c for c in cells["pay"] if c]
+    assert (got["size"] == -7).sum() > 0 and got["open"].isna().sum() > 0
+    # Both of the native module's forms were taken: typed storage where the
+    # column has one kind, texts where it has not.
+    policy = zhucun.load(pack)
+    native = policy._native.check(policy.facts(data)._native, "2024-06-30", None, 1, False,
+                                  True, "en")
+    forms = {name: form for d in native["derived"] if d["name"] == "typed_cells"
+             for name, (form, _, _) in zip(d["columns"], d["cells"])}
+    assert forms == {"team_id": "objects", "end": "objects", "pay": "objects", "open": "bool",
+                     "size": "int", "label": "objects", "state": "texts", "none": "texts"}

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "zhucun/diagnostic.h"
 #include "zhucun/engine.h"
@@ -49,6 +50,12 @@ py::list DiagnosticsToPy(const Diagnostics& diags, const SourceManager& sources)
 // (columns.cc; see zhucun/_frames.py for the form of `tables`).
 PyFacts BuildFacts(const PyPolicy& policy, const py::list& tables, bool lenient,
                    const py::tuple& null_values);
+
+// A report's findings as a dict of five lists of str (rule, subject,
+// period, severity, message), and its derived tables as dicts whose
+// `cells` hold each column as (form, data, mask) (report.cc).
+py::dict FindingsToPy(const std::vector<Finding>& findings);
+py::list DerivedToPy(const std::vector<DerivedTable>& tables);
 
 }  // namespace zhucun::python
 

@@ -265,16 +265,7 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
           report->diagnostics(), *policy.sources);
   }
   const Report& r = report->value();
-  py::list rule, subject, period, severity, message;
-  for (const Finding& f : r.findings) {
-    rule.append(f.rule);
-    subject.append(f.subject);
-    period.append(f.period);
-    severity.append(f.severity);
-    message.append(f.message);
-  }
-  py::dict findings("rule"_a = rule, "subject"_a = subject, "period"_a = period,
-                    "severity"_a = severity, "message"_a = message);
+  py::dict findings = FindingsToPy(r.findings);
   py::list x_rule, x_subject, x_period, x_severity, x_message, x_exception;
   for (const Exemption& x : r.exempted) {
     x_rule.append(x.finding.rule);
@@ -293,18 +284,7 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
     warnings.Append(groups->diagnostics());
     if (groups->ok()) group_list = py::cast(groups->value());
   }
-  py::list derived;
-  for (const DerivedTable& d : r.derived) {
-    // Each column's cell texts (the Python side types them by `types`).
-    py::list cells;
-    for (size_t c = 0; c < d.columns.size(); ++c) {
-      py::list texts(d.num_rows());
-      for (size_t r = 0; r < d.num_rows(); ++r) texts[r] = py::str(d.Text(r, c));
-      cells.append(std::move(texts));
-    }
-    derived.append(py::dict("name"_a = d.name, "columns"_a = d.columns,
-                            "types"_a = d.types, "cells"_a = cells, "key"_a = d.key));
-  }
+  py::list derived = DerivedToPy(r.derived);
   py::object profile_dict = py::none();
   if (r.profile) {
     py::list rules;

@@ -232,11 +232,24 @@ class Summary(NamedTuple):
     by_group: pd.DataFrame
 
 
-def _typed_column(name: str, type_name: str, cells: Sequence[str]) -> Any:
-    """A derived table's column of cell texts as its type: exact Decimals,
-    nullable ints, dates, bools, str."""
+def _typed_column(name: str, type_name: str, cells: Tuple[str, Any, Any]) -> Any:
+    """A derived table's column as its type: exact Decimals, nullable ints,
+    dates, bools, str. ``cells`` is the form the native module hands over
+    (bindings/python/src/report.cc): ``("int" | "bool", values, null mask or
+    None)``, ``("objects", object array, None)`` already typed, or
+    ``("texts", cell texts, None)`` converted here."""
+    form, data, mask = cells
+    if form == "int":
+        return pd.Series(pd.arrays.IntegerArray(
+            data, mask if mask is not None else np.zeros(len(data), dtype=bool)), name=name)
+    if form == "bool":
+        return pd.Series(pd.arrays.BooleanArray(
+            data, mask if mask is not None else np.zeros(len(data), dtype=bool)), name=name)
+    if form == "objects":
+        return pd.Series(data, dtype=object, name=name)
+
     def each(convert: Any) -> List[Any]:
-        return [None if c in ("", "null") else convert(c) for c in cells]
+        return [None if c in ("", "null") else convert(c) for c in data]
 
     if type_name == "decimal":
         return pd.Series(each(decimal.Decimal), dtype=object, name=name)
@@ -248,7 +261,7 @@ def _typed_column(name: str, type_name: str, cells: Sequence[str]) -> Any:
         return pd.Series(each(lambda c: c == "true"), dtype="boolean", name=name)
     if type_name == "double":
         return pd.Series(each(float), dtype="float64", name=name)
-    return pd.Series(list(cells), dtype=object, name=name)
+    return pd.Series(list(data), dtype=object, name=name)
 
 
 def _summary(policy: "Policy", f: pd.DataFrame, by: str) -> Summary:

@@ -27,45 +27,56 @@ namespace zhucun::cli {
 namespace {
 
 // A CSV field, quoted when it holds a comma, quote or line break.
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
+// Quotes the field that begins at `from` of `line` (RFC 4180) when it holds
+// a comma, a double quote or a line break.
+void QuoteFieldFrom(size_t from, std::string* line) {
+  if (line->find_first_of(",\"\n\r", from) == std::string::npos) return;
+  std::string quoted = "\"";
+  for (size_t i = from; i < line->size(); ++i) {
+    if ((*line)[i] == '"') quoted += '"';
+    quoted += (*line)[i];
   }
-  out += '"';
-  return out;
+  quoted += '"';
+  line->replace(from, std::string::npos, quoted);
 }
 
 }  // namespace
 
 std::string WriteCsv(const std::string& path, const CsvOutput& output,
-                     const std::vector<std::string>& header, size_t rows,
-                     const std::function<std::string(size_t row, size_t column)>& cell) {
+                     const std::vector<std::string>& header, size_t rows, const CsvCell& cell) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (output.bom) f << "\xEF\xBB\xBF";
-  // UTF-8 (DATA.md's output) goes out row by row; another encoding is
-  // converted as one text (iconv may begin its output with a mark, as
-  // UTF-16 does), so the file is held in memory once.
+  // UTF-8 (DATA.md's output) goes out a megabyte at a time; another
+  // encoding is converted as one text (iconv may begin its output with a
+  // mark, as UTF-16 does), so the file is held in memory once.
   const bool convert = !IsUtf8Encoding(output.encoding);
-  std::ostringstream held;
-  std::ostream& out = convert ? static_cast<std::ostream&>(held) : f;
-  for (size_t i = 0; i < header.size(); ++i) out << (i > 0 ? "," : "") << CsvField(header[i]);
-  out << '\n';
+  constexpr size_t kFlushAt = size_t{1} << 20;
+  std::string text;
+  const auto line = [&](size_t columns, const auto& append) {
+    for (size_t i = 0; i < columns; ++i) {
+      if (i > 0) text += ',';
+      const size_t from = text.size();
+      append(i);
+      QuoteFieldFrom(from, &text);
+    }
+    text += '\n';
+    if (!convert && text.size() >= kFlushAt) {
+      f.write(text.data(), static_cast<std::streamsize>(text.size()));
+      text.clear();
+    }
+  };
+  line(header.size(), [&](size_t i) { text += header[i]; });
   for (size_t r = 0; r < rows; ++r) {
-    for (size_t i = 0; i < header.size(); ++i) out << (i > 0 ? "," : "") << CsvField(cell(r, i));
-    out << '\n';
+    line(header.size(), [&](size_t i) { cell(r, i, &text); });
   }
   if (convert) {
-    std::string text = std::move(held).str();
     std::string why;
     if (!ConvertFromUtf8(&text, output.encoding, &why)) {
       return Tr("cannot write `{file}` in {encoding}: {why}",
                 {{"file", path}, {"encoding", output.encoding}, {"why", why}});
     }
-    f << text;
   }
+  f.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!f) return Tr("cannot write `{file}`", {{"file", path}});
   return "";
 }
@@ -467,16 +478,16 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
       return kExitUsage;
     }
     const auto write = [&](const std::string& name, const std::vector<std::string>& header,
-                           size_t rows, const std::function<std::string(size_t, size_t)>& cell) {
+                           size_t rows, const CsvCell& cell) {
       const std::string why =
           WriteCsv(args.out_dir + "/" + name, args.csv_output, header, rows, cell);
       if (!why.empty()) err << "zhucun check: " << why << "\n";
       return why.empty();
     };
-    const auto finding_cell = [&r](size_t row, size_t column) {
+    const auto finding_cell = [&r](size_t row, size_t column, std::string* line) {
       const Finding& f = r.findings[row];
       const std::string* cells[] = {&f.rule, &f.subject, &f.period, &f.severity, &f.message};
-      return *cells[column];
+      *line += *cells[column];
     };
     if (!write("findings.csv", {"rule", "subject", "period", "severity", "message"},
                r.findings.size(), finding_cell)) {
@@ -484,12 +495,12 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     }
     // Exempted findings (docs/rules.md, "Exceptions"), when the data holds
     // exception records: without them the output is as before.
-    const auto exempted_cell = [&r](size_t row, size_t column) {
+    const auto exempted_cell = [&r](size_t row, size_t column, std::string* line) {
       const Exemption& x = r.exempted[row];
       const Finding& f = x.finding;
       const std::string* cells[] = {&f.rule,     &f.subject, &f.period,
                                     &f.severity, &f.message, &x.exception};
-      return *cells[column];
+      *line += *cells[column];
     };
     if (r.exceptions > 0 &&
         !write("exempted.csv", {"rule", "subject", "period", "severity", "message", "exception"},
@@ -498,7 +509,9 @@ int RunCheck(const CheckArgs& args, std::ostream& out, std::ostream& err) {
     }
     for (const DerivedTable& d : r.derived) {
       if (!write(d.name + ".csv", d.columns, d.num_rows(),
-                 [&d](size_t row, size_t column) { return d.Text(row, column); })) {
+                 [&d](size_t row, size_t column, std::string* line) {
+                   d.AppendText(row, column, line);
+                 })) {
         return kExitUsage;
       }
     }

@@ -131,11 +131,11 @@ void AddCsvOutputOptions(CLI::App* app, CsvOutput* output);  // check_command.cc
 bool CheckCsvOutput(const std::string& command, const CsvOutput& output, std::ostream& err);
 
 // Writes a CSV file (RFC 4180 quoting, `\n` line ends): the header, then
-// `rows` rows of header.size() cells, cell(row, column) each. "" or why it
-// could not be written.
+// `rows` rows of header.size() cells, each appended to the line by
+// cell(row, column, &line). "" or why it could not be written.
+using CsvCell = std::function<void(size_t row, size_t column, std::string* line)>;
 std::string WriteCsv(const std::string& path, const CsvOutput& output,
-                     const std::vector<std::string>& header, size_t rows,
-                     const std::function<std::string(size_t row, size_t column)>& cell);
+                     const std::vector<std::string>& header, size_t rows, const CsvCell& cell);
 
 }  // namespace zhucun::cli
 

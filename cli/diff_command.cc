@@ -111,32 +111,32 @@ std::string WriteDiff(const std::string& dir, const CsvOutput& output, const Rep
       dir + "/findings_diff.csv", output,
       {"change", "rule", "subject", "period", by.empty() ? "group" : by, "severity_before",
        "severity_after", "message_before", "message_after"},
-      diff.findings.size(), [&](size_t row, size_t column) -> std::string {
+      diff.findings.size(), [&](size_t row, size_t column, std::string* line) {
         const FindingChange& c = diff.findings[row];
         const Finding& f = c.finding();
         switch (column) {
-          case 0: return ChangeName(c.kind);
-          case 1: return f.rule;
-          case 2: return f.subject;
-          case 3: return f.period;
-          case 4: return groups[row];
-          case 5: return c.before.severity;
-          case 6: return c.after.severity;
-          case 7: return c.before.message;
-          default: return c.after.message;
+          case 0: *line += ChangeName(c.kind); break;
+          case 1: *line += f.rule; break;
+          case 2: *line += f.subject; break;
+          case 3: *line += f.period; break;
+          case 4: *line += groups[row]; break;
+          case 5: *line += c.before.severity; break;
+          case 6: *line += c.after.severity; break;
+          case 7: *line += c.before.message; break;
+          default: *line += c.after.message; break;
         }
       });
   if (!findings_why.empty()) return findings_why;
   return WriteCsv(
       dir + "/derived_diff.csv", output, {"change", "table", "key", "before", "after"},
-      diff.derived.size(), [&](size_t row, size_t column) -> std::string {
+      diff.derived.size(), [&](size_t row, size_t column, std::string* line) {
         const DerivedRowChange& c = diff.derived[row];
         switch (column) {
-          case 0: return ChangeName(c.kind);
-          case 1: return c.table;
-          case 2: return c.key;
-          case 3: return c.before;
-          default: return c.after;
+          case 0: *line += ChangeName(c.kind); break;
+          case 1: *line += c.table; break;
+          case 2: *line += c.key; break;
+          case 3: *line += c.before; break;
+          default: *line += c.after; break;
         }
       });
 }

@@ -84,6 +84,9 @@ struct DerivedTable {
   /// The text of a cell, as `zhucun check --out` writes it: `12.50`,
   /// `2024-06-30`, `true`, a string as it is, empty for null.
   ZHUCUN_API std::string Text(size_t row, size_t column) const;
+  /// Appends the text of a cell (as Text) to `out`, read from the typed
+  /// storage without making a Value: for writing many cells.
+  ZHUCUN_API void AppendText(size_t row, size_t column, std::string* out) const;
   /// The texts of a row's cells.
   ZHUCUN_API std::vector<std::string> Row(size_t row) const;
 };

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <numeric>
@@ -33,7 +34,33 @@ namespace zhucun {
 size_t DerivedTable::num_rows() const { return cells.empty() ? 0 : cells.front().size(); }
 
 std::string DerivedTable::Text(size_t row, size_t column) const {
-  return internal::Text(cells[column].Get(row));
+  std::string out;
+  AppendText(row, column, &out);
+  return out;
+}
+
+void DerivedTable::AppendText(size_t row, size_t column, std::string* out) const {
+  const Column& c = cells[column];
+  if (!c.valid().empty() && c.valid()[row] == 0) return;  // null: empty
+  // What internal::Text(c.Get(row)) gives, for the common kinds without
+  // the Value (a string's would be a copy).
+  switch (c.type()) {
+    case ColumnType::kBool: out->append(c.bools()[row] != 0 ? "true" : "false"); return;
+    case ColumnType::kInt: {
+      char digits[24];
+      const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, c.ints()[row]);
+      out->append(digits, end);
+      return;
+    }
+    case ColumnType::kDecimal:
+      out->append(Decimal::FromUnscaled(c.ints()[row], c.scale()).ToString());
+      return;
+    case ColumnType::kDate: out->append(Date::FromDayNumber(c.int32s()[row]).ToString()); return;
+    case ColumnType::kString:
+      out->append(c.dictionary()[static_cast<size_t>(c.int32s()[row])]);
+      return;
+    default: out->append(internal::Text(c.Get(row))); return;
+  }
 }
 
 std::vector<std::string> DerivedTable::Row(size_t row) const {

@@ -87,6 +87,44 @@ std::string Findings(const CliRun& r) {
   return rules;
 }
 
+// The output CSV files as RFC 4180 writes them (DATA.md, "The CLI
+// contract"): a cell with a comma, a double quote or a line break quoted,
+// its quotes doubled; each kind of derived cell as its text (typed columns
+// and a column of decimals of two scales, held as values), null empty.
+TEST(CliCheckTest, DerivedCellsAreWrittenAsTheirTextsQuotedWhereNeeded) {
+  TempDir pack, data, out;
+  std::filesystem::copy(kRules, pack.path(), std::filesystem::copy_options::recursive);
+  pack.Write("cells.yaml",
+             "derived:\n"
+             "  - name: cells\n"
+             "    from: villages\n"
+             "    as: v\n"
+             "    columns:\n"
+             "      village_id: v.village_id\n"
+             "      comma: \"v.village_id == 'V1' ? 'a,b' : 'ab'\"\n"
+             "      quote: |-\n"
+             "        v.village_id == 'V1' ? 'say \"hi\"' : 'line\\nbreak'\n"
+             "      cr: \"v.village_id == 'V1' ? 'a\\\\rb' : 'plain'\"\n"
+             "      size: \"v.village_id == 'V1' ? -12 : null\"\n"
+             "      pay: \"v.village_id == 'V1' ? decimal('-0.05') : decimal('10.20')\"\n"
+             "      mixed: \"v.village_id == 'V1' ? decimal('-0.50') : decimal('1200')\"\n"
+             "      flag: v.village_id == 'V1'\n"
+             "      since: \"v.village_id == 'V1' ? date('2024-02-29') : null\"\n"
+             "    sort_by: [village_id]\n");
+  std::string manifest = testing::ReadFile(pack.File("pack.yaml"));
+  manifest.replace(manifest.find("  - attendance.yaml\n"), 20,
+                   "  - attendance.yaml\n  - cells.yaml\n");
+  pack.Write("pack.yaml", manifest);
+  WriteSmall(data);
+  const CliRun r = testing::RunZhucun({"check", "--rules", pack.path(), "--data", data.path(),
+                                       "--as-of", "2024-06-30", "--out", out.path()});
+  EXPECT_NE(r.exit_code, 2) << r.err;
+  EXPECT_EQ(testing::ReadFile(out.File("cells.csv")),
+            "village_id,comma,quote,cr,size,pay,mixed,flag,since\n"
+            "V1,\"a,b\",\"say \"\"hi\"\"\",\"a\rb\",-12,-0.05,-0.50,true,2024-02-29\n"
+            "V2,ab,\"line\nbreak\",plain,,10.20,1200,false,\n");
+}
+
 TEST(CliCheckTest, WithoutOutPrintsASummary) {
   TempDir data;
   WriteSmall(data);

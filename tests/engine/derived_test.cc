@@ -84,6 +84,17 @@ TEST(DerivedTableTest, CellsAreTypedWhereTheValuesHaveOneKind) {
     EXPECT_TRUE(t.cells[0].valid().empty());
     EXPECT_EQ(t.cells[1].valid().size(), 8u);
     EXPECT_TRUE(t.cells[2].valid().empty());
+    // AppendText appends what Text gives, a null nothing.
+    for (size_t r = 0; r < t.num_rows(); ++r) {
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        std::string line = "x,";
+        t.AppendText(r, c, &line);
+        EXPECT_EQ(line, "x," + t.Text(r, c)) << r << ", " << c;
+      }
+    }
+    std::string line = "x,";
+    t.AppendText(1, 1, &line);
+    EXPECT_EQ(line, "x,");
   }
 }
 

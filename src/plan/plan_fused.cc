@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <optional>
 #include <map>
 #include <string>
@@ -392,11 +393,27 @@ struct Lanes {
   std::vector<Period> p;
   std::vector<uint8_t> bad;
   std::vector<uint8_t> nul;
+  // The int lanes as read: `i`, or a column's own storage where an int or
+  // decimal column is read at consecutive rows (not copied).
+  const int64_t* data = nullptr;
+  // Whether the int lanes are consecutive rows (x, x + 1, ...).
+  bool consecutive = false;
+  // The constant these lanes hold, for the first const_n of them: (program
+  // id, instruction), kept from batch to batch; program 0: none.
+  uint64_t const_program = 0;
+  size_t const_index = 0;
+  size_t const_n = 0;
 };
 
 int Sign128(Int128 x, Int128 y) { return (x > y) - (x < y); }
 
 }  // namespace
+
+Fused::Fused(std::vector<Instr> code, int root, K kind)
+    : code_(std::move(code)), root_(root), kind_(kind) {
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+}
 
 std::unique_ptr<Fused> Fused::Compile(const RulePlan::Impl& plan, int root) {
   const PNode& n = plan.nodes[static_cast<size_t>(root)];
@@ -420,7 +437,13 @@ bool Fused::Run(const Frame& f, Vec* out) const {
   for (size_t k = 0; k < code_.size(); ++k) {
     const Instr& in = code_[k];
     Lanes& r = regs[k];
+    if (in.op == I::kConst && r.const_program == id_ && r.const_index == k && r.const_n >= n) {
+      continue;  // (filled by an earlier batch on this thread)
+    }
+    r.const_program = 0;
+    r.consecutive = false;
     r.i.resize(n);  // (strings too: kInMap and kIndexMap clear them)
+    r.data = r.i.data();
     if (in.type == T::kString) r.s.resize(n);
     if (in.type == T::kPeriod) r.p.resize(n);
     uint8_t* nul = nullptr;
@@ -458,13 +481,18 @@ bool Fused::Run(const Frame& f, Vec* out) const {
         for (size_t i = 0; i < n; ++i) bad[i] |= src[i];
       }
     }
-    const int64_t* __restrict x = A != nullptr ? A->i.data() : nullptr;
-    const int64_t* __restrict y = B != nullptr ? B->i.data() : nullptr;
+    const int64_t* __restrict x = A != nullptr ? A->data : nullptr;
+    const int64_t* __restrict y = B != nullptr ? B->data : nullptr;
     switch (in.op) {
       case I::kVar: {
         if (in.slot >= f.vars.size() || f.vars[in.slot].size() < n) return false;  // (not bound)
         const int32_t* rows = f.vars[in.slot].data();
-        for (size_t i = 0; i < n; ++i) v[i] = rows[i];
+        bool consecutive = true;
+        for (size_t i = 0; i < n; ++i) {
+          v[i] = rows[i];
+          consecutive &= v[i] == v[0] + static_cast<int64_t>(i);
+        }
+        r.consecutive = consecutive;
         break;
       }
       case I::kValue: {
@@ -508,7 +536,9 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           case ColumnType::kInt:
           case ColumnType::kDecimal: {
             const auto* d = static_cast<const int64_t*>(view.data);
-            if (ba == nullptr) {
+            if (ba == nullptr && A->consecutive && n > 0) {
+              r.data = d + x[0];  // (read where it is)
+            } else if (ba == nullptr) {
               for (size_t i = 0; i < n; ++i) v[i] = d[x[i]];
             } else {
               for (size_t i = 0; i < n; ++i) v[i] = ba[i] ? 0 : d[x[i]];
@@ -559,6 +589,9 @@ bool Fused::Run(const Frame& f, Vec* out) const {
         } else {
           std::fill(v, v + n, in.k);
         }
+        r.const_program = id_;
+        r.const_index = k;
+        r.const_n = n;
         break;
       case I::kArithInt:
       case I::kArithDec: {
@@ -794,7 +827,7 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           const std::string_view* sz = C->s.data();
           for (size_t i = 0; i < n; ++i) s[i] = x[i] != 0 ? sy[i] : sz[i];
         } else {
-          const int64_t* __restrict z = C->i.data();
+          const int64_t* __restrict z = C->data;
           for (size_t i = 0; i < n; ++i) v[i] = x[i] != 0 ? y[i] : z[i];
         }
         break;
@@ -847,9 +880,9 @@ bool Fused::Run(const Frame& f, Vec* out) const {
     case T::kString: out->s.assign(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n)); break;
     case T::kDecimal:
       out->d.resize(n);
-      for (size_t i = 0; i < n; ++i) out->d[i] = Decimal::FromUnscaled(r.i[i], last.scale);
+      for (size_t i = 0; i < n; ++i) out->d[i] = Decimal::FromUnscaled(r.data[i], last.scale);
       break;
-    default: out->i.assign(r.i.begin(), r.i.begin() + static_cast<ptrdiff_t>(n)); break;
+    default: out->i.assign(r.data, r.data + n); break;
   }
   return true;
 }

@@ -93,11 +93,11 @@ class Fused {
   };
 
  private:
-  Fused(std::vector<Instr> code, int root, K kind)
-      : code_(std::move(code)), root_(root), kind_(kind) {}
+  Fused(std::vector<Instr> code, int root, K kind);
   std::vector<Instr> code_;  // operands before the instructions that read them
   int root_;                 // the instruction whose lanes are the output
   K kind_;                   // the root's kind
+  uint64_t id_;              // this program's, never reused (a register's constant names it)
 };
 
 }  // namespace zhucun::internal

@@ -330,10 +330,12 @@ class Report:
         self.derived_keys: Dict[str, List[str]] = {
             d["name"]: list(d.get("key", [])) for d in native["derived"]}
         for d in native["derived"]:
+            # (copy=False: the columns stay the arrays the native module
+            # made, not copied into one block per dtype.)
             self.derived[d["name"]] = pd.DataFrame({
                 name: _typed_column(name, type_name, cells)
                 for name, type_name, cells in zip(d["columns"], d["types"], d["cells"])
-            })
+            }, copy=False)
         self.warnings: List[Diagnostic] = [Diagnostic._from_native(w) for w in native["warnings"]]
         self._profile = native["profile"]
 

@@ -77,6 +77,20 @@ def string_frames(folder: Path) -> Dict[str, pd.DataFrame]:
             for p in sorted(folder.glob("*.csv"))}
 
 
+def pack_with(folder: Path, name: str, text: str) -> Path:
+    """A copy of the Qiannan pack in `folder`/pack with the rule file `name`
+    (holding `text`) included after attendance.yaml."""
+    import shutil
+    pack = folder / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / name).write_text(text, encoding="utf-8")
+    manifest = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(
+        manifest.replace("  - attendance.yaml\n", f"  - attendance.yaml\n  - {name}\n"),
+        encoding="utf-8")
+    return pack
+
+
 @pytest.fixture(scope="session")
 def zhucun():
     import zhucun as module

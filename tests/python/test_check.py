@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import (CLI, EDGE, PACK, SHARED, edge_args, edge_cases, read_csv_rows, run_cli,
-                      string_frames)
+from conftest import (CLI, EDGE, PACK, SHARED, edge_args, edge_cases, pack_with, read_csv_rows,
+                      run_cli, string_frames)
 
 
 def findings_rows(report) -> List[List[str]]:
@@ -332,13 +332,7 @@ def test_derived_columns_typed_as_their_texts(tmp_path):
     boolean, dates, str ("" for a null str) — whatever form the native
     module hands it over in (typed storage or texts)."""
     import zhucun
-    pack = tmp_path / "pack"
-    shutil.copytree(PACK, pack)
-    (pack / "typed.yaml").write_text(TYPED_CELLS, encoding="utf-8")
-    text = (pack / "pack.yaml").read_text(encoding="utf-8")
-    (pack / "pack.yaml").write_text(text.replace("  - attendance.yaml\n",
-                                                 "  - attendance.yaml\n  - typed.yaml\n"),
-                                    encoding="utf-8")
+    pack = pack_with(tmp_path, "typed.yaml", TYPED_CELLS)
     data = SHARED / "spec" / "example" / "data"
     got = zhucun.load(pack).check(data, as_of="2024-06-30").derived["typed_cells"]
     out = tmp_path / "out"

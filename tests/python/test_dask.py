@@ -24,7 +24,7 @@ distributed = pytest.importorskip("distributed")
 import zhucun  # noqa: E402
 import zhucun.dask as zd  # noqa: E402
 
-from conftest import (EDGE, GEN, PACK, SHARED, edge_args, edge_cases,  # noqa: E402
+from conftest import (EDGE, GEN, PACK, SHARED, edge_args, edge_cases, pack_with,  # noqa: E402
                       string_frames)
 from dask_data import straddle, with_bad_rows  # noqa: E402
 
@@ -435,14 +435,7 @@ def test_pack_authors_rules(client, small, tmp_path):
     """Rules a pack author adds: each reading across counties is gathered,
     with the reason read from its compiled expressions, and the check is
     the single machine's; one that stays in its county is partitioned."""
-    import shutil
-    pack = tmp_path / "pack"
-    shutil.copytree(PACK, pack)
-    (pack / "author.yaml").write_text(AUTHORS_RULES, encoding="utf-8")
-    text = (pack / "pack.yaml").read_text(encoding="utf-8")
-    (pack / "pack.yaml").write_text(text.replace("  - attendance.yaml\n",
-                                                 "  - attendance.yaml\n  - author.yaml\n"),
-                                    encoding="utf-8")
+    pack = pack_with(tmp_path, "author.yaml", AUTHORS_RULES)
     policy = zhucun.load(pack)
     p = zd.partitioning(policy)
     assert p.gathered["author.unit_size"] == "follows `units.members` across counties"

@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <ostream>
-#include <sstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,7 +25,6 @@
 namespace zhucun::cli {
 namespace {
 
-// A CSV field, quoted when it holds a comma, quote or line break.
 // Quotes the field that begins at `from` of `line` (RFC 4180) when it holds
 // a comma, a double quote or a line break.
 void QuoteFieldFrom(size_t from, std::string* line) {

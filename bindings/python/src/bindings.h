@@ -52,9 +52,11 @@ PyFacts BuildFacts(const PyPolicy& policy, const py::list& tables, bool lenient,
                    const py::tuple& null_values);
 
 // A report's findings as a dict of five lists of str (rule, subject,
-// period, severity, message), and its derived tables as dicts whose
-// `cells` hold each column as (form, data, mask) (report.cc).
+// period, severity, message), its exempted findings as the same and
+// `exception`, and its derived tables as dicts whose `cells` hold each
+// column as (form, data, mask) (report.cc).
 py::dict FindingsToPy(const std::vector<Finding>& findings);
+py::dict ExemptionsToPy(const std::vector<Exemption>& exempted);
 py::list DerivedToPy(const std::vector<DerivedTable>& tables);
 
 }  // namespace zhucun::python

@@ -266,18 +266,7 @@ py::dict Check(const PyPolicy& policy, const PyFacts& facts, const std::string& 
   }
   const Report& r = report->value();
   py::dict findings = FindingsToPy(r.findings);
-  py::list x_rule, x_subject, x_period, x_severity, x_message, x_exception;
-  for (const Exemption& x : r.exempted) {
-    x_rule.append(x.finding.rule);
-    x_subject.append(x.finding.subject);
-    x_period.append(x.finding.period);
-    x_severity.append(x.finding.severity);
-    x_message.append(x.finding.message);
-    x_exception.append(x.exception);
-  }
-  py::dict exempted("rule"_a = x_rule, "subject"_a = x_subject, "period"_a = x_period,
-                    "severity"_a = x_severity, "message"_a = x_message,
-                    "exception"_a = x_exception);
+  py::dict exempted = ExemptionsToPy(r.exempted);
   Diagnostics warnings = report->diagnostics();
   py::object group_list = py::none();
   if (groups) {

@@ -1,5 +1,5 @@
 // A check's report handed to Python (zhucun/_api.py builds the DataFrames):
-// the findings as five lists of str, and each derived column in the form
+// the findings (and exempted findings) as lists of str, and each derived column in the form
 // that costs least to turn into its pandas column.
 //
 // A derived column whose storage is typed hands its data over as it is
@@ -131,14 +131,14 @@ py::tuple ColumnToPy(const DerivedTable& d, size_t c) {
   return py::make_tuple("texts", texts, py::none());
 }
 
-// Each finding's field `field` as a list of str; values that repeat
-// (rules, severities, periods) share one str.
-template <class Field>
-py::list Strings(const std::vector<Finding>& findings, Field field, bool repeats) {
-  py::list out(findings.size());
+// Each item's field `field` as a list of str; values that repeat (rules,
+// severities, periods) share one str.
+template <class Item, class Field>
+py::list Strings(const std::vector<Item>& items, Field field, bool repeats) {
+  py::list out(items.size());
   std::unordered_map<std::string_view, py::object> seen;
-  for (size_t i = 0; i < findings.size(); ++i) {
-    const std::string& text = field(findings[i]);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string& text = field(items[i]);
     if (!repeats) {
       out[i] = py::str(text);
       continue;
@@ -148,6 +148,21 @@ py::list Strings(const std::vector<Finding>& findings, Field field, bool repeats
     out[i] = it->second;
   }
   return out;
+}
+
+// The five fields of each item's finding (finding_of(item)) as lists.
+template <class Item, class FindingOf>
+py::dict FindingFields(const std::vector<Item>& items, FindingOf finding_of) {
+  const auto field = [&](std::string Finding::*member, bool repeats) {
+    return Strings(
+        items, [&](const Item& x) -> const std::string& { return finding_of(x).*member; },
+        repeats);
+  };
+  return py::dict("rule"_a = field(&Finding::rule, true),
+                  "subject"_a = field(&Finding::subject, false),
+                  "period"_a = field(&Finding::period, true),
+                  "severity"_a = field(&Finding::severity, true),
+                  "message"_a = field(&Finding::message, false));
 }
 
 }  // namespace
@@ -164,17 +179,15 @@ py::list DerivedToPy(const std::vector<DerivedTable>& tables) {
 }
 
 py::dict FindingsToPy(const std::vector<Finding>& findings) {
-  return py::dict(
-      "rule"_a = Strings(findings, [](const Finding& f) -> const std::string& { return f.rule; },
-                         true),
-      "subject"_a = Strings(
-          findings, [](const Finding& f) -> const std::string& { return f.subject; }, false),
-      "period"_a = Strings(
-          findings, [](const Finding& f) -> const std::string& { return f.period; }, true),
-      "severity"_a = Strings(
-          findings, [](const Finding& f) -> const std::string& { return f.severity; }, true),
-      "message"_a = Strings(
-          findings, [](const Finding& f) -> const std::string& { return f.message; }, false));
+  return FindingFields(findings, [](const Finding& f) -> const Finding& { return f; });
+}
+
+py::dict ExemptionsToPy(const std::vector<Exemption>& exempted) {
+  py::dict out =
+      FindingFields(exempted, [](const Exemption& x) -> const Finding& { return x.finding; });
+  out["exception"] = Strings(
+      exempted, [](const Exemption& x) -> const std::string& { return x.exception; }, true);
+  return out;
 }
 
 }  // namespace zhucun::python

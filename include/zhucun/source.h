@@ -48,6 +48,14 @@ class ZHUCUN_API SourceManager {
   std::string_view text(FileId id) const;
   /// The number of files held.
   size_t size() const { return files_.size(); }
+  /// Frees the text of a file that no diagnostic will quote (a large data
+  /// file once read): its name stays; text() is empty and held() false
+  /// until Restore gives it back.
+  void Release(FileId id);
+  /// Gives a released file its text again (the same text, read again).
+  void Restore(FileId id, std::string text);
+  /// Whether the file's text is held (false once released).
+  bool held(FileId id) const;
   /// Line and column of a byte offset (offset may equal the text length).
   LineColumn Locate(FileId id, uint32_t offset) const;
   /// The text of the line that contains `offset`, without its line end.
@@ -58,7 +66,9 @@ class ZHUCUN_API SourceManager {
     std::string name;
     std::string text;
     std::vector<uint32_t> line_starts;  // byte offset of each line start
+    bool held = true;
   };
+  static void Index(File& file);
   // A deque, so that texts never move: views into them stay valid while
   // files are added.
   std::deque<File> files_;

@@ -40,6 +40,7 @@
 
 #include "facts/builder_impl.h"
 #include "facts/csv_reader_internal.h"
+#include "facts/csv_texts.h"
 #include "facts/csv_tokenizer.h"
 #include "zhucun/csv.h"
 
@@ -68,12 +69,13 @@ class ParallelReader {
  public:
   ParallelReader(const Schema& schema, const std::string& dir,
                  const CsvOptions& options, SourceManager& sources,
-                 FactSetBuilder& builder, size_t threads, size_t part_bytes)
+                 FactSetBuilder& builder, CsvTexts& texts, size_t threads, size_t part_bytes)
       : schema_(schema),
         dir_(dir),
         options_(options),
         sources_(sources),
         builder_(builder),
+        texts_(texts),
         impl_(internal::FactSetBuilderAccess::Of(builder)),
         threads_(threads),
         part_bytes_(part_bytes),
@@ -144,6 +146,7 @@ class ParallelReader {
   const CsvOptions& options_;
   SourceManager& sources_;
   FactSetBuilder& builder_;
+  CsvTexts& texts_;
   BuilderImpl& impl_;
   const size_t threads_;
   const size_t part_bytes_;
@@ -159,8 +162,8 @@ class ParallelReader {
   std::exception_ptr failure_;
 
   // Files are added to the sources in schema order, by one thread at a
-  // time (add_mutex_): the only thread that uses sources_ while the others
-  // run.
+  // time, holding add_mutex_, which a thread releasing a text (texts_)
+  // holds too: the sources change under it only.
   std::mutex add_mutex_;
   size_t next_add_ = 0;
   bool adding_ = false;
@@ -230,20 +233,22 @@ void ParallelReader::AddFiles() {
   for (;;) {
     size_t t;
     {
+      // Adding holds the lock, so that no text is released meanwhile.
       const std::lock_guard<std::mutex> lock(add_mutex_);
       if (next_add_ == tables_.size() || !tables_[next_add_].loaded) {
         adding_ = false;
         return;
       }
       t = next_add_++;
+      Table& tb = tables_[t];
+      tb.id = AddTableFile(tb.file, options_, sources_, &tb.errors);
+      if (tb.id == kNoFile) continue;
+      texts_.Add(tb.id, t, tb.file.stamp);
+      tb.text = sources_.text(tb.id);
+      tb.name = BaseName(sources_.name(tb.id));
+      tb.last_line =
+          sources_.Locate(tb.id, static_cast<uint32_t>(tb.text.size())).line;
     }
-    Table& tb = tables_[t];
-    tb.id = AddTableFile(tb.file, options_, sources_, &tb.errors);
-    if (tb.id == kNoFile) continue;
-    tb.text = sources_.text(tb.id);
-    tb.name = BaseName(sources_.name(tb.id));
-    tb.last_line =
-        sources_.Locate(tb.id, static_cast<uint32_t>(tb.text.size())).line;
     Push([this, t] { Header(t); }, false);
   }
 }
@@ -255,7 +260,7 @@ void ParallelReader::Header(size_t t) {
   if (!ReadHeader(spec, tb.id, tb.name, tokenizer, &tb.header, &tb.errors)) return;
   tb.header.max_cell_bytes = options_.max_cell_bytes;
   // The table's storage comes with its first part (AppendPart).
-  impl_.tables[t].locate = Locator(tb.text, tb.id, tb.header);
+  impl_.tables[t].locate = Locator(texts_.TextOfFile(tb.id), tb.id, tb.header);
   tb.expected_rows = ExpectedRows(tb.header, tb.text.size(), tb.last_line);
   // The tables before this one are added (in schema order) before its
   // header is read.
@@ -369,6 +374,12 @@ void ParallelReader::Deliver(size_t t, size_t k, std::unique_ptr<Part> part) {
       next = std::move(tb.parts[index]);
     }
     Append(t, index, std::move(next));
+    if (index + 1 == tb.parts.size()) {
+      // The file's rows are read: its text goes (while no file is added).
+      const std::lock_guard<std::mutex> lock(add_mutex_);
+      texts_.Release(tb.id);
+      tb.text = {};
+    }
     PartDone();
   }
 }
@@ -461,8 +472,8 @@ Result<FactSet> ParallelReader::Run() {
 Result<FactSet> ReadCsvFolderInParallel(const Schema& schema, const std::string& dir,
                                         const CsvOptions& options,
                                         SourceManager& sources, FactSetBuilder& builder,
-                                        size_t threads, size_t part_bytes) {
-  ParallelReader reader(schema, dir, options, sources, builder, threads, part_bytes);
+                                        CsvTexts& texts, size_t threads, size_t part_bytes) {
+  ParallelReader reader(schema, dir, options, sources, builder, texts, threads, part_bytes);
   return reader.Run();
 }
 

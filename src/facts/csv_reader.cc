@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "facts/csv_reader_internal.h"
+#include "facts/csv_texts.h"
 #include "facts/csv_tokenizer.h"
 #include "facts/encoding.h"
 #include "facts/huge_pages.h"
@@ -61,7 +62,7 @@ uint64_t MaxFileBytes(const CsvOptions& options) {
   return std::min<uint64_t>(options.max_file_bytes, std::numeric_limits<uint32_t>::max() - 1);
 }
 
-bool ReadFile(const std::string& path, std::string* out) {
+bool ReadFile(const std::string& path, std::string* out, internal::FileStamp* stamp) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   struct stat st;
@@ -69,6 +70,11 @@ bool ReadFile(const std::string& path, std::string* out) {
     ::close(fd);
     return false;
   }
+  *stamp = internal::FileStamp{
+      static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+      static_cast<int64_t>(st.st_size),
+      int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec,
+      int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec};
   out->clear();
   out->reserve(static_cast<size_t>(st.st_size));
   internal::AdviseHugePages(out->data(), static_cast<size_t>(st.st_size));
@@ -150,7 +156,7 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
     f.size = static_cast<uint64_t>(st.st_size);
     return f;
   }
-  if (!ReadFile(f.path, &f.bytes)) {
+  if (!ReadFile(f.path, &f.bytes, &f.stamp)) {
     f.kind = TableFile::Kind::kUnreadable;
     return f;
   }
@@ -321,11 +327,12 @@ bool ReadHeader(const TableSchema& spec, FileId file, std::string_view name,
   return !bad_header;
 }
 
-FactSetBuilder::CellLocator Locator(std::string_view text, FileId file,
-                                    const CsvHeader& h) {
-  return [text, file, column_to_field = h.column_to_field](uint32_t offset,
-                                                          size_t column) {
-    internal::CsvTokenizer again(text.substr(offset));
+FactSetBuilder::CellLocator Locator(TextOf text_of, FileId file, const CsvHeader& h) {
+  return [text_of = std::move(text_of), file, column_to_field = h.column_to_field](
+             uint32_t offset, size_t column) {
+    const std::optional<std::string_view> text = text_of();
+    if (!text || offset > text->size()) return SourceSpan{};
+    internal::CsvTokenizer again(text->substr(offset));
     internal::CsvRecord r;
     if (!again.Next(&r) || r.fields.empty()) return SourceSpan{file, offset, offset};
     const int f = column_to_field[column];
@@ -395,23 +402,29 @@ Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& di
     return Result<FactSet>(std::move(d));
   }
   FactSetBuilder builder(schema);
+  CsvTexts texts(sources, dir, schema, options);
   const size_t threads = options.threads > 0 ? options.threads : AvailableCores();
   if (threads > 1) {
-    return ReadCsvFolderInParallel(schema, dir, options, sources, builder, threads,
-                                   part_bytes > 0 ? part_bytes : kDefaultPartBytes);
+    return texts.Settle(
+        ReadCsvFolderInParallel(schema, dir, options, sources, builder, texts, threads,
+                                part_bytes > 0 ? part_bytes : kDefaultPartBytes));
   }
   for (size_t t = 0; t < schema.tables.size(); ++t) {
     TableFile f = LoadTableFile(dir, schema.tables[t], options);
     std::vector<Diagnostic> errors;
     const FileId file = AddTableFile(f, options, sources, &errors);
     for (Diagnostic& d : errors) builder.AddFileError(t, std::move(d));
-    if (file != kNoFile) ReadCsvTableWithLimit(t, file, sources, builder, options.max_cell_bytes);
+    if (file == kNoFile) continue;
+    texts.Add(file, t, f.stamp);
+    ReadCsvTableWithLimit(t, file, sources, builder, options.max_cell_bytes,
+                          texts.TextOfFile(file));
+    texts.Release(file);
   }
-  return builder.Finish(options.strictness, options.max_listed, options.all_problems);
+  return texts.Settle(builder.Finish(options.strictness, options.max_listed, options.all_problems));
 }
 
 void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sources,
-                           FactSetBuilder& builder, size_t max_cell_bytes) {
+                           FactSetBuilder& builder, size_t max_cell_bytes, TextOf text_of) {
   const TableSchema& spec = builder.schema().tables[table];
   const std::string_view name = BaseName(sources.name(file));
   const std::string_view text = sources.text(file);
@@ -422,7 +435,8 @@ void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sourc
   for (Diagnostic& d : errors) builder.AddFileError(table, std::move(d));
   if (!rows) return;
   header.max_cell_bytes = max_cell_bytes;
-  builder.SetCellLocator(table, Locator(text, file, header));
+  if (!text_of) text_of = [text] { return std::optional(text); };
+  builder.SetCellLocator(table, Locator(std::move(text_of), file, header));
   builder.ReserveRows(
       table, ExpectedRows(header, text.size(),
                           sources.Locate(file, static_cast<uint32_t>(text.size())).line));

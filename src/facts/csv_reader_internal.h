@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,21 @@ namespace zhucun::internal {
 // The last component of a path.
 std::string_view BaseName(std::string_view path);
 
+// Which file was read, and as it was then: the same file unchanged has the
+// same stamp (the identity git trusts to skip reading a file again).
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t size = 0;
+  int64_t modified_ns = 0;
+  int64_t changed_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+// The text of a file, when a cell is to be found in it (nullopt: it is
+// gone, and the cell has no place).
+using TextOf = std::function<std::optional<std::string_view>()>;
+
 // A table's file, read and checked, before it is added to the sources.
 struct TableFile {
   enum class Kind { kAbsent, kNotFile, kUnreadable, kTooLarge, kEmpty, kBadEncoding, kText };
@@ -41,6 +57,7 @@ struct TableFile {
   size_t at = std::string::npos;    // kBadEncoding: where
   size_t bad = std::string::npos;   // kText: the first byte that is not UTF-8
   uint64_t size = 0;                // kTooLarge: the file's size
+  FileStamp stamp;                  // kText: the file read
 };
 
 // Reads a table's file `<dir>/<table>.csv` and checks its encoding.
@@ -54,9 +71,11 @@ FileId AddTableFile(TableFile& f, const CsvOptions& options, SourceManager& sour
                     std::vector<Diagnostic>* errors);
 
 // Reads one table's CSV text into `builder` (ReadCsvTable, with a limit on
-// the fields' length).
+// the fields' length); the cell locator finds the text by `text_of` (by
+// default the text as it is in `sources` now).
 void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sources,
-                           FactSetBuilder& builder, size_t max_cell_bytes);
+                           FactSetBuilder& builder, size_t max_cell_bytes,
+                           TextOf text_of = nullptr);
 
 // A malformed file: what the tokenizer met.
 Diagnostic Malformed(std::string_view name, FileId file, const internal::CsvError& e);
@@ -83,9 +102,8 @@ bool ReadHeader(const TableSchema& spec, FileId file, std::string_view name,
 
 // Finds a cell of a row from its record's offset (FactSetBuilder::
 // CellLocator): cells of rows with problems found after reading are found
-// again by tokenizing their record once more.
-FactSetBuilder::CellLocator Locator(std::string_view text, FileId file,
-                                    const CsvHeader& h);
+// again by tokenizing their record once more, in the text `text` gives.
+FactSetBuilder::CellLocator Locator(TextOf text, FileId file, const CsvHeader& h);
 
 // The expected number of rows of a file (a capacity hint): at most one per
 // line after the header's, and at most one per max(2, fields) bytes (a
@@ -206,10 +224,13 @@ size_t AvailableCores();
 // threads, each file's rows in parts of about `part_bytes`, and finishes
 // it: the same result as reading them one after another
 // (csv_parallel_reader.cc).
+// Each file's text is released from `sources` once its rows are read
+// (`texts`, which the caller settles after).
+class CsvTexts;
 Result<FactSet> ReadCsvFolderInParallel(const Schema& schema, const std::string& dir,
                                         const CsvOptions& options,
                                         SourceManager& sources, FactSetBuilder& builder,
-                                        size_t threads, size_t part_bytes);
+                                        CsvTexts& texts, size_t threads, size_t part_bytes);
 
 // ReadCsvFolder, reading each file's rows in parts of about `part_bytes`
 // (0: the default, 16 MiB) when options.threads is not 1.

@@ -860,6 +860,12 @@ const std::vector<DiagnosticWords>& AllDiagnosticWords() {
       {"csv.too_large",
        "split the table into several data folders, or check that `{file}` is the right file",
        "把该表拆到几个数据文件夹中，或检查 `{file}` 是否是正确的文件"},
+      {"csv.changed",
+       "`{file}` changed while it was read, so the problems found in it are shown without "
+       "their lines",
+       "`{file}` 在读取期间被修改，其中发现的问题不显示所在的行"},
+      {"csv.changed", "read the folder again once nothing writes to it",
+       "请在没有程序写入该文件夹时重新读取"},
       {"csv.empty_file", "`{file}` is empty (0 bytes); a CSV file needs a header line",
        "`{file}` 是空文件（0 字节）；CSV 文件至少要有表头行"},
       {"csv.encoding", "`{file}`: {why:phrase}", "`{file}`：{why}"},

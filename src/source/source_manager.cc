@@ -24,6 +24,13 @@ FileId SourceManager::Add(std::string name, std::string text) {
   File file;
   file.name = std::move(name);
   file.text = std::move(text);
+  Index(file);
+  files_.push_back(std::move(file));
+  return static_cast<FileId>(files_.size() - 1);
+}
+
+void SourceManager::Index(File& file) {
+  file.line_starts.clear();
   file.line_starts.push_back(0);
   const std::string& t = file.text;
   if (t.find('\r') == std::string::npos) {
@@ -45,8 +52,26 @@ FileId SourceManager::Add(std::string name, std::string text) {
       }
     }
   }
-  files_.push_back(std::move(file));
-  return static_cast<FileId>(files_.size() - 1);
+}
+
+void SourceManager::Release(FileId id) {
+  if (id >= files_.size()) return;
+  File& file = files_[id];
+  std::string().swap(file.text);
+  std::vector<uint32_t>{0}.swap(file.line_starts);
+  file.held = false;
+}
+
+void SourceManager::Restore(FileId id, std::string text) {
+  if (id >= files_.size()) return;
+  File& file = files_[id];
+  file.text = std::move(text);
+  Index(file);
+  file.held = true;
+}
+
+bool SourceManager::held(FileId id) const {
+  return id < files_.size() && files_[id].held;
 }
 
 const std::string& SourceManager::name(FileId id) const {

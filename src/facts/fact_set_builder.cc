@@ -590,6 +590,39 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
       }
     }
   }
+  // Each string reference column coded in the dictionary of the key it
+  // refers to, once every table is built: the ids are held once (a
+  // reference's own dictionary repeats the key's strings: 63 MB per
+  // reference to `members` at scale 150), and equal ids have equal codes.
+  // Every present cell refers to a row (a dangling reference leaves none).
+  for (FactTable& ft : set.tables_) {
+    for (const auto& [name, refs] : ft.references_) {
+      const int c = ft.schema_->ColumnIndex(name);
+      if (c < 0) continue;
+      Column& column = ft.columns_[static_cast<size_t>(c)];
+      const FactTable* target =
+          set.table(ft.schema_->columns[static_cast<size_t>(c)].references);
+      if (target == nullptr || !target->key_index_ || column.type() != ColumnType::kString) {
+        continue;
+      }
+      const Column& key = target->columns_[target->key_index_->column];
+      if (key.type() != ColumnType::kString || refs.size() != column.size()) continue;
+      const std::vector<int32_t>& key_codes = key.int32s();
+      const ColumnView cells = column.view();
+      std::vector<int32_t> codes(column.size(), 0);
+      bool all = true;
+      for (size_t r = 0; r < codes.size() && all; ++r) {
+        if (!cells.IsValid(r)) continue;
+        const int32_t row = refs[r];
+        all = row >= 0 && static_cast<size_t>(row) < key_codes.size();
+        if (all) codes[r] = key_codes[static_cast<size_t>(row)];
+      }
+      if (!all) continue;
+      Column coded = Column::StringsCodedAs(key, std::move(codes));
+      coded.set_valid(column.valid());
+      column = std::move(coded);
+    }
+  }
   return Result<FactSet>(std::move(set), std::move(out));
 }
 

@@ -566,6 +566,32 @@ TEST(FactTableTest, NullReferencesAreMinusOne) {
   EXPECT_EQ(kids.GroupBy("nope").size(), 0u);
 }
 
+TEST(FactTableTest, AReferenceIsCodedInTheDictionaryOfTheKeyItRefersTo) {
+  // Lenient: the row with a dangling reference (k5) is left out.
+  FactSetBuilder b(FamilySchema());
+  b.AddRow("parents", {{"pid", "A"}});
+  b.AddRow("parents", {{"pid", "B"}});
+  b.AddRow("kids", {{"kid", "k1"}, {"parent", "B"}});
+  b.AddRow("kids", {{"kid", "k2"}});
+  b.AddRow("kids", {{"kid", "k5"}, {"parent", "Z"}});
+  b.AddRow("kids", {{"kid", "k4"}, {"parent", "A"}});
+  Result<FactSet> r = b.Finish(Strictness::kLenient);
+  ASSERT_TRUE(r.ok()) << Render(r);
+  const FactTable& parents = *r.value().table("parents");
+  const FactTable& kids = *r.value().table("kids");
+  const Column& parent = *kids.column("parent");
+  const Column& pid = *parents.column("pid");
+  // One dictionary, the key's: equal ids, equal codes.
+  EXPECT_EQ(&parent.dictionary(), &pid.dictionary());
+  ASSERT_EQ(kids.num_rows(), 3u);
+  EXPECT_EQ(parent.int32s()[0], pid.int32s()[1]);
+  EXPECT_EQ(parent.int32s()[2], pid.int32s()[0]);
+  EXPECT_EQ(parent.Get(0), Value::String("B"));
+  EXPECT_TRUE(parent.Get(1).is_null());
+  EXPECT_EQ(parent.Get(2), Value::String("A"));
+  EXPECT_EQ(*kids.references("parent"), (std::vector<int32_t>{1, -1, 0}));
+}
+
 TEST(FactTableTest, GroupByReferenceHasAGroupPerReferencedRow) {
   // Group g is row g of the referenced table, also for the rows that no
   // row refers to (here T02 and T03, the last ones).

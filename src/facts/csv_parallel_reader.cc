@@ -42,6 +42,7 @@
 #include "facts/csv_reader_internal.h"
 #include "facts/csv_texts.h"
 #include "facts/csv_tokenizer.h"
+#include "facts/huge_pages.h"
 #include "zhucun/csv.h"
 
 namespace zhucun::internal {
@@ -122,6 +123,8 @@ class ParallelReader {
     // Where the next part must begin, and its line.
     uint32_t expected = 0;
     uint32_t expected_line = 0;
+    // The text before this is given back to the system (DiscardPages).
+    uint32_t discarded = 0;
   };
   struct Task {
     std::function<void()> run;
@@ -418,12 +421,21 @@ void ParallelReader::Append(size_t t, size_t k, std::unique_ptr<Part> part) {
     const uint32_t stop_line =
         static_cast<uint32_t>(int64_t{read.stop_line} + delta);
     switch (read.how) {
-      case RowsRead::How::kEnd:
+      case RowsRead::How::kEnd: {
         tb.expected = read.stop;
         tb.expected_line = stop_line;
         if (read.stop >= size) tb.done = true;
         Recycle(t, std::move(part));
+        // The text up to this part's end is read for good (the next part
+        // begins there, or is read again from tb.expected, which is not
+        // before it): its pages go now, not with the file's last part.
+        const uint32_t upto = std::min(read.stop, end);
+        if (upto > tb.discarded) {
+          internal::DiscardPages(tb.text.data() + tb.discarded, upto - tb.discarded);
+          tb.discarded = upto;
+        }
         return;
+      }
       case RowsRead::How::kFailed: {
         // The file is malformed at this record: read it again with the
         // file's line numbers, for the message.

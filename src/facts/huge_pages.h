@@ -20,17 +20,24 @@
 
 namespace zhucun::internal {
 
+// madvise(advice) on the whole pages of `page` bytes inside [p, p + bytes),
+// when that is at least `least` bytes (Linux; elsewhere nothing).
+inline void AdviseWholePages([[maybe_unused]] const void* p, [[maybe_unused]] size_t bytes,
+                             [[maybe_unused]] uintptr_t page, [[maybe_unused]] size_t least,
+                             [[maybe_unused]] int advice) {
+#if defined(__linux__)
+  if (p == nullptr || bytes < least) return;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(page - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, advice);
+#endif
+}
+
 // Asks for huge pages for the whole 2 MiB pages inside [p, p + bytes) of a
 // buffer that has not been written yet. Small buffers are left alone.
 inline void AdviseHugePages(const void* p, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (p == nullptr || bytes < 2 * kHuge) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  if (end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
+  AdviseWholePages(p, bytes, uintptr_t{2} << 20, size_t{4} << 20, MADV_HUGEPAGE);
 #else
   (void)p;
   (void)bytes;
@@ -43,13 +50,7 @@ inline void AdviseHugePages(const void* p, size_t bytes) {
 // writing). A hint only (Linux 5.14 or later). Small buffers are left alone.
 inline void Prefault(const void* p, size_t bytes) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  constexpr uintptr_t kPage = 4096;
-  if (p == nullptr || bytes < 16 * kPage) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kPage - 1);
-  if (end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-  }
+  AdviseWholePages(p, bytes, 4096, 16 * 4096, MADV_POPULATE_WRITE);
 #else
   (void)p;
   (void)bytes;
@@ -62,13 +63,7 @@ inline void Prefault(const void* p, size_t bytes) {
 // pages read as zeros afterwards. Small ranges are left alone.
 inline void DiscardPages(const void* p, size_t bytes) {
 #if defined(__linux__) && defined(MADV_DONTNEED)
-  constexpr uintptr_t kPage = 4096;
-  if (p == nullptr || bytes < 16 * kPage) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kPage - 1);
-  if (end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
-  }
+  AdviseWholePages(p, bytes, 4096, 16 * 4096, MADV_DONTNEED);
 #else
   (void)p;
   (void)bytes;

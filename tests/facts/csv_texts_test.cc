@@ -123,67 +123,67 @@ TEST(CsvTextsTest, ABadCellFoundWhileReadingIsQuotedInLenientMode) {
   }
 }
 
-// CsvTexts itself: a released file read again, unchanged and changed.
-struct Released {
-  SourceManager sources;
-  CsvOptions options;
-  FileId file = kNoFile;
+// CsvTexts itself: `notes.csv` of a folder holding `text`, read, noted and
+// released.
+class Released {
+ public:
+  explicit Released(std::string_view text) {
+    dir_.Write("notes.csv", text);
+    internal::TableFile f = internal::LoadTableFile(path_, schema_.tables[0], options_);
+    EXPECT_EQ(f.kind, internal::TableFile::Kind::kText);
+    std::vector<Diagnostic> errors;
+    file_ = internal::AddTableFile(f, options_, sources_, &errors);
+    EXPECT_NE(file_, kNoFile);
+    texts_.Add(file_, 0, f.stamp);
+    texts_.Release(file_);
+    EXPECT_FALSE(sources_.held(file_));
+  }
+
+  const TempDir& dir() const { return dir_; }
+  const SourceManager& sources() const { return sources_; }
+  internal::CsvTexts& texts() { return texts_; }
+  FileId file() const { return file_; }
+
+ private:
+  const Schema schema_ = InlineSchema(kSchema);
+  TempDir dir_;
+  const std::string path_ = dir_.path();
+  CsvOptions options_;
+  SourceManager sources_;
+  internal::CsvTexts texts_{sources_, path_, schema_, options_};
+  FileId file_ = kNoFile;
 };
 
-void ReadAndRelease(const Schema& schema, const TempDir& dir, Released* out,
-                    internal::CsvTexts* texts) {
-  internal::TableFile f = internal::LoadTableFile(dir.path(), schema.tables[0], out->options);
-  ASSERT_EQ(f.kind, internal::TableFile::Kind::kText);
-  std::vector<Diagnostic> errors;
-  out->file = internal::AddTableFile(f, out->options, out->sources, &errors);
-  ASSERT_NE(out->file, kNoFile);
-  texts->Add(out->file, 0, f.stamp);
-  texts->Release(out->file);
-  ASSERT_FALSE(out->sources.held(out->file));
-}
-
 TEST(CsvTextsTest, AnUnchangedFileComesBackAsItWasRead) {
-  const Schema schema = InlineSchema(kSchema);
-  TempDir dir;
-  dir.Write("notes.csv", "\xEF\xBB\xBFid,n\r\na,1\r\n");  // a BOM, CRLF
-  Released r;
-  const std::string path = dir.path();
-  internal::CsvTexts texts(r.sources, path, schema, r.options);
-  ReadAndRelease(schema, dir, &r, &texts);
-  const std::optional<std::string_view> text = texts.Text(r.file);
+  Released r("\xEF\xBB\xBFid,n\r\na,1\r\n");  // a BOM, CRLF
+  const std::optional<std::string_view> text = r.texts().Text(r.file());
   ASSERT_TRUE(text.has_value());
   EXPECT_EQ(*text, "id,n\r\na,1\r\n");
-  EXPECT_TRUE(r.sources.held(r.file));
-  EXPECT_EQ(r.sources.Locate(r.file, 9).line, 2u);
+  EXPECT_TRUE(r.sources().held(r.file()));
+  EXPECT_EQ(r.sources().Locate(r.file(), 9).line, 2u);
 }
 
 TEST(CsvTextsTest, AFileThatChangedWhileReadFailsTheLoadWithoutQuotingIt) {
-  const Schema schema = InlineSchema(kSchema);
   for (const char* now : {"id,n\na,1\nc,3\n", "id,n\na,1\nb,2\nc,3\n"}) {
     SCOPED_TRACE(now);
-    TempDir dir;
-    dir.Write("notes.csv", kNotes);
-    Released r;
-    const std::string path = dir.path();
-    internal::CsvTexts texts(r.sources, path, schema, r.options);
-    ReadAndRelease(schema, dir, &r, &texts);
-    dir.Write("notes.csv", now);  // the same size, then longer
+    Released r(kNotes);
+    r.dir().Write("notes.csv", now);  // the same size, then longer
     // Its modification time differs from the one read, even where the two
     // writes fall in one tick of the file system's clock.
-    const std::filesystem::path file = dir.path() + "/notes.csv";
+    const std::filesystem::path file = r.dir().path() + "/notes.csv";
     std::filesystem::last_write_time(
         file, std::filesystem::last_write_time(file) - std::chrono::seconds(10));
-    EXPECT_FALSE(texts.Text(r.file).has_value());
-    EXPECT_FALSE(r.sources.held(r.file));
+    EXPECT_FALSE(r.texts().Text(r.file()).has_value());
+    EXPECT_FALSE(r.sources().held(r.file()));
 
     Diagnostics found;
-    found.Error("csv.duplicate_key", "duplicate key `b`", SourceSpan{r.file, 9, 10});
-    const Result<FactSet> settled = texts.Settle(Result<FactSet>(std::move(found)));
+    found.Error("csv.duplicate_key", "duplicate key `b`", SourceSpan{r.file(), 9, 10});
+    const Result<FactSet> settled = r.texts().Settle(Result<FactSet>(std::move(found)));
     ASSERT_FALSE(settled.ok());
     const std::vector<Diagnostic>& items = settled.diagnostics().items();
     ASSERT_EQ(items.size(), 2u);
     EXPECT_EQ(items[0].code, "csv.changed");
-    EXPECT_EQ(items[0].message, "`" + dir.path() + "/notes.csv` changed while it was read, "
+    EXPECT_EQ(items[0].message, "`" + r.dir().path() + "/notes.csv` changed while it was read, "
                                 "so the problems found in it are shown without their lines");
     EXPECT_EQ(items[0].help, "read the folder again once nothing writes to it");
     EXPECT_EQ(items[1].code, "csv.duplicate_key");
@@ -192,19 +192,13 @@ TEST(CsvTextsTest, AFileThatChangedWhileReadFailsTheLoadWithoutQuotingIt) {
 }
 
 TEST(CsvTextsTest, ALoadWithoutDiagnosticsIsSettledAsItIs) {
-  const Schema schema = InlineSchema(kSchema);
-  TempDir dir;
-  dir.Write("notes.csv", kNotes);
-  Released r;
-  const std::string path = dir.path();
-  internal::CsvTexts texts(r.sources, path, schema, r.options);
-  ReadAndRelease(schema, dir, &r, &texts);
-  dir.Write("notes.csv", "id,n\n");  // changed, but nothing needs it
-  FactSetBuilder builder(schema);
-  const Result<FactSet> settled = texts.Settle(builder.Finish());
+  Released r(kNotes);
+  r.dir().Write("notes.csv", "id,n\n");  // changed, but nothing needs it
+  FactSetBuilder builder(InlineSchema(kSchema));
+  const Result<FactSet> settled = r.texts().Settle(builder.Finish());
   EXPECT_TRUE(settled.ok());
   EXPECT_TRUE(settled.diagnostics().empty());
-  EXPECT_FALSE(r.sources.held(r.file));
+  EXPECT_FALSE(r.sources().held(r.file()));
 }
 
 }  // namespace

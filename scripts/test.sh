@@ -46,7 +46,7 @@ step "test tsan"
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir "$BUILD_ROOT/tsan" --output-on-failure --no-tests=error \
         --parallel "$JOBS" \
-        -R '^(ThreadPoolTest|PoolCheckTest|CheckLimitsTest|PolicyHandleTest|FindingsOrderTest|ExampleTest|ProfileTest|DerivedTableTest|ExplainTest|ParallelReaderTest)\.|^DifferentialTest\.(QiannanPack|TestPacks)'
+        -R '^(ThreadPoolTest|PoolCheckTest|CheckLimitsTest|PolicyHandleTest|FindingsOrderTest|ExampleTest|ProfileTest|DerivedTableTest|ExplainTest|ParallelReaderTest|KeyIndexThreadsTest)\.|^DifferentialTest\.(QiannanPack|TestPacks)'
 # libFuzzer: two targets at a time on this 2-core machine.
 step "fuzz replay"
 ZHUCUN_FUZZ_PARALLEL=${ZHUCUN_FUZZ_PARALLEL:-2} "$ZHUCUN_ROOT/scripts/fuzz.sh" --replay 10

@@ -92,9 +92,12 @@ class ZHUCUN_API FactTable {
   std::vector<Column> columns_;
   std::vector<uint32_t> lines_;
   // The key index (a hash table over the key column's dictionary, and the
-  // row of each code), defined in fact_table.cc; null without a key.
+  // row of each code), defined in builder_impl.h: built by the first
+  // FindKey (once, whichever thread asks first), since most tables' keys
+  // are never looked up and the index of a table of ids is about 24 bytes
+  // a row; null without a string key.
   struct KeyIndex;
-  std::shared_ptr<const KeyIndex> key_index_;
+  std::shared_ptr<KeyIndex> key_index_;
   std::map<std::string, std::vector<int32_t>, std::less<>> references_;
   // Per referencing column: the number of rows of the referenced table.
   std::map<std::string, size_t, std::less<>> reference_targets_;

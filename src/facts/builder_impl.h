@@ -14,6 +14,7 @@
 #include <map>
 #include <unordered_map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -372,6 +373,7 @@ struct TableBuild {
 // while reading, and the row of each code (-1: none).
 struct FactTable::KeyIndex {
   size_t column = 0;
+  std::once_flag built;  // strings and rows, by the first FindKey
   internal::Interner strings;
   std::vector<int32_t> rows;
 };

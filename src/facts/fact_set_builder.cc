@@ -567,27 +567,12 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
       ft.reference_targets_.emplace(
           spec.name, im.tables[target].rows - im.tables[target].bad_count);
     }
-    // The key index: the key column's interner (already built while
-    // reading) and the row of each code.
-    if (tb.key_column >= 0) {
-      const size_t key = static_cast<size_t>(tb.key_column);
-      const Column& col = ft.columns_[key];
-      if (col.type() == ColumnType::kString) {
-        auto index = std::make_shared<FactTable::KeyIndex>();
-        index->column = key;
-        ColumnBuild& kb = tb.columns[key];
-        if (kb.kind != CellKind::kIntern) kb.dict.Build(col.dictionary());
-        index->strings = std::move(kb.dict);
-        index->rows.assign(col.dictionary().size(), -1);
-        const ColumnView v = col.view();
-        const int32_t* codes = static_cast<const int32_t*>(v.data);
-        for (size_t r = 0; r < ft.num_rows_; ++r) {
-          if (!v.IsValid(r)) continue;
-          int32_t& slot = index->rows[static_cast<size_t>(codes[r])];
-          if (slot < 0) slot = static_cast<int32_t>(r);
-        }
-        ft.key_index_ = std::move(index);
-      }
+    // The key index, built by the first FindKey (the reader's interner of
+    // the key goes with the builder).
+    if (tb.key_column >= 0 &&
+        ft.columns_[static_cast<size_t>(tb.key_column)].type() == ColumnType::kString) {
+      ft.key_index_ = std::make_shared<FactTable::KeyIndex>();
+      ft.key_index_->column = static_cast<size_t>(tb.key_column);
     }
   }
   // Each string reference column coded in the dictionary of the key it

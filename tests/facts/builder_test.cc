@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -516,6 +517,30 @@ TEST(FactTableTest, FindKey) {
   EXPECT_EQ(m.FindKey("P01"), std::nullopt);  // not the key column
   // A table without a key finds nothing.
   EXPECT_EQ(r.value().table("assessments")->FindKey("M01"), std::nullopt);
+}
+
+// The key index is built by the first FindKey, whichever thread that is
+// (run under ThreadSanitizer by scripts/test.sh).
+TEST(KeyIndexThreadsTest, FindKeyFromSeveralThreadsAtOnce) {
+  FactSetBuilder b(FamilySchema());
+  constexpr int kRows = 3000;
+  for (int i = 0; i < kRows; ++i) b.AddRow("parents", {{"pid", "P" + std::to_string(i)}});
+  Result<FactSet> r = b.Finish();
+  ASSERT_TRUE(r.ok()) << Render(r);
+  const FactTable& parents = *r.value().table("parents");
+  std::vector<int> wrong(4, 0);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < wrong.size(); ++k) {
+    threads.emplace_back([&, k] {
+      for (int i = 0; i < kRows; ++i) {
+        const int at = (i + static_cast<int>(k) * 977) % kRows;  // each its own order
+        if (parents.FindKey("P" + std::to_string(at)) != std::optional<uint32_t>(at)) ++wrong[k];
+      }
+      if (parents.FindKey("P" + std::to_string(kRows)).has_value()) ++wrong[k];
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong, std::vector<int>(4, 0));
 }
 
 TEST(FactTableTest, ReferencesAreRowNumbersInTheReferencedTable) {

@@ -425,11 +425,11 @@ void ParallelReader::Append(size_t t, size_t k, std::unique_ptr<Part> part) {
         tb.expected = read.stop;
         tb.expected_line = stop_line;
         if (read.stop >= size) tb.done = true;
-        Recycle(t, std::move(part));
         // The text up to this part's end is read for good (the next part
         // begins there, or is read again from tb.expected, which is not
         // before it): its pages go now, not with the file's last part.
         const uint32_t upto = std::min(read.stop, end);
+        Recycle(t, std::move(part));  // (`read` goes with it)
         if (upto > tb.discarded) {
           internal::DiscardPages(tb.text.data() + tb.discarded, upto - tb.discarded);
           tb.discarded = upto;

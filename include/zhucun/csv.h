@@ -65,8 +65,10 @@ struct CsvOptions {
   size_t max_cell_bytes = std::numeric_limits<size_t>::max();
 };
 
-/// Reads `<dir>/<table>.csv` for every table of `schema`. File texts are
-/// added to `sources` so that diagnostics can quote them.
+/// Reads `<dir>/<table>.csv` for every table of `schema`. Each file is
+/// added to `sources`; its text is released once its rows are read, and is
+/// there after the load only if a diagnostic points into it (read again,
+/// unchanged, for that: SourceManager::held says which are held).
 ZHUCUN_API Result<FactSet> ReadCsvFolder(const Schema& schema,
                                          const std::string& dir,
                                          const CsvOptions& options,

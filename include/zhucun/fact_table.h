@@ -71,7 +71,7 @@ class ZHUCUN_API FactTable {
   /// The line of the source file a row came from (1-based; the header is
   /// line 1), the row's 1-based ordinal for rows added by AddRow, or the
   /// line given to AddColumns (first_line + i).
-  uint32_t line(size_t row) const { return lines_[row]; }
+  uint32_t line(size_t row) const;
 
   /// The row whose key is `key`, if any (tables with a key only).
   std::optional<uint32_t> FindKey(std::string_view key) const;
@@ -90,6 +90,11 @@ class ZHUCUN_API FactTable {
   const TableSchema* schema_ = nullptr;
   size_t num_rows_ = 0;
   std::vector<Column> columns_;
+  // The line of each row: as runs of rows on consecutive lines, (first
+  // row, its line) in row order (a file without blank lines, records of
+  // several lines or rows left out is one run), or, where runs would take
+  // more room, one line per row in lines_ (then line_runs_ is empty).
+  std::vector<std::pair<uint32_t, uint32_t>> line_runs_;
   std::vector<uint32_t> lines_;
   // The key index (a hash table over the key column's dictionary, and the
   // row of each code), defined in builder_impl.h: built by the first

@@ -552,8 +552,21 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
       ft.columns_.push_back(std::move(col));
     }
     keep(tb.lines);
-    ft.lines_ = std::move(tb.lines);
-    ft.num_rows_ = ft.lines_.size();
+    ft.num_rows_ = tb.lines.size();
+    // The lines as runs of consecutive lines where that takes no more room
+    // (a run is two numbers).
+    std::vector<std::pair<uint32_t, uint32_t>> runs;
+    for (uint32_t r = 0; r < tb.lines.size() && runs.size() * 2 <= tb.lines.size(); ++r) {
+      if (runs.empty() || tb.lines[r] != runs.back().second + (r - runs.back().first)) {
+        runs.emplace_back(r, tb.lines[r]);
+      }
+    }
+    if (!runs.empty() && runs.size() * 2 <= tb.lines.size()) {
+      ft.line_runs_ = std::move(runs);
+      std::vector<uint32_t>().swap(tb.lines);
+    } else {
+      ft.lines_ = std::move(tb.lines);
+    }
     for (auto& [c, refs] : tb.references) {
       const ColumnSchema& spec = *tb.columns[c].spec;
       const size_t target = static_cast<size_t>(im.schema->TableIndex(spec.references));

@@ -3,6 +3,7 @@
 
 #include "zhucun/fact_table.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,16 @@ namespace zhucun {
 const Column* FactTable::column(std::string_view name) const {
   const int i = schema_->ColumnIndex(name);
   return i < 0 ? nullptr : &columns_[static_cast<size_t>(i)];
+}
+
+uint32_t FactTable::line(size_t row) const {
+  if (line_runs_.empty()) return lines_[row];
+  // The last run that begins at or before the row.
+  const auto after = std::upper_bound(
+      line_runs_.begin(), line_runs_.end(), row,
+      [](size_t r, const std::pair<uint32_t, uint32_t>& run) { return r < run.first; });
+  const std::pair<uint32_t, uint32_t>& run = *(after - 1);
+  return run.second + static_cast<uint32_t>(row - run.first);
 }
 
 std::optional<uint32_t> FactTable::FindKey(std::string_view key) const {

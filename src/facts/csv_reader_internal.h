@@ -72,10 +72,12 @@ FileId AddTableFile(TableFile& f, const CsvOptions& options, SourceManager& sour
 
 // Reads one table's CSV text into `builder` (ReadCsvTable, with a limit on
 // the fields' length); the cell locator finds the text by `text_of` (by
-// default the text as it is in `sources` now).
+// default the text as it is in `sources` now). With `discard` (the text is
+// released after, csv_texts.h), the pages of the text already read are
+// given back as the rows are read.
 void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sources,
                            FactSetBuilder& builder, size_t max_cell_bytes,
-                           TextOf text_of = nullptr);
+                           TextOf text_of = nullptr, bool discard = false);
 
 // A malformed file: what the tokenizer met.
 Diagnostic Malformed(std::string_view name, FileId file, const internal::CsvError& e);

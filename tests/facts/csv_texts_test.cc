@@ -123,6 +123,42 @@ TEST(CsvTextsTest, ABadCellFoundWhileReadingIsQuotedInLenientMode) {
   }
 }
 
+TEST(CsvTextsTest, AFileLargerThanTheDiscardedStretchesIsQuotedWhereverItsProblemsAre) {
+  // Over 16 MiB: the text already read is given back as it is read (both
+  // readers), and read again whole for the quotes.
+  const Schema schema = InlineSchema(kSchema);
+  TempDir dir;
+  dir.Write("notes.csv", kNotes);
+  std::string links = "note_id,d\na,2024-01-02\nb,2024-13-01\n";
+  const size_t rows = 1500000;
+  links.reserve(rows * 13 + 64);
+  for (size_t i = 0; i < rows; ++i) links += "a,2024-01-02\n";
+  links += "zz,2024-01-03\n";
+  ASSERT_GT(links.size(), size_t{17} << 20);
+  dir.Write("links.csv", links);
+  for (size_t threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    SourceManager sources;
+    CsvOptions options;
+    options.threads = threads;
+    options.strictness = Strictness::kLenient;
+    const Result<FactSet> r = ReadCsvFolder(schema, dir.path(), options, sources);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value().tables()[1].num_rows(), rows + 1);
+    const FileId f = FileNamed(sources, "links.csv");
+    EXPECT_TRUE(sources.held(f));
+    EXPECT_TRUE(sources.text(f) == links);
+    const std::string rendered = r.diagnostics().Render(sources);
+    EXPECT_NE(rendered.find("links.csv:3:3: warning[csv.bad_date]"), std::string::npos) << rendered;
+    EXPECT_NE(rendered.find(" | b,2024-13-01\n"), std::string::npos) << rendered;
+    EXPECT_NE(rendered.find("links.csv:" + std::to_string(rows + 4) +
+                            ":1: warning[csv.dangling_reference]"),
+              std::string::npos)
+        << rendered;
+    EXPECT_NE(rendered.find(" | zz,2024-01-03\n | ^~\n"), std::string::npos) << rendered;
+  }
+}
+
 // CsvTexts itself: `notes.csv` of a folder holding `text`, read, noted and
 // released.
 class Released {

@@ -47,6 +47,20 @@ inline ColumnType StorageType(CellType type) {
 }
 
 // How a column's cells are read.
+// The first of `rows` rows that holds each of `ncodes` codes, or -1; a row
+// whose `valid` byte is 0 holds none (valid null: every row is present).
+// A key's row by code (references, FactTable::FindKey).
+inline std::vector<int32_t> FirstRowOfEachCode(const int32_t* codes, const uint8_t* valid,
+                                               size_t rows, size_t ncodes) {
+  std::vector<int32_t> first(ncodes, -1);
+  for (size_t r = 0; r < rows; ++r) {
+    if (valid != nullptr && valid[r] == 0) continue;
+    int32_t& slot = first[static_cast<size_t>(codes[r])];
+    if (slot < 0) slot = static_cast<int32_t>(r);
+  }
+  return first;
+}
+
 enum class CellKind : uint8_t { kIntern, kCode, kInt, kDecimal, kDate, kMonth, kBool };
 
 inline CellKind KindOf(CellType type) {

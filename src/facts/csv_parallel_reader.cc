@@ -42,7 +42,6 @@
 #include "facts/csv_reader_internal.h"
 #include "facts/csv_texts.h"
 #include "facts/csv_tokenizer.h"
-#include "facts/huge_pages.h"
 #include "zhucun/csv.h"
 
 namespace zhucun::internal {
@@ -123,8 +122,8 @@ class ParallelReader {
     // Where the next part must begin, and its line.
     uint32_t expected = 0;
     uint32_t expected_line = 0;
-    // The text before this is given back to the system (DiscardPages).
-    uint32_t discarded = 0;
+    // The text read for good, given back to the system as parts end.
+    ReadBehind behind;
   };
   struct Task {
     std::function<void()> run;
@@ -248,6 +247,7 @@ void ParallelReader::AddFiles() {
       if (tb.id == kNoFile) continue;
       texts_.Add(tb.id, t, tb.file.stamp);
       tb.text = sources_.text(tb.id);
+      tb.behind.text = tb.text.data();
       tb.name = BaseName(sources_.name(tb.id));
       tb.last_line =
           sources_.Locate(tb.id, static_cast<uint32_t>(tb.text.size())).line;
@@ -430,10 +430,7 @@ void ParallelReader::Append(size_t t, size_t k, std::unique_ptr<Part> part) {
         // before it): its pages go now, not with the file's last part.
         const uint32_t upto = std::min(read.stop, end);
         Recycle(t, std::move(part));  // (`read` goes with it)
-        if (upto > tb.discarded) {
-          internal::DiscardPages(tb.text.data() + tb.discarded, upto - tb.discarded);
-          tb.discarded = upto;
-        }
+        tb.behind.Upto(upto);
         return;
       }
       case RowsRead::How::kFailed: {

@@ -98,21 +98,17 @@ bool ReadFile(const std::string& path, std::string* out, internal::FileStamp* st
 constexpr uint32_t kDiscardBytes = uint32_t{16} << 20;
 
 // Rows into a FactSetBuilder's table, through its public interface. With
-// `discard`, the text before a row's record (read for good) is given back
-// to the system 16 MiB at a time.
+// `behind.text`, the text before a row's record (read for good) is given
+// back to the system 16 MiB at a time.
 struct BuilderSink {
   FactSetBuilder& builder;
   size_t table;
-  const char* discard = nullptr;
-  uint32_t discarded = 0;
+  internal::ReadBehind behind;
   void AddFileRow(uint32_t line, uint32_t offset,
                   const std::vector<std::optional<std::string_view>>& cells,
                   const std::vector<SourceSpan>& spans) {
     builder.AddFileRow(table, line, offset, cells, spans);
-    if (discard != nullptr && offset - discarded >= kDiscardBytes) {
-      internal::DiscardPages(discard + discarded, offset - discarded);
-      discarded = offset;
-    }
+    behind.Upto(offset, kDiscardBytes);
   }
   void AddBadRow(uint32_t line, Diagnostic why) {
     builder.AddBadRow(table, line, std::move(why));
@@ -451,7 +447,7 @@ void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sourc
   builder.ReserveRows(
       table, ExpectedRows(header, text.size(),
                           sources.Locate(file, static_cast<uint32_t>(text.size())).line));
-  BuilderSink sink{builder, table, discard ? text.data() : nullptr};
+  BuilderSink sink{builder, table, {discard ? text.data() : nullptr}};
   ReadRows(spec, file, header, tokenizer, std::numeric_limits<uint32_t>::max(), sink);
   if (tokenizer.error()) builder.AddFileError(table, Malformed(name, file, *tokenizer.error()));
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "facts/csv_tokenizer.h"
+#include "facts/huge_pages.h"
 #include "zhucun/csv.h"
 #include "zhucun/diagnostic.h"
 #include "zhucun/fact_table.h"
@@ -42,6 +43,19 @@ struct FileStamp {
 // The text of a file, when a cell is to be found in it (nullopt: it is
 // gone, and the cell has no place).
 using TextOf = std::function<std::optional<std::string_view>()>;
+
+// A file's text read from its start: the pages before `offset` go back to
+// the system (DiscardPages) once at least `least` bytes have gathered
+// there since the last time. Nothing with no text.
+struct ReadBehind {
+  const char* text = nullptr;
+  uint32_t given_back = 0;
+  void Upto(uint32_t offset, uint32_t least = 0) {
+    if (text == nullptr || offset <= given_back || offset - given_back < least) return;
+    DiscardPages(text + given_back, offset - given_back);
+    given_back = offset;
+  }
+};
 
 // A table's file, read and checked, before it is added to the sources.
 struct TableFile {

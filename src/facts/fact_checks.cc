@@ -271,13 +271,10 @@ void FactSetBuilder::Impl::ResolveReferences(size_t t) {
       if (key_col < 0 || target.malformed) continue;
       // Map each distinct referencing code to the first valid target row.
       const ColumnBuild& target_key = target.columns[static_cast<size_t>(key_col)];
-      std::vector<int32_t> first_row(target_key.column.dictionary().size(), -1);
-      const auto& target_codes = target_key.column.int32s();
-      for (uint32_t r = 0; r < target.rows; ++r) {
-        if (!target_key.IsValid(r)) continue;
-        int32_t& slot = first_row[static_cast<size_t>(target_codes[r])];
-        if (slot < 0) slot = static_cast<int32_t>(r);
-      }
+      const std::vector<int32_t> first_row = internal::FirstRowOfEachCode(
+          target_key.column.int32s().data(),
+          target_key.has_null ? target_key.valid.data() : nullptr, target.rows,
+          target_key.column.dictionary().size());
       const ColumnBuild& cb = tb.columns[c];
       const auto& dict = cb.column.dictionary();
       std::vector<int32_t> code_to_row =

@@ -35,15 +35,9 @@ std::optional<uint32_t> FactTable::FindKey(std::string_view key) const {
   const Column& column = columns_[index.column];
   std::call_once(index.built, [&] {
     index.strings.Build(column.dictionary());
-    // The row of each code: the first present row that has it.
-    index.rows.assign(column.dictionary().size(), -1);
     const ColumnView v = column.view();
-    const int32_t* codes = static_cast<const int32_t*>(v.data);
-    for (size_t r = 0; r < num_rows_; ++r) {
-      if (!v.IsValid(r)) continue;
-      int32_t& slot = index.rows[static_cast<size_t>(codes[r])];
-      if (slot < 0) slot = static_cast<int32_t>(r);
-    }
+    index.rows = internal::FirstRowOfEachCode(static_cast<const int32_t*>(v.data), v.valid,
+                                              num_rows_, column.dictionary().size());
   });
   const int32_t code = index.strings.Find(key, column.dictionary());
   if (code < 0) return std::nullopt;

@@ -26,6 +26,7 @@
 #include "engine/row_name.h"
 #include "expr/evaluator.h"
 #include "expr/stdlib.h"
+#include "facts/huge_pages.h"
 #include "plan/rule_plan.h"
 #include "source/quote.h"
 #include "zhucun/expr.h"
@@ -806,8 +807,17 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       continue;
     }
     for (size_t k = first_chunk[r]; k < first_chunk[r + 1]; ++k) {
-      findings->insert(findings->end(), std::make_move_iterator(chunks[k].findings.begin()),
-                       std::make_move_iterator(chunks[k].findings.end()));
+      std::vector<Finding>& moved = chunks[k].findings;
+      findings->insert(findings->end(), std::make_move_iterator(moved.begin()),
+                       std::make_move_iterator(moved.end()));
+      // Its room goes back to the system now, not after the last chunk:
+      // the chunks' findings (160 bytes each, 256 MB at scale 150) would
+      // otherwise stay resident beside the list they are moved into. (The
+      // moved-from findings are destroyed first: nothing reads the pages
+      // after they go.)
+      moved.clear();
+      internal::DiscardBeforeFree(moved.data(), moved.capacity() * sizeof(Finding));
+      std::vector<Finding>().swap(moved);
     }
   }
   for (const Chunk& c : chunks) {

@@ -116,6 +116,14 @@ struct ColumnBuild {
   // interned once, into the table's dictionary, when the part is appended.
   bool deferred = false;
   std::vector<PendingString> kept;
+  // A reference column read after every row of the table it refers to
+  // (FactSetBuilder::Impl::CodeAgainstKeys): its cells are coded in the
+  // dictionary of that table's key, `against`, which no longer changes,
+  // instead of a dictionary of their own that would repeat the key's
+  // strings. An id the key lacks (a dangling reference) goes into the
+  // column's own dictionary as code k and is stored as -2 - k, until
+  // SettleAgainst makes the column an ordinary one.
+  const ColumnBuild* against = nullptr;
 
   bool IsValid(size_t row) const { return !has_null || valid[row] != 0; }
 
@@ -153,6 +161,27 @@ struct ColumnBuild {
     pending_bytes.append(text.data(), text.size());
     Append32(-1);
     if (pending_count == kBatch || pending_bytes.size() > kBatchBytes) Flush();
+  }
+
+  // Appends a present cell of a column coded against a key (`against`).
+  [[gnu::always_inline]] void AppendAgainst(std::string_view text) {
+    if (last_code != -1) {
+      const std::string& before =
+          last_code >= 0 ? against->column.dictionary()[static_cast<size_t>(last_code)]
+                         : column.dictionary()[static_cast<size_t>(-2 - last_code)];
+      if (SameString(before, text)) {
+        Append32(last_code);
+        return;
+      }
+    }
+    const uint32_t h = Interner::HashOf(text);
+    const std::vector<std::string>& keys = against->column.dictionary();
+    int32_t code = against->dict.slots().empty()
+                       ? -1
+                       : Interner::Probe(against->dict.slots(), text, h, keys);
+    if (code < 0) code = -2 - dict.Intern(text, h, &column.dictionary());
+    last_code = code;
+    Append32(code);
   }
 
   // Keeps a string of a deferred column (its code comes when appended).
@@ -226,7 +255,11 @@ struct ColumnBuild {
     CellProblem problem = CellProblem::kBadForm;
     switch (kind) {
       case CellKind::kIntern:
-        AppendString(row, text);
+        if (against != nullptr) {
+          AppendAgainst(text);
+        } else {
+          AppendString(row, text);
+        }
         return CellProblem::kNone;
       case CellKind::kCode: {
         const int32_t code = codes.Find(text);
@@ -488,6 +521,21 @@ struct FactSetBuilder::Impl {
       TableBuild& tb, uint32_t row, uint32_t line, size_t c,
       std::optional<std::string_view> text, std::optional<std::string_view> other_text,
       SourceSpan span, RowOrigin origin);
+
+  // The tables whose key table t's string reference columns (other than
+  // its key) may be coded against: each table (not t) with a key of ids
+  // that one of them refers to, in schema order.
+  std::vector<size_t> KeyTargets(size_t t) const;
+  // Codes those columns of table t against the key of each of those
+  // tables for which `sealed` says that no row will be added to it any
+  // more (ColumnBuild::against); before any row of t is added. Flushes
+  // the keys' pending strings.
+  void CodeAgainstKeys(size_t t, const std::function<bool(size_t)>& sealed);
+  // Makes every column coded against a key an ordinary one: its codes are
+  // the key's and it shares the key's dictionary, to which its dangling
+  // ids, if any, are added (copying it first). Then frees the interners
+  // no longer needed. Once every row is added.
+  void SettleAgainst();
 
   // Marks later duplicates of the key and of each unique column set.
   void CheckUnique(TableBuild& tb, bool from_file_names);

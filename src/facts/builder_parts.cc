@@ -84,6 +84,24 @@ void AppendColumn(ColumnBuild& to, ColumnBuild& part, size_t base, size_t n,
     }
     return;
   }
+  if (part.against != nullptr) {
+    // Codes of the key's dictionary, kept; the part's dangling ids (-2 - k)
+    // renumbered into the table's own dictionary of them.
+    const std::vector<std::string>& strings = part.column.dictionary();
+    std::vector<int32_t> code(strings.size());
+    for (size_t k = 0; k < strings.size(); ++k) {
+      const std::string& s = strings[k];
+      code[k] = -2 - to.dict.Intern(s, internal::Interner::HashOf(s), &dictionary);
+    }
+    const size_t at = out.size();
+    AppendAll(out, codes);
+    if (!strings.empty()) {
+      for (size_t r = at; r < out.size(); ++r) {
+        if (out[r] <= -2) out[r] = code[static_cast<size_t>(-2 - out[r])];
+      }
+    }
+    return;
+  }
   // Strings: the part's dictionary (in the order of first appearance in
   // the part) interned in order, so that codes still number strings by
   // first appearance in the table. A null row keeps the 0 AppendNull wrote.
@@ -162,7 +180,10 @@ void FactSetBuilder::Impl::AppendPart(TableBuild& tb, TableBuild& part,
       for (size_t c = 0; c < tb.columns.size() && c < dictionary_rows.size(); ++c) {
         ColumnBuild& cb = tb.columns[c];
         const size_t strings = std::min(dictionary_rows[c], std::max(expected_rows, n));
-        if (cb.kind != CellKind::kIntern || strings <= cb.column.dictionary().size()) continue;
+        if (cb.kind != CellKind::kIntern || cb.against != nullptr ||
+            strings <= cb.column.dictionary().size()) {
+          continue;
+        }
         internal::ReserveHuge(cb.column.dictionary(), strings);
         cb.dict.Reserve(strings);
       }

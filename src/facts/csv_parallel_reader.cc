@@ -124,6 +124,11 @@ class ParallelReader {
     uint32_t expected_line = 0;
     // The text read for good, given back to the system as parts end.
     ReadBehind behind;
+    // (seal_mutex_) No row will be added any more: every part appended,
+    // or none to read. And, while its parts wait, how many of the tables
+    // before it that it refers to are not sealed yet.
+    bool sealed = false;
+    size_t waiting = 0;
   };
   struct Task {
     std::function<void()> run;
@@ -142,6 +147,9 @@ class ParallelReader {
   void Append(size_t t, size_t k, std::unique_ptr<Part> part);
   void Recycle(size_t t, std::unique_ptr<Part> part);
   void PartDone();
+  void StartParts(size_t t);
+  void PushParts(size_t t);
+  void Seal(size_t t);
 
   const Schema& schema_;
   const std::string& dir_;
@@ -169,6 +177,9 @@ class ParallelReader {
   std::mutex add_mutex_;
   size_t next_add_ = 0;
   bool adding_ = false;
+
+  // Table::sealed and Table::waiting.
+  std::mutex seal_mutex_;
 };
 
 void ParallelReader::Push(std::function<void()> run, bool part) {
@@ -234,6 +245,7 @@ void ParallelReader::Load(size_t t) {
 void ParallelReader::AddFiles() {
   for (;;) {
     size_t t;
+    bool file = false;
     {
       // Adding holds the lock, so that no text is released meanwhile.
       const std::lock_guard<std::mutex> lock(add_mutex_);
@@ -244,15 +256,21 @@ void ParallelReader::AddFiles() {
       t = next_add_++;
       Table& tb = tables_[t];
       tb.id = AddTableFile(tb.file, options_, sources_, &tb.errors);
-      if (tb.id == kNoFile) continue;
-      texts_.Add(tb.id, t, tb.file.stamp);
-      tb.text = sources_.text(tb.id);
-      tb.behind.text = tb.text.data();
-      tb.name = BaseName(sources_.name(tb.id));
-      tb.last_line =
-          sources_.Locate(tb.id, static_cast<uint32_t>(tb.text.size())).line;
+      if (tb.id != kNoFile) {
+        file = true;
+        texts_.Add(tb.id, t, tb.file.stamp);
+        tb.text = sources_.text(tb.id);
+        tb.behind.text = tb.text.data();
+        tb.name = BaseName(sources_.name(tb.id));
+        tb.last_line =
+            sources_.Locate(tb.id, static_cast<uint32_t>(tb.text.size())).line;
+      }
     }
-    Push([this, t] { Header(t); }, false);
+    if (file) {
+      Push([this, t] { Header(t); }, false);
+    } else {
+      Seal(t);  // (no rows)
+    }
   }
 }
 
@@ -260,7 +278,10 @@ void ParallelReader::Header(size_t t) {
   Table& tb = tables_[t];
   const TableSchema& spec = schema_.tables[t];
   internal::CsvTokenizer tokenizer(tb.text);
-  if (!ReadHeader(spec, tb.id, tb.name, tokenizer, &tb.header, &tb.errors)) return;
+  if (!ReadHeader(spec, tb.id, tb.name, tokenizer, &tb.header, &tb.errors)) {
+    Seal(t);  // (no rows)
+    return;
+  }
   tb.header.max_cell_bytes = options_.max_cell_bytes;
   // The table's storage comes with its first part (AppendPart).
   impl_.tables[t].locate = Locator(texts_.TextOfFile(tb.id), tb.id, tb.header);
@@ -293,7 +314,45 @@ void ParallelReader::Header(size_t t) {
   tb.parts.resize(n);
   tb.expected = tb.header.rows_begin;
   tb.expected_line = tb.header.rows_line;
-  for (size_t k = 0; k < n; ++k) Push([this, t, k] { ReadPart(t, k); }, true);
+  StartParts(t);
+}
+
+// A table's parts are read once every table before it that it refers to
+// is sealed, so that its references are coded against their keys
+// (FactSetBuilder::Impl::CodeAgainstKeys) as the one-thread reader, which
+// reads the tables in order, codes them.
+void ParallelReader::StartParts(size_t t) {
+  {
+    const std::lock_guard<std::mutex> lock(seal_mutex_);
+    size_t waiting = 0;
+    for (const size_t u : impl_.KeyTargets(t)) waiting += u < t && !tables_[u].sealed;
+    tables_[t].waiting = waiting;
+    if (waiting > 0) return;  // (Seal pushes them)
+  }
+  PushParts(t);
+}
+
+void ParallelReader::PushParts(size_t t) {
+  impl_.CodeAgainstKeys(t, [t](size_t u) { return u < t; });
+  for (size_t k = 0; k < tables_[t].parts.size(); ++k) {
+    Push([this, t, k] { ReadPart(t, k); }, true);
+  }
+}
+
+void ParallelReader::Seal(size_t t) {
+  std::vector<size_t> ready;
+  {
+    const std::lock_guard<std::mutex> lock(seal_mutex_);
+    tables_[t].sealed = true;
+    for (size_t v = t + 1; v < tables_.size(); ++v) {
+      if (tables_[v].waiting == 0) continue;
+      const std::vector<size_t> targets = impl_.KeyTargets(v);
+      if (std::binary_search(targets.begin(), targets.end(), t) && --tables_[v].waiting == 0) {
+        ready.push_back(v);
+      }
+    }
+  }
+  for (const size_t v : ready) PushParts(v);
 }
 
 std::unique_ptr<ParallelReader::Part> ParallelReader::ReadRange(
@@ -313,6 +372,9 @@ std::unique_ptr<ParallelReader::Part> ParallelReader::ReadRange(
     internal::TableBuild& build = part->build;
     BuilderImpl::InitTable(build, schema_.tables[t]);
     build.locate = impl_.tables[t].locate;  // offsets are kept
+    for (size_t c = 0; c < build.columns.size(); ++c) {
+      build.columns[c].against = impl_.tables[t].columns[c].against;
+    }
     // The key's strings are interned once, as the part is appended.
     if (build.key_column >= 0) {
       internal::ColumnBuild& key = build.columns[static_cast<size_t>(build.key_column)];
@@ -377,13 +439,15 @@ void ParallelReader::Deliver(size_t t, size_t k, std::unique_ptr<Part> part) {
       next = std::move(tb.parts[index]);
     }
     Append(t, index, std::move(next));
-    if (index + 1 == tb.parts.size()) {
+    const bool last = index + 1 == tb.parts.size();
+    if (last) {
       // The file's rows are read: its text goes (while no file is added).
       const std::lock_guard<std::mutex> lock(add_mutex_);
       texts_.Release(tb.id);
       tb.text = {};
     }
     PartDone();
+    if (last) Seal(t);
   }
 }
 

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/builder_impl.h"
 #include "facts/csv_reader_internal.h"
 #include "facts/csv_texts.h"
 #include "facts/csv_tokenizer.h"
@@ -422,6 +423,9 @@ Result<FactSet> ReadCsvFolderInParts(const Schema& schema, const std::string& di
     for (Diagnostic& d : errors) builder.AddFileError(t, std::move(d));
     if (file == kNoFile) continue;
     texts.Add(file, t, f.stamp);
+    // The tables before this one are read: references to them are coded
+    // against their keys.
+    FactSetBuilderAccess::Of(builder).CodeAgainstKeys(t, [t](size_t u) { return u < t; });
     ReadCsvTableWithLimit(t, file, sources, builder, options.max_cell_bytes,
                           texts.TextOfFile(file), true);
     texts.Release(file);

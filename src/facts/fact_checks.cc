@@ -253,6 +253,101 @@ std::string FactSetBuilder::Impl::CellText(const TableBuild& tb, size_t c, uint3
   }
 }
 
+std::vector<size_t> FactSetBuilder::Impl::KeyTargets(size_t t) const {
+  std::vector<size_t> out;
+  const TableBuild& tb = tables[t];
+  for (size_t c = 0; c < tb.columns.size(); ++c) {
+    const ColumnBuild& cb = tb.columns[c];
+    if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
+        cb.spec->references.empty()) {
+      continue;
+    }
+    const int u = schema->TableIndex(cb.spec->references);
+    if (u < 0 || static_cast<size_t>(u) == t) continue;
+    const TableBuild& target = tables[static_cast<size_t>(u)];
+    if (target.key_column < 0 ||
+        target.columns[static_cast<size_t>(target.key_column)].kind != CellKind::kIntern) {
+      continue;
+    }
+    out.push_back(static_cast<size_t>(u));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void FactSetBuilder::Impl::CodeAgainstKeys(size_t t, const std::function<bool(size_t)>& sealed) {
+  const std::vector<size_t> targets = KeyTargets(t);
+  TableBuild& tb = tables[t];
+  for (size_t c = 0; c < tb.columns.size(); ++c) {
+    ColumnBuild& cb = tb.columns[c];
+    if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
+        cb.spec->references.empty()) {
+      continue;
+    }
+    const int u = schema->TableIndex(cb.spec->references);
+    if (u < 0 || !std::binary_search(targets.begin(), targets.end(), static_cast<size_t>(u)) ||
+        !sealed(static_cast<size_t>(u))) {
+      continue;
+    }
+    TableBuild& target = tables[static_cast<size_t>(u)];
+    ColumnBuild& key = target.columns[static_cast<size_t>(target.key_column)];
+    key.Flush();
+    cb.against = &key;
+  }
+}
+
+void FactSetBuilder::Impl::SettleAgainst() {
+  for (TableBuild& tb : tables) {
+    for (ColumnBuild& cb : tb.columns) {
+      if (cb.against == nullptr) continue;
+      const Column& key = cb.against->column;
+      std::vector<std::string> dangling = std::move(cb.column.dictionary());
+      std::vector<int32_t> codes = std::move(cb.column.int32s());
+      if (!dangling.empty()) {
+        const int32_t first = static_cast<int32_t>(key.dictionary().size());
+        for (int32_t& code : codes) {
+          if (code <= -2) code = first + (-2 - code);
+        }
+      }
+      Column coded = Column::StringsCodedAs(key, std::move(codes));
+      if (!dangling.empty()) {
+        std::vector<std::string>& strings = coded.dictionary();  // (a copy of the key's)
+        strings.insert(strings.end(), std::make_move_iterator(dangling.begin()),
+                       std::make_move_iterator(dangling.end()));
+      }
+      cb.column = std::move(coded);
+      cb.against = nullptr;
+      cb.last_code = -1;
+    }
+  }
+  // No string goes into a dictionary any more: the interners go, but
+  // those of keys that a reference not coded against them looks its ids
+  // up in (ResolveReferences). (At scale 150 the interners of the keys
+  // alone take about 500 MB.)
+  std::vector<uint8_t> looked_up(tables.size(), 0);
+  for (const TableBuild& tb : tables) {
+    for (const ColumnBuild& cb : tb.columns) {
+      if (cb.kind != CellKind::kIntern || cb.spec->references.empty()) continue;
+      const int u = schema->TableIndex(cb.spec->references);
+      if (u < 0) continue;
+      const TableBuild& target = tables[static_cast<size_t>(u)];
+      if (target.key_column < 0 ||
+          &cb.column.dictionary() !=
+              &target.columns[static_cast<size_t>(target.key_column)].column.dictionary()) {
+        looked_up[static_cast<size_t>(u)] = 1;
+      }
+    }
+  }
+  for (size_t t = 0; t < tables.size(); ++t) {
+    TableBuild& tb = tables[t];
+    for (size_t c = 0; c < tb.columns.size(); ++c) {
+      if (looked_up[t] && static_cast<int>(c) == tb.key_column) continue;
+      tb.columns[c].dict = internal::Interner();
+    }
+  }
+}
+
 // Resolves references to row numbers; unknown ids make the row bad.
 void FactSetBuilder::Impl::ResolveReferences() {
   for (size_t t = 0; t < tables.size(); ++t) ResolveReferences(t);
@@ -277,10 +372,16 @@ void FactSetBuilder::Impl::ResolveReferences(size_t t) {
           target_key.column.dictionary().size());
       const ColumnBuild& cb = tb.columns[c];
       const auto& dict = cb.column.dictionary();
-      std::vector<int32_t> code_to_row =
-          target_key.dict.FindAll(dict, target_key.column.dictionary());
-      for (int32_t& code : code_to_row) {
-        if (code >= 0) code = first_row[static_cast<size_t>(code)];
+      std::vector<int32_t> code_to_row;
+      if (&dict == &target_key.column.dictionary()) {
+        code_to_row = first_row;  // coded against the key (SettleAgainst)
+      } else {
+        // (A column coded against the key with dangling ids has a copy of
+        // the key's strings first, then those ids.)
+        code_to_row = target_key.dict.FindAll(dict, target_key.column.dictionary());
+        for (int32_t& code : code_to_row) {
+          if (code >= 0) code = first_row[static_cast<size_t>(code)];
+        }
       }
       std::vector<int32_t>& refs = tb.references[c];
       internal::ReserveHuge(refs, tb.rows);

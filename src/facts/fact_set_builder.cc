@@ -238,7 +238,7 @@ void FactSetBuilder::Impl::ReserveRows(TableBuild& tb, size_t rows) {
   for (size_t c = 0; c < tb.columns.size(); ++c) {
     ColumnBuild& cb = tb.columns[c];
     if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
-        cb.spec->references.empty()) {
+        cb.spec->references.empty() || cb.against != nullptr) {
       continue;
     }
     const int target = schema->TableIndex(cb.spec->references);
@@ -361,6 +361,7 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
   for (TableBuild& tb : im.tables) {
     for (ColumnBuild& cb : tb.columns) cb.Flush();
   }
+  im.SettleAgainst();
   // Per table (in parallel with threads): its duplicates, then its
   // references; its diagnostics are in the order of one table after
   // another, as each table's checks change only its own build.

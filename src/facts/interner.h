@@ -186,6 +186,9 @@ class Interner {
     }
   }
 
+  // The table of slots (for Probe).
+  const internal::PageArray<uint64_t>& slots() const { return slots_; }
+
   // The code of `s` in a table of slots over `dict`, or -1.
   static int32_t Probe(const internal::PageArray<uint64_t>& slots, std::string_view s,
                        const std::vector<std::string>& dict) {

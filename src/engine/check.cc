@@ -511,8 +511,8 @@ class RuleRunner {
 
   // An empty string to write a message in, whose copy in the finding has
   // room for its text alone: appending piece by piece doubles a string's
-  // room (a 70-byte message would keep 120), which at 1.6 million findings
-  // (scale 150) is about 70 MB held for nothing.
+  // room (a 70-byte message would keep 120): at 1.6 million findings
+  // (scale 150) up to about 70 MB held for nothing.
   std::string& Scratch() {
     scratch_.clear();
     return scratch_;

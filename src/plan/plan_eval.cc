@@ -485,36 +485,52 @@ Vec Runner::CoveredDays(const PNode& n, Frame& f) {
   Vec out;
   Resize(&out, K::kInt, f.n);
   std::vector<std::pair<int64_t, int64_t>> every, spans, both;  // (reused row to row)
-  for (size_t i = 0; i < f.n; ++i) {
+  bool lists_known = true;  // (each a list)
+  for (const Vec* lp : lists) lists_known = lists_known && lp->kind == K::kList;
+  for (size_t i = 0; i < f.n && lists_known; ++i) {
     if (p.st[i] != kValueRow) continue;
-    bool known = true;
+    const int64_t first = p.p[i].start().day_number();
+    const int64_t last = p.p[i].end().day_number();
+    // Known where every list and every span of it is. While the days every
+    // list so far covers are one interval [lo, hi] (the period to begin
+    // with) and at most one span of the next list meets it (a posting's
+    // service; a month with one absence or none), they stay one interval:
+    // that span cut to it, or nothing (lo > hi).
+    bool known = true, single = true;
+    int64_t lo = first, hi = last;
     for (const Vec* lp : lists) {
-      const Vec& l = *lp;
-      known = known && l.kind == K::kList && l.st[i] == kValueRow;
-      for (uint32_t k = known ? l.lb[i] : 0; known && k < l.le[i]; ++k) {
-        known = l.elems->st[k] == kValueRow;
+      if (lp->st[i] != kValueRow) {
+        known = false;
+        break;
+      }
+      const uint8_t* states = lp->elems->st.data();
+      const int64_t* starts = lp->elems->i.data();
+      const int64_t* ends = lp->elems->j.data();
+      int meets = 0;
+      int64_t next_lo = 1, next_hi = 0;
+      for (uint32_t k = lp->lb[i]; k < lp->le[i]; ++k) {
+        if (states[k] != kValueRow) {
+          known = false;
+          break;
+        }
+        const int64_t a = std::max(starts[k], lo);
+        const int64_t b = std::min(ends[k], hi);
+        if (a > b) continue;
+        if (++meets == 1) {
+          next_lo = a;
+          next_hi = b;
+        }
+      }
+      if (!known) break;
+      if (!single) continue;
+      if (meets > 1) {
+        single = false;
+      } else if (lo <= hi) {
+        lo = next_lo;
+        hi = next_hi;
       }
     }
     if (!known) continue;
-    const int64_t first = p.p[i].start().day_number();
-    const int64_t last = p.p[i].end().day_number();
-    // Lists of at most one span each (a posting's service, no absence):
-    // their intersection with the period.
-    bool single = true;
-    int64_t lo = first, hi = last;
-    for (const Vec* lp : lists) {
-      const uint32_t b = lp->lb[i], e = lp->le[i];
-      if (e - b > 1) {
-        single = false;
-        break;
-      }
-      if (e == b) {
-        hi = lo - 1;  // (no days)
-      } else {
-        lo = std::max(lo, lp->elems->i[b]);
-        hi = std::min(hi, lp->elems->j[b]);
-      }
-    }
     if (single) {
       out.st[i] = kValueRow;
       out.i[i] = hi >= lo ? hi - lo + 1 : 0;

@@ -103,6 +103,16 @@ class Subjects {
   }
 
   size_t size() const { return size_; }
+  // A rule on groups: the groups, in subject order (else null).
+  const GroupIndex* groups() const {
+    return spec_.kind == internal::SubjectSpec::Kind::kGroup && table_ != nullptr ? &groups_
+                                                                                  : nullptr;
+  }
+  // Whether the i-th subject is an empty group (no subject: Name is empty).
+  bool Empty(size_t i) const {
+    return spec_.kind == internal::SubjectSpec::Kind::kGroup &&
+           groups_.offsets[i] == groups_.offsets[i + 1];
+  }
 
   // The name of the i-th subject: `prefecture` (or the subject's label),
   // `<table>:<key>` for row i of a table (the label for the table if the
@@ -285,8 +295,8 @@ class RuleRunner {
     }
   }
 
-  // With a plan (a rule on the rows of a table, or on the prefecture): the
-  // pairs of the subjects are listed first (with the periods of each, which
+  // With a plan (a rule on the rows of a table, on groups of them, or on the
+  // prefecture): the pairs of the subjects are listed first (with the periods of each, which
   // may be an error). With a findings plan, `when` and the message's holes
   // are computed for every pair: a pair whose `when` is known false is
   // dropped, one whose `when` is known true and whose holes are all known
@@ -325,6 +335,7 @@ class RuleRunner {
       const auto r = static_cast<uint32_t>(i);
       first_pair.push_back(rows.size());
       errors.emplace_back();
+      if (subjects.Empty(i)) continue;  // (no subject, no pairs)
       const std::vector<Period>* list = &enumerated;
       std::optional<std::vector<Period>> own;
       if (!planned_periods.empty() && planned_periods[i - begin]) {
@@ -373,6 +384,13 @@ class RuleRunner {
     } else {
       plan_->Filter(rows, periods, &keep, count_steps_ ? &counts_->kept_after : nullptr);
     }
+    // An empty group is no subject (RunEach skips it too).
+    size_t empty = 0;
+    for (size_t s = 0; s + begin < end; ++s) {
+      if (!subjects.Empty(begin + s)) continue;
+      ++empty;
+      if (!has_periods) keep[s] = kDrop;
+    }
     // The subjects with a pair kept or a failing `periods:` (the others
     // are done with), their names, and room for the findings the plan makes.
     std::vector<uint32_t> named;  // (subjects' rows)
@@ -392,8 +410,8 @@ class RuleRunner {
         counts_->lets_computed += acts[s]->lazy_evaluations();
       }
     }
-    counts_->subjects += end - begin;
-    counts_->judged += rows.size();  // (the pairs)
+    counts_->subjects += end - begin - empty;
+    counts_->judged += rows.size() - (has_periods ? 0 : empty);  // (the pairs)
     std::vector<std::string> names = subjects.Names(named);
     findings_->reserve(findings_->size() + found);
     for (size_t n = 0; n < named.size(); ++n) {
@@ -647,7 +665,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       units.push_back(std::move(u));
     }
   }
-  // The plans of the rules on the rows of a table (src/plan), made before
+  // The plans of the rules on the rows of a table or groups of them, or on
+  // the prefecture (src/plan), made before
   // the threads start: they share the relations' index spans.
   internal::Relations relations(records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(units.size());
@@ -656,15 +675,18 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   for (size_t r = 0; options.plan && r < units.size(); ++r) {
     const CompiledRule& rule = p.rules[units[r].rule];
     const Activation& base = units[r].base;
-    const bool table = rule.spec.subject.kind == internal::SubjectSpec::Kind::kTable;
-    if (!(table || rule.spec.subject.kind == internal::SubjectSpec::Kind::kPrefecture) ||
+    const internal::SubjectSpec::Kind kind = rule.spec.subject.kind;
+    const bool table = kind == internal::SubjectSpec::Kind::kTable;
+    const GroupIndex* groups = subjects[units[r].rule].groups();
+    if (!(table || groups != nullptr || kind == internal::SubjectSpec::Kind::kPrefecture) ||
         !rule.when) {
       continue;
     }
     internal::RuleInput input;  // (the prefecture: no subject row)
-    if (table) {
+    if (table || groups != nullptr) {
       input.subject_var = rule.spec.subject.as;
       input.subject_table = rule.spec.subject.table;
+      input.subject_groups = groups;
     }
     for (const auto& [name, program] : rule.lets) input.lets.emplace_back(name, &program);
     input.when = &*rule.when;

@@ -276,6 +276,22 @@ class Builder {
       }
       return Unknown(n.name);
     }
+    if (!prefecture_ && n.name == rule_.subject_var && rule_.subject_groups != nullptr) {
+      // The rows of the subject group (the subject is a group, no row).
+      PNode group;
+      group.op = Op::kSubject;
+      group.kind = K::kRow;
+      group.table = SIZE_MAX;
+      group.text = "(group)";
+      PNode v;
+      v.op = Op::kRelation;
+      v.kind = K::kRelation;
+      v.table = static_cast<size_t>(subject_table_);
+      v.groups = rule_.subject_groups;
+      v.kids = {Add(std::move(group))};
+      v.text = n.name;
+      return Add(std::move(v));
+    }
     if (!prefecture_ && n.name == rule_.subject_var) {
       PNode v;
       v.op = Op::kSubject;

@@ -87,6 +87,11 @@ class Relations {
 struct RuleInput {
   std::string subject_var;
   std::string subject_table;
+  // A rule on groups of rows (`subject: {table, group_by, as}`): its
+  // subjects are these groups of `subject_table`'s rows, in order, and
+  // `subject_var` is each one's rows (a relation: `postings.exists(...)`).
+  // Null: a rule on the rows of `subject_table` (or on the prefecture).
+  const GroupIndex* subject_groups = nullptr;
   std::vector<std::pair<std::string, const Program*>> lets;
   const Program* when = nullptr;
   // For the profile: the top-level `&&` operands of `when`, in order (the

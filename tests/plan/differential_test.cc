@@ -442,6 +442,88 @@ std::set<std::string> FailingRules(const Outcome& outcome) {
   return ids;
 }
 
+// Rules on groups of rows (`subject: {table, group_by, as}`, as
+// member.overlap): the group's rows are a relation of the plan. Grouped by
+// a reference (`team_id`), a team without postings (or whose every posting
+// a lenient read left out) is an empty group, which is no subject either
+// way (`postings.all(...)` holds for it).
+TEST(DifferentialTest, GroupSubjectsGiveTheSameReportWithAndWithoutPlans) {
+  const std::string dir = QiannanBasedPack("zhucun_plan_groups", "groups.yaml");
+  const char* kWhens[] = {
+      "postings.exists(a, postings.exists(b, a.member_id != b.member_id && "
+      "a.start_date <= end_or_never(b) && b.start_date <= end_or_never(a)))",
+      "postings.size() > 1",
+      "postings.all(p, p.start_date > date('2100-01-01'))",
+      "postings.filter(p, is_core(p)).size() >= 2 && postings.exists(p, p.end_date == null)",
+      "postings.exists(p, p.payments.exists(x, x.living_allowance < params.min_living_allowance))",
+      "postings.all(p, p.role == 'resident_cadre') || postings.size() == 1",
+      "postings.exists(p, p.end_date != null && p.end_date - p.start_date > 700)",
+  };
+  std::ofstream rules(dir + "/groups.yaml");
+  rules << "rules:\n";
+  for (const char* by : {"person_id", "team_id"}) {
+    for (size_t i = 0; i < std::size(kWhens); ++i) {
+      rules << "  - id: groups." << by << i << "\n"
+            << "    severity: warning\n"
+            << "    subject: {table: members, group_by: " << by << ", as: postings}\n"
+            << "    when: \"" << kWhens[i] << "\"\n"
+            << "    message: \"{postings.size()} postings\"\n";
+    }
+    rules << "  - id: groups." << by << "_yearly\n"
+          << "    severity: warning\n"
+          << "    subject: {table: members, group_by: " << by << ", as: postings}\n"
+          << "    period: year\n"
+          << "    when: \"postings.all(p, !active_throughout(p, period))\"\n"
+          << "    message: \"{postings.size()} postings in {period}\"\n";
+  }
+  rules.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  const std::string bad = Generate("zhucun_plan_groups_bad", 0.05, 0.02);
+  auto lenient = Read(policy.value(), bad, true, sources);
+  ASSERT_NE(lenient, nullptr);
+  ASSERT_FALSE(lenient->rejected().empty());
+  // (Every rule evaluates without an error: else the checks fail, and
+  // their errors are all there is to compare.)
+  CheckOptions options;
+  options.profile = true;
+  Result<Report> once = policy.value().Check(lenient, options);
+  ASSERT_TRUE(once.ok()) << once.diagnostics().Render(sources);
+  for (const RuleProfile& r : once.value().profile->rules) {
+    EXPECT_NE(r.path, "row evaluator") << r.rule;
+  }
+  uint64_t dropped = ExpectSameBothWays(policy.value(), lenient, sources, "generated, lenient");
+  auto example = Read(policy.value(), kSpec + "example/data", false, sources);
+  ASSERT_NE(example, nullptr);
+  dropped += ExpectSameBothWays(policy.value(), example, sources, "example");
+  // The example without the postings of team T00001 (and, read leniently,
+  // without the rows that refer to them): T00001 is an empty group.
+  const std::string empty = TempPath("zhucun_plan_groups_empty");
+  std::filesystem::remove_all(empty);
+  std::filesystem::copy(kSpec + "example/data", empty);
+  {
+    std::ifstream in(kSpec + "example/data/members.csv");
+    std::ofstream out(empty + "/members.csv", std::ios::trunc);
+    size_t left_out = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find(",T00001,") != std::string::npos) {
+        ++left_out;
+        continue;
+      }
+      out << line << "\n";
+    }
+    ASSERT_GT(left_out, 0u);
+  }
+  auto without = Read(policy.value(), empty, true, sources);
+  ASSERT_NE(without, nullptr);
+  dropped += ExpectSameBothWays(policy.value(), without, sources, "a team without postings");
+  EXPECT_GT(dropped, 1000u);
+  std::filesystem::remove_all(bad);
+  std::filesystem::remove_all(empty);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DifferentialTest, GeneratedRulesGiveTheSameReportWithAndWithoutPlans) {
   const size_t kRules = kSanitized ? 40 : 100;
   const std::string data = Generate("zhucun_plan_rules_data", 0, 0.02);

@@ -296,14 +296,14 @@ class RuleRunner {
   }
 
   // With a plan (a rule on the rows of a table, on groups of them, or on the
-  // prefecture): the pairs of the subjects are listed first (with the periods of each, which
-  // may be an error). With a findings plan, `when` and the message's holes
-  // are computed for every pair: a pair whose `when` is known false is
-  // dropped, one whose `when` is known true and whose holes are all known
-  // is a finding made here. Else the plan drops the pairs whose `when` is
-  // false for certain. The row evaluator judges the others, subject by
-  // subject in the same order as without a plan, so the findings and errors
-  // are the same.
+  // prefecture): the pairs of the subjects are listed first (with the
+  // periods of each, which may be an error). With a findings plan, `when`
+  // and the message's holes are computed for every pair: a pair whose
+  // `when` is known false is dropped, one whose `when` is known true and
+  // whose holes are all known is a finding made here. Else the plan drops
+  // the pairs whose `when` is false for certain. The row evaluator judges
+  // the others, subject by subject in the same order as without a plan, so
+  // the findings and errors are the same.
   void RunPlanned(const Subjects& subjects, size_t begin, size_t end) {
     if (Stop()) return;
     const bool has_periods = rule_.spec.period || rule_.periods;
@@ -666,8 +666,8 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
   }
   // The plans of the rules on the rows of a table or groups of them, or on
-  // the prefecture (src/plan), made before
-  // the threads start: they share the relations' index spans.
+  // the prefecture (src/plan), made before the threads start: they share
+  // the relations' index spans.
   internal::Relations relations(records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(units.size());
   std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(units.size());

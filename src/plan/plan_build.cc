@@ -278,19 +278,8 @@ class Builder {
     }
     if (!prefecture_ && n.name == rule_.subject_var && rule_.subject_groups != nullptr) {
       // The rows of the subject group (the subject is a group, no row).
-      PNode group;
-      group.op = Op::kSubject;
-      group.kind = K::kRow;
-      group.table = SIZE_MAX;
-      group.text = "(group)";
-      PNode v;
-      v.op = Op::kRelation;
-      v.kind = K::kRelation;
-      v.table = static_cast<size_t>(subject_table_);
-      v.groups = rule_.subject_groups;
-      v.kids = {Add(std::move(group))};
-      v.text = n.name;
-      return Add(std::move(v));
+      return RelationOfNoRow(Op::kSubject, "(group)", static_cast<size_t>(subject_table_),
+                             rule_.subject_groups, n.name);
     }
     if (!prefecture_ && n.name == rule_.subject_var) {
       PNode v;
@@ -326,6 +315,26 @@ class Builder {
     return Unknown(n.name);
   }
 
+  // The relation `groups` (of rows of `table`) of what `op` gives, a
+  // number that is no table's row (`facts`' one row, a group's index): only
+  // the relation reads it.
+  int RelationOfNoRow(Op op, std::string op_text, size_t table, const GroupIndex* groups,
+                      std::string text) {
+    PNode parent;
+    parent.op = op;
+    parent.kind = K::kRow;
+    parent.table = SIZE_MAX;
+    parent.text = std::move(op_text);
+    PNode v;
+    v.op = Op::kRelation;
+    v.kind = K::kRelation;
+    v.table = table;
+    v.groups = groups;
+    v.kids = {Add(std::move(parent))};
+    v.text = std::move(text);
+    return Add(std::move(v));
+  }
+
   int Select(const ProgramImpl& p, const Node& n, Scope& scope) {
     if (n.test_only) return Unknown("has()");
     const Node& t = p.ast.node(n.target);
@@ -333,19 +342,8 @@ class Builder {
       // facts.<table>: every row of the table, a relation of one group.
       const int table = facts_.schema().TableIndex(n.name);
       if (table < 0) return Unknown("facts." + n.name);
-      PNode whole;
-      whole.op = Op::kFacts;
-      whole.kind = K::kRow;
-      whole.table = SIZE_MAX;
-      whole.text = "facts";
-      PNode v;
-      v.op = Op::kRelation;
-      v.kind = K::kRelation;
-      v.table = static_cast<size_t>(table);
-      v.groups = &relations_->All(static_cast<size_t>(table));
-      v.kids = {Add(std::move(whole))};
-      v.text = "facts." + n.name;
-      return Add(std::move(v));
+      return RelationOfNoRow(Op::kFacts, "facts", static_cast<size_t>(table),
+                             &relations_->All(static_cast<size_t>(table)), "facts." + n.name);
     }
     const int target = Visit(p, n.target, scope);
     if (At(target).kind != K::kRow) return Unknown("." + n.name);

@@ -37,6 +37,8 @@ namespace zhucun {
 
 namespace internal {
 
+size_t findings_give_back_bytes = size_t{64} << 20;
+
 std::optional<std::vector<Period>> PeriodsOf(const CompiledRule& rule,
                                              const Activation& act, Date from,
                                              Date as_of, std::string* error) {
@@ -830,11 +832,12 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     return p.rules[a].spec.id < p.rules[b].spec.id;
   });
   // The chunks' findings give their pages back as they are moved when they
-  // take this much (256 MB at scale 150): below it, the page faults of
-  // taking the pages again later cost more than holding them meanwhile.
+  // take internal::findings_give_back_bytes or more (256 MB at scale 150):
+  // below it, the page faults of taking the pages again later cost more
+  // than holding them meanwhile.
   size_t chunk_bytes = 0;
   for (const Chunk& c : chunks) chunk_bytes += c.findings.capacity() * sizeof(Finding);
-  const bool give_back = chunk_bytes >= (size_t{64} << 20);
+  const bool give_back = chunk_bytes >= internal::findings_give_back_bytes;
   // The list is written from start to end: its pages are mapped a slice
   // at a time ahead of the writing (a page fault each costs more than the
   // moves at a million findings), not all at once beside the chunks'.

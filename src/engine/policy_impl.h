@@ -205,6 +205,10 @@ void CompileConditions(const Env& env, const ExprText& when, const CompileOption
 void CompileSummary(const Env& base, PolicyImpl* p, SourceManager& sources,
                     Diagnostics* diags);
 
+// Policy::Check gives back the pages of its chunks' findings as it merges
+// them when they take at least this many bytes (64 MiB; tests lower it).
+extern size_t findings_give_back_bytes;
+
 }  // namespace zhucun::internal
 
 #endif  // ZHUCUN_SRC_ENGINE_POLICY_IMPL_H_

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/policy_impl.h"
 #include "expr/stdlib.h"
 #include "qiannan_gen.h"
 #include "zhucun/csv.h"
@@ -521,6 +522,45 @@ TEST(DifferentialTest, GroupSubjectsGiveTheSameReportWithAndWithoutPlans) {
   EXPECT_GT(dropped, 1000u);
   std::filesystem::remove_all(bad);
   std::filesystem::remove_all(empty);
+  std::filesystem::remove_all(dir);
+}
+
+// Policy::Check gives back the pages of its chunks' findings as it merges
+// them into the report when they take 64 MiB or more (scale 150); here on
+// every check, with chunks of thousands of findings (a month of every
+// posting): the findings are the same, each with its own text.
+TEST(DifferentialTest, FindingsAreTheSameWhenTheirChunksGiveTheirPagesBack) {
+  const std::string dir = QiannanBasedPack("zhucun_plan_give_back", "many.yaml");
+  std::ofstream(dir + "/many.yaml")
+      << "rules:\n"
+         "  - id: many.months\n"
+         "    severity: warning\n"
+         "    subject: members\n"
+         "    period: month\n"
+         "    when: active_throughout(member, period)\n"
+         "    message: \"{member.name} ({member.role}) all of {period}\"\n"
+         "  - id: many.members\n"
+         "    severity: error\n"
+         "    subject: members\n"
+         "    when: member.start_date < as_of\n"
+         "    message: \"{member.member_id} since {member.start_date}\"\n";
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  const std::string data = Generate("zhucun_plan_give_back_data", 0, 0.05);
+  auto facts = Read(policy.value(), data, false, sources);
+  ASSERT_NE(facts, nullptr);
+  const size_t kept = internal::findings_give_back_bytes;
+  const Outcome held = Check(policy.value(), facts, sources, "2024-06-30", "", true);
+  internal::findings_give_back_bytes = 0;
+  const Outcome given = Check(policy.value(), facts, sources, "2024-06-30", "", true);
+  const Outcome given_one = Check(policy.value(), facts, sources, "2024-06-30", "", true, 1);
+  internal::findings_give_back_bytes = kept;
+  ASSERT_EQ(held.lines[0], "ok") << held.lines[1];
+  EXPECT_GT(held.lines.size(), 10000u);
+  EXPECT_EQ(given.lines, held.lines);
+  EXPECT_EQ(given_one.lines, held.lines);
+  std::filesystem::remove_all(data);
   std::filesystem::remove_all(dir);
 }
 

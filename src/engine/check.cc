@@ -869,7 +869,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       // destroyed first: nothing reads the pages after they go.)
       moved.clear();
       if (give_back) {
-        internal::DiscardBeforeFree(moved.data(), moved.capacity() * sizeof(Finding));
+        internal::DiscardPages(moved.data(), moved.capacity() * sizeof(Finding), 2 * 4096);
       }
       std::vector<Finding>().swap(moved);
     }

@@ -522,9 +522,12 @@ struct FactSetBuilder::Impl {
       std::optional<std::string_view> text, std::optional<std::string_view> other_text,
       SourceSpan span, RowOrigin origin);
 
-  // The tables whose key table t's string reference columns (other than
-  // its key) may be coded against: each table (not t) with a key of ids
-  // that one of them refers to, in schema order.
+  // The table whose key column c of table t may be coded against: the
+  // table (not t) a string reference column (not t's key) refers to, when
+  // its key is of ids; else -1.
+  int KeyTargetOf(size_t t, size_t c) const;
+  // The tables whose keys table t's columns may be coded against
+  // (KeyTargetOf), in schema order.
   std::vector<size_t> KeyTargets(size_t t) const;
   // Codes those columns of table t against the key of each of those
   // tables for which `sealed` says that no row will be added to it any

@@ -253,23 +253,28 @@ std::string FactSetBuilder::Impl::CellText(const TableBuild& tb, size_t c, uint3
   }
 }
 
+int FactSetBuilder::Impl::KeyTargetOf(size_t t, size_t c) const {
+  const TableBuild& tb = tables[t];
+  const ColumnBuild& cb = tb.columns[c];
+  if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
+      cb.spec->references.empty()) {
+    return -1;
+  }
+  const int u = schema->TableIndex(cb.spec->references);
+  if (u < 0 || static_cast<size_t>(u) == t) return -1;
+  const TableBuild& target = tables[static_cast<size_t>(u)];
+  if (target.key_column < 0 ||
+      target.columns[static_cast<size_t>(target.key_column)].kind != CellKind::kIntern) {
+    return -1;
+  }
+  return u;
+}
+
 std::vector<size_t> FactSetBuilder::Impl::KeyTargets(size_t t) const {
   std::vector<size_t> out;
-  const TableBuild& tb = tables[t];
-  for (size_t c = 0; c < tb.columns.size(); ++c) {
-    const ColumnBuild& cb = tb.columns[c];
-    if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
-        cb.spec->references.empty()) {
-      continue;
-    }
-    const int u = schema->TableIndex(cb.spec->references);
-    if (u < 0 || static_cast<size_t>(u) == t) continue;
-    const TableBuild& target = tables[static_cast<size_t>(u)];
-    if (target.key_column < 0 ||
-        target.columns[static_cast<size_t>(target.key_column)].kind != CellKind::kIntern) {
-      continue;
-    }
-    out.push_back(static_cast<size_t>(u));
+  for (size_t c = 0; c < tables[t].columns.size(); ++c) {
+    const int u = KeyTargetOf(t, c);
+    if (u >= 0) out.push_back(static_cast<size_t>(u));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -277,23 +282,14 @@ std::vector<size_t> FactSetBuilder::Impl::KeyTargets(size_t t) const {
 }
 
 void FactSetBuilder::Impl::CodeAgainstKeys(size_t t, const std::function<bool(size_t)>& sealed) {
-  const std::vector<size_t> targets = KeyTargets(t);
   TableBuild& tb = tables[t];
   for (size_t c = 0; c < tb.columns.size(); ++c) {
-    ColumnBuild& cb = tb.columns[c];
-    if (cb.kind != CellKind::kIntern || static_cast<int>(c) == tb.key_column ||
-        cb.spec->references.empty()) {
-      continue;
-    }
-    const int u = schema->TableIndex(cb.spec->references);
-    if (u < 0 || !std::binary_search(targets.begin(), targets.end(), static_cast<size_t>(u)) ||
-        !sealed(static_cast<size_t>(u))) {
-      continue;
-    }
+    const int u = KeyTargetOf(t, c);
+    if (u < 0 || !sealed(static_cast<size_t>(u))) continue;
     TableBuild& target = tables[static_cast<size_t>(u)];
     ColumnBuild& key = target.columns[static_cast<size_t>(target.key_column)];
     key.Flush();
-    cb.against = &key;
+    tb.columns[c].against = &key;
   }
 }
 

@@ -57,30 +57,20 @@ inline void Prefault(const void* p, size_t bytes) {
 #endif
 }
 
-// The same for a heap block about to be freed whose content is dead: its
-// whole pages go back to the system now, instead of staying resident with
-// the allocator (which keeps freed blocks for later allocations and writes
-// only its bookkeeping at a block's ends; a page it writes again reads as
-// zeros first). Blocks of two pages or more.
-inline void DiscardBeforeFree(const void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_DONTNEED)
-  AdviseWholePages(p, bytes, 4096, 2 * 4096, MADV_DONTNEED);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
 // Gives back to the system the whole pages inside [p, p + bytes) of a
-// buffer that will not be read again (a file's text already read): its
+// buffer that will not be read again (a file's text already read; a heap
+// block about to be freed, which the allocator would otherwise keep
+// resident — it writes only its bookkeeping at a block's ends): its
 // resident memory shrinks now rather than when the buffer is freed. The
-// pages read as zeros afterwards. Small ranges are left alone.
-inline void DiscardPages(const void* p, size_t bytes) {
+// pages read as zeros afterwards. Ranges under `least` bytes are left
+// alone.
+inline void DiscardPages(const void* p, size_t bytes, size_t least = 16 * 4096) {
 #if defined(__linux__) && defined(MADV_DONTNEED)
-  AdviseWholePages(p, bytes, 4096, 16 * 4096, MADV_DONTNEED);
+  AdviseWholePages(p, bytes, 4096, least, MADV_DONTNEED);
 #else
   (void)p;
   (void)bytes;
+  (void)least;
 #endif
 }
 

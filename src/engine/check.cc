@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -71,6 +72,22 @@ using internal::MessagePart;
 using internal::PolicyImpl;
 using internal::Quote;
 using internal::Text;
+
+// Appends Text(c.Get(i)) to *out (without making the value).
+void AppendText(const internal::PlannedColumn& c, size_t i, std::string* out) {
+  if (c.state[i] != internal::PlannedColumn::kValue) return;  // (null: "")
+  switch (c.kind) {
+    case ValueKind::kString: *out += c.strings[i]; return;
+    case ValueKind::kInt: {
+      char digits[24];
+      const auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.ints[i]);
+      out->append(digits, end);
+      return;
+    }
+    case ValueKind::kDecimal: *out += c.decimals[i].ToString(); return;
+    default: *out += Text(c.Get(i)); return;
+  }
+}
 
 // One subject of a rule: its name and the value bound to the rule's `as`
 // (a row, a list of rows, or null for the prefecture).
@@ -139,20 +156,28 @@ class Subjects {
   }
 
   // The names of the subjects `which` (ascending, few among many), as
-  // Name gives them. The memory of their keys is fetched for all of them
-  // at once, instead of one cache miss after another as each is named.
+  // Name gives them. The memory of the keys is fetched ahead of the
+  // naming (the codes 2 * kAhead subjects ahead, their keys kAhead), so
+  // that the cache misses overlap instead of coming one after another.
   std::vector<std::string> Names(const std::vector<uint32_t>& which) const {
+    const int32_t* codes = nullptr;
+    const std::string* dictionary = nullptr;
     if (spec_.kind == internal::SubjectSpec::Kind::kTable && key_index_ >= 0 &&
         table_->column(static_cast<size_t>(key_index_)).type() == ColumnType::kString) {
       const Column& key = table_->column(static_cast<size_t>(key_index_));
-      const int32_t* codes = key.int32s().data();
-      const std::string* dictionary = key.dictionary().data();
-      for (const uint32_t i : which) __builtin_prefetch(codes + i);
-      for (const uint32_t i : which) __builtin_prefetch(dictionary + codes[i]);
+      codes = key.int32s().data();
+      dictionary = key.dictionary().data();
     }
+    constexpr size_t kAhead = 16;
     std::vector<std::string> names;
     names.reserve(which.size());
-    for (const uint32_t i : which) names.push_back(Name(i));
+    for (size_t n = 0; n < which.size(); ++n) {
+      if (codes != nullptr) {
+        if (n + 2 * kAhead < which.size()) __builtin_prefetch(codes + which[n + 2 * kAhead]);
+        if (n + kAhead < which.size()) __builtin_prefetch(dictionary + codes[which[n + kAhead]]);
+      }
+      names.push_back(Name(which[n]));
+    }
     return names;
   }
 
@@ -360,35 +385,21 @@ class RuleRunner {
     }
     if (has_periods) first_pair.push_back(rows.size());
     // Per pair: kDrop, kJudge (the row evaluator), or kFound (a finding
-    // whose message is `planned`'s).
-    enum : uint8_t { kDrop = 0, kJudge = 1, kFound = 2 };
-    std::vector<uint8_t> keep;
-    std::vector<internal::PlannedColumn> planned;
+    // whose message is made of `planned`'s holes).
+    using internal::PlannedFindings;
+    constexpr uint8_t kDrop = PlannedFindings::kDrop, kJudge = PlannedFindings::kJudge,
+                      kFound = PlannedFindings::kFound;
+    PlannedFindings planned;
+    std::vector<uint8_t>& keep = planned.verdict;
     if (findings_plan_ != nullptr) {
-      findings_plan_->Columns(rows, periods, &planned,
-                              count_steps_ ? &counts_->kept_after : nullptr);
-      const internal::PlannedColumn& when = planned[0];
-      keep.assign(rows.size(), kJudge);
-      for (size_t k = 0; k < rows.size(); ++k) {
-        if (when.kind != ValueKind::kBool || when.state[k] != internal::PlannedColumn::kValue) {
-          continue;
-        }
-        if (when.ints[k] == 0) {
-          keep[k] = kDrop;
-          continue;
-        }
-        bool holes = true;
-        for (size_t h = 1; holes && h < planned.size(); ++h) {
-          holes = planned[h].state[k] != internal::PlannedColumn::kUnknown;
-        }
-        if (holes) keep[k] = kFound;
-      }
+      findings_plan_->Findings(rows, periods, &planned,
+                               count_steps_ ? &counts_->kept_after : nullptr);
     } else {
       plan_->Filter(rows, periods, &keep, count_steps_ ? &counts_->kept_after : nullptr);
     }
     // An empty group is no subject (RunEach skips it too).
     size_t empty = 0;
-    for (size_t s = 0; s + begin < end; ++s) {
+    for (size_t s = 0; subjects.groups() != nullptr && s + begin < end; ++s) {
       if (!subjects.Empty(begin + s)) continue;
       ++empty;
       if (!has_periods) keep[s] = kDrop;
@@ -397,14 +408,22 @@ class RuleRunner {
     // are done with), their names, and room for the findings the plan makes.
     std::vector<uint32_t> named;  // (subjects' rows)
     size_t found = 0;
-    for (size_t s = 0; s + begin < end; ++s) {
-      const size_t b = has_periods ? first_pair[s] : s;
-      const size_t e = has_periods ? first_pair[s + 1] : s + 1;
-      bool any = has_periods && errors[s];
-      for (size_t k = b; k < e; ++k) {
+    size_t judge = 0;
+    if (!has_periods) {  // (a pair per subject)
+      for (size_t s = 0; s + begin < end; ++s) {
+        const uint8_t verdict = keep[s];
+        if (verdict == kDrop) continue;
+        named.push_back(static_cast<uint32_t>(begin + s));
+        found += verdict == kFound;
+        judge += verdict == kJudge;
+      }
+    }
+    for (size_t s = 0; has_periods && s + begin < end; ++s) {
+      bool any = errors[s].has_value();
+      for (size_t k = first_pair[s]; k < first_pair[s + 1]; ++k) {
         any |= keep[k] != kDrop;
         found += keep[k] == kFound;
-        counts_->kept += keep[k] == kJudge;
+        judge += keep[k] == kJudge;
       }
       if (any) {
         named.push_back(static_cast<uint32_t>(begin + s));
@@ -412,17 +431,19 @@ class RuleRunner {
         counts_->lets_computed += acts[s]->lazy_evaluations();
       }
     }
+    counts_->kept += judge;
     counts_->subjects += end - begin - empty;
     counts_->judged += rows.size() - (has_periods ? 0 : empty);  // (the pairs)
     std::vector<std::string> names = subjects.Names(named);
     findings_->reserve(findings_->size() + found);
+    size_t found_at = 0;  // (in planned.found)
     for (size_t n = 0; n < named.size(); ++n) {
       const size_t s = named[n] - begin;
       const size_t b = has_periods ? first_pair[s] : s;
       const size_t e = has_periods ? first_pair[s + 1] : s + 1;
       const bool failed = has_periods && errors[s];
       if (Stop()) return;
-      const std::string name = std::move(names[n]);
+      std::string name = std::move(names[n]);
       if (failed) {
         counts_->lets_computed += acts[s]->lazy_evaluations();
         // (Once for the subject, not once per segment of the rule.)
@@ -433,15 +454,21 @@ class RuleRunner {
       if (!acts.empty()) act = std::move(acts[s]);
       for (size_t k = b; k < e; ++k) {
         if (keep[k] == kDrop) continue;
-        const std::string period = has_periods ? periods[k].label() : "";
+        std::string period = has_periods ? periods[k].label() : "";
         if (keep[k] == kFound) {
+          while (planned.found[found_at] < k) ++found_at;  // (k is found: it is there)
           std::string& message = Scratch();
-          size_t hole = 1;
+          size_t hole = 0;
           for (const MessagePart& part : message_) {
-            message += part.program ? Text(planned[hole++].Get(k)) : part.text;
+            if (part.program) {
+              AppendText(planned.holes[hole++], found_at, &message);
+            } else {
+              message += part.text;
+            }
           }
-          findings_->push_back(
-              {rule_.spec.id, name, period, rule_.spec.severity, std::string(message)});
+          // (The subject's name moves into its last pair's finding.)
+          findings_->push_back({rule_.spec.id, k + 1 == e ? std::move(name) : name,
+                                std::move(period), rule_.spec.severity, std::string(message)});
           continue;
         }
         if (!act) act.emplace(SubjectActivation(subjects.Bound(begin + s)));

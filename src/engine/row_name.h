@@ -20,14 +20,19 @@ inline std::string RowName(const FactTable& t, int key, uint32_t row) {
       if (c.valid().empty() || c.valid()[row] != 0) {
         const std::string& k = c.dictionary()[static_cast<size_t>(c.int32s()[row])];
         name.reserve(t.name().size() + 1 + k.size());  // (one allocation at most)
-        return ((name += t.name()) += ':') += k;
+        ((name += t.name()) += ':') += k;
+        return name;  // (not the reference `+=` returns: that would be a copy)
       }
     } else {
       const Value v = c.Get(row);
-      if (v.kind() == ValueKind::kString) return (name = t.name() + ':') += v.string_value();
+      if (v.kind() == ValueKind::kString) {
+        (name = t.name() + ':') += v.string_value();
+        return name;
+      }
     }
   }
-  return (name = t.name() + ':') += std::to_string(t.line(row));
+  (name = t.name() + ':') += std::to_string(t.line(row));
+  return name;
 }
 
 }  // namespace zhucun::internal

@@ -988,9 +988,7 @@ std::unique_ptr<RulePlan> RulePlan::BuildFindings(const RuleInput& rule,
   if (rule.when == nullptr) return nullptr;
   std::vector<const Program*> roots = {rule.when};
   roots.insert(roots.end(), holes.begin(), holes.end());
-  std::unique_ptr<RulePlan> plan = BuildValues(rule, roots, facts, types, base, relations);
-  if (plan) plan->impl_->guarded = true;
-  return plan;
+  return BuildValues(rule, roots, facts, types, base, relations);
 }
 
 std::string RulePlan::Dump() const {

@@ -112,9 +112,6 @@ struct RulePlan::Impl {
   std::vector<std::unique_ptr<Fused>> fused;
   int root = -1;
   std::vector<int> roots;  // BuildValues: per expression, its operator or -1
-  // BuildFindings: the expressions after the first are needed only where
-  // the first (a `when`) is not known false.
-  bool guarded = false;
   // Per RuleInput::steps, its operator or -1 (unknown: it keeps every pair).
   std::vector<int> steps;
   const FactSet* facts = nullptr;

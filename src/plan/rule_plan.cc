@@ -77,6 +77,69 @@ Value PlannedColumn::Get(size_t i) const {
   }
 }
 
+namespace {
+
+// The state of v's row j (of frame g, whose steps are steps(j)) as
+// PlannedColumn gives it for an expression of kind `kind`: unknown where v
+// is of another kind, the row is unknown, or its comprehensions may take
+// `max_steps` or more.
+template <typename StepsFn>
+uint8_t StateOf(const Vec& v, K kind, size_t j, StepsFn steps, uint64_t max_steps) {
+  if (v.kind != kind && v.kind != K::kNull) return PlannedColumn::kUnknown;
+  if (v.st[j] == kUnknownRow || steps(j) >= max_steps) return PlannedColumn::kUnknown;
+  if (v.st[j] == kNullRow || v.kind == K::kNull) return PlannedColumn::kNull;
+  switch (v.kind) {
+    case K::kBool: case K::kInt: case K::kDate: case K::kDecimal: case K::kString:
+    case K::kPeriod:
+      return PlannedColumn::kValue;
+    default:
+      return PlannedColumn::kUnknown;
+  }
+}
+
+// Sets c's kind for an expression of kind `kind` (null for another).
+void SetKind(PlannedColumn& c, K kind) {
+  switch (kind) {
+    case K::kBool: c.kind = ValueKind::kBool; break;
+    case K::kInt: c.kind = ValueKind::kInt; break;
+    case K::kDate: c.kind = ValueKind::kDate; break;
+    case K::kDecimal: c.kind = ValueKind::kDecimal; break;
+    case K::kString: c.kind = ValueKind::kString; break;
+    case K::kPeriod: c.kind = ValueKind::kPeriod; break;
+    default: c.kind = ValueKind::kNull; break;
+  }
+}
+
+// Writes v's row j (in state `state`) at r of c, whose vectors hold r.
+void Put(PlannedColumn& c, size_t r, const Vec& v, size_t j, uint8_t state) {
+  c.state[r] = state;
+  if (state != PlannedColumn::kValue) return;
+  switch (v.kind) {
+    case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[j]; break;
+    case K::kDecimal: c.decimals[r] = v.d[j]; break;
+    case K::kString: c.strings[r] = v.s[j]; break;
+    case K::kPeriod: c.periods[r] = v.p[j]; break;
+    default: break;
+  }
+}
+
+// Appends v's row j (in state `state`) to c.
+void Push(PlannedColumn& c, const Vec& v, size_t j, uint8_t state) {
+  c.state.push_back(state);
+  const bool value = state == PlannedColumn::kValue;
+  switch (c.kind) {
+    case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
+      c.ints.push_back(value ? v.i[j] : 0);
+      break;
+    case ValueKind::kDecimal: c.decimals.push_back(value ? v.d[j] : Decimal()); break;
+    case ValueKind::kString: c.strings.push_back(value ? v.s[j] : std::string_view()); break;
+    case ValueKind::kPeriod: c.periods.push_back(value ? v.p[j] : Period()); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                        std::vector<PlannedColumn>* out,
                        std::vector<uint64_t>* kept_after) const {
@@ -90,13 +153,14 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
     c.codes.clear();
     c.state.assign(rows.size(), PlannedColumn::kUnknown);
     if (impl_->roots[k] < 0) continue;
-    switch (impl_->nodes[static_cast<size_t>(impl_->roots[k])].kind) {
-      case K::kBool: c.kind = ValueKind::kBool; c.ints.resize(rows.size()); break;
-      case K::kInt: c.kind = ValueKind::kInt; c.ints.resize(rows.size()); break;
-      case K::kDate: c.kind = ValueKind::kDate; c.ints.resize(rows.size()); break;
-      case K::kDecimal: c.kind = ValueKind::kDecimal; c.decimals.resize(rows.size()); break;
-      case K::kString: c.kind = ValueKind::kString; c.strings.resize(rows.size()); break;
-      case K::kPeriod: c.kind = ValueKind::kPeriod; c.periods.resize(rows.size()); break;
+    SetKind(c, impl_->nodes[static_cast<size_t>(impl_->roots[k])].kind);
+    switch (c.kind) {
+      case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
+        c.ints.resize(rows.size());
+        break;
+      case ValueKind::kDecimal: c.decimals.resize(rows.size()); break;
+      case ValueKind::kString: c.strings.resize(rows.size()); break;
+      case ValueKind::kPeriod: c.periods.resize(rows.size()); break;
       default: break;  // null
     }
   }
@@ -106,12 +170,13 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
     Frame& f = frames.pairs;
     Runner runner(*impl_);
     frames.Attach(&runner);
-    // Stores v, over the rows of g (row j the batch's pair at(j), its steps
-    // steps(j)), into column k.
-    const auto store = [&](size_t k, const Vec& v, Frame& g, auto at, auto steps) {
+    for (size_t k = 0; k < impl_->roots.size(); ++k) {
+      if (impl_->roots[k] < 0) continue;
+      // The steps of the expressions before are not this one's.
+      frames.ResetSteps();
       PlannedColumn& c = (*out)[k];
       const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
-      if (v.kind != node.kind && v.kind != K::kNull) return;  // (unknown)
+      const Vec& v = runner.Eval(impl_->roots[k], f);
       // A string column read as it is: the codes of its dictionary too.
       const Vec* rows_read = nullptr;
       if (node.op == Op::kColumn && v.kind == K::kString) {
@@ -119,65 +184,115 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         if (column.type() == ColumnType::kString && (c.codes_of == nullptr || c.codes_of == &column)) {
           c.codes_of = &column;
           c.codes.resize(rows.size());
-          rows_read = &runner.Eval(node.kids[0], g);
+          rows_read = &runner.Eval(node.kids[0], f);
         }
       }
-      for (size_t j = 0; j < g.n; ++j) {
-        if (v.st[j] == kUnknownRow || steps(j) >= impl_->max_steps) continue;
-        const size_t r = begin + at(j);
-        if (v.st[j] == kNullRow || v.kind == K::kNull) {
-          c.state[r] = PlannedColumn::kNull;
-          continue;
-        }
-        c.state[r] = PlannedColumn::kValue;
-        switch (v.kind) {
-          case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[j]; break;
-          case K::kDecimal: c.decimals[r] = v.d[j]; break;
-          case K::kString:
-            c.strings[r] = v.s[j];
-            if (rows_read != nullptr) {
-              c.codes[r] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[j])];
-            }
-            break;
-          case K::kPeriod: c.periods[r] = v.p[j]; break;
-          default: c.state[r] = PlannedColumn::kUnknown; break;
+      const auto steps = [&](size_t j) { return frames.Steps(j); };
+      for (size_t j = 0; j < f.n; ++j) {
+        const uint8_t state = StateOf(v, node.kind, j, steps, impl_->max_steps);
+        if (state == PlannedColumn::kUnknown) continue;
+        Put(c, begin + j, v, j, state);
+        if (state == PlannedColumn::kValue && rows_read != nullptr) {
+          c.codes[begin + j] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[j])];
         }
       }
-    };
-    // Guarded expressions (a finding's holes), where few pairs are not
-    // known false (`kept`): computed on a frame of those pairs alone
-    // (`few`), not over the batch with the others left unknown.
-    const bool guarded = impl_->guarded && impl_->roots[0] >= 0;
-    std::vector<uint32_t> kept;
-    std::optional<Frame> few;
-    bool split = false;  // kept and few made
-    for (size_t k = 0; k < impl_->roots.size(); ++k) {
-      if (impl_->roots[k] < 0) continue;
-      if (guarded && k > 0 && !split) {
-        split = true;
-        const Vec& when = runner.Eval(impl_->roots[0], f);
-        for (size_t i = 0; i < f.n; ++i) {
-          if (!(when.kind == K::kBool && when.st[i] == kValueRow && when.i[i] == 0)) {
-            kept.push_back(static_cast<uint32_t>(i));
-          }
-        }
-        if (kept.size() * 4 <= f.n) few.emplace(Rows(f, kept));
-      }
-      // The steps of the expressions before (and of `when` read just above)
-      // are not this one's.
-      frames.ResetSteps();
-      if (few && k > 0) {
-        std::fill(few->steps.begin(), few->steps.end(), 0);
-        const Vec& v = runner.Eval(impl_->roots[k], *few);
-        store(k, v, *few, [&](size_t j) { return kept[j]; }, [&](size_t j) { return few->steps[j]; });
+    }
+    // (After the roots: the steps read what they computed.)
+    if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);
+  }
+}
+
+void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+                        PlannedFindings* out, std::vector<uint64_t>* kept_after) const {
+  const size_t holes = impl_->roots.size() - 1;
+  out->verdict.assign(rows.size(), PlannedFindings::kJudge);
+  out->found.clear();
+  out->holes.resize(holes);
+  // Whether a pair can be found here: `when` is a bool, every hole planned.
+  bool can_find = impl_->roots[0] >= 0;
+  for (size_t h = 0; h < holes; ++h) {
+    PlannedColumn& c = out->holes[h];
+    c = PlannedColumn();
+    const int root = impl_->roots[h + 1];
+    if (root < 0) {
+      can_find = false;
+      continue;
+    }
+    SetKind(c, impl_->nodes[static_cast<size_t>(root)].kind);
+  }
+  if (impl_->roots[0] < 0) return;  // (every pair judged)
+  const K when_kind = impl_->nodes[static_cast<size_t>(impl_->roots[0])].kind;
+  std::vector<uint32_t> kept;        // the batch's pairs `when` does not drop
+  std::vector<uint8_t> hole_state;   // per hole, per pair of `kept`
+  std::vector<const Vec*> hole_vec;  // per hole, its values (indexed as `kept` when few)
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    PairFrames frames(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
+                      std::min(rows.size() - begin, kBatch));
+    Frame& f = frames.pairs;
+    Runner runner(*impl_);
+    frames.Attach(&runner);
+    const Vec& when = runner.Eval(impl_->roots[0], f);
+    const auto pair_steps = [&](size_t j) { return frames.Steps(j); };
+    // `when`'s verdict per pair: drop where it is known false (as the row
+    // evaluator would judge it: no finding, no error); the others are kept,
+    // and found where it is known true (and the holes below are known).
+    uint8_t* verdict = out->verdict.data() + begin;
+    kept.clear();
+    std::vector<uint8_t> known_true;
+    known_true.reserve(f.n);
+    for (size_t j = 0; j < f.n; ++j) {
+      const uint8_t state = when_kind == K::kBool
+                                ? StateOf(when, when_kind, j, pair_steps, impl_->max_steps)
+                                : PlannedColumn::kUnknown;
+      const bool value = state == PlannedColumn::kValue && when.kind == K::kBool;
+      if (value && when.i[j] == 0) {
+        verdict[j] = PlannedFindings::kDrop;
         continue;
       }
-      const Vec& v = guarded && k > 0
-                         ? runner.EvalWhere(impl_->roots[k], f, impl_->roots[0])
-                         : runner.Eval(impl_->roots[k], f);
-      store(k, v, f, [](size_t j) { return j; }, [&](size_t j) { return frames.Steps(j); });
+      kept.push_back(static_cast<uint32_t>(j));
+      known_true.push_back(value);
     }
-    // (After the roots: the steps read what `when` computed.)
+    // The holes, where few pairs are kept, on a frame of those pairs alone
+    // (`few`), else over the batch where `when` is not known false.
+    std::optional<Frame> few;
+    if (can_find && !kept.empty() && kept.size() * 4 <= f.n) few.emplace(Rows(f, kept));
+    hole_state.assign(can_find ? holes * kept.size() : 0, PlannedColumn::kUnknown);
+    hole_vec.assign(holes, nullptr);
+    for (size_t h = 0; can_find && h < holes; ++h) {
+      const int root = impl_->roots[h + 1];
+      const K kind = impl_->nodes[static_cast<size_t>(root)].kind;
+      uint8_t* state = hole_state.data() + h * kept.size();
+      // The steps of the expressions before (and of `when`) are not this one's.
+      frames.ResetSteps();
+      if (few) {
+        std::fill(few->steps.begin(), few->steps.end(), 0);
+        const Vec& v = runner.Eval(root, *few);
+        hole_vec[h] = &v;
+        const auto steps = [&](size_t q) { return few->steps[q]; };
+        for (size_t q = 0; q < kept.size(); ++q) {
+          state[q] = StateOf(v, kind, q, steps, impl_->max_steps);
+        }
+      } else {
+        const Vec& v = runner.EvalWhere(root, f, impl_->roots[0]);
+        hole_vec[h] = &v;
+        for (size_t q = 0; q < kept.size(); ++q) {
+          state[q] = StateOf(v, kind, kept[q], pair_steps, impl_->max_steps);
+        }
+      }
+    }
+    for (size_t q = 0; q < kept.size(); ++q) {
+      bool found = can_find && known_true[q];
+      for (size_t h = 0; found && h < holes; ++h) {
+        found = hole_state[h * kept.size() + q] != PlannedColumn::kUnknown;
+      }
+      if (!found) continue;
+      verdict[kept[q]] = PlannedFindings::kFound;
+      out->found.push_back(static_cast<uint32_t>(begin + kept[q]));
+      for (size_t h = 0; h < holes; ++h) {
+        Push(out->holes[h], *hole_vec[h], few ? q : kept[q], hole_state[h * kept.size() + q]);
+      }
+    }
+    // (After the roots: the steps read what they computed.)
     if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);
   }
 }

@@ -120,6 +120,21 @@ struct PlannedColumn {
   Value Get(size_t i) const;
 };
 
+// What a findings plan (RulePlan::BuildFindings) knows of a rule's pairs:
+// per pair a verdict — dropped (`when` is false for certain: the row
+// evaluator would judge it false, with no error), found (`when` is true and
+// every hole of the message is known: the finding is made from the holes'
+// values), or judged by the row evaluator — and the holes' values of the
+// found pairs alone.
+struct PlannedFindings {
+  static constexpr uint8_t kDrop = 0, kJudge = 1, kFound = 2;
+  std::vector<uint8_t> verdict;  // per pair
+  std::vector<uint32_t> found;   // the found pairs, ascending
+  // Per hole (the message's, in order), its value at each found pair, in
+  // the order of `found`: holes[h].Get(n) is hole h of pair found[n].
+  std::vector<PlannedColumn> holes;
+};
+
 class RulePlan {
  public:
   ~RulePlan();
@@ -161,7 +176,7 @@ class RulePlan {
                                                  const FactSet& facts, const RecordTypes& types,
                                                  const Activation& base, Relations* relations);
 
-  // For a plan made by BuildValues or BuildFindings: each expression's values over the pairs
+  // For a plan made by BuildValues: each expression's values over the pairs
   // (rows[i], periods[i]) — `periods` empty for expressions without a
   // period — (*out)[k] for roots[k], exactly the row evaluator's where
   // known. A subject's pairs are consecutive.
@@ -171,6 +186,12 @@ class RulePlan {
   void Columns(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                std::vector<PlannedColumn>* out,
                std::vector<uint64_t>* kept_after = nullptr) const;
+
+  // For a plan made by BuildFindings: the verdicts of the pairs (rows[i],
+  // periods[i]) and the holes of those found; `kept_after` as for Columns.
+  // The holes are computed only for the pairs `when` does not drop.
+  void Findings(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
+                PlannedFindings* out, std::vector<uint64_t>* kept_after = nullptr) const;
 
   // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
   // periods — sets keep[i] to 0 where `when` is false for certain, 1 where

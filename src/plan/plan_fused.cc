@@ -398,6 +398,13 @@ struct Lanes {
   const int64_t* data = nullptr;
   // Whether the int lanes are consecutive rows (x, x + 1, ...).
   bool consecutive = false;
+  // String lanes of few distinct texts (`coded`): lane i is
+  // views[codes[i]], or any text where codes[i] is -1 (an unknown or null
+  // lane). An operator over coded lanes computes its result once per text
+  // (or pair of texts) and reads it per lane by code.
+  bool coded = false;
+  std::vector<int32_t> codes;
+  std::vector<std::string_view> views;
   // The constant these lanes hold, for the first const_n of them: (program
   // id, instruction), kept from batch to batch; program 0: none.
   uint64_t const_program = 0;
@@ -406,6 +413,11 @@ struct Lanes {
 };
 
 int Sign128(Int128 x, Int128 y) { return (x > y) - (x < y); }
+
+// Coded lanes (Lanes::coded) have at most this many texts: an operator's
+// table over them (or over two of them, kSmallTexts squared) is made per
+// batch in less time than a batch's lanes take.
+constexpr size_t kSmallTexts = 64;
 
 }  // namespace
 
@@ -442,6 +454,7 @@ bool Fused::Run(const Frame& f, Vec* out) const {
     }
     r.const_program = 0;
     r.consecutive = false;
+    r.coded = false;
     r.i.resize(n);  // (strings too: kInMap and kIndexMap clear them)
     r.data = r.i.data();
     if (in.type == T::kString) r.s.resize(n);
@@ -570,6 +583,18 @@ bool Fused::Run(const Frame& f, Vec* out) const {
             const auto* d = static_cast<const int32_t*>(view.data);
             const std::vector<std::string>& dict = *view.dictionary;
             std::string_view* s = r.s.data();
+            if (dict.size() <= kSmallTexts) {  // (coded: a code, a category)
+              r.coded = true;
+              r.views.assign(dict.begin(), dict.end());
+              r.codes.resize(n);
+              int32_t* codes = r.codes.data();
+              for (size_t i = 0; i < n; ++i) {
+                const bool none = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i]);
+                codes[i] = none ? -1 : d[x[i]];
+                s[i] = none ? std::string_view() : std::string_view(dict[static_cast<size_t>(codes[i])]);
+              }
+              break;
+            }
             for (size_t i = 0; i < n; ++i) {
               s[i] = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i])
                          ? std::string_view()
@@ -586,6 +611,9 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           std::fill(nul, nul + n, 1);
         } else if (in.type == T::kString) {
           std::fill(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n), in.ks);
+          r.coded = true;  // (one text: code 0)
+          r.views.assign(1, in.ks);
+          r.codes.assign(n, 0);
         } else {
           std::fill(v, v + n, in.k);
         }
@@ -681,6 +709,25 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       }
       case I::kInList: {  // CEL equality with each element: a string with the strings
         const std::string_view* sx = A->s.data();
+        const auto contains = [&](std::string_view text) {
+          for (const Value& e : *in.list) {
+            if (e.kind() == ValueKind::kString && e.string_value() == text) return true;
+          }
+          return false;
+        };
+        if (A->coded) {  // once per text
+          std::array<uint8_t, kSmallTexts> found{};
+          for (size_t c = 0; c < A->views.size(); ++c) found[c] = contains(A->views[c]);
+          const int32_t* codes = A->codes.data();
+          for (size_t i = 0; i < n; ++i) {
+            if (na != nullptr && na[i]) {
+              v[i] = in.list_has_null;
+              continue;
+            }
+            v[i] = codes[i] < 0 ? 0 : found[static_cast<size_t>(codes[i])];
+          }
+          break;
+        }
         for (size_t i = 0; i < n; ++i) {
           if (na != nullptr && na[i]) {  // null in a list that has a null
             v[i] = in.list_has_null;
@@ -701,7 +748,24 @@ bool Fused::Run(const Frame& f, Vec* out) const {
         const int8_t* res = in.result;
         const T ta = code_[static_cast<size_t>(in.a)].type;
         const T tb = code_[static_cast<size_t>(in.b)].type;
-        if (ta == T::kString && tb == T::kString) {
+        if (ta == T::kString && tb == T::kString && A->coded && B->coded) {
+          // Once per pair of texts (a lane whose code is -1 is unknown or
+          // null, and set below).
+          const size_t nb_texts = B->views.size();
+          std::array<uint8_t, kSmallTexts * kSmallTexts> equal;
+          for (size_t a = 0; a < A->views.size(); ++a) {
+            for (size_t b = 0; b < nb_texts; ++b) {
+              equal[a * nb_texts + b] = static_cast<uint8_t>(res[A->views[a] == B->views[b] ? 1 : 0]);
+            }
+          }
+          const int32_t* ca = A->codes.data();
+          const int32_t* cb = B->codes.data();
+          for (size_t i = 0; i < n; ++i) {
+            v[i] = ca[i] < 0 || cb[i] < 0
+                       ? 0
+                       : equal[static_cast<size_t>(ca[i]) * nb_texts + static_cast<size_t>(cb[i])];
+          }
+        } else if (ta == T::kString && tb == T::kString) {
           const std::string_view* sx = A->s.data();
           const std::string_view* sy = B->s.data();
           for (size_t i = 0; i < n; ++i) v[i] = res[sx[i] == sy[i] ? 1 : 0];
@@ -826,6 +890,19 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           const std::string_view* sy = B->s.data();
           const std::string_view* sz = C->s.data();
           for (size_t i = 0; i < n; ++i) s[i] = x[i] != 0 ? sy[i] : sz[i];
+          if (B->coded && C->coded && B->views.size() + C->views.size() <= kSmallTexts) {
+            // Coded: B's texts, then C's.
+            r.coded = true;
+            r.views.assign(B->views.begin(), B->views.end());
+            r.views.insert(r.views.end(), C->views.begin(), C->views.end());
+            const auto shift = static_cast<int32_t>(B->views.size());
+            r.codes.resize(n);
+            const int32_t* cy = B->codes.data();
+            const int32_t* cz = C->codes.data();
+            for (size_t i = 0; i < n; ++i) {
+              r.codes[i] = x[i] != 0 ? cy[i] : (cz[i] < 0 ? -1 : cz[i] + shift);
+            }
+          }
         } else {
           const int64_t* __restrict z = C->data;
           for (size_t i = 0; i < n; ++i) v[i] = x[i] != 0 ? y[i] : z[i];
@@ -835,6 +912,34 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       case I::kInMap:
       case I::kIndexMap: {
         MapLookup map(*in.map);
+        if (A->coded && (in.op == I::kInMap || in.type == T::kString)) {
+          // Once per text; a string found is coded by the key's code.
+          std::array<const Value*, kSmallTexts> found{};
+          for (size_t c = 0; c < A->views.size(); ++c) found[c] = map.Find(A->views[c]);
+          const int32_t* codes = A->codes.data();
+          if (in.op == I::kIndexMap) {
+            r.coded = true;
+            r.views.resize(A->views.size());
+            for (size_t c = 0; c < A->views.size(); ++c) {
+              r.views[c] = found[c] != nullptr ? std::string_view(found[c]->string_value())
+                                               : std::string_view();
+            }
+            r.codes.resize(n);
+          }
+          for (size_t i = 0; i < n; ++i) {
+            const bool none = (bad != nullptr && bad[i]) || codes[i] < 0;
+            const Value* e = none ? nullptr : found[static_cast<size_t>(codes[i])];
+            if (in.op == I::kInMap) {
+              v[i] = e != nullptr;
+              continue;
+            }
+            v[i] = 0;
+            r.codes[i] = e != nullptr ? codes[i] : -1;
+            r.s[i] = e != nullptr ? r.views[static_cast<size_t>(codes[i])] : std::string_view();
+            if (e == nullptr && !none) bad[i] = 1;  // a missing key is an error
+          }
+          break;
+        }
         for (size_t i = 0; i < n; ++i) {
           v[i] = 0;
           if (bad != nullptr && bad[i]) continue;

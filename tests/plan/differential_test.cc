@@ -837,6 +837,14 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "r.d == r.e",
       "r.e != null && r.e < 1",
       "r.code == null ? 'n' : r.code",
+      // Texts of few values (codes), compared once per pair of texts: with
+      // nulls, a null reference, a missing key and `?:` between them.
+      "r.u_id != null && r.code == r.u.code",
+      "(r.i == null ? r.code : 'b') == (r.u_id == null ? 'c' : r.u.code)",
+      "(r.i == null ? r.code : 'b') == 'b'",
+      "r.code in params.sector && params.sector[r.code] != 'y'",
+      "r.code != null && r.code != 'c' && params.sector[r.code] == 'x'",
+      "r.code in ['b', 'c'] || r.code == null",
       "r.d != null ? r.d : r.d",
       "r.i != null && r.big != null && r.i <= r.big || r.d == null",
       // By a constant (an overflow found by the range of the other operand),

@@ -889,20 +889,10 @@ bool Fused::Run(const Frame& f, Vec* out) const {
           std::string_view* s = r.s.data();
           const std::string_view* sy = B->s.data();
           const std::string_view* sz = C->s.data();
-          for (size_t i = 0; i < n; ++i) s[i] = x[i] != 0 ? sy[i] : sz[i];
-          if (B->coded && C->coded && B->views.size() + C->views.size() <= kSmallTexts) {
-            // Coded: B's texts, then C's.
-            r.coded = true;
-            r.views.assign(B->views.begin(), B->views.end());
-            r.views.insert(r.views.end(), C->views.begin(), C->views.end());
-            const auto shift = static_cast<int32_t>(B->views.size());
-            r.codes.resize(n);
-            const int32_t* cy = B->codes.data();
-            const int32_t* cz = C->codes.data();
-            for (size_t i = 0; i < n; ++i) {
-              r.codes[i] = x[i] != 0 ? cy[i] : (cz[i] < 0 ? -1 : cz[i] + shift);
-            }
-          }
+          // (The branch taken is the data's: a load from one of the two, not
+          // a jump.)
+          const std::string_view* branch[2] = {sz, sy};
+          for (size_t i = 0; i < n; ++i) s[i] = branch[x[i] != 0][i];
         } else {
           const int64_t* __restrict z = C->data;
           for (size_t i = 0; i < n; ++i) v[i] = x[i] != 0 ? y[i] : z[i];

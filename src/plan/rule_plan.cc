@@ -110,19 +110,6 @@ void SetKind(PlannedColumn& c, K kind) {
   }
 }
 
-// Writes v's row j (in state `state`) at r of c, whose vectors hold r.
-void Put(PlannedColumn& c, size_t r, const Vec& v, size_t j, uint8_t state) {
-  c.state[r] = state;
-  if (state != PlannedColumn::kValue) return;
-  switch (v.kind) {
-    case K::kBool: case K::kInt: case K::kDate: c.ints[r] = v.i[j]; break;
-    case K::kDecimal: c.decimals[r] = v.d[j]; break;
-    case K::kString: c.strings[r] = v.s[j]; break;
-    case K::kPeriod: c.periods[r] = v.p[j]; break;
-    default: break;
-  }
-}
-
 // Appends v's row j (in state `state`) to c.
 void Push(PlannedColumn& c, const Vec& v, size_t j, uint8_t state) {
   c.state.push_back(state);
@@ -187,14 +174,40 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
           rows_read = &runner.Eval(node.kids[0], f);
         }
       }
-      const auto steps = [&](size_t j) { return frames.Steps(j); };
-      for (size_t j = 0; j < f.n; ++j) {
-        const uint8_t state = StateOf(v, node.kind, j, steps, impl_->max_steps);
-        if (state == PlannedColumn::kUnknown) continue;
-        Put(c, begin + j, v, j, state);
-        if (state == PlannedColumn::kValue && rows_read != nullptr) {
-          c.codes[begin + j] = c.codes_of->int32s()[static_cast<size_t>(rows_read->i[j])];
+      if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
+      // Per row: its state, and its value where it has one (`put`), with
+      // the kind decided once for the batch.
+      uint8_t* state = c.state.data() + begin;
+      const auto each = [&](auto put) {
+        for (size_t j = 0; j < f.n; ++j) {
+          if (v.st[j] == kUnknownRow || frames.Steps(j) >= impl_->max_steps) continue;
+          if (v.st[j] == kNullRow || v.kind == K::kNull) {
+            state[j] = PlannedColumn::kNull;
+            continue;
+          }
+          state[j] = PlannedColumn::kValue;
+          put(begin + j, j);
         }
+      };
+      switch (v.kind) {
+        case K::kBool: case K::kInt: case K::kDate:
+          each([&](size_t r, size_t j) { c.ints[r] = v.i[j]; });
+          break;
+        case K::kDecimal: each([&](size_t r, size_t j) { c.decimals[r] = v.d[j]; }); break;
+        case K::kString:
+          if (rows_read != nullptr) {
+            const int32_t* codes = c.codes_of->int32s().data();
+            each([&](size_t r, size_t j) {
+              c.strings[r] = v.s[j];
+              c.codes[r] = codes[static_cast<size_t>(rows_read->i[j])];
+            });
+          } else {
+            each([&](size_t r, size_t j) { c.strings[r] = v.s[j]; });
+          }
+          break;
+        case K::kPeriod: each([&](size_t r, size_t j) { c.periods[r] = v.p[j]; }); break;
+        case K::kNull: each([](size_t, size_t) {}); break;
+        default: break;  // (unknown)
       }
     }
     // (After the roots: the steps read what they computed.)

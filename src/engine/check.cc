@@ -334,6 +334,7 @@ class RuleRunner {
   void RunPlanned(const Subjects& subjects, size_t begin, size_t end) {
     if (Stop()) return;
     const bool has_periods = rule_.spec.period || rule_.periods;
+    const bool whole = !segment_.first && !segment_.last;  // (every period)
     std::vector<uint32_t> rows;
     std::vector<Period> periods;
     std::vector<size_t> first_pair;  // per subject, its first pair; then the end
@@ -347,7 +348,7 @@ class RuleRunner {
       enumerated = Period::Enumerate(*rule_.spec.period, from_, as_of_);
     }
     // The periods of the subjects, where their plan knows them.
-    std::vector<std::optional<std::vector<Period>>> planned_periods;
+    internal::PlannedPeriods planned_periods;
     if (periods_plan_ != nullptr) {
       std::vector<uint32_t> subject_rows;
       for (size_t i = begin; i < end; ++i) subject_rows.push_back(static_cast<uint32_t>(i));
@@ -363,10 +364,12 @@ class RuleRunner {
       first_pair.push_back(rows.size());
       errors.emplace_back();
       if (subjects.Empty(i)) continue;  // (no subject, no pairs)
-      const std::vector<Period>* list = &enumerated;
+      const Period* list = enumerated.data();  // (its periods [list, list_end))
+      const Period* list_end = list + enumerated.size();
       std::optional<std::vector<Period>> own;
-      if (!planned_periods.empty() && planned_periods[i - begin]) {
-        list = &*planned_periods[i - begin];
+      if (!planned_periods.known.empty() && planned_periods.known[i - begin] != 0) {
+        list = planned_periods.periods.data() + planned_periods.offsets[i - begin];
+        list_end = planned_periods.periods.data() + planned_periods.offsets[i - begin + 1];
       } else if (rule_.periods) {
         Activation& act = acts[i - begin].emplace(SubjectActivation(subjects.Bound(i)));
         std::string error;
@@ -375,12 +378,13 @@ class RuleRunner {
           errors.back() = std::move(error);
           continue;
         }
-        list = &*own;
+        list = own->data();
+        list_end = list + own->size();
       }
-      for (const Period& p : *list) {
-        if (!segment_.Contains(p.start())) continue;  // another segment's
+      for (const Period* p = list; p != list_end; ++p) {
+        if (!whole && !segment_.Contains(p->start())) continue;  // another segment's
         rows.push_back(r);
-        periods.push_back(p);
+        periods.push_back(*p);
       }
     }
     if (has_periods) first_pair.push_back(rows.size());

@@ -310,27 +310,29 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
   }
 }
 
-void RulePlan::Periods(const std::vector<uint32_t>& rows,
-                       std::vector<std::optional<std::vector<Period>>>* out) const {
+void RulePlan::Periods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const {
   if (impl_->month_range) return MonthRangePeriods(rows, out);
   Frame f = RowsFrame(rows.data(), rows.size());
   Runner runner(*impl_);
   runner.SetFrames(&f, nullptr, {});
   const Vec& list = runner.Eval(impl_->root, f);
-  out->assign(f.n, std::nullopt);
+  out->known.assign(f.n, 0);
+  out->offsets.assign(1, 0);
+  out->periods.clear();
   for (size_t i = 0; i < f.n; ++i) {
-    if (list.kind != K::kList || list.st[i] == kUnknownRow || f.steps[i] >= impl_->max_steps) {
-      continue;
-    }
-    std::vector<Period>& periods = (*out)[i].emplace();
-    if (list.st[i] != kValueRow) continue;  // null: no periods
-    for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
-      if (list.elems->kind == K::kPeriod && list.elems->st[k] == kValueRow) {
-        periods.push_back(list.elems->p[k]);
+    const auto first = static_cast<ptrdiff_t>(out->periods.size());
+    if (list.kind == K::kList && list.st[i] != kUnknownRow && f.steps[i] < impl_->max_steps) {
+      out->known[i] = 1;
+      for (uint32_t k = list.lb[i]; list.st[i] == kValueRow && k < list.le[i]; ++k) {  // (null: none)
+        if (list.elems->kind == K::kPeriod && list.elems->st[k] == kValueRow) {
+          out->periods.push_back(list.elems->p[k]);
+        }
       }
+      const auto b = out->periods.begin() + first;
+      if (!std::is_sorted(b, out->periods.end())) std::sort(b, out->periods.end());
+      out->periods.erase(std::unique(b, out->periods.end()), out->periods.end());
     }
-    if (!std::is_sorted(periods.begin(), periods.end())) std::sort(periods.begin(), periods.end());
-    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+    out->offsets.push_back(static_cast<uint32_t>(out->periods.size()));
   }
 }
 
@@ -372,8 +374,7 @@ std::optional<RulePlan::Impl::MonthRange> MonthRangeOf(const RulePlan::Impl& pla
 // not a known date (or `to` is in the calendar's last year), where a
 // predicate is not a known bool for a month it is asked of, or where the
 // steps reach the limit; each filter takes a step per month it is asked of.
-void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows,
-                                 std::vector<std::optional<std::vector<Period>>>* out) const {
+void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const {
   const Impl::MonthRange& range = *impl_->month_range;
   Frame f = RowsFrame(rows.data(), rows.size());
   Runner runner(*impl_);
@@ -443,14 +444,21 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows,
     owner.resize(kept);
     month.resize(kept);
   }
-  out->assign(f.n, std::nullopt);
+  // (Each subject's months are in order, once each, as the engine takes
+  // them; `owner` is ascending.)
+  out->known.resize(f.n);
   for (size_t i = 0; i < f.n; ++i) {
-    if (listed[i] != 0 && f.steps[i] < impl_->max_steps) (*out)[i].emplace();
+    out->known[i] = listed[i] != 0 && f.steps[i] < impl_->max_steps;
   }
-  // (Each subject's months are in order, once each, as the engine takes them.)
+  out->offsets.assign(f.n + 1, 0);
+  out->periods.clear();
+  out->periods.reserve(owner.size());
   for (size_t j = 0; j < owner.size(); ++j) {
-    if ((*out)[owner[j]]) (*out)[owner[j]]->push_back(month[j]);
+    if (out->known[owner[j]] == 0) continue;
+    out->periods.push_back(month[j]);
+    ++out->offsets[owner[j] + 1];
   }
+  for (size_t i = 0; i < f.n; ++i) out->offsets[i + 1] += out->offsets[i];
 }
 
 void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,

@@ -135,6 +135,15 @@ struct PlannedFindings {
   std::vector<PlannedColumn> holes;
 };
 
+// The periods of subjects, as a periods plan (RulePlan::BuildPeriods)
+// knows them: subject i's are periods[offsets[i] .. offsets[i + 1]) where
+// known[i] (none where it is not: the row evaluator lists them).
+struct PlannedPeriods {
+  std::vector<uint8_t> known;
+  std::vector<uint32_t> offsets;
+  std::vector<Period> periods;
+};
+
 class RulePlan {
  public:
   ~RulePlan();
@@ -156,9 +165,9 @@ class RulePlan {
 
   // For a plan made by BuildPeriods: each subject's periods as the engine
   // takes them from the expression's value (its periods, sorted, without
-  // repeats), or nullopt where the row evaluator must compute them.
-  void Periods(const std::vector<uint32_t>& rows,
-               std::vector<std::optional<std::vector<Period>>>* out) const;
+  // repeats), where the plan knows them (else the row evaluator computes
+  // them).
+  void Periods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const;
 
   // Plans several expressions over the subject rows together (a derived
   // table's lets and columns; `rule.when` is not read): an operator they
@@ -212,8 +221,7 @@ class RulePlan {
   void FilterBatch(const uint32_t* rows, const Period* periods, size_t n, uint8_t* keep,
                    std::vector<uint64_t>* kept_after) const;
   // Periods for a plan whose periods are a month range (Impl::MonthRange).
-  void MonthRangePeriods(const std::vector<uint32_t>& rows,
-                         std::vector<std::optional<std::vector<Period>>>* out) const;
+  void MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -405,6 +405,11 @@ struct Lanes {
   bool coded = false;
   std::vector<int32_t> codes;
   std::vector<std::string_view> views;
+  // Where the lanes are a column's texts: its dictionary, whose codes are
+  // in `codes` (-1 where unknown or null). A FactSet's dictionaries hold
+  // each text once (its interners', or a schema's codes, checked unique),
+  // so two lanes of one dictionary are equal exactly where their codes are.
+  const void* codes_of = nullptr;
   // The constant these lanes hold, for the first const_n of them: (program
   // id, instruction), kept from batch to batch; program 0: none.
   uint64_t const_program = 0;
@@ -455,6 +460,7 @@ bool Fused::Run(const Frame& f, Vec* out) const {
     r.const_program = 0;
     r.consecutive = false;
     r.coded = false;
+    r.codes_of = nullptr;
     r.i.resize(n);  // (strings too: kInMap and kIndexMap clear them)
     r.data = r.i.data();
     if (in.type == T::kString) r.s.resize(n);
@@ -583,22 +589,17 @@ bool Fused::Run(const Frame& f, Vec* out) const {
             const auto* d = static_cast<const int32_t*>(view.data);
             const std::vector<std::string>& dict = *view.dictionary;
             std::string_view* s = r.s.data();
+            r.codes_of = &dict;
+            r.codes.resize(n);
+            int32_t* codes = r.codes.data();
+            for (size_t i = 0; i < n; ++i) {
+              const bool none = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i]);
+              codes[i] = none ? -1 : d[x[i]];
+              s[i] = none ? std::string_view() : std::string_view(dict[static_cast<size_t>(codes[i])]);
+            }
             if (dict.size() <= kSmallTexts) {  // (coded: a code, a category)
               r.coded = true;
               r.views.assign(dict.begin(), dict.end());
-              r.codes.resize(n);
-              int32_t* codes = r.codes.data();
-              for (size_t i = 0; i < n; ++i) {
-                const bool none = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i]);
-                codes[i] = none ? -1 : d[x[i]];
-                s[i] = none ? std::string_view() : std::string_view(dict[static_cast<size_t>(codes[i])]);
-              }
-              break;
-            }
-            for (size_t i = 0; i < n; ++i) {
-              s[i] = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i])
-                         ? std::string_view()
-                         : std::string_view(dict[static_cast<size_t>(d[x[i]])]);
             }
             break;
           }
@@ -748,7 +749,12 @@ bool Fused::Run(const Frame& f, Vec* out) const {
         const int8_t* res = in.result;
         const T ta = code_[static_cast<size_t>(in.a)].type;
         const T tb = code_[static_cast<size_t>(in.b)].type;
-        if (ta == T::kString && tb == T::kString && A->coded && B->coded) {
+        if (ta == T::kString && tb == T::kString && A->codes_of != nullptr &&
+            A->codes_of == B->codes_of) {  // (texts of one dictionary: by code)
+          const int32_t* ca = A->codes.data();
+          const int32_t* cb = B->codes.data();
+          for (size_t i = 0; i < n; ++i) v[i] = res[ca[i] == cb[i] ? 1 : 0];
+        } else if (ta == T::kString && tb == T::kString && A->coded && B->coded) {
           // Once per pair of texts (a lane whose code is -1 is unknown or
           // null, and set below).
           const size_t nb_texts = B->views.size();

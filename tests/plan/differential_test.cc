@@ -840,6 +840,8 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       // Texts of few values (codes), compared once per pair of texts: with
       // nulls, a null reference, a missing key and `?:` between them.
       "r.u_id != null && r.code == r.u.code",
+      "r.u_id != null && r.u.u_id == r.u_id",  // (one dictionary: by code)
+      "r.u_id == null || r.u.u_id != r.u_id",
       "(r.i == null ? r.code : 'b') == (r.u_id == null ? 'c' : r.u.code)",
       "(r.i == null ? r.code : 'b') == 'b'",
       "r.code in params.sector && params.sector[r.code] != 'y'",

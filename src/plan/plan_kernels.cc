@@ -296,9 +296,43 @@ Vec InVec(const Vec& x, const Vec& list) {
       out.i[i] = found;
     }
   };
-  if (x.kind == e.kind) {
+  if (x.kind == K::kPeriod && e.kind == K::kPeriod) {
+    // Where many rows in a row share a long list (the pairs of a subject
+    // and a list of its own): the list's periods sorted once, each row's
+    // found by a binary search; else as same_kind does.
+    const auto key = [](const Period& p) {
+      return (static_cast<int64_t>(p.year()) << 16) | (static_cast<int64_t>(p.index()) << 8) |
+             static_cast<int64_t>(p.kind());
+    };
+    std::vector<int64_t> keys;
+    for (size_t i = 0; i < n;) {
+      size_t run = i + 1;  // the rows [i, run) with i's list
+      while (run < n && list.lb[run] == list.lb[i] && list.le[run] == list.le[i]) ++run;
+      const uint32_t size = list.le[i] - list.lb[i];
+      const bool sorted = run - i >= 4 && size >= 8;
+      if (sorted) {
+        keys.clear();
+        for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
+          if (e.st[k] == kValueRow) keys.push_back(key(e.p[k]));
+        }
+        std::sort(keys.begin(), keys.end());
+      }
+      for (; i < run; ++i) {
+        if (x.st[i] != kValueRow || list.st[i] != kValueRow) continue;
+        bool found = false;
+        if (sorted) {
+          found = std::binary_search(keys.begin(), keys.end(), key(x.p[i]));
+        } else {
+          for (uint32_t k = list.lb[i]; k < list.le[i] && !found; ++k) {
+            found = e.st[k] == kValueRow && e.p[k] == x.p[i];
+          }
+        }
+        out.st[i] = kValueRow;
+        out.i[i] = found;
+      }
+    }
+  } else if (x.kind == e.kind) {
     switch (x.kind) {
-      case K::kPeriod: same_kind(x.p, e.p); break;
       case K::kString: same_kind(x.s, e.s); break;
       case K::kInt: case K::kDate: same_kind(x.i, e.i); break;
       default: break;

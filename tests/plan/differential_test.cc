@@ -930,5 +930,65 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
   std::filesystem::remove_all(dir);
 }
 
+// `period in list`, the list a subject's own and long (its periods are
+// sorted once and searched): months in no order, repeated, null, of other
+// kinds, and lists short or empty, with every month of the window judged.
+TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
+  const std::string dir = TempPath("zhucun_plan_period_in");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/data");
+  std::ofstream(dir + "/pack.yaml")
+      << "name: period_in\nversion: 0.1.0\ntitle: period in\n"
+      << "parameters:\n  window_start: {type: date, default: 2023-01-01}\n"
+      << "includes: [schema.yaml, rules.yaml]\n";
+  std::ofstream(dir + "/schema.yaml")
+      << "tables:\n"
+      << "  - name: s\n    key: s_id\n    columns:\n      - {name: s_id, type: id}\n"
+      << "  - name: p\n    key: p_id\n    columns:\n"
+      << "      - {name: p_id, type: id}\n"
+      << "      - {name: s_id, type: id, references: s}\n"
+      << "      - {name: month, type: month, nullable: true}\n";
+  std::ofstream(dir + "/rules.yaml")
+      << "rules:\n"
+      << "  - id: s.unpaid\n    title: unpaid\n    severity: error\n    subject: s\n"
+      << "    as: sub\n    period: month\n"
+      << "    when: \"!(period in sub.p.map(x, x.month))\"\n"
+      << "    message: \"{period}\"\n"
+      << "  - id: s.paid_quarter\n    title: quarter\n    severity: warning\n    subject: s\n"
+      << "    as: sub\n    period: quarter\n"
+      << "    when: \"period in sub.p.map(x, x.month) || period in [period('2023-Q2')]\"\n"
+      << "    message: \"{period}\"\n";
+  std::ofstream(dir + "/data/s.csv") << "s_id\nS1\nS2\nS3\nS4\n";
+  std::ofstream p(dir + "/data/p.csv");
+  p << "p_id,s_id,month\n";
+  // S1: 14 months of 2023-2024 in a shuffled order, two repeated; S2: a
+  // null among 9; S3: 3 (a short list); S4: none.
+  const char* s1[] = {"2024-03", "2023-07", "2023-01", "2024-01", "2023-11", "2023-07",
+                      "2023-04", "2024-02", "2023-02", "2023-12", "2023-09", "2024-03",
+                      "2023-05", "2023-10"};
+  int id = 0;
+  for (const char* m : s1) p << "P" << ++id << ",S1," << m << "\n";
+  const char* s2[] = {"2023-12", "", "2023-03", "2024-04", "2023-06", "2023-08", "2023-01",
+                      "2024-02", "2023-10"};
+  for (const char* m : s2) p << "P" << ++id << ",S2," << m << "\n";
+  for (const char* m : {"2023-06", "2023-02", "2024-01"}) p << "P" << ++id << ",S3," << m << "\n";
+  p.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  for (const unsigned threads : {1u, 2u}) {
+    const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, threads);
+    const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, threads);
+    EXPECT_TRUE(planned.lines == reference.lines);
+    // S1 paid in 12 of the 18 months to June 2024.
+    EXPECT_EQ(std::count_if(planned.lines.begin(), planned.lines.end(),
+                            [](const std::string& l) { return l.rfind("s.unpaid|s:S1|", 0) == 0; }),
+              6);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zhucun

@@ -409,31 +409,73 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
       month.push_back(months.elems->p[k]);
     }
   }
-  for (const auto& [slot_in, predicate] : range.filters) {
-    const auto slot = static_cast<size_t>(slot_in);
-    for (const uint32_t i : owner) ++f.steps[i];  // (a step per month asked)
-    std::vector<uint8_t> keep(owner.size(), 0);
-    for (size_t begin = 0; begin < owner.size(); begin += kBatch) {
-      const size_t end = std::min(owner.size(), begin + kBatch);
+  // The predicate over (subject row, month) pairs `count` at rows[j],
+  // months[j]: calls at(j, v, k) with its value v at row k of each batch.
+  const auto evaluate = [&](int predicate, size_t slot, size_t count, auto row_of,
+                            const Period* months, auto at) {
+    for (size_t begin = 0; begin < count; begin += kBatch) {
+      const size_t end = std::min(count, begin + kBatch);
       Frame pairs;
       pairs.n = end - begin;
       pairs.vars.resize(slot + 1);
       pairs.values.resize(slot + 1);
       pairs.vars[0].resize(pairs.n);
-      for (size_t j = 0; j < pairs.n; ++j) pairs.vars[0][j] = f.vars[0][owner[begin + j]];
+      for (size_t j = 0; j < pairs.n; ++j) pairs.vars[0][j] = row_of(begin + j);
       Vec& x = pairs.values[slot];
       x.kind = K::kPeriod;
       x.st.assign(pairs.n, kValueRow);
-      x.p.assign(month.begin() + static_cast<ptrdiff_t>(begin), month.begin() + static_cast<ptrdiff_t>(end));
+      x.p.assign(months + begin, months + end);
       pairs.steps.assign(pairs.n, 0);
       const Vec& v = runner.Eval(predicate, pairs);
-      for (size_t j = 0; j < pairs.n; ++j) {
-        if (v.kind != K::kBool || v.st[j] != kValueRow) {
-          listed[owner[begin + j]] = 0;
-        } else {
-          keep[begin + j] = v.i[j] != 0;
-        }
+      for (size_t j = 0; j < pairs.n; ++j) at(begin + j, v, j);
+    }
+  };
+  std::vector<Period> distinct;
+  std::vector<uint8_t> value;  // per distinct month: 0 unknown, 1 false, 2 true
+  for (const auto& [slot_in, predicate] : range.filters) {
+    const auto slot = static_cast<size_t>(slot_in);
+    for (const uint32_t i : owner) ++f.steps[i];  // (a step per month asked)
+    std::vector<uint8_t> keep(owner.size(), 0);
+    const auto keep_at = [&](size_t j, uint8_t state) {
+      if (state == 0) {
+        listed[owner[j]] = 0;
+      } else {
+        keep[j] = state == 2;
       }
+    };
+    const auto state_of = [](const Vec& v, size_t k) -> uint8_t {
+      return v.kind != K::kBool || v.st[k] != kValueRow ? 0 : v.i[k] != 0 ? 2 : 1;
+    };
+    // A month's place in a table of the months from `low` on.
+    const auto index_of = [](const Period& p) { return int64_t{p.year()} * 12 + p.index(); };
+    int64_t low = INT64_MAX, high = INT64_MIN;
+    bool months_only = true;
+    for (const Period& m : month) {
+      low = std::min(low, index_of(m));
+      high = std::max(high, index_of(m));
+      months_only &= m.kind() == PeriodKind::kMonth;
+    }
+    const std::optional<Period> first =
+        owner.empty() ? std::nullopt
+                      : Period::FromIndex(PeriodKind::kMonth, static_cast<int>((low - 1) / 12),
+                                          static_cast<int>((low - 1) % 12 + 1));
+    if ((impl_->nodes[static_cast<size_t>(predicate)].reads & 1) == 0 && months_only && first &&
+        high - low < int64_t{kBatch}) {
+      // It reads the month alone (`judged(p)`): computed once per month of
+      // the span the pairs' months take.
+      distinct.clear();
+      Period m = *first;
+      for (int64_t k = low; k <= high; ++k, m = m.Next()) distinct.push_back(m);
+      value.assign(distinct.size(), 0);
+      const int32_t any_row = f.vars[0][owner[0]];  // (not read)
+      evaluate(predicate, slot, distinct.size(), [&](size_t) { return any_row; },
+               distinct.data(), [&](size_t d, const Vec& v, size_t k) { value[d] = state_of(v, k); });
+      for (size_t j = 0; j < owner.size(); ++j) {
+        keep_at(j, value[static_cast<size_t>(index_of(month[j]) - low)]);
+      }
+    } else {
+      evaluate(predicate, slot, owner.size(), [&](size_t j) { return f.vars[0][owner[j]]; },
+               month.data(), [&](size_t j, const Vec& v, size_t k) { keep_at(j, state_of(v, k)); });
     }
     size_t kept = 0;
     for (size_t j = 0; j < owner.size(); ++j) {

@@ -62,6 +62,36 @@ struct PairFrames {
   bool by_subject;
 };
 
+// The periods (*v)[first..] sorted, each once. A long list of few
+// periods (a year of each of millions of rows) is not sorted as it is:
+// its distinct periods are found first, then sorted.
+void SortUnique(std::vector<Period>* v, size_t first) {
+  const auto b = v->begin() + static_cast<ptrdiff_t>(first);
+  if (std::is_sorted(b, v->end())) {
+    v->erase(std::unique(b, v->end()), v->end());
+    return;
+  }
+  constexpr size_t kFew = 32;
+  if (v->end() - b > 4 * static_cast<ptrdiff_t>(kFew)) {
+    std::vector<Period> few;
+    for (auto it = b; it != v->end() && few.size() <= kFew; ++it) {
+      if ((!few.empty() && few.back() == *it) ||
+          std::find(few.begin(), few.end(), *it) != few.end()) {
+        continue;
+      }
+      few.push_back(*it);
+    }
+    if (few.size() <= kFew) {
+      std::sort(few.begin(), few.end());
+      v->erase(b, v->end());
+      v->insert(v->end(), few.begin(), few.end());
+      return;
+    }
+  }
+  std::sort(b, v->end());
+  v->erase(std::unique(b, v->end()), v->end());
+}
+
 }  // namespace
 
 Value PlannedColumn::Get(size_t i) const {
@@ -328,9 +358,7 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows, PlannedPeriods* out) c
           out->periods.push_back(list.elems->p[k]);
         }
       }
-      const auto b = out->periods.begin() + first;
-      if (!std::is_sorted(b, out->periods.end())) std::sort(b, out->periods.end());
-      out->periods.erase(std::unique(b, out->periods.end()), out->periods.end());
+      SortUnique(&out->periods, static_cast<size_t>(first));
     }
     out->offsets.push_back(static_cast<uint32_t>(out->periods.size()));
   }

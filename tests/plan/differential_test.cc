@@ -957,8 +957,17 @@ TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
       << "  - id: s.paid_quarter\n    title: quarter\n    severity: warning\n    subject: s\n"
       << "    as: sub\n    period: quarter\n"
       << "    when: \"period in sub.p.map(x, x.month) || period in [period('2023-Q2')]\"\n"
-      << "    message: \"{period}\"\n";
-  std::ofstream(dir + "/data/s.csv") << "s_id\nS1\nS2\nS3\nS4\n";
+      << "    message: \"{period}\"\n"
+      // Periods listed from every row: long lists of few periods and of
+      // many, in any order (sorted and made unique as the engine does).
+      << "  - id: p.few_months\n    title: few\n    severity: warning\n    subject: prefecture\n"
+      << "    periods: \"facts.p.filter(x, x.month != null && x.month.start() < date('2023-04-01'))"
+      << ".map(x, x.month)\"\n"
+      << "    when: \"true\"\n    message: \"{period}\"\n"
+      << "  - id: p.many_months\n    title: many\n    severity: warning\n    subject: prefecture\n"
+      << "    periods: \"facts.p.filter(x, x.month != null).map(x, x.month)\"\n"
+      << "    when: \"period.start() >= date('2021-06-01')\"\n    message: \"{period}\"\n";
+  std::ofstream(dir + "/data/s.csv") << "s_id\nS1\nS2\nS3\nS4\nS5\n";
   std::ofstream p(dir + "/data/p.csv");
   p << "p_id,s_id,month\n";
   // S1: 14 months of 2023-2024 in a shuffled order, two repeated; S2: a
@@ -972,6 +981,12 @@ TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
                       "2024-02", "2023-10"};
   for (const char* m : s2) p << "P" << ++id << ",S2," << m << "\n";
   for (const char* m : {"2023-06", "2023-02", "2024-01"}) p << "P" << ++id << ",S3," << m << "\n";
+  // S5: 200 rows over the 40 months from 2021-01, in a scrambled order.
+  for (int k = 0; k < 200; ++k) {
+    const int m = (k * 17) % 40;
+    p << "P" << ++id << ",S5," << 2021 + m / 12 << "-" << (m % 12 < 9 ? "0" : "") << m % 12 + 1
+      << "\n";
+  }
   p.close();
   SourceManager sources;
   auto policy = Policy::Load(dir, sources);
@@ -982,6 +997,12 @@ TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
     const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, threads);
     const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, threads);
     EXPECT_TRUE(planned.lines == reference.lines);
+    const auto count = [&](const std::string& prefix) {
+      return std::count_if(planned.lines.begin(), planned.lines.end(),
+                           [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+    };
+    EXPECT_EQ(count("p.few_months|"), 27);   // 2021-01 .. 2023-03
+    EXPECT_EQ(count("p.many_months|"), 35);  // 2021-06 .. 2024-04
     // S1 paid in 12 of the 18 months to June 2024.
     EXPECT_EQ(std::count_if(planned.lines.begin(), planned.lines.end(),
                             [](const std::string& l) { return l.rfind("s.unpaid|s:S1|", 0) == 0; }),

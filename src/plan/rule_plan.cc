@@ -92,6 +92,22 @@ void SortUnique(std::vector<Period>* v, size_t first) {
   v->erase(std::unique(b, v->end()), v->end());
 }
 
+// Calls fn(frames, runner, begin) for each batch of at most kBatch of the
+// pairs (rows[i], periods[i]) — `periods` empty for a rule without
+// periods — from `begin` on: the batch's frames, attached to a runner of
+// `plan`.
+template <typename Fn>
+void ForBatches(const RulePlan::Impl& plan, const std::vector<uint32_t>& rows,
+                const std::vector<Period>& periods, Fn fn) {
+  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
+    PairFrames frames(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
+                      std::min(rows.size() - begin, kBatch));
+    Runner runner(plan);
+    frames.Attach(&runner);
+    fn(frames, runner, begin);
+  }
+}
+
 }  // namespace
 
 Value PlannedColumn::Get(size_t i) const {
@@ -181,12 +197,8 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
       default: break;  // null
     }
   }
-  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
-    PairFrames frames(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
-                      std::min(rows.size() - begin, kBatch));
+  ForBatches(*impl_, rows, periods, [&](PairFrames& frames, Runner& runner, size_t begin) {
     Frame& f = frames.pairs;
-    Runner runner(*impl_);
-    frames.Attach(&runner);
     for (size_t k = 0; k < impl_->roots.size(); ++k) {
       if (impl_->roots[k] < 0) continue;
       // The steps of the expressions before are not this one's.
@@ -242,7 +254,7 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
     }
     // (After the roots: the steps read what they computed.)
     if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);
-  }
+  });
 }
 
 void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
@@ -268,12 +280,8 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
   std::vector<uint32_t> kept;        // the batch's pairs `when` does not drop
   std::vector<uint8_t> hole_state;   // per hole, per pair of `kept`
   std::vector<const Vec*> hole_vec;  // per hole, its values (indexed as `kept` when few)
-  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
-    PairFrames frames(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
-                      std::min(rows.size() - begin, kBatch));
+  ForBatches(*impl_, rows, periods, [&](PairFrames& frames, Runner& runner, size_t begin) {
     Frame& f = frames.pairs;
-    Runner runner(*impl_);
-    frames.Attach(&runner);
     const Vec& when = runner.Eval(impl_->roots[0], f);
     const auto pair_steps = [&](size_t j) { return frames.Steps(j); };
     // `when`'s verdict per pair: drop where it is known false (as the row
@@ -337,7 +345,7 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
     }
     // (After the roots: the steps read what they computed.)
     if (kept_after != nullptr) runner.CountSteps(impl_->steps, f, kept_after);
-  }
+  });
 }
 
 void RulePlan::Periods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const {

@@ -278,6 +278,7 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
   if (impl_->roots[0] < 0) return;  // (every pair judged)
   const K when_kind = impl_->nodes[static_cast<size_t>(impl_->roots[0])].kind;
   std::vector<uint32_t> kept;        // the batch's pairs `when` does not drop
+  std::vector<uint8_t> known_true;   // per pair of `kept`: `when` known true
   std::vector<uint8_t> hole_state;   // per hole, per pair of `kept`
   std::vector<const Vec*> hole_vec;  // per hole, its values (indexed as `kept` when few)
   ForBatches(*impl_, rows, periods, [&](PairFrames& frames, Runner& runner, size_t begin) {
@@ -289,8 +290,7 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
     // and found where it is known true (and the holes below are known).
     uint8_t* verdict = out->verdict.data() + begin;
     kept.clear();
-    std::vector<uint8_t> known_true;
-    known_true.reserve(f.n);
+    known_true.clear();
     for (size_t j = 0; j < f.n; ++j) {
       const uint8_t state = when_kind == K::kBool
                                 ? StateOf(when, when_kind, j, pair_steps, impl_->max_steps)
@@ -485,18 +485,17 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
     // A month's place in a table of the months from `low` on.
     const auto index_of = [](const Period& p) { return int64_t{p.year()} * 12 + p.index(); };
     int64_t low = INT64_MAX, high = INT64_MIN;
-    bool months_only = true;
-    for (const Period& m : month) {
-      low = std::min(low, index_of(m));
-      high = std::max(high, index_of(m));
-      months_only &= m.kind() == PeriodKind::kMonth;
+    std::optional<Period> first;  // (the month `low`, where the span is looked at)
+    const bool month_alone = (impl_->nodes[static_cast<size_t>(predicate)].reads & 1) == 0;
+    if (month_alone && !owner.empty()) {  // (the span of the pairs' months, Months()'s: months)
+      for (const Period& m : month) {
+        low = std::min(low, index_of(m));
+        high = std::max(high, index_of(m));
+      }
+      first = Period::FromIndex(PeriodKind::kMonth, static_cast<int>((low - 1) / 12),
+                                static_cast<int>((low - 1) % 12 + 1));
     }
-    const std::optional<Period> first =
-        owner.empty() ? std::nullopt
-                      : Period::FromIndex(PeriodKind::kMonth, static_cast<int>((low - 1) / 12),
-                                          static_cast<int>((low - 1) % 12 + 1));
-    if ((impl_->nodes[static_cast<size_t>(predicate)].reads & 1) == 0 && months_only && first &&
-        high - low < int64_t{kBatch}) {
+    if (first && high - low < int64_t{kBatch}) {
       // It reads the month alone (`judged(p)`): computed once per month of
       // the span the pairs' months take.
       distinct.clear();

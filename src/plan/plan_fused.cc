@@ -79,26 +79,175 @@ int Sign128(Int128 x, Int128 y) { return (x > y) - (x < y); }
 // batch in less time than a batch's lanes take.
 constexpr size_t kSmallTexts = 64;
 
+// A program's table (Fused::keys_) has at most this many combinations, and
+// is made for a batch of at least kTableRows of them per combination:
+// below, running the program over the rows costs less.
+constexpr size_t kMaxTable = 1024;
+constexpr size_t kTableRows = 4;
+
+// This thread's registers (shared by the programs it runs, one at a time).
+std::vector<Lanes>& Registers(size_t size) {
+  thread_local std::vector<Lanes> regs;
+  if (regs.size() < size) regs.resize(size);
+  return regs;
+}
+
+// Whether a column's values are few enough to be a table's key.
+bool FewValues(const Instr& in) {
+  return in.op == I::kColumn &&
+         ((in.type == T::kString && in.view.type == ColumnType::kString &&
+           in.view.dictionary->size() <= kSmallTexts) ||
+          (in.type == T::kBool && in.view.type == ColumnType::kBool));
+}
+
 }  // namespace
 
 Fused::Fused(std::vector<Instr> code, int root, K kind)
     : code_(std::move(code)), root_(root), kind_(kind) {
   static std::atomic<uint64_t> next_id{1};
   id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+  FindKeys();
 }
 
+void Fused::FindKeys() {
+  std::vector<uint8_t> rows(code_.size(), 0);
+  std::vector<Key> keys;
+  const auto row = [&](int operand) { return operand >= 0 && rows[static_cast<size_t>(operand)] != 0; };
+  for (size_t k = 0; k < code_.size(); ++k) {
+    const Instr& in = code_[k];
+    switch (in.op) {
+      case I::kVar: rows[k] = 1; continue;
+      case I::kForward:
+        if (!row(in.a)) return;
+        rows[k] = 1;
+        continue;
+      case I::kColumn: {
+        if (!FewValues(in) || !row(in.a)) return;  // (not a key: the program has no table)
+        Key key;
+        key.instr = static_cast<int>(k);
+        key.values = in.type == T::kBool ? 2 : static_cast<int64_t>(in.view.dictionary->size());
+        keys.push_back(key);
+        continue;
+      }
+      case I::kValue: case I::kPeriod: return;  // (read from the frame)
+      default:
+        if (row(in.a) || row(in.b) || row(in.c)) return;  // (reads rows, not values)
+    }
+  }
+  if (keys.empty() || rows[static_cast<size_t>(root_)] != 0) return;
+  size_t combinations = 1;
+  for (Key& key : keys) {
+    const Instr& in = code_[static_cast<size_t>(key.instr)];
+    key.domain = key.values;
+    if (in.may_null) key.null_code = key.domain++;
+    if (in.may_bad) key.unknown_code = key.domain++;
+    key.stride = static_cast<int64_t>(combinations);
+    combinations *= static_cast<size_t>(key.domain);
+    if (combinations > kMaxTable) return;
+  }
+  keys_ = std::move(keys);
+  rows_ = std::move(rows);
+  table_size_ = combinations;
+}
 
 bool Fused::Run(const Frame& f, Vec* out) const {
-  thread_local std::vector<Lanes> regs;
   const size_t n = f.n;
-  if (regs.size() < code_.size()) regs.resize(code_.size());
+  if (table_size_ == 0 || table_size_ * kTableRows > n) {
+    if (!Exec(f, n, Mode::kAll)) return false;
+    Output(n, out);
+    return true;
+  }
+  // The keys' rows, then each row's combination: the number whose digit
+  // for a key (of base its domain) is the key's value, null or unknown.
+  if (!Exec(f, n, Mode::kRows)) return false;
+  std::vector<Lanes>& regs = Registers(code_.size());
+  thread_local std::vector<uint32_t> at;
+  at.assign(n, 0);
+  uint32_t* __restrict to = at.data();
+  for (const Key& key : keys_) {
+    const Instr& in = code_[static_cast<size_t>(key.instr)];
+    const Lanes& rows = regs[static_cast<size_t>(in.a)];
+    const int64_t* x = rows.data;
+    const uint8_t* ba = code_[static_cast<size_t>(in.a)].may_bad ? rows.bad.data() : nullptr;
+    const uint8_t* valid = in.view.valid;  // (null: none is null)
+    const auto each = [&](auto value) {
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t c = ba != nullptr && ba[i] ? key.unknown_code
+                          : valid != nullptr && valid[x[i]] == 0 ? key.null_code
+                                                                 : value(x[i]);
+        to[i] += static_cast<uint32_t>(c * key.stride);
+      }
+    };
+    if (in.type == T::kBool) {
+      const auto* d = static_cast<const uint8_t*>(in.view.data);
+      each([d](int64_t row) -> int64_t { return d[row] != 0; });
+    } else {
+      const auto* d = static_cast<const int32_t*>(in.view.data);
+      each([d](int64_t row) -> int64_t { return d[row]; });
+    }
+  }
+  // The program over every combination, then each row's.
+  if (!Exec(f, table_size_, Mode::kTable)) return false;
+  thread_local Vec table;
+  Output(table_size_, &table);
+  out->kind = table.kind;
+  out->st.resize(n);
+  const auto gather = [&](auto& into, const auto& from) {
+    into.resize(n);
+    for (size_t i = 0; i < n; ++i) into[i] = from[to[i]];
+  };
+  gather(out->st, table.st);
+  switch (code_[static_cast<size_t>(root_)].type) {
+    case T::kPeriod: gather(out->p, table.p); break;
+    case T::kString: gather(out->s, table.s); break;
+    case T::kDecimal: gather(out->d, table.d); break;
+    default: gather(out->i, table.i); break;
+  }
+  return true;
+}
+
+bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
+  std::vector<Lanes>& regs = Registers(code_.size());
   // Whether any lane overflowed: the batch is left to the general
   // operators (which find the same rows unknown, or a decimal of another
   // scale where Decimal's arithmetic gives one).
   bool over = false;
+  size_t next_key = 0;  // (keys_ are in the order of their instructions)
   for (size_t k = 0; k < code_.size(); ++k) {
+    if (mode != Mode::kAll && (rows_[k] != 0) != (mode == Mode::kRows)) continue;
     const Instr& in = code_[k];
     Lanes& r = regs[k];
+    if (mode == Mode::kTable && next_key < keys_.size() && keys_[next_key].instr == static_cast<int>(k)) {
+      // The key's lanes: combination i's value of it, as kColumn gives it.
+      const Key& key = keys_[next_key++];
+      r.const_program = 0;
+      r.consecutive = false;
+      r.i.resize(n);
+      r.data = r.i.data();
+      if (in.may_null) r.nul.assign(n, 0);
+      if (in.may_bad) r.bad.assign(n, 0);
+      const bool text = in.type == T::kString;
+      const std::vector<std::string>* dict = in.view.dictionary;
+      if (text) {
+        r.s.resize(n);
+        r.codes.resize(n);
+      }
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t c = static_cast<int64_t>(i) / key.stride % key.domain;
+        const bool value = c < key.values;
+        if (c == key.null_code) r.nul[i] = 1;
+        if (c == key.unknown_code) r.bad[i] = 1;
+        r.i[i] = !text && value ? c : 0;
+        if (text) {
+          r.codes[i] = value ? static_cast<int32_t>(c) : -1;
+          r.s[i] = value ? std::string_view((*dict)[static_cast<size_t>(c)]) : std::string_view();
+        }
+      }
+      r.coded = text;
+      r.codes_of = text ? dict : nullptr;
+      if (text) r.views.assign(dict->begin(), dict->end());
+      continue;
+    }
     if (in.op == I::kConst && r.const_program == id_ && r.const_index == k && r.const_n >= n) {
       continue;  // (filled by an earlier batch on this thread)
     }
@@ -606,9 +755,12 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       }
     }
   }
-  // The root's lanes as the general operators' output.
+  return true;
+}
+
+void Fused::Output(size_t n, Vec* out) const {
   const Instr& last = code_[static_cast<size_t>(root_)];
-  const Lanes& r = regs[static_cast<size_t>(root_)];
+  const Lanes& r = Registers(code_.size())[static_cast<size_t>(root_)];
   out->kind = kind_;
   out->st.assign(n, kValueRow);
   if (last.may_null) {
@@ -630,7 +782,6 @@ bool Fused::Run(const Frame& f, Vec* out) const {
       break;
     default: out->i.assign(r.data, r.data + n); break;
   }
-  return true;
 }
 
 }  // namespace zhucun::internal

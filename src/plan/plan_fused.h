@@ -94,10 +94,45 @@ class Fused {
 
  private:
   Fused(std::vector<Instr> code, int root, K kind);
+
+  // Which instructions Exec runs: all; only those that give the rows the
+  // keys read (`rows_`); or all but those, the keys' lanes listing every
+  // combination of their values (the table, below).
+  enum class Mode : uint8_t { kAll, kRows, kTable };
+  // Runs the program's instructions `mode` says over n lanes (the frame's
+  // rows, or the table's combinations) into this thread's registers;
+  // false where Run returns false.
+  bool Exec(const Frame& f, size_t n, Mode mode) const;
+  // The root's lanes, n of them, as the general operators' output.
+  void Output(size_t n, Vec* out) const;
+  // Finds the keys: sets keys_, rows_ and table_size_ where the program
+  // has a table.
+  void FindKeys();
+
   std::vector<Instr> code_;  // operands before the instructions that read them
   int root_;                 // the instruction whose lanes are the output
   K kind_;                   // the root's kind
   uint64_t id_;              // this program's, never reused (a register's constant names it)
+
+  // A program whose every lane is a function of a few columns of few
+  // values each — texts of a dictionary of at most kSmallTexts, bools —
+  // read from rows (its `keys`), and of constants: it is run once over
+  // every combination of the keys' values (null and unknown among them
+  // where a key may be), the table; each row's output is then the table's
+  // at the row's combination (a dictionary-coded column's predicate
+  // evaluated on its dictionary, as column stores do). E.g. `key in map &&
+  // value != map[key]` of a category and a sector: 36 combinations.
+  struct Key {
+    int instr = -1;          // the kColumn instruction
+    int64_t values = 0;      // its values: codes (or false, true) 0 .. values - 1
+    int64_t null_code = -1;  // then null, where it may be null; then unknown
+    int64_t unknown_code = -1;
+    int64_t domain = 0;      // values, and null and unknown where it may be
+    int64_t stride = 1;      // its place in a combination's number
+  };
+  std::vector<Key> keys_;
+  std::vector<uint8_t> rows_;  // per instruction: gives rows a key reads (kVar, kForward)
+  size_t table_size_ = 0;      // the combinations; 0: no table
 };
 
 }  // namespace zhucun::internal

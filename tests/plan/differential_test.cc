@@ -930,6 +930,98 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
   std::filesystem::remove_all(dir);
 }
 
+// A fused program reading only columns of few values (texts of a small
+// dictionary, bools), through references too, runs once per combination of
+// their values (null and unknown among them) and each row reads its
+// combination's output (Fused's table): the same findings, messages and
+// errors as the row evaluator, where rows are many enough for a table (a
+// batch of at least 4 rows per combination) and where they are not.
+TEST(DifferentialTest, ProgramsOfFewValuedColumnsGiveTheRowEvaluatorsVerdicts) {
+  const std::string dir = TempPath("zhucun_plan_tables");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/data");
+  std::ofstream(dir + "/pack.yaml")
+      << "name: tables\nversion: 0.1.0\ntitle: tables\n"
+      << "parameters:\n"
+      << "  window_start: {type: date, default: 2024-01-01}\n"
+      << "  sector: {type: 'map(string, string)', default: {a: b, b: a}}\n"
+      << "includes: [schema.yaml, rules.yaml]\n";
+  std::ofstream(dir + "/schema.yaml")
+      << "tables:\n"
+      << "  - name: u\n    key: u_id\n    columns:\n"
+      << "      - {name: u_id, type: id}\n"
+      << "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      << "      - {name: flag, type: bool, nullable: true}\n"
+      << "  - name: t\n    key: id\n    columns:\n"
+      << "      - {name: id, type: id}\n"
+      << "      - {name: u_id, type: id, references: u, nullable: true}\n"
+      << "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      << "      - {name: flag, type: bool, nullable: true}\n"
+      << "      - {name: n, type: int}\n";
+  const std::vector<std::string> whens = {
+      "r.code in params.sector && params.sector[r.code] != (r.u_id == null ? 'x' : r.u.code)",
+      "r.flag == true || r.code == null",
+      "r.flag != null && (r.flag ? r.code == 'a' : r.u_id != null && r.u.flag == false)",
+      "(r.flag == null ? 'n' : r.flag ? (r.code == null ? 'm' : r.code) : 'f') in ['a', 'n']",
+      "r.u_id != null && r.u.code == r.code && !(r.u.flag == true)",
+      "r.u_id == null || r.u.u_id != r.u_id || r.u.code == null",
+      "r.n > 3 && r.code == 'b'",  // (an int column: no table)
+  };
+  const auto write_rules = [&](bool with_errors) {
+    std::ofstream rules(dir + "/rules.yaml");
+    rules << "rules:\n";
+    std::vector<std::string> all = whens;
+    // Unknown where the reference is null (a field of null: an error)
+    // unless the other side decides.
+    if (with_errors) all.push_back("r.u.code == 'a' || r.code == 'b'");
+    for (size_t k = 0; k < all.size(); ++k) {
+      rules << "  - id: t.w" << k << "\n    title: w" << k << "\n    severity: error\n"
+            << "    subject: t\n    as: r\n    when: \"" << all[k] << "\"\n"
+            << "    message: \"{r.code} {r.flag} {r.u_id}\"\n";
+    }
+  };
+  std::ofstream(dir + "/data/u.csv") << "u_id,code,flag\nU1,a,true\nU2,b,\nU3,,false\n";
+  // Rows of every combination, in a scrambled order: 3,000 (tables), and
+  // the first 40 (too few for one).
+  const char* const kU[] = {"U1", "U2", "U3", ""};
+  const char* const kCode[] = {"a", "b", "c", ""};
+  const char* const kFlag[] = {"true", "false", ""};
+  std::mt19937 random(7);
+  std::vector<std::string> rows;
+  for (size_t r = 0; r < 3000; ++r) {
+    rows.push_back(std::string(kU[random() % 4]) + "," + kCode[random() % 4] + "," +
+                   kFlag[random() % 3] + "," + std::to_string(random() % 6));
+  }
+  for (const size_t count : {size_t{3000}, size_t{40}}) {
+    std::ofstream t(dir + "/data/t.csv");
+    t << "id,u_id,code,flag,n\n";
+    for (size_t r = 0; r < count; ++r) t << "T" << r << "," << rows[r] << "\n";
+    t.close();
+    for (const bool with_errors : {false, true}) {
+      write_rules(with_errors);
+      SourceManager sources;
+      auto policy = Policy::Load(dir, sources);
+      ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+      auto facts = Read(policy.value(), dir + "/data", false, sources);
+      ASSERT_NE(facts, nullptr);
+      const std::string what = std::to_string(count) + (with_errors ? " rows, errors" : " rows");
+      ExpectSameBothWays(policy.value(), facts, sources, what);
+      const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, 1);
+      const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, 1);
+      EXPECT_TRUE(planned.lines == reference.lines) << what << ", one thread";
+      // (Failed with errors, each rule with findings without them.)
+      EXPECT_EQ(planned.lines[0], with_errors ? "failed" : "ok") << planned.lines[1];
+      for (size_t k = 0; !with_errors && k < whens.size(); ++k) {
+        const std::string rule = "t.w" + std::to_string(k) + "|";
+        EXPECT_NE(std::find_if(planned.lines.begin(), planned.lines.end(),
+                               [&](const std::string& l) { return l.rfind(rule, 0) == 0; }),
+                  planned.lines.end()) << rule;
+      }
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // `period in list`, the list a subject's own and long (its periods are
 // sorted once and searched): months in no order, repeated, null, of other
 // kinds, and lists short or empty, with every month of the window judged.

@@ -145,8 +145,9 @@ Vec Runner::Compute(int id, Frame& f) {
   const PNode& n = plan_.nodes[static_cast<size_t>(id)];
   Vec out;
   if (const Fused* fused = plan_.fused.empty() ? nullptr : plan_.fused[static_cast<size_t>(id)].get();
-      fused != nullptr && fused->Run(f, &out)) {
-    return out;
+      fused != nullptr) {
+    for (const int input : fused->inputs()) Eval(input, f);
+    if (fused->Run(f, &out)) return out;
   }
   switch (n.op) {
     case Op::kUnknown:

@@ -106,6 +106,9 @@ Fused::Fused(std::vector<Instr> code, int root, K kind)
     : code_(std::move(code)), root_(root), kind_(kind) {
   static std::atomic<uint64_t> next_id{1};
   id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+  for (const Instr& in : code_) {
+    if (in.op == I::kInput) inputs_.push_back(in.node);
+  }
   FindKeys();
 }
 
@@ -129,7 +132,7 @@ void Fused::FindKeys() {
         keys.push_back(key);
         continue;
       }
-      case I::kValue: case I::kPeriod: return;  // (read from the frame)
+      case I::kValue: case I::kPeriod: case I::kInput: return;  // (read from the frame)
       default:
         if (row(in.a) || row(in.b) || row(in.c)) return;  // (reads rows, not values)
     }
@@ -319,6 +322,35 @@ bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
         switch (in.type) {
           case T::kPeriod: std::copy(e.p.begin(), e.p.begin() + static_cast<ptrdiff_t>(n), r.p.begin()); break;
           case T::kString: std::copy(e.s.begin(), e.s.begin() + static_cast<ptrdiff_t>(n), r.s.begin()); break;
+          default: std::copy(e.i.begin(), e.i.begin() + static_cast<ptrdiff_t>(n), v); break;
+        }
+        break;
+      }
+      case I::kInput: {  // as computed (Runner::Compute made sure it is)
+        const auto node = static_cast<size_t>(in.node);
+        if (node >= f.memo.size() || f.memo[node].value == nullptr) return false;
+        const Vec& e = *f.memo[node].value;
+        if (e.st.size() < n || e.kind != KindOf(in.type)) return false;  // (e.g. all null)
+        for (size_t i = 0; i < n; ++i) {  // (an unknown or a null not as compiled: not run)
+          if (e.st[i] == kValueRow) continue;
+          uint8_t* mark = e.st[i] == kNullRow ? nul : bad;
+          if (mark == nullptr) return false;
+          mark[i] = 1;
+        }
+        switch (in.type) {
+          case T::kPeriod: std::copy(e.p.begin(), e.p.begin() + static_cast<ptrdiff_t>(n), r.p.begin()); break;
+          case T::kString: std::copy(e.s.begin(), e.s.begin() + static_cast<ptrdiff_t>(n), r.s.begin()); break;
+          case T::kDecimal:  // (at the program's scale: the general operators' may differ)
+            for (size_t i = 0; i < n; ++i) {
+              v[i] = 0;
+              if (e.st[i] != kValueRow) continue;
+              const Decimal d = e.d[i];
+              if (d.scale() > in.scale ||
+                  __builtin_mul_overflow(d.coefficient(), kPow10[static_cast<size_t>(in.scale - d.scale())], &v[i])) {
+                return false;
+              }
+            }
+            break;
           default: std::copy(e.i.begin(), e.i.begin() + static_cast<ptrdiff_t>(n), v); break;
         }
         break;

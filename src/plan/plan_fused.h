@@ -42,6 +42,10 @@ class Fused {
   // untouched, when a row reads a null cell. Thread-safe.
   bool Run(const Frame& f, Vec* out) const;
   size_t size() const { return code_.size(); }
+  // The operators whose output the program reads as it is (kInput) rather
+  // than computing it again: each must be in f.memo when Run is called
+  // (Runner::Compute evaluates them first).
+  const std::vector<int>& inputs() const { return inputs_; }
 
   // The lane types.
   enum class T : uint8_t { kInt, kBool, kDate, kDecimal, kString, kPeriod, kRow, kNull };
@@ -67,6 +71,7 @@ class Fused {
     kCond,      // a ? b : c
     kInMap,     // a (a string) in `map`
     kIndexMap,  // map[a], a missing key unknown
+    kInput,     // the output of operator `node`, computed before (Frame::memo)
   };
 
   struct Instr {
@@ -90,7 +95,11 @@ class Fused {
     const ValueMap* map = nullptr; // kInMap, kIndexMap
     const ValueList* list = nullptr;  // kInList
     bool list_has_null = false;
+    int node = -1;            // kInput
   };
+
+  // The instruction whose lanes are the output.
+  const Instr& result() const { return code_[static_cast<size_t>(root_)]; }
 
  private:
   Fused(std::vector<Instr> code, int root, K kind);
@@ -110,6 +119,7 @@ class Fused {
   void FindKeys();
 
   std::vector<Instr> code_;  // operands before the instructions that read them
+  std::vector<int> inputs_;  // the operators of its kInput instructions
   int root_;                 // the instruction whose lanes are the output
   K kind_;                   // the root's kind
   uint64_t id_;              // this program's, never reused (a register's constant names it)

@@ -37,13 +37,13 @@ bool IsNumber(T t) { return t == T::kInt || t == T::kDecimal; }
 // Compiles a subtree into instructions, each operator once.
 class Compiler {
  public:
-  explicit Compiler(const RulePlan::Impl& plan) : plan_(plan) {}
+  Compiler(const RulePlan::Impl& plan, int root) : plan_(plan), root_(root) {}
 
   // The instruction of operator `id`, or -1 when the subtree is not one
   // the program expresses.
   int Emit(int id) {
     if (const auto it = done_.find(id); it != done_.end()) return it->second;
-    const int at = Make(plan_.nodes[static_cast<size_t>(id)]);
+    const int at = id != root_ && Shared(id) ? Input(id) : Make(plan_.nodes[static_cast<size_t>(id)]);
     done_[id] = at;
     return at;
   }
@@ -359,7 +359,32 @@ class Compiler {
     }
   }
 
+  // Whether operator `id` is another root of the plan with a program of
+  // its own: computed on every frame anyway, so read (kInput), not
+  // computed again (the weighted score, both a column and in the grade).
+  bool Shared(int id) const {
+    const auto index = static_cast<size_t>(id);
+    if (index >= plan_.fused.size() || plan_.fused[index] == nullptr) return false;
+    return id == plan_.root || std::find(plan_.roots.begin(), plan_.roots.end(), id) != plan_.roots.end();
+  }
+
+  int Input(int id) {
+    const Instr& result = plan_.fused[static_cast<size_t>(id)]->result();
+    Instr in;
+    in.op = I::kInput;
+    in.type = result.type;
+    in.scale = result.scale;
+    // (Where it was computed by the general operators, which may find a
+    // row unknown its program would not, this program is not run.)
+    in.may_bad = result.may_bad;
+    in.may_null = result.may_null;
+    in.node = id;
+    code.push_back(in);  // (not Push: no operand)
+    return static_cast<int>(code.size()) - 1;
+  }
+
   const RulePlan::Impl& plan_;
+  const int root_;
   std::map<int, int> done_;
 };
 
@@ -370,7 +395,7 @@ std::unique_ptr<Fused> Fused::Compile(const RulePlan::Impl& plan, int root) {
   if (!TypeOf(n.kind) || n.op == Op::kConst || n.op == Op::kColumn || n.op == Op::kLocal) {
     return nullptr;
   }
-  Compiler compiler(plan);
+  Compiler compiler(plan, root);
   const int at = compiler.Emit(root);
   if (at < 0) return nullptr;
   return std::unique_ptr<Fused>(new Fused(std::move(compiler.code), at, n.kind));

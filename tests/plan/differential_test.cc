@@ -863,6 +863,13 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "r.u_id == null ? 0 : r.u.t.map(x, x.i).filter(y, y == null || y > 2).size()",
       "r.u_id == null ? 0 : r.u.t.map(x, x.code).filter(y, y != null && y < 'b').size()",
       "r.m == null ? 0 : [r.m].filter(p, p.start() <= date('2024-01-01') && p.end() >= date('2023-12-01')).size()",
+      // Columns above read by these as they were computed (kInput), at
+      // their scale or another (where the general operators computed them:
+      // T3's product overflows).
+      "(r.d == null ? decimal('0.00') : r.d * 10) >= decimal('123.4')",
+      "(r.d == null ? decimal('0.00') : r.d * 10) < decimal('100000000000000000')",
+      "(r.d == null || r.e == null ? decimal('0') : r.d * r.e) + decimal('0.5')",
+      "(r.code == null ? 'n' : r.code) == 'n' || (r.code == null ? 'n' : r.code) == 'c'",
   };
   std::ofstream rules(dir + "/rules.yaml");
   rules << "rules:\n"
@@ -870,6 +877,12 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
         << "    as: r\n"
         << "    when: \"r.d != null && r.d * 10 > decimal('100')\"\n"
         << "    message: \"{r.d * 10} from {r.d}\"\n"
+        // `when` reads its hole as computed, at another scale where the
+        // general operators computed it (T3's product at scale 1).
+        << "  - id: t.below\n    title: below\n    severity: error\n    subject: t\n"
+        << "    as: r\n"
+        << "    when: \"r.d != null && r.d * 10 < decimal('100000000000000000')\"\n"
+        << "    message: \"{r.d * 10}\"\n"
         << "derived:\n  - name: edges\n    from: t\n    as: r\n    columns:\n      id: r.id\n";
   for (size_t c = 0; c < columns.size(); ++c) {
     rules << "      c" << c << ": \"" << columns[c] << "\"\n";
@@ -974,10 +987,14 @@ TEST(DifferentialTest, ProgramsOfFewValuedColumnsGiveTheRowEvaluatorsVerdicts) {
     // Unknown where the reference is null (a field of null: an error)
     // unless the other side decides.
     if (with_errors) all.push_back("r.u.code == 'a' || r.code == 'b'");
+    // A hole `when` reads as the hole's program computed it (kInput),
+    // unknown where the reference is null.
+    if (with_errors) all.push_back("(r.u.code == 'a') != (r.code == 'b')");
     for (size_t k = 0; k < all.size(); ++k) {
       rules << "  - id: t.w" << k << "\n    title: w" << k << "\n    severity: error\n"
             << "    subject: t\n    as: r\n    when: \"" << all[k] << "\"\n"
-            << "    message: \"{r.code} {r.flag} {r.u_id}\"\n";
+            << "    message: \"{r.code} {r.flag} {r.u_id}"
+            << (k + 1 == all.size() && with_errors ? " {r.u.code == 'a'}" : "") << "\"\n";
     }
   };
   std::ofstream(dir + "/data/u.csv") << "u_id,code,flag\nU1,a,true\nU2,b,\nU3,,false\n";

@@ -309,7 +309,8 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
     if (can_find && !kept.empty() && kept.size() * 4 <= f.n) few.emplace(Rows(f, kept));
     hole_state.assign(can_find ? holes * kept.size() : 0, PlannedColumn::kUnknown);
     hole_vec.assign(holes, nullptr);
-    for (size_t h = 0; can_find && h < holes; ++h) {
+    // (No pair kept: no hole computed.)
+    for (size_t h = 0; can_find && !kept.empty() && h < holes; ++h) {
       const int root = impl_->roots[h + 1];
       const K kind = impl_->nodes[static_cast<size_t>(root)].kind;
       uint8_t* state = hole_state.data() + h * kept.size();

@@ -916,6 +916,7 @@ class Builder {
 
 RulePlan::RulePlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   // Each operator's fused loops, where its subtree has them.
+  for (const PNode& n : impl_->nodes) impl_->loops = impl_->loops || n.loops;
   impl_->fused.resize(impl_->nodes.size());
   for (size_t id = 0; id < impl_->nodes.size(); ++id) {
     impl_->fused[id] = Fused::Compile(*impl_, static_cast<int>(id));

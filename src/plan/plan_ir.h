@@ -118,6 +118,9 @@ struct RulePlan::Impl {
   // The fewest comprehension steps any program of the rule may take: a pair
   // whose comprehensions may take as many is unknown.
   uint64_t max_steps = 0;
+  // Whether an operator iterates (PNode::loops): else no pair takes a
+  // comprehension step.
+  bool loops = false;
   // BuildPeriods, when the periods are `[cond ?] months(from, to)
   // .filter(x, P1).filter(y, P2)... [: []]` with predicates that iterate
   // over nothing: the months are listed per subject and each predicate

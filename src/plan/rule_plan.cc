@@ -291,17 +291,24 @@ void RulePlan::Findings(const std::vector<uint32_t>& rows, const std::vector<Per
     uint8_t* verdict = out->verdict.data() + begin;
     kept.clear();
     known_true.clear();
-    for (size_t j = 0; j < f.n; ++j) {
-      const uint8_t state = when_kind == K::kBool
-                                ? StateOf(when, when_kind, j, pair_steps, impl_->max_steps)
-                                : PlannedColumn::kUnknown;
-      const bool value = state == PlannedColumn::kValue && when.kind == K::kBool;
-      if (value && when.i[j] == 0) {
-        verdict[j] = PlannedFindings::kDrop;
-        continue;
+    const auto decide = [&](auto steps) {
+      for (size_t j = 0; j < f.n; ++j) {
+        const uint8_t state = when_kind == K::kBool
+                                  ? StateOf(when, when_kind, j, steps, impl_->max_steps)
+                                  : PlannedColumn::kUnknown;
+        const bool value = state == PlannedColumn::kValue && when.kind == K::kBool;
+        if (value && when.i[j] == 0) {
+          verdict[j] = PlannedFindings::kDrop;
+          continue;
+        }
+        kept.push_back(static_cast<uint32_t>(j));
+        known_true.push_back(value);
       }
-      kept.push_back(static_cast<uint32_t>(j));
-      known_true.push_back(value);
+    };
+    if (impl_->loops) {
+      decide(pair_steps);
+    } else {  // (no pair takes a step)
+      decide([](size_t) { return uint64_t{0}; });
     }
     // The holes, where few pairs are kept, on a frame of those pairs alone
     // (`few`), else over the batch where `when` is not known false.

@@ -146,5 +146,39 @@ TEST(DerivedTableTest, SortByIsAStableSortWhereNullEqualsEverything) {
             (std::vector<std::string>{"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"}));
 }
 
+// A table sorted by one column is checked for order in a loop of its own
+// (strings compared by their first 8 bytes as one number where both have
+// them, else as bytes; numbers as they are): rows in the reverse order are
+// sorted, whichever part of the keys decides.
+TEST(DerivedTableTest, SortByOneColumnSortsRowsGivenInReverse) {
+  const auto table = [](const std::vector<std::string>& keys) {
+    std::string key;  // T1 -> keys[0], T2 -> keys[1], ...
+    for (size_t t = 0; t + 1 < keys.size(); ++t) {
+      key += "t.team_id == 'T" + std::to_string(t + 1) + "' ? " + keys[t] + " : ";
+    }
+    key += keys.back();
+    return "derived:\n  - name: keys\n    from: teams\n    as: t\n    columns:\n"
+           "      team_id: t.team_id\n      key: \"" + key + "\"\n    sort_by: [key]\n";
+  };
+  const std::vector<std::string> reversed = {"T8", "T7", "T6", "T5", "T4", "T3", "T2", "T1"};
+  const std::vector<std::vector<std::string>> cases = {
+      // The first 8 bytes decide.
+      {"'hhhhhhhh1'", "'gggggggg'", "'ffffffff'", "'eeeeeeee'", "'dddddddd'", "'cccccccc'",
+       "'bbbbbbbb'", "'aaaaaaaa'"},
+      // They are equal, or a key is shorter.
+      {"'samesame-4'", "'samesame-3'", "'samesame-2'", "'samesame-1'", "'c'", "'b'", "'ab'", "'a'"},
+      // Ints and decimals.
+      {"8", "7", "6", "5", "4", "3", "2", "-1"},
+      {"decimal('8.5')", "decimal('7.5')", "decimal('6.5')", "decimal('5.5')", "decimal('4.5')",
+       "decimal('3.5')", "decimal('2.5')", "decimal('-1.5')"},
+  };
+  for (const auto& keys : cases) {
+    for (bool plan : {true, false}) {
+      const DerivedTable t = Ends(table(keys), plan);
+      EXPECT_EQ(Column(t, 0), reversed) << keys[0] << (plan ? ", plan" : "");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace zhucun

@@ -1,8 +1,7 @@
 // Explanations (Policy::Explain): why a rule fired, or did not, for one
 // subject and period — the rule's clause, the subject's row, each `let` and
-// each top-level condition of `when` with its value. Also the pack's summary
-// groups (Policy::SummaryGroups), which find a finding's subject row the
-// same way.
+// each top-level condition of `when` with its value. (The pack's summary
+// groups, Policy::SummaryGroups, are in summary_groups.cc.)
 
 #include <algorithm>
 #include <cstdint>
@@ -499,87 +498,6 @@ const std::string& Policy::summary_by(std::string_view lang) const {
     }
   }
   return summary_by();
-}
-
-Result<std::vector<std::string>> Policy::SummaryGroups(
-    const std::shared_ptr<const FactSet>& facts, const CheckOptions& options,
-    const std::vector<Finding>& findings) const {
-  const PolicyImpl& p = *impl_;
-  Diagnostics diags;
-  std::vector<std::string> groups(findings.size());
-  if (p.summary_keys.empty()) {
-    return Result<std::vector<std::string>>(std::move(groups));
-  }
-  std::shared_ptr<const RecordSet> records = internal::RecordsFor(p, facts);
-  const std::optional<Date> from = internal::WindowStart(p, options, &diags);
-  if (!from) return Result<std::vector<std::string>>(std::move(diags));
-  Activation act = internal::BaseActivation(p, *records, *from, options.as_of);
-  std::unordered_map<std::string, const CompiledRule*> rules;
-  for (const CompiledRule& r : p.rules) rules.emplace(r.spec.id, &r);
-  internal::SubjectFinder subjects(p, *records);
-  // The group of a row, by table and row.
-  std::map<std::pair<std::string, uint32_t>, std::string> row_groups;
-  std::unordered_map<std::string, std::string> by_subject;  // rule|subject
-  for (size_t i = 0; i < findings.size(); ++i) {
-    const Finding& f = findings[i];
-    auto rule_it = rules.find(f.rule);
-    if (rule_it == rules.end()) continue;  // e.g. input.invalid
-    const CompiledRule& rule = *rule_it->second;
-    const internal::SubjectSpec& s = rule.spec.subject;
-    if (s.kind == internal::SubjectSpec::Kind::kPrefecture) continue;
-    const internal::CompiledSummaryKey* key = nullptr;
-    std::string as;
-    for (size_t k = 0; k < p.summary_keys.size(); ++k) {
-      if (p.summary_keys[k].table == s.table) {
-        key = &p.summary_keys[k];
-        for (const internal::SummaryKeySpec& spec : p.pack.summary->keys) {
-          if (spec.table == s.table) as = spec.as;
-        }
-      }
-    }
-    if (key == nullptr) continue;
-    const std::string cache_key =
-        s.table + "|" + s.group_by + "|" + s.label + "|" + f.subject;
-    auto cached = by_subject.find(cache_key);
-    if (cached != by_subject.end()) {
-      groups[i] = cached->second;
-      continue;
-    }
-    Diagnostics ignored;
-    std::optional<internal::FoundSubject> found =
-        subjects.Find(rule, f.subject, &ignored);
-    std::string group;
-    if (found) {
-      bool first = true;
-      for (uint32_t r : found->rows) {
-        auto it = row_groups.find({s.table, r});
-        if (it == row_groups.end()) {
-          act.Bind(as, records->Row(s.table, r));
-          const Value v = key->program.Evaluate(act);
-          if (v.is_error()) {
-            diags.Error(
-                "engine.eval_error",
-                "the summary key of " + Quote(s.table) + " on " +
-                    Quote(records->Row(s.table, r).record_source().RowName(r)) +
-                    ": " + v.error_message(),
-                SourceSpan{});
-            return Result<std::vector<std::string>>(std::move(diags));
-          }
-          it = row_groups.emplace(std::make_pair(s.table, r), Text(v)).first;
-        }
-        if (first) {
-          group = it->second;
-          first = false;
-        } else if (group != it->second) {
-          group.clear();  // rows in different groups
-          break;
-        }
-      }
-    }
-    by_subject.emplace(cache_key, group);
-    groups[i] = group;
-  }
-  return Result<std::vector<std::string>>(std::move(groups), std::move(diags));
 }
 
 }  // namespace zhucun

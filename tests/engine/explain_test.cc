@@ -325,6 +325,36 @@ TEST_F(ExplainTest, SummaryGroupsCountFindingsByTheirSubjectsCounty) {
             "village.no_team villages:V2  -> 都匀市\n");
 }
 
+// A summary key that fails on a row fails the whole, with the first
+// failing row in the findings' order; with and without plans (the keys of
+// the rows needed are planned, and the row evaluator computes those the
+// plan does not know).
+TEST_F(ExplainTest, SummaryGroupsFailOnTheFirstRowWhoseKeyFails) {
+  for (const bool plan : {true, false}) {
+    TempDir pack;
+    for (const char* file : {"schema.yaml", "rules.yaml", "pack.yaml"}) {
+      std::ifstream in(kPack + "/" + file);
+      std::stringstream text;
+      text << in.rdbuf();
+      pack.Write(file, ReplaceAll(text.str(), "members: member.team.village.county.name",
+                                  "members: \"string(10 / (member.end_date == null ? 0 : 1))\""));
+    }
+    SourceManager sources;
+    auto policy = Policy::Load(pack.path(), sources);
+    ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+    CheckOptions options = options_;
+    options.plan = plan;
+    auto report = policy.value().Check(facts_, options);
+    ASSERT_TRUE(report.ok()) << report.diagnostics().Render(sources);
+    // (member.ended members:M5 comes first: it has ended, its group is 10.)
+    auto groups = policy.value().SummaryGroups(facts_, options, report.value().findings);
+    EXPECT_FALSE(groups.ok());
+    EXPECT_EQ(groups.diagnostics().Render(sources),
+              "error[engine.eval_error]: the summary key of `members` on `members:M1`: "
+              "division by zero\n") << (plan ? "plan" : "no plan");
+  }
+}
+
 TEST_F(ExplainTest, EveryFindingOfCheckIsExplainedAsFired) {
   auto report = policy_->Check(facts_, options_);
   ASSERT_TRUE(report.ok());

@@ -130,8 +130,15 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     std::string as;
     // The keys of the subjects named, and the row of each (-1: none).
     KeyRows rows;
-    // Per row of the table, its group (kNoGroup: not computed yet).
+    // The rows needed (sorted, each once: the keys' rows, and the rows of
+    // subjects found otherwise), and per row its group (kNoGroup: not
+    // computed yet).
+    std::vector<uint32_t> needed;
     std::vector<int32_t> group_of;
+    int32_t& GroupOf(uint32_t r) {
+      return group_of[static_cast<size_t>(std::lower_bound(needed.begin(), needed.end(), r) -
+                                          needed.begin())];
+    }
     std::vector<std::string> texts;
     std::unordered_map<std::string, int32_t> text_ids;
     std::vector<std::string> errors;
@@ -156,14 +163,16 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     auto it = tables.find(name);
     return it == tables.end() ? nullptr : &it->second;
   };
-  // Per finding: its table and its subject's key (a row of a keyed table),
-  // or rows found otherwise (groups, tables without a key).
+  // Per finding: its table and where its subject's key begins in its name
+  // (a row of a keyed table), or its rows found otherwise (groups, tables
+  // without a key): row_lists[rows].
   struct Subject {
     Table* table = nullptr;
-    std::string_view key;
-    std::optional<std::vector<uint32_t>> rows;  // (not by key)
+    uint32_t key_at = 0;
+    int32_t rows = -1;
   };
   std::vector<Subject> subjects(findings.size());
+  std::vector<std::vector<uint32_t>> row_lists;
   internal::SubjectFinder finder(p, *records);
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
@@ -180,20 +189,24 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     if (s.kind == internal::SubjectSpec::Kind::kTable && schema != nullptr && !schema->key.empty()) {
       const std::string_view name = f.subject;
       if (name.size() > s.label.size() && name.starts_with(s.label) && name[s.label.size()] == ':') {
-        subject.key = name.substr(s.label.size() + 1);
-        table->rows.Add(subject.key);
+        subject.key_at = static_cast<uint32_t>(s.label.size() + 1);
+        table->rows.Add(name.substr(subject.key_at));
+      } else {
+        subject.table = nullptr;  // (no such subject: no group)
       }
       continue;
     }
     // (A consecutive finding of the same subject: its rows again.)
-    if (i > 0 && subjects[i - 1].rows && subjects[i - 1].table == table &&
+    if (i > 0 && subjects[i - 1].rows >= 0 && subjects[i - 1].table == table &&
         findings[i - 1].rule == f.rule && findings[i - 1].subject == f.subject) {
       subject.rows = subjects[i - 1].rows;
       continue;
     }
     Diagnostics ignored;
     std::optional<internal::FoundSubject> found = finder.Find(rule, f.subject, &ignored);
-    subject.rows = found ? std::move(found->rows) : std::vector<uint32_t>{};
+    subject.rows = static_cast<int32_t>(row_lists.size());
+    row_lists.push_back(found ? std::move(found->rows) : std::vector<uint32_t>{});
+    table->needed.insert(table->needed.end(), row_lists.back().begin(), row_lists.back().end());
   }
 
   // The rows of the keys named: one pass over each table's key column.
@@ -217,10 +230,10 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
 
   // Each row's group: planned a block at a time, else by the row evaluator.
   const auto group = [&](Table& t, const std::string& name, uint32_t r) -> int32_t {
-    if (t.group_of[r] != kNoGroup) return t.group_of[r];
+    int32_t& g = t.GroupOf(r);
+    if (g != kNoGroup) return g;
     act.Bind(t.as, records->Row(name, r));
     const Value v = t.key->program.Evaluate(act);
-    int32_t g = -1;
     if (v.is_error()) {
       t.errors.push_back("the summary key of " + Quote(name) + " on " +
                          Quote(records->Row(name, r).record_source().RowName(r)) + ": " +
@@ -229,18 +242,16 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     } else {
       g = t.Intern(Text(v));
     }
-    t.group_of[r] = g;
     return g;
   };
   for (auto& [name, t] : tables) {
-    const FactTable* table = facts->table(name);
-    t.group_of.assign(table == nullptr ? 0 : table->num_rows(), kNoGroup);
-    std::vector<uint32_t> needed;
+    std::vector<uint32_t>& needed = t.needed;
     for (const int64_t row : t.rows.rows()) {
       if (row >= 0) needed.push_back(static_cast<uint32_t>(row));
     }
     std::sort(needed.begin(), needed.end());
     needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+    t.group_of.assign(needed.size(), kNoGroup);
     if (needed.empty() || !options.plan) continue;
     internal::Relations relations(*records);
     internal::RuleInput input;
@@ -258,7 +269,7 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
       plan->Columns(block, {}, &planned);
       for (size_t i = 0; i < block.size(); ++i) {
         if (planned[0].state[i] == internal::PlannedColumn::kUnknown) continue;  // (below)
-        t.group_of[block[i]] = t.Intern(PlannedText(planned[0], i));
+        t.group_of[b + i] = t.Intern(PlannedText(planned[0], i));
       }
     }
   }
@@ -272,9 +283,10 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     const std::string& name = t.key->table;
     std::vector<uint32_t> one;
     const std::vector<uint32_t>* rows = &one;
-    if (subject.rows) {
-      rows = &*subject.rows;
-    } else if (const int64_t* row = t.rows.Find(subject.key); row != nullptr && *row >= 0) {
+    if (subject.rows >= 0) {
+      rows = &row_lists[static_cast<size_t>(subject.rows)];
+    } else if (const int64_t* row = t.rows.Find(std::string_view(findings[i].subject).substr(subject.key_at));
+               row != nullptr && *row >= 0) {
       one.push_back(static_cast<uint32_t>(*row));
     }
     int32_t common = -1;  // (the texts are each once: the same group, the same id)

@@ -129,6 +129,22 @@ std::string TempPath(const std::string& name) {
   return testing::TempDir() + name + "_" + std::to_string(getpid());
 }
 
+// A new folder (TempPath(name)) holding a pack named `name` of schema.yaml
+// and rules.yaml as given, with the parameters `parameters` (the lines under
+// `parameters:`), and an empty `data` folder; returns the folder.
+std::string WritePack(const std::string& name, const std::string& parameters,
+                      const std::string& schema, const std::string& rules) {
+  const std::string dir = TempPath(name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/data");
+  std::ofstream(dir + "/pack.yaml") << "name: " << name << "\nversion: 0.1.0\ntitle: " << name
+                                    << "\nparameters:\n" << parameters
+                                    << "includes: [schema.yaml, rules.yaml]\n";
+  std::ofstream(dir + "/schema.yaml") << schema;
+  std::ofstream(dir + "/rules.yaml") << rules;
+  return dir;
+}
+
 std::string Generate(const std::string& name, double bad_rows, double scale = 0.05) {
   const std::string dir = TempPath(name);
   std::filesystem::remove_all(dir);
@@ -793,30 +809,21 @@ TEST(DerivedTablesTest, CellsAreTypedAndSortedAsDefined) {
 // month column and a period's days; products by a constant, constants
 // compared at another scale; a variable bound to a list's values.
 TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
-  const std::string dir = TempPath("zhucun_plan_fused_edges");
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir + "/data");
-  std::ofstream(dir + "/pack.yaml")
-      << "name: edges\nversion: 0.1.0\ntitle: edges\n"
-      << "parameters:\n"
-      << "  window_start: {type: date, default: 2024-01-01}\n"
-      << "  sector: {type: 'map(string, string)', default: {a: x, b: y}}\n"
-      << "includes: [schema.yaml, rules.yaml]\n";
-  std::ofstream(dir + "/schema.yaml")
-      << "tables:\n"
-      << "  - name: u\n    key: u_id\n    columns:\n"
-      << "      - {name: u_id, type: id}\n"
-      << "      - {name: code, type: code, codes: [a, b, c]}\n"
-      << "  - name: t\n    key: id\n    columns:\n"
-      << "      - {name: id, type: id}\n"
-      << "      - {name: u_id, type: id, references: u, nullable: true}\n"
-      << "      - {name: i, type: int, nullable: true}\n"
-      << "      - {name: big, type: int, nullable: true}\n"
-      << "      - {name: d, type: decimal, scale: 2, nullable: true}\n"
-      << "      - {name: e, type: decimal, scale: 4, nullable: true}\n"
-      << "      - {name: day, type: date, nullable: true}\n"
-      << "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
-      << "      - {name: m, type: month, nullable: true}\n";
+  const std::string schema =
+      "tables:\n"
+      "  - name: u\n    key: u_id\n    columns:\n"
+      "      - {name: u_id, type: id}\n"
+      "      - {name: code, type: code, codes: [a, b, c]}\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: u_id, type: id, references: u, nullable: true}\n"
+      "      - {name: i, type: int, nullable: true}\n"
+      "      - {name: big, type: int, nullable: true}\n"
+      "      - {name: d, type: decimal, scale: 2, nullable: true}\n"
+      "      - {name: e, type: decimal, scale: 4, nullable: true}\n"
+      "      - {name: day, type: date, nullable: true}\n"
+      "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      "      - {name: m, type: month, nullable: true}\n";
   const std::vector<std::string> columns = {
       "r.i == null ? 0 : r.i * 3 - 1",
       "r.big == null ? 0 : r.big > 1000 ? r.big - 1 : r.big < -1000 ? r.big + 1 : r.big * 2",
@@ -871,7 +878,7 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "(r.d == null || r.e == null ? decimal('0') : r.d * r.e) + decimal('0.5')",
       "(r.code == null ? 'n' : r.code) == 'n' || (r.code == null ? 'n' : r.code) == 'c'",
   };
-  std::ofstream rules(dir + "/rules.yaml");
+  std::ostringstream rules;
   rules << "rules:\n"
         << "  - id: t.tenfold\n    title: tenfold\n    severity: error\n    subject: t\n"
         << "    as: r\n"
@@ -888,7 +895,10 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
     rules << "      c" << c << ": \"" << columns[c] << "\"\n";
   }
   rules << "    sort_by: [id]\n";
-  rules.close();
+  const std::string dir = WritePack("zhucun_plan_fused_edges",
+                                    "  window_start: {type: date, default: 2024-01-01}\n"
+                                    "  sector: {type: 'map(string, string)', default: {a: x, b: y}}\n",
+                                    schema, rules.str());
   std::ofstream(dir + "/data/u.csv") << "u_id,code\nU1,a\nU2,b\n";
   // T1..T6: the cells after each id.
   const std::vector<std::string> cells = {
@@ -950,27 +960,22 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
 // errors as the row evaluator, where rows are many enough for a table (a
 // batch of at least 4 rows per combination) and where they are not.
 TEST(DifferentialTest, ProgramsOfFewValuedColumnsGiveTheRowEvaluatorsVerdicts) {
-  const std::string dir = TempPath("zhucun_plan_tables");
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir + "/data");
-  std::ofstream(dir + "/pack.yaml")
-      << "name: tables\nversion: 0.1.0\ntitle: tables\n"
-      << "parameters:\n"
-      << "  window_start: {type: date, default: 2024-01-01}\n"
-      << "  sector: {type: 'map(string, string)', default: {a: b, b: a}}\n"
-      << "includes: [schema.yaml, rules.yaml]\n";
-  std::ofstream(dir + "/schema.yaml")
-      << "tables:\n"
-      << "  - name: u\n    key: u_id\n    columns:\n"
-      << "      - {name: u_id, type: id}\n"
-      << "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
-      << "      - {name: flag, type: bool, nullable: true}\n"
-      << "  - name: t\n    key: id\n    columns:\n"
-      << "      - {name: id, type: id}\n"
-      << "      - {name: u_id, type: id, references: u, nullable: true}\n"
-      << "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
-      << "      - {name: flag, type: bool, nullable: true}\n"
-      << "      - {name: n, type: int}\n";
+  const std::string dir = WritePack(
+      "zhucun_plan_tables",
+      "  window_start: {type: date, default: 2024-01-01}\n"
+      "  sector: {type: 'map(string, string)', default: {a: b, b: a}}\n",
+      "tables:\n"
+      "  - name: u\n    key: u_id\n    columns:\n"
+      "      - {name: u_id, type: id}\n"
+      "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      "      - {name: flag, type: bool, nullable: true}\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: u_id, type: id, references: u, nullable: true}\n"
+      "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      "      - {name: flag, type: bool, nullable: true}\n"
+      "      - {name: n, type: int}\n",
+      "");  // (rules.yaml: written below)
   const std::vector<std::string> whens = {
       "r.code in params.sector && params.sector[r.code] != (r.u_id == null ? 'x' : r.u.code)",
       "r.flag == true || r.code == null",
@@ -1043,39 +1048,32 @@ TEST(DifferentialTest, ProgramsOfFewValuedColumnsGiveTheRowEvaluatorsVerdicts) {
 // sorted once and searched): months in no order, repeated, null, of other
 // kinds, and lists short or empty, with every month of the window judged.
 TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
-  const std::string dir = TempPath("zhucun_plan_period_in");
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir + "/data");
-  std::ofstream(dir + "/pack.yaml")
-      << "name: period_in\nversion: 0.1.0\ntitle: period in\n"
-      << "parameters:\n  window_start: {type: date, default: 2023-01-01}\n"
-      << "includes: [schema.yaml, rules.yaml]\n";
-  std::ofstream(dir + "/schema.yaml")
-      << "tables:\n"
-      << "  - name: s\n    key: s_id\n    columns:\n      - {name: s_id, type: id}\n"
-      << "  - name: p\n    key: p_id\n    columns:\n"
-      << "      - {name: p_id, type: id}\n"
-      << "      - {name: s_id, type: id, references: s}\n"
-      << "      - {name: month, type: month, nullable: true}\n";
-  std::ofstream(dir + "/rules.yaml")
-      << "rules:\n"
-      << "  - id: s.unpaid\n    title: unpaid\n    severity: error\n    subject: s\n"
-      << "    as: sub\n    period: month\n"
-      << "    when: \"!(period in sub.p.map(x, x.month))\"\n"
-      << "    message: \"{period}\"\n"
-      << "  - id: s.paid_quarter\n    title: quarter\n    severity: warning\n    subject: s\n"
-      << "    as: sub\n    period: quarter\n"
-      << "    when: \"period in sub.p.map(x, x.month) || period in [period('2023-Q2')]\"\n"
-      << "    message: \"{period}\"\n"
+  const std::string dir = WritePack(
+      "zhucun_plan_period_in", "  window_start: {type: date, default: 2023-01-01}\n",
+      "tables:\n"
+      "  - name: s\n    key: s_id\n    columns:\n      - {name: s_id, type: id}\n"
+      "  - name: p\n    key: p_id\n    columns:\n"
+      "      - {name: p_id, type: id}\n"
+      "      - {name: s_id, type: id, references: s}\n"
+      "      - {name: month, type: month, nullable: true}\n",
+      "rules:\n"
+      "  - id: s.unpaid\n    title: unpaid\n    severity: error\n    subject: s\n"
+      "    as: sub\n    period: month\n"
+      "    when: \"!(period in sub.p.map(x, x.month))\"\n"
+      "    message: \"{period}\"\n"
+      "  - id: s.paid_quarter\n    title: quarter\n    severity: warning\n    subject: s\n"
+      "    as: sub\n    period: quarter\n"
+      "    when: \"period in sub.p.map(x, x.month) || period in [period('2023-Q2')]\"\n"
+      "    message: \"{period}\"\n"
       // Periods listed from every row: long lists of few periods and of
       // many, in any order (sorted and made unique as the engine does).
-      << "  - id: p.few_months\n    title: few\n    severity: warning\n    subject: prefecture\n"
-      << "    periods: \"facts.p.filter(x, x.month != null && x.month.start() < date('2023-04-01'))"
-      << ".map(x, x.month)\"\n"
-      << "    when: \"true\"\n    message: \"{period}\"\n"
-      << "  - id: p.many_months\n    title: many\n    severity: warning\n    subject: prefecture\n"
-      << "    periods: \"facts.p.filter(x, x.month != null).map(x, x.month)\"\n"
-      << "    when: \"period.start() >= date('2021-06-01')\"\n    message: \"{period}\"\n";
+      "  - id: p.few_months\n    title: few\n    severity: warning\n    subject: prefecture\n"
+      "    periods: \"facts.p.filter(x, x.month != null && x.month.start() < date('2023-04-01'))"
+      ".map(x, x.month)\"\n"
+      "    when: \"true\"\n    message: \"{period}\"\n"
+      "  - id: p.many_months\n    title: many\n    severity: warning\n    subject: prefecture\n"
+      "    periods: \"facts.p.filter(x, x.month != null).map(x, x.month)\"\n"
+      "    when: \"period.start() >= date('2021-06-01')\"\n    message: \"{period}\"\n");
   std::ofstream(dir + "/data/s.csv") << "s_id\nS1\nS2\nS3\nS4\nS5\n";
   std::ofstream p(dir + "/data/p.csv");
   p << "p_id,s_id,month\n";

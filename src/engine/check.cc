@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -72,22 +71,6 @@ using internal::MessagePart;
 using internal::PolicyImpl;
 using internal::Quote;
 using internal::Text;
-
-// Appends Text(c.Get(i)) to *out (without making the value).
-void AppendText(const internal::PlannedColumn& c, size_t i, std::string* out) {
-  if (c.state[i] != internal::PlannedColumn::kValue) return;  // (null: "")
-  switch (c.kind) {
-    case ValueKind::kString: *out += c.strings[i]; return;
-    case ValueKind::kInt: {
-      char digits[24];
-      const auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.ints[i]);
-      out->append(digits, end);
-      return;
-    }
-    case ValueKind::kDecimal: *out += c.decimals[i].ToString(); return;
-    default: *out += Text(c.Get(i)); return;
-  }
-}
 
 // One subject of a rule: its name and the value bound to the rule's `as`
 // (a row, a list of rows, or null for the prefecture).

@@ -4,6 +4,7 @@
 #include "zhucun/engine.h"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "engine/exceptions.h"
 #include "engine/policy_impl.h"
 #include "expr/program.h"
+#include "plan/rule_plan.h"
 #include "rules/kinds.h"
 #include "syntax/lexer.h"
 #include "rules/pack.h"
@@ -45,6 +47,22 @@ std::string Text(const Value& v) {
     case ValueKind::kPeriod: return v.period_value().label();
     case ValueKind::kRecord: return v.record_source().RowName(v.record_row());
     default: return v.DebugString();
+  }
+}
+
+// Appends Text(c.Get(i)) to *out (without making the value).
+void AppendText(const PlannedColumn& c, size_t i, std::string* out) {
+  if (c.state[i] != PlannedColumn::kValue) return;  // (null: "")
+  switch (c.kind) {
+    case ValueKind::kString: *out += c.strings[i]; return;
+    case ValueKind::kInt: {
+      char digits[24];
+      const auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.ints[i]);
+      out->append(digits, end);
+      return;
+    }
+    case ValueKind::kDecimal: *out += c.decimals[i].ToString(); return;
+    default: *out += Text(c.Get(i)); return;
   }
 }
 

@@ -23,6 +23,8 @@
 
 namespace zhucun::internal {
 
+struct PlannedColumn;  // (plan/rule_plan.h)
+
 // A message template: literal text and holes.
 struct MessagePart {
   std::string text;                // literal, when !program
@@ -135,6 +137,8 @@ std::string CollapseSpace(std::string_view s);
 
 // Text of a value in messages and derived tables.
 std::string Text(const Value& v);
+// Appends Text(c.Get(i)) to *out (without making the value).
+void AppendText(const PlannedColumn& c, size_t i, std::string* out);
 
 // Derived table `d` over `facts` (derived.cc): its rows through the plan
 // where it can (with `plan`) and the row evaluator elsewhere, sorted; the

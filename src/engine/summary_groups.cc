@@ -88,20 +88,6 @@ class KeyRows {
   std::vector<int64_t> rows_;
 };
 
-// The group text of a planned cell, as Text gives the value.
-std::string PlannedText(const internal::PlannedColumn& c, size_t i) {
-  if (c.state[i] == internal::PlannedColumn::kNull) return "";
-  switch (c.kind) {
-    case ValueKind::kString: return std::string(c.strings[i]);
-    case ValueKind::kBool: return c.ints[i] != 0 ? "true" : "false";
-    case ValueKind::kInt: return std::to_string(c.ints[i]);
-    case ValueKind::kDecimal: return c.decimals[i].ToString();
-    case ValueKind::kDate: return Date::FromDayNumber(static_cast<int32_t>(c.ints[i])).ToString();
-    case ValueKind::kPeriod: return c.periods[i].label();
-    default: return "";
-  }
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> Policy::SummaryGroups(
@@ -269,7 +255,9 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
       plan->Columns(block, {}, &planned);
       for (size_t i = 0; i < block.size(); ++i) {
         if (planned[0].state[i] == internal::PlannedColumn::kUnknown) continue;  // (below)
-        t.group_of[b + i] = t.Intern(PlannedText(planned[0], i));
+        std::string text;
+        internal::AppendText(planned[0], i, &text);
+        t.group_of[b + i] = t.Intern(std::move(text));
       }
     }
   }

@@ -606,6 +606,11 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
       }
       const Column& key = target->columns_[target->key_index_->column];
       if (key.type() != ColumnType::kString || refs.size() != column.size()) continue;
+      // Coded against the key as it was read (SettleAgainst) and sharing its
+      // dictionary, which holds each id once: every cell's code is already
+      // its row's key code (at scale 150, 128 MB less to map in for
+      // `payments.member_id` alone).
+      if (&std::as_const(column).dictionary() == &key.dictionary()) continue;
       const std::vector<int32_t>& key_codes = key.int32s();
       const ColumnView cells = column.view();
       std::vector<int32_t> codes(column.size(), 0);

@@ -34,7 +34,10 @@ void SourceManager::Index(File& file) {
   file.line_starts.push_back(0);
   const std::string& t = file.text;
   if (t.find('\r') == std::string::npos) {
-    // The common case (LF only): memchr from line to line.
+    // The common case (LF only): the lines counted first, so that their
+    // starts are mapped in once (`payments.csv` at scale 150 has 32M lines:
+    // as the vector doubled they were copied, and twice their size mapped in).
+    file.line_starts.reserve(1 + static_cast<size_t>(std::count(t.begin(), t.end(), '\n')));
     const char* begin = t.data();
     const char* end = begin + t.size();
     for (const char* p = begin;

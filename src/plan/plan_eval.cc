@@ -309,12 +309,11 @@ Vec Runner::Compute(int id, Frame& f) {
       const Vec& y = Eval(n.kids[0], f);
       Resize(&out, K::kPeriod, f.n);
       for (size_t i = 0; i < f.n; ++i) {
-        // Four-digit years only: period() parses what string() wrote.
+        // Four-digit years only: period() parses what string() wrote, and
+        // Period::Parse reads four digits as FromIndex(kYear, year, 1).
         if (y.st[i] != kValueRow || y.i[i] < 1000 || y.i[i] > 9999) continue;
-        const std::optional<Period> p = Period::Parse(std::to_string(y.i[i]));
-        if (!p) continue;
         out.st[i] = kValueRow;
-        out.p[i] = *p;
+        out.p[i] = *Period::FromIndex(PeriodKind::kYear, static_cast<int>(y.i[i]), 1);
       }
       return out;
     }

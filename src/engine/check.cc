@@ -893,9 +893,37 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   }
 }
 
+// Sorts [first, last) stably by `less`: where it is a few runs already in
+// order, by merging them (linear for two), else by std::stable_sort. The
+// order is the same either way: one stable order exists.
+template <typename It, typename Less>
+void StableSortRuns(It first, It last, Less less) {
+  std::vector<It> runs{first};  // where each run in order begins
+  for (It it = first; it != last && std::next(it) != last; ++it) {
+    if (less(*std::next(it), *it)) runs.push_back(std::next(it));
+    if (runs.size() > 32) {
+      std::stable_sort(first, last, less);
+      return;
+    }
+  }
+  runs.push_back(last);
+  // Merge neighbouring runs, the earlier first on ties, until one is left.
+  while (runs.size() > 2) {
+    std::vector<It> merged{first};
+    for (size_t k = 0; k + 2 < runs.size(); k += 2) {
+      std::inplace_merge(runs[k], runs[k + 1], runs[k + 2], less);
+      merged.push_back(runs[k + 2]);
+    }
+    if (runs.size() % 2 == 0) merged.push_back(last);  // (an odd run left over)
+    runs = std::move(merged);
+  }
+}
+
 // Sorts findings by rule, subject and period. Each rule's findings usually
 // come together and the rules in order (RunRules), and a rule's findings
-// often in order of subject already: only what is out of order is sorted.
+// often in order of subject already or in a few runs that are (subjects
+// whose ids outgrow their zero-padding, `M999999` then `M1000000`; a
+// rule's segments): only what is out of order is sorted.
 void SortFindings(std::vector<Finding>* findings) {
   const auto less = [](const Finding& a, const Finding& b) {
     if (const int c = a.rule.compare(b.rule); c != 0) return c < 0;
@@ -907,12 +935,12 @@ void SortFindings(std::vector<Finding>* findings) {
     size_t e = b + 1;
     while (e < f.size() && f[e].rule == f[b].rule) ++e;
     if (e < f.size() && f[e].rule < f[b].rule) {  // not grouped by rule in order
-      std::stable_sort(f.begin(), f.end(), less);
+      StableSortRuns(f.begin(), f.end(), less);
       return;
     }
     const auto first = f.begin() + static_cast<std::ptrdiff_t>(b);
     const auto last = f.begin() + static_cast<std::ptrdiff_t>(e);
-    if (!std::is_sorted(first, last, less)) std::stable_sort(first, last, less);
+    StableSortRuns(first, last, less);
     b = e;
   }
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -91,6 +92,40 @@ TEST(FindingsOrderTest, ByRuleIdThenSubjectThenPeriodWhateverTheFileOrder) {
     for (const size_t threads : {size_t{1}, size_t{2}}) {
       EXPECT_EQ(Check(villages, teams, plan, threads), expected)
           << "plan " << plan << ", threads " << threads;
+    }
+  }
+}
+
+// A rule's findings in a few runs, each in order (ids that outgrow their
+// zero-padding, M999999 then M1000000, give two), are merged; in many runs
+// they are sorted.
+TEST(FindingsOrderTest, RunsInOrderAreMergedAndManyRunsSorted) {
+  const std::string teams = "team_id,village_id,start_date,end_date\n";
+  const auto villages = [](const std::vector<int>& numbers) {
+    std::string csv = "village_id,county_id,name,category\n";
+    for (const int n : numbers) csv += "V" + std::to_string(n) + ",C1,村,weak\n";
+    return csv;
+  };
+  const auto expected = [](std::vector<int> numbers) {
+    std::vector<std::string> ids;
+    for (const int n : numbers) ids.push_back("villages:V" + std::to_string(n));
+    std::sort(ids.begin(), ids.end());
+    std::vector<Key> keys;
+    for (const std::string& id : ids) keys.push_back({"village.z_weak", id, ""});
+    return keys;
+  };
+  // Two runs: V1..V9 then V10..V19 (text order puts V1x after V1).
+  std::vector<int> two;
+  for (int n = 1; n < 20; ++n) two.push_back(n);
+  // Five runs: [V7] [V1 V2 V3 V9] [V4 V6 V8] [V5] [V10 V11 V12].
+  const std::vector<int> five = {7, 1, 2, 3, 9, 4, 6, 8, 5, 10, 11, 12};
+  // Sixty runs (descending): sorted whole.
+  std::vector<int> sixty;
+  for (int n = 60; n >= 1; --n) sixty.push_back(n);
+  for (const auto& numbers : {two, five, sixty}) {
+    for (const size_t threads : {size_t{1}, size_t{2}}) {
+      EXPECT_EQ(Check(villages(numbers), teams, true, threads), expected(numbers))
+          << numbers.size() << " villages, threads " << threads;
     }
   }
 }

@@ -53,12 +53,16 @@ const std::vector<int32_t>* FactTable::references(std::string_view column) const
 
 GroupIndex FactTable::GroupBy(std::string_view column) const {
   GroupIndex g;
-  std::vector<int32_t> group_of(num_rows_, -1);
+  // The group of each row (-1: none): a reference column's rows as they
+  // are (no copy: 128 MB for `payments.member_id` at scale 150), else
+  // numbered here.
+  const int32_t* group_of = nullptr;
+  std::vector<int32_t> numbered;
   size_t groups = 0;
   if (const std::vector<int32_t>* refs = references(column)) {
     // Group g is row g of the referenced table, rows or not.
     groups = reference_targets_.find(column)->second;
-    for (size_t r = 0; r < num_rows_; ++r) group_of[r] = (*refs)[r];
+    group_of = refs->data();
   } else if (const Column* c = this->column(column)) {
     if (c->type() != ColumnType::kString) return g;
     const ColumnView v = c->view();
@@ -72,16 +76,18 @@ GroupIndex FactTable::GroupBy(std::string_view column) const {
     for (int32_t& grp : group_of_code) {
       if (grp == 0) grp = static_cast<int32_t>(groups++);
     }
+    numbered.assign(num_rows_, -1);
     for (size_t r = 0; r < num_rows_; ++r) {
-      if (v.IsValid(r)) group_of[r] = group_of_code[static_cast<size_t>(codes[r])];
+      if (v.IsValid(r)) numbered[r] = group_of_code[static_cast<size_t>(codes[r])];
     }
+    group_of = numbered.data();
   } else {
     return g;
   }
   // Counting sort by group, keeping row order within a group.
   g.offsets.assign(groups + 1, 0);
-  for (int32_t grp : group_of) {
-    if (grp >= 0) ++g.offsets[static_cast<size_t>(grp) + 1];
+  for (size_t r = 0; r < num_rows_; ++r) {
+    if (group_of[r] >= 0) ++g.offsets[static_cast<size_t>(group_of[r]) + 1];
   }
   for (size_t i = 1; i < g.offsets.size(); ++i) g.offsets[i] += g.offsets[i - 1];
   g.rows.resize(g.offsets.back());

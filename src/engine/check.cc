@@ -682,13 +682,16 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
   }
   // The plans of the rules on the rows of a table or groups of them, or on
-  // the prefecture (src/plan), made before the threads start: they share
-  // the relations' index spans.
+  // the prefecture (src/plan), made before the rules run: they share the
+  // relations' index spans.
   internal::Relations relations(records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(units.size());
   std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(units.size());
   std::vector<std::unique_ptr<internal::RulePlan>> findings_plans(units.size());
-  for (size_t r = 0; options.plan && r < units.size(); ++r) {
+  // Each unit's plans: built in parallel (most of the time goes to the
+  // record set's reverse indexes, built once by whichever thread asks first;
+  // 1.5 s at scale 150 on one thread).
+  const auto plan_unit = [&](size_t r) {
     const CompiledRule& rule = p.rules[units[r].rule];
     const Activation& base = units[r].base;
     const internal::SubjectSpec::Kind kind = rule.spec.subject.kind;
@@ -696,7 +699,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     const GroupIndex* groups = subjects[units[r].rule].groups();
     if (!(table || groups != nullptr || kind == internal::SubjectSpec::Kind::kPrefecture) ||
         !rule.when) {
-      continue;
+      return;
     }
     internal::RuleInput input;  // (the prefecture: no subject row)
     if (table || groups != nullptr) {
@@ -724,6 +727,29 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       periods_plans[r] =
           internal::RulePlan::BuildPeriods(input, records.facts(), *p.types, base, &relations);
     }
+  };
+  size_t threads = options.threads;
+  if (threads == 0) {
+    threads = options.pool != nullptr ? options.pool->size() + 1
+                                      : std::max(1u, std::thread::hardware_concurrency());
+  }
+  const auto run_on_threads = [&](size_t n, const std::function<void()>& work) {
+    return options.pool != nullptr ? RunOnPool(*options.pool, n, work) : RunOnThreads(n, work);
+  };
+  std::mutex failure_mutex;
+  std::exception_ptr failure;  // the first exception of any thread
+  if (options.plan && !units.empty()) {
+    std::atomic<size_t> next_unit{0};
+    run_on_threads(std::min(threads, units.size()), [&] {
+      try {
+        for (size_t r = next_unit++; r < units.size(); r = next_unit++) plan_unit(r);
+      } catch (...) {
+        next_unit = units.size();  // the others stop too
+        const std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    });
+    if (failure) std::rethrow_exception(failure);
   }
   struct Chunk {
     size_t unit = 0;
@@ -735,11 +761,6 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     RuleRunner::Counts counts;
     double milliseconds = 0;
   };
-  size_t threads = options.threads;
-  if (threads == 0) {
-    threads = options.pool != nullptr ? options.pool->size() + 1
-                                      : std::max(1u, std::thread::hardware_concurrency());
-  }
   std::vector<Chunk> chunks;
   for (size_t u = 0; u < units.size(); ++u) {
     const size_t r = units[u].rule;
@@ -760,8 +781,6 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   }
   std::vector<RuleSteps> steps(p.rules.size());
   std::atomic<size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;  // the first exception of any thread
   auto work = [&] {
     try {
       for (size_t t = next++; t < tasks.size() + chunks.size(); t = next++) {
@@ -788,8 +807,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     }
   };
   threads = std::min(threads, tasks.size() + chunks.size());
-  const size_t used = options.pool != nullptr ? RunOnPool(*options.pool, threads, work)
-                                              : RunOnThreads(threads, work);
+  const size_t used = run_on_threads(threads, work);
   if (failure) std::rethrow_exception(failure);
   if (profile != nullptr) {
     profile->threads = static_cast<unsigned>(std::max<size_t>(1, used));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -13,7 +14,9 @@
 namespace zhucun::internal {
 
 const GroupIndex& Relations::Reverse(size_t table, size_t column) {
+  // (The record set's, built once by whichever thread asks first.)
   if (const GroupIndex* g = records_.ReverseIndex(table, column)) return *g;
+  const std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& [key, index] : built_) {
     if (key == std::make_pair(table, column)) return *index;
   }
@@ -25,6 +28,7 @@ const GroupIndex& Relations::Reverse(size_t table, size_t column) {
 
 const GroupIndex& Relations::All(size_t table) {
   constexpr size_t kAll = SIZE_MAX;  // (no column has this index)
+  const std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& [key, index] : built_) {
     if (key == std::make_pair(table, kAll)) return *index;
   }
@@ -41,6 +45,7 @@ Relations::Composed Relations::Compose(const GroupIndex& outer,
                                        const std::vector<uint32_t>* outer_steps,
                                        const GroupIndex& inner,
                                        const std::vector<uint32_t>* inner_steps) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& b : composed_) {
     if (b->outer == &outer && b->inner == &inner) return {b->groups.get(), &b->steps};
   }

@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,8 @@ namespace zhucun::internal {
 // column it has none for. Read-only once the plans are built.
 class Relations {
  public:
+  // (Safe to call from several threads: the plans of a check are built in
+  // parallel.)
   explicit Relations(const RecordSet& records) : records_(records) {}
   // The rows of `table` grouped by the row their column `column` refers to.
   const GroupIndex& Reverse(size_t table, size_t column);
@@ -78,6 +81,7 @@ class Relations {
     std::vector<uint32_t> steps;
   };
   const RecordSet& records_;
+  std::mutex mutex_;  // (guards built_ and composed_)
   std::vector<std::pair<std::pair<size_t, size_t>, std::unique_ptr<GroupIndex>>> built_;
   std::vector<std::unique_ptr<Built>> composed_;
 };

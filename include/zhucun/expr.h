@@ -21,8 +21,10 @@
 ///     }
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,12 +61,21 @@ class ZHUCUN_API Activation {
   /// activation with such bindings computes them in Find, so it must not be
   /// used by several threads at once.
   void BindLazy(std::string name, const Program* program);
+  /// Binds (or rebinds) a variable to the value `make` returns, made when
+  /// an evaluation on this activation or on any copy of it first needs it,
+  /// and only once: copies share it, and several threads may evaluate on
+  /// copies (the first to need it makes it, the others wait). For a value
+  /// that costs much and is seldom needed, such as a whole table as a list
+  /// of records. If `make` throws, the exception reaches the Find (or
+  /// evaluation) that asked, and the next one tries again.
+  void BindOnce(std::string name, std::function<Value()> make);
   /// The value of a variable (computing a lazy one), or nullptr if unbound.
   const Value* Find(std::string_view name) const;
   /// How many times a lazy binding has been computed on this activation
   /// (copies start from the count of what they copy).
   uint64_t lazy_evaluations() const { return lazy_evaluations_; }
-  /// All bindings made with Bind, ordered by name.
+  /// All bindings made with Bind (not BindLazy's or BindOnce's), ordered
+  /// by name.
   const std::map<std::string, Value, std::less<>>& bindings() const {
     return vars_;
   }
@@ -75,8 +86,14 @@ class ZHUCUN_API Activation {
     mutable std::optional<Value> value;
     mutable bool computing = false;
   };
+  struct Once {
+    std::function<Value()> make;
+    std::once_flag made;
+    Value value;
+  };
   std::map<std::string, Value, std::less<>> vars_;
   std::map<std::string, Lazy, std::less<>> lazy_;
+  std::map<std::string, std::shared_ptr<Once>, std::less<>> once_;
   mutable uint64_t lazy_evaluations_ = 0;
 };
 

@@ -45,19 +45,38 @@ void Activation::Bind(std::string name, Value value) {
   if (!lazy_.empty()) {
     if (auto it = lazy_.find(name); it != lazy_.end()) lazy_.erase(it);
   }
+  if (!once_.empty()) {
+    if (auto it = once_.find(name); it != once_.end()) once_.erase(it);
+  }
   vars_.insert_or_assign(std::move(name), std::move(value));
 }
 
 void Activation::BindLazy(std::string name, const Program* program) {
   if (auto it = vars_.find(name); it != vars_.end()) vars_.erase(it);
+  if (auto it = once_.find(name); it != once_.end()) once_.erase(it);
   Lazy& lazy = lazy_[std::move(name)];
   lazy.program = program;
   lazy.value.reset();
   lazy.computing = false;
 }
 
+void Activation::BindOnce(std::string name, std::function<Value()> make) {
+  if (auto it = vars_.find(name); it != vars_.end()) vars_.erase(it);
+  if (auto it = lazy_.find(name); it != lazy_.end()) lazy_.erase(it);
+  auto once = std::make_shared<Once>();
+  once->make = std::move(make);
+  once_.insert_or_assign(std::move(name), std::move(once));
+}
+
 const Value* Activation::Find(std::string_view name) const {
   if (auto it = vars_.find(name); it != vars_.end()) return &it->second;
+  if (!once_.empty()) {
+    if (auto it = once_.find(name); it != once_.end()) {
+      Once& once = *it->second;
+      std::call_once(once.made, [&once] { once.value = once.make(); });
+      return &once.value;
+    }
+  }
   if (lazy_.empty()) return nullptr;
   auto it = lazy_.find(name);
   if (it == lazy_.end()) return nullptr;

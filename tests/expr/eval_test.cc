@@ -6,13 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "zhucun/expr.h"
 
@@ -696,6 +700,66 @@ TEST(EvalTest, LazyBindings) {
   act.Bind("x", Value::Int(1));  // a plain binding replaces a lazy one
   EXPECT_EQ(use.value().Evaluate(act), Value::Int(2));
   EXPECT_EQ(act.Find("y"), nullptr);
+}
+
+// Activation::BindOnce: the value is made when an evaluation first needs
+// it, once for the activation and every copy of it, however many threads
+// ask; never if none needs it; a throw reaches the asker and the next one
+// tries again; any other binding of the name replaces it.
+TEST(EvalTest, BindOnceMakesTheValueOnceForEveryCopy) {
+  SourceManager sources;
+  Env env;
+  env.Declare("i", Type::Int());
+  env.Declare("x", Type::Int());
+  Result<Program> use = env.Compile("x + i", sources);
+  Result<Program> skip = env.Compile("i > 100 && x > 0", sources);
+  ASSERT_TRUE(use.ok() && skip.ok());
+
+  std::atomic<int> made{0};
+  Activation base;
+  base.BindOnce("x", [&made] {
+    ++made;
+    return Value::Int(40);
+  });
+  base.Bind("i", Value::Int(1));
+  EXPECT_EQ(skip.value().Evaluate(base), Value::Bool(false));
+  EXPECT_EQ(made.load(), 0);
+  EXPECT_TRUE(base.bindings().count("x") == 0);
+
+  std::vector<std::thread> threads;
+  std::vector<Value> results(8);
+  for (size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back([&, t] {
+      Activation act = base;  // a copy per thread shares the value
+      act.Bind("i", Value::Int(static_cast<int64_t>(t)));
+      results[t] = use.value().Evaluate(act);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (size_t t = 0; t < results.size(); ++t) {
+    EXPECT_EQ(results[t], Value::Int(40 + static_cast<int64_t>(t)));
+  }
+  EXPECT_EQ(use.value().Evaluate(base), Value::Int(41));
+  EXPECT_EQ(made.load(), 1);
+
+  Activation rebound = base;
+  rebound.Bind("x", Value::Int(2));  // a plain binding replaces it
+  EXPECT_EQ(use.value().Evaluate(rebound), Value::Int(3));
+  rebound.BindLazy("x", &use.value());  // and a lazy one
+  rebound.BindOnce("x", [] { return Value::Int(5); });  // and it them
+  EXPECT_EQ(use.value().Evaluate(rebound), Value::Int(6));
+  EXPECT_EQ(made.load(), 1);
+
+  int calls = 0;
+  Activation failing;
+  failing.Bind("i", Value::Int(0));
+  failing.BindOnce("x", [&calls] {
+    if (++calls == 1) throw std::runtime_error("not yet");
+    return Value::Int(7);
+  });
+  EXPECT_THROW(failing.Find("x"), std::runtime_error);
+  EXPECT_EQ(use.value().Evaluate(failing), Value::Int(7));
+  EXPECT_EQ(calls, 2);
 }
 
 }  // namespace

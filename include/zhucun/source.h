@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +58,11 @@ class ZHUCUN_API SourceManager {
   void Restore(FileId id, std::string text);
   /// Whether the file's text is held (false once released).
   bool held(FileId id) const;
+  /// The line the text ends on: 1 plus its line ends ("\n", "\r\n" or a
+  /// lone "\r"), as Locate(id, text length).line, counted without the
+  /// index of line starts that Locate and LineText build when first asked
+  /// (a clean load of a large file never needs one).
+  uint32_t LastLine(FileId id) const;
   /// Line and column of a byte offset (offset may equal the text length).
   LineColumn Locate(FileId id, uint32_t offset) const;
   /// The text of the line that contains `offset`, without its line end.
@@ -65,10 +72,13 @@ class ZHUCUN_API SourceManager {
   struct File {
     std::string name;
     std::string text;
-    std::vector<uint32_t> line_starts;  // byte offset of each line start
+    // The byte offset of each line start, listed on first use (LineStarts;
+    // Locate may be called from several threads at once).
+    mutable std::vector<uint32_t> line_starts;
+    mutable std::unique_ptr<std::once_flag> indexed = std::make_unique<std::once_flag>();
     bool held = true;
   };
-  static void Index(File& file);
+  static const std::vector<uint32_t>& LineStarts(const File& file);
   // A deque, so that texts never move: views into them stay valid while
   // files are added.
   std::deque<File> files_;

@@ -262,8 +262,7 @@ void ParallelReader::AddFiles() {
         tb.text = sources_.text(tb.id);
         tb.behind.text = tb.text.data();
         tb.name = BaseName(sources_.name(tb.id));
-        tb.last_line =
-            sources_.Locate(tb.id, static_cast<uint32_t>(tb.text.size())).line;
+        tb.last_line = sources_.LastLine(tb.id);
       }
     }
     if (file) {

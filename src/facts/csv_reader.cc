@@ -449,8 +449,7 @@ void ReadCsvTableWithLimit(size_t table, FileId file, const SourceManager& sourc
   if (!text_of) text_of = [text] { return std::optional(text); };
   builder.SetCellLocator(table, Locator(std::move(text_of), file, header));
   builder.ReserveRows(
-      table, ExpectedRows(header, text.size(),
-                          sources.Locate(file, static_cast<uint32_t>(text.size())).line));
+      table, ExpectedRows(header, text.size(), sources.LastLine(file)));
   BuilderSink sink{builder, table, {discard ? text.data() : nullptr}};
   ReadRows(spec, file, header, tokenizer, std::numeric_limits<uint32_t>::max(), sink);
   if (tokenizer.error()) builder.AddFileError(table, Malformed(name, file, *tokenizer.error()));

@@ -21,47 +21,50 @@ const std::string& EmptyString() {
 }  // namespace
 
 FileId SourceManager::Add(std::string name, std::string text) {
-  File file;
+  File& file = files_.emplace_back();
   file.name = std::move(name);
   file.text = std::move(text);
-  Index(file);
-  files_.push_back(std::move(file));
   return static_cast<FileId>(files_.size() - 1);
 }
 
-void SourceManager::Index(File& file) {
-  file.line_starts.clear();
-  file.line_starts.push_back(0);
-  const std::string& t = file.text;
-  if (t.find('\r') == std::string::npos) {
-    // The common case (LF only): the lines counted first, so that their
-    // starts are mapped in once (`payments.csv` at scale 150 has 32M lines:
-    // as the vector doubled they were copied, and twice their size mapped in).
-    file.line_starts.reserve(1 + static_cast<size_t>(std::count(t.begin(), t.end(), '\n')));
-    const char* begin = t.data();
-    const char* end = begin + t.size();
-    for (const char* p = begin;
-         (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;
-         ++p) {
-      file.line_starts.push_back(static_cast<uint32_t>(p - begin + 1));
+const std::vector<uint32_t>& SourceManager::LineStarts(const File& file) {
+  std::call_once(*file.indexed, [&file] {
+    std::vector<uint32_t>& starts = file.line_starts;
+    starts.clear();
+    starts.push_back(0);
+    const std::string& t = file.text;
+    if (t.find('\r') == std::string::npos) {
+      // The common case (LF only): the lines counted first, so that their
+      // starts are mapped in once.
+      starts.reserve(1 + static_cast<size_t>(std::count(t.begin(), t.end(), '\n')));
+      const char* begin = t.data();
+      const char* end = begin + t.size();
+      for (const char* p = begin;
+           (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) !=
+           nullptr;
+           ++p) {
+        starts.push_back(static_cast<uint32_t>(p - begin + 1));
+      }
+      return;
     }
-  } else {
     for (size_t i = 0; i < t.size(); ++i) {
       if (t[i] == '\n') {
-        file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+        starts.push_back(static_cast<uint32_t>(i + 1));
       } else if (t[i] == '\r') {
         if (i + 1 < t.size() && t[i + 1] == '\n') ++i;
-        file.line_starts.push_back(static_cast<uint32_t>(i + 1));
+        starts.push_back(static_cast<uint32_t>(i + 1));
       }
     }
-  }
+  });
+  return file.line_starts;
 }
 
 void SourceManager::Release(FileId id) {
   if (id >= files_.size()) return;
   File& file = files_[id];
   std::string().swap(file.text);
-  std::vector<uint32_t>{0}.swap(file.line_starts);
+  std::vector<uint32_t>().swap(file.line_starts);
+  file.indexed = std::make_unique<std::once_flag>();
   file.held = false;
 }
 
@@ -69,7 +72,8 @@ void SourceManager::Restore(FileId id, std::string text) {
   if (id >= files_.size()) return;
   File& file = files_[id];
   file.text = std::move(text);
-  Index(file);
+  std::vector<uint32_t>().swap(file.line_starts);
+  file.indexed = std::make_unique<std::once_flag>();
   file.held = true;
 }
 
@@ -87,18 +91,28 @@ std::string_view SourceManager::text(FileId id) const {
   return files_[id].text;
 }
 
+uint32_t SourceManager::LastLine(FileId id) const {
+  if (id >= files_.size()) return 0;
+  const std::string& t = files_[id].text;
+  size_t ends = static_cast<size_t>(std::count(t.begin(), t.end(), '\n'));
+  // A "\r" is a line end of its own unless a "\n" follows it.
+  for (size_t i = t.find('\r'); i != std::string::npos; i = t.find('\r', i + 1)) {
+    if (i + 1 == t.size() || t[i + 1] != '\n') ++ends;
+  }
+  return static_cast<uint32_t>(1 + ends);
+}
+
 LineColumn SourceManager::Locate(FileId id, uint32_t offset) const {
   if (id >= files_.size()) return {};
   const File& file = files_[id];
   const std::string_view text = file.text;
   if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
   // The last line start <= offset.
-  const auto it = std::upper_bound(file.line_starts.begin(),
-                                   file.line_starts.end(), offset);
-  const size_t line_index =
-      static_cast<size_t>(it - file.line_starts.begin()) - 1;
+  const std::vector<uint32_t>& starts = LineStarts(file);
+  const auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  const size_t line_index = static_cast<size_t>(it - starts.begin()) - 1;
   uint32_t column = 1;
-  size_t pos = file.line_starts[line_index];
+  size_t pos = starts[line_index];
   while (pos < offset) {
     char32_t cp;
     const size_t len = internal::DecodeUtf8(text, pos, &cp);
@@ -113,10 +127,10 @@ std::string_view SourceManager::LineText(FileId id, uint32_t offset) const {
   const File& file = files_[id];
   const std::string_view text = file.text;
   if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
-  const auto it = std::upper_bound(file.line_starts.begin(),
-                                   file.line_starts.end(), offset);
+  const std::vector<uint32_t>& starts = LineStarts(file);
+  const auto it = std::upper_bound(starts.begin(), starts.end(), offset);
   const size_t begin = *(it - 1);
-  size_t end = it == file.line_starts.end() ? text.size() : *it;
+  size_t end = it == starts.end() ? text.size() : *it;
   // Strip the line end ("\n", "\r\n" or "\r").
   if (end > begin && text[end - 1] == '\n') --end;
   if (end > begin && text[end - 1] == '\r') --end;

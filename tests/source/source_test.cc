@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "source/utf8.h"
@@ -64,6 +65,46 @@ TEST(SourceManagerTest, TrailingNewlineStartsAnEmptyLine) {
   EXPECT_EQ(sm.Locate(empty, 0).line, 1u);
   EXPECT_EQ(sm.Locate(empty, 0).column, 1u);
   EXPECT_EQ(sm.LineText(empty, 0), "");
+}
+
+// LastLine counts the line ends ("\n", "\r\n", a lone "\r") without the
+// index of line starts, and agrees with Locate at the text's end; the index
+// is built when first asked, from several threads at once, and again after
+// Release and Restore.
+TEST(SourceManagerTest, LastLineAgreesWithLocateAtTheEnd) {
+  SourceManager sm;
+  const std::vector<std::string> texts = {
+      "", "a", "a\n", "a\nb", "a\r\nb\r\n", "a\rb\r", "\r", "\r\n", "\n\r",
+      "a\r\rb\n\n", "x\r\ny\rz\n", "\r\r\n\n"};
+  for (const std::string& text : texts) {
+    const FileId id = sm.Add("t", text);
+    EXPECT_EQ(sm.LastLine(id), sm.Locate(id, static_cast<uint32_t>(text.size())).line)
+        << "text of " << text.size() << " bytes";
+  }
+  EXPECT_EQ(sm.LastLine(sm.Add("t", "a\r\nb\rc\nd")), 4u);
+  EXPECT_EQ(sm.LastLine(99), 0u);
+
+  std::string big;
+  for (int i = 0; i < 5000; ++i) big += "row " + std::to_string(i) + (i % 3 == 0 ? "\r\n" : "\n");
+  const FileId id = sm.Add("big.csv", big);
+  std::vector<uint32_t> lines(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < lines.size(); ++t) {
+    threads.emplace_back([&, t] {
+      lines[t] = sm.Locate(id, static_cast<uint32_t>(big.find("row 4321"))).line;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const uint32_t line : lines) EXPECT_EQ(line, 4322u);
+  EXPECT_EQ(sm.LineText(id, static_cast<uint32_t>(big.find("row 3000"))), "row 3000");
+
+  sm.Release(id);
+  EXPECT_EQ(sm.LastLine(id), 1u);
+  EXPECT_EQ(sm.Locate(id, 100).line, 1u);
+  sm.Restore(id, "first\nsecond\n");
+  EXPECT_EQ(sm.LastLine(id), 3u);
+  EXPECT_EQ(sm.Locate(id, 7).line, 2u);
+  EXPECT_EQ(sm.LineText(id, 7), "second");
 }
 
 TEST(SourceManagerTest, InvalidUtf8CountsOneColumnPerByte) {

@@ -63,6 +63,8 @@ class ZHUCUN_API SourceManager {
   /// index of line starts that Locate and LineText build when first asked
   /// (a clean load of a large file never needs one).
   uint32_t LastLine(FileId id) const;
+  /// The same of any text (1 for an empty one).
+  static uint32_t LastLineOf(std::string_view text);
   /// Line and column of a byte offset (offset may equal the text length).
   LineColumn Locate(FileId id, uint32_t offset) const;
   /// The text of the line that contains `offset`, without its line end.

@@ -262,7 +262,7 @@ void ParallelReader::AddFiles() {
         tb.text = sources_.text(tb.id);
         tb.behind.text = tb.text.data();
         tb.name = BaseName(sources_.name(tb.id));
-        tb.last_line = sources_.LastLine(tb.id);
+        tb.last_line = tb.file.last_line;  // (counted as it was read, outside the lock)
       }
     }
     if (file) {

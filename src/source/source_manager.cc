@@ -93,10 +93,13 @@ std::string_view SourceManager::text(FileId id) const {
 
 uint32_t SourceManager::LastLine(FileId id) const {
   if (id >= files_.size()) return 0;
-  const std::string& t = files_[id].text;
+  return LastLineOf(files_[id].text);
+}
+
+uint32_t SourceManager::LastLineOf(std::string_view t) {
   size_t ends = static_cast<size_t>(std::count(t.begin(), t.end(), '\n'));
   // A "\r" is a line end of its own unless a "\n" follows it.
-  for (size_t i = t.find('\r'); i != std::string::npos; i = t.find('\r', i + 1)) {
+  for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1)) {
     if (i + 1 == t.size() || t[i + 1] != '\n') ++ends;
   }
   return static_cast<uint32_t>(1 + ends);

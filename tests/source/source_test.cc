@@ -80,6 +80,7 @@ TEST(SourceManagerTest, LastLineAgreesWithLocateAtTheEnd) {
     const FileId id = sm.Add("t", text);
     EXPECT_EQ(sm.LastLine(id), sm.Locate(id, static_cast<uint32_t>(text.size())).line)
         << "text of " << text.size() << " bytes";
+    EXPECT_EQ(SourceManager::LastLineOf(text), sm.LastLine(id));
   }
   EXPECT_EQ(sm.LastLine(sm.Add("t", "a\r\nb\rc\nd")), 4u);
   EXPECT_EQ(sm.LastLine(99), 0u);

@@ -232,9 +232,13 @@ void ParallelReader::Worker() {
 
 void ParallelReader::Load(size_t t) {
   TableFile file = LoadTableFile(dir_, schema_.tables[t], options_);
+  // Its lines counted here, in parallel, not while adding it under the lock.
+  const uint32_t last_line =
+      file.kind == TableFile::Kind::kText ? SourceManager::LastLineOf(file.bytes) : 1;
   {
     const std::lock_guard<std::mutex> lock(add_mutex_);
     tables_[t].file = std::move(file);
+    tables_[t].last_line = last_line;
     tables_[t].loaded = true;
     if (adding_) return;  // the thread adding will add it
     adding_ = true;
@@ -262,7 +266,6 @@ void ParallelReader::AddFiles() {
         tb.text = sources_.text(tb.id);
         tb.behind.text = tb.text.data();
         tb.name = BaseName(sources_.name(tb.id));
-        tb.last_line = tb.file.last_line;  // (counted as it was read, outside the lock)
       }
     }
     if (file) {

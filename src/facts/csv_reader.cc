@@ -186,7 +186,6 @@ TableFile LoadTableFile(const std::string& dir, const TableSchema& spec,
     f.bytes.erase(0, 3);
   }
   f.bad = internal::FindInvalidUtf8(f.bytes);
-  f.last_line = SourceManager::LastLineOf(f.bytes);
   f.kind = TableFile::Kind::kText;
   return f;
 }

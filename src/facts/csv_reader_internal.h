@@ -72,7 +72,6 @@ struct TableFile {
   size_t bad = std::string::npos;   // kText: the first byte that is not UTF-8
   uint64_t size = 0;                // kTooLarge: the file's size
   FileStamp stamp;                  // kText: the file read
-  uint32_t last_line = 1;           // kText: SourceManager::LastLineOf(bytes)
 };
 
 // Reads a table's file `<dir>/<table>.csv` and checks its encoding.

@@ -30,13 +30,13 @@ FileId SourceManager::Add(std::string name, std::string text) {
 const std::vector<uint32_t>& SourceManager::LineStarts(const File& file) {
   std::call_once(*file.indexed, [&file] {
     std::vector<uint32_t>& starts = file.line_starts;
-    starts.clear();
-    starts.push_back(0);
     const std::string& t = file.text;
+    // The lines counted first, so that their starts are mapped in once.
+    starts.clear();
+    starts.reserve(LastLineOf(t));
+    starts.push_back(0);
     if (t.find('\r') == std::string::npos) {
-      // The common case (LF only): the lines counted first, so that their
-      // starts are mapped in once.
-      starts.reserve(1 + static_cast<size_t>(std::count(t.begin(), t.end(), '\n')));
+      // The common case (LF only): memchr from line to line.
       const char* begin = t.data();
       const char* end = begin + t.size();
       for (const char* p = begin;

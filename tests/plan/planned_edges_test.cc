@@ -1,0 +1,353 @@
+// The planner against the row evaluator on small packs written for it
+// (differential.h): the fused typed loops at the edges of their types,
+// programs over columns of few values, `period in` a list, covered_days.
+// Every finding, derived cell and diagnostic must be the same with and
+// without plans.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "differential.h"
+#include "zhucun/engine.h"
+
+namespace zhucun {
+namespace {
+
+using plan_test::Check;
+using plan_test::ExpectSameBothWays;
+using plan_test::kSanitized;
+using plan_test::Outcome;
+using plan_test::Read;
+using plan_test::WritePack;
+
+// The fused typed loops (src/plan/plan_fused.h) at the edges, against the
+// row evaluator: null cells in every column, ints and decimal coefficients
+// at the ends of int64 (an overflow in a branch not taken, a product the
+// decimal arithmetic saves by dropping a trailing zero: the batch left to
+// the general operators), decimals of several scales compared, added and
+// multiplied, dates at the calendar's ends, a field of a null reference
+// behind `&&`, a missing map key behind `in`, `in` a list with null, a
+// month column and a period's days; products by a constant, constants
+// compared at another scale; a variable bound to a list's values.
+TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
+  const std::string schema =
+      "tables:\n"
+      "  - name: u\n    key: u_id\n    columns:\n"
+      "      - {name: u_id, type: id}\n"
+      "      - {name: code, type: code, codes: [a, b, c]}\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: u_id, type: id, references: u, nullable: true}\n"
+      "      - {name: i, type: int, nullable: true}\n"
+      "      - {name: big, type: int, nullable: true}\n"
+      "      - {name: d, type: decimal, scale: 2, nullable: true}\n"
+      "      - {name: e, type: decimal, scale: 4, nullable: true}\n"
+      "      - {name: day, type: date, nullable: true}\n"
+      "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      "      - {name: m, type: month, nullable: true}\n";
+  const std::vector<std::string> columns = {
+      "r.i == null ? 0 : r.i * 3 - 1",
+      "r.big == null ? 0 : r.big > 1000 ? r.big - 1 : r.big < -1000 ? r.big + 1 : r.big * 2",
+      "r.d == null || r.e == null ? decimal('0') : r.d * r.e",
+      "r.d == null || r.e == null ? decimal('0.000000') : r.d * r.e",
+      "r.d == null ? decimal('0.00') : r.d * 10",
+      "r.d != null && r.e != null && r.d < 1000000 && r.d + r.e > decimal('12.3401')",
+      "r.d != null && r.e != null && r.d < 1000000 ? r.e - r.d : decimal('0.0000')",
+      "r.day != null && r.day < date('9999-01-01') ? r.day + 30 : date('2000-01-01')",
+      "r.day != null && r.day > date('0001-02-01') ? r.day - 30 : date('2000-01-01')",
+      "r.day != null && r.day - date('2000-01-01') > 0",
+      "r.code in ['a', null]",
+      "r.code != null && r.code in params.sector ? params.sector[r.code] : 'none'",
+      "r.u_id != null && r.u.code == 'a'",
+      "r.m == null ? false : r.m.start() <= date('2024-01-01') && date('2024-01-15') in r.m",
+      "r.m == null ? 0 : days(r.m)",
+      "r.i == r.big",
+      "r.d == r.e",
+      "r.e != null && r.e < 1",
+      "r.code == null ? 'n' : r.code",
+      // Texts of few values (codes), compared once per pair of texts: with
+      // nulls, a null reference, a missing key and `?:` between them.
+      "r.u_id != null && r.code == r.u.code",
+      "r.u_id != null && r.u.u_id == r.u_id",  // (one dictionary: by code)
+      "r.u_id == null || r.u.u_id != r.u_id",
+      "(r.i == null ? r.code : 'b') == (r.u_id == null ? 'c' : r.u.code)",
+      "(r.i == null ? r.code : 'b') == 'b'",
+      "r.code in params.sector && params.sector[r.code] != 'y'",
+      "r.code != null && r.code != 'c' && params.sector[r.code] == 'x'",
+      "r.code in ['b', 'c'] || r.code == null",
+      "r.d != null ? r.d : r.d",
+      "r.i != null && r.big != null && r.i <= r.big || r.d == null",
+      // By a constant (an overflow found by the range of the other operand),
+      // and constants compared at the other operand's scale (where they fit).
+      "r.big == null || r.big > 1000000 || r.big < -1000000 ? 0 : r.big * -3",
+      "r.i == null ? 0 : r.i * -3",
+      "r.big == null ? 0 : -1 * r.big",
+      "r.d == null ? decimal('0.000') : decimal('0.5') * r.d",
+      "r.e != null && 2 > r.e",
+      "r.e != null && r.e == decimal('12.34')",
+      "r.d != null && r.d >= 90000000000000000",
+      "r.e != null && r.e < 9223372036854775807",
+      // A comprehension's variable bound to the values of a list (with a null).
+      "r.u_id == null ? 0 : r.u.t.map(x, x.i).filter(y, y == null || y > 2).size()",
+      "r.u_id == null ? 0 : r.u.t.map(x, x.code).filter(y, y != null && y < 'b').size()",
+      "r.m == null ? 0 : [r.m].filter(p, p.start() <= date('2024-01-01') && p.end() >= date('2023-12-01')).size()",
+      // Columns above read by these as they were computed (kInput), at
+      // their scale or another (where the general operators computed them:
+      // T3's product overflows).
+      "(r.d == null ? decimal('0.00') : r.d * 10) >= decimal('123.4')",
+      "(r.d == null ? decimal('0.00') : r.d * 10) < decimal('100000000000000000')",
+      "(r.d == null || r.e == null ? decimal('0') : r.d * r.e) + decimal('0.5')",
+      "(r.code == null ? 'n' : r.code) == 'n' || (r.code == null ? 'n' : r.code) == 'c'",
+  };
+  std::ostringstream rules;
+  rules << "rules:\n"
+        << "  - id: t.tenfold\n    title: tenfold\n    severity: error\n    subject: t\n"
+        << "    as: r\n"
+        << "    when: \"r.d != null && r.d * 10 > decimal('100')\"\n"
+        << "    message: \"{r.d * 10} from {r.d}\"\n"
+        // `when` reads its hole as computed, at another scale where the
+        // general operators computed it (T3's product at scale 1).
+        << "  - id: t.below\n    title: below\n    severity: error\n    subject: t\n"
+        << "    as: r\n"
+        << "    when: \"r.d != null && r.d * 10 < decimal('100000000000000000')\"\n"
+        << "    message: \"{r.d * 10}\"\n"
+        << "derived:\n  - name: edges\n    from: t\n    as: r\n    columns:\n      id: r.id\n";
+  for (size_t c = 0; c < columns.size(); ++c) {
+    rules << "      c" << c << ": \"" << columns[c] << "\"\n";
+  }
+  rules << "    sort_by: [id]\n";
+  const std::string dir = WritePack("zhucun_plan_fused_edges",
+                                    "  window_start: {type: date, default: 2024-01-01}\n"
+                                    "  sector: {type: 'map(string, string)', default: {a: x, b: y}}\n",
+                                    schema, rules.str());
+  std::ofstream(dir + "/data/u.csv") << "u_id,code\nU1,a\nU2,b\n";
+  // T1..T6: the cells after each id.
+  const std::vector<std::string> cells = {
+      "U1,5,0,12.34,0.0001,2024-01-15,a,2024-01",
+      ",-3,4611686018427387904,-0.01,1234.5678,0001-01-01,b,2023-12",
+      "U2,,9223372036854775807,90000000000000000.00,-0.0001,9999-12-31,c,2024-02",
+      "U1,0,-9223372036854775807,0.00,0.0000,2000-01-01,,",
+      ",,,,,,,",
+      "U2,7,7,12.34,12.3400,2024-02-29,a,2000-02"};
+  const char kHeader[] = "id,u_id,i,big,d,e,day,code,m\n";
+  std::ofstream t(dir + "/data/t.csv");
+  t << kHeader;
+  for (size_t r = 0; r < cells.size(); ++r) t << "T" << r + 1 << "," << cells[r] << "\n";
+  t.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  ExpectSameBothWays(policy.value(), facts, sources, "fused edges");
+  const Outcome outcome = Check(policy.value(), facts, sources, "2024-06-30", "", true);
+  ASSERT_EQ(outcome.lines[0], "ok") << outcome.lines[1];
+  // The decimal arithmetic saved the tenfold of T3 (a scale dropped).
+  EXPECT_NE(std::find(outcome.lines.begin(), outcome.lines.end(),
+                      "t.tenfold|t:T3||error|900000000000000000.0 from 90000000000000000.00"),
+            outcome.lines.end());
+  // A fused program keeps its constants' lanes on its thread from batch to
+  // batch (and reads an int column at consecutive rows where it is): run
+  // on this thread alone, after the six rows, over rows in several batches
+  // of other sizes, it still gives the row evaluator's values.
+  std::filesystem::create_directories(dir + "/big");
+  std::filesystem::copy_file(dir + "/data/u.csv", dir + "/big/u.csv");
+  std::ofstream big(dir + "/big/t.csv");
+  big << kHeader;
+  // T1..T6's cells but T3's (whose overflow would leave every batch of some
+  // programs to the general operators); only the first rows refer to a u
+  // (each u's rows are a list the columns go over, per row).
+  const size_t kNotT3[] = {0, 1, 3, 4, 5};
+  // (Three batches of 4,096 and fewer; two under a sanitizer, ten times slower.)
+  const size_t big_rows = kSanitized ? 5000 : 9000;
+  for (size_t r = 0; r < big_rows; ++r) {
+    const std::string& row = cells[kNotT3[r % 5]];
+    big << "T" << 100000 + r << "," << (r < 5 ? row : row.substr(row.find(','))) << "\n";
+  }
+  big.close();
+  auto more = Read(policy.value(), dir + "/big", false, sources);
+  ASSERT_NE(more, nullptr);
+  ASSERT_EQ(Check(policy.value(), facts, sources, "2024-06-30", "", true, 1).lines[0], "ok");
+  const Outcome planned = Check(policy.value(), more, sources, "2024-06-30", "", true, 1);
+  const Outcome reference = Check(policy.value(), more, sources, "2024-06-30", "", false, 1);
+  ASSERT_EQ(planned.lines[0], "ok") << planned.lines[1];
+  EXPECT_GT(planned.lines.size(), big_rows);
+  EXPECT_TRUE(planned.lines == reference.lines);
+  std::filesystem::remove_all(dir);
+}
+
+// A fused program reading only columns of few values (texts of a small
+// dictionary, bools), through references too, runs once per combination of
+// their values (null and unknown among them) and each row reads its
+// combination's output (Fused's table): the same findings, messages and
+// errors as the row evaluator, where rows are many enough for a table (a
+// batch of at least 4 rows per combination) and where they are not.
+TEST(DifferentialTest, ProgramsOfFewValuedColumnsGiveTheRowEvaluatorsVerdicts) {
+  const std::string dir = WritePack(
+      "zhucun_plan_tables",
+      "  window_start: {type: date, default: 2024-01-01}\n"
+      "  sector: {type: 'map(string, string)', default: {a: b, b: a}}\n",
+      "tables:\n"
+      "  - name: u\n    key: u_id\n    columns:\n"
+      "      - {name: u_id, type: id}\n"
+      "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      "      - {name: flag, type: bool, nullable: true}\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: u_id, type: id, references: u, nullable: true}\n"
+      "      - {name: code, type: code, codes: [a, b, c], nullable: true}\n"
+      "      - {name: flag, type: bool, nullable: true}\n"
+      "      - {name: n, type: int}\n",
+      "");  // (rules.yaml: written below)
+  const std::vector<std::string> whens = {
+      "r.code in params.sector && params.sector[r.code] != (r.u_id == null ? 'x' : r.u.code)",
+      "r.flag == true || r.code == null",
+      "r.flag != null && (r.flag ? r.code == 'a' : r.u_id != null && r.u.flag == false)",
+      "(r.flag == null ? 'n' : r.flag ? (r.code == null ? 'm' : r.code) : 'f') in ['a', 'n']",
+      "r.u_id != null && r.u.code == r.code && !(r.u.flag == true)",
+      "r.u_id == null || r.u.u_id != r.u_id || r.u.code == null",
+      "r.n > 3 && r.code == 'b'",  // (an int column: no table)
+  };
+  const auto write_rules = [&](bool with_errors) {
+    std::ofstream rules(dir + "/rules.yaml");
+    rules << "rules:\n";
+    std::vector<std::string> all = whens;
+    // Unknown where the reference is null (a field of null: an error)
+    // unless the other side decides.
+    if (with_errors) all.push_back("r.u.code == 'a' || r.code == 'b'");
+    // A hole `when` reads as the hole's program computed it (kInput),
+    // unknown where the reference is null.
+    if (with_errors) all.push_back("(r.u.code == 'a') != (r.code == 'b')");
+    for (size_t k = 0; k < all.size(); ++k) {
+      rules << "  - id: t.w" << k << "\n    title: w" << k << "\n    severity: error\n"
+            << "    subject: t\n    as: r\n    when: \"" << all[k] << "\"\n"
+            << "    message: \"{r.code} {r.flag} {r.u_id}"
+            << (k + 1 == all.size() && with_errors ? " {r.u.code == 'a'}" : "") << "\"\n";
+    }
+  };
+  std::ofstream(dir + "/data/u.csv") << "u_id,code,flag\nU1,a,true\nU2,b,\nU3,,false\n";
+  // Rows of every combination, in a scrambled order: 3,000 (tables), and
+  // the first 40 (too few for one).
+  const char* const kU[] = {"U1", "U2", "U3", ""};
+  const char* const kCode[] = {"a", "b", "c", ""};
+  const char* const kFlag[] = {"true", "false", ""};
+  std::mt19937 random(7);
+  std::vector<std::string> rows;
+  for (size_t r = 0; r < 3000; ++r) {
+    rows.push_back(std::string(kU[random() % 4]) + "," + kCode[random() % 4] + "," +
+                   kFlag[random() % 3] + "," + std::to_string(random() % 6));
+  }
+  for (const size_t count : {size_t{3000}, size_t{40}}) {
+    std::ofstream t(dir + "/data/t.csv");
+    t << "id,u_id,code,flag,n\n";
+    for (size_t r = 0; r < count; ++r) t << "T" << r << "," << rows[r] << "\n";
+    t.close();
+    for (const bool with_errors : {false, true}) {
+      write_rules(with_errors);
+      SourceManager sources;
+      auto policy = Policy::Load(dir, sources);
+      ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+      auto facts = Read(policy.value(), dir + "/data", false, sources);
+      ASSERT_NE(facts, nullptr);
+      const std::string what = std::to_string(count) + (with_errors ? " rows, errors" : " rows");
+      ExpectSameBothWays(policy.value(), facts, sources, what);
+      const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, 1);
+      const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, 1);
+      EXPECT_TRUE(planned.lines == reference.lines) << what << ", one thread";
+      // (Failed with errors, each rule with findings without them.)
+      EXPECT_EQ(planned.lines[0], with_errors ? "failed" : "ok") << planned.lines[1];
+      for (size_t k = 0; !with_errors && k < whens.size(); ++k) {
+        const std::string rule = "t.w" + std::to_string(k) + "|";
+        EXPECT_NE(std::find_if(planned.lines.begin(), planned.lines.end(),
+                               [&](const std::string& l) { return l.rfind(rule, 0) == 0; }),
+                  planned.lines.end()) << rule;
+      }
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// `period in list`, the list a subject's own and long (its periods are
+// sorted once and searched): months in no order, repeated, null, of other
+// kinds, and lists short or empty, with every month of the window judged.
+TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
+  const std::string dir = WritePack(
+      "zhucun_plan_period_in", "  window_start: {type: date, default: 2023-01-01}\n",
+      "tables:\n"
+      "  - name: s\n    key: s_id\n    columns:\n      - {name: s_id, type: id}\n"
+      "  - name: p\n    key: p_id\n    columns:\n"
+      "      - {name: p_id, type: id}\n"
+      "      - {name: s_id, type: id, references: s}\n"
+      "      - {name: month, type: month, nullable: true}\n",
+      "rules:\n"
+      "  - id: s.unpaid\n    title: unpaid\n    severity: error\n    subject: s\n"
+      "    as: sub\n    period: month\n"
+      "    when: \"!(period in sub.p.map(x, x.month))\"\n"
+      "    message: \"{period}\"\n"
+      "  - id: s.paid_quarter\n    title: quarter\n    severity: warning\n    subject: s\n"
+      "    as: sub\n    period: quarter\n"
+      "    when: \"period in sub.p.map(x, x.month) || period in [period('2023-Q2')]\"\n"
+      "    message: \"{period}\"\n"
+      // Periods listed from every row: long lists of few periods and of
+      // many, in any order (sorted and made unique as the engine does).
+      "  - id: p.few_months\n    title: few\n    severity: warning\n    subject: prefecture\n"
+      "    periods: \"facts.p.filter(x, x.month != null && x.month.start() < date('2023-04-01'))"
+      ".map(x, x.month)\"\n"
+      "    when: \"true\"\n    message: \"{period}\"\n"
+      "  - id: p.many_months\n    title: many\n    severity: warning\n    subject: prefecture\n"
+      "    periods: \"facts.p.filter(x, x.month != null).map(x, x.month)\"\n"
+      "    when: \"period.start() >= date('2021-06-01')\"\n    message: \"{period}\"\n");
+  std::ofstream(dir + "/data/s.csv") << "s_id\nS1\nS2\nS3\nS4\nS5\n";
+  std::ofstream p(dir + "/data/p.csv");
+  p << "p_id,s_id,month\n";
+  // S1: 14 months of 2023-2024 in a shuffled order, two repeated; S2: a
+  // null among 9; S3: 3 (a short list); S4: none.
+  const char* s1[] = {"2024-03", "2023-07", "2023-01", "2024-01", "2023-11", "2023-07",
+                      "2023-04", "2024-02", "2023-02", "2023-12", "2023-09", "2024-03",
+                      "2023-05", "2023-10"};
+  int id = 0;
+  for (const char* m : s1) p << "P" << ++id << ",S1," << m << "\n";
+  const char* s2[] = {"2023-12", "", "2023-03", "2024-04", "2023-06", "2023-08", "2023-01",
+                      "2024-02", "2023-10"};
+  for (const char* m : s2) p << "P" << ++id << ",S2," << m << "\n";
+  for (const char* m : {"2023-06", "2023-02", "2024-01"}) p << "P" << ++id << ",S3," << m << "\n";
+  // S5: 200 rows over the 40 months from 2021-01, in a scrambled order.
+  for (int k = 0; k < 200; ++k) {
+    const int m = (k * 17) % 40;
+    p << "P" << ++id << ",S5," << 2021 + m / 12 << "-" << (m % 12 < 9 ? "0" : "") << m % 12 + 1
+      << "\n";
+  }
+  p.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  for (const unsigned threads : {1u, 2u}) {
+    const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, threads);
+    const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, threads);
+    EXPECT_TRUE(planned.lines == reference.lines);
+    const auto count = [&](const std::string& prefix) {
+      return std::count_if(planned.lines.begin(), planned.lines.end(),
+                           [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+    };
+    EXPECT_EQ(count("p.few_months|"), 27);   // 2021-01 .. 2023-03
+    EXPECT_EQ(count("p.many_months|"), 35);  // 2021-06 .. 2024-04
+    // S1 paid in 12 of the 18 months to June 2024.
+    EXPECT_EQ(std::count_if(planned.lines.begin(), planned.lines.end(),
+                            [](const std::string& l) { return l.rfind("s.unpaid|s:S1|", 0) == 0; }),
+              6);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace zhucun

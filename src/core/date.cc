@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/period_days.h"
+
 namespace zhucun {
 namespace internal {
 namespace {
@@ -43,38 +45,6 @@ constexpr Ymd CivilFromDays(int64_t z) {
   const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   return Ymd{yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
-}
-
-// The first day of each month of the years kFirstYear..kLastYear, and of
-// the January after: Period::start() and end() are on the planner's hot
-// path (every judged month of every posting), DaysFromCivil's divisions
-// are not needed there.
-constexpr int kFirstYear = 1900;
-constexpr int kLastYear = 2199;
-constexpr auto kMonthStarts = [] {
-  std::array<int32_t, (kLastYear - kFirstYear + 1) * 12 + 1> starts{};
-  for (int y = kFirstYear; y <= kLastYear; ++y) {
-    for (int m = 1; m <= 12; ++m) {
-      starts[static_cast<size_t>((y - kFirstYear) * 12 + m - 1)] =
-          static_cast<int32_t>(DaysFromCivil(y, m, 1));
-    }
-  }
-  starts.back() = static_cast<int32_t>(DaysFromCivil(kLastYear + 1, 1, 1));
-  return starts;
-}();
-
-// The day number of the first of month m (1..12, or 13: January of y + 1)
-// of year y.
-int64_t MonthStart(int64_t y, int m) {
-  if (m == 13) {
-    ++y;
-    m = 1;
-  }
-  const int64_t at = (y - kFirstYear) * 12 + m - 1;
-  if (at >= 0 && at < static_cast<int64_t>(kMonthStarts.size())) {
-    return kMonthStarts[static_cast<size_t>(at)];
-  }
-  return DaysFromCivil(y, m, 1);
 }
 
 constexpr int64_t kMinDay = DaysFromCivil(Date::kMinYear, 1, 1);
@@ -122,6 +92,26 @@ int64_t Clamp(int64_t d) {
 }
 
 }  // namespace
+
+// The first day of each month of the years the table covers, and of the
+// January after (period_days.h): Period::start() and end() are on the
+// planner's hot path (every judged month of every posting), and
+// DaysFromCivil's divisions are not needed there.
+constinit const std::array<int32_t, (kMonthTableLastYear - kMonthTableFirstYear + 1) * 12 + 1>
+    kMonthStartDays = [] {
+      std::array<int32_t, (kMonthTableLastYear - kMonthTableFirstYear + 1) * 12 + 1> starts{};
+      for (int y = kMonthTableFirstYear; y <= kMonthTableLastYear; ++y) {
+        for (int m = 1; m <= 12; ++m) {
+          starts[static_cast<size_t>((y - kMonthTableFirstYear) * 12 + m - 1)] =
+              static_cast<int32_t>(DaysFromCivil(y, m, 1));
+        }
+      }
+      starts.back() = static_cast<int32_t>(DaysFromCivil(kMonthTableLastYear + 1, 1, 1));
+      return starts;
+    }();
+
+int64_t MonthStartOutsideTable(int64_t y, int m) { return DaysFromCivil(y, m, 1); }
+
 }  // namespace internal
 
 std::optional<Date> Date::FromYmd(int year, int month, int day) {
@@ -207,15 +197,12 @@ std::optional<Period> Period::Parse(std::string_view label) {
 }
 
 Date Period::start() const {
-  const int first_month = (index_ - 1) * MonthsPer(kind_) + 1;
-  return Date::FromDayNumber(static_cast<int32_t>(internal::MonthStart(year_, first_month)));
+  return Date::FromDayNumber(static_cast<int32_t>(internal::FirstDay(*this)));
 }
 
 Date Period::end() const {
   // The day before the next period's first.
-  const int last_month = index_ * MonthsPer(kind_);
-  return Date::FromDayNumber(
-      static_cast<int32_t>(internal::MonthStart(year_, last_month + 1) - 1));
+  return Date::FromDayNumber(static_cast<int32_t>(internal::LastDay(*this)));
 }
 
 std::string Period::label() const {

@@ -8,8 +8,10 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/period_days.h"
 #include "expr/stdlib.h"
 #include "plan/plan_fused.h"
 #include "plan/plan_ir.h"
@@ -328,7 +330,7 @@ Vec Runner::Compute(int id, Frame& f) {
       for (size_t i = 0; i < f.n; ++i) {
         if (a.st[i] != kValueRow) continue;
         out.st[i] = kValueRow;
-        out.i[i] = a.p[i].end().day_number() - a.p[i].start().day_number() + 1;
+        out.i[i] = LastDay(a.p[i]) - FirstDay(a.p[i]) + 1;
       }
       return out;
     }
@@ -353,7 +355,7 @@ Vec Runner::Compute(int id, Frame& f) {
       for (size_t i = 0; i < f.n; ++i) {
         if (a.st[i] != kValueRow) continue;
         out.st[i] = kValueRow;
-        out.i[i] = (n.op == Op::kStart ? a.p[i].start() : a.p[i].end()).day_number();
+        out.i[i] = n.op == Op::kStart ? FirstDay(a.p[i]) : LastDay(a.p[i]);
       }
       return out;
     }
@@ -478,82 +480,62 @@ Vec Runner::ListOf(const PNode& n, Frame& f) {
 
 // covered_days(p, spans, ...) as the row evaluator's: the days of p every
 // list of spans covers.
+//
+// Rows next to each other often have the same lists (a subject's periods,
+// with its lists computed once per subject and gathered): the days every
+// list covers, whatever the period, are found once per such run of rows,
+// as sorted disjoint intervals (each list's spans merged, the lists'
+// intersected), and each row counts the days of its period in them.
+// Known where every list and every span of it is; a span whose start is
+// after its end covers nothing.
 Vec Runner::CoveredDays(const PNode& n, Frame& f) {
   const Vec& p = Eval(n.kids[0], f);
   std::vector<const Vec*> lists;
   for (size_t k = 1; k < n.kids.size(); ++k) lists.push_back(&Eval(n.kids[k], f));
   Vec out;
   Resize(&out, K::kInt, f.n);
-  std::vector<std::pair<int64_t, int64_t>> every, spans, both;  // (reused row to row)
-  bool lists_known = true;  // (each a list)
-  for (const Vec* lp : lists) lists_known = lists_known && lp->kind == K::kList;
-  for (size_t i = 0; i < f.n && lists_known; ++i) {
-    if (p.st[i] != kValueRow) continue;
-    const int64_t first = p.p[i].start().day_number();
-    const int64_t last = p.p[i].end().day_number();
-    // Known where every list and every span of it is. While the days every
-    // list so far covers are one interval [lo, hi] (the period to begin
-    // with) and at most one span of the next list meets it (a posting's
-    // service; a month with one absence or none), they stay one interval:
-    // that span cut to it, or nothing (lo > hi).
-    bool known = true, single = true;
-    int64_t lo = first, hi = last;
+  for (const Vec* lp : lists) {
+    if (lp->kind != K::kList) return out;  // (each a list)
+  }
+  using Days = std::pair<int64_t, int64_t>;  // [first, last]
+  std::vector<Days> every, spans, both;  // (reused run to run)
+  bool run_known = false;
+  size_t run_from = SIZE_MAX;  // the run's first row (none yet)
+  const auto same_lists = [&](size_t i, size_t j) {
     for (const Vec* lp : lists) {
-      if (lp->st[i] != kValueRow) {
-        known = false;
-        break;
-      }
-      const uint8_t* states = lp->elems->st.data();
-      const int64_t* starts = lp->elems->i.data();
-      const int64_t* ends = lp->elems->j.data();
-      int meets = 0;
-      int64_t next_lo = 1, next_hi = 0;
-      for (uint32_t k = lp->lb[i]; k < lp->le[i]; ++k) {
-        if (states[k] != kValueRow) {
-          known = false;
-          break;
-        }
-        const int64_t a = std::max(starts[k], lo);
-        const int64_t b = std::min(ends[k], hi);
-        if (a > b) continue;
-        if (++meets == 1) {
-          next_lo = a;
-          next_hi = b;
-        }
-      }
-      if (!known) break;
-      if (!single) continue;
-      if (meets > 1) {
-        single = false;
-      } else if (lo <= hi) {
-        lo = next_lo;
-        hi = next_hi;
-      }
+      if (lp->st[i] != lp->st[j] || lp->lb[i] != lp->lb[j] || lp->le[i] != lp->le[j]) return false;
     }
-    if (!known) continue;
-    if (single) {
-      out.st[i] = kValueRow;
-      out.i[i] = hi >= lo ? hi - lo + 1 : 0;
-      continue;
-    }
-    // The days every list covers, as sorted disjoint intervals: each
-    // list's spans cut to the period and merged, intersected in turn.
-    every.assign(1, {first, last});
+    return true;
+  };
+  // The run of rows with row i's lists: every day they all cover.
+  const auto start_run = [&](size_t i) {
+    run_from = i;
+    run_known = true;
+    every.assign(1, Days{INT64_MIN, INT64_MAX});
     for (const Vec* lp : lists) {
       const Vec& l = *lp;
+      if (l.st[i] != kValueRow) {
+        run_known = false;
+        return;
+      }
       spans.clear();
-      for (uint32_t k = l.lb[i]; k < l.le[i]; ++k) {
-        const int64_t a = std::max(l.elems->i[k], first);
-        const int64_t b = std::min(l.elems->j[k], last);
-        if (a <= b) spans.emplace_back(a, b);
+      for (uint32_t e = l.lb[i]; e < l.le[i]; ++e) {
+        if (l.elems->st[e] != kValueRow) {
+          run_known = false;
+          return;
+        }
+        if (l.elems->i[e] <= l.elems->j[e]) spans.emplace_back(l.elems->i[e], l.elems->j[e]);
       }
       std::sort(spans.begin(), spans.end());
       both.clear();
       size_t x = 0;
       for (size_t y = 0; y < spans.size() && x < every.size();) {
-        // spans[y] merged with the spans after it that overlap it.
+        // spans[y] merged with the spans after it that overlap it or
+        // follow it without a gap (a start is a date: start - 1 does not
+        // overflow; an end may be kNoEnd), then cut to each interval of
+        // `every` it meets.
         int64_t a = spans[y].first, b = spans[y].second;
-        for (++y; y < spans.size() && spans[y].first <= b + 1; ++y) b = std::max(b, spans[y].second);
+        for (++y; y < spans.size() && spans[y].first - 1 <= b; ++y) b = std::max(b, spans[y].second);
         for (; x < every.size() && every[x].second < a; ++x) {}
         for (size_t z = x; z < every.size() && every[z].first <= b; ++z) {
           both.emplace_back(std::max(a, every[z].first), std::min(b, every[z].second));
@@ -561,8 +543,22 @@ Vec Runner::CoveredDays(const PNode& n, Frame& f) {
       }
       every.swap(both);
     }
+  };
+  for (size_t i = 0; i < f.n; ++i) {
+    if (p.st[i] != kValueRow) continue;
+    if (run_from == SIZE_MAX || !same_lists(i, run_from)) start_run(i);
+    if (!run_known) continue;
+    const int64_t first = FirstDay(p.p[i]);
+    const int64_t last = LastDay(p.p[i]);
+    // (The intervals' ends ascend: from the first that ends on or after
+    // the period's first day, to the last that starts on or before its
+    // last.)
+    const Days* y = std::partition_point(every.data(), every.data() + every.size(),
+                                         [&](const Days& d) { return d.second < first; });
     int64_t days = 0;
-    for (const auto& [a, b] : every) days += b - a + 1;
+    for (; y != every.data() + every.size() && y->first <= last; ++y) {
+      days += std::min(y->second, last) - std::max(y->first, first) + 1;
+    }
     out.st[i] = kValueRow;
     out.i[i] = days;
   }

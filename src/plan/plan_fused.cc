@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/period_days.h"
 #include "plan/plan_kernels.h"
 
 namespace zhucun::internal {
@@ -520,8 +521,8 @@ bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
         const Period* p = A->p.data();
         for (size_t i = 0; i < n; ++i) {
           if (bad != nullptr && bad[i]) continue;
-          const int64_t start = p[i].start().day_number();
-          const int64_t end = in.op == I::kStart ? 0 : p[i].end().day_number();
+          const int64_t start = FirstDay(p[i]);
+          const int64_t end = in.op == I::kStart ? 0 : LastDay(p[i]);
           v[i] = in.op == I::kStart ? start : in.op == I::kEnd ? end : end - start + 1;
         }
         break;
@@ -530,7 +531,7 @@ bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
         const Period* p = B->p.data();
         for (size_t i = 0; i < n; ++i) {
           if (bad != nullptr && bad[i]) continue;
-          v[i] = x[i] >= p[i].start().day_number() && x[i] <= p[i].end().day_number();
+          v[i] = x[i] >= FirstDay(p[i]) && x[i] <= LastDay(p[i]);
         }
         break;
       }

@@ -349,5 +349,113 @@ TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
   std::filesystem::remove_all(dir);
 }
 
+
+// covered_days (src/plan/plan_eval.cc, Runner::CoveredDays) against the
+// row evaluator: spans that overlap, nest, repeat, follow one another
+// without a gap, run on (a null end), end before they start, or end on a
+// period's first day or start on its last; lists empty, of one span and of
+// many (found by binary search); one list, two and three; months,
+// quarters and years; and a span without a start (unknown to the plan: the
+// row evaluator's error).
+TEST(DifferentialTest, CoveredDaysGivesTheRowEvaluatorsDays) {
+  const std::string dir = WritePack(
+      "zhucun_plan_covered_days", "  window_start: {type: date, default: 2022-01-01}\n",
+      "tables:\n"
+      "  - name: s\n    key: s_id\n    columns:\n"
+      "      - {name: s_id, type: id}\n"
+      "      - {name: start, type: date}\n"
+      "      - {name: end, type: date, nullable: true}\n"
+      "  - name: a\n    key: a_id\n    columns:\n"
+      "      - {name: a_id, type: id}\n"
+      "      - {name: s_id, type: id, references: s}\n"
+      "      - {name: kind, type: code, codes: [x, y]}\n"
+      "      - {name: start, type: date, nullable: true}\n"
+      "      - {name: end, type: date, nullable: true}\n",
+      [] {
+        // Each rule's `when` keeps most pairs and its message gives the
+        // days: a planned value that differs shows in the message.
+        const char* const kDays[][2] = {
+            {"one", "covered_days(period, [[r.start, r.end]])"},
+            {"all", "covered_days(period, r.a.map(x, [x.start, x.end]))"},
+            {"two", "covered_days(period, [[r.start, r.end]], r.a.map(x, [x.start, x.end]))"},
+            {"three",
+             "covered_days(period, r.a.filter(x, x.kind == 'x').map(x, [x.start, x.end]), "
+             "r.a.filter(x, x.kind == 'y').map(x, [x.start, x.end]), [[r.start, r.end]])"},
+        };
+        std::string rules = "rules:\n";
+        for (const char* period : {"month", "quarter", "year"}) {
+          for (const auto& [name, days] : kDays) {
+            rules += std::string("  - id: cd.") + name + "_" + period +
+                     "\n    title: days\n    severity: error\n    subject: s\n    as: r\n"
+                     "    period: " + period + "\n    let:\n      d: \"" + days +
+                     "\"\n    when: \"d != 3\"\n    message: \"{d}\"\n";
+          }
+        }
+        return rules;
+      }());
+  std::ofstream(dir + "/data/s.csv") << "s_id,start,end\n"
+                                        "S1,2022-01-10,\n"
+                                        "S2,2022-03-15,2023-08-10\n"
+                                        "S3,2022-02-01,2024-05-31\n"
+                                        "S4,2021-06-01,\n"
+                                        "S5,2022-01-01,2022-01-01\n";
+  std::ofstream a(dir + "/data/a.csv");
+  a << "a_id,s_id,kind,start,end\n";
+  // S1: two that overlap (2 Feb - 20 Feb), one right after them, one that
+  // ends before it starts, one nested in another, the same span twice,
+  // one ending on a month's first day and one starting on its last, one
+  // without an end. S2: none.
+  const char* const s1[][3] = {
+      {"x", "2022-02-01", "2022-02-10"}, {"y", "2022-02-05", "2022-02-20"},
+      {"x", "2022-02-21", "2022-02-25"}, {"y", "2022-03-10", "2022-03-01"},
+      {"y", "2022-04-01", "2022-04-30"}, {"x", "2022-04-10", "2022-04-12"},
+      {"x", "2022-06-03", "2022-06-07"}, {"x", "2022-06-03", "2022-06-07"},
+      {"y", "2022-06-20", "2022-07-01"}, {"x", "2022-07-31", "2022-08-02"},
+      {"y", "2023-05-15", ""}};
+  int id = 0;
+  for (const auto& [kind, start, end] : s1) {
+    a << "A" << ++id << ",S1," << kind << "," << start << "," << end << "\n";
+  }
+  // S3 and S4: 40 spans each at random over 2022-2024 (some without an
+  // end, some ending before they start), so that a month meets several.
+  std::mt19937 random(11);
+  for (const char* subject : {"S3", "S4"}) {
+    for (int k = 0; k < 40; ++k) {
+      const Date start = *Date::FromYmd(2022, 1, 1)->AddDays(random() % 900);
+      const int64_t length = static_cast<int64_t>(random() % 40) - 3;
+      a << "A" << ++id << "," << subject << "," << (random() % 2 ? "x" : "y") << ","
+        << start.ToString() << ","
+        << (random() % 25 == 0 ? std::string() : start.AddDays(length)->ToString())
+        << "\n";
+    }
+  }
+  a.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  for (const unsigned threads : {1u, 2u}) {
+    const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, threads);
+    const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, threads);
+    EXPECT_TRUE(planned.lines == reference.lines);
+    ASSERT_EQ(planned.lines[0], "ok");
+    EXPECT_GT(planned.lines.size(), 500u);
+    // The plan judged the pairs (the row evaluator none of them).
+    EXPECT_EQ(planned.evaluated, 0u);
+  }
+  // A span without a start: the row evaluator's error, with or without
+  // plans.
+  std::ofstream(dir + "/data/a.csv", std::ios::app) << "A999,S2,x,,2022-05-01\n";
+  auto bad = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(bad, nullptr);
+  const Outcome planned = Check(policy.value(), bad, sources, "2024-06-30", "", true);
+  const Outcome reference = Check(policy.value(), bad, sources, "2024-06-30", "", false);
+  EXPECT_TRUE(planned.lines == reference.lines);
+  EXPECT_NE(planned.lines[1].find("a span's start must be a date"), std::string::npos)
+      << planned.lines[1];
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zhucun

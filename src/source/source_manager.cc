@@ -6,6 +6,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "source/utf8.h"
 #include "zhucun/source.h"
 
@@ -97,10 +101,42 @@ uint32_t SourceManager::LastLine(FileId id) const {
 }
 
 uint32_t SourceManager::LastLineOf(std::string_view t) {
-  size_t ends = static_cast<size_t>(std::count(t.begin(), t.end(), '\n'));
+  // The "\n"s counted, and whether there is any "\r", in one pass (a
+  // CSV file of millions of lines is counted as it is read).
+  size_t ends = 0;
+  bool any_cr = false;
+  size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: each byte lane of `acc` counts its "\n"s (up to
+  // 255 blocks, then summed into `sums`).
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i zero = _mm_setzero_si128();
+  __m128i sums = zero;
+  __m128i crs = zero;
+  while (t.size() - i >= 16) {
+    const size_t blocks = std::min<size_t>((t.size() - i) / 16, 255);
+    __m128i acc = zero;
+    for (size_t b = 0; b < blocks; ++b, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, lf));  // (a match is -1)
+      crs = _mm_or_si128(crs, _mm_cmpeq_epi8(v, cr));
+    }
+    sums = _mm_add_epi64(sums, _mm_sad_epu8(acc, zero));
+  }
+  ends = static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+         static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  any_cr = _mm_movemask_epi8(crs) != 0;
+#endif
+  for (; i < t.size(); ++i) {
+    ends += t[i] == '\n';
+    any_cr = any_cr || t[i] == '\r';
+  }
   // A "\r" is a line end of its own unless a "\n" follows it.
-  for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1)) {
-    if (i + 1 == t.size() || t[i + 1] != '\n') ++ends;
+  if (any_cr) {
+    for (size_t r = t.find('\r'); r != std::string_view::npos; r = t.find('\r', r + 1)) {
+      if (r + 1 == t.size() || t[r + 1] != '\n') ++ends;
+    }
   }
   return static_cast<uint32_t>(1 + ends);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,6 +107,37 @@ TEST(SourceManagerTest, LastLineAgreesWithLocateAtTheEnd) {
   EXPECT_EQ(sm.LastLine(id), 3u);
   EXPECT_EQ(sm.Locate(id, 7).line, 2u);
   EXPECT_EQ(sm.LineText(id, 7), "second");
+}
+
+// LastLineOf counts 16 bytes at a time (up to 255 blocks between sums):
+// texts of every length around those bounds, of line ends only ("\n" in
+// every byte of every block), and of random bytes, against a byte-by-byte
+// count and against the line index (Locate at the end).
+TEST(SourceManagerTest, LastLineOfCountsLongTextsAsTheLineIndexDoes) {
+  const auto by_bytes = [](const std::string& t) {
+    uint32_t lines = 1;
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '\n' || (t[i] == '\r' && (i + 1 == t.size() || t[i + 1] != '\n'))) ++lines;
+    }
+    return lines;
+  };
+  SourceManager sm;
+  std::mt19937 random(5);
+  const char kBytes[] = {'a', '\n', '\r', ',', '\xE4', '\0'};
+  for (const size_t size : {15, 16, 17, 31, 33, 4079, 4080, 4081, 4096, 8161, 20000}) {
+    const std::string lf(size, '\n');
+    const std::string cr(size, '\r');
+    std::string mixed;
+    for (size_t i = 0; i < size; ++i) mixed += kBytes[random() % sizeof(kBytes)];
+    for (const std::string* text : {&lf, &cr, static_cast<const std::string*>(&mixed)}) {
+      EXPECT_EQ(SourceManager::LastLineOf(*text), by_bytes(*text)) << size << " bytes";
+      const FileId id = sm.Add("t", *text);
+      EXPECT_EQ(SourceManager::LastLineOf(*text),
+                sm.Locate(id, static_cast<uint32_t>(text->size())).line)
+          << size << " bytes";
+    }
+  }
+  EXPECT_EQ(SourceManager::LastLineOf(std::string(70000, '\n')), 70001u);
 }
 
 TEST(SourceManagerTest, InvalidUtf8CountsOneColumnPerByte) {

@@ -418,6 +418,23 @@ std::optional<RulePlan::Impl::MonthRange> MonthRangeOf(const RulePlan::Impl& pla
 // not a known date (or `to` is in the calendar's last year), where a
 // predicate is not a known bool for a month it is asked of, or where the
 // steps reach the limit; each filter takes a step per month it is asked of.
+namespace {
+
+// Calls fn(i, count) for each run of `count` equal entries i of `owner`
+// (ascending): a count per run, rather than an increment per entry that
+// waits for the one before.
+template <typename Fn>
+void ForRuns(const std::vector<uint32_t>& owner, Fn fn) {
+  for (size_t j = 0; j < owner.size();) {
+    size_t k = j + 1;
+    while (k < owner.size() && owner[k] == owner[j]) ++k;
+    fn(owner[j], k - j);
+    j = k;
+  }
+}
+
+}  // namespace
+
 void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const {
   const Impl::MonthRange& range = *impl_->month_range;
   Frame f = RowsFrame(rows.data(), rows.size());
@@ -478,7 +495,7 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
   std::vector<uint8_t> value;  // per distinct month: 0 unknown, 1 false, 2 true
   for (const auto& [slot_in, predicate] : range.filters) {
     const auto slot = static_cast<size_t>(slot_in);
-    for (const uint32_t i : owner) ++f.steps[i];  // (a step per month asked)
+    ForRuns(owner, [&](uint32_t i, size_t count) { f.steps[i] += count; });  // (a step per month asked)
     std::vector<uint8_t> keep(owner.size(), 0);
     const auto keep_at = [&](size_t j, uint8_t state) {
       if (state == 0) {
@@ -538,10 +555,12 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
   out->offsets.assign(f.n + 1, 0);
   out->periods.clear();
   out->periods.reserve(owner.size());
+  ForRuns(owner, [&](uint32_t i, size_t count) {
+    if (out->known[i] == 0) return;
+    out->offsets[i + 1] = static_cast<uint32_t>(count);
+  });
   for (size_t j = 0; j < owner.size(); ++j) {
-    if (out->known[owner[j]] == 0) continue;
-    out->periods.push_back(month[j]);
-    ++out->offsets[owner[j] + 1];
+    if (out->known[owner[j]] != 0) out->periods.push_back(month[j]);
   }
   for (size_t i = 0; i < f.n; ++i) out->offsets[i + 1] += out->offsets[i];
 }

@@ -2,19 +2,11 @@
 
 #include <cstring>
 
-// Not under a sanitizer: the clones' resolvers run while the program is
-// being relocated, before the sanitizer's runtime is up (ThreadSanitizer
-// crashes there).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define ZHUCUN_KERNEL __attribute__((target_clones("avx2", "default")))
-#else
-#define ZHUCUN_KERNEL
-#endif
+#include "core/cpu_clones.h"
 
 namespace zhucun::internal {
 
-ZHUCUN_KERNEL int MagnitudeBits(const int64_t* a, size_t len) {
+ZHUCUN_CPU_CLONES int MagnitudeBits(const int64_t* a, size_t len) {
   // x ^ -(x >>> 63) is x for x >= 0 and -x - 1 below: the sign folded with
   // a logical shift, so the loop vectorizes.
   uint64_t bits = 0;
@@ -25,7 +17,7 @@ ZHUCUN_KERNEL int MagnitudeBits(const int64_t* a, size_t len) {
   return bits == 0 ? 0 : 64 - __builtin_clzll(bits);
 }
 
-ZHUCUN_KERNEL bool AnySet(const uint8_t* bytes, size_t len) {
+ZHUCUN_CPU_CLONES bool AnySet(const uint8_t* bytes, size_t len) {
   uint64_t any = 0;
   size_t i = 0;
   for (; i + 8 <= len; i += 8) {
@@ -37,19 +29,19 @@ ZHUCUN_KERNEL bool AnySet(const uint8_t* bytes, size_t len) {
   return any != 0;
 }
 
-ZHUCUN_KERNEL void AddI64(const int64_t* a, const int64_t* b, int64_t* out,
+ZHUCUN_CPU_CLONES void AddI64(const int64_t* a, const int64_t* b, int64_t* out,
                           size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] + b[i];
 }
-ZHUCUN_KERNEL void SubI64(const int64_t* a, const int64_t* b, int64_t* out,
+ZHUCUN_CPU_CLONES void SubI64(const int64_t* a, const int64_t* b, int64_t* out,
                           size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] - b[i];
 }
-ZHUCUN_KERNEL void MulI64(const int64_t* a, const int64_t* b, int64_t* out,
+ZHUCUN_CPU_CLONES void MulI64(const int64_t* a, const int64_t* b, int64_t* out,
                           size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] * b[i];
 }
-ZHUCUN_KERNEL void AddScaledI64(const int64_t* a, int64_t ma, const int64_t* b,
+ZHUCUN_CPU_CLONES void AddScaledI64(const int64_t* a, int64_t ma, const int64_t* b,
                                 int64_t mb, int sign, int64_t* out,
                                 size_t len) {
   if (sign > 0) {
@@ -58,19 +50,19 @@ ZHUCUN_KERNEL void AddScaledI64(const int64_t* a, int64_t ma, const int64_t* b,
     for (size_t i = 0; i < len; ++i) out[i] = a[i] * ma - b[i] * mb;
   }
 }
-ZHUCUN_KERNEL void ScaleI64(const int64_t* a, int64_t m, int64_t* out,
+ZHUCUN_CPU_CLONES void ScaleI64(const int64_t* a, int64_t m, int64_t* out,
                             size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] * m;
 }
-ZHUCUN_KERNEL void AddF64(const double* a, const double* b, double* out,
+ZHUCUN_CPU_CLONES void AddF64(const double* a, const double* b, double* out,
                           size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] + b[i];
 }
-ZHUCUN_KERNEL void SubF64(const double* a, const double* b, double* out,
+ZHUCUN_CPU_CLONES void SubF64(const double* a, const double* b, double* out,
                           size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] - b[i];
 }
-ZHUCUN_KERNEL void MulF64(const double* a, const double* b, double* out,
+ZHUCUN_CPU_CLONES void MulF64(const double* a, const double* b, double* out,
                           size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] * b[i];
 }
@@ -85,39 +77,39 @@ ZHUCUN_KERNEL void MulF64(const double* a, const double* b, double* out,
     case CmpOp::kGe: for (size_t i = 0; i < len; ++i) out[i] = a[i] >= b[i]; break; \
   }
 
-ZHUCUN_KERNEL void CompareI64(CmpOp op, const int64_t* a, const int64_t* b,
+ZHUCUN_CPU_CLONES void CompareI64(CmpOp op, const int64_t* a, const int64_t* b,
                               uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
-ZHUCUN_KERNEL void CompareF64(CmpOp op, const double* a, const double* b,
+ZHUCUN_CPU_CLONES void CompareF64(CmpOp op, const double* a, const double* b,
                               uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
-ZHUCUN_KERNEL void CompareI32(CmpOp op, const int32_t* a, const int32_t* b,
+ZHUCUN_CPU_CLONES void CompareI32(CmpOp op, const int32_t* a, const int32_t* b,
                               uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
-ZHUCUN_KERNEL void CompareU8(CmpOp op, const uint8_t* a, const uint8_t* b,
+ZHUCUN_CPU_CLONES void CompareU8(CmpOp op, const uint8_t* a, const uint8_t* b,
                              uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
 #undef ZHUCUN_COMPARE_LOOPS
 
-ZHUCUN_KERNEL void CodeEquals(const int32_t* codes, int32_t code, bool equal,
+ZHUCUN_CPU_CLONES void CodeEquals(const int32_t* codes, int32_t code, bool equal,
                               uint8_t* out, size_t len) {
   const uint8_t eq = equal ? 1 : 0;
   for (size_t i = 0; i < len; ++i) out[i] = (codes[i] == code) == eq;
 }
 
-ZHUCUN_KERNEL void AndU8(const uint8_t* a, const uint8_t* b, uint8_t* out,
+ZHUCUN_CPU_CLONES void AndU8(const uint8_t* a, const uint8_t* b, uint8_t* out,
                          size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] & b[i];
 }
-ZHUCUN_KERNEL void OrU8(const uint8_t* a, const uint8_t* b, uint8_t* out,
+ZHUCUN_CPU_CLONES void OrU8(const uint8_t* a, const uint8_t* b, uint8_t* out,
                         size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] | b[i];
 }
-ZHUCUN_KERNEL void NotU8(const uint8_t* a, uint8_t* out, size_t len) {
+ZHUCUN_CPU_CLONES void NotU8(const uint8_t* a, uint8_t* out, size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] ^ 1;
 }
 

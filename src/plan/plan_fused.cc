@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/cpu_clones.h"
 #include "core/period_days.h"
 #include "plan/plan_kernels.h"
 
@@ -210,7 +211,7 @@ bool Fused::Run(const Frame& f, Vec* out) const {
   return true;
 }
 
-bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
+ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
   std::vector<Lanes>& regs = Registers(code_.size());
   // Whether any lane overflowed: the batch is left to the general
   // operators (which find the same rows unknown, or a decimal of another

@@ -112,6 +112,20 @@ constinit const std::array<int32_t, (kMonthTableLastYear - kMonthTableFirstYear 
 
 int64_t MonthStartOutsideTable(int64_t y, int m) { return DaysFromCivil(y, m, 1); }
 
+namespace {
+
+// CivilFromDays, read from the table of month starts for the days it
+// covers (year(), month(), day(), ToString() and Period::Of are called
+// per row and per period).
+Ymd YmdOf(int64_t days) {
+  const int64_t at = MonthIndexOf(days);
+  if (at < 0) return CivilFromDays(days);
+  return Ymd{kMonthTableFirstYear + at / 12, static_cast<int>(at % 12) + 1,
+             static_cast<int>(days - kMonthStartDays[static_cast<size_t>(at)] + 1)};
+}
+
+}  // namespace
+
 }  // namespace internal
 
 std::optional<Date> Date::FromYmd(int year, int month, int day) {
@@ -137,15 +151,15 @@ std::optional<Date> Date::Parse(std::string_view text) {
 }
 
 int Date::year() const {
-  return static_cast<int>(internal::CivilFromDays(days_).year);
+  return static_cast<int>(internal::YmdOf(days_).year);
 }
 
-int Date::month() const { return internal::CivilFromDays(days_).month; }
+int Date::month() const { return internal::YmdOf(days_).month; }
 
-int Date::day() const { return internal::CivilFromDays(days_).day; }
+int Date::day() const { return internal::YmdOf(days_).day; }
 
 std::string Date::ToString() const {
-  const internal::Ymd ymd = internal::CivilFromDays(days_);
+  const internal::Ymd ymd = internal::YmdOf(days_);
   std::string out;
   out.reserve(10);
   if (ymd.year < 0) out.push_back('-');
@@ -159,7 +173,7 @@ std::string Date::ToString() const {
 
 
 std::optional<Date> Date::AddYears(int n) const {
-  const internal::Ymd ymd = internal::CivilFromDays(days_);
+  const internal::Ymd ymd = internal::YmdOf(days_);
   const int64_t year = ymd.year + n;
   if (year < kMinYear || year > kMaxYear) return std::nullopt;
   int day = ymd.day;
@@ -170,7 +184,7 @@ std::optional<Date> Date::AddYears(int n) const {
 bool IsLeapYear(int year) { return internal::IsLeap(year); }
 
 Period Period::Of(PeriodKind kind, Date d) {
-  const internal::Ymd ymd = internal::CivilFromDays(d.day_number());
+  const internal::Ymd ymd = internal::YmdOf(d.day_number());
   Period p;
   p.kind_ = kind;
   p.year_ = static_cast<int32_t>(ymd.year);

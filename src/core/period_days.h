@@ -6,6 +6,7 @@
 // Period::start() and end() (the same days, as Dates) are calls into
 // date.cc. Both read one table of month starts (date.cc).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -33,6 +34,21 @@ inline int64_t MonthStart(int64_t y, int m) {
     return kMonthStartDays[static_cast<size_t>(at)];
   }
   return m == 13 ? MonthStartOutsideTable(y + 1, 1) : MonthStartOutsideTable(y, m);
+}
+
+// The month of day number `day`, counted from January of
+// kMonthTableFirstYear (month m of year y is (y - kMonthTableFirstYear) *
+// 12 + m - 1), or -1 outside the table's years.
+inline int64_t MonthIndexOf(int64_t day) {
+  if (day < kMonthStartDays.front() || day >= kMonthStartDays.back()) return -1;
+  // From the mean Gregorian month (146,097 days in 4,800 months), then
+  // moved to the month whose first day is the last one on or before `day`
+  // (at most a month away).
+  const auto months = static_cast<int64_t>(kMonthStartDays.size()) - 1;
+  int64_t at = std::min((day - kMonthStartDays.front()) * 4800 / 146097, months - 1);
+  while (kMonthStartDays[static_cast<size_t>(at)] > day) --at;
+  while (kMonthStartDays[static_cast<size_t>(at) + 1] <= day) ++at;
+  return at;
 }
 
 // The months of a period of `kind`.

@@ -47,9 +47,10 @@ TEST(DateTest, EpochAndKnownDays) {
   EXPECT_EQ(d.ToString(), "2023-07-15");
 }
 
-// The civil-day arithmetic behind year()/month()/day()/ToString() and
-// FromYmd agrees with Boost, the calendar's source of truth, for every day of
-// Boost's range (1400..9999).
+// The civil-day arithmetic behind year()/month()/day()/ToString(),
+// Period::Of and FromYmd agrees with Boost, the calendar's source of
+// truth, for every day of Boost's range (1400..9999): the table of month
+// starts (1900..2199) and the arithmetic outside it.
 TEST(DateTest, MatchesBoostOverWholeRange) {
   namespace bg = boost::gregorian;
   const bg::date epoch(1970, 1, 1);
@@ -78,6 +79,21 @@ TEST(DateTest, MatchesBoostOverWholeRange) {
     if (ymd.day == 1 || ymd.day == 29 || ymd.day == 31) {
       if (d.ToString() != bg::to_iso_extended_string(b)) {
         ADD_FAILURE() << "ToString " << d.ToString();
+        ++failures;
+      }
+    }
+    // The period of each kind the day is in.
+    const int month = ymd.month;
+    const Period of[] = {Period::Of(PeriodKind::kMonth, d), Period::Of(PeriodKind::kQuarter, d),
+                         Period::Of(PeriodKind::kHalf, d), Period::Of(PeriodKind::kYear, d)};
+    const std::optional<Period> want[] = {
+        Period::FromIndex(PeriodKind::kMonth, ymd.year, month),
+        Period::FromIndex(PeriodKind::kQuarter, ymd.year, (month - 1) / 3 + 1),
+        Period::FromIndex(PeriodKind::kHalf, ymd.year, (month - 1) / 6 + 1),
+        Period::FromIndex(PeriodKind::kYear, ymd.year, 1)};
+    for (size_t k = 0; k < 4; ++k) {
+      if (!want[k] || of[k] != *want[k]) {
+        ADD_FAILURE() << "Period::Of " << of[k].label() << " for " << bg::to_iso_extended_string(b);
         ++failures;
       }
     }

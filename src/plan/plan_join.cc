@@ -20,18 +20,21 @@ Frame Rows(const Frame& f, const std::vector<uint32_t>& rows) {
   Frame out;
   out.n = rows.size();
   out.vars.resize(f.vars.size());
+  const size_t n = rows.size();
   for (size_t s = 0; s < f.vars.size(); ++s) {
     if (f.vars[s].empty()) continue;
-    out.vars[s].reserve(rows.size());
-    for (uint32_t k : rows) out.vars[s].push_back(f.vars[s][k]);
+    out.vars[s].resize(n);
+    const int32_t* from = f.vars[s].data();
+    int32_t* to = out.vars[s].data();
+    for (size_t j = 0; j < n; ++j) to[j] = from[rows[j]];
   }
   out.values.resize(f.values.size());
   for (size_t s = 0; s < f.values.size(); ++s) {
     if (!f.values[s].st.empty()) out.values[s] = Gather(f.values[s], rows);
   }
   if (!f.periods.empty()) {
-    out.periods.reserve(rows.size());
-    for (uint32_t k : rows) out.periods.push_back(f.periods[k]);
+    out.periods.resize(n);
+    for (size_t j = 0; j < n; ++j) out.periods[j] = f.periods[rows[j]];
   }
   out.steps.assign(out.n, 0);
   return out;
@@ -170,16 +173,30 @@ Frame Runner::Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* kn
   }
   if (range.kind == K::kRelation) {
     const Vec& parents = Eval(range.kids[0], f);
+    // The rows of f needed and their spans first, then the joined rows
+    // written in place (the joins of a batch are its largest frames).
+    size_t total = 0;
     for (size_t i = 0; i < f.n; ++i) {
       if (parents.st[i] != kValueRow) continue;  // a field of null: an error
       if (f.active != nullptr && (*f.active)[i] == 0) continue;  // not needed
       (*known)[i] = 1;
       const auto [b, e] = Span(*range.groups, parents.i[i]);
-      for (uint32_t k = b; k < e; ++k) {
-        parent_of->push_back(static_cast<uint32_t>(i));
-        child.vars[slot].push_back(static_cast<int32_t>(range.groups->rows[k]));
-      }
+      total += e - b;
       f.steps[i] += e - b + ListingSteps(range, parents.i[i]);
+    }
+    std::vector<int32_t>& rows = child.vars[slot];
+    parent_of->resize(parent_of->size() + total);
+    rows.resize(rows.size() + total);
+    uint32_t* parent = parent_of->data() + parent_of->size() - total;
+    int32_t* row = rows.data() + rows.size() - total;
+    const uint32_t* group_rows = range.groups->rows.data();
+    for (size_t i = 0; i < f.n; ++i) {
+      if ((*known)[i] == 0) continue;
+      const auto [b, e] = Span(*range.groups, parents.i[i]);
+      for (uint32_t k = b; k < e; ++k) {
+        *parent++ = static_cast<uint32_t>(i);
+        *row++ = static_cast<int32_t>(group_rows[k]);
+      }
     }
   } else {
     const Vec& list = Eval(range_id, f);

@@ -21,7 +21,8 @@ namespace {
 // README's figures come from. A command runs one check and exits, so it
 // keeps what it frees instead (up to 64 MiB at the top of the heap;
 // blocks under 16 MiB from the heap).
-// Library users choose for their own process (README, "Memory").
+// Library users choose for their own process (README, "Memory and
+// glibc's allocator").
 void KeepFreedMemory() {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 16 << 20);

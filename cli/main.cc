@@ -17,8 +17,9 @@ namespace {
 // (both thresholds rise only as mapped blocks are freed). A check makes
 // and frees buffers of tens of KiB to tens of MiB per batch of pairs, so
 // with those defaults the system maps, faults in and zeroes new pages
-// over and over: a third of a first check's time on the 2-core VM the
-// README's figures come from. A command runs one check and exits, so it
+// over and over (a third of `zhucun check`'s time on the peers' million
+// members, bench/peers, by perf on the README's 2-core VM: the kernel's
+// page faults and zeroing). A command runs one check and exits, so it
 // keeps what it frees instead (up to 64 MiB at the top of the heap;
 // blocks under 16 MiB from the heap).
 // Library users choose for their own process (README, "Memory and

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <utility>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -106,7 +106,7 @@ uint32_t SourceManager::LastLineOf(std::string_view t) {
   size_t ends = 0;
   bool any_cr = false;
   size_t i = 0;
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
   // 16 bytes at a time: each byte lane of `acc` counts its "\n"s (up to
   // 255 blocks, then summed into `sums`).
   const __m128i lf = _mm_set1_epi8('\n');

@@ -10,8 +10,8 @@
 //
 // Not under a sanitizer: the clones' resolvers run while the program is
 // being relocated, before the sanitizer's runtime is up (ThreadSanitizer
-// crashes there). Not with Clang (the fuzz targets), whose target_clones
-// differ.
+// crashes there). GCC only: the fuzz targets, built with Clang, run the
+// baseline loops.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define ZHUCUN_CPU_CLONES __attribute__((target_clones("avx2", "default")))

@@ -30,20 +30,20 @@ ZHUCUN_CPU_CLONES bool AnySet(const uint8_t* bytes, size_t len) {
 }
 
 ZHUCUN_CPU_CLONES void AddI64(const int64_t* a, const int64_t* b, int64_t* out,
-                          size_t len) {
+                              size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] + b[i];
 }
 ZHUCUN_CPU_CLONES void SubI64(const int64_t* a, const int64_t* b, int64_t* out,
-                          size_t len) {
+                              size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] - b[i];
 }
 ZHUCUN_CPU_CLONES void MulI64(const int64_t* a, const int64_t* b, int64_t* out,
-                          size_t len) {
+                              size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] * b[i];
 }
 ZHUCUN_CPU_CLONES void AddScaledI64(const int64_t* a, int64_t ma, const int64_t* b,
-                                int64_t mb, int sign, int64_t* out,
-                                size_t len) {
+                                    int64_t mb, int sign, int64_t* out,
+                                    size_t len) {
   if (sign > 0) {
     for (size_t i = 0; i < len; ++i) out[i] = a[i] * ma + b[i] * mb;
   } else {
@@ -51,19 +51,19 @@ ZHUCUN_CPU_CLONES void AddScaledI64(const int64_t* a, int64_t ma, const int64_t*
   }
 }
 ZHUCUN_CPU_CLONES void ScaleI64(const int64_t* a, int64_t m, int64_t* out,
-                            size_t len) {
+                                size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] * m;
 }
 ZHUCUN_CPU_CLONES void AddF64(const double* a, const double* b, double* out,
-                          size_t len) {
+                              size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] + b[i];
 }
 ZHUCUN_CPU_CLONES void SubF64(const double* a, const double* b, double* out,
-                          size_t len) {
+                              size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] - b[i];
 }
 ZHUCUN_CPU_CLONES void MulF64(const double* a, const double* b, double* out,
-                          size_t len) {
+                              size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] * b[i];
 }
 
@@ -78,35 +78,35 @@ ZHUCUN_CPU_CLONES void MulF64(const double* a, const double* b, double* out,
   }
 
 ZHUCUN_CPU_CLONES void CompareI64(CmpOp op, const int64_t* a, const int64_t* b,
-                              uint8_t* out, size_t len) {
+                                  uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
 ZHUCUN_CPU_CLONES void CompareF64(CmpOp op, const double* a, const double* b,
-                              uint8_t* out, size_t len) {
+                                  uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
 ZHUCUN_CPU_CLONES void CompareI32(CmpOp op, const int32_t* a, const int32_t* b,
-                              uint8_t* out, size_t len) {
+                                  uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
 ZHUCUN_CPU_CLONES void CompareU8(CmpOp op, const uint8_t* a, const uint8_t* b,
-                             uint8_t* out, size_t len) {
+                                 uint8_t* out, size_t len) {
   ZHUCUN_COMPARE_LOOPS
 }
 #undef ZHUCUN_COMPARE_LOOPS
 
 ZHUCUN_CPU_CLONES void CodeEquals(const int32_t* codes, int32_t code, bool equal,
-                              uint8_t* out, size_t len) {
+                                  uint8_t* out, size_t len) {
   const uint8_t eq = equal ? 1 : 0;
   for (size_t i = 0; i < len; ++i) out[i] = (codes[i] == code) == eq;
 }
 
 ZHUCUN_CPU_CLONES void AndU8(const uint8_t* a, const uint8_t* b, uint8_t* out,
-                         size_t len) {
+                             size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] & b[i];
 }
 ZHUCUN_CPU_CLONES void OrU8(const uint8_t* a, const uint8_t* b, uint8_t* out,
-                        size_t len) {
+                            size_t len) {
   for (size_t i = 0; i < len; ++i) out[i] = a[i] | b[i];
 }
 ZHUCUN_CPU_CLONES void NotU8(const uint8_t* a, uint8_t* out, size_t len) {

@@ -420,15 +420,15 @@ std::optional<RulePlan::Impl::MonthRange> MonthRangeOf(const RulePlan::Impl& pla
 // steps reach the limit; each filter takes a step per month it is asked of.
 namespace {
 
-// Calls fn(i, count) for each run of `count` equal entries i of `owner`
-// (ascending): a count per run, rather than an increment per entry that
-// waits for the one before.
+// Calls fn(i, begin, end) for each run [begin, end) of equal entries i of
+// `owner` (ascending): once per run, rather than an increment per entry
+// that waits for the one before.
 template <typename Fn>
 void ForRuns(const std::vector<uint32_t>& owner, Fn fn) {
   for (size_t j = 0; j < owner.size();) {
     size_t k = j + 1;
     while (k < owner.size() && owner[k] == owner[j]) ++k;
-    fn(owner[j], k - j);
+    fn(owner[j], j, k);
     j = k;
   }
 }
@@ -495,7 +495,8 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
   std::vector<uint8_t> value;  // per distinct month: 0 unknown, 1 false, 2 true
   for (const auto& [slot_in, predicate] : range.filters) {
     const auto slot = static_cast<size_t>(slot_in);
-    ForRuns(owner, [&](uint32_t i, size_t count) { f.steps[i] += count; });  // (a step per month asked)
+    // (A step per month asked.)
+    ForRuns(owner, [&](uint32_t i, size_t begin, size_t end) { f.steps[i] += end - begin; });
     std::vector<uint8_t> keep(owner.size(), 0);
     const auto keep_at = [&](size_t j, uint8_t state) {
       if (state == 0) {
@@ -555,13 +556,12 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
   out->offsets.assign(f.n + 1, 0);
   out->periods.clear();
   out->periods.reserve(owner.size());
-  ForRuns(owner, [&](uint32_t i, size_t count) {
+  ForRuns(owner, [&](uint32_t i, size_t begin, size_t end) {
     if (out->known[i] == 0) return;
-    out->offsets[i + 1] = static_cast<uint32_t>(count);
+    out->offsets[i + 1] = static_cast<uint32_t>(end - begin);
+    out->periods.insert(out->periods.end(), month.begin() + static_cast<ptrdiff_t>(begin),
+                        month.begin() + static_cast<ptrdiff_t>(end));
   });
-  for (size_t j = 0; j < owner.size(); ++j) {
-    if (out->known[owner[j]] != 0) out->periods.push_back(month[j]);
-  }
   for (size_t i = 0; i < f.n; ++i) out->offsets[i + 1] += out->offsets[i];
 }
 

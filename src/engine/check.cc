@@ -23,6 +23,7 @@
 
 #include "engine/exceptions.h"
 #include "engine/policy_impl.h"
+#include "core/sort_runs.h"
 #include "engine/row_name.h"
 #include "expr/evaluator.h"
 #include "expr/stdlib.h"
@@ -911,32 +912,6 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   }
 }
 
-// Sorts [first, last) stably by `less`: where it is a few runs already in
-// order, by merging them (linear for two), else by std::stable_sort. The
-// order is the same either way: one stable order exists.
-template <typename It, typename Less>
-void StableSortRuns(It first, It last, Less less) {
-  std::vector<It> runs{first};  // where each run in order begins
-  for (It it = first; it != last && std::next(it) != last; ++it) {
-    if (less(*std::next(it), *it)) runs.push_back(std::next(it));
-    if (runs.size() > 32) {
-      std::stable_sort(first, last, less);
-      return;
-    }
-  }
-  runs.push_back(last);
-  // Merge neighbouring runs, the earlier first on ties, until one is left.
-  while (runs.size() > 2) {
-    std::vector<It> merged{first};
-    for (size_t k = 0; k + 2 < runs.size(); k += 2) {
-      std::inplace_merge(runs[k], runs[k + 1], runs[k + 2], less);
-      merged.push_back(runs[k + 2]);
-    }
-    if (runs.size() % 2 == 0) merged.push_back(last);  // (an odd run left over)
-    runs = std::move(merged);
-  }
-}
-
 // Sorts findings by rule, subject and period. Each rule's findings usually
 // come together and the rules in order (RunRules), and a rule's findings
 // often in order of subject already or in a few runs that are (subjects
@@ -953,12 +928,12 @@ void SortFindings(std::vector<Finding>* findings) {
     size_t e = b + 1;
     while (e < f.size() && f[e].rule == f[b].rule) ++e;
     if (e < f.size() && f[e].rule < f[b].rule) {  // not grouped by rule in order
-      StableSortRuns(f.begin(), f.end(), less);
+      internal::StableSortRuns(f.begin(), f.end(), less);
       return;
     }
     const auto first = f.begin() + static_cast<std::ptrdiff_t>(b);
     const auto last = f.begin() + static_cast<std::ptrdiff_t>(e);
-    StableSortRuns(first, last, less);
+    internal::StableSortRuns(first, last, less);
     b = e;
   }
 }

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/sort_runs.h"
 #include "engine/policy_impl.h"
 #include "expr/stdlib.h"
 #include "plan/rule_plan.h"
@@ -409,8 +410,10 @@ class CellOrder {
       const std::vector<std::string>& dict = c_.dictionary();
       std::vector<int32_t> order(dict.size());
       std::iota(order.begin(), order.end(), 0);
-      std::sort(order.begin(), order.end(),
-                [&](int32_t a, int32_t b) { return dict[static_cast<size_t>(a)] < dict[static_cast<size_t>(b)]; });
+      // (Ids read in order are a run or a few, e.g. `M999999`, `M1000000`.)
+      StableSortRuns(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        return Less(dict[static_cast<size_t>(a)], dict[static_cast<size_t>(b)]);
+      });
       rank_.resize(dict.size());
       for (size_t i = 0; i < order.size(); ++i) rank_[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);
     }
@@ -638,8 +641,9 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
   // keys without nulls (a null is equal to everything, so [2, null, 1] is
   // in order pairwise, and the sort may still move 1 before 2).
   const size_t rows = table.num_rows();
-  bool sorted = true;
-  for (const CellOrder& key : keys) sorted = sorted && key.strict();
+  bool strict = true;
+  for (const CellOrder& key : keys) strict = strict && key.strict();
+  bool sorted = strict;
   if (sorted && keys.size() == 1) {
     sorted = keys[0].Sorted(rows);
   } else {
@@ -649,8 +653,16 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
     for (CellOrder& key : keys) key.Rank();
     std::vector<uint32_t> perm(rows);
     std::iota(perm.begin(), perm.end(), 0);
-    std::stable_sort(perm.begin(), perm.end(),
-                     [&](uint32_t a, uint32_t b) { return compare(a, b) < 0; });
+    const auto less = [&](uint32_t a, uint32_t b) { return compare(a, b) < 0; };
+    if (strict) {
+      // (Rows read in the order of their facts: a few runs in order. The
+      // merge gives the stable order, the one there is.)
+      StableSortRuns(perm.begin(), perm.end(), less);
+    } else {
+      // (Not a strict weak order: the order is what std::stable_sort
+      // makes of it, as it always was.)
+      std::stable_sort(perm.begin(), perm.end(), less);
+    }
     keys.clear();  // (they refer to the columns replaced)
     for (Column& c : table.cells) c = Permute(c, perm);
   }

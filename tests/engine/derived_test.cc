@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -176,6 +178,45 @@ TEST(DerivedTableTest, SortByOneColumnSortsRowsGivenInReverse) {
     for (bool plan : {true, false}) {
       const DerivedTable t = Ends(table(keys), plan);
       EXPECT_EQ(Column(t, 0), reversed) << keys[0] << (plan ? ", plan" : "");
+    }
+  }
+}
+
+// The rows are sorted by merging the runs they come in where there are a
+// few (src/core/sort_runs.h), else by a stable sort: the same order either
+// way. Ids that outgrow their digits come in two runs in byte order (T1 ..
+// T9, then T10 .. T40); dates that alternate come in a run per pair, ties
+// kept in the order of the facts, with 20 teams (10 runs: merged) and 80
+// (40 runs: sorted).
+TEST(DerivedTableTest, SortByMergesRunsAndKeepsTiesInOrder) {
+  const auto ids = [](size_t n) {
+    std::vector<std::string> out;
+    for (size_t t = 1; t <= n; ++t) out.push_back("T" + std::to_string(t));
+    return out;
+  };
+  for (bool plan : {true, false}) {
+    const DerivedTable t = Ends(
+        "derived:\n  - name: ids\n    from: teams\n    as: t\n"
+        "    columns: {team_id: t.team_id}\n    sort_by: [team_id]\n",
+        plan, std::vector<std::string>(40, ""));
+    std::vector<std::string> expected = ids(40);
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(Column(t, 0), expected) << (plan ? "plan" : "row evaluator");
+  }
+  for (size_t teams : {20, 80}) {
+    std::vector<std::string> ends;
+    for (size_t t = 0; t < teams; ++t) ends.push_back(t % 2 == 0 ? "2024-02-01" : "2024-01-01");
+    std::vector<size_t> order(teams);
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ends[a] < ends[b]; });
+    std::vector<std::string> expected;
+    for (size_t t : order) expected.push_back("T" + std::to_string(t + 1));
+    for (bool plan : {true, false}) {
+      const DerivedTable t = Ends(
+          "derived:\n  - name: ends\n    from: teams\n    as: t\n"
+          "    columns: {team_id: t.team_id, end: t.end_date}\n    sort_by: [end]\n",
+          plan, ends);
+      EXPECT_EQ(Column(t, 0), expected) << teams << " teams, " << (plan ? "plan" : "row evaluator");
     }
   }
 }

@@ -85,6 +85,13 @@ class ZHUCUN_API FactTable {
   /// group per distinct value in dictionary order).
   GroupIndex GroupBy(std::string_view column) const;
 
+  /// GroupBy's groups, built by the first call for the column (whichever
+  /// thread asks first) and kept with the table: every check, `explain`
+  /// and summary of these facts reads the same index (a reverse relation's
+  /// spans are built once per fact set, not once per check). Empty for a
+  /// column the table does not have.
+  const GroupIndex& Groups(std::string_view column) const;
+
  private:
   friend class FactSetBuilder;
   const TableSchema* schema_ = nullptr;
@@ -103,6 +110,10 @@ class ZHUCUN_API FactTable {
   // a row; null without a string key.
   struct KeyIndex;
   std::shared_ptr<KeyIndex> key_index_;
+  // Groups' indexes, one per column, each built by the first Groups call
+  // for it (defined in builder_impl.h).
+  struct GroupCache;
+  std::shared_ptr<GroupCache> group_cache_;
   std::map<std::string, std::vector<int32_t>, std::less<>> references_;
   // Per referencing column: the number of rows of the referenced table.
   std::map<std::string, size_t, std::less<>> reference_targets_;

@@ -87,8 +87,9 @@ class ZHUCUN_API RecordSet : public std::enable_shared_from_this<RecordSet> {
   const FactSet& facts() const { return *facts_; }
   /// The rows of table `table` grouped by the row their reference column
   /// `column` points to (schema indexes): the index of a reverse relation
-  /// (`team.members`), built once with the set; nullptr if the column is
-  /// not a reference.
+  /// (`team.members`): the facts' own (FactTable::Groups), built by the
+  /// first reader and kept with the facts, so record sets over the same
+  /// facts share it; nullptr if the column is not a reference.
   const GroupIndex* ReverseIndex(size_t table, size_t column) const;
 
   // Internal: use Make.

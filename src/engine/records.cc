@@ -2,7 +2,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -122,8 +121,6 @@ class RecordSet::TableSource : public RecordSource {
         field.refs = ft.references(ft.schema().columns[f.column].name);
         field.target = static_cast<size_t>(
             set->facts_->schema().TableIndex(ft.schema().columns[f.column].references));
-      } else if (f.kind == RecordField::Kind::kReverse) {
-        field.groups = std::make_unique<LazyGroups>();
       }
       by_name_.emplace(f.name, fields_.size());
       fields_.push_back(std::move(field));
@@ -191,29 +188,21 @@ class RecordSet::TableSource : public RecordSource {
   }
 
  private:
-  // A reverse relation's rows by referenced row, grouped by the first
-  // reader (whichever thread that is): a check groups only the relations
-  // its rules read, on the threads that read them (at scale 150 grouping
-  // every relation up front took 1.7 s on one thread).
-  struct LazyGroups {
-    std::once_flag once;
-    GroupIndex groups;
-  };
   struct FieldSource {
     RecordField info;
     const std::vector<int32_t>* refs = nullptr;  // kForward
     size_t target = 0;                           // kForward
-    std::unique_ptr<LazyGroups> groups;          // kReverse
   };
 
-  // The groups of reverse field `f`.
+  // A reverse relation's rows by referenced row: the other table's groups
+  // (FactTable::Groups), built by their first reader (whichever thread that
+  // is) and kept with the facts, so a check groups only the relations its
+  // rules read, on the threads that read them (at scale 150 grouping every
+  // relation up front took 1.7 s on one thread), and the next check on the
+  // same facts not again.
   const GroupIndex& Groups(const FieldSource& f) const {
-    LazyGroups& lazy = *f.groups;
-    std::call_once(lazy.once, [&] {
-      const FactTable& other = set_->facts_->tables()[f.info.other_table];
-      lazy.groups = other.GroupBy(other.schema().columns[f.info.other_column].name);
-    });
-    return lazy.groups;
+    const FactTable& other = set_->facts_->tables()[f.info.other_table];
+    return other.Groups(other.schema().columns[f.info.other_column].name);
   }
 
   const RecordSet* set_;

@@ -44,9 +44,9 @@ class Subjects {
         break;
       case SubjectSpec::Kind::kGroup:
         if (table_ == nullptr) break;
-        groups_ = table_->GroupBy(spec_.group_by);
+        groups_ = &table_->Groups(spec_.group_by);  // (kept with the facts)
         key_ = table_->column(spec_.group_by);
-        size_ = groups_.size();
+        size_ = groups_->size();
         break;
     }
   }
@@ -54,13 +54,12 @@ class Subjects {
   size_t size() const { return size_; }
   // A rule on groups: the groups, in subject order (else null).
   const GroupIndex* groups() const {
-    return spec_.kind == SubjectSpec::Kind::kGroup && table_ != nullptr ? &groups_
-                                                                                  : nullptr;
+    return spec_.kind == SubjectSpec::Kind::kGroup ? groups_ : nullptr;
   }
   // Whether the i-th subject is an empty group (no subject: Name is empty).
   bool Empty(size_t i) const {
     return spec_.kind == SubjectSpec::Kind::kGroup &&
-           groups_.offsets[i] == groups_.offsets[i + 1];
+           groups_->offsets[i] == groups_->offsets[i + 1];
   }
 
   // The name of the i-th subject: `prefecture` (or the subject's label),
@@ -79,8 +78,8 @@ class Subjects {
         return name;
       }
       case SubjectSpec::Kind::kGroup:
-        if (groups_.offsets[i] == groups_.offsets[i + 1]) return {};
-        return spec_.label + ":" + Text(key_->Get(groups_.rows[groups_.offsets[i]]));
+        if (groups_->offsets[i] == groups_->offsets[i + 1]) return {};
+        return spec_.label + ":" + Text(key_->Get(groups_->rows[groups_->offsets[i]]));
     }
     return {};
   }
@@ -121,8 +120,8 @@ class Subjects {
         return records_.Row(spec_.table, static_cast<uint32_t>(i));
       case SubjectSpec::Kind::kGroup: {
         ValueList rows;
-        for (uint32_t k = groups_.offsets[i]; k < groups_.offsets[i + 1]; ++k) {
-          rows.push_back(records_.Row(spec_.table, groups_.rows[k]));
+        for (uint32_t k = groups_->offsets[i]; k < groups_->offsets[i + 1]; ++k) {
+          rows.push_back(records_.Row(spec_.table, groups_->rows[k]));
         }
         return Value::List(std::move(rows));
       }
@@ -143,7 +142,7 @@ class Subjects {
   const FactTable* table_ = nullptr;
   int key_index_ = -1;  // kTable: the key column, or -1
   size_t size_ = 0;
-  GroupIndex groups_;
+  const GroupIndex* groups_ = nullptr;  // kGroup: the table's (FactTable::Groups)
   const Column* key_ = nullptr;
 };
 

@@ -425,6 +425,17 @@ struct FactTable::KeyIndex {
   std::vector<int32_t> rows;
 };
 
+// The groups of each column of a table (FactTable::Groups), built on
+// first use.
+struct FactTable::GroupCache {
+  struct Entry {
+    std::once_flag built;
+    GroupIndex groups;
+  };
+  explicit GroupCache(size_t columns) : entries(std::make_unique<Entry[]>(columns)) {}
+  std::unique_ptr<Entry[]> entries;  // one per column
+};
+
 struct FactSetBuilder::Impl {
   using TableBuild = internal::TableBuild;
   using ColumnBuild = internal::ColumnBuild;

@@ -581,6 +581,7 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
       ft.reference_targets_.emplace(
           spec.name, im.tables[target].rows - im.tables[target].bad_count);
     }
+    ft.group_cache_ = std::make_shared<FactTable::GroupCache>(ft.columns_.size());
     // The key index, built by the first FindKey (the reader's interner of
     // the key goes with the builder).
     if (tb.key_column >= 0 &&

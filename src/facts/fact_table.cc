@@ -51,6 +51,15 @@ const std::vector<int32_t>* FactTable::references(std::string_view column) const
   return it == references_.end() ? nullptr : &it->second;
 }
 
+const GroupIndex& FactTable::Groups(std::string_view column) const {
+  static const GroupIndex kNone;
+  const int c = schema_ != nullptr ? schema_->ColumnIndex(column) : -1;
+  if (c < 0 || group_cache_ == nullptr) return kNone;
+  GroupCache::Entry& entry = group_cache_->entries[static_cast<size_t>(c)];
+  std::call_once(entry.built, [&] { entry.groups = GroupBy(column); });
+  return entry.groups;
+}
+
 GroupIndex FactTable::GroupBy(std::string_view column) const {
   GroupIndex g;
   // The group of each row (-1: none): a reference column's rows as they

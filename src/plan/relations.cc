@@ -14,16 +14,10 @@
 namespace zhucun::internal {
 
 const GroupIndex& Relations::Reverse(size_t table, size_t column) {
-  // (The record set's, built once by whichever thread asks first.)
+  // (The facts', built once by whichever thread asks first.)
   if (const GroupIndex* g = records_.ReverseIndex(table, column)) return *g;
-  const std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [key, index] : built_) {
-    if (key == std::make_pair(table, column)) return *index;
-  }
   const FactTable& t = records_.facts().tables()[table];
-  auto index = std::make_unique<GroupIndex>(t.GroupBy(t.schema().columns[column].name));
-  built_.emplace_back(std::make_pair(table, column), std::move(index));
-  return *built_.back().second;
+  return t.Groups(t.schema().columns[column].name);
 }
 
 const GroupIndex& Relations::All(size_t table) {

@@ -21,6 +21,7 @@ struct Fixture {
   SourceManager sources;
   Schema schema;
   std::unique_ptr<RecordTypes> types;
+  std::shared_ptr<const FactSet> facts;
   std::shared_ptr<const RecordSet> records;
 
   Fixture() {
@@ -30,15 +31,15 @@ struct Fixture {
       return;
     }
     schema = s.value();
-    auto facts = ReadCsvFolder(schema, std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data",
-                               CsvOptions{}, sources);
-    if (!facts.ok()) {
-      ADD_FAILURE() << facts.diagnostics().Render(sources);
+    auto read = ReadCsvFolder(schema, std::string(ZHUCUN_SHARED_DIR) + "/spec/example/data",
+                              CsvOptions{}, sources);
+    if (!read.ok()) {
+      ADD_FAILURE() << read.diagnostics().Render(sources);
       return;
     }
     types = std::make_unique<RecordTypes>(schema);
-    records = RecordSet::Make(
-        std::make_shared<const FactSet>(std::move(facts).value()), *types);
+    facts = std::make_shared<const FactSet>(std::move(read).value());
+    records = RecordSet::Make(facts, *types);
   }
 
   // Evaluates `expr` with `var` bound to row `row` of `table`.
@@ -89,6 +90,30 @@ TEST(RecordsTest, ReverseRelations) {
   EXPECT_EQ(Data().Eval("members", "member", 1,
                         "member.handovers_by_incoming_member.map(h, h.handover_id)"),
             "[\"H000001\"]");
+}
+
+// A reverse relation's index is the facts' own (FactTable::Groups): record
+// sets made over the same facts — one per check — read one index, built
+// once, not one each.
+TEST(RecordsTest, ReverseIndexesAreBuiltOncePerFactSet) {
+  Fixture& d = Data();
+  ASSERT_NE(d.records, nullptr);
+  // (As a check does: the relation read first through a record.)
+  EXPECT_EQ(d.Eval("teams", "team", 0, "team.members.size() > 0"), "true");
+  const std::shared_ptr<const RecordSet> other =
+      RecordSet::Make(d.facts, *d.types);
+  const FactSet& facts = d.records->facts();
+  const int members = facts.schema().TableIndex("members");
+  ASSERT_GE(members, 0);
+  const FactTable& table = facts.tables()[static_cast<size_t>(members)];
+  const int team_id = table.schema().ColumnIndex("team_id");
+  ASSERT_GE(team_id, 0);
+  const GroupIndex* first = d.records->ReverseIndex(static_cast<size_t>(members),
+                                                    static_cast<size_t>(team_id));
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(other->ReverseIndex(static_cast<size_t>(members), static_cast<size_t>(team_id)),
+            first);
+  EXPECT_EQ(&table.Groups("team_id"), first);
 }
 
 TEST(RecordsTest, NullCellsAndHas) {

@@ -591,6 +591,39 @@ TEST(FactTableTest, NullReferencesAreMinusOne) {
   EXPECT_EQ(kids.GroupBy("nope").size(), 0u);
 }
 
+// Groups is GroupBy built once per table and column and kept: every call,
+// from any thread, reads the same index (a check's reverse relations are
+// built once per fact set).
+TEST(FactTableTest, GroupsAreGroupByBuiltOnceAndKept) {
+  FactSetBuilder b(FamilySchema());
+  b.AddRow("parents", {{"pid", "A"}});
+  b.AddRow("parents", {{"pid", "B"}});
+  b.AddRow("kids", {{"kid", "k1"}, {"parent", "B"}, {"tag", "x"}});
+  b.AddRow("kids", {{"kid", "k2"}, {"tag", "y"}});
+  b.AddRow("kids", {{"kid", "k3"}, {"parent", "B"}});
+  b.AddRow("kids", {{"kid", "k4"}, {"parent", "A"}, {"tag", "x"}});
+  Result<FactSet> r = b.Finish();
+  ASSERT_TRUE(r.ok()) << Render(r);
+  const FactTable& kids = *r.value().table("kids");
+  // Four threads ask first at once: one index, built once.
+  std::vector<const GroupIndex*> seen(4, nullptr);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < seen.size(); ++t) {
+    threads.emplace_back([&, t] { seen[t] = &kids.Groups("parent"); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const GroupIndex* g : seen) EXPECT_EQ(g, seen[0]);
+  EXPECT_EQ(&kids.Groups("parent"), seen[0]);
+  for (const char* column : {"parent", "tag", "kid"}) {
+    const GroupIndex& kept = kids.Groups(column);
+    const GroupIndex made = kids.GroupBy(column);
+    EXPECT_EQ(kept.offsets, made.offsets) << column;
+    EXPECT_EQ(kept.rows, made.rows) << column;
+  }
+  EXPECT_NE(&kids.Groups("tag"), &kids.Groups("parent"));
+  EXPECT_EQ(kids.Groups("nope").size(), 0u);
+}
+
 TEST(FactTableTest, AReferenceIsCodedInTheDictionaryOfTheKeyItRefersTo) {
   // Lenient: the row with a dangling reference (k5) is left out.
   FactSetBuilder b(FamilySchema());

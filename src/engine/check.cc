@@ -125,21 +125,20 @@ class RuleRunner {
     std::vector<uint64_t> kept_after;
   };
 
-  // `plan`: the rule's plan, or null to evaluate every pair; `periods_plan`:
-  // the plan of its `periods:` (only with `plan`), or null.
-  // `findings_plan`: the plan of its `when` and its message's holes
-  // together (RulePlan::BuildFindings; only with `plan`), or null.
+  // `plan`: the rule's plan — of its `when` and its message's holes
+  // together (RulePlan::BuildFindings) — or null to evaluate every pair;
+  // `periods_plan`: the plan of its `periods:` (only with `plan`), or null.
   // `count_steps`: count the pairs each step of the plan keeps (the
   // profile's). `base` and `segment`: the values and periods of one of the
   // rule's segments (effective dating); `first_segment`: whether it is the
   // first. `lang`: the language of the findings' messages.
   RuleRunner(const CompiledRule& rule, std::string_view lang, const internal::RulePlan* plan,
-             const internal::RulePlan* periods_plan, const internal::RulePlan* findings_plan,
+             const internal::RulePlan* periods_plan,
              const Activation& base, const internal::RuleSegment& segment, bool first_segment,
              Date from, Date as_of, std::vector<Finding>* findings, Diagnostics* diags,
              Counts* counts,
              bool count_steps, Limits* limits, RuleSteps* steps)
-      : rule_(rule), message_(MessageIn(rule, lang)), plan_(plan), periods_plan_(periods_plan), findings_plan_(findings_plan),
+      : rule_(rule), message_(MessageIn(rule, lang)), plan_(plan), periods_plan_(periods_plan),
         base_(base), segment_(segment), first_segment_(first_segment), from_(from),
         as_of_(as_of), findings_(findings),
         diags_(diags), counts_(counts), count_steps_(count_steps), limits_(limits),
@@ -254,12 +253,7 @@ class RuleRunner {
                       kFound = PlannedFindings::kFound;
     PlannedFindings planned;
     std::vector<uint8_t>& keep = planned.verdict;
-    if (findings_plan_ != nullptr) {
-      findings_plan_->Findings(rows, periods, &planned,
-                               count_steps_ ? &counts_->kept_after : nullptr);
-    } else {
-      plan_->Filter(rows, periods, &keep, count_steps_ ? &counts_->kept_after : nullptr);
-    }
+    plan_->Findings(rows, periods, &planned, count_steps_ ? &counts_->kept_after : nullptr);
     // An empty group is no subject (RunEach skips it too).
     size_t empty = 0;
     for (size_t s = 0; subjects.groups() != nullptr && s + begin < end; ++s) {
@@ -444,7 +438,6 @@ class RuleRunner {
   const std::vector<MessagePart>& message_;  // in the check's language
   const internal::RulePlan* plan_;
   const internal::RulePlan* periods_plan_;
-  const internal::RulePlan* findings_plan_;
   const Activation& base_;
   // The periods it judges (effective dating), and whether it is the first
   // of the rule's segments (which reports a subject's failing `periods:`).
@@ -563,7 +556,6 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   internal::Relations relations(records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(units.size());
   std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(units.size());
-  std::vector<std::unique_ptr<internal::RulePlan>> findings_plans(units.size());
   // Each unit's plans: built in parallel (most of the time goes to the
   // record set's reverse indexes, built once by whichever thread asks first;
   // 1.5 s at scale 150 on one thread).
@@ -589,15 +581,15 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       for (const auto& [text, program] : rule.conditions) input.steps.push_back(&program);
       if (rule.conditions.empty()) input.steps.push_back(&*rule.when);
     }
-    plans[r] = internal::RulePlan::Build(input, records.facts(), *p.types, base, &relations);
-    if (plans[r]) {
-      std::vector<const Program*> holes;
-      for (const MessagePart& part : MessageIn(rule, options.lang)) {
-        if (part.program) holes.push_back(&*part.program);
-      }
-      findings_plans[r] = internal::RulePlan::BuildFindings(input, holes, records.facts(),
-                                                            *p.types, base, &relations);
+    // `when` and the message's holes; no plan where `when` is not planned
+    // as a bool (it could drop no pair).
+    std::vector<const Program*> holes;
+    for (const MessagePart& part : MessageIn(rule, options.lang)) {
+      if (part.program) holes.push_back(&*part.program);
     }
+    plans[r] = internal::RulePlan::BuildFindings(input, holes, records.facts(), *p.types, base,
+                                                 &relations);
+    if (plans[r] && !plans[r]->DecidesWhen()) plans[r].reset();
     if (plans[r] && rule.periods) {
       input.when = &*rule.periods;
       periods_plans[r] =
@@ -669,7 +661,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
         const double start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
         const Unit& unit = units[c.unit];
         RuleRunner(p.rules[c.rule], options.lang, plans[c.unit].get(), periods_plans[c.unit].get(),
-                   findings_plans[c.unit].get(), unit.base, unit.segment,
+                   unit.base, unit.segment,
                    c.unit == 0 || units[c.unit - 1].rule != c.rule, from, options.as_of,
                    &c.findings, &c.diags, &c.counts, profile != nullptr, limits,
                    &steps[c.rule])

@@ -924,20 +924,6 @@ RulePlan::RulePlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
 }
 RulePlan::~RulePlan() = default;
 
-std::unique_ptr<RulePlan> RulePlan::Build(const RuleInput& rule, const FactSet& facts,
-                                          const RecordTypes& types, const Activation& base,
-                                          Relations* relations) {
-  if (rule.when == nullptr) return nullptr;
-  auto impl = std::make_unique<Impl>();
-  impl->facts = &facts;
-  Builder builder(rule, facts, types, base, relations, impl.get());
-  const int root = builder.Build();
-  if (root < 0 || impl->nodes[static_cast<size_t>(root)].kind != K::kBool) return nullptr;
-  impl->root = root;
-  builder.BuildSteps();
-  return std::unique_ptr<RulePlan>(new RulePlan(std::move(impl)));
-}
-
 std::unique_ptr<RulePlan> RulePlan::BuildPeriods(const RuleInput& rule, const FactSet& facts,
                                                  const RecordTypes& types,
                                                  const Activation& base, Relations* relations) {

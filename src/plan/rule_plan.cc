@@ -565,28 +565,9 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
   for (size_t i = 0; i < f.n; ++i) out->offsets[i + 1] += out->offsets[i];
 }
 
-void RulePlan::Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-                      std::vector<uint8_t>* keep, std::vector<uint64_t>* kept_after) const {
-  keep->assign(rows.size(), 1);
-  for (size_t begin = 0; begin < rows.size(); begin += kBatch) {
-    FilterBatch(rows.data() + begin, periods.empty() ? nullptr : periods.data() + begin,
-                std::min(rows.size() - begin, kBatch), keep->data() + begin, kept_after);
-  }
-}
-
-void RulePlan::FilterBatch(const uint32_t* rows, const Period* periods, size_t n,
-                           uint8_t* keep, std::vector<uint64_t>* kept_after) const {
-  PairFrames frames(rows, periods, n);
-  Runner runner(*impl_);
-  frames.Attach(&runner);
-  const Vec& when = runner.Eval(impl_->root, frames.pairs);
-  for (size_t i = 0; i < n; ++i) {
-    const bool known_false = when.kind == K::kBool && when.st[i] == kValueRow &&
-                             when.i[i] == 0 && frames.Steps(i) < impl_->max_steps;
-    keep[i] = known_false ? 0 : 1;
-  }
-  // (After `when`: the steps read what it computed.)
-  if (kept_after != nullptr) runner.CountSteps(impl_->steps, frames.pairs, kept_after);
+bool RulePlan::DecidesWhen() const {
+  if (impl_->roots.empty() || impl_->roots[0] < 0) return false;
+  return impl_->nodes[static_cast<size_t>(impl_->roots[0])].kind == K::kBool;
 }
 
 }  // namespace zhucun::internal

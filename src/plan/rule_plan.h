@@ -154,13 +154,6 @@ class RulePlan {
   RulePlan(const RulePlan&) = delete;
   RulePlan& operator=(const RulePlan&) = delete;
 
-  // Plans `rule` over `facts`, with the constants of `base` (parameters,
-  // as_of, from); null when the plan could drop no pair (its `when` would be
-  // unknown everywhere).
-  static std::unique_ptr<RulePlan> Build(const RuleInput& rule, const FactSet& facts,
-                                         const RecordTypes& types, const Activation& base,
-                                         Relations* relations);
-
   // Plans a rule's `periods:` expression (given as `rule.when`): the list of
   // periods of each subject; null when the plan cannot compute it.
   static std::unique_ptr<RulePlan> BuildPeriods(const RuleInput& rule, const FactSet& facts,
@@ -182,7 +175,8 @@ class RulePlan {
                                                const FactSet& facts, const RecordTypes& types,
                                                const Activation& base, Relations* relations);
 
-  // BuildValues of a rule's `when` and its message's holes: the holes are
+  // BuildValues of a rule's `when` and its message's holes, over `facts`
+  // with the constants of `base` (parameters, as_of, from): the holes are
   // computed only where `when` is not known false (elsewhere unknown).
   static std::unique_ptr<RulePlan> BuildFindings(const RuleInput& rule,
                                                  const std::vector<const Program*>& holes,
@@ -206,12 +200,9 @@ class RulePlan {
   void Findings(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
                 PlannedFindings* out, std::vector<uint64_t>* kept_after = nullptr) const;
 
-  // For the pairs (rows[i], periods[i]) — `periods` empty for a rule without
-  // periods — sets keep[i] to 0 where `when` is false for certain, 1 where
-  // the row evaluator must judge the pair; `kept_after` as for Columns.
-  // Thread-safe.
-  void Filter(const std::vector<uint32_t>& rows, const std::vector<Period>& periods,
-              std::vector<uint8_t>* keep, std::vector<uint64_t>* kept_after = nullptr) const;
+  // For a plan made by BuildFindings: whether it plans `when` as a bool
+  // (else it could drop no pair: `when` would be unknown everywhere).
+  bool DecidesWhen() const;
 
   // The plan, one operator per line, children before parents (tests, docs).
   std::string Dump() const;
@@ -220,10 +211,6 @@ class RulePlan {
 
  private:
   explicit RulePlan(std::unique_ptr<Impl> impl);
-  // Filter on the n pairs (rows[i], periods[i]) of one batch (`periods`
-  // null for a rule without periods), into keep[0, n).
-  void FilterBatch(const uint32_t* rows, const Period* periods, size_t n, uint8_t* keep,
-                   std::vector<uint64_t>* kept_after) const;
   // Periods for a plan whose periods are a month range (Impl::MonthRange).
   void MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPeriods* out) const;
   std::unique_ptr<Impl> impl_;

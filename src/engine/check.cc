@@ -519,9 +519,17 @@ size_t RunOnPool(ThreadPool& pool, size_t threads, const std::function<void()>& 
   return helpers->ran + 1;
 }
 
+// The order of a check's findings: by rule, subject and period (bytes).
+bool FindingLess(const Finding& a, const Finding& b) {
+  if (const int c = a.rule.compare(b.rule); c != 0) return c < 0;
+  if (const int c = a.subject.compare(b.subject); c != 0) return c < 0;
+  return a.period < b.period;
+}
+
 // Evaluates every rule, in parallel: the work is cut into chunks of
-// subjects, each with its own findings and diagnostics, concatenated in
-// (rule, subject) order afterwards, so the result never depends on timing.
+// subjects, each with its own findings (sorted on its thread) and
+// diagnostics, concatenated rule by rule afterwards into one list sorted
+// by FindingLess, so the result never depends on timing.
 // With `profile`, each rule's time, counts and findings go there, one entry
 // per rule. The threads run `tasks` (the derived tables, each one task)
 // first, then the chunks.
@@ -666,6 +674,9 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
                    &c.findings, &c.diags, &c.counts, profile != nullptr, limits,
                    &steps[c.rule])
             .Run(subjects[c.rule], c.begin, c.end);
+        // (Sorted here, on the threads: the chunks of a rule are then in
+        // order when each begins where the one before ended.)
+        internal::StableSortRuns(c.findings.begin(), c.findings.end(), FindingLess);
         if (profile != nullptr) c.milliseconds = ThreadCpuMilliseconds() - start;
       }
     } catch (...) {
@@ -750,6 +761,10 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
     internal::Prefault(findings->data() + mapped, (upto - mapped) * sizeof(Finding));
     mapped = upto;
   };
+  // The rules whose chunks' findings are not in order one after another
+  // (ids that outgrow their zero-padding, `M999999` then `M1000000`, put
+  // most rules of members here): [begin, end) in *findings.
+  std::vector<std::pair<size_t, size_t>> unsorted;
   for (const size_t r : by_id) {
     if (steps[r].over) {  // one finding instead of the rule's findings and errors
       findings->push_back({p.rules[r].spec.id, "", "", "error",
@@ -758,8 +773,14 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
                                " comprehension steps in this check (max_rule_steps)"});
       continue;
     }
+    const size_t rule_begin = findings->size();
+    bool in_order = true;  // (each chunk is sorted)
     for (size_t k = first_chunk[r]; k < first_chunk[r + 1]; ++k) {
       std::vector<Finding>& moved = chunks[k].findings;
+      if (!moved.empty() && findings->size() > rule_begin &&
+          FindingLess(moved.front(), findings->back())) {
+        in_order = false;
+      }
       map_ahead(moved.size());
       findings->insert(findings->end(), std::make_move_iterator(moved.begin()),
                        std::make_move_iterator(moved.end()));
@@ -773,7 +794,25 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       }
       std::vector<Finding>().swap(moved);
     }
+    if (!in_order) unsorted.emplace_back(rule_begin, findings->size());
   }
+  // Those rules' findings sorted (the stable order of each rule's findings
+  // as they came), a rule at a time on each thread.
+  std::atomic<size_t> next_sort{0};
+  run_on_threads(std::min(threads, unsorted.size()), [&] {
+    try {
+      for (size_t k = next_sort++; k < unsorted.size(); k = next_sort++) {
+        const auto first = findings->begin() + static_cast<std::ptrdiff_t>(unsorted[k].first);
+        const auto last = findings->begin() + static_cast<std::ptrdiff_t>(unsorted[k].second);
+        internal::StableSortRuns(first, last, FindingLess);
+      }
+    } catch (...) {
+      next_sort = unsorted.size();  // the others stop too
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  });
+  if (failure) std::rethrow_exception(failure);
   for (const Chunk& c : chunks) {
     if (!steps[c.rule].over) diags->Append(c.diags);
   }
@@ -785,11 +824,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
 // whose ids outgrow their zero-padding, `M999999` then `M1000000`; a
 // rule's segments): only what is out of order is sorted.
 void SortFindings(std::vector<Finding>* findings) {
-  const auto less = [](const Finding& a, const Finding& b) {
-    if (const int c = a.rule.compare(b.rule); c != 0) return c < 0;
-    if (const int c = a.subject.compare(b.subject); c != 0) return c < 0;
-    return a.period < b.period;
-  };
+  const auto less = FindingLess;
   std::vector<Finding>& f = *findings;
   for (size_t b = 0; b < f.size();) {
     size_t e = b + 1;
@@ -855,12 +890,13 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
     diags.Append(derived_diags[i]);
     if (profile != nullptr) profile->rules.push_back(std::move(derived_profiles[i]));
   }
-  // Rows left out in lenient mode are findings too (DATA.md).
+  // Rows left out in lenient mode are findings too (DATA.md); the rules'
+  // findings are sorted already (RunRules).
   for (const RejectedRow& r : facts->rejected()) {
     report.findings.push_back({"input.invalid", r.table + ":" + std::to_string(r.line),
                                "", "error", r.reason});
   }
-  SortFindings(&report.findings);
+  if (!facts->rejected().empty()) SortFindings(&report.findings);
   // Exception records exempt findings of the pack's rules: taken from the
   // sorted findings, the exempted are sorted too; the records' own findings
   // are added to the others, which are sorted again.

@@ -1,7 +1,8 @@
 // The order of Report::findings (POLICY.md, "Output": by rule id, then
 // subject, then period) whatever the order of the rules in the pack and of
-// the rows in the files: RunRules gathers the findings rule by rule in
-// order of id and SortFindings sorts only what is still out of order.
+// the rows in the files: RunRules sorts each chunk of a rule's subjects on
+// its thread and gathers the chunks rule by rule in order of id, sorting a
+// rule's findings again only where one chunk's come before the last's.
 
 #include <gtest/gtest.h>
 
@@ -126,6 +127,47 @@ TEST(FindingsOrderTest, RunsInOrderAreMergedAndManyRunsSorted) {
     for (const size_t threads : {size_t{1}, size_t{2}}) {
       EXPECT_EQ(Check(villages(numbers), teams, true, threads), expected(numbers))
           << numbers.size() << " villages, threads " << threads;
+    }
+  }
+}
+
+// A rule of many subjects is judged in chunks (256 subjects at least),
+// each sorted on its own thread: 600 villages in order (padded ids) need
+// no more, in the reverse order or in two runs (V1..V9, V10..) they are
+// sorted across the chunks too.
+TEST(FindingsOrderTest, ChunksOfARuleAreSortedAcrossTheirBoundaries) {
+  const std::string teams = "team_id,village_id,start_date,end_date\n";
+  const auto id = [](int n, bool padded) {
+    std::string digits = std::to_string(n);
+    if (padded) digits.insert(0, 4 - digits.size(), '0');
+    return "V" + digits;
+  };
+  const auto villages = [&](const std::vector<int>& numbers, bool padded) {
+    std::string csv = "village_id,county_id,name,category\n";
+    for (const int n : numbers) csv += id(n, padded) + ",C1,村,weak\n";
+    return csv;
+  };
+  const auto expected = [&](const std::vector<int>& numbers, bool padded) {
+    std::vector<std::string> ids;
+    for (const int n : numbers) ids.push_back("villages:" + id(n, padded));
+    std::sort(ids.begin(), ids.end());
+    std::vector<Key> keys;
+    for (const std::string& s : ids) keys.push_back({"village.z_weak", s, ""});
+    return keys;
+  };
+  std::vector<int> ascending, descending;
+  for (int n = 1; n <= 600; ++n) ascending.push_back(n);
+  for (int n = 600; n >= 1; --n) descending.push_back(n);
+  for (const bool padded : {true, false}) {
+    for (const auto& numbers : {ascending, descending}) {
+      for (const size_t threads : {size_t{1}, size_t{2}}) {
+        for (const bool plan : {true, false}) {
+          EXPECT_EQ(Check(villages(numbers, padded), teams, plan, threads),
+                    expected(numbers, padded))
+              << (padded ? "padded" : "unpadded") << ", first " << numbers[0] << ", threads "
+              << threads << (plan ? ", plan" : "");
+        }
+      }
     }
   }
 }

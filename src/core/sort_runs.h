@@ -9,7 +9,9 @@
 // order, which a general sort would sort again at n log n comparisons.
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
+#include <utility>
 #include <vector>
 
 namespace zhucun::internal {
@@ -37,6 +39,35 @@ void StableSortRuns(It first, It last, Less less) {
     }
     if (runs.size() % 2 == 0) merged.push_back(last);  // (an odd run left over)
     runs = std::move(merged);
+  }
+}
+
+// The same, for elements that are costly to copy (a check's findings, 160
+// bytes each): the order is found on their indexes (StableSortRuns merges
+// 4-byte numbers, its buffer a few megabytes where the elements' would be
+// tens), then the elements are moved into it, a cycle of the permutation
+// at a time, without a second copy of them.
+template <typename It, typename Less>
+void StableSortRunsInPlace(It first, It last, Less less) {
+  const auto n = static_cast<uint32_t>(last - first);
+  std::vector<uint32_t> order(n);
+  for (uint32_t i = 0; i < n; ++i) order[i] = i;
+  StableSortRuns(order.begin(), order.end(),
+                 [&](uint32_t a, uint32_t b) { return less(first[a], first[b]); });
+  // Position j takes the element at order[j]; a position done is marked
+  // order[j] = j.
+  for (uint32_t i = 0; i < n; ++i) {
+    if (order[i] == i) continue;
+    auto held = std::move(first[i]);
+    uint32_t j = i;
+    while (order[j] != i) {
+      const uint32_t from = order[j];
+      first[j] = std::move(first[from]);
+      order[j] = j;
+      j = from;
+    }
+    first[j] = std::move(held);
+    order[j] = j;
   }
 }
 

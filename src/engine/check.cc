@@ -15,6 +15,7 @@
 #include <iterator>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -561,7 +562,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
   // The plans of the rules on the rows of a table or groups of them, or on
   // the prefecture (src/plan), made before the rules run: they share the
   // relations' index spans.
-  internal::Relations relations(records);
+  std::optional<internal::Relations> relations(std::in_place, records);
   std::vector<std::unique_ptr<internal::RulePlan>> plans(units.size());
   std::vector<std::unique_ptr<internal::RulePlan>> periods_plans(units.size());
   // Each unit's plans: built in parallel (most of the time goes to the
@@ -596,12 +597,12 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       if (part.program) holes.push_back(&*part.program);
     }
     plans[r] = internal::RulePlan::BuildFindings(input, holes, records.facts(), *p.types, base,
-                                                 &relations);
+                                                 &*relations);
     if (plans[r] && !plans[r]->DecidesWhen()) plans[r].reset();
     if (plans[r] && rule.periods) {
       input.when = &*rule.periods;
       periods_plans[r] =
-          internal::RulePlan::BuildPeriods(input, records.facts(), *p.types, base, &relations);
+          internal::RulePlan::BuildPeriods(input, records.facts(), *p.types, base, &*relations);
     }
   };
   size_t threads = options.threads;
@@ -725,9 +726,14 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       }
     }
   }
+  // The rules are judged: their plans and the relations they built go
+  // before the findings are gathered and sorted (the check's peak).
+  plans.clear();
+  periods_plans.clear();
+  relations.reset();
   // The findings rule by rule in order of id (each rule's chunks are
-  // consecutive), so that sorting them (SortFindings) mostly finds them in
-  // order; the diagnostics in the order of the rules.
+  // consecutive), then the rules whose chunks are not in order one after
+  // another sorted; the diagnostics in the order of the rules.
   size_t total = findings->size();
   std::vector<size_t> first_chunk(p.rules.size() + 1, chunks.size());
   for (size_t k = chunks.size(); k-- > 0;) {
@@ -804,7 +810,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
       for (size_t k = next_sort++; k < unsorted.size(); k = next_sort++) {
         const auto first = findings->begin() + static_cast<std::ptrdiff_t>(unsorted[k].first);
         const auto last = findings->begin() + static_cast<std::ptrdiff_t>(unsorted[k].second);
-        internal::StableSortRuns(first, last, FindingLess);
+        internal::StableSortRunsInPlace(first, last, FindingLess);
       }
     } catch (...) {
       next_sort = unsorted.size();  // the others stop too

@@ -49,9 +49,11 @@
 
 namespace zhucun::internal {
 
-// Index spans of the reverse relations: the record set's (built once with
-// it, and shared with the row evaluator and explain), or built here for a
-// column it has none for. Read-only once the plans are built.
+// Index spans of the relations the plans read: a reverse relation's are the
+// facts' (FactTable::Groups: built once per fact set, and shared with the
+// row evaluator and explain); `facts.<table>` as one group and relations of
+// relations composed are built here, for one check. Read-only once the
+// plans are built.
 class Relations {
  public:
   // (Safe to call from several threads: the plans of a check are built in

@@ -831,18 +831,17 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
 // whose ids outgrow their zero-padding, `M999999` then `M1000000`; a
 // rule's segments): only what is out of order is sorted.
 void SortFindings(std::vector<Finding>* findings) {
-  const auto less = FindingLess;
   std::vector<Finding>& f = *findings;
   for (size_t b = 0; b < f.size();) {
     size_t e = b + 1;
     while (e < f.size() && f[e].rule == f[b].rule) ++e;
     if (e < f.size() && f[e].rule < f[b].rule) {  // not grouped by rule in order
-      internal::StableSortRuns(f.begin(), f.end(), less);
+      internal::StableSortRuns(f.begin(), f.end(), FindingLess);
       return;
     }
     const auto first = f.begin() + static_cast<std::ptrdiff_t>(b);
     const auto last = f.begin() + static_cast<std::ptrdiff_t>(e);
-    internal::StableSortRuns(first, last, less);
+    internal::StableSortRuns(first, last, FindingLess);
     b = e;
   }
 }

@@ -561,7 +561,9 @@ TEST(FactTableTest, ReferencesAreRowNumbersInTheReferencedTable) {
   EXPECT_EQ(Str(teams, "team_id", static_cast<size_t>(t)), "T02");
 }
 
-TEST(FactTableTest, NullReferencesAreMinusOne) {
+// Parents A and B; kids k1 (of B, tag x), k2 (no parent, tag y), k3 (of B,
+// no tag) and k4 (of A, tag x).
+Result<FactSet> ParentsAndKids() {
   FactSetBuilder b(FamilySchema());
   b.AddRow("parents", {{"pid", "A"}});
   b.AddRow("parents", {{"pid", "B"}});
@@ -569,7 +571,11 @@ TEST(FactTableTest, NullReferencesAreMinusOne) {
   b.AddRow("kids", {{"kid", "k2"}, {"tag", "y"}});
   b.AddRow("kids", {{"kid", "k3"}, {"parent", "B"}});
   b.AddRow("kids", {{"kid", "k4"}, {"parent", "A"}, {"tag", "x"}});
-  Result<FactSet> r = b.Finish();
+  return b.Finish();
+}
+
+TEST(FactTableTest, NullReferencesAreMinusOne) {
+  Result<FactSet> r = ParentsAndKids();
   ASSERT_TRUE(r.ok()) << Render(r);
   const FactTable& kids = *r.value().table("kids");
   EXPECT_EQ(*kids.references("parent"), (std::vector<int32_t>{1, -1, 1, 0}));
@@ -595,14 +601,7 @@ TEST(FactTableTest, NullReferencesAreMinusOne) {
 // from any thread, reads the same index (a check's reverse relations are
 // built once per fact set).
 TEST(FactTableTest, GroupsAreGroupByBuiltOnceAndKept) {
-  FactSetBuilder b(FamilySchema());
-  b.AddRow("parents", {{"pid", "A"}});
-  b.AddRow("parents", {{"pid", "B"}});
-  b.AddRow("kids", {{"kid", "k1"}, {"parent", "B"}, {"tag", "x"}});
-  b.AddRow("kids", {{"kid", "k2"}, {"tag", "y"}});
-  b.AddRow("kids", {{"kid", "k3"}, {"parent", "B"}});
-  b.AddRow("kids", {{"kid", "k4"}, {"parent", "A"}, {"tag", "x"}});
-  Result<FactSet> r = b.Finish();
+  Result<FactSet> r = ParentsAndKids();
   ASSERT_TRUE(r.ok()) << Render(r);
   const FactTable& kids = *r.value().table("kids");
   // Four threads ask first at once: one index, built once.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "facts/builder_impl.h"
+#include "facts/huge_pages.h"
 
 namespace zhucun {
 
@@ -85,6 +86,7 @@ GroupIndex FactTable::GroupBy(std::string_view column) const {
     for (int32_t& grp : group_of_code) {
       if (grp == 0) grp = static_cast<int32_t>(groups++);
     }
+    internal::ReserveHuge(numbered, num_rows_);
     numbered.assign(num_rows_, -1);
     for (size_t r = 0; r < num_rows_; ++r) {
       if (v.IsValid(r)) numbered[r] = group_of_code[static_cast<size_t>(codes[r])];
@@ -93,14 +95,20 @@ GroupIndex FactTable::GroupBy(std::string_view column) const {
   } else {
     return g;
   }
-  // Counting sort by group, keeping row order within a group.
+  // Counting sort by group, keeping row order within a group. (The index
+  // of a large table is written once, as a load's columns are: huge pages
+  // spare most of its page faults.)
+  internal::ReserveHuge(g.offsets, groups + 1);
   g.offsets.assign(groups + 1, 0);
   for (size_t r = 0; r < num_rows_; ++r) {
     if (group_of[r] >= 0) ++g.offsets[static_cast<size_t>(group_of[r]) + 1];
   }
   for (size_t i = 1; i < g.offsets.size(); ++i) g.offsets[i] += g.offsets[i - 1];
+  internal::ReserveHuge(g.rows, g.offsets.back());
   g.rows.resize(g.offsets.back());
-  std::vector<uint32_t> next(g.offsets.begin(), g.offsets.end() - 1);
+  std::vector<uint32_t> next;
+  internal::ReserveHuge(next, groups);
+  next.assign(g.offsets.begin(), g.offsets.end() - 1);
   for (size_t r = 0; r < num_rows_; ++r) {
     if (group_of[r] >= 0) g.rows[next[static_cast<size_t>(group_of[r])]++] = static_cast<uint32_t>(r);
   }

@@ -111,10 +111,11 @@ Frame Runner::Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* kn
       cur = Join(range.kids[0], slot_in, f, known, parent_of);
     }
     std::vector<uint8_t> unsure(cur.n, 0);  // a conjunct was unknown
-    // The conjuncts over the rows of `rows` (their rows of f `parents`),
-    // keeping those no conjunct finds false.
+    // The conjuncts over the rows of `rows` (their rows of f `parents`;
+    // `origin`, if not null, narrowed along), keeping those no conjunct
+    // finds false.
     const auto apply = [&](Frame& rows, std::vector<uint32_t>* parents,
-                           std::vector<uint8_t>* unknown) {
+                           std::vector<uint8_t>* unknown, std::vector<uint32_t>* origin) {
       for (size_t ci = first; ci < conjuncts.size(); ++ci) {
         const Vec& v = Eval(conjuncts[ci], rows);
         std::vector<uint32_t> in;
@@ -128,37 +129,39 @@ Frame Runner::Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* kn
             in.push_back(static_cast<uint32_t>(k));
           }
         }
-        if (in.size() < rows.n) Keep(in, &rows, parents, unknown);
+        if (in.size() < rows.n) {
+          Keep(in, &rows, parents, unknown);
+          if (origin != nullptr) {
+            for (size_t x = 0; x < in.size(); ++x) (*origin)[x] = (*origin)[in[x]];
+            origin->resize(in.size());
+          }
+        }
       }
     };
     bool values = false;  // (a frame with values is not sliced)
     for (const Vec& v : cur.values) values = values || !v.st.empty();
     if (cur.n <= kBatch || values) {
-      apply(cur, parent_of, &unsure);
+      apply(cur, parent_of, &unsure, nullptr);
     } else {
-      // A slice at a time, the rows kept appended in order.
-      Frame all = std::move(cur);
-      const std::vector<uint32_t> all_parents = std::move(*parent_of);
-      cur = Frame();
-      cur.vars.resize(all.vars.size());
-      cur.values.resize(all.values.size());
-      parent_of->clear();
+      // A slice at a time; the rows kept, listed in order, are gathered
+      // once at the end.
+      std::vector<uint32_t> kept;
+      std::vector<uint32_t> origin;
       unsure.clear();
-      for (size_t begin = 0; begin < all.n; begin += kBatch) {
-        const size_t end = std::min(all.n, begin + kBatch);
-        Frame rows = Slice(all, begin, end);
-        std::vector<uint32_t> parents(all_parents.begin() + begin, all_parents.begin() + end);
+      for (size_t begin = 0; begin < cur.n; begin += kBatch) {
+        const size_t end = std::min(cur.n, begin + kBatch);
+        Frame rows = Slice(cur, begin, end);
+        std::vector<uint32_t> parents(parent_of->begin() + begin, parent_of->begin() + end);
         std::vector<uint8_t> unknown(rows.n, 0);
-        apply(rows, &parents, &unknown);
-        for (size_t s = 0; s < rows.vars.size(); ++s) {
-          cur.vars[s].insert(cur.vars[s].end(), rows.vars[s].begin(), rows.vars[s].end());
-        }
-        cur.periods.insert(cur.periods.end(), rows.periods.begin(), rows.periods.end());
-        parent_of->insert(parent_of->end(), parents.begin(), parents.end());
+        origin.resize(rows.n);
+        for (size_t k = 0; k < rows.n; ++k) origin[k] = static_cast<uint32_t>(begin + k);
+        apply(rows, &parents, &unknown, &origin);
+        kept.insert(kept.end(), origin.begin(), origin.end());
         unsure.insert(unsure.end(), unknown.begin(), unknown.end());
       }
-      cur.n = parent_of->size();
-      cur.steps.assign(cur.n, 0);
+      cur = Rows(cur, kept);
+      for (size_t x = 0; x < kept.size(); ++x) (*parent_of)[x] = (*parent_of)[kept[x]];
+      parent_of->resize(kept.size());
     }
     std::vector<uint32_t> in;
     for (size_t k = 0; k < cur.n; ++k) {
@@ -316,21 +319,30 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
   if (!all_known) return false;
   out->vars.resize(slot + 1);
   out->values.resize(slot + 1);
-  for (uint32_t i : needed) {
+  // Each needed row's matches, counted first: the joined rows are written
+  // into room made once (at scale 150 a prefecture's join has millions).
+  std::vector<const std::vector<uint32_t>*> matches(needed.size(), nullptr);
+  size_t total = 0;
+  for (size_t m = 0; m < needed.size(); ++m) {
+    const uint32_t i = needed[m];
     const size_t gi = group_of.at(parents.i[i]);
     (*known)[i] = 1;
     f.steps[i] += (begin_of[gi + 1] - begin_of[gi]) + x_steps[gi];
-    const std::vector<uint32_t>* match = nullptr;
     if (kind == K::kString) {
       auto it = by_text[gi].find(yv.s[i]);
-      if (it != by_text[gi].end()) match = &it->second;
+      if (it != by_text[gi].end()) matches[m] = &it->second;
     } else {
       auto it = by_number[gi].find(key(yv, i));
-      if (it != by_number[gi].end()) match = &it->second;
+      if (it != by_number[gi].end()) matches[m] = &it->second;
     }
-    if (match == nullptr) continue;
-    for (uint32_t j : *match) {
-      parent_of->push_back(static_cast<uint32_t>(i));
+    if (matches[m] != nullptr) total += matches[m]->size();
+  }
+  parent_of->reserve(parent_of->size() + total);
+  out->vars[slot].reserve(total);
+  for (size_t m = 0; m < needed.size(); ++m) {
+    if (matches[m] == nullptr) continue;
+    for (uint32_t j : *matches[m]) {
+      parent_of->push_back(needed[m]);
       out->vars[slot].push_back(rows.vars[slot][j]);
     }
   }
@@ -493,6 +505,23 @@ Vec Runner::Collect(const PNode& n, Frame& f, int element_id, int predicate_id) 
   // Per row of f, its elements in out.elems (the joined rows of a row of
   // f are consecutive, so are its elements): [first, last).
   std::vector<uint32_t> first(f.n, UINT32_MAX), last(f.n, 0);
+  // Where only the periods a row's list holds matter (SetDistinctPeriods):
+  // a period among the last few the row's list got is not added again.
+  const bool distinct = distinct_periods_ >= 0 && !n.flatten &&
+                        &n == &plan_.nodes[static_cast<size_t>(distinct_periods_)] &&
+                        out.elems->kind == K::kPeriod;
+  constexpr uint32_t kRecent = 8;
+  const auto repeated = [&](const Vec& element, size_t k, uint32_t i) {
+    if (element.kind != K::kPeriod || element.st[k] != kValueRow || first[i] == UINT32_MAX) {
+      return false;
+    }
+    const Vec& e = *out.elems;
+    const auto end = static_cast<uint32_t>(e.st.size());
+    for (uint32_t x = end; x > first[i] && end - x < kRecent; --x) {
+      if (e.st[x - 1] == kValueRow && e.p[x - 1] == element.p[k]) return true;
+    }
+    return false;
+  };
   ForSlices(child, [&](Frame& rows, size_t begin) {
     const Vec* keep = predicate_id >= 0 ? &Eval(predicate_id, rows) : nullptr;
     const Vec& element =
@@ -511,6 +540,7 @@ Vec Runner::Collect(const PNode& n, Frame& f, int element_id, int predicate_id) 
       }
       if (known[i] == 0) continue;
       if (first[i] == UINT32_MAX) first[i] = static_cast<uint32_t>(out.elems->st.size());
+      if (distinct && repeated(element, k, i)) continue;  // (first[i] is set)
       if (!n.flatten) {
         Append(element, k, out.elems.get());
       } else {

@@ -361,6 +361,7 @@ void RulePlan::Periods(const std::vector<uint32_t>& rows, PlannedPeriods* out) c
   Frame f = RowsFrame(rows.data(), rows.size());
   Runner runner(*impl_);
   runner.SetFrames(&f, nullptr, {});
+  runner.SetDistinctPeriods(impl_->root);  // (sorted and made unique below)
   const Vec& list = runner.Eval(impl_->root, f);
   out->known.assign(f.n, 0);
   out->offsets.assign(1, 0);

@@ -112,6 +112,26 @@ Fused::Fused(std::vector<Instr> code, int root, K kind)
     if (in.op == I::kInput) inputs_.push_back(in.node);
   }
   FindKeys();
+  SetTextReaders();
+}
+
+void Fused::SetTextReaders() {
+  for (Instr& in : code_) in.texts_read = false;
+  code_[static_cast<size_t>(root_)].texts_read = true;  // (the output)
+  const auto by_code = [&](const Instr& in) {
+    if (in.op != I::kEq) return false;
+    const Instr& a = code_[static_cast<size_t>(in.a)];
+    const Instr& b = code_[static_cast<size_t>(in.b)];
+    return a.op == I::kColumn && b.op == I::kColumn && a.type == T::kString &&
+           b.type == T::kString && a.view.type == ColumnType::kString &&
+           b.view.type == ColumnType::kString && a.view.dictionary == b.view.dictionary;
+  };
+  for (const Instr& in : code_) {
+    if (by_code(in)) continue;
+    for (const int operand : {in.a, in.b, in.c}) {
+      if (operand >= 0) code_[static_cast<size_t>(operand)].texts_read = true;
+    }
+  }
 }
 
 void Fused::FindKeys() {
@@ -420,10 +440,18 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
             r.codes_of = &dict;
             r.codes.resize(n);
             int32_t* codes = r.codes.data();
-            for (size_t i = 0; i < n; ++i) {
-              const bool none = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i]);
-              codes[i] = none ? -1 : d[x[i]];
-              s[i] = none ? std::string_view() : std::string_view(dict[static_cast<size_t>(codes[i])]);
+            if (!in.texts_read) {  // (compared by code alone: texts not looked up)
+              for (size_t i = 0; i < n; ++i) {
+                const bool none = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i]);
+                codes[i] = none ? -1 : d[x[i]];
+              }
+            } else {
+              for (size_t i = 0; i < n; ++i) {
+                const bool none = (ba != nullptr && ba[i]) || (nul != nullptr && nul[i]);
+                codes[i] = none ? -1 : d[x[i]];
+                s[i] = none ? std::string_view()
+                            : std::string_view(dict[static_cast<size_t>(codes[i])]);
+              }
             }
             if (dict.size() <= kSmallTexts) {  // (coded: a code, a category)
               r.coded = true;

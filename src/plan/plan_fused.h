@@ -96,6 +96,10 @@ class Fused {
     const ValueList* list = nullptr;  // kInList
     bool list_has_null = false;
     int node = -1;            // kInput
+    // String lanes: whether an instruction (or the output) reads them as
+    // texts, not only by code (a kColumn of a large dictionary then skips
+    // looking up each lane's text: SetTextReaders).
+    bool texts_read = true;
   };
 
   // The instruction whose lanes are the output.
@@ -117,6 +121,10 @@ class Fused {
   // Finds the keys: sets keys_, rows_ and table_size_ where the program
   // has a table.
   void FindKeys();
+  // Sets each instruction's texts_read: false where every reader of its
+  // string lanes compares them by code alone (`==` or `!=` of two columns
+  // of one dictionary, such as two references to one table's key).
+  void SetTextReaders();
 
   std::vector<Instr> code_;  // operands before the instructions that read them
   std::vector<int> inputs_;  // the operators of its kInput instructions

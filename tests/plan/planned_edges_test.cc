@@ -275,6 +275,73 @@ TEST(DifferentialTest, ProgramsOfFewValuedColumnsGiveTheRowEvaluatorsVerdicts) {
   std::filesystem::remove_all(dir);
 }
 
+// Texts of large dictionaries (more than a few values) compared in the
+// fused loops: two references to one table's key by code (their texts not
+// looked up: Fused::SetTextReaders), two free texts of different
+// dictionaries by text, a reference against a free text, and a compared
+// column whose texts are also read (`?:`, the message). Nulls on each side.
+TEST(DifferentialTest, TextsOfLargeDictionariesComparedByCodeOrByText) {
+  const std::string dir = WritePack(
+      "zhucun_plan_large_texts", "  window_start: {type: date, default: 2024-01-01}\n",
+      "tables:\n"
+      "  - name: u\n    key: u_id\n    columns:\n      - {name: u_id, type: id}\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: a, type: id, references: u, nullable: true}\n"
+      "      - {name: b, type: id, references: u, nullable: true}\n"
+      "      - {name: x, type: text, nullable: true}\n"
+      "      - {name: y, type: text, nullable: true}\n",
+      "rules:\n"
+      "  - id: t.same_unit\n    title: same\n    severity: error\n    subject: t\n    as: r\n"
+      "    when: \"r.a == r.b\"\n    message: \"{r.id}\"\n"
+      "  - id: t.other_unit\n    title: other\n    severity: error\n    subject: t\n    as: r\n"
+      "    when: \"r.a != r.b && r.x != null\"\n    message: \"{r.x}\"\n"
+      "  - id: t.same_text\n    title: text\n    severity: error\n    subject: t\n    as: r\n"
+      "    when: \"r.x == r.y\"\n    message: \"{r.y}\"\n"
+      "  - id: t.unit_text\n    title: unit text\n    severity: error\n    subject: t\n"
+      "    as: r\n    when: \"r.a == r.x || (r.b == r.a ? r.b : 'none') == 'U7'\"\n"
+      "    message: \"{r.a}\"\n");
+  std::ofstream u(dir + "/data/u.csv");
+  u << "u_id\n";
+  for (int k = 0; k < 300; ++k) u << "U" << k << "\n";
+  u.close();
+  std::ofstream t(dir + "/data/t.csv");
+  t << "id,a,b,x,y\n";
+  std::mt19937 random(11);
+  const auto unit = [&]() -> std::string {
+    const unsigned r = random() % 40;
+    return r == 0 ? "" : "U" + std::to_string(r % 13 == 0 ? 7 : random() % 300);
+  };
+  // x and y: texts of 200 values (some named as units), or null.
+  const auto text = [&]() -> std::string {
+    const unsigned r = random() % 200;
+    return r == 0 ? "" : r % 3 == 0 ? "U" + std::to_string(r) : "t" + std::to_string(r % 90);
+  };
+  for (int r = 0; r < 6000; ++r) {
+    const std::string a = unit();
+    const std::string b = random() % 4 == 0 ? a : unit();
+    const std::string x = text();
+    const std::string y = random() % 5 == 0 ? x : text();
+    t << "T" << r << "," << a << "," << b << "," << x << "," << y << "\n";
+  }
+  t.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  ExpectSameBothWays(policy.value(), facts, sources, "large texts");
+  const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, 1);
+  EXPECT_EQ(planned.evaluated, 0u);  // (all of it planned)
+  for (const char* rule : {"t.same_unit|", "t.other_unit|", "t.same_text|", "t.unit_text|"}) {
+    EXPECT_GT(std::count_if(planned.lines.begin(), planned.lines.end(),
+                            [&](const std::string& l) { return l.rfind(rule, 0) == 0; }),
+              50)
+        << rule;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // `period in list`, the list a subject's own and long (its periods are
 // sorted once and searched): months in no order, repeated, null, of other
 // kinds, and lists short or empty, with every month of the window judged.

@@ -213,6 +213,13 @@ class RuleRunner {
       for (size_t i = begin; i < end; ++i) subject_rows.push_back(static_cast<uint32_t>(i));
       periods_plan_->Periods(subject_rows, &planned_periods);
     }
+    if (!planned_periods.known.empty()) {  // (most pairs: the planned periods)
+      rows.reserve(planned_periods.periods.size());
+      periods.reserve(planned_periods.periods.size());
+    } else if (!enumerated.empty()) {
+      rows.reserve((end - begin) * enumerated.size());
+      periods.reserve((end - begin) * enumerated.size());
+    }
     if (!has_periods) {  // a pair per subject (first_pair and errors stay empty)
       rows.resize(end - begin);
       for (size_t i = begin; i < end; ++i) rows[i - begin] = static_cast<uint32_t>(i);

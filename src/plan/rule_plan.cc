@@ -460,6 +460,8 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
   // The (subject, month) pairs still in the lists.
   std::vector<uint32_t> owner;
   std::vector<Period> month;
+  owner.reserve(months.elems->p.size());  // (at most every month listed)
+  month.reserve(months.elems->p.size());
   for (size_t i = 0; i < f.n; ++i) {
     if (listed[i] != 1) continue;
     if (months.st[i] != kValueRow) {
@@ -514,11 +516,13 @@ void RulePlan::MonthRangePeriods(const std::vector<uint32_t>& rows, PlannedPerio
     int64_t low = INT64_MAX, high = INT64_MIN;
     std::optional<Period> first;  // (the month `low`, where the span is looked at)
     const bool month_alone = (impl_->nodes[static_cast<size_t>(predicate)].reads & 1) == 0;
-    if (month_alone && !owner.empty()) {  // (the span of the pairs' months, Months()'s: months)
-      for (const Period& m : month) {
-        low = std::min(low, index_of(m));
-        high = std::max(high, index_of(m));
-      }
+    if (month_alone && !owner.empty()) {
+      // The span of the pairs' months: of the subjects' ranges they are in
+      // (Months()'s, ascending).
+      ForRuns(owner, [&](uint32_t i, size_t, size_t) {
+        low = std::min(low, index_of(months.elems->p[months.lb[i]]));
+        high = std::max(high, index_of(months.elems->p[months.le[i] - 1]));
+      });
       first = Period::FromIndex(PeriodKind::kMonth, static_cast<int>((low - 1) / 12),
                                 static_cast<int>((low - 1) % 12 + 1));
     }

@@ -181,6 +181,14 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     std::unordered_map<std::string_view, int32_t> lists;
   };
   std::unordered_map<const Column*, NamedGroups> named_groups;
+  // Where the key of subject `name` (`<label>:<key>`) begins; 0 for a
+  // name without the label.
+  const auto key_at = [](std::string_view name, const std::string& label) -> uint32_t {
+    if (name.size() <= label.size() || !name.starts_with(label) || name[label.size()] != ':') {
+      return 0;
+    }
+    return static_cast<uint32_t>(label.size() + 1);
+  };
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
     auto rule_it = rules.find(f.rule);
@@ -193,12 +201,9 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     Subject& subject = subjects[i];
     const TableSchema* schema = p.pack.schema.FindTable(s.table);
     if (s.kind == internal::SubjectSpec::Kind::kTable && schema != nullptr && !schema->key.empty()) {
-      const std::string_view name = f.subject;
-      if (name.size() > s.label.size() && name.starts_with(s.label) && name[s.label.size()] == ':') {
-        subject.key_at = static_cast<uint32_t>(s.label.size() + 1);
-        table->rows.Add(findings, static_cast<uint32_t>(i), subject.key_at);
-      }  // (else no such subject: no group)
-      continue;
+      subject.key_at = key_at(f.subject, s.label);
+      if (subject.key_at > 0) table->rows.Add(findings, static_cast<uint32_t>(i), subject.key_at);
+      continue;  // (0: no such subject, no group)
     }
     // (A consecutive finding of the same subject: its rows again.)
     if (i > 0 && subjects[i - 1].rows >= 0 &&
@@ -213,13 +218,11 @@ Result<std::vector<std::string>> Policy::SummaryGroups(
     if (s.kind == internal::SubjectSpec::Kind::kGroup) {
       const FactTable* rows_of = facts->table(s.table);
       const Column* by = rows_of == nullptr ? nullptr : rows_of->column(s.group_by);
-      const std::string_view name = f.subject;
-      if (by != nullptr && by->type() == ColumnType::kString &&
-          name.size() > s.label.size() && name.starts_with(s.label) &&
-          name[s.label.size()] == ':') {
+      const uint32_t at = key_at(f.subject, s.label);
+      if (by != nullptr && by->type() == ColumnType::kString && at > 0) {
         NamedGroups& named = named_groups[by];
         named.table = table;
-        auto [it, added] = named.lists.emplace(name.substr(s.label.size() + 1),
+        auto [it, added] = named.lists.emplace(std::string_view(f.subject).substr(at),
                                                static_cast<int32_t>(row_lists.size()));
         if (added) row_lists.emplace_back();
         subject.rows = it->second;

@@ -16,6 +16,17 @@
 
 namespace zhucun::internal {
 
+namespace {
+
+// The elements `in` (ascending indexes) of *v, in place.
+template <typename T>
+void KeepAt(const std::vector<uint32_t>& in, std::vector<T>* v) {
+  for (size_t x = 0; x < in.size(); ++x) (*v)[x] = (*v)[in[x]];
+  v->resize(in.size());
+}
+
+}  // namespace
+
 Frame Rows(const Frame& f, const std::vector<uint32_t>& rows) {
   Frame out;
   out.n = rows.size();
@@ -131,10 +142,7 @@ Frame Runner::Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* kn
         }
         if (in.size() < rows.n) {
           Keep(in, &rows, parents, unknown);
-          if (origin != nullptr) {
-            for (size_t x = 0; x < in.size(); ++x) (*origin)[x] = (*origin)[in[x]];
-            origin->resize(in.size());
-          }
+          if (origin != nullptr) KeepAt(in, origin);
         }
       }
     };
@@ -160,8 +168,7 @@ Frame Runner::Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* kn
         unsure.insert(unsure.end(), unknown.begin(), unknown.end());
       }
       cur = Rows(cur, kept);
-      for (size_t x = 0; x < kept.size(); ++x) (*parent_of)[x] = (*parent_of)[kept[x]];
-      parent_of->resize(kept.size());
+      KeepAt(kept, parent_of);
     }
     std::vector<uint32_t> in;
     for (size_t k = 0; k < cur.n; ++k) {
@@ -354,12 +361,8 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
 void Runner::Keep(const std::vector<uint32_t>& in, Frame* f, std::vector<uint32_t>* parent_of,
                   std::vector<uint8_t>* unsure) {
   *f = Rows(*f, in);
-  for (size_t x = 0; x < in.size(); ++x) {
-    (*parent_of)[x] = (*parent_of)[in[x]];
-    (*unsure)[x] = (*unsure)[in[x]];
-  }
-  parent_of->resize(in.size());
-  unsure->resize(in.size());
+  KeepAt(in, parent_of);
+  KeepAt(in, unsure);
 }
 
 // The operands of `id`'s `&&`s, left to right.

@@ -66,14 +66,22 @@ const Vec& Runner::Eval(int id, Frame& f) {
 void Runner::CountSteps(const std::vector<int>& steps, Frame& f, std::vector<uint64_t>* kept) {
   kept->resize(steps.size());
   std::vector<uint8_t> active(f.n, 1);
+  size_t count = f.n;
   for (size_t k = 0; k < steps.size(); ++k) {
     if (steps[k] >= 0) {
       const Vec& v = EvalFor(steps[k], f, active);
-      for (size_t i = 0; i < f.n; ++i) {
-        if (v.kind == K::kBool && v.st[i] == kValueRow && v.i[i] == 0) active[i] = 0;
+      if (v.kind == K::kBool) {  // (one pass, no branch a row)
+        const uint8_t* st = v.st.data();
+        const int64_t* x = v.i.data();
+        uint8_t* a = active.data();
+        count = 0;
+        for (size_t i = 0; i < f.n; ++i) {
+          a[i] &= static_cast<uint8_t>(st[i] != kValueRow || x[i] != 0);
+          count += a[i];
+        }
       }
     }
-    (*kept)[k] += static_cast<uint64_t>(std::count(active.begin(), active.end(), 1));
+    (*kept)[k] += count;
   }
 }
 

@@ -516,6 +516,48 @@ TEST(ParallelReaderTest, ReferencesCodedAgainstTheKeyAsWhenNotCoded) {
   EXPECT_EQ(facts.table("children")->num_rows(), 6u);
 }
 
+// Many references, coded in batches (ColumnBuild::FlushAgainst): runs of
+// one parent, parents in no order, ids no parent has (dangling, some of
+// them again and again, coded into the column's own dictionary by first
+// appearance) and empty cells, across many batches and parts.
+TEST(ParallelReaderTest, ManyReferencesCodedInBatchesAsWhenNotCoded) {
+  TempDir dir;
+  std::string parents = "parent_id,name\n";
+  for (int i = 0; i < 700; ++i) parents += "P" + std::to_string(i) + ",n\n";
+  std::string children = "child_id,parent_id,note\n";
+  std::mt19937 random(20261207);
+  std::string parent = "P0";
+  for (int i = 0; i < 5000; ++i) {
+    switch (random() % 6) {
+      case 0: break;  // the one before again
+      case 1: parent = "D" + std::to_string(random() % 40); break;
+      case 2: parent = ""; break;
+      default: parent = "P" + std::to_string(random() % 700); break;
+    }
+    children += "C" + std::to_string(i) + "," + parent + ",x\n";
+  }
+  dir.Write("parents.csv", parents);
+  dir.Write("children.csv", children);
+  const Schema coded = InlineSchema(ParentsAndChildren(true));
+  const Schema not_coded = InlineSchema(ParentsAndChildren(false));
+  for (Strictness mode : {Strictness::kStrict, Strictness::kLenient}) {
+    const std::vector<std::string> expected =
+        Outcome(*ReadWith(not_coded, dir.path(), mode, 1));
+    for (size_t threads : {1, 2}) {
+      for (size_t part : {size_t{0}, size_t{777}, size_t{20000}}) {
+        if (threads == 1 && part > 0) continue;
+        SCOPED_TRACE(std::string(mode == Strictness::kStrict ? "strict" : "lenient") +
+                     ", threads " + std::to_string(threads) + ", parts of " +
+                     std::to_string(part) + " bytes");
+        const std::vector<std::string> got =
+            Outcome(*ReadWith(coded, dir.path(), mode, threads, part));
+        ASSERT_EQ(got.size(), expected.size());
+        for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], expected[i]) << "item " << i;
+      }
+    }
+  }
+}
+
 TEST(ParallelReaderTest, TinyFiles) {
   const Schema schema = InlineSchema(kNotesSchema);
   const std::vector<std::pair<std::string, std::string>> cases = {

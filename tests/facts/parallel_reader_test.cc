@@ -516,10 +516,12 @@ TEST(ParallelReaderTest, ReferencesCodedAgainstTheKeyAsWhenNotCoded) {
   EXPECT_EQ(facts.table("children")->num_rows(), 6u);
 }
 
-// Many references, coded in batches (ColumnBuild::FlushAgainst): runs of
-// one parent, parents in no order, ids no parent has (dangling, some of
-// them again and again, coded into the column's own dictionary by first
-// appearance) and empty cells, across many batches and parts.
+// Many references, coded in batches (ColumnBuild::FlushAgainst): first
+// in the parents' order (runs of one parent, parents skipped, near and far),
+// then in no order, then in order again; among them ids no parent has
+// (dangling, some of them again and again, coded into the column's own
+// dictionary by first appearance) and empty cells, across many batches and
+// parts.
 TEST(ParallelReaderTest, ManyReferencesCodedInBatchesAsWhenNotCoded) {
   TempDir dir;
   std::string parents = "parent_id,name\n";
@@ -527,12 +529,21 @@ TEST(ParallelReaderTest, ManyReferencesCodedInBatchesAsWhenNotCoded) {
   std::string children = "child_id,parent_id,note\n";
   std::mt19937 random(20261207);
   std::string parent = "P0";
-  for (int i = 0; i < 5000; ++i) {
+  int in_order = 0;
+  for (int i = 0; i < 6000; ++i) {
+    const bool ordered = i < 2000 || i >= 4000;
     switch (random() % 6) {
       case 0: break;  // the one before again
       case 1: parent = "D" + std::to_string(random() % 40); break;
-      case 2: parent = ""; break;
-      default: parent = "P" + std::to_string(random() % 700); break;
+      case 2: parent = random() % 2 == 0 ? "" : parent; break;
+      default:
+        if (ordered) {  // the next parent, or one a few or many after it
+          in_order = (in_order + 1 + (random() % 4 == 0 ? random() % 12 : 0)) % 700;
+          parent = "P" + std::to_string(in_order);
+        } else {
+          parent = "P" + std::to_string(random() % 700);
+        }
+        break;
     }
     children += "C" + std::to_string(i) + "," + parent + ",x\n";
   }

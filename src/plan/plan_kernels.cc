@@ -315,13 +315,28 @@ Vec InVec(const Vec& x, const Vec& list) {
         for (uint32_t k = list.lb[i]; k < list.le[i]; ++k) {
           if (e.st[k] == kValueRow) keys.push_back(key(e.p[k]));
         }
-        std::sort(keys.begin(), keys.end());
+        if (!std::is_sorted(keys.begin(), keys.end())) std::sort(keys.begin(), keys.end());
       }
+      // The rows' periods mostly ascend (a subject's periods in order):
+      // each is looked for from where the one before was, a few keys on,
+      // else by a binary search.
+      size_t at = 0;
+      int64_t before = INT64_MIN;
       for (; i < run; ++i) {
         if (x.st[i] != kValueRow || list.st[i] != kValueRow) continue;
         bool found = false;
         if (sorted) {
-          found = std::binary_search(keys.begin(), keys.end(), key(x.p[i]));
+          const int64_t k = key(x.p[i]);
+          if (k < before) at = 0;
+          before = k;
+          const size_t near = std::min(keys.size(), at + 4);
+          while (at < near && keys[at] < k) ++at;
+          if (at == near && at < keys.size() && keys[at] < k) {
+            at = static_cast<size_t>(std::lower_bound(keys.begin() + static_cast<ptrdiff_t>(at),
+                                                      keys.end(), k) -
+                                     keys.begin());
+          }
+          found = at < keys.size() && keys[at] == k;
         } else {
           for (uint32_t k = list.lb[i]; k < list.le[i] && !found; ++k) {
             found = e.st[k] == kValueRow && e.p[k] == x.p[i];

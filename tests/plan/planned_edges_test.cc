@@ -359,6 +359,14 @@ TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
       "    as: sub\n    period: month\n"
       "    when: \"!(period in sub.p.map(x, x.month))\"\n"
       "    message: \"{period}\"\n"
+      // Periods that do not ascend within a subject's pairs, looked for in
+      // the list the pairs share (InVec: from where the period before was
+      // found, else by a binary search).
+      "  - id: s.back_and_forth\n    title: back\n    severity: warning\n    subject: s\n"
+      "    as: sub\n    period: month\n"
+      "    when: \"(period.start() < date('2023-07-01') ? period('2024-03') : period)"
+      " in sub.p.map(x, x.month)\"\n"
+      "    message: \"{period}\"\n"
       "  - id: s.paid_quarter\n    title: quarter\n    severity: warning\n    subject: s\n"
       "    as: sub\n    period: quarter\n"
       "    when: \"period in sub.p.map(x, x.month) || period in [period('2023-Q2')]\"\n"
@@ -407,6 +415,8 @@ TEST(DifferentialTest, PeriodInAListOfASubjectsPeriodsInAnyOrder) {
                            [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
     };
     EXPECT_EQ(count("p.few_months|"), 27);   // 2021-01 .. 2023-03
+    // S1 has 2024-03 (its six months to June 2023) and 8 of the 12 after.
+    EXPECT_EQ(count("s.back_and_forth|s:S1|"), 14);
     EXPECT_EQ(count("p.many_months|"), 35);  // 2021-06 .. 2024-04
     // S1 paid in 12 of the 18 months to June 2024.
     EXPECT_EQ(std::count_if(planned.lines.begin(), planned.lines.end(),

@@ -269,13 +269,15 @@ struct ColumnBuild {
     std::vector<int32_t>& rows = column.int32s();
     const size_t n = pending_count;
     constexpr size_t kNear = 4;  // keys looked at after the one before
-    // The code of `text` (pending[i]'s), `before` the code before it.
+    // The code of pending[i]'s text from the key's hash table, or a
+    // dangling id's (-2 - its code in the column's own dictionary).
     const auto code_of = [&](size_t i) {
       const std::string_view text = PendingText(pending[i]);
       int32_t code = slots.empty() ? -1 : Interner::Probe(slots, text, pending[i].hash, keys);
       if (code < 0) code = -2 - dict.Intern(text, pending[i].hash, &column.dictionary());
       return code;
     };
+    // Whether `code` is one of the kNear keys after `before`.
     const auto near = [&](int32_t before, int32_t code) {
       return before >= 0 && code > before && code - before <= static_cast<int32_t>(kNear);
     };

@@ -504,6 +504,7 @@ Vec Runner::Collect(const PNode& n, Frame& f, int element_id, int predicate_id) 
   const std::vector<uint8_t>& owner = joined->known;
   const std::vector<uint32_t>& parent_of = joined->parent_of;
   Vec out = NewList(static_cast<K>(n.table), f.n);
+  if (!n.flatten) Reserve(out.elems.get(), child.n);  // (at most an element a joined row)
   std::vector<uint8_t> known(f.n, 1);
   // Per row of f, its elements in out.elems (the joined rows of a row of
   // f are consecutive, so are its elements): [first, last).

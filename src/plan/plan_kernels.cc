@@ -154,6 +154,21 @@ void Append(const Vec& src, size_t from, Vec* dst) {
   }
 }
 
+void Reserve(Vec* v, size_t n) {
+  v->st.reserve(v->st.size() + n);
+  switch (v->kind) {
+    case K::kBool: case K::kInt: case K::kDate: v->i.reserve(v->i.size() + n); break;
+    case K::kDecimal: v->d.reserve(v->d.size() + n); break;
+    case K::kString: v->s.reserve(v->s.size() + n); break;
+    case K::kPeriod: v->p.reserve(v->p.size() + n); break;
+    case K::kSpan:
+      v->i.reserve(v->i.size() + n);
+      v->j.reserve(v->j.size() + n);
+      break;
+    default: break;
+  }
+}
+
 Vec NewList(K element, size_t n) {
   Vec out;
   Resize(&out, K::kList, n);

@@ -40,6 +40,8 @@ Vec Gather(const Vec& v, const std::vector<uint32_t>& from);
 // Lists and spans.
 Vec NewList(K element, size_t n);
 void Append(const Vec& src, size_t from, Vec* dst);
+// Room for n more rows of v's kind (what Append writes).
+void Reserve(Vec* v, size_t n);
 Vec SpanOf(const Vec& a, const Vec& b);
 Vec CondLists(const PNode& n, const Vec& c, const Vec& a, const Vec& b);
 Vec Months(const Vec& a, const Vec& b);

@@ -70,6 +70,22 @@ inline int64_t LastDay(const Period& p) {
   return MonthStart(p.year(), p.index() * MonthsOf(p.kind()) + 1) - 1;
 }
 
+// Both at once: [FirstDay(p), LastDay(p)], from two neighbouring entries
+// of the table (for a period in its years).
+struct PeriodSpan {
+  int64_t first;
+  int64_t last;
+};
+inline PeriodSpan DaysOf(const Period& p) {
+  const int months = MonthsOf(p.kind());
+  const int64_t at = (int64_t{p.year()} - kMonthTableFirstYear) * 12 + (p.index() - 1) * months;
+  if (at >= 0 && at + months < static_cast<int64_t>(kMonthStartDays.size())) [[likely]] {
+    return {kMonthStartDays[static_cast<size_t>(at)],
+            kMonthStartDays[static_cast<size_t>(at + months)] - int64_t{1}};
+  }
+  return {FirstDay(p), LastDay(p)};
+}
+
 }  // namespace zhucun::internal
 
 #endif  // ZHUCUN_SRC_CORE_PERIOD_DAYS_H_

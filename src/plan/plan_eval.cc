@@ -509,6 +509,8 @@ Vec Runner::CoveredDays(const PNode& n, Frame& f) {
   std::vector<Days> every, spans, both;  // (reused run to run)
   bool run_known = false;
   size_t run_from = SIZE_MAX;  // the run's first row (none yet)
+  const Days* cursor = nullptr;  // (in `every`: where the row before began)
+  int64_t cursor_first = INT64_MIN;
   const auto same_lists = [&](size_t i, size_t j) {
     for (const Vec* lp : lists) {
       if (lp->st[i] != lp->st[j] || lp->lb[i] != lp->lb[j] || lp->le[i] != lp->le[j]) return false;
@@ -519,6 +521,7 @@ Vec Runner::CoveredDays(const PNode& n, Frame& f) {
   const auto start_run = [&](size_t i) {
     run_from = i;
     run_known = true;
+    cursor = nullptr;
     every.assign(1, Days{INT64_MIN, INT64_MAX});
     for (const Vec* lp : lists) {
       const Vec& l = *lp;
@@ -556,15 +559,18 @@ Vec Runner::CoveredDays(const PNode& n, Frame& f) {
     if (p.st[i] != kValueRow) continue;
     if (run_from == SIZE_MAX || !same_lists(i, run_from)) start_run(i);
     if (!run_known) continue;
-    const int64_t first = FirstDay(p.p[i]);
-    const int64_t last = LastDay(p.p[i]);
+    const auto [first, last] = DaysOf(p.p[i]);
     // (The intervals' ends ascend: from the first that ends on or after
     // the period's first day, to the last that starts on or before its
-    // last.)
-    const Days* y = std::partition_point(every.data(), every.data() + every.size(),
-                                         [&](const Days& d) { return d.second < first; });
+    // last. A run's periods mostly ascend: that interval is looked for
+    // from the one the row before began at.)
+    const Days* const begin = every.data();
+    const Days* const end = begin + every.size();
+    if (cursor == nullptr || cursor > end || first < cursor_first) cursor = begin;
+    cursor_first = first;
+    while (cursor != end && cursor->second < first) ++cursor;
     int64_t days = 0;
-    for (; y != every.data() + every.size() && y->first <= last; ++y) {
+    for (const Days* y = cursor; y != end && y->first <= last; ++y) {
       days += std::min(y->second, last) - std::max(y->first, first) + 1;
     }
     out.st[i] = kValueRow;

@@ -494,7 +494,7 @@ TEST(DifferentialTest, ARelationFilteredInSlicesKeepsItsOwnRows) {
 // row evaluator: spans that overlap, nest, repeat, follow one another
 // without a gap, run on (a null end), end before they start, or end on a
 // period's first day or start on its last; lists empty, of one span and of
-// many (found by binary search); one list, two and three; months,
+// many; periods in order and jumping back; one list, two and three; months,
 // quarters and years; and a span without a start (unknown to the plan: the
 // row evaluator's error).
 TEST(DifferentialTest, CoveredDaysGivesTheRowEvaluatorsDays) {
@@ -517,6 +517,11 @@ TEST(DifferentialTest, CoveredDaysGivesTheRowEvaluatorsDays) {
         const char* const kDays[][2] = {
             {"one", "covered_days(period, [[r.start, r.end]])"},
             {"all", "covered_days(period, r.a.map(x, [x.start, x.end]))"},
+            // Periods that jump back within a subject's pairs (its spans
+            // are walked from where the pair before began, else afresh).
+            {"back",
+             "covered_days(period.start() < date('2023-01-01') ? period('2024-02') : period, "
+             "r.a.map(x, [x.start, x.end]))"},
             {"two", "covered_days(period, [[r.start, r.end]], r.a.map(x, [x.start, x.end]))"},
             {"three",
              "covered_days(period, r.a.filter(x, x.kind == 'x').map(x, [x.start, x.end]), "

@@ -420,37 +420,61 @@ Vec Runner::Column(const PNode& n, const Vec& rows, const std::vector<uint8_t>* 
   const ::zhucun::Column& c = plan_.facts->tables()[n.table].column(n.column);
   const ColumnView view = c.view();
   if (!ColumnGives(view.type, n.kind)) return out;  // every row unknown
-  for (size_t i = 0; i < rows.st.size(); ++i) {
-    if (rows.st[i] != kValueRow) continue;  // a field of null: an error
-    if (active != nullptr && (*active)[i] == 0) continue;  // (not needed: left unknown)
-    const auto r = static_cast<size_t>(rows.i[i]);
-    if (!view.IsValid(r)) {
-      out.st[i] = kNullRow;
-      continue;
+  // A loop per type (`set` writes row i's value of the column's row r).
+  const auto fill = [&](auto set) {
+    for (size_t i = 0; i < rows.st.size(); ++i) {
+      if (rows.st[i] != kValueRow) continue;  // a field of null: an error
+      if (active != nullptr && (*active)[i] == 0) continue;  // (not needed: left unknown)
+      const auto r = static_cast<size_t>(rows.i[i]);
+      if (!view.IsValid(r)) {
+        out.st[i] = kNullRow;
+        continue;
+      }
+      out.st[i] = kValueRow;
+      set(i, r);
     }
-    out.st[i] = kValueRow;
-    switch (view.type) {
-      case ColumnType::kBool: out.i[i] = static_cast<const uint8_t*>(view.data)[r] != 0; break;
-      case ColumnType::kInt: out.i[i] = static_cast<const int64_t*>(view.data)[r]; break;
-      case ColumnType::kDecimal:
-        out.d[i] = Decimal::FromUnscaled(static_cast<const int64_t*>(view.data)[r], view.scale);
-        break;
-      case ColumnType::kDate: out.i[i] = static_cast<const int32_t*>(view.data)[r]; break;
-      case ColumnType::kString:
-        out.s[i] = (*view.dictionary)[static_cast<size_t>(static_cast<const int32_t*>(view.data)[r])];
-        break;
-      case ColumnType::kMonth: {
-        const int32_t m = static_cast<const int32_t*>(view.data)[r];
+  };
+  switch (view.type) {
+    case ColumnType::kBool: {
+      const auto* d = static_cast<const uint8_t*>(view.data);
+      fill([&](size_t i, size_t r) { out.i[i] = d[r] != 0; });
+      break;
+    }
+    case ColumnType::kInt: {
+      const auto* d = static_cast<const int64_t*>(view.data);
+      fill([&](size_t i, size_t r) { out.i[i] = d[r]; });
+      break;
+    }
+    case ColumnType::kDecimal: {
+      const auto* d = static_cast<const int64_t*>(view.data);
+      fill([&](size_t i, size_t r) { out.d[i] = Decimal::FromUnscaled(d[r], view.scale); });
+      break;
+    }
+    case ColumnType::kDate: {
+      const auto* d = static_cast<const int32_t*>(view.data);
+      fill([&](size_t i, size_t r) { out.i[i] = d[r]; });
+      break;
+    }
+    case ColumnType::kString: {
+      const auto* d = static_cast<const int32_t*>(view.data);
+      const std::vector<std::string>& dict = *view.dictionary;
+      fill([&](size_t i, size_t r) { out.s[i] = dict[static_cast<size_t>(d[r])]; });
+      break;
+    }
+    case ColumnType::kMonth: {
+      const auto* d = static_cast<const int32_t*>(view.data);
+      fill([&](size_t i, size_t r) {
+        const int32_t m = d[r];
         auto p = Period::FromIndex(PeriodKind::kMonth, m / 12, m % 12 + 1);
         if (p) {
           out.p[i] = *p;
         } else {
           out.st[i] = kUnknownRow;  // "month out of range"
         }
-        break;
-      }
-      default: out.st[i] = kUnknownRow; break;
+      });
+      break;
     }
+    default: fill([&](size_t i, size_t) { out.st[i] = kUnknownRow; }); break;
   }
   return out;
 }

@@ -550,8 +550,7 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
         const Period* p = A->p.data();
         for (size_t i = 0; i < n; ++i) {
           if (bad != nullptr && bad[i]) continue;
-          const int64_t start = FirstDay(p[i]);
-          const int64_t end = in.op == I::kStart ? 0 : LastDay(p[i]);
+          const auto [start, end] = DaysOf(p[i]);
           v[i] = in.op == I::kStart ? start : in.op == I::kEnd ? end : end - start + 1;
         }
         break;
@@ -560,7 +559,8 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
         const Period* p = B->p.data();
         for (size_t i = 0; i < n; ++i) {
           if (bad != nullptr && bad[i]) continue;
-          v[i] = x[i] >= FirstDay(p[i]) && x[i] <= LastDay(p[i]);
+          const auto [first, last] = DaysOf(p[i]);
+          v[i] = x[i] >= first && x[i] <= last;
         }
         break;
       }

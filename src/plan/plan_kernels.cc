@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/period_days.h"
 #include "expr/stdlib.h"
 
 namespace zhucun::internal {
@@ -189,6 +190,22 @@ Vec Months(const Vec& a, const Vec& b) {
   uint32_t total = 0;
   for (size_t i = 0; i < n; ++i) {
     out.lb[i] = total;
+    if (a.st[i] == kValueRow && b.st[i] == kValueRow) {
+      // Both in the month table's years (most dates): months by index.
+      const int64_t ma = MonthIndexOf(a.i[i]);
+      const int64_t mb = MonthIndexOf(b.i[i]);
+      if (ma >= 0 && mb >= 0) {
+        out.st[i] = kValueRow;
+        if (a.i[i] <= b.i[i]) {
+          first_month[i] = *Period::FromIndex(
+              PeriodKind::kMonth, static_cast<int>(kMonthTableFirstYear + ma / 12),
+              static_cast<int>(ma % 12 + 1));
+          total += static_cast<uint32_t>(mb - ma + 1);
+        }
+        out.le[i] = total;
+        continue;
+      }
+    }
     // The last year's months are left to the row evaluator (the month
     // after December 9999 does not exist).
     if (a.st[i] == kValueRow && b.st[i] == kValueRow &&

@@ -99,11 +99,6 @@ TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
       "r.u_id == null ? 0 : r.u.t.map(x, x.i).filter(y, y == null || y > 2).size()",
       "r.u_id == null ? 0 : r.u.t.map(x, x.code).filter(y, y != null && y < 'b').size()",
       "r.m == null ? 0 : [r.m].filter(p, p.start() <= date('2024-01-01') && p.end() >= date('2023-12-01')).size()",
-      // months() of dates in the month table's years (1900-2199, months by
-      // index) and outside them (0001-01-01, 9999-12-31, 1899).
-      "r.day == null ? [] : months(r.day, date('2024-03-01')).filter(p, p.start() < r.day + 70)",
-      "r.day == null ? 0 : months(date('1899-11-20'), r.day).filter(p, p.start() < date('1900-03-01')).size()",
-      "r.day == null ? 0 : months(r.day, date('2199-12-31')).size()",
       // Columns above read by these as they were computed (kInput), at
       // their scale or another (where the general operators computed them:
       // T3's product overflows).

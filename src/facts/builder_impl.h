@@ -141,30 +141,12 @@ struct ColumnBuild {
       Keep(row, text);
       return;
     }
-    if (pending_count == 0) {
-      if (last_code >= 0 &&
-          SameString(column.dictionary()[static_cast<size_t>(last_code)], text)) {
-        Append32(last_code);
-        return;
-      }
-      if (!pending) pending.reset(new PendingString[kBatch]);
-    } else {
-      const PendingString& before = pending[pending_count - 1];
-      if (before.size == text.size() &&
-          SameBytes(pending_bytes.data() + before.offset, text.data(), text.size())) {
-        pending[pending_count++] =
-            PendingString{row, before.offset, before.size, before.hash, true};
-        Append32(-1);
-        if (pending_count == kBatch) Flush();
-        return;
-      }
+    if (pending_count == 0 && last_code >= 0 &&
+        SameString(column.dictionary()[static_cast<size_t>(last_code)], text)) {
+      Append32(last_code);
+      return;
     }
-    pending[pending_count++] =
-        PendingString{row, static_cast<uint32_t>(pending_bytes.size()),
-                      static_cast<uint32_t>(text.size()), Interner::HashOf(text), false};
-    pending_bytes.append(text.data(), text.size());
-    Append32(-1);
-    if (pending_count == kBatch || pending_bytes.size() > kBatchBytes) Flush();
+    Pend(row, text);
   }
 
   // Appends a present cell of a column coded against a key (`against`).
@@ -172,16 +154,23 @@ struct ColumnBuild {
   // a large table's references (a posting's person, a payment's posting)
   // were a cache miss each, a fifth of loading scale 150.
   [[gnu::always_inline]] void AppendAgainst(uint32_t row, std::string_view text) {
-    if (pending_count == 0) {
-      if (last_code != -1) {
-        const std::string& before =
-            last_code >= 0 ? against->column.dictionary()[static_cast<size_t>(last_code)]
-                           : column.dictionary()[static_cast<size_t>(-2 - last_code)];
-        if (SameString(before, text)) {
-          Append32(last_code);
-          return;
-        }
+    if (pending_count == 0 && last_code != -1) {
+      const std::string& before =
+          last_code >= 0 ? against->column.dictionary()[static_cast<size_t>(last_code)]
+                         : column.dictionary()[static_cast<size_t>(-2 - last_code)];
+      if (SameString(before, text)) {
+        Append32(last_code);
+        return;
       }
+    }
+    Pend(row, text);
+  }
+
+  // Keeps a cell's text (copied: the caller's may not outlive the call) for
+  // Flush to code, as a repeat where it is the text pending before it, and
+  // appends its placeholder.
+  [[gnu::always_inline]] void Pend(uint32_t row, std::string_view text) {
+    if (pending_count == 0) {
       if (!pending) pending.reset(new PendingString[kBatch]);
     } else {
       const PendingString& before = pending[pending_count - 1];

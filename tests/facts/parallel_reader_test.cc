@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <random>
@@ -460,6 +461,24 @@ std::vector<std::string> Outcome(const Load& load) {
   return out;
 }
 
+// Reads `dir` with the reference coded against its key (`coded`), with one
+// thread, and with two in whole files and in parts of each of `parts`
+// bytes, and expects the outcome of the same files read without it.
+void ExpectCodedAsNotCoded(const Schema& coded, const std::string& dir, Strictness mode,
+                           const std::vector<std::string>& expected,
+                           std::initializer_list<size_t> parts) {
+  std::vector<std::pair<size_t, size_t>> reads = {{1, 0}, {2, 0}};
+  for (const size_t part : parts) reads.emplace_back(2, part);
+  for (const auto& [threads, part] : reads) {
+    SCOPED_TRACE(std::string(mode == Strictness::kStrict ? "strict" : "lenient") +
+                 ", threads " + std::to_string(threads) + ", parts of " +
+                 std::to_string(part) + " bytes");
+    const std::vector<std::string> got = Outcome(*ReadWith(coded, dir, mode, threads, part));
+    ASSERT_EQ(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], expected[i]) << "item " << i;
+  }
+}
+
 TEST(ParallelReaderTest, ReferencesCodedAgainstTheKeyAsWhenNotCoded) {
   TempDir dir;
   dir.Write("parents.csv",
@@ -493,18 +512,7 @@ TEST(ParallelReaderTest, ReferencesCodedAgainstTheKeyAsWhenNotCoded) {
       dangling += line.rfind("csv.dangling_reference", 0) == 0;
     }
     EXPECT_EQ(dangling, 4u);
-    for (size_t threads : {1, 2}) {
-      for (size_t part : {size_t{0}, size_t{1}, size_t{9}, size_t{23}, size_t{60}}) {
-        if (threads == 1 && part > 0) continue;
-        SCOPED_TRACE(std::string(mode == Strictness::kStrict ? "strict" : "lenient") +
-                     ", threads " + std::to_string(threads) + ", parts of " +
-                     std::to_string(part) + " bytes");
-        const std::vector<std::string> got =
-            Outcome(*ReadWith(coded, dir.path(), mode, threads, part));
-        ASSERT_EQ(got.size(), expected.size());
-        for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], expected[i]) << "item " << i;
-      }
-    }
+    ExpectCodedAsNotCoded(coded, dir.path(), mode, expected, {1, 9, 23, 60});
   }
   // In lenient mode the reference shares the key's dictionary (its rows
   // that dangle are left out).
@@ -554,18 +562,7 @@ TEST(ParallelReaderTest, ManyReferencesCodedInBatchesAsWhenNotCoded) {
   for (Strictness mode : {Strictness::kStrict, Strictness::kLenient}) {
     const std::vector<std::string> expected =
         Outcome(*ReadWith(not_coded, dir.path(), mode, 1));
-    for (size_t threads : {1, 2}) {
-      for (size_t part : {size_t{0}, size_t{777}, size_t{20000}}) {
-        if (threads == 1 && part > 0) continue;
-        SCOPED_TRACE(std::string(mode == Strictness::kStrict ? "strict" : "lenient") +
-                     ", threads " + std::to_string(threads) + ", parts of " +
-                     std::to_string(part) + " bytes");
-        const std::vector<std::string> got =
-            Outcome(*ReadWith(coded, dir.path(), mode, threads, part));
-        ASSERT_EQ(got.size(), expected.size());
-        for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], expected[i]) << "item " << i;
-      }
-    }
+    ExpectCodedAsNotCoded(coded, dir.path(), mode, expected, {777, 20000});
   }
 }
 

@@ -246,13 +246,16 @@ class CellColumn {
     for (; r < n; ++r) Append(c, r);  // (from a value of another kind or scale on)
   }
 
-  // One more typed row, null or not.
+  // One more typed row, null or not. (The mask, once there, is never
+  // empty: it holds the null that made it, even as the first row.)
   void Valid(bool valid) {
     if (!valid && valid_.empty()) {
       valid_.reserve(reserve_);
       valid_.assign(rows_, 1);
+      valid_.push_back(0);
+    } else if (!valid_.empty()) {
+      valid_.push_back(valid ? 1 : 0);
     }
-    if (!valid_.empty()) valid_.push_back(valid ? 1 : 0);
     ++rows_;
   }
 

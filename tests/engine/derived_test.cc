@@ -100,6 +100,35 @@ TEST(DerivedTableTest, CellsAreTypedWhereTheValuesHaveOneKind) {
   }
 }
 
+// A typed column whose first cell is null keeps it null (empty in the
+// text, 0 in the mask) — the mask is made by that first null, with no row
+// before it (these cells read 1970-01-01, 0.00, false, T1 and 0 before).
+TEST(DerivedTableTest, ATypedColumnWhoseFirstCellIsNullKeepsItNull) {
+  const char kFirstNull[] =
+      "derived:\n"
+      "  - name: ends\n"
+      "    from: teams\n"
+      "    as: t\n"
+      "    columns:\n"
+      "      end: t.end_date\n"
+      "      pay: \"t.end_date == null ? null : decimal('2.25')\"\n"
+      "      ended: \"t.end_date == null ? null : true\"\n"
+      "      id: \"t.end_date == null ? null : t.team_id\"\n"
+      "      days: \"t.end_date == null ? null : 7\"\n";
+  for (bool plan : {true, false}) {
+    const DerivedTable t = Ends(kFirstNull, plan, {"", "2024-05-01", ""});
+    ASSERT_EQ(t.num_rows(), 3u);
+    EXPECT_EQ(t.Row(0), (std::vector<std::string>{"", "", "", "", ""}));
+    EXPECT_EQ(t.Row(1), (std::vector<std::string>{"2024-05-01", "2.25", "true", "T2", "7"}));
+    EXPECT_EQ(t.Row(2), (std::vector<std::string>{"", "", "", "", ""}));
+    for (size_t c = 0; c < t.cells.size(); ++c) {
+      EXPECT_NE(t.cells[c].type(), ColumnType::kValue) << t.columns[c];
+      EXPECT_EQ(t.cells[c].valid(), (std::vector<uint8_t>{0, 1, 0})) << t.columns[c];
+      EXPECT_TRUE(t.cells[c].Get(0).is_null()) << t.columns[c];
+    }
+  }
+}
+
 // A column of the facts' strings copied as it is shares the facts'
 // dictionary (both columns here share it with teams.team_id); changing one
 // column's dictionary copies it first, so neither the other column nor the

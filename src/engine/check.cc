@@ -527,6 +527,14 @@ size_t RunOnPool(ThreadPool& pool, size_t threads, const std::function<void()>& 
   return helpers->ran + 1;
 }
 
+// The threads of a check: CheckOptions::threads, else the pool's and the
+// caller's, else one per core.
+size_t Threads(const CheckOptions& options) {
+  if (options.threads != 0) return options.threads;
+  return options.pool != nullptr ? options.pool->size() + 1
+                                 : std::max(1u, std::thread::hardware_concurrency());
+}
+
 // The order of a check's findings: by rule, subject and period (bytes).
 bool FindingLess(const Finding& a, const Finding& b) {
   if (const int c = a.rule.compare(b.rule); c != 0) return c < 0;
@@ -539,7 +547,7 @@ bool FindingLess(const Finding& a, const Finding& b) {
 // diagnostics, concatenated rule by rule afterwards into one list sorted
 // by FindingLess, so the result never depends on timing.
 // With `profile`, each rule's time, counts and findings go there, one entry
-// per rule. The threads run `tasks` (the derived tables, each one task)
+// per rule. The threads run `tasks` (the derived tables' parts)
 // first, then the chunks.
 void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& base,
               Date from, const CheckOptions& options,
@@ -613,11 +621,7 @@ void RunRules(const PolicyImpl& p, const RecordSet& records, const Activation& b
           internal::RulePlan::BuildPeriods(input, records.facts(), *p.types, base, &*relations);
     }
   };
-  size_t threads = options.threads;
-  if (threads == 0) {
-    threads = options.pool != nullptr ? options.pool->size() + 1
-                                      : std::max(1u, std::thread::hardware_concurrency());
-  }
+  size_t threads = Threads(options);
   const auto run_on_threads = [&](size_t n, const std::function<void()>& work) {
     return options.pool != nullptr ? RunOnPool(*options.pool, n, work) : RunOnThreads(n, work);
   };
@@ -869,21 +873,23 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
   const auto start = std::chrono::steady_clock::now();
   if (options.profile) report.profile.emplace();
   Profile* profile = report.profile ? &*report.profile : nullptr;
-  // The derived tables, each a task of the threads that run the rules.
+  // The derived tables, each in parts that are tasks of the threads that
+  // run the rules.
   report.derived.resize(p.derived.size());
-  std::vector<Diagnostics> derived_diags(p.derived.size());
-  std::vector<RuleProfile> derived_profiles(p.derived.size());
+  std::vector<std::unique_ptr<internal::DerivedTask>> derived;
+  std::vector<std::vector<double>> derived_ms(p.derived.size());  // per part, with a profile
   std::vector<std::function<void()>> tasks;
   for (size_t i = 0; i < p.derived.size(); ++i) {
-    tasks.emplace_back([&, i] {
-      const double derived_start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
-      report.derived[i] = internal::EvaluateDerived(p, p.derived[i], *facts, *records, base,
-                                                    options.plan, &derived_diags[i],
-                                                    profile != nullptr ? &derived_profiles[i] : nullptr);
-      if (profile != nullptr) {
-        derived_profiles[i].milliseconds = ThreadCpuMilliseconds() - derived_start;
-      }
-    });
+    derived.push_back(std::make_unique<internal::DerivedTask>(
+        p, p.derived[i], *facts, *records, base, options.plan, Threads(options), profile != nullptr));
+    derived_ms[i].resize(derived[i]->parts());
+    for (size_t k = 0; k < derived[i]->parts(); ++k) {
+      tasks.emplace_back([&, i, k] {
+        const double part_start = profile != nullptr ? ThreadCpuMilliseconds() : 0;
+        if (derived[i]->Run(k)) report.derived[i] = std::move(derived[i]->table());
+        if (profile != nullptr) derived_ms[i][k] = ThreadCpuMilliseconds() - part_start;
+      });
+    }
   }
   Limits limits(options);
   RunRules(p, *records, base, *from, options, tasks, &limits, &report.findings, &diags, profile);
@@ -900,8 +906,12 @@ Result<Report> Policy::Check(const std::shared_ptr<const FactSet>& facts,
     return Result<Report>(std::move(stopped));
   }
   for (size_t i = 0; i < p.derived.size(); ++i) {
-    diags.Append(derived_diags[i]);
-    if (profile != nullptr) profile->rules.push_back(std::move(derived_profiles[i]));
+    diags.Append(derived[i]->diags());
+    if (profile != nullptr) {
+      RuleProfile& entry = derived[i]->profile();
+      for (double ms : derived_ms[i]) entry.milliseconds += ms;
+      profile->rules.push_back(std::move(entry));
+    }
   }
   // Rows left out in lenient mode are findings too (DATA.md); the rules'
   // findings are sorted already (RunRules).

@@ -11,11 +11,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -259,6 +262,73 @@ class CellColumn {
     ++rows_;
   }
 
+  // Appends the rows of `next`, a column of the rows after these (a part
+  // of the table evaluated on another thread): the column is then what
+  // appending each of next's rows after these would have made — its type,
+  // scale, validity mask and dictionary (in the order of first use) too.
+  void AppendRows(CellColumn&& next) {
+    if (!next.started_) {  // only nulls
+      for (size_t k = 0; k < next.leading_nulls_; ++k) AppendNull();
+      return;
+    }
+    if (!started_) {  // only nulls before next's rows: next with them in front
+      next.PrependNulls(leading_nulls_);
+      *this = std::move(next);
+      return;
+    }
+    if (!typed_ || !next.typed_ || kind_ != next.kind_ ||
+        (kind_ == ValueKind::kDecimal && column_.scale() != next.column_.scale())) {
+      // A column of Values (now or from the first of next's rows on): next's
+      // rows as values, one at a time (Get gives back what was appended).
+      const Column rows = std::move(next).Finish();
+      for (size_t r = 0; r < rows.size(); ++r) Append(rows.Get(r));
+      return;
+    }
+    // One type: next's storage after this one's (strings of another
+    // dictionary than the facts' one of these: in this column's own).
+    const bool own = column_.type() == ColumnType::kString &&
+                        (source_ == nullptr || source_ != next.source_);
+    if (own && source_ != nullptr) OwnDictionary();
+    const size_t at = rows_;
+    if (!valid_.empty() || !next.valid_.empty()) {
+      if (valid_.empty()) valid_.assign(rows_, 1);
+      if (next.valid_.empty()) {
+        valid_.resize(at + next.rows_, 1);
+      } else {
+        valid_.insert(valid_.end(), next.valid_.begin(), next.valid_.end());
+      }
+    }
+    rows_ += next.rows_;
+    // (Room for the rows expected, Reserve, at once: not grown part by part.)
+    const auto concat = [&](auto& to, const auto& from) {
+      to.reserve(std::max(reserve_, to.size() + from.size()));
+      to.insert(to.end(), from.begin(), from.end());
+    };
+    switch (column_.type()) {
+      case ColumnType::kBool: concat(column_.bools(), next.column_.bools()); return;
+      case ColumnType::kDouble: concat(column_.doubles(), next.column_.doubles()); return;
+      case ColumnType::kDate: concat(column_.int32s(), next.column_.int32s()); return;
+      case ColumnType::kString: break;
+      default: concat(column_.ints(), next.column_.ints()); return;
+    }
+    if (!own) {  // one dictionary: the facts'
+      concat(column_.int32s(), next.column_.int32s());
+      return;
+    }
+    // Next's strings coded in this column's own dictionary, row by row.
+    const std::vector<std::string>& from =
+        next.source_ != nullptr ? next.source_->dictionary() : next.column_.dictionary();
+    const std::vector<int32_t>& codes = next.column_.int32s();
+    std::vector<int32_t> recode(from.size(), -1);
+    column_.int32s().resize(at + next.rows_, 0);  // (0 where null)
+    for (size_t r = 0; r < next.rows_; ++r) {
+      if (!next.valid_.empty() && next.valid_[r] == 0) continue;
+      int32_t& to = recode[static_cast<size_t>(codes[r])];
+      if (to < 0) to = Code(from[static_cast<size_t>(codes[r])], /*stable=*/false);
+      column_.int32s()[at + r] = to;
+    }
+  }
+
   Column Finish() && {
     if (!started_) return Column::Values(std::vector<Value>(leading_nulls_, Value::Null()));
     if (typed_ && source_ != nullptr) {
@@ -320,6 +390,25 @@ class CellColumn {
     if (kind == kind_ && (kind != ValueKind::kDecimal || scale == column_.scale())) return true;
     Unbox();
     return false;
+  }
+
+  // `n` nulls before the rows so far (a column started).
+  void PrependNulls(size_t n) {
+    if (n == 0) return;
+    if (!typed_) {
+      column_.values().insert(column_.values().begin(), n, Value::Null());
+      return;
+    }
+    const auto front = [n](auto& v) { v.insert(v.begin(), n, 0); };
+    switch (column_.type()) {
+      case ColumnType::kBool: front(column_.bools()); break;
+      case ColumnType::kDouble: front(column_.doubles()); break;
+      case ColumnType::kDate: case ColumnType::kString: front(column_.int32s()); break;
+      default: front(column_.ints()); break;
+    }
+    if (valid_.empty()) valid_.assign(rows_, 1);
+    valid_.insert(valid_.begin(), n, 0);
+    rows_ += n;
   }
 
   void PushDefault() {
@@ -527,26 +616,55 @@ Column Permute(const Column& c, const std::vector<uint32_t>& perm) {
 
 }  // namespace
 
-DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts,
-                             const RecordSet& records, const Activation& base, bool plan,
-                             Diagnostics* diags, RuleProfile* profile) {
-  DerivedTable table;
-  table.name = d.spec.name;
-  for (const auto& [name, program] : d.columns) {
-    table.columns.push_back(name);
-    table.types.push_back(program.result_type().ToString());
-  }
-  const FactTable* from_table = facts.table(d.spec.from);
-  const size_t num_rows = from_table == nullptr ? 0 : from_table->num_rows();
+size_t derived_part_rows = 0;
 
-  // Every let and column of every row, where the plan can, block by block:
-  // a row is planned when all of them are known (an error in any fails the
-  // row).
-  std::unique_ptr<RulePlan> value_plan;
-  std::vector<PlannedColumn> planned;
-  std::vector<uint32_t> block;
-  constexpr uint32_t kBlock = 4096;
-  if (plan && from_table != nullptr) {
+// A part's rows through the plan where it can, the row evaluator elsewhere.
+struct DerivedTask::Impl {
+  const PolicyImpl& p;
+  const CompiledDerived& d;
+  const FactSet& facts;
+  const RecordSet& records;
+  const Activation& base;
+  bool plan;
+  bool profiled;
+  const FactTable* from_table = nullptr;
+  size_t num_rows = 0;
+  size_t part_rows = 0;  // (a multiple of kBlock)
+  std::once_flag planned;
+  std::unique_ptr<RulePlan> value_plan;  // (its texts are the cells' until the end)
+  struct Part {
+    std::vector<CellColumn> cells;
+    Diagnostics diags;
+    uint64_t planned_rows = 0;
+    uint64_t lets_computed = 0;
+  };
+  std::vector<Part> parts;
+  std::atomic<size_t> left{0};  // parts not finished
+  DerivedTable table;
+  Diagnostics diags;
+  RuleProfile profile;
+
+  static constexpr uint32_t kBlock = 4096;
+
+  Impl(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts, const RecordSet& records,
+       const Activation& base, bool plan, size_t threads, bool profiled)
+      : p(p), d(d), facts(facts), records(records), base(base), plan(plan), profiled(profiled) {
+    from_table = facts.table(d.spec.from);
+    num_rows = from_table == nullptr ? 0 : from_table->num_rows();
+    // Four parts a thread (each a few blocks at least) to share the rows
+    // with the rules' chunks; one part on one thread.
+    part_rows = derived_part_rows;
+    if (part_rows == 0) {
+      part_rows = threads <= 1 ? num_rows
+                               : std::max<size_t>(4 * kBlock, (num_rows + threads * 4 - 1) / (threads * 4));
+    }
+    part_rows = std::max<size_t>(1, part_rows);
+    parts.resize(num_rows == 0 ? 1 : (num_rows + part_rows - 1) / part_rows);
+    left = parts.size();
+  }
+
+  void Plan() {
+    if (!plan || from_table == nullptr) return;
     Relations relations(records);
     RuleInput input;
     input.subject_var = d.spec.as;
@@ -560,99 +678,140 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
     value_plan = RulePlan::BuildValues(input, roots, facts, *p.types, base, &relations);
   }
 
-  std::vector<CellColumn> cells(d.columns.size());
-  for (CellColumn& c : cells) c.Reserve(num_rows);
-  uint64_t planned_rows = 0, lets_computed = 0;
-  for (uint32_t r = 0; r < num_rows; ++r) {
-    const uint32_t b = r % kBlock;  // r's row in the block
-    if (value_plan && b == 0) {
-      block.resize(std::min(kBlock, static_cast<uint32_t>(num_rows) - r));
-      std::iota(block.begin(), block.end(), r);
-      value_plan->Columns(block, {}, &planned);
-    }
-    bool known = !planned.empty();
-    for (size_t k = 0; known && k < planned.size(); ++k) {
-      known = planned[k].state[b] != PlannedColumn::kUnknown;
-    }
-    if (known && b == 0) {  // every row of the block known: a column at a time
+  // Every let and column of rows [begin, end), where the plan can, block
+  // by block: a row is planned when all of them are known (an error in
+  // any fails the row).
+  void Evaluate(uint32_t begin, uint32_t end, Part* part) {
+    std::vector<PlannedColumn> planned;
+    std::vector<uint32_t> block;
+    std::vector<CellColumn>& cells = part->cells;
+    cells.resize(d.columns.size());
+    for (CellColumn& c : cells) c.Reserve(end - begin);
+    for (uint32_t r = begin; r < end; ++r) {
+      const uint32_t b = (r - begin) % kBlock;  // r's row in the block
+      if (value_plan && b == 0) {
+        block.resize(std::min(kBlock, end - r));
+        std::iota(block.begin(), block.end(), r);
+        value_plan->Columns(block, {}, &planned);
+      }
+      bool known = !planned.empty();
       for (size_t k = 0; known && k < planned.size(); ++k) {
-        known = std::find(planned[k].state.begin(), planned[k].state.end(),
-                          PlannedColumn::kUnknown) == planned[k].state.end();
+        known = planned[k].state[b] != PlannedColumn::kUnknown;
+      }
+      if (known && b == 0) {  // every row of the block known: a column at a time
+        for (size_t k = 0; known && k < planned.size(); ++k) {
+          known = std::find(planned[k].state.begin(), planned[k].state.end(),
+                            PlannedColumn::kUnknown) == planned[k].state.end();
+        }
+        if (known) {
+          for (size_t c = 0; c < cells.size(); ++c) {
+            cells[c].AppendAll(planned[d.lets.size() + c], block.size());
+          }
+          part->planned_rows += block.size();
+          r += static_cast<uint32_t>(block.size()) - 1;
+          continue;
+        }
+        known = true;  // (row 0 of the block is)
       }
       if (known) {
-        for (size_t c = 0; c < cells.size(); ++c) {
-          cells[c].AppendAll(planned[d.lets.size() + c], block.size());
-        }
-        planned_rows += block.size();
-        r += static_cast<uint32_t>(block.size()) - 1;
+        for (size_t c = 0; c < cells.size(); ++c) cells[c].Append(planned[d.lets.size() + c], b);
+        ++part->planned_rows;
         continue;
       }
-      known = true;  // (row 0 of the block is)
-    }
-    if (known) {
-      for (size_t c = 0; c < cells.size(); ++c) cells[c].Append(planned[d.lets.size() + c], b);
-      ++planned_rows;
-      continue;
-    }
-    Activation act = base;
-    act.Bind(d.spec.as, records.Row(d.spec.from, r));
-    bool ok = true;
-    for (const auto& [name, program] : d.lets) {
-      ++lets_computed;
-      Value v = program.Evaluate(act);
-      if (v.is_error()) {
-        diags->Error("engine.eval_error",
-                     "derived " + Quote(d.spec.name) + " on line " +
-                         std::to_string(from_table->line(r)) + ": " + v.error_message(),
-                     d.spec.span);
-        ok = false;
-        break;
+      Activation act = base;
+      act.Bind(d.spec.as, records.Row(d.spec.from, r));
+      bool ok = true;
+      for (const auto& [name, program] : d.lets) {
+        ++part->lets_computed;
+        Value v = program.Evaluate(act);
+        if (v.is_error()) {
+          part->diags.Error("engine.eval_error",
+                            "derived " + Quote(d.spec.name) + " on line " +
+                                std::to_string(from_table->line(r)) + ": " + v.error_message(),
+                            d.spec.span);
+          ok = false;
+          break;
+        }
+        act.Bind(name, std::move(v));
       }
-      act.Bind(name, std::move(v));
-    }
-    if (!ok) continue;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      const auto& [name, program] = d.columns[c];
-      Value v = program.Evaluate(act);
-      if (v.is_error()) {
-        diags->Error("engine.eval_error",
-                     "derived " + Quote(d.spec.name) + " column " + Quote(name) + " on line " +
-                         std::to_string(from_table->line(r)) + ": " + v.error_message(),
-                     d.spec.span);
+      if (!ok) continue;
+      for (size_t c = 0; c < cells.size(); ++c) {
+        const auto& [name, program] = d.columns[c];
+        Value v = program.Evaluate(act);
+        if (v.is_error()) {
+          part->diags.Error("engine.eval_error",
+                            "derived " + Quote(d.spec.name) + " column " + Quote(name) +
+                                " on line " + std::to_string(from_table->line(r)) + ": " +
+                                v.error_message(),
+                            d.spec.span);
+        }
+        cells[c].Append(v);
       }
-      cells[c].Append(v);
     }
   }
-  for (CellColumn& c : cells) table.cells.push_back(std::move(c).Finish());
+
+  // The parts' cells one after another, sorted as the pack says; the
+  // parts' errors in the order of their rows.
+  void Finish() {
+    table.name = d.spec.name;
+    for (const auto& [name, program] : d.columns) {
+      table.columns.push_back(name);
+      table.types.push_back(program.result_type().ToString());
+    }
+    uint64_t planned_rows = 0, lets_computed = 0;
+    std::vector<CellColumn> cells = std::move(parts[0].cells);
+    for (CellColumn& c : cells) c.Reserve(num_rows);
+    for (size_t k = 0; k < parts.size(); ++k) {
+      for (size_t c = 0; k > 0 && c < cells.size(); ++c) {
+        cells[c].AppendRows(std::move(parts[k].cells[c]));
+      }
+      parts[k].cells.clear();
+      diags.Append(parts[k].diags);
+      planned_rows += parts[k].planned_rows;
+      lets_computed += parts[k].lets_computed;
+    }
+    for (CellColumn& c : cells) table.cells.push_back(std::move(c).Finish());
+    Sort();
+    if (profiled) {
+      profile.rule = "derived:" + d.spec.name;
+      profile.path = value_plan ? "plan, then row evaluator" : "row evaluator";
+      profile.subjects = profile.judged = num_rows;
+      profile.evaluated = num_rows - planned_rows;
+      profile.lets_computed = lets_computed;
+      profile.lets_bound = num_rows * d.lets.size();
+      profile.findings = table.num_rows();
+    }
+  }
 
   // Sorted (stably) by the sort columns, unless the rows already are.
-  std::vector<CellOrder> keys;
-  for (const std::string& c : d.spec.sort_by) {
-    auto it = std::find(table.columns.begin(), table.columns.end(), c);
-    if (it != table.columns.end()) {
-      table.key.push_back(c);
-      keys.emplace_back(table.cells[static_cast<size_t>(it - table.columns.begin())]);
+  void Sort() {
+    std::vector<CellOrder> keys;
+    for (const std::string& c : d.spec.sort_by) {
+      auto it = std::find(table.columns.begin(), table.columns.end(), c);
+      if (it != table.columns.end()) {
+        table.key.push_back(c);
+        keys.emplace_back(table.cells[static_cast<size_t>(it - table.columns.begin())]);
+      }
     }
-  }
-  const auto compare = [&](size_t a, size_t b) {
-    for (const CellOrder& key : keys) {
-      if (const int cmp = key(a, b); cmp != 0) return cmp;
+    const auto compare = [&](size_t a, size_t b) {
+      for (const CellOrder& key : keys) {
+        if (const int cmp = key(a, b); cmp != 0) return cmp;
+      }
+      return 0;
+    };
+    // The check is exact only where the order is a strict weak one: typed
+    // keys without nulls (a null is equal to everything, so [2, null, 1] is
+    // in order pairwise, and the sort may still move 1 before 2).
+    const size_t rows = table.num_rows();
+    bool strict = true;
+    for (const CellOrder& key : keys) strict = strict && key.strict();
+    bool sorted = strict;
+    if (sorted && keys.size() == 1) {
+      sorted = keys[0].Sorted(rows);
+    } else {
+      for (size_t r = 1; sorted && r < rows && !keys.empty(); ++r) sorted = compare(r - 1, r) <= 0;
     }
-    return 0;
-  };
-  // The check is exact only where the order is a strict weak one: typed
-  // keys without nulls (a null is equal to everything, so [2, null, 1] is
-  // in order pairwise, and the sort may still move 1 before 2).
-  const size_t rows = table.num_rows();
-  bool strict = true;
-  for (const CellOrder& key : keys) strict = strict && key.strict();
-  bool sorted = strict;
-  if (sorted && keys.size() == 1) {
-    sorted = keys[0].Sorted(rows);
-  } else {
-    for (size_t r = 1; sorted && r < rows && !keys.empty(); ++r) sorted = compare(r - 1, r) <= 0;
-  }
-  if (!sorted) {
+    if (sorted) return;
     for (CellOrder& key : keys) key.Rank();
     std::vector<uint32_t> perm(rows);
     std::iota(perm.begin(), perm.end(), 0);
@@ -669,18 +828,32 @@ DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, cons
     keys.clear();  // (they refer to the columns replaced)
     for (Column& c : table.cells) c = Permute(c, perm);
   }
+};
 
-  if (profile != nullptr) {
-    profile->rule = "derived:" + d.spec.name;
-    profile->path = value_plan ? "plan, then row evaluator" : "row evaluator";
-    profile->subjects = profile->judged = num_rows;
-    profile->evaluated = num_rows - planned_rows;
-    profile->lets_computed = lets_computed;
-    profile->lets_bound = num_rows * d.lets.size();
-    profile->findings = rows;
-  }
-  return table;
+DerivedTask::DerivedTask(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts,
+                         const RecordSet& records, const Activation& base, bool plan,
+                         size_t threads, bool profile)
+    : impl_(std::make_unique<Impl>(p, d, facts, records, base, plan, threads, profile)) {}
+
+DerivedTask::~DerivedTask() = default;
+
+size_t DerivedTask::parts() const { return impl_->parts.size(); }
+
+bool DerivedTask::Run(size_t k) {
+  Impl& t = *impl_;
+  std::call_once(t.planned, [&] { t.Plan(); });
+  const size_t begin = std::min(t.num_rows, k * t.part_rows);
+  const size_t end = std::min(t.num_rows, begin + t.part_rows);
+  t.Evaluate(static_cast<uint32_t>(begin), static_cast<uint32_t>(end), &t.parts[k]);
+  // (acq_rel: the last part sees every part's cells.)
+  if (t.left.fetch_sub(1, std::memory_order_acq_rel) != 1) return false;
+  t.Finish();
+  return true;
 }
+
+DerivedTable& DerivedTask::table() { return impl_->table; }
+Diagnostics& DerivedTask::diags() { return impl_->diags; }
+RuleProfile& DerivedTask::profile() { return impl_->profile; }
 
 }  // namespace internal
 

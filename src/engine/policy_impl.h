@@ -141,11 +141,37 @@ std::string Text(const Value& v);
 void AppendText(const PlannedColumn& c, size_t i, std::string* out);
 
 // Derived table `d` over `facts` (derived.cc): its rows through the plan
-// where it can (with `plan`) and the row evaluator elsewhere, sorted; the
-// errors of rows in `diags`; its profile entry in `profile` if not null.
-DerivedTable EvaluateDerived(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts,
-                             const RecordSet& records, const Activation& base, bool plan,
-                             Diagnostics* diags, RuleProfile* profile);
+// where it can (with `plan`) and the row evaluator elsewhere, in parts of
+// its rows that the check's threads evaluate at once (one part for one
+// thread), then put together and sorted. The table, the errors of its rows
+// and its profile entry (with `profile`) are the same however many parts.
+class DerivedTask {
+ public:
+  DerivedTask(const PolicyImpl& p, const CompiledDerived& d, const FactSet& facts,
+              const RecordSet& records, const Activation& base, bool plan, size_t threads,
+              bool profile);
+  ~DerivedTask();
+  DerivedTask(const DerivedTask&) = delete;
+  DerivedTask& operator=(const DerivedTask&) = delete;
+
+  size_t parts() const;
+  // Evaluates part k (each part once, on any thread). The part that
+  // finishes last also puts the table together: true for it.
+  bool Run(size_t k);
+  // After every part has run: the table, the errors of its rows (in row
+  // order), and its profile entry but for the time.
+  DerivedTable& table();
+  Diagnostics& diags();
+  RuleProfile& profile();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The rows of a part of a derived table (DerivedTask); 0: four parts per
+// thread, at least 16,384 rows each. Tests set it.
+extern size_t derived_part_rows;
 
 // The window start: `options.from`, else the pack's `window_start`
 // parameter; nullopt (with an error in `diags`) if neither is there.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/policy_impl.h"
 #include "engine_test_util.h"
 #include "zhucun/csv.h"
 #include "zhucun/engine.h"
@@ -24,8 +25,10 @@ using testing::WriteSmallPack;
 // one derived table, `derived`.
 const std::vector<std::string> kEnds = {"2024-05-01", "", "", "", "", "", "", "2024-01-01"};
 
+// With `part_rows`, the table is evaluated in parts of that many rows on
+// three threads (internal::derived_part_rows).
 DerivedTable Ends(const std::string& derived, bool plan,
-                  const std::vector<std::string>& ends = kEnds) {
+                  const std::vector<std::string>& ends = kEnds, size_t part_rows = 0) {
   TempDir pack;
   WriteSmallPack(pack, "derived", "derived.yaml", derived);
   TempDir data;
@@ -38,7 +41,11 @@ DerivedTable Ends(const std::string& derived, bool plan,
   data.Write("teams.csv", teams);
   CheckOptions options;
   options.plan = plan;
+  if (part_rows > 0) options.threads = 3;
+  const size_t kept = internal::derived_part_rows;
+  internal::derived_part_rows = part_rows;
   Report r = testing::CheckFolders(pack, data, options);
+  internal::derived_part_rows = kept;
   if (r.derived.size() != 1) {
     ADD_FAILURE() << "expected one derived table, got " << r.derived.size();
     return {};
@@ -125,6 +132,44 @@ TEST(DerivedTableTest, ATypedColumnWhoseFirstCellIsNullKeepsItNull) {
       EXPECT_NE(t.cells[c].type(), ColumnType::kValue) << t.columns[c];
       EXPECT_EQ(t.cells[c].valid(), (std::vector<uint8_t>{0, 1, 0})) << t.columns[c];
       EXPECT_TRUE(t.cells[c].Get(0).is_null()) << t.columns[c];
+    }
+  }
+}
+
+// A table evaluated in parts on several threads is the table of one part,
+// storage and all, wherever the parts begin: a part of nulls only after
+// typed rows and before them, a part with nulls after one without,
+// typed parts after a part of Values and before one.
+TEST(DerivedTableTest, PartsOnThreadsMakeTheTableOfOnePart) {
+  const std::string table =
+      std::string(kTypes) +
+      "      first_null: \"t.end_date == null ? null : t.end_date\"\n"
+      "      mixed: \"t.end_date == null ? null : (t.team_id == 'T3' ? 'x' : t.end_date)\"\n"
+      "      label: \"t.end_date == null ? 'open' : t.team_id\"\n";
+  const std::vector<std::vector<std::string>> ends = {
+      kEnds, {"", "", "2024-05-01", "2024-06-01", "", "2024-01-01", ""},
+      {"2024-05-01", "2024-05-02", "2024-05-03", "", "2024-01-01", "", "2024-02-01"}};
+  for (bool plan : {true, false}) {
+    for (const std::vector<std::string>& e : ends) {
+      const DerivedTable whole = Ends(table, plan, e);
+      ASSERT_EQ(whole.num_rows(), e.size());
+      for (size_t part_rows : {1, 2, 3}) {
+        const DerivedTable parts = Ends(table, plan, e, part_rows);
+        ASSERT_EQ(parts.num_rows(), whole.num_rows());
+        for (size_t c = 0; c < whole.cells.size(); ++c) {
+          const std::string what = whole.columns[c] + ", parts of " + std::to_string(part_rows) +
+                                   (plan ? ", plan" : "") + ", first end " + e[0];
+          const zhucun::Column& x = parts.cells[c];
+          const zhucun::Column& y = whole.cells[c];
+          EXPECT_EQ(x.type(), y.type()) << what;
+          EXPECT_EQ(x.valid(), y.valid()) << what;
+          if (y.type() == ColumnType::kString && x.type() == y.type()) {
+            EXPECT_EQ(x.dictionary(), y.dictionary()) << what;
+            EXPECT_EQ(x.int32s(), y.int32s()) << what;
+          }
+          EXPECT_EQ(Column(parts, c), Column(whole, c)) << what;
+        }
+      }
     }
   }
 }

@@ -610,6 +610,90 @@ TEST(DifferentialTest, GeneratedDerivedTablesGiveTheSameRowsWithAndWithoutPlans)
   std::filesystem::remove_all(data);
 }
 
+// A derived table evaluated in parts on several threads (DerivedTask) is
+// the table of one part: the same rows, and the same storage — each
+// column's type, scale, validity mask, dictionary and codes — the same
+// errors in the same order, and the same profile counts, for parts of 1,
+// 3 and 100 rows (the generated packs' columns are typed, of Values, null
+// at first, of the facts' dictionary or their own, planned or not).
+TEST(DerivedTablesTest, PartsOnThreadsGiveTheTableOfOnePart) {
+  const std::string data = Generate("zhucun_plan_derived_parts_data", 0, 0.02);
+  struct Table {
+    std::string diagnostics;
+    std::vector<DerivedTable> derived;
+    std::vector<std::string> counts;
+  };
+  size_t tables = 0;
+  for (bool errors : {false, true}) {
+    for (uint32_t seed = 1; seed <= (kSanitized ? 3u : 8u); ++seed) {
+      const std::string dir = WriteDerivedPack(seed, errors, seed % 2 == 0);
+      SourceManager sources;
+      auto policy = Policy::Load(dir, sources);
+      ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+      auto facts = Read(policy.value(), data, false, sources);
+      ASSERT_NE(facts, nullptr);
+      for (bool plan : {true, false}) {
+        const auto check = [&](size_t part_rows, unsigned threads) {
+          const size_t kept = internal::derived_part_rows;
+          internal::derived_part_rows = part_rows;
+          CheckOptions options;
+          options.as_of = *Date::Parse("2024-06-30");
+          options.plan = plan;
+          options.profile = true;
+          options.threads = threads;
+          Result<Report> r = policy.value().Check(facts, options);
+          internal::derived_part_rows = kept;
+          Table t;
+          t.diagnostics = r.diagnostics().Render(sources);
+          if (!r.ok()) return t;
+          t.derived = std::move(r.value().derived);
+          for (const RuleProfile& e : r.value().profile->rules) {
+            t.counts.push_back(e.rule + " " + std::to_string(e.evaluated) + " " +
+                               std::to_string(e.lets_computed) + " " + std::to_string(e.findings));
+          }
+          return t;
+        };
+        const Table whole = check(0, 1);
+        for (size_t part_rows : {size_t{1}, size_t{3}, size_t{100}}) {
+          const std::string what = "seed " + std::to_string(seed) + (errors ? ", errors" : "") +
+                                   (plan ? ", plan" : "") + ", parts of " + std::to_string(part_rows);
+          const Table parts = check(part_rows, 3);
+          EXPECT_EQ(parts.diagnostics, whole.diagnostics) << what;
+          EXPECT_EQ(parts.counts, whole.counts) << what;
+          ASSERT_EQ(parts.derived.size(), whole.derived.size()) << what;
+          for (size_t d = 0; d < whole.derived.size(); ++d) {
+            const DerivedTable& a = parts.derived[d];
+            const DerivedTable& b = whole.derived[d];
+            ASSERT_EQ(a.num_rows(), b.num_rows()) << what;
+            ++tables;
+            for (size_t c = 0; c < b.cells.size(); ++c) {
+              const Column& x = a.cells[c];
+              const Column& y = b.cells[c];
+              const std::string col = what + ", column " + b.columns[c];
+              ASSERT_EQ(x.type(), y.type()) << col;
+              EXPECT_EQ(x.scale(), y.scale()) << col;
+              EXPECT_EQ(x.valid(), y.valid()) << col;
+              if (y.type() == ColumnType::kString) {
+                EXPECT_EQ(x.dictionary(), y.dictionary()) << col;
+                EXPECT_EQ(x.int32s(), y.int32s()) << col;
+              }
+              for (size_t r = 0; r < b.num_rows(); ++r) {
+                ASSERT_EQ(a.Text(r, c), b.Text(r, c)) << col << ", row " << r;
+                if (y.type() == ColumnType::kValue) {
+                  ASSERT_EQ(x.Get(r).kind(), y.Get(r).kind()) << col << ", row " << r;
+                }
+              }
+            }
+          }
+        }
+      }
+      std::filesystem::remove_all(dir);
+    }
+  }
+  EXPECT_GT(tables, 0u);
+  std::filesystem::remove_all(data);
+}
+
 // The derived table's typed cells (DerivedTable::cells) and its order,
 // against their definitions: a column is typed where its values that are
 // not null have one kind (decimals one scale) among bool, int, double,

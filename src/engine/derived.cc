@@ -618,7 +618,8 @@ Column Permute(const Column& c, const std::vector<uint32_t>& perm) {
 
 size_t derived_part_rows = 0;
 
-// A part's rows through the plan where it can, the row evaluator elsewhere.
+// A derived table's parts (rows [k * part_rows, (k + 1) * part_rows)),
+// what each made, and the table they make together.
 struct DerivedTask::Impl {
   const PolicyImpl& p;
   const CompiledDerived& d;
@@ -629,7 +630,7 @@ struct DerivedTask::Impl {
   bool profiled;
   const FactTable* from_table = nullptr;
   size_t num_rows = 0;
-  size_t part_rows = 0;  // (a multiple of kBlock)
+  size_t part_rows = 0;
   std::once_flag planned;
   std::unique_ptr<RulePlan> value_plan;  // (its texts are the cells' until the end)
   struct Part {
@@ -651,12 +652,14 @@ struct DerivedTask::Impl {
       : p(p), d(d), facts(facts), records(records), base(base), plan(plan), profiled(profiled) {
     from_table = facts.table(d.spec.from);
     num_rows = from_table == nullptr ? 0 : from_table->num_rows();
-    // Four parts a thread (each a few blocks at least) to share the rows
-    // with the rules' chunks; one part on one thread.
+    // Four parts a thread (each four blocks at least, and whole blocks but
+    // the last) to share the rows with the rules' chunks; one part on one
+    // thread.
     part_rows = derived_part_rows;
     if (part_rows == 0) {
+      const size_t share = (num_rows + threads * 4 - 1) / (threads * 4);
       part_rows = threads <= 1 ? num_rows
-                               : std::max<size_t>(4 * kBlock, (num_rows + threads * 4 - 1) / (threads * 4));
+                               : std::max<size_t>(4, (share + kBlock - 1) / kBlock) * kBlock;
     }
     part_rows = std::max<size_t>(1, part_rows);
     parts.resize(num_rows == 0 ? 1 : (num_rows + part_rows - 1) / part_rows);

@@ -170,7 +170,7 @@ class DerivedTask {
 };
 
 // The rows of a part of a derived table (DerivedTask); 0: four parts per
-// thread, at least 16,384 rows each. Tests set it.
+// thread, in whole blocks of 4,096 rows, four blocks at least. Tests set it.
 extern size_t derived_part_rows;
 
 // The window start: `options.from`, else the pack's `window_start`

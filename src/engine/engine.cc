@@ -54,7 +54,7 @@ std::string Text(const Value& v) {
 void AppendText(const PlannedColumn& c, size_t i, std::string* out) {
   if (c.state[i] != PlannedColumn::kValue) return;  // (null: "")
   switch (c.kind) {
-    case ValueKind::kString: *out += c.strings[i]; return;
+    case ValueKind::kString: *out += c.Text(i); return;
     case ValueKind::kInt: {
       char digits[24];
       const auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.ints[i]);

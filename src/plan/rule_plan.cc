@@ -117,7 +117,7 @@ Value PlannedColumn::Get(size_t i) const {
     case ValueKind::kInt: return Value::Int(ints[i]);
     case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(ints[i])));
     case ValueKind::kDecimal: return Value::FromDecimal(decimals[i]);
-    case ValueKind::kString: return Value::String(std::string(strings[i]));
+    case ValueKind::kString: return Value::String(std::string(Text(i)));
     case ValueKind::kPeriod: return Value::FromPeriod(periods[i]);
     default: return Value::Null();
   }
@@ -179,14 +179,28 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
   // (The columns of an earlier call keep their buffers: a caller planning
   // its rows block by block fills the same memory each time.)
   out->resize(impl_->roots.size());
+  // Per root, the facts' column of strings it reads as it is (`row.name`),
+  // or null: such a column is given as its codes alone (no text looked up).
+  std::vector<const ::zhucun::Column*> coded(impl_->roots.size(), nullptr);
   for (size_t k = 0; k < impl_->roots.size(); ++k) {
     PlannedColumn& c = (*out)[k];
     c.kind = ValueKind::kNull;
     c.codes_of = nullptr;
     c.codes.clear();
+    c.strings.clear();
     c.state.assign(rows.size(), PlannedColumn::kUnknown);
     if (impl_->roots[k] < 0) continue;
-    SetKind(c, impl_->nodes[static_cast<size_t>(impl_->roots[k])].kind);
+    const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
+    SetKind(c, node.kind);
+    if (node.op == Op::kColumn && node.kind == K::kString) {
+      const ::zhucun::Column& column = impl_->facts->tables()[node.table].column(node.column);
+      if (column.type() == ColumnType::kString) {
+        coded[k] = &column;
+        c.codes_of = &column;
+        c.codes.resize(rows.size());
+        continue;
+      }
+    }
     switch (c.kind) {
       case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
         c.ints.resize(rows.size());
@@ -205,21 +219,30 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
       frames.ResetSteps();
       PlannedColumn& c = (*out)[k];
       const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
-      const Vec& v = runner.Eval(impl_->roots[k], f);
-      // A string column read as it is: the codes of its dictionary too.
-      const Vec* rows_read = nullptr;
-      if (node.op == Op::kColumn && v.kind == K::kString) {
-        const ::zhucun::Column& column = impl_->facts->tables()[node.table].column(node.column);
-        if (column.type() == ColumnType::kString && (c.codes_of == nullptr || c.codes_of == &column)) {
-          c.codes_of = &column;
-          c.codes.resize(rows.size());
-          rows_read = &runner.Eval(node.kids[0], f);
+      uint8_t* state = c.state.data() + begin;
+      if (coded[k] != nullptr) {
+        // The column's code at each row read (as Runner::Column: unknown
+        // where the row is not a value — a field of null is an error —
+        // null where the cell is).
+        const Vec& read = runner.Eval(node.kids[0], f);
+        const ColumnView view = coded[k]->view();
+        const int32_t* codes = coded[k]->int32s().data();
+        for (size_t j = 0; j < f.n; ++j) {
+          if (read.st[j] != kValueRow || frames.Steps(j) >= impl_->max_steps) continue;
+          const auto r = static_cast<size_t>(read.i[j]);
+          if (!view.IsValid(r)) {
+            state[j] = PlannedColumn::kNull;
+            continue;
+          }
+          state[j] = PlannedColumn::kValue;
+          c.codes[begin + j] = codes[r];
         }
+        continue;
       }
+      const Vec& v = runner.Eval(impl_->roots[k], f);
       if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
       // Per row: its state, and its value where it has one (`put`), with
       // the kind decided once for the batch.
-      uint8_t* state = c.state.data() + begin;
       const auto each = [&](auto put) {
         for (size_t j = 0; j < f.n; ++j) {
           if (v.st[j] == kUnknownRow || frames.Steps(j) >= impl_->max_steps) continue;
@@ -236,17 +259,7 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
           each([&](size_t r, size_t j) { c.ints[r] = v.i[j]; });
           break;
         case K::kDecimal: each([&](size_t r, size_t j) { c.decimals[r] = v.d[j]; }); break;
-        case K::kString:
-          if (rows_read != nullptr) {
-            const int32_t* codes = c.codes_of->int32s().data();
-            each([&](size_t r, size_t j) {
-              c.strings[r] = v.s[j];
-              c.codes[r] = codes[static_cast<size_t>(rows_read->i[j])];
-            });
-          } else {
-            each([&](size_t r, size_t j) { c.strings[r] = v.s[j]; });
-          }
-          break;
+        case K::kString: each([&](size_t r, size_t j) { c.strings[r] = v.s[j]; }); break;
         case K::kPeriod: each([&](size_t r, size_t j) { c.periods[r] = v.p[j]; }); break;
         case K::kNull: each([](size_t, size_t) {}); break;
         default: break;  // (unknown)

@@ -118,12 +118,17 @@ struct PlannedColumn {
   std::vector<std::string_view> strings;    // kString: views of the facts' or the plan's text
   std::vector<Period> periods;              // kPeriod
   // kString read from a column of the facts (`row.name`): that column, and
-  // each value row's code in its dictionary (`strings` has the same text).
+  // each value row's code in its dictionary (`strings` is then empty).
   const Column* codes_of = nullptr;
   std::vector<int32_t> codes;
 
   // Row i as a Value (where it is known: a value or null).
   Value Get(size_t i) const;
+  // The text of row i of a kString column (a value).
+  std::string_view Text(size_t i) const {
+    return codes_of != nullptr ? std::string_view(codes_of->dictionary()[static_cast<size_t>(codes[i])])
+                               : strings[i];
+  }
 };
 
 // What a findings plan (RulePlan::BuildFindings) knows of a rule's pairs:

@@ -174,6 +174,70 @@ TEST(DerivedTableTest, PartsOnThreadsMakeTheTableOfOnePart) {
   }
 }
 
+// A column of the facts' strings read as it is (the plan gives its codes
+// alone) is null where the cell is, and an error where the row it is read
+// from is null (a field of null), with and without plans.
+TEST(DerivedTableTest, AStringColumnReadAsItIsIsNullWhereItsCellIsAndAnErrorThroughANullRow) {
+  const std::string schema =
+      "tables:\n"
+      "  - name: units\n"
+      "    key: unit_id\n"
+      "    columns:\n"
+      "      - {name: unit_id, type: id}\n"
+      "      - {name: name, type: text}\n"
+      "  - name: people\n"
+      "    key: person_id\n"
+      "    columns:\n"
+      "      - {name: person_id, type: id}\n"
+      "      - {name: note, type: text, nullable: true}\n"
+      "      - {name: unit_id, type: id, references: units, nullable: true}\n";
+  const auto check = [&](const std::string& column, bool plan) {
+    TempDir pack;
+    pack.Write("schema.yaml", schema);
+    pack.Write("pack.yaml",
+               "name: notes\nversion: 1.0.0\ntitle: notes\n"
+               "parameters:\n  window_start: {type: date, default: 2024-01-01}\n"
+               "includes: [schema.yaml, derived.yaml]\n");
+    pack.Write("derived.yaml", "derived:\n  - name: notes\n    from: people\n    as: p\n"
+                               "    columns:\n      id: p.person_id\n      c: " + column + "\n");
+    TempDir data;
+    data.Write("units.csv", "unit_id,name\nU1,县委办\nU2,财政局\n");
+    data.Write("people.csv",
+               "person_id,note,unit_id\nP1,,U1\nP2,驻村,U2\nP3,,U1\nP4,轮换,U1\nP5,在岗,\n");
+    SourceManager sources;
+    Result<Policy> policy = Policy::Load(pack.path(), sources);
+    EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+    auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
+    EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
+    CheckOptions options;
+    options.as_of = *Date::Parse("2024-06-30");
+    options.plan = plan;
+    return policy.value().Check(std::make_shared<const FactSet>(std::move(facts).value()), options);
+  };
+  for (bool plan : {true, false}) {
+    Result<Report> notes = check("p.note", plan);
+    ASSERT_TRUE(notes.ok());
+    const DerivedTable& t = notes.value().derived.at(0);
+    EXPECT_EQ(Column(t, 1), (std::vector<std::string>{"", "驻村", "", "轮换", "在岗"})) << plan;
+    EXPECT_EQ(t.cells[1].type(), ColumnType::kString) << plan;
+    EXPECT_EQ(t.cells[1].valid(), (std::vector<uint8_t>{0, 1, 0, 1, 1})) << plan;
+    // P5 has no unit: its row is an error, the others' names are read.
+    Result<Report> units = check("\"p.unit_id == null ? 'none' : p.unit.name\"", plan);
+    ASSERT_TRUE(units.ok());
+    EXPECT_EQ(Column(units.value().derived.at(0), 1),
+              (std::vector<std::string>{"县委办", "财政局", "县委办", "县委办", "none"}))
+        << plan;
+    Result<Report> failed = check("p.unit.name", plan);
+    ASSERT_FALSE(failed.ok()) << plan;
+    ASSERT_EQ(failed.diagnostics().size(), 1u) << plan;
+    const Diagnostic& error = failed.diagnostics().items()[0];
+    EXPECT_EQ(error.code, "engine.eval_error");
+    EXPECT_EQ(error.message.substr(0, error.message.find(':')),
+              "derived `notes` column `c` on line 6")
+        << error.message;
+  }
+}
+
 // A column of the facts' strings copied as it is shares the facts'
 // dictionary (both columns here share it with teams.team_id); changing one
 // column's dictionary copies it first, so neither the other column nor the

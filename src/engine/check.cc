@@ -332,8 +332,8 @@ class RuleRunner {
             }
           }
           // (The subject's name moves into its last pair's finding.)
-          findings_->emplace_back(rule_.spec.id, k + 1 == e ? std::move(name) : name,
-                                  std::move(period), rule_.spec.severity, std::string(message));
+          findings_->push_back({rule_.spec.id, k + 1 == e ? std::move(name) : name,
+                                std::move(period), rule_.spec.severity, std::string(message)});
           continue;
         }
         if (!act) act.emplace(SubjectActivation(subjects.Bound(begin + s)));

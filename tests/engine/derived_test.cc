@@ -205,14 +205,9 @@ TEST(DerivedTableTest, AStringColumnReadAsItIsIsNullWhereItsCellIsAndAnErrorThro
     data.Write("people.csv",
                "person_id,note,unit_id\nP1,,U1\nP2,驻村,U2\nP3,,U1\nP4,轮换,U1\nP5,在岗,\n");
     SourceManager sources;
-    Result<Policy> policy = Policy::Load(pack.path(), sources);
-    EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
-    auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
-    EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
     CheckOptions options;
-    options.as_of = *Date::Parse("2024-06-30");
     options.plan = plan;
-    return policy.value().Check(std::make_shared<const FactSet>(std::move(facts).value()), options);
+    return testing::CheckFolders(pack, data, options, sources);
   };
   for (bool plan : {true, false}) {
     Result<Report> notes = check("p.note", plan);

@@ -74,19 +74,26 @@ inline void WriteSmallPack(const TempDir& pack, const std::string& name, const s
 }
 
 // Loads the pack in `pack`, reads the CSV files of `data` against its
-// schema and checks them with `options` (as_of 2024-06-30): the report, or
-// an empty one with the failure added to the test.
-inline Report CheckFolders(const TempDir& pack, const TempDir& data, CheckOptions options) {
-  SourceManager sources;
+// schema and checks them with `options` (as_of 2024-06-30): the check's
+// result, which may have failed; a pack or data that does not load is
+// added to the test as a failure (and fails the result).
+inline Result<Report> CheckFolders(const TempDir& pack, const TempDir& data, CheckOptions options,
+                                   SourceManager& sources) {
   Result<Policy> policy = Policy::Load(pack.path(), sources);
   EXPECT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
-  if (!policy.ok()) return {};
+  if (!policy.ok()) return Result<Report>(policy.diagnostics());
   auto facts = ReadCsvFolder(policy.value().schema(), data.path(), CsvOptions{}, sources);
   EXPECT_TRUE(facts.ok()) << facts.diagnostics().Render(sources);
-  if (!facts.ok()) return {};
+  if (!facts.ok()) return Result<Report>(facts.diagnostics());
   options.as_of = *Date::Parse("2024-06-30");
-  auto report = policy.value().Check(
-      std::make_shared<const FactSet>(std::move(facts).value()), options);
+  return policy.value().Check(std::make_shared<const FactSet>(std::move(facts).value()), options);
+}
+
+// The same, the report of a check that must succeed: else an empty one,
+// with the failure added to the test.
+inline Report CheckFolders(const TempDir& pack, const TempDir& data, CheckOptions options) {
+  SourceManager sources;
+  Result<Report> report = CheckFolders(pack, data, std::move(options), sources);
   EXPECT_TRUE(report.ok()) << report.diagnostics().Render(sources);
   return report.ok() ? std::move(report).value() : Report{};
 }

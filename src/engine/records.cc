@@ -163,7 +163,7 @@ class RecordSet::TableSource : public RecordSource {
         if (row + 1 < groups.offsets.size()) {
           rows.reserve(groups.offsets[row + 1] - groups.offsets[row]);
           for (uint32_t k = groups.offsets[row]; k < groups.offsets[row + 1]; ++k) {
-            rows.push_back(set_->RowOf(f.info.other_table, groups.rows[k]));
+            rows.push_back(set_->RowOf(f.info.other_table, groups.row(k)));
           }
         }
         *out = Value::List(std::move(rows));

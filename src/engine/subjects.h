@@ -79,7 +79,7 @@ class Subjects {
       }
       case SubjectSpec::Kind::kGroup:
         if (groups_->offsets[i] == groups_->offsets[i + 1]) return {};
-        return spec_.label + ":" + Text(key_->Get(groups_->rows[groups_->offsets[i]]));
+        return spec_.label + ":" + Text(key_->Get(groups_->row(groups_->offsets[i])));
     }
     return {};
   }
@@ -121,7 +121,7 @@ class Subjects {
       case SubjectSpec::Kind::kGroup: {
         ValueList rows;
         for (uint32_t k = groups_->offsets[i]; k < groups_->offsets[i + 1]; ++k) {
-          rows.push_back(records_.Row(spec_.table, groups_->rows[k]));
+          rows.push_back(records_.Row(spec_.table, groups_->row(k)));
         }
         return Value::List(std::move(rows));
       }

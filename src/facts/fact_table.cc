@@ -95,22 +95,31 @@ GroupIndex FactTable::GroupBy(std::string_view column) const {
   } else {
     return g;
   }
-  // Counting sort by group, keeping row order within a group. (The index
-  // of a large table is written once, as a load's columns are: huge pages
-  // spare most of its page faults.)
+  // Counting sort by group, keeping row order within a group; no list of
+  // rows where every row has a group and they come in order of group
+  // (GroupIndex::listed). (The index of a large table is written once, as
+  // a load's columns are: huge pages spare most of its page faults.)
   internal::ReserveHuge(g.offsets, groups + 1);
   g.offsets.assign(groups + 1, 0);
+  bool in_order = true;
+  int32_t before = 0;
   for (size_t r = 0; r < num_rows_; ++r) {
-    if (group_of[r] >= 0) ++g.offsets[static_cast<size_t>(group_of[r]) + 1];
+    const int32_t group = group_of[r];
+    in_order = in_order && group >= before;
+    before = group;
+    if (group >= 0) ++g.offsets[static_cast<size_t>(group) + 1];
   }
   for (size_t i = 1; i < g.offsets.size(); ++i) g.offsets[i] += g.offsets[i - 1];
-  internal::ReserveHuge(g.rows, g.offsets.back());
-  g.rows.resize(g.offsets.back());
+  if (in_order) return g;
+  internal::ReserveHuge(g.listed, g.offsets.back());
+  g.listed.resize(g.offsets.back());
   std::vector<uint32_t> next;
   internal::ReserveHuge(next, groups);
   next.assign(g.offsets.begin(), g.offsets.end() - 1);
   for (size_t r = 0; r < num_rows_; ++r) {
-    if (group_of[r] >= 0) g.rows[next[static_cast<size_t>(group_of[r])]++] = static_cast<uint32_t>(r);
+    if (group_of[r] >= 0) {
+      g.listed[next[static_cast<size_t>(group_of[r])]++] = static_cast<uint32_t>(r);
+    }
   }
   return g;
 }

@@ -199,13 +199,13 @@ Frame Runner::Join(int range_id, int slot_in, Frame& f, std::vector<uint8_t>* kn
     rows.resize(rows.size() + total);
     uint32_t* parent = parent_of->data() + parent_of->size() - total;
     int32_t* row = rows.data() + rows.size() - total;
-    const uint32_t* group_rows = range.groups->rows.data();
+    const uint32_t* listed = range.groups->listed.empty() ? nullptr : range.groups->listed.data();
     for (size_t i = 0; i < f.n; ++i) {
       if ((*known)[i] == 0) continue;
       const auto [b, e] = Span(*range.groups, parents.i[i]);
       for (uint32_t k = b; k < e; ++k) {
         *parent++ = static_cast<uint32_t>(i);
-        *row++ = static_cast<int32_t>(group_rows[k]);
+        *row++ = static_cast<int32_t>(listed != nullptr ? listed[k] : k);
       }
     }
   } else {
@@ -289,7 +289,7 @@ bool Runner::EquiJoin(const PNode& range, int conjunct, size_t slot, Frame& f,
   for (int64_t g : groups) {
     begin_of.push_back(rows.vars[slot].size());
     const auto [b, e] = Span(*rel.groups, g);
-    for (uint32_t k = b; k < e; ++k) rows.vars[slot].push_back(static_cast<int32_t>(rel.groups->rows[k]));
+    for (uint32_t k = b; k < e; ++k) rows.vars[slot].push_back(static_cast<int32_t>(rel.groups->row(k)));
   }
   begin_of.push_back(rows.vars[slot].size());
   rows.n = rows.vars[slot].size();

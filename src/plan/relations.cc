@@ -28,9 +28,7 @@ const GroupIndex& Relations::All(size_t table) {
   }
   auto index = std::make_unique<GroupIndex>();
   const size_t n = records_.facts().tables()[table].num_rows();
-  index->offsets = {0, static_cast<uint32_t>(n)};
-  index->rows.resize(n);
-  for (size_t r = 0; r < n; ++r) index->rows[r] = static_cast<uint32_t>(r);
+  index->offsets = {0, static_cast<uint32_t>(n)};  // (its rows in order: none listed)
   built_.emplace_back(std::make_pair(table, kAll), std::move(index));
   return *built_.back().second;
 }
@@ -57,14 +55,18 @@ Relations::Composed Relations::Compose(const GroupIndex& outer,
     const auto [ob, oe] = span(outer, p);
     uint64_t steps = (outer_steps != nullptr ? (*outer_steps)[p] : 0) + (oe - ob);
     for (uint32_t k = ob; k < oe; ++k) {
-      const uint32_t c = outer.rows[k];
+      const uint32_t c = outer.row(k);
       const auto [ib, ie] = span(inner, c);
-      g.rows.insert(g.rows.end(), inner.rows.begin() + ib, inner.rows.begin() + ie);
+      for (uint32_t j = ib; j < ie; ++j) g.listed.push_back(inner.row(j));
       if (inner_steps != nullptr && c < inner_steps->size()) steps += (*inner_steps)[c];
     }
-    g.offsets.push_back(static_cast<uint32_t>(g.rows.size()));
+    g.offsets.push_back(static_cast<uint32_t>(g.listed.size()));
     b->steps.push_back(static_cast<uint32_t>(std::min<uint64_t>(steps, UINT32_MAX)));
   }
+  // (Rows that come in order are not listed: GroupIndex::listed.)
+  bool in_order = true;
+  for (size_t k = 0; k < g.listed.size() && in_order; ++k) in_order = g.listed[k] == k;
+  if (in_order) std::vector<uint32_t>().swap(g.listed);
   composed_.push_back(std::move(b));
   return {composed_.back()->groups.get(), &composed_.back()->steps};
 }

@@ -47,7 +47,7 @@ struct GroupIndex {
   /// The groups' rows one after another; empty when they are the table's
   /// rows in order (a table whose rows come grouped, as an export ordered
   /// by the column gives them): row(k) is then k, and the index takes no
-  /// room for them (288 MB at scale 150).
+  /// room for them.
   std::vector<uint32_t> listed;
   /// The k-th row of the groups one after another (k < offsets.back()).
   uint32_t row(size_t k) const { return listed.empty() ? static_cast<uint32_t>(k) : listed[k]; }

@@ -465,9 +465,9 @@ void FactSetBuilder::Impl::AddColumns(std::string_view table, size_t rows,
   // The reserved storage is written a column at a time (no prefaulting a
   // chunk of rows ahead, which AddRow's row-at-a-time writing uses).
   tb.prefault_at = ~size_t{0};
-  tb.lines.resize(tb.rows);
+  while (tb.lines.size() < row0) tb.lines.push_back(0);  // (as a resize would; none are missing)
   for (size_t i = 0; i < rows; ++i) {
-    tb.lines[row0 + i] = lines != nullptr ? lines[i] : first_line + static_cast<uint32_t>(i);
+    tb.lines.push_back(lines != nullptr ? lines[i] : first_line + static_cast<uint32_t>(i));
   }
   tb.bad.resize(tb.rows, 0);
 

@@ -172,7 +172,6 @@ void FactSetBuilder::Impl::AppendPart(TableBuild& tb, TableBuild& part,
     tb.rows = n;
     try {
       if (expected_rows > n) {
-        internal::ReserveHuge(tb.lines, expected_rows);
         internal::ReserveHuge(tb.bad, expected_rows);
         internal::ReserveHuge(tb.offsets, expected_rows);
         for (ColumnBuild& cb : tb.columns) cb.Reserve(expected_rows);
@@ -197,12 +196,7 @@ void FactSetBuilder::Impl::AppendPart(TableBuild& tb, TableBuild& part,
     return static_cast<uint32_t>(static_cast<int64_t>(line) + line_delta);
   };
   if (n > 0) tb.NoteOrigin(static_cast<uint32_t>(base), RowOrigin::kFile);
-  if (line_delta == 0) {
-    AppendAll(tb.lines, part.lines);
-  } else {
-    internal::PrefaultNext(tb.lines, n);
-    for (const uint32_t line : part.lines) tb.lines.push_back(moved(line));
-  }
+  tb.lines.Append(part.lines, line_delta);
   AppendAll(tb.bad, part.bad);
   tb.bad_count += part.bad_count;
   if (tb.offsets.size() < base) tb.offsets.resize(base, 0);

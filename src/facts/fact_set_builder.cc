@@ -42,7 +42,6 @@ using internal::TableBuild;
 // Maps in the reserved storage of the table's next rows.
 void FactSetBuilder::Impl::PrefaultRows(TableBuild& tb) {
   constexpr size_t kChunk = size_t{1} << 16;
-  internal::PrefaultNext(tb.lines, kChunk);
   internal::PrefaultNext(tb.bad, kChunk);
   internal::PrefaultNext(tb.offsets, kChunk);
   for (ColumnBuild& cb : tb.columns) cb.PrefaultRows(kChunk);
@@ -207,7 +206,6 @@ void FactSetBuilder::Impl::ReserveStorage(TableBuild& tb, size_t rows) {
   const size_t total = tb.rows + rows;
   if (total <= tb.reserved) return;
   tb.reserved = total;
-  internal::ReserveHuge(tb.lines, total);
   internal::ReserveHuge(tb.bad, total);
   if (tb.locate) internal::ReserveHuge(tb.offsets, total);
   tb.prefault_at = tb.rows;
@@ -552,22 +550,16 @@ Result<FactSet> FactSetBuilder::Finish(Strictness strictness, size_t max_listed,
       }
       ft.columns_.push_back(std::move(col));
     }
-    keep(tb.lines);
+    if (compact) tb.lines.Keep(tb.bad);
     ft.num_rows_ = tb.lines.size();
     // The lines as runs of consecutive lines where that takes no more room
-    // (a run is two numbers).
-    std::vector<std::pair<uint32_t, uint32_t>> runs;
-    for (uint32_t r = 0; r < tb.lines.size() && runs.size() * 2 <= tb.lines.size(); ++r) {
-      if (runs.empty() || tb.lines[r] != runs.back().second + (r - runs.back().first)) {
-        runs.emplace_back(r, tb.lines[r]);
-      }
-    }
-    if (!runs.empty() && runs.size() * 2 <= tb.lines.size()) {
-      ft.line_runs_ = std::move(runs);
-      std::vector<uint32_t>().swap(tb.lines);
+    // (a run is two numbers), else a line per row.
+    if (!tb.lines.runs().empty() && tb.lines.runs().size() * 2 <= tb.lines.size()) {
+      ft.line_runs_ = tb.lines.runs();
     } else {
-      ft.lines_ = std::move(tb.lines);
+      ft.lines_ = tb.lines.Rows();
     }
+    tb.lines.clear();
     for (auto& [c, refs] : tb.references) {
       const ColumnSchema& spec = *tb.columns[c].spec;
       const size_t target = static_cast<size_t>(im.schema->TableIndex(spec.references));

@@ -465,7 +465,6 @@ void FactSetBuilder::Impl::AddColumns(std::string_view table, size_t rows,
   // The reserved storage is written a column at a time (no prefaulting a
   // chunk of rows ahead, which AddRow's row-at-a-time writing uses).
   tb.prefault_at = ~size_t{0};
-  while (tb.lines.size() < row0) tb.lines.push_back(0);  // (as a resize would; none are missing)
   for (size_t i = 0; i < rows; ++i) {
     tb.lines.push_back(lines != nullptr ? lines[i] : first_line + static_cast<uint32_t>(i));
   }

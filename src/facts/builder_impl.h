@@ -450,8 +450,6 @@ struct ColumnBuild {
   }
 };
 
-// Where a row came from, which decides how messages name it: a file's rows
-// by their place in the file (the span), AddRow's as "`t` row N: ",
 // The line of each row of a build, kept as runs of rows on consecutive
 // lines (a file's rows are one run but where a record spans lines or a
 // line is blank): two numbers a run instead of one a row — at scale 150
@@ -480,34 +478,23 @@ class LineRuns {
   // Appends the rows of `other`, their lines moved on by `delta`.
   void Append(const LineRuns& other, int64_t delta) {
     for (size_t k = 0; k < other.runs_.size(); ++k) {
-      const size_t end = k + 1 < other.runs_.size() ? other.runs_[k + 1].first : other.rows_;
-      const size_t length = end - other.runs_[k].first;
-      if (length == 0) continue;
       push_back(static_cast<uint32_t>(static_cast<int64_t>(other.runs_[k].second) + delta));
-      rows_ += length - 1;  // (the rest of the run goes on from its first line)
+      rows_ += other.End(k) - other.runs_[k].first - 1;  // (the rest of the run goes on)
     }
   }
   // Keeps the rows whose flag in `bad` is 0.
   void Keep(const std::vector<uint8_t>& bad) {
     LineRuns kept;
-    for (size_t k = 0; k < runs_.size(); ++k) {
-      const size_t end = k + 1 < runs_.size() ? runs_[k + 1].first : rows_;
-      for (size_t r = runs_[k].first; r < end; ++r) {
-        if (!bad[r]) kept.push_back(runs_[k].second + static_cast<uint32_t>(r - runs_[k].first));
-      }
-    }
+    ForEachRow([&](size_t row, uint32_t line) {
+      if (!bad[row]) kept.push_back(line);
+    });
     swap(kept);
   }
   // The line of every row.
   std::vector<uint32_t> Rows() const {
     std::vector<uint32_t> lines;
     lines.reserve(rows_);
-    for (size_t k = 0; k < runs_.size(); ++k) {
-      const size_t end = k + 1 < runs_.size() ? runs_[k + 1].first : rows_;
-      for (size_t r = runs_[k].first; r < end; ++r) {
-        lines.push_back(runs_[k].second + static_cast<uint32_t>(r - runs_[k].first));
-      }
-    }
+    ForEachRow([&](size_t, uint32_t line) { lines.push_back(line); });
     return lines;
   }
   void clear() {
@@ -520,10 +507,24 @@ class LineRuns {
   }
 
  private:
+  // The row after run k.
+  size_t End(size_t k) const { return k + 1 < runs_.size() ? runs_[k + 1].first : rows_; }
+  // Calls f(row, its line) for every row, in order.
+  template <typename F>
+  void ForEachRow(F f) const {
+    for (size_t k = 0; k < runs_.size(); ++k) {
+      for (size_t r = runs_[k].first; r < End(k); ++r) {
+        f(r, runs_[k].second + static_cast<uint32_t>(r - runs_[k].first));
+      }
+    }
+  }
+
   std::vector<std::pair<uint32_t, uint32_t>> runs_;
   size_t rows_ = 0;
 };
 
+// Where a row came from, which decides how messages name it: a file's rows
+// by their place in the file (the span), AddRow's as "`t` row N: ",
 // AddColumns' as "`t` line N: ".
 enum class RowOrigin : uint8_t { kFile, kRow, kColumns };
 

@@ -481,11 +481,31 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
       case I::kArithInt:
       case I::kArithDec: {
         // (Decimals of one scale, or a product, are their coefficients'.)
+        // (The overflows are gathered in a 64-bit word, not a bool, and a
+        // sum's or difference's found from the signs, not by
+        // __builtin_add_overflow: so the compiler's vector instructions do
+        // the loops. Either way a batch with an overflow is not computed.)
         const bool plain = in.op == I::kArithInt || in.arith == Op::kMul || in.sa == in.sb;
-        if (plain && in.arith == Op::kAdd) {
-          for (size_t i = 0; i < n; ++i) over |= __builtin_add_overflow(x[i], y[i], &v[i]);
-        } else if (plain && in.arith == Op::kSub) {
-          for (size_t i = 0; i < n; ++i) over |= __builtin_sub_overflow(x[i], y[i], &v[i]);
+        if (plain && (in.arith == Op::kAdd || in.arith == Op::kSub)) {
+          // x + y overflows where x and y have one sign and the sum the
+          // other; x - y where they differ and the difference has y's.
+          uint64_t sign = 0;
+          if (in.arith == Op::kAdd) {
+            for (size_t i = 0; i < n; ++i) {
+              const auto a = static_cast<uint64_t>(x[i]), b = static_cast<uint64_t>(y[i]);
+              const uint64_t z = a + b;
+              sign |= (a ^ z) & (b ^ z);
+              v[i] = static_cast<int64_t>(z);
+            }
+          } else {
+            for (size_t i = 0; i < n; ++i) {
+              const auto a = static_cast<uint64_t>(x[i]), b = static_cast<uint64_t>(y[i]);
+              const uint64_t z = a - b;
+              sign |= (a ^ b) & (a ^ z);
+              v[i] = static_cast<int64_t>(z);
+            }
+          }
+          over |= (sign >> 63) != 0;
         } else if (plain && in.arith == Op::kMul &&
                    (code_[static_cast<size_t>(in.a)].op == I::kConst ||
                     code_[static_cast<size_t>(in.b)].op == I::kConst)) {
@@ -495,12 +515,12 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
           const int64_t k = first ? code_[static_cast<size_t>(in.a)].k : code_[static_cast<size_t>(in.b)].k;
           const int64_t* __restrict z = first ? y : x;
           const int64_t limit = k == 0 ? INT64_MAX : k == INT64_MIN ? 0 : INT64_MAX / (k < 0 ? -k : k);
-          bool out_of_range = false;
+          uint64_t out_of_range = 0;
           for (size_t i = 0; i < n; ++i) {
-            out_of_range |= (z[i] > limit) | (z[i] < -limit);
+            out_of_range |= static_cast<uint64_t>((z[i] > limit) | (z[i] < -limit));
             v[i] = static_cast<int64_t>(static_cast<uint64_t>(z[i]) * static_cast<uint64_t>(k));
           }
-          over |= out_of_range;
+          over |= out_of_range != 0;
         } else if (plain) {
           for (size_t i = 0; i < n; ++i) over |= __builtin_mul_overflow(x[i], y[i], &v[i]);
         } else {  // at the larger scale, exact in 128 bits (as Decimal::Add)
@@ -609,7 +629,8 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
             A->codes_of == B->codes_of) {  // (texts of one dictionary: by code)
           const int32_t* ca = A->codes.data();
           const int32_t* cb = B->codes.data();
-          for (size_t i = 0; i < n; ++i) v[i] = res[ca[i] == cb[i] ? 1 : 0];
+          const int64_t same = res[1], other = res[0];  // (a select, not a load: vectorized)
+          for (size_t i = 0; i < n; ++i) v[i] = ca[i] == cb[i] ? same : other;
         } else if (ta == T::kString && tb == T::kString && A->coded && B->coded) {
           // Once per pair of texts (a lane whose code is -1 is unknown or
           // null, and set below).
@@ -636,7 +657,8 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
           const Period* py = B->p.data();
           for (size_t i = 0; i < n; ++i) v[i] = res[px[i] == py[i] ? 1 : 0];
         } else if (ta != T::kNull && tb != T::kNull && in.sa == in.sb) {
-          for (size_t i = 0; i < n; ++i) v[i] = res[x[i] == y[i] ? 1 : 0];
+          const int64_t same = res[1], other = res[0];  // (a select, not a load: vectorized)
+          for (size_t i = 0; i < n; ++i) v[i] = x[i] == y[i] ? same : other;
         } else if (ta != T::kNull && tb != T::kNull) {
           const int s = std::max(in.sa, in.sb);
           const int64_t pa = kPow10[static_cast<size_t>(s - in.sa)];
@@ -648,10 +670,23 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
         // A null on either side: equal when both are.
         const bool a_null = ta == T::kNull, b_null = tb == T::kNull;
         if (na != nullptr || nb != nullptr) {
-          for (size_t i = 0; i < n; ++i) {
-            const bool xn = a_null || (na != nullptr && na[i]);
-            const bool yn = b_null || (nb != nullptr && nb[i]);
-            if (xn || yn) v[i] = res[xn && yn ? 1 : 0];
+          // (Each side's nulls a mask or a constant, chosen before the loop:
+          // vectorized.)
+          const int64_t both = res[1], one = res[0];
+          const auto each = [&](auto x_null, auto y_null) {
+            for (size_t i = 0; i < n; ++i) {
+              const uint8_t xn = x_null(i), yn = y_null(i);
+              v[i] = (xn | yn) != 0 ? ((xn & yn) != 0 ? both : one) : v[i];
+            }
+          };
+          const auto mask = [](const uint8_t* m) { return [m](size_t i) { return m[i]; }; };
+          const auto constant = [](bool c) { return [c](size_t) { return static_cast<uint8_t>(c); }; };
+          if (na != nullptr && nb != nullptr) {
+            each(mask(na), mask(nb));
+          } else if (na != nullptr) {
+            each(mask(na), constant(b_null));
+          } else {
+            each(constant(a_null), mask(nb));
           }
         }
         break;
@@ -730,17 +765,21 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
       case I::kNot:
         for (size_t i = 0; i < n; ++i) v[i] = x[i] ^ 1;
         break;
-      case I::kCond: {  // x ? y : z; unknown where x is, or the branch taken; its null
-        if (bad != nullptr) {
-          for (size_t i = 0; i < n; ++i) {
-            const bool yes = x[i] != 0;
-            bad[i] = static_cast<uint8_t>(bad[i] || (yes ? bb != nullptr && bb[i] : bc != nullptr && bc[i]));
-          }
-        }
+      case I::kCond: {  // x ? y : z; the null of the branch taken
+        // (Unknown where x or either branch is: `bad` is so already, above.
+        // The row evaluator judges a lane whose branch not taken is unknown.)
+        // The nulls of the branch x takes, a loop per masks there are,
+        // without a test of a pointer per lane: vectorized.
         if (nul != nullptr) {
-          for (size_t i = 0; i < n; ++i) {
-            nul[i] = static_cast<uint8_t>(x[i] != 0 ? nb != nullptr && nb[i] : nc != nullptr && nc[i]);
-          }
+          // (Both masks read in every lane, and-ed with x's choice.)
+          const auto is = [&](size_t i) { return static_cast<uint8_t>(x[i] != 0); };
+          if (nb != nullptr && nc != nullptr) {
+            for (size_t i = 0; i < n; ++i) nul[i] = (is(i) & nb[i]) | ((is(i) ^ 1) & nc[i]);
+          } else if (nb != nullptr) {
+            for (size_t i = 0; i < n; ++i) nul[i] = is(i) & nb[i];
+          } else if (nc != nullptr) {
+            for (size_t i = 0; i < n; ++i) nul[i] = (is(i) ^ 1) & nc[i];
+          }  // (else none is null: `nul` is zeros)
         }
         if (in.type == T::kPeriod) {
           Period* p = r.p.data();
@@ -825,15 +864,15 @@ void Fused::Output(size_t n, Vec* out) const {
   const Lanes& r = Registers(code_.size())[static_cast<size_t>(root_)];
   out->kind = kind_;
   out->st.assign(n, kValueRow);
+  // (A store per lane, from a select: the compiler's vector instructions.)
+  uint8_t* __restrict st = out->st.data();
   if (last.may_null) {
-    for (size_t i = 0; i < n; ++i) {
-      if (r.nul[i]) out->st[i] = kNullRow;
-    }
+    const uint8_t* __restrict nul = r.nul.data();
+    for (size_t i = 0; i < n; ++i) st[i] = nul[i] != 0 ? kNullRow : st[i];
   }
   if (last.may_bad) {
-    for (size_t i = 0; i < n; ++i) {
-      if (r.bad[i]) out->st[i] = kUnknownRow;
-    }
+    const uint8_t* __restrict bad = r.bad.data();
+    for (size_t i = 0; i < n; ++i) st[i] = bad[i] != 0 ? kUnknownRow : st[i];
   }
   switch (last.type) {
     case T::kPeriod: out->p.assign(r.p.begin(), r.p.begin() + static_cast<ptrdiff_t>(n)); break;

@@ -602,5 +602,154 @@ TEST(DifferentialTest, CoveredDaysGivesTheRowEvaluatorsDays) {
   std::filesystem::remove_all(dir);
 }
 
+// Sums, differences and products by a constant whose ints or decimal
+// coefficients leave int64 in a fused loop (src/plan/plan_fused.h): the
+// batch is left to the general operators, so each is the row evaluator's
+// error where it overflows and its value elsewhere — not a wrapped number.
+// Each rule's `when` holds for every row and its message is the value: a
+// planned value that wrapped shows in a message instead of an error.
+TEST(DifferentialTest, FusedSumsDifferencesAndProductsThatOverflowAreErrors) {
+  const char* const kValues[][2] = {
+      {"plus_one", "r.i + 1"},
+      {"minus_two", "r.i - 2"},
+      {"two_less", "-2 - r.i"},
+      {"one_minus", "1 - r.i"},
+      {"plus_i", "r.i + r.i"},
+      {"minus_i", "r.i - r.j"},
+      {"thrice", "r.i * 3"},
+      {"d_plus", "r.d + r.d"},
+      {"d_minus", "r.d - r.e"},
+      {"d_thrice", "r.d * 3"},
+  };
+  std::string rules = "rules:\n";
+  for (const auto& [name, value] : kValues) {
+    rules += std::string("  - id: o.") + name +
+             "\n    title: value\n    severity: error\n    subject: t\n    as: r\n"
+             "    when: \"r.i != null && r.j != null && r.d != null && r.e != null\"\n"
+             "    message: \"{" + value + "}\"\n";
+  }
+  const std::string dir = WritePack(
+      "zhucun_plan_overflow", "  window_start: {type: date, default: 2024-01-01}\n",
+      "tables:\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: i, type: int, nullable: true}\n"
+      "      - {name: j, type: int, nullable: true}\n"
+      "      - {name: d, type: decimal, scale: 2, nullable: true}\n"
+      "      - {name: e, type: decimal, scale: 2, nullable: true}\n",
+      rules);
+  // Rows at the ends of int64 (ints and coefficients), one with a null, and
+  // small ones; each in a batch of its own too (rows repeated after it).
+  const std::vector<std::string> cells = {
+      "9223372036854775807,-1,92233720368547758.07,-0.01",
+      "-9223372036854775807,9223372036854775807,-92233720368547758.07,92233720368547758.07",
+      "4611686018427387904,-4611686018427387905,46116860184273879.04,-46116860184273879.05",
+      "3074457345618258603,0,30744573456182586.03,0.00",
+      "5,7,1.25,-2.50",
+      ",1,,"};
+  std::ofstream t(dir + "/data/t.csv");
+  t << "id,i,j,d,e\n";
+  for (size_t r = 0; r < cells.size(); ++r) t << "T" << r + 1 << "," << cells[r] << "\n";
+  t.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true);
+  const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false);
+  EXPECT_TRUE(planned.lines == reference.lines);
+  ASSERT_EQ(planned.lines[0], "ok") << planned.lines[1];
+  // Each rule planned; the values of its rows where they fit in int64
+  // (those next to its ends too), an error where they do not.
+  EXPECT_EQ(planned.planned_rules, std::size(kValues));
+  const auto has = [&](const std::string& line) {
+    return std::find(planned.lines.begin(), planned.lines.end(), line) != planned.lines.end();
+  };
+  for (const char* line :
+       {"o.plus_one|t:T5||error|6", "o.minus_two|t:T5||error|3", "o.two_less|t:T5||error|-7",
+        "o.one_minus|t:T5||error|-4", "o.plus_i|t:T5||error|10", "o.minus_i|t:T5||error|-2",
+        "o.thrice|t:T5||error|15", "o.d_plus|t:T5||error|2.50", "o.d_minus|t:T5||error|3.75",
+        "o.d_thrice|t:T5||error|3.75", "o.plus_one|t:T2||error|-9223372036854775806",
+        "o.minus_two|t:T1||error|9223372036854775805",
+        "o.two_less|t:T2||error|9223372036854775805",
+        "o.one_minus|t:T1||error|-9223372036854775806",
+        "o.plus_one|t:T1||error|{integer overflow}", "o.minus_two|t:T2||error|{integer overflow}",
+        "o.two_less|t:T1||error|{integer overflow}", "o.one_minus|t:T2||error|{integer overflow}",
+        "o.plus_i|t:T3||error|{integer overflow}", "o.minus_i|t:T2||error|{integer overflow}",
+        "o.thrice|t:T4||error|{integer overflow}", "o.d_plus|t:T1||error|{decimal overflow}",
+        "o.d_minus|t:T2||error|{decimal overflow}", "o.d_thrice|t:T4||error|{decimal overflow}"}) {
+    EXPECT_TRUE(has(line)) << line;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// `?:` in a fused loop: null where the branch taken is null (a null cell),
+// whichever branch that is, and the other branch's value where it is not;
+// where a branch may be an error (a missing map key), the row evaluator's
+// value or error.
+TEST(DifferentialTest, FusedConditionalsAreNullWhereTheBranchTakenIs) {
+  const char* const kValues[][2] = {
+      {"then", "r.flag ? r.i : 0"},
+      {"else", "r.flag ? 0 : r.i"},
+      {"both", "r.flag ? r.i : r.j"},
+      {"key", "r.flag ? params.sector[r.code] : 'none'"},
+  };
+  std::string rules = "rules:\n";
+  for (const auto& [name, value] : kValues) {
+    rules += std::string("  - id: c.") + name +
+             "\n    title: value\n    severity: error\n    subject: t\n    as: r\n"
+             "    when: \"r.id != ''\"\n    message: \"{" + value + "}\"\n";
+  }
+  const std::string dir = WritePack(
+      "zhucun_plan_conditionals",
+      "  window_start: {type: date, default: 2024-01-01}\n"
+      "  sector: {type: 'map(string, string)', default: {a: x, b: y}}\n",
+      "tables:\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: flag, type: bool}\n"
+      "      - {name: code, type: code, codes: [a, b, c]}\n"
+      "      - {name: i, type: int, nullable: true}\n"
+      "      - {name: j, type: int, nullable: true}\n",
+      rules);
+  std::ofstream(dir + "/data/t.csv") << "id,flag,code,i,j\n"
+                                        "T1,true,a,,5\n"
+                                        "T2,false,c,,5\n"
+                                        "T3,true,b,3,\n"
+                                        "T4,false,a,3,\n"
+                                        "T5,true,c,1,2\n";
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true);
+  const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false);
+  EXPECT_TRUE(planned.lines == reference.lines);
+  ASSERT_EQ(planned.lines[0], "ok") << planned.lines[1];
+  EXPECT_EQ(planned.planned_rules, std::size(kValues));
+  const auto message = [&](const std::string& prefix) {
+    for (const std::string& line : planned.lines) {
+      if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+    }
+    return std::string("(none)");
+  };
+  // (A null in a message is empty.)
+  EXPECT_EQ(message("c.then|t:T1||error|"), "");
+  EXPECT_EQ(message("c.then|t:T2||error|"), "0");
+  EXPECT_EQ(message("c.else|t:T1||error|"), "0");
+  EXPECT_EQ(message("c.else|t:T2||error|"), "");
+  EXPECT_EQ(message("c.both|t:T1||error|"), "");
+  EXPECT_EQ(message("c.both|t:T2||error|"), "5");
+  EXPECT_EQ(message("c.both|t:T3||error|"), "3");
+  EXPECT_EQ(message("c.both|t:T4||error|"), "");
+  EXPECT_EQ(message("c.key|t:T3||error|"), "y");
+  // A missing key in the branch taken: the row evaluator's error.
+  const std::string error = message("c.key|t:T5||error|");
+  EXPECT_TRUE(error.size() > 2 && error.front() == '{' && error.back() == '}') << error;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zhucun

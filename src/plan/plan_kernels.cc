@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu_clones.h"
 #include "core/period_days.h"
 #include "expr/stdlib.h"
 
@@ -402,21 +403,44 @@ Vec InVec(const Vec& x, const Vec& list) {
 
 // CEL's && and ||: decided by either side alone (false for &&, true for
 // ||), whatever the other is; otherwise both must be known booleans.
-Vec Logic(bool is_and, const Vec& a, const Vec& b) {
+ZHUCUN_CPU_CLONES Vec Logic(bool is_and, const Vec& a, const Vec& b) {
   Vec out;
   const size_t n = a.st.size();
   Resize(&out, K::kBool, n);
-  const bool ab = a.kind == K::kBool, bb = b.kind == K::kBool;
-  for (size_t i = 0; i < n; ++i) {
-    const bool ak = ab && a.st[i] == kValueRow, bk = bb && b.st[i] == kValueRow;
-    const bool decisive = !is_and;  // the value that decides alone
-    if ((ak && (a.i[i] != 0) == decisive) || (bk && (b.i[i] != 0) == decisive)) {
-      out.st[i] = kValueRow;
-      out.i[i] = decisive;
-    } else if (ak && bk) {
-      out.st[i] = kValueRow;
-      out.i[i] = !decisive;
+  // Known where either side is known and decisive (the value that decides
+  // alone: false for &&, true for ||), or both are known. A side that is
+  // not a bool is known nowhere. (Without branches, a loop per case: the
+  // compiler's vector instructions.)
+  const int64_t decisive = is_and ? 0 : 1;
+  uint8_t* __restrict os = out.st.data();
+  int64_t* __restrict oi = out.i.data();
+  const auto each = [&](auto known_a, auto value_a, auto known_b, auto value_b) {
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t ak = known_a(i), bk = known_b(i);
+      const uint8_t decided = static_cast<uint8_t>((ak & static_cast<uint8_t>(value_a(i) == decisive)) |
+                                                   (bk & static_cast<uint8_t>(value_b(i) == decisive)));
+      const uint8_t known = decided | (ak & bk);
+      os[i] = known != 0 ? kValueRow : kUnknownRow;
+      oi[i] = known == 0 ? 0 : decided != 0 ? decisive : 1 - decisive;
     }
+  };
+  const auto known = [](const Vec& v) {
+    const uint8_t* st = v.st.data();
+    return [st](size_t i) { return static_cast<uint8_t>(st[i] == kValueRow); };
+  };
+  const auto value = [](const Vec& v) {
+    const int64_t* x = v.i.data();
+    return [x](size_t i) { return static_cast<int64_t>(x[i] != 0); };
+  };
+  const auto never = [](size_t) { return uint8_t{0}; };
+  const auto none = [](size_t) { return int64_t{0}; };
+  const bool ab = a.kind == K::kBool, bb = b.kind == K::kBool;
+  if (ab && bb) {
+    each(known(a), value(a), known(b), value(b));
+  } else if (ab) {
+    each(known(a), value(a), never, none);
+  } else if (bb) {
+    each(never, none, known(b), value(b));
   }
   return out;
 }

@@ -419,9 +419,9 @@ ZHUCUN_CPU_CLONES Vec Logic(bool is_and, const Vec& a, const Vec& b) {
       const uint8_t ak = known_a(i), bk = known_b(i);
       const uint8_t decided = static_cast<uint8_t>((ak & static_cast<uint8_t>(value_a(i) == decisive)) |
                                                    (bk & static_cast<uint8_t>(value_b(i) == decisive)));
-      const uint8_t known = decided | (ak & bk);
-      os[i] = known != 0 ? kValueRow : kUnknownRow;
-      oi[i] = known == 0 ? 0 : decided != 0 ? decisive : 1 - decisive;
+      const uint8_t settled = decided | (ak & bk);
+      os[i] = settled != 0 ? kValueRow : kUnknownRow;
+      oi[i] = settled == 0 ? 0 : decided != 0 ? decisive : 1 - decisive;
     }
   };
   const auto known = [](const Vec& v) {

@@ -175,7 +175,7 @@ class CellColumn {
       case ValueKind::kBool:
       case ValueKind::kInt:
       case ValueKind::kDate: return AppendInt(c.kind, c.ints[r]);
-      case ValueKind::kDecimal: return AppendDecimal(c.decimals[r]);
+      case ValueKind::kDecimal: return AppendDecimal(c.DecimalAt(r));
       case ValueKind::kString:
         if (c.codes_of != nullptr) return AppendCode(c.codes_of, c.codes[r]);
         return AppendString(c.strings[r], /*stable=*/true);  // (the facts' or the plan's)
@@ -195,6 +195,10 @@ class CellColumn {
     if (typed_ && c.kind == kind_) {
       switch (c.kind) {
         case ValueKind::kDecimal:
+          if (c.scale >= 0) {  // (coefficients at one scale: all or none)
+            if (c.scale == column_.scale()) end = n;
+            break;
+          }
           while (end < n && (null(end) || c.decimals[end].scale() == column_.scale())) ++end;
           break;
         case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
@@ -227,7 +231,11 @@ class CellColumn {
       };
       switch (c.kind) {
         case ValueKind::kDecimal:
-          fill(column_.ints(), [&](size_t i) { return c.decimals[i].coefficient(); });
+          if (c.scale >= 0) {
+            fill(column_.ints(), [&](size_t i) { return c.ints[i]; });
+          } else {
+            fill(column_.ints(), [&](size_t i) { return c.decimals[i].coefficient(); });
+          }
           break;
         case ValueKind::kBool:
           fill(column_.bools(), [&](size_t i) { return static_cast<uint8_t>(c.ints[i] != 0); });

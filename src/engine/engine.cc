@@ -61,7 +61,7 @@ void AppendText(const PlannedColumn& c, size_t i, std::string* out) {
       out->append(digits, end);
       return;
     }
-    case ValueKind::kDecimal: *out += c.decimals[i].ToString(); return;
+    case ValueKind::kDecimal: *out += c.DecimalAt(i).ToString(); return;
     default: *out += Text(c.Get(i)); return;
   }
 }

@@ -859,6 +859,20 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
   return true;
 }
 
+bool Fused::RunView(const Frame& f, View* out) const {
+  if (table_size_ != 0 && table_size_ * kTableRows <= f.n) return false;  // (Run's table)
+  if (!Exec(f, f.n, Mode::kAll)) return false;
+  const Instr& last = code_[static_cast<size_t>(root_)];
+  const Lanes& r = Registers(code_.size())[static_cast<size_t>(root_)];
+  out->type = last.type;
+  out->scale = last.scale;
+  out->data = r.data;
+  out->s = last.type == T::kString ? r.s.data() : nullptr;
+  out->nul = last.may_null ? r.nul.data() : nullptr;
+  out->bad = last.may_bad ? r.bad.data() : nullptr;
+  return true;
+}
+
 void Fused::Output(size_t n, Vec* out) const {
   const Instr& last = code_[static_cast<size_t>(root_)];
   const Lanes& r = Registers(code_.size())[static_cast<size_t>(root_)];

@@ -50,6 +50,27 @@ class Fused {
   // The lane types.
   enum class T : uint8_t { kInt, kBool, kDate, kDecimal, kString, kPeriod, kRow, kNull };
 
+  // The root's lanes as the program leaves them, for a reader that takes
+  // them as they are rather than as the general operators' output (Run):
+  // their type, the decimals' one scale, per lane the int (bool, date,
+  // decimal coefficient) or the text, and whether it is null (`nul`; no
+  // mask: none is) or unknown (`bad`; no mask: none is). Valid until a
+  // program runs again on this thread.
+  struct View {
+    T type = T::kInt;
+    int scale = 0;
+    const int64_t* data = nullptr;
+    const std::string_view* s = nullptr;
+    const uint8_t* nul = nullptr;
+    const uint8_t* bad = nullptr;
+  };
+  // As Run, into *out; false (*out untouched) where Run is, and where the
+  // program runs once per combination of its keys (its lanes are not the
+  // rows').
+  bool RunView(const Frame& f, View* out) const;
+  // The scale of the root's lanes (decimals).
+  int scale() const { return result().scale; }
+
   enum class I : uint8_t {
     kVar,       // the rows of variable `slot`
     kValue,     // the values of variable `slot` (a comprehension over a list):

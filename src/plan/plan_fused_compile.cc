@@ -43,7 +43,8 @@ class Compiler {
   // the program expresses.
   int Emit(int id) {
     if (const auto it = done_.find(id); it != done_.end()) return it->second;
-    const int at = id != root_ && Shared(id) ? Input(id) : Make(plan_.nodes[static_cast<size_t>(id)]);
+    const int at = id != root_ && Shared(id) && !Recomputed(id) ? Input(id)
+                                                                : Make(plan_.nodes[static_cast<size_t>(id)]);
     done_[id] = at;
     return at;
   }
@@ -366,6 +367,17 @@ class Compiler {
     const auto index = static_cast<size_t>(id);
     if (index >= plan_.fused.size() || plan_.fused[index] == nullptr) return false;
     return id == plan_.root || std::find(plan_.roots.begin(), plan_.roots.end(), id) != plan_.roots.end();
+  }
+
+  // Whether another root's program (Shared) is computed again here rather
+  // than read: a short one that reads no input (a weighted score), so that
+  // each root's program reads only the facts — its lanes can then go to
+  // the caller as they are (RulePlan::Columns, Fused::RunView) instead of
+  // through the general operators' output, which reading an input needs.
+  bool Recomputed(int id) const {
+    constexpr size_t kRecomputed = 16;  // instructions
+    const Fused& shared = *plan_.fused[static_cast<size_t>(id)];
+    return shared.size() <= kRecomputed && shared.inputs().empty();
   }
 
   int Input(int id) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "plan/plan_fused.h"
 #include "plan/plan_ir.h"
 #include "plan/plan_kernels.h"
 #include "plan/plan_runner.h"
@@ -116,7 +117,7 @@ Value PlannedColumn::Get(size_t i) const {
     case ValueKind::kBool: return Value::Bool(ints[i] != 0);
     case ValueKind::kInt: return Value::Int(ints[i]);
     case ValueKind::kDate: return Value::FromDate(Date::FromDayNumber(static_cast<int32_t>(ints[i])));
-    case ValueKind::kDecimal: return Value::FromDecimal(decimals[i]);
+    case ValueKind::kDecimal: return Value::FromDecimal(DecimalAt(i));
     case ValueKind::kString: return Value::String(std::string(Text(i)));
     case ValueKind::kPeriod: return Value::FromPeriod(periods[i]);
     default: return Value::Null();
@@ -182,12 +183,41 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
   // Per root, the facts' column of strings it reads as it is (`row.name`),
   // or null: such a column is given as its codes alone (no text looked up).
   std::vector<const ::zhucun::Column*> coded(impl_->roots.size(), nullptr);
+  // Per root, its fused program where its lanes are taken as they are
+  // (Fused::RunView) — a value of one lane type, computed once (no other
+  // program reads it, no other root is it) — or null. (A decimal's only
+  // where the rows are one batch: its column is then the program's
+  // coefficients, or the general operators' decimals, not some of each.)
+  std::vector<const Fused*> direct(impl_->roots.size(), nullptr);
+  if (!impl_->fused.empty()) {
+    std::vector<uint8_t> read(impl_->nodes.size(), 0);
+    for (const auto& program : impl_->fused) {
+      for (const int input : program ? program->inputs() : std::vector<int>{}) {
+        read[static_cast<size_t>(input)] = 1;
+      }
+    }
+    for (size_t k = 0; k < impl_->roots.size(); ++k) {
+      const int root = impl_->roots[k];
+      if (root < 0 || read[static_cast<size_t>(root)] != 0 ||
+          std::count(impl_->roots.begin(), impl_->roots.end(), root) > 1) {
+        continue;
+      }
+      const Fused* program = impl_->fused[static_cast<size_t>(root)].get();
+      const K kind = impl_->nodes[static_cast<size_t>(root)].kind;
+      if (program != nullptr && (kind == K::kBool || kind == K::kInt || kind == K::kDate ||
+                                 (kind == K::kDecimal && rows.size() <= kBatch) ||
+                                 kind == K::kString)) {
+        direct[k] = program;
+      }
+    }
+  }
   for (size_t k = 0; k < impl_->roots.size(); ++k) {
     PlannedColumn& c = (*out)[k];
     c.kind = ValueKind::kNull;
     c.codes_of = nullptr;
     c.codes.clear();
     c.strings.clear();
+    c.scale = -1;
     c.state.assign(rows.size(), PlannedColumn::kUnknown);
     if (impl_->roots[k] < 0) continue;
     const PNode& node = impl_->nodes[static_cast<size_t>(impl_->roots[k])];
@@ -205,12 +235,21 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
       case ValueKind::kBool: case ValueKind::kInt: case ValueKind::kDate:
         c.ints.resize(rows.size());
         break;
-      case ValueKind::kDecimal: c.decimals.resize(rows.size()); break;
+      case ValueKind::kDecimal:
+        if (direct[k] != nullptr) {  // (the program's scale: coefficients)
+          c.scale = direct[k]->scale();
+          c.ints.resize(rows.size());
+          c.decimals.clear();
+        } else {
+          c.decimals.resize(rows.size());
+        }
+        break;
       case ValueKind::kString: c.strings.resize(rows.size()); break;
       case ValueKind::kPeriod: c.periods.resize(rows.size()); break;
       default: break;  // null
     }
   }
+
   ForBatches(*impl_, rows, periods, [&](PairFrames& frames, Runner& runner, size_t begin) {
     Frame& f = frames.pairs;
     for (size_t k = 0; k < impl_->roots.size(); ++k) {
@@ -239,8 +278,47 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         }
         continue;
       }
+      if (direct[k] != nullptr) {
+        for (const int input : direct[k]->inputs()) runner.Eval(input, f);
+        Fused::View lanes;
+        if (direct[k]->RunView(f, &lanes)) {
+          // As `each` below, from the lanes.
+          const auto fill = [&](auto put) {
+            for (size_t j = 0; j < f.n; ++j) {
+              if ((lanes.bad != nullptr && lanes.bad[j] != 0) ||
+                  frames.Steps(j) >= impl_->max_steps) {
+                continue;
+              }
+              if (lanes.nul != nullptr && lanes.nul[j] != 0) {
+                state[j] = PlannedColumn::kNull;
+                continue;
+              }
+              state[j] = PlannedColumn::kValue;
+              put(begin + j, j);
+            }
+          };
+          if (c.kind == ValueKind::kString) {
+            fill([&](size_t r, size_t j) { c.strings[r] = lanes.s[j]; });
+          } else {  // (ints, or a decimal's coefficient at c.scale, the program's)
+            fill([&](size_t r, size_t j) { c.ints[r] = lanes.data[j]; });
+          }
+          continue;
+        }
+      }
       const Vec& v = runner.Eval(impl_->roots[k], f);
       if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)
+      // The program did not compute this (the only) batch: its column is
+      // the general operators' decimals where one has another scale (an
+      // overflow the decimal arithmetic saved by dropping a trailing zero).
+      if (c.scale >= 0 && v.kind == K::kDecimal) {
+        for (size_t j = 0; j < f.n; ++j) {
+          if (v.st[j] == kValueRow && v.d[j].scale() != c.scale) {
+            c.decimals.assign(rows.size(), Decimal());
+            c.scale = -1;
+            break;
+          }
+        }
+      }
       // Per row: its state, and its value where it has one (`put`), with
       // the kind decided once for the batch.
       const auto each = [&](auto put) {
@@ -258,7 +336,13 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         case K::kBool: case K::kInt: case K::kDate:
           each([&](size_t r, size_t j) { c.ints[r] = v.i[j]; });
           break;
-        case K::kDecimal: each([&](size_t r, size_t j) { c.decimals[r] = v.d[j]; }); break;
+        case K::kDecimal:
+          if (c.scale >= 0) {
+            each([&](size_t r, size_t j) { c.ints[r] = v.d[j].coefficient(); });
+          } else {
+            each([&](size_t r, size_t j) { c.decimals[r] = v.d[j]; });
+          }
+          break;
         case K::kString: each([&](size_t r, size_t j) { c.strings[r] = v.s[j]; }); break;
         case K::kPeriod: each([&](size_t r, size_t j) { c.periods[r] = v.p[j]; }); break;
         case K::kNull: each([](size_t, size_t) {}); break;

@@ -114,7 +114,11 @@ struct PlannedColumn {
   ValueKind kind = ValueKind::kNull;
   std::vector<uint8_t> state;
   std::vector<int64_t> ints;                // kBool (0/1), kInt, kDate (day number)
-  std::vector<Decimal> decimals;            // kDecimal
+  std::vector<Decimal> decimals;            // kDecimal (scale -1)
+  // kDecimal, where every value has one scale (a fused program's: Columns):
+  // that scale, each value row's coefficient in `ints` (`decimals` empty);
+  // -1: the values are `decimals`.
+  int scale = -1;
   std::vector<std::string_view> strings;    // kString: views of the facts' or the plan's text
   std::vector<Period> periods;              // kPeriod
   // kString read from a column of the facts (`row.name`): that column, and
@@ -124,6 +128,10 @@ struct PlannedColumn {
 
   // Row i as a Value (where it is known: a value or null).
   Value Get(size_t i) const;
+  // The decimal of value row i of a kDecimal column.
+  Decimal DecimalAt(size_t i) const {
+    return scale >= 0 ? Decimal::FromUnscaled(ints[i], scale) : decimals[i];
+  }
   // The text of row i of a kString column (a value).
   std::string_view Text(size_t i) const {
     return codes_of != nullptr ? std::string_view(codes_of->dictionary()[static_cast<size_t>(codes[i])])

@@ -751,5 +751,67 @@ TEST(DifferentialTest, FusedConditionalsAreNullWhereTheBranchTakenIs) {
   std::filesystem::remove_all(dir);
 }
 
+// Derived columns taken from their fused programs' lanes as they are
+// (RulePlan::Columns): a decimal column whose program cannot compute a
+// block (an overflow) takes the general operators' decimals, whose scale
+// may differ (the decimal arithmetic saves a product or a sum by dropping a
+// trailing zero): its cells keep that scale — in a block of the program's
+// scale after a block of the other, and in a block of both; a `?:` whose
+// branch taken is a null cell is null. Rows: a block (4,096) whose every
+// row overflows the program, a block where none does (every third with a
+// null `e`), then a few rows with one that does.
+TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
+  const std::string dir = WritePack(
+      "zhucun_plan_decimal_scales", "  window_start: {type: date, default: 2024-01-01}\n",
+      "tables:\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: d, type: decimal, scale: 2}\n"
+      "      - {name: e, type: decimal, scale: 2, nullable: true}\n"
+      "      - {name: n, type: int, nullable: true}\n"
+      "      - {name: flag, type: bool}\n",
+      "derived:\n  - name: scaled\n    from: t\n    as: r\n    columns:\n"
+      "      id: r.id\n"
+      "      tenfold: r.d * 10\n"
+      "      twice: r.d + r.d\n"
+      "      pick: \"r.flag ? r.e : r.d\"\n"
+      "      count: \"r.flag ? r.n : 0\"\n"
+      "    sort_by: [id]\n");
+  std::ofstream t(dir + "/data/t.csv");
+  t << "id,d,e,n,flag\n";
+  // (Ids of one width: the table's order is the rows'.)
+  constexpr int kBlock = 4096, kFew = 20;
+  for (int r = 0; r < 2 * kBlock + kFew; ++r) {
+    const bool big = r < kBlock || r == 2 * kBlock + kFew / 2;
+    t << "T" << 100000 + r << "," << (big ? "90000000000000000.00" : "12.34") << ","
+      << (r % 3 == 0 ? "" : "1.5") << "," << (r % 3 == 0 ? "" : "7") << ","
+      << (r % 2 == 0 ? "true" : "false") << "\n";
+  }
+  t.close();
+  SourceManager sources;
+  auto policy = Policy::Load(dir, sources);
+  ASSERT_TRUE(policy.ok()) << policy.diagnostics().Render(sources);
+  auto facts = Read(policy.value(), dir + "/data", false, sources);
+  ASSERT_NE(facts, nullptr);
+  for (const unsigned threads : {1u, 2u}) {
+    const Outcome planned = Check(policy.value(), facts, sources, "2024-06-30", "", true, threads);
+    const Outcome reference = Check(policy.value(), facts, sources, "2024-06-30", "", false, threads);
+    ASSERT_EQ(planned.lines[0], "ok") << planned.lines[1];
+    EXPECT_TRUE(planned.lines == reference.lines);
+    const auto has = [&](const std::string& line) {
+      return std::find(planned.lines.begin(), planned.lines.end(), line) != planned.lines.end();
+    };
+    // The first block's (the general operators'), the second's (the
+    // program's: a null `e` taken, a null `n` taken), the third's.
+    EXPECT_TRUE(has("scaled|T100000|900000000000000000.0|180000000000000000.0||"));
+    EXPECT_TRUE(has("scaled|T104098|123.40|24.68||"));
+    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7"));
+    EXPECT_TRUE(has("scaled|T104101|123.40|24.68|12.34|0"));
+    EXPECT_TRUE(has("scaled|T108202|900000000000000000.0|180000000000000000.0||"));
+    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zhucun

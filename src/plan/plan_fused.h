@@ -19,6 +19,7 @@
 // the general operators compute it, so the semantics of overflow are
 // written once.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -29,6 +30,12 @@
 #include "zhucun/value.h"
 
 namespace zhucun::internal {
+
+// Fused::Compile computes another root's program again inside a program
+// that reads it, rather than reading it as an input (kInput), where it has
+// at most this many instructions and reads no input itself: 16 (tests set
+// 0 to read every such root as an input).
+extern size_t fused_recompute_instructions;
 
 class Fused {
  public:

@@ -370,14 +370,14 @@ class Compiler {
   }
 
   // Whether another root's program (Shared) is computed again here rather
-  // than read: a short one that reads no input (a weighted score), so that
+  // than read: a short one that reads no input (a weighted score; at most
+  // fused_recompute_instructions), so that
   // each root's program reads only the facts — its lanes can then go to
   // the caller as they are (RulePlan::Columns, Fused::RunView) instead of
   // through the general operators' output, which reading an input needs.
   bool Recomputed(int id) const {
-    constexpr size_t kRecomputed = 16;  // instructions
     const Fused& shared = *plan_.fused[static_cast<size_t>(id)];
-    return shared.size() <= kRecomputed && shared.inputs().empty();
+    return shared.size() <= fused_recompute_instructions && shared.inputs().empty();
   }
 
   int Input(int id) {
@@ -401,6 +401,8 @@ class Compiler {
 };
 
 }  // namespace
+
+size_t fused_recompute_instructions = 16;
 
 std::unique_ptr<Fused> Fused::Compile(const RulePlan::Impl& plan, int root) {
   const PNode& n = plan.nodes[static_cast<size_t>(root)];

@@ -249,7 +249,6 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
       default: break;  // null
     }
   }
-
   ForBatches(*impl_, rows, periods, [&](PairFrames& frames, Runner& runner, size_t begin) {
     Frame& f = frames.pairs;
     for (size_t k = 0; k < impl_->roots.size(); ++k) {

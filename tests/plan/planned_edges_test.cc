@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "differential.h"
+#include "plan/plan_fused.h"
 #include "zhucun/engine.h"
 
 namespace zhucun {
@@ -38,6 +39,14 @@ using plan_test::WritePack;
 // month column and a period's days; products by a constant, constants
 // compared at another scale; a variable bound to a list's values.
 TEST(DifferentialTest, FusedLoopsAtTheEdgesGiveTheRowEvaluatorsValues) {
+  // (Every root another program reads is read as it was computed, kInput,
+  // rather than computed again in its reader, as one of 16 instructions or
+  // fewer is: the columns below that read others test kInput.)
+  struct Recompute {
+    size_t kept = internal::fused_recompute_instructions;
+    Recompute() { internal::fused_recompute_instructions = 0; }
+    ~Recompute() { internal::fused_recompute_instructions = kept; }
+  } recompute;
   const std::string schema =
       "tables:\n"
       "  - name: u\n    key: u_id\n    columns:\n"
@@ -759,7 +768,12 @@ TEST(DifferentialTest, FusedConditionalsAreNullWhereTheBranchTakenIs) {
 // scale after a block of the other, and in a block of both; a `?:` whose
 // branch taken is a null cell is null. Rows: a block (4,096) whose every
 // row overflows the program, a block where none does (every third with a
-// null `e`), then a few rows with one that does.
+// null `e`), then a few rows with one that does. Programs too long to be
+// computed again in their readers (`wide`, `iwide`: more than 16
+// instructions) are read as computed (kInput) — the decimals also where
+// the general operators computed them, at scale 0.
+#define WIDE "r.d * 2 + r.d * 3 + r.d * 4 + r.d * 5 + r.d * 6 + r.d * 7"
+#define IWIDE "r.n * 2 + r.n * 3 + r.n * 4 + r.n * 5 + r.n * 6 + r.n * 7"
 TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
   const std::string dir = WritePack(
       "zhucun_plan_decimal_scales", "  window_start: {type: date, default: 2024-01-01}\n",
@@ -776,6 +790,10 @@ TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
       "      twice: r.d + r.d\n"
       "      pick: \"r.flag ? r.e : r.d\"\n"
       "      count: \"r.flag ? r.n : 0\"\n"
+      "      wide: \"" WIDE "\"\n"
+      "      wide_above: \"(" WIDE ") > 1000\"\n"
+      "      iwide: \"r.n == null ? 0 : " IWIDE "\"\n"
+      "      iwide_above: \"(r.n == null ? 0 : " IWIDE ") > 100\"\n"
       "    sort_by: [id]\n");
   std::ofstream t(dir + "/data/t.csv");
   t << "id,d,e,n,flag\n";
@@ -803,12 +821,12 @@ TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
     };
     // The first block's (the general operators'), the second's (the
     // program's: a null `e` taken, a null `n` taken), the third's.
-    EXPECT_TRUE(has("scaled|T100000|900000000000000000.0|180000000000000000.0||"));
-    EXPECT_TRUE(has("scaled|T104098|123.40|24.68||"));
-    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7"));
-    EXPECT_TRUE(has("scaled|T104101|123.40|24.68|12.34|0"));
-    EXPECT_TRUE(has("scaled|T108202|900000000000000000.0|180000000000000000.0||"));
-    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0"));
+    EXPECT_TRUE(has("scaled|T100000|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|0|false"));
+    EXPECT_TRUE(has("scaled|T104098|123.40|24.68|||333.18|false|0|false"));
+    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7|333.18|false|189|true"));
+    EXPECT_TRUE(has("scaled|T104101|123.40|24.68|12.34|0|333.18|false|0|false"));
+    EXPECT_TRUE(has("scaled|T108202|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|0|false"));
+    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0|333.18|false|189|true"));
   }
   std::filesystem::remove_all(dir);
 }

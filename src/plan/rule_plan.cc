@@ -251,6 +251,20 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
   }
   ForBatches(*impl_, rows, periods, [&](PairFrames& frames, Runner& runner, size_t begin) {
     Frame& f = frames.pairs;
+    // Per row j of the batch, into `state`: unknown where `unknown(j)` or
+    // its comprehensions may take the steps' limit (left so), null where
+    // `null(j)`, else a value, which `put(r, j)` writes at the column's row r.
+    const auto fill = [&](uint8_t* state, auto unknown, auto null, auto put) {
+      for (size_t j = 0; j < f.n; ++j) {
+        if (unknown(j) || frames.Steps(j) >= impl_->max_steps) continue;
+        if (null(j)) {
+          state[j] = PlannedColumn::kNull;
+          continue;
+        }
+        state[j] = PlannedColumn::kValue;
+        put(begin + j, j);
+      }
+    };
     for (size_t k = 0; k < impl_->roots.size(); ++k) {
       if (impl_->roots[k] < 0) continue;
       // The steps of the expressions before are not this one's.
@@ -281,25 +295,12 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         for (const int input : direct[k]->inputs()) runner.Eval(input, f);
         Fused::View lanes;
         if (direct[k]->RunView(f, &lanes)) {
-          // As `each` below, from the lanes.
-          const auto fill = [&](auto put) {
-            for (size_t j = 0; j < f.n; ++j) {
-              if ((lanes.bad != nullptr && lanes.bad[j] != 0) ||
-                  frames.Steps(j) >= impl_->max_steps) {
-                continue;
-              }
-              if (lanes.nul != nullptr && lanes.nul[j] != 0) {
-                state[j] = PlannedColumn::kNull;
-                continue;
-              }
-              state[j] = PlannedColumn::kValue;
-              put(begin + j, j);
-            }
-          };
+          const auto unknown = [&](size_t j) { return lanes.bad != nullptr && lanes.bad[j] != 0; };
+          const auto null = [&](size_t j) { return lanes.nul != nullptr && lanes.nul[j] != 0; };
           if (c.kind == ValueKind::kString) {
-            fill([&](size_t r, size_t j) { c.strings[r] = lanes.s[j]; });
+            fill(state, unknown, null, [&](size_t r, size_t j) { c.strings[r] = lanes.s[j]; });
           } else {  // (ints, or a decimal's coefficient at c.scale, the program's)
-            fill([&](size_t r, size_t j) { c.ints[r] = lanes.data[j]; });
+            fill(state, unknown, null, [&](size_t r, size_t j) { c.ints[r] = lanes.data[j]; });
           }
           continue;
         }
@@ -321,15 +322,9 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
       // Per row: its state, and its value where it has one (`put`), with
       // the kind decided once for the batch.
       const auto each = [&](auto put) {
-        for (size_t j = 0; j < f.n; ++j) {
-          if (v.st[j] == kUnknownRow || frames.Steps(j) >= impl_->max_steps) continue;
-          if (v.st[j] == kNullRow || v.kind == K::kNull) {
-            state[j] = PlannedColumn::kNull;
-            continue;
-          }
-          state[j] = PlannedColumn::kValue;
-          put(begin + j, j);
-        }
+        fill(
+            state, [&](size_t j) { return v.st[j] == kUnknownRow; },
+            [&](size_t j) { return v.st[j] == kNullRow || v.kind == K::kNull; }, put);
       };
       switch (v.kind) {
         case K::kBool: case K::kInt: case K::kDate:

@@ -178,7 +178,7 @@ class CellColumn {
       case ValueKind::kDecimal: return AppendDecimal(c.DecimalAt(r));
       case ValueKind::kString:
         if (c.codes_of != nullptr) return AppendCode(c.codes_of, c.codes[r]);
-        return AppendString(c.strings[r], /*stable=*/true);  // (the facts' or the plan's)
+        return AppendString(c.Text(r), /*stable=*/true);  // (the facts' or the plan's)
       default: return Append(c.Get(r));
     }
   }
@@ -244,9 +244,18 @@ class CellColumn {
           fill(column_.int32s(), [&](size_t i) { return static_cast<int32_t>(c.ints[i]); });
           break;
         case ValueKind::kString:
-          fill(column_.int32s(), [&](size_t i) {
-            return c.codes_of != nullptr ? c.codes[i] : Code(c.strings[i], /*stable=*/true);
-          });
+          if (c.codes_of != nullptr) {
+            fill(column_.int32s(), [&](size_t i) { return c.codes[i]; });
+          } else if (c.coded) {  // (each of the plan's few texts coded once, when first met)
+            std::vector<int32_t> own(c.texts.size(), -1);
+            fill(column_.int32s(), [&](size_t i) {
+              int32_t& code = own[static_cast<size_t>(c.codes[i])];
+              if (code < 0) code = Code(c.texts[static_cast<size_t>(c.codes[i])], /*stable=*/true);
+              return code;
+            });
+          } else {
+            fill(column_.int32s(), [&](size_t i) { return Code(c.strings[i], /*stable=*/true); });
+          }
           break;
         default:  // ints
           fill(column_.ints(), [&](size_t i) { return c.ints[i]; });

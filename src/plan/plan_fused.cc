@@ -116,8 +116,21 @@ Fused::Fused(std::vector<Instr> code, int root, K kind)
 }
 
 void Fused::SetTextReaders() {
-  for (Instr& in : code_) in.texts_read = false;
-  code_[static_cast<size_t>(root_)].texts_read = true;  // (the output)
+  // The texts a codable instruction's lanes may hold (0: not codable).
+  std::vector<size_t> texts(code_.size(), 0);
+  for (size_t k = 0; k < code_.size(); ++k) {
+    Instr& in = code_[k];
+    if (in.type == T::kString && in.op == I::kConst) {
+      texts[k] = 1;
+    } else if (in.type == T::kString && in.op == I::kCond) {
+      const size_t b = texts[static_cast<size_t>(in.b)], c = texts[static_cast<size_t>(in.c)];
+      if (b > 0 && c > 0 && b + c <= kSmallTexts) texts[k] = b + c;
+    }
+    in.codable = texts[k] > 0;
+    in.texts_read = false;
+  }
+  Instr& output = code_[static_cast<size_t>(root_)];
+  output.texts_read = !output.codable;  // (a codable output's codes are read)
   const auto by_code = [&](const Instr& in) {
     if (in.op != I::kEq) return false;
     const Instr& a = code_[static_cast<size_t>(in.a)];
@@ -126,10 +139,17 @@ void Fused::SetTextReaders() {
            b.type == T::kString && a.view.type == ColumnType::kString &&
            b.view.type == ColumnType::kString && a.view.dictionary == b.view.dictionary;
   };
-  for (const Instr& in : code_) {
+  // (Readers after their operands: each reader's own texts_read is known
+  // when its operands are marked.)
+  for (size_t k = code_.size(); k-- > 0;) {
+    const Instr& in = code_[k];
     if (by_code(in)) continue;
+    // A codable `?:` makes its codes from its branches' codes, and reads
+    // their texts only where its own are read.
+    const bool branches = !(in.op == I::kCond && in.codable && !in.texts_read);
     for (const int operand : {in.a, in.b, in.c}) {
-      if (operand >= 0) code_[static_cast<size_t>(operand)].texts_read = true;
+      if (operand < 0 || (!branches && operand != in.a)) continue;
+      code_[static_cast<size_t>(operand)].texts_read = true;
     }
   }
 }
@@ -787,6 +807,18 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
           break;
         }
         if (in.type == T::kString) {
+          if (in.codable) {  // (codes: the branches' texts one after the other)
+            r.coded = true;
+            r.views.assign(B->views.begin(), B->views.end());
+            r.views.insert(r.views.end(), C->views.begin(), C->views.end());
+            r.codes.resize(n);
+            int32_t* __restrict codes = r.codes.data();
+            const int32_t* __restrict cy = B->codes.data();
+            const int32_t* __restrict cz = C->codes.data();
+            const auto after = static_cast<int32_t>(B->views.size());
+            for (size_t i = 0; i < n; ++i) codes[i] = x[i] != 0 ? cy[i] : cz[i] + after;
+          }
+          if (!in.texts_read) break;
           std::string_view* s = r.s.data();
           const std::string_view* sy = B->s.data();
           const std::string_view* sz = C->s.data();
@@ -867,7 +899,10 @@ bool Fused::RunView(const Frame& f, View* out) const {
   out->type = last.type;
   out->scale = last.scale;
   out->data = r.data;
-  out->s = last.type == T::kString ? r.s.data() : nullptr;
+  out->s = last.type == T::kString && last.texts_read ? r.s.data() : nullptr;
+  out->codes = last.codable ? r.codes.data() : nullptr;
+  out->texts = last.codable ? r.views.data() : nullptr;
+  out->text_count = last.codable ? r.views.size() : 0;
   out->nul = last.may_null ? r.nul.data() : nullptr;
   out->bad = last.may_bad ? r.bad.data() : nullptr;
   return true;
@@ -890,7 +925,14 @@ void Fused::Output(size_t n, Vec* out) const {
   }
   switch (last.type) {
     case T::kPeriod: out->p.assign(r.p.begin(), r.p.begin() + static_cast<ptrdiff_t>(n)); break;
-    case T::kString: out->s.assign(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n)); break;
+    case T::kString:
+      if (last.texts_read) {
+        out->s.assign(r.s.begin(), r.s.begin() + static_cast<ptrdiff_t>(n));
+      } else {  // (codes alone: a codable output)
+        out->s.resize(n);
+        for (size_t i = 0; i < n; ++i) out->s[i] = r.views[static_cast<size_t>(r.codes[i])];
+      }
+      break;
     case T::kDecimal:
       out->d.resize(n);
       for (size_t i = 0; i < n; ++i) out->d[i] = Decimal::FromUnscaled(r.data[i], last.scale);

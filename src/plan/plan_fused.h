@@ -62,12 +62,17 @@ class Fused {
   // their type, the decimals' one scale, per lane the int (bool, date,
   // decimal coefficient) or the text, and whether it is null (`nul`; no
   // mask: none is) or unknown (`bad`; no mask: none is). Valid until a
-  // program runs again on this thread.
+  // program runs again on this thread. Strings of few texts (constants
+  // and `?:` of them, as a grade) may come as codes alone: lane i is then
+  // texts[codes[i]] (`s` null).
   struct View {
     T type = T::kInt;
     int scale = 0;
     const int64_t* data = nullptr;
     const std::string_view* s = nullptr;
+    const int32_t* codes = nullptr;
+    const std::string_view* texts = nullptr;
+    size_t text_count = 0;
     const uint8_t* nul = nullptr;
     const uint8_t* bad = nullptr;
   };
@@ -128,6 +133,9 @@ class Fused {
     // texts, not only by code (a kColumn of a large dictionary then skips
     // looking up each lane's text: SetTextReaders).
     bool texts_read = true;
+    // String lanes that are always coded (Lanes::coded), of at most
+    // kSmallTexts texts: a constant, or `?:` of two such (SetTextReaders).
+    bool codable = false;
   };
 
   // The instruction whose lanes are the output.
@@ -149,9 +157,11 @@ class Fused {
   // Finds the keys: sets keys_, rows_ and table_size_ where the program
   // has a table.
   void FindKeys();
-  // Sets each instruction's texts_read: false where every reader of its
-  // string lanes compares them by code alone (`==` or `!=` of two columns
-  // of one dictionary, such as two references to one table's key).
+  // Sets each instruction's codable, and its texts_read: false where every
+  // reader of its string lanes compares them by code alone (`==` or `!=`
+  // of two columns of one dictionary, such as two references to one
+  // table's key) or is a codable `?:` whose own texts are not read; the
+  // output's where it is codable (its readers take the codes).
   void SetTextReaders();
 
   std::vector<Instr> code_;  // operands before the instructions that read them

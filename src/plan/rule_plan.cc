@@ -216,6 +216,8 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
     c.kind = ValueKind::kNull;
     c.codes_of = nullptr;
     c.codes.clear();
+    c.coded = false;
+    c.texts.clear();
     c.strings.clear();
     c.scale = -1;
     c.state.assign(rows.size(), PlannedColumn::kUnknown);
@@ -244,7 +246,16 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
           c.decimals.resize(rows.size());
         }
         break;
-      case ValueKind::kString: c.strings.resize(rows.size()); break;
+      case ValueKind::kString:
+        // (The program's codes where it gives them; as a decimal's
+        // coefficients, only where the rows are one batch.)
+        if (direct[k] != nullptr && direct[k]->result().codable && rows.size() <= kBatch) {
+          c.coded = true;
+          c.codes.resize(rows.size());
+        } else {
+          c.strings.resize(rows.size());
+        }
+        break;
       case ValueKind::kPeriod: c.periods.resize(rows.size()); break;
       default: break;  // null
     }
@@ -297,13 +308,24 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         if (direct[k]->RunView(f, &lanes)) {
           const auto unknown = [&](size_t j) { return lanes.bad != nullptr && lanes.bad[j] != 0; };
           const auto null = [&](size_t j) { return lanes.nul != nullptr && lanes.nul[j] != 0; };
-          if (c.kind == ValueKind::kString) {
-            fill(state, unknown, null, [&](size_t r, size_t j) { c.strings[r] = lanes.s[j]; });
+          if (c.kind == ValueKind::kString && c.coded) {
+            c.texts.assign(lanes.texts, lanes.texts + lanes.text_count);
+            fill(state, unknown, null, [&](size_t r, size_t j) { c.codes[r] = lanes.codes[j]; });
+          } else if (c.kind == ValueKind::kString) {
+            fill(state, unknown, null, [&](size_t r, size_t j) {
+              c.strings[r] = lanes.s != nullptr ? lanes.s[j]
+                                                : lanes.texts[static_cast<size_t>(lanes.codes[j])];
+            });
           } else {  // (ints, or a decimal's coefficient at c.scale, the program's)
             fill(state, unknown, null, [&](size_t r, size_t j) { c.ints[r] = lanes.data[j]; });
           }
           continue;
         }
+      }
+      if (c.coded) {  // (the program did not run on the one batch: texts)
+        c.coded = false;
+        c.codes.clear();
+        c.strings.resize(rows.size());
       }
       const Vec& v = runner.Eval(impl_->roots[k], f);
       if (v.kind != node.kind && v.kind != K::kNull) continue;  // (unknown)

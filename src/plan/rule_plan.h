@@ -125,6 +125,11 @@ struct PlannedColumn {
   // each value row's code in its dictionary (`strings` is then empty).
   const Column* codes_of = nullptr;
   std::vector<int32_t> codes;
+  // kString of few texts a program made (a grade: constants and `?:` of
+  // them; Columns): each value row's text is texts[codes[row]] (`strings`
+  // is then empty, codes_of null).
+  bool coded = false;
+  std::vector<std::string_view> texts;
 
   // Row i as a Value (where it is known: a value or null).
   Value Get(size_t i) const;
@@ -134,8 +139,8 @@ struct PlannedColumn {
   }
   // The text of row i of a kString column (a value).
   std::string_view Text(size_t i) const {
-    return codes_of != nullptr ? std::string_view(codes_of->dictionary()[static_cast<size_t>(codes[i])])
-                               : strings[i];
+    if (codes_of != nullptr) return codes_of->dictionary()[static_cast<size_t>(codes[i])];
+    return coded ? texts[static_cast<size_t>(codes[i])] : strings[i];
   }
 };
 

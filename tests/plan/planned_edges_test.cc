@@ -800,6 +800,9 @@ TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
       "      wide_above: \"(" WIDE ") > 1000\"\n"
       "      iwide: \"" IWIDE "\"\n"
       "      iwide_above: \"(" IWIDE ") > 100\"\n"
+      // Texts as codes (Fused::View::codes): `?:` of constants, nested.
+      "      band: \"r.d * 10 > 200.0 ? 'high' : (r.flag ? 'even' : 'odd')\"\n"
+      "      has_n: \"r.n == null ? 'none' : (r.n > 5 ? 'many' : 'few')\"\n"
       "    sort_by: [id]\n");
   std::ofstream t(dir + "/data/t.csv");
   t << "id,d,e,n,k,flag\n";
@@ -820,12 +823,12 @@ TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
     };
     // The first block's (the general operators'), the second's (the
     // program's: a null `e` taken, a null `n` taken), the third's.
-    EXPECT_TRUE(has("scaled|T100000|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|189|true"));
-    EXPECT_TRUE(has("scaled|T104098|123.40|24.68|||333.18|false|189|true"));
-    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7|333.18|false|189|true"));
-    EXPECT_TRUE(has("scaled|T104101|123.40|24.68|12.34|0|333.18|false|189|true"));
-    EXPECT_TRUE(has("scaled|T108202|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|189|true"));
-    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0|333.18|false|189|true"));
+    EXPECT_TRUE(has("scaled|T100000|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|189|true|high|none"));
+    EXPECT_TRUE(has("scaled|T104098|123.40|24.68|||333.18|false|189|true|even|none"));
+    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7|333.18|false|189|true|even|many"));
+    EXPECT_TRUE(has("scaled|T104101|123.40|24.68|12.34|0|333.18|false|189|true|odd|none"));
+    EXPECT_TRUE(has("scaled|T108202|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|189|true|high|none"));
+    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0|333.18|false|189|true|odd|many"));
   }
   std::filesystem::remove_all(dir);
 }

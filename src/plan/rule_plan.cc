@@ -276,6 +276,34 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         put(begin + j, j);
       }
     };
+    // Where no row can take a comprehension step (the plan iterates over
+    // nothing), a program's lanes give the states alone: unknown where
+    // `bad`, else null where `nul`, else a value — without a branch per
+    // row, a loop for each mask there is. (Its values are then copied for
+    // every row: a reader reads a value row's alone.)
+    const bool stepless = !impl_->loops && impl_->max_steps > 0;
+    const auto states = [&](uint8_t* state, const uint8_t* bad, const uint8_t* nul) {
+      const auto each = [&](auto bad_at, auto nul_at) {
+        for (size_t j = 0; j < f.n; ++j) {
+          // (1 or 2, and-ed with 0 where unknown.)
+          state[j] = static_cast<uint8_t>((PlannedColumn::kValue + nul_at(j)) &
+                                          static_cast<uint8_t>(bad_at(j) - 1));
+        }
+      };
+      const auto mask = [](const uint8_t* m) { return [m](size_t j) { return static_cast<uint8_t>(m[j] != 0); }; };
+      const auto none = [](size_t) { return uint8_t{0}; };
+      if (bad != nullptr && nul != nullptr) {
+        each(mask(bad), mask(nul));
+      } else if (bad != nullptr) {
+        each(mask(bad), none);
+      } else if (nul != nullptr) {
+        each(none, mask(nul));
+      } else {
+        each(none, none);
+      }
+    };
+    static_assert(PlannedColumn::kUnknown == 0 && PlannedColumn::kValue == 1 &&
+                  PlannedColumn::kNull == 2);
     for (size_t k = 0; k < impl_->roots.size(); ++k) {
       if (impl_->roots[k] < 0) continue;
       // The steps of the expressions before are not this one's.
@@ -291,7 +319,7 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         const ColumnView view = coded[k]->view();
         const int32_t* codes = coded[k]->int32s().data();
         for (size_t j = 0; j < f.n; ++j) {
-          if (read.st[j] != kValueRow || frames.Steps(j) >= impl_->max_steps) continue;
+          if (read.st[j] != kValueRow || (!stepless && frames.Steps(j) >= impl_->max_steps)) continue;
           const auto r = static_cast<size_t>(read.i[j]);
           if (!view.IsValid(r)) {
             state[j] = PlannedColumn::kNull;
@@ -308,7 +336,18 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         if (direct[k]->RunView(f, &lanes)) {
           const auto unknown = [&](size_t j) { return lanes.bad != nullptr && lanes.bad[j] != 0; };
           const auto null = [&](size_t j) { return lanes.nul != nullptr && lanes.nul[j] != 0; };
-          if (c.kind == ValueKind::kString && c.coded) {
+          const bool as_ints = c.kind == ValueKind::kBool || c.kind == ValueKind::kInt ||
+                               c.kind == ValueKind::kDate ||
+                               (c.kind == ValueKind::kDecimal && c.scale >= 0);
+          if (stepless && (c.coded || as_ints)) {
+            states(state, lanes.bad, lanes.nul);
+            if (c.coded) {
+              c.texts.assign(lanes.texts, lanes.texts + lanes.text_count);
+              std::copy(lanes.codes, lanes.codes + f.n, c.codes.data() + begin);
+            } else {  // (ints, or a decimal's coefficients at c.scale, the program's)
+              std::copy(lanes.data, lanes.data + f.n, c.ints.data() + begin);
+            }
+          } else if (c.kind == ValueKind::kString && c.coded) {
             c.texts.assign(lanes.texts, lanes.texts + lanes.text_count);
             fill(state, unknown, null, [&](size_t r, size_t j) { c.codes[r] = lanes.codes[j]; });
           } else if (c.kind == ValueKind::kString) {

@@ -801,8 +801,10 @@ TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
       "      iwide: \"" IWIDE "\"\n"
       "      iwide_above: \"(" IWIDE ") > 100\"\n"
       // Texts as codes (Fused::View::codes): `?:` of constants, nested.
+      // (Known on every row: a row with an unknown cell goes to the row
+      // evaluator whole, which would hide the other columns' null lanes.)
       "      band: \"r.d * 10 > 200.0 ? 'high' : (r.flag ? 'even' : 'odd')\"\n"
-      "      has_n: \"r.n == null ? 'none' : (r.n > 5 ? 'many' : 'few')\"\n"
+      "      has_n: \"r.n == null ? 'none' : (r.flag ? 'set' : 'unset')\"\n"
       "    sort_by: [id]\n");
   std::ofstream t(dir + "/data/t.csv");
   t << "id,d,e,n,k,flag\n";
@@ -825,15 +827,75 @@ TEST(DifferentialTest, DerivedColumnsFromTheProgramsLanesKeepScalesAndNulls) {
     // program's: a null `e` taken, a null `n` taken), the third's.
     EXPECT_TRUE(has("scaled|T100000|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|189|true|high|none"));
     EXPECT_TRUE(has("scaled|T104098|123.40|24.68|||333.18|false|189|true|even|none"));
-    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7|333.18|false|189|true|even|many"));
+    EXPECT_TRUE(has("scaled|T104100|123.40|24.68|1.50|7|333.18|false|189|true|even|set"));
     EXPECT_TRUE(has("scaled|T104101|123.40|24.68|12.34|0|333.18|false|189|true|odd|none"));
     EXPECT_TRUE(has("scaled|T108202|900000000000000000.0|180000000000000000.0|||2430000000000000000|true|189|true|high|none"));
-    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0|333.18|false|189|true|odd|many"));
+    EXPECT_TRUE(has("scaled|T108203|123.40|24.68|12.34|0|333.18|false|189|true|odd|unset"));
   }
   std::filesystem::remove_all(dir);
 }
 #undef WIDE
 #undef IWIDE
+
+// A derived column's unknown lanes (a null operand of `+`): those rows are
+// the row evaluator's — here its errors, one per row with a null — and
+// not the lanes' values, also where the program's lanes go to the column
+// as they are (no comprehension: no row's steps are counted).
+TEST(DifferentialTest, DerivedColumnsAreTheRowEvaluatorsWhereTheLanesAreUnknown) {
+  const std::string dir = WritePack(
+      "zhucun_plan_unknown_lanes", "  window_start: {type: date, default: 2024-01-01}\n",
+      "tables:\n"
+      "  - name: t\n    key: id\n    columns:\n"
+      "      - {name: id, type: id}\n"
+      "      - {name: m, type: int, nullable: true}\n"
+      "      - {name: k, type: int, nullable: true}\n",
+      "derived:\n  - name: plus\n    from: t\n    as: r\n    columns:\n"
+      "      id: r.id\n"
+      "      next: r.m + 1\n"
+      "      sign: \"r.m == null ? 'none' : (r.m > 0 ? 'up' : 'down')\"\n"
+      "    sort_by: [id]\n"
+      // (Unknown lanes and null ones in one column.)
+      "  - name: positive\n    from: t\n    as: r\n    columns:\n"
+      "      id: r.id\n"
+      "      m: \"r.m + 1 > 0 ? r.m : r.k\"\n"
+      "    sort_by: [id]\n");
+  std::ofstream t(dir + "/data/t.csv");
+  t << "id,m,k\n";
+  for (int r = 0; r < 50; ++r) {
+    t << "T" << 100 + r << "," << (r % 7 == 3 ? "" : std::to_string(r - 20)) << ","
+      << (r % 4 == 1 ? "" : "5") << "\n";
+  }
+  t.close();
+  for (const unsigned threads : {1u, 2u}) {
+    const Outcome planned = WithAndWithoutPlans(dir, threads);
+    ASSERT_EQ(planned.lines[0], "failed");
+    // (Rows 3, 10, ..., 45 on lines 5, 12, ..., 47.)
+    for (const int line : {5, 12, 19, 26, 33, 40, 47}) {
+      for (const std::string column : {"`next`", "`m`"}) {
+        EXPECT_NE(planned.lines[1].find("column " + column + " on line " + std::to_string(line) + ":"),
+                  std::string::npos)
+            << planned.lines[1];
+      }
+    }
+    EXPECT_EQ(planned.lines[1].find("on line 6:"), std::string::npos) << planned.lines[1];
+  }
+  // Unknown lanes the row evaluator finds a value for (the branch `?:`
+  // does not take is unknown), beside null ones.
+  std::ofstream(dir + "/rules.yaml")
+      << "derived:\n  - name: either\n    from: t\n    as: r\n    columns:\n"
+         "      id: r.id\n"
+         "      v: \"r.m == null ? r.k : (r.m > 0 ? r.m : r.k)\"\n"
+         "    sort_by: [id]\n";
+  for (const unsigned threads : {1u, 2u}) {
+    const Outcome planned = WithAndWithoutPlans(dir, threads);
+    ASSERT_EQ(planned.lines[0], "ok") << planned.lines[1];
+    for (const char* line : {"either|T101|", "either|T102|5", "either|T103|5", "either|T130|10",
+                             "either|T145|"}) {
+      EXPECT_NE(std::find(planned.lines.begin(), planned.lines.end(), line), planned.lines.end()) << line;
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace zhucun

@@ -140,6 +140,25 @@ TEST(DerivedTableTest, ATypedColumnWhoseFirstCellIsNullKeepsItNull) {
 // storage and all, wherever the parts begin: a part of nulls only after
 // typed rows and before them, a part with nulls after one without,
 // typed parts after a part of Values and before one.
+// A column of texts the plan gives as codes (`?:` of constants): its
+// dictionary holds the texts in the order the rows first have them, as
+// the row evaluator's does, not in the order the expression names them.
+TEST(DerivedTableTest, TextsThePlanGivesAsCodesAreCodedInTheOrderOfTheRows) {
+  const std::string table =
+      "derived:\n  - name: ends\n    from: teams\n    as: t\n    columns:\n"
+      "      team_id: t.team_id\n"
+      "      band: \"t.end_date == null ? 'open' : (t.team_id == 'T3' ? 'three' : 'other')\"\n";
+  // (T2 `other` before T3 `three`.)
+  const std::vector<std::string> ends = {"", "2024-05-01", "2024-06-01", "", "", "2024-01-01", ""};
+  for (bool plan : {true, false}) {
+    const DerivedTable t = Ends(table, plan, ends);
+    ASSERT_EQ(t.num_rows(), ends.size());
+    ASSERT_EQ(t.cells[1].type(), ColumnType::kString);
+    EXPECT_EQ(t.cells[1].dictionary(), (std::vector<std::string>{"open", "other", "three"})) << plan;
+    EXPECT_EQ(t.cells[1].int32s(), (std::vector<int32_t>{0, 1, 2, 0, 0, 1, 0})) << plan;
+  }
+}
+
 TEST(DerivedTableTest, PartsOnThreadsMakeTheTableOfOnePart) {
   const std::string table =
       std::string(kTypes) +

@@ -423,7 +423,9 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
           if (ba == nullptr) {
             for (size_t i = 0; i < n; ++i) nul[i] = static_cast<uint8_t>(valid[x[i]] == 0);
           } else {
-            for (size_t i = 0; i < n; ++i) nul[i] = static_cast<uint8_t>(ba[i] == 0 && valid[x[i]] == 0);
+            for (size_t i = 0; i < n; ++i) {
+              nul[i] = static_cast<uint8_t>(ba[i] == 0 && valid[x[i]] == 0);
+            }
           }
         }
         switch (view.type) {

@@ -290,7 +290,9 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
                                           static_cast<uint8_t>(bad_at(j) - 1));
         }
       };
-      const auto mask = [](const uint8_t* m) { return [m](size_t j) { return static_cast<uint8_t>(m[j] != 0); }; };
+      const auto mask = [](const uint8_t* m) {
+        return [m](size_t j) { return static_cast<uint8_t>(m[j] != 0); };
+      };
       const auto none = [](size_t) { return uint8_t{0}; };
       if (bad != nullptr && nul != nullptr) {
         each(mask(bad), mask(nul));
@@ -319,7 +321,8 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
         const ColumnView view = coded[k]->view();
         const int32_t* codes = coded[k]->int32s().data();
         for (size_t j = 0; j < f.n; ++j) {
-          if (read.st[j] != kValueRow || (!stepless && frames.Steps(j) >= impl_->max_steps)) continue;
+          if (read.st[j] != kValueRow) continue;
+          if (!stepless && frames.Steps(j) >= impl_->max_steps) continue;
           const auto r = static_cast<size_t>(read.i[j]);
           if (!view.IsValid(r)) {
             state[j] = PlannedColumn::kNull;

@@ -474,9 +474,8 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
             r.codes_of = &dict;
             r.codes.resize(n);
             int32_t* codes = r.codes.data();
-            // (A loop for each of the masks there are, without a test of
-            // a pointer per lane.)
-            const auto each = [&](auto unknown, auto null) {
+            // (A loop for each of the masks there are: WithMasks.)
+            WithMasks(ba, nul, [&](auto unknown, auto null) {
               if (!in.texts_read) {  // (compared by code alone: texts not looked up)
                 for (size_t i = 0; i < n; ++i) codes[i] = unknown(i) || null(i) ? -1 : d[x[i]];
                 return;
@@ -487,18 +486,7 @@ ZHUCUN_CPU_CLONES bool Fused::Exec(const Frame& f, size_t n, Mode mode) const {
                 s[i] = none ? std::string_view()
                             : std::string_view(dict[static_cast<size_t>(codes[i])]);
               }
-            };
-            const auto mask = [](const uint8_t* m) { return [m](size_t i) { return m[i] != 0; }; };
-            const auto never = [](size_t) { return false; };
-            if (ba != nullptr && nul != nullptr) {
-              each(mask(ba), mask(nul));
-            } else if (ba != nullptr) {
-              each(mask(ba), never);
-            } else if (nul != nullptr) {
-              each(never, mask(nul));
-            } else {
-              each(never, never);
-            }
+            });
             if (dict.size() <= kSmallTexts) {  // (coded: a code, a category)
               r.coded = true;
               r.views.assign(dict.begin(), dict.end());

@@ -283,26 +283,13 @@ void RulePlan::Columns(const std::vector<uint32_t>& rows, const std::vector<Peri
     // every row: a reader reads a value row's alone.)
     const bool stepless = !impl_->loops && impl_->max_steps > 0;
     const auto states = [&](uint8_t* state, const uint8_t* bad, const uint8_t* nul) {
-      const auto each = [&](auto bad_at, auto nul_at) {
+      WithMasks(bad, nul, [&](auto bad_at, auto nul_at) {
         for (size_t j = 0; j < f.n; ++j) {
           // (1 or 2, and-ed with 0 where unknown.)
           state[j] = static_cast<uint8_t>((PlannedColumn::kValue + nul_at(j)) &
                                           static_cast<uint8_t>(bad_at(j) - 1));
         }
-      };
-      const auto mask = [](const uint8_t* m) {
-        return [m](size_t j) { return static_cast<uint8_t>(m[j] != 0); };
-      };
-      const auto none = [](size_t) { return uint8_t{0}; };
-      if (bad != nullptr && nul != nullptr) {
-        each(mask(bad), mask(nul));
-      } else if (bad != nullptr) {
-        each(mask(bad), none);
-      } else if (nul != nullptr) {
-        each(none, mask(nul));
-      } else {
-        each(none, none);
-      }
+      });
     };
     static_assert(PlannedColumn::kUnknown == 0 && PlannedColumn::kValue == 1 &&
                   PlannedColumn::kNull == 2);
